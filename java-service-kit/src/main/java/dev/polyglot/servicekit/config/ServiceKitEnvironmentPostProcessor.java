@@ -1,0 +1,59 @@
+package dev.polyglot.servicekit.config;
+
+import dev.polyglot.servicekit.info.ServiceInstance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
+
+/**
+ * Gives every Java service the platform's shared configuration, so that no application.yaml repeats it.
+ *
+ * <p>{@code service-kit-defaults.yaml} is added with the lowest precedence: an application's own
+ * application.yaml, system properties and environment variables all override it. LOG_FORMAT is translated
+ * here because it needs a mapping ({@code json} selects a structured format) that a placeholder cannot express.
+ */
+public class ServiceKitEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+    static final String DEFAULTS = "service-kit-defaults.yaml";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        if (jsonLogs(environment.getProperty("LOG_FORMAT", "text"))) {
+            // Elastic Common Schema: one JSON object per line, MDC (trace and request ids) included, and
+            // service.node.name telling the copies of a service apart.
+            environment.getPropertySources().addLast(new MapPropertySource("service-kit LOG_FORMAT", Map.of(
+                    "logging.structured.format.console", "ecs",
+                    "logging.structured.ecs.service.node-name", ServiceInstance.of(environment).instanceId())));
+        }
+        try {
+            List<PropertySource<?>> defaults = new YamlPropertySourceLoader()
+                    .load("service-kit defaults", new ClassPathResource(DEFAULTS, getClass().getClassLoader()));
+            defaults.forEach(environment.getPropertySources()::addLast);
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException("Cannot read " + DEFAULTS + " from the java-service-kit jar", unreadable);
+        }
+    }
+
+    private static boolean jsonLogs(String logFormat) {
+        return switch (logFormat) {
+            case "text" -> false;
+            case "json" -> true;
+            default -> throw new IllegalStateException("LOG_FORMAT must be 'text' or 'json', not '" + logFormat + "'");
+        };
+    }
+
+    @Override
+    public int getOrder() {
+        // After Boot has loaded application.yaml, so that addLast really puts these defaults below it.
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+}

@@ -1,0 +1,330 @@
+package dev.polyglot.servicekit.problem;
+
+import java.lang.annotation.Annotation;
+import java.math.BigInteger;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.LocalDate;
+import java.time.temporal.Temporal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.context.MessageSourceResolvable;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.util.ClassUtils;
+import org.springframework.validation.Errors;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.validation.method.ParameterValidationResult;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.CookieValue;
+import org.springframework.web.bind.annotation.MatrixVariable;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.server.MissingRequestValueException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns whatever went wrong while handling a request into the platform's one error shape: an RFC 9457
+ * problem {@code {type, title, status, detail, instance, errors?}}, with the same types, titles and wording
+ * as the Python services' (python-service-kit's problems module) and contracts/schemas/problem.schema.json.
+ *
+ * <p>Only spring-web types are used here, so the servlet and the reactive stack share every rule: which
+ * status an error gets, how an invalid input is located ({@link RequestPointer}), and that a 500 says
+ * nothing about the server's internals. (The few spring-web exceptions that need the servlet API are in
+ * {@link MissingServletInputs}.)
+ */
+public class ProblemFactory {
+
+    /** Inputs that were read but break a constraint or have the wrong type; {@code errors} lists them. */
+    public static final URI VALIDATION_ERROR = URI.create("https://polyglot.dev/problems/validation-error");
+
+    /** A request body that could not be read at all: missing, or not JSON. */
+    public static final URI MALFORMED_BODY = URI.create("https://polyglot.dev/problems/malformed-body");
+
+    /** Something failed inside the service; the client is told nothing more. */
+    public static final URI INTERNAL_ERROR = URI.create("https://polyglot.dev/problems/internal-error");
+
+    /** RFC 9457 section 4.2.1: no more to say than the status code; the title is its reason phrase. */
+    public static final URI ABOUT_BLANK = URI.create("about:blank");
+
+    static final String REQUIRED = "is required";
+
+    // A handler parameter carries at most one of these; without any, Spring binds it from the query string.
+    private static final Map<Class<? extends Annotation>, RequestPointer> SECTION_BY_ANNOTATION = Map.of(
+            RequestParam.class, RequestPointer.QUERY,
+            PathVariable.class, RequestPointer.PATH,
+            MatrixVariable.class, RequestPointer.PATH,
+            RequestHeader.class, RequestPointer.HEADER,
+            CookieValue.class, RequestPointer.COOKIE);
+
+    private static final boolean SERVLET_API =
+            ClassUtils.isPresent("jakarta.servlet.ServletException", ProblemFactory.class.getClassLoader());
+
+    private final JsonPropertyPath bodyPaths;
+
+    public ProblemFactory(JsonMapper jsonMapper) {
+        this.bodyPaths = new JsonPropertyPath(jsonMapper.deserializationConfig());
+    }
+
+    /** The problem describing {@code error}, which happened while handling {@code method path}. */
+    public ProblemDetail fromException(Throwable error, HttpMethod method, String path) {
+        ProblemDetail problem = describe(error, method, path);
+        setInstance(problem, path);
+        return problem;
+    }
+
+    /** The problem for a response status that no exception explains (a servlet container's own 404, say). */
+    public ProblemDetail fromStatus(HttpStatusCode status, HttpMethod method, String path) {
+        ProblemDetail problem = plain(status, null, method, path);
+        setInstance(problem, path);
+        return problem;
+    }
+
+    private ProblemDetail describe(Throwable error, HttpMethod method, String path) {
+        List<Violation> violations = violations(error);
+        if (!violations.isEmpty()) {
+            violations.sort(Comparator.comparing(Violation::pointer).thenComparing(Violation::message));
+            return problem(HttpStatus.UNPROCESSABLE_CONTENT, VALIDATION_ERROR, "Invalid request",
+                    violations.size() + " invalid value(s) in the request; see errors.", violations);
+        }
+        if (isUnreadableBody(error)) {
+            StreamReadException syntaxError = causeOf(error, StreamReadException.class);
+            String reason = syntaxError == null ? "is missing or not JSON" : describe(syntaxError);
+            return problem(HttpStatus.BAD_REQUEST, MALFORMED_BODY, "Malformed request body",
+                    "The request body is not valid JSON.", List.of(new Violation(RequestPointer.BODY.to(), reason)));
+        }
+        if (error instanceof ErrorResponse response) {
+            return plain(response.getStatusCode(), applicationDetail(error, response), method, path);
+        }
+        if (causeOf(error, ConnectException.class) != null) {
+            return plain(HttpStatus.SERVICE_UNAVAILABLE, null, method, path);
+        }
+        return plain(HttpStatus.INTERNAL_SERVER_ERROR, null, method, path);
+    }
+
+    private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail,
+                                         List<Violation> errors) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type);
+        problem.setTitle(title);
+        problem.setProperty("errors", errors);
+        return problem;
+    }
+
+    /** A problem the status code says it all for; only its detail varies. */
+    private static ProblemDetail plain(HttpStatusCode status, @Nullable String applicationDetail,
+                                       HttpMethod method, String path) {
+        ProblemDetail problem = ProblemDetail.forStatus(status);
+        // Written out: Spring 7 leaves "type" out of the JSON unless it is set.
+        problem.setType(status.value() == 500 ? INTERNAL_ERROR : ABOUT_BLANK);
+        problem.setDetail(status.value() != 500 && applicationDetail != null
+                ? applicationDetail
+                : switch (status.value()) {
+                    case 404 -> "Nothing is served at " + path + ".";
+                    case 405 -> method.name() + " is not allowed on " + path + "; see the Allow header.";
+                    case 415 -> "This Content-Type is not supported here; see the Accept header.";
+                    case 500 -> "An unexpected error occurred.";
+                    case 502, 503 -> "A service needed to answer this request is unavailable.";
+                    case 504 -> "A service needed to answer this request did not answer in time.";
+                    default -> {
+                        HttpStatus known = HttpStatus.resolve(status.value());
+                        yield known != null ? known.getReasonPhrase() + "." : "The request failed.";
+                    }
+                });
+        return problem;
+    }
+
+    /**
+     * The detail an application wrote: a ResponseStatusException's reason, or its own ErrorResponse's. Spring's
+     * own details are not used: they differ between the two stacks and can name Java types.
+     */
+    private static @Nullable String applicationDetail(Throwable error, ErrorResponse response) {
+        boolean springsOwn = error.getClass().getName().startsWith("org.springframework.")
+                && error.getClass() != ResponseStatusException.class;
+        return springsOwn ? null : response.getBody().getDetail();
+    }
+
+    /** What the JSON parser stumbled on, and where: it is about the client's own input, nothing internal. */
+    private static String describe(StreamReadException syntaxError) {
+        TokenStreamLocation location = syntaxError.getLocation();
+        return location == null ? syntaxError.getOriginalMessage()
+                : syntaxError.getOriginalMessage() + " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    private static void setInstance(ProblemDetail problem, String path) {
+        try {
+            problem.setInstance(URI.create(path));
+        } catch (IllegalArgumentException notAUriPath) {
+            // A path the server could route but that is no valid URI reference: better no instance than a 500.
+        }
+    }
+
+    private List<Violation> violations(Throwable error) {
+        List<Violation> violations = new ArrayList<>();
+        Violation missingServletInput = SERVLET_API ? MissingServletInputs.violationOf(error) : null;
+        if (missingServletInput != null) {
+            violations.add(missingServletInput);
+        } else if (error instanceof MethodArgumentNotValidException invalid) {
+            addBindingErrors(violations, invalid.getBindingResult(), invalid.getBindingResult().getTarget(),
+                    invalid.getParameter());
+        } else if (error instanceof WebExchangeBindException invalid) {
+            addBindingErrors(violations, invalid, invalid.getTarget(), invalid.getMethodParameter());
+        } else if (error instanceof HandlerMethodValidationException invalid) {
+            for (ParameterValidationResult result : invalid.getParameterValidationResults()) {
+                if (result instanceof ParameterErrors errors) {
+                    addBindingErrors(violations, errors, errors.getArgument(), errors.getMethodParameter());
+                } else {
+                    String pointer = pointerTo(result.getMethodParameter(), null, containerToken(result));
+                    for (MessageSourceResolvable message : result.getResolvableErrors()) {
+                        violations.add(new Violation(pointer, String.valueOf(message.getDefaultMessage())));
+                    }
+                }
+            }
+        } else if (error instanceof MethodArgumentTypeMismatchException mismatch) {
+            violations.add(new Violation(pointerTo(mismatch.getParameter(), mismatch.getName(), null),
+                    mustBe(mismatch.getRequiredType())));
+        } else if (error instanceof MissingRequestValueException missing) {
+            violations.add(new Violation(pointerTo(missing.getMethodParameter(), missing.getName(), null), REQUIRED));
+        } else if (error instanceof ServerWebInputException input && input.getMethodParameter() != null
+                && input.getCause() instanceof TypeMismatchException mismatch) {
+            violations.add(new Violation(pointerTo(input.getMethodParameter(), null, null),
+                    mustBe(mismatch.getRequiredType())));
+        } else if (isUnreadableBody(error)) {
+            MismatchedInputException mismatch = causeOf(error, MismatchedInputException.class);
+            if (mismatch != null && !mismatch.getPath().isEmpty()) {
+                List<String> tokens = mismatch.getPath().stream()
+                        .map(step -> step.getPropertyName() != null
+                                ? step.getPropertyName() : String.valueOf(step.getIndex()))
+                        .toList();
+                violations.add(new Violation(RequestPointer.BODY.to(tokens), mustBe(mismatch.getTargetType())));
+            }
+        }
+        return violations;
+    }
+
+    private void addBindingErrors(List<Violation> violations, Errors errors, @Nullable Object target,
+                                  @Nullable MethodParameter parameter) {
+        boolean inBody = parameter != null && parameter.hasParameterAnnotation(RequestBody.class);
+        for (FieldError field : errors.getFieldErrors()) {
+            // Query objects are bound by Java property name, so only body paths need translating to JSON names.
+            String pointer = inBody && target != null
+                    ? RequestPointer.BODY.to(bodyPaths.tokens(target.getClass(), field.getField()))
+                    : RequestPointer.QUERY.to(field.getField());
+            violations.add(new Violation(pointer, String.valueOf(field.getDefaultMessage())));
+        }
+        for (ObjectError global : errors.getGlobalErrors()) {
+            String pointer = inBody ? RequestPointer.BODY.to() : RequestPointer.QUERY.to();
+            violations.add(new Violation(pointer, String.valueOf(global.getDefaultMessage())));
+        }
+    }
+
+    /** Where a handler parameter's value came from: {@code /path/id}, {@code /header/x-request-id}, ... */
+    private static String pointerTo(MethodParameter parameter, @Nullable String name, @Nullable String containerToken) {
+        List<String> tokens = new ArrayList<>();
+        RequestPointer section = RequestPointer.BODY;
+        if (!parameter.hasParameterAnnotation(RequestBody.class)) {
+            section = RequestPointer.QUERY;
+            String declaredName = "";
+            MergedAnnotations annotations = MergedAnnotations.from(parameter.getParameterAnnotations());
+            for (Map.Entry<Class<? extends Annotation>, RequestPointer> candidate : SECTION_BY_ANNOTATION.entrySet()) {
+                MergedAnnotation<?> annotation = annotations.get(candidate.getKey());
+                if (annotation.isPresent()) {
+                    section = candidate.getValue();
+                    declaredName = annotation.getString("name");
+                }
+            }
+            tokens.add(name != null ? name : declaredName.isEmpty() ? parameter.getParameterName() : declaredName);
+        }
+        // Elements of a list are pointed at inside the body only: a query, path or header pointer names the
+        // parameter (contracts/schemas/problem.schema.json).
+        if (containerToken != null && section == RequestPointer.BODY) {
+            tokens.add(containerToken);
+        }
+        return section.to(tokens);
+    }
+
+    private static @Nullable String containerToken(ParameterValidationResult result) {
+        if (result.getContainerIndex() != null) {
+            return result.getContainerIndex().toString();
+        }
+        return result.getContainerKey() != null ? result.getContainerKey().toString() : null;
+    }
+
+    private static boolean isUnreadableBody(Throwable error) {
+        if (error instanceof HttpMessageNotReadableException) {
+            return true;
+        }
+        // WebFlux reports an unreadable or missing body as a ServerWebInputException on the @RequestBody parameter.
+        return error instanceof ServerWebInputException input && input.getMethodParameter() != null
+                && (input.getMethodParameter().hasParameterAnnotation(RequestBody.class)
+                || causeOf(error, DecodingException.class) != null);
+    }
+
+    /** "must be an integer", "must be one of [ADMIN, USER]": the expected JSON or text form of a type. */
+    static String mustBe(@Nullable Class<?> type) {
+        if (type == null) {
+            return "has an invalid value";
+        }
+        Class<?> boxed = ClassUtils.resolvePrimitiveIfNecessary(type);
+        String expected;
+        if (boxed.isEnum()) {
+            expected = "one of " + Arrays.toString(boxed.getEnumConstants());
+        } else if (boxed == Integer.class || boxed == Long.class || boxed == Short.class || boxed == Byte.class
+                || boxed == BigInteger.class) {
+            expected = "an integer";
+        } else if (Number.class.isAssignableFrom(boxed)) {
+            expected = "a number";
+        } else if (boxed == Boolean.class) {
+            expected = "true or false";
+        } else if (CharSequence.class.isAssignableFrom(boxed) || boxed == Character.class) {
+            expected = "a string";
+        } else if (boxed == UUID.class) {
+            expected = "a UUID";
+        } else if (boxed == LocalDate.class) {
+            expected = "a date (YYYY-MM-DD)";
+        } else if (Temporal.class.isAssignableFrom(boxed)) {
+            expected = "an RFC 3339 date-time";
+        } else if (boxed.isArray() || Collection.class.isAssignableFrom(boxed)) {
+            expected = "an array";
+        } else {
+            expected = "an object";
+        }
+        return "must be " + expected;
+    }
+
+    private static <T extends Throwable> @Nullable T causeOf(Throwable error, Class<T> type) {
+        for (Throwable current = error; current != null; current = current.getCause()) {
+            if (type.isInstance(current)) {
+                return type.cast(current);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.polyglot.servicekit.problem.reactive;
+
+import dev.polyglot.servicekit.problem.ProblemFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Answers every error of a reactive application with a problem, in place of Boot's
+ * DefaultErrorWebExceptionHandler.
+ *
+ * <p>A WebExceptionHandler sees what a {@code @ControllerAdvice} would not: a path no handler matches, and
+ * errors of non-annotated handlers such as the gateway's proxy.
+ */
+public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemWebExceptionHandler.class);
+
+    private final ProblemFactory problems;
+    private final JsonMapper jsonMapper;
+
+    public ProblemWebExceptionHandler(ProblemFactory problems, JsonMapper jsonMapper) {
+        this.problems = problems;
+        this.jsonMapper = jsonMapper;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.error(error);
+        }
+        ServerHttpRequest request = exchange.getRequest();
+        ProblemDetail problem = problems.fromException(error, request.getMethod(), request.getPath().value());
+        if (problem.getStatus() >= 500) {
+            // The client gets no details of a server error, so the log must have them all.
+            log.error("{} {} failed with status {}", request.getMethod(), request.getPath(), problem.getStatus(), error);
+        }
+        response.setStatusCode(HttpStatusCode.valueOf(problem.getStatus()));
+        if (error instanceof ErrorResponse errorResponse) {
+            response.getHeaders().addAll(errorResponse.getHeaders()); // Allow on a 405, Accept on a 415
+        }
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        byte[] body = jsonMapper.writeValueAsBytes(problem);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+}

@@ -1,0 +1,152 @@
+package dev.polyglot.servicekit.problem;
+
+import static dev.polyglot.servicekit.testing.TestHttp.contentType;
+import static dev.polyglot.servicekit.testing.TestHttp.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.polyglot.servicekit.testing.TestHttp;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The error shape a client gets, over real HTTP. Extended once per web stack: both must answer the same.
+ */
+abstract class ProblemResponsesContract {
+
+    private static final String VALID_ORDER = """
+            {"email": "ada@example.com", "display": "Ada",
+             "shipping_address": {"post_code": "SW1A 1AA", "city": "London"},
+             "items": [{"sku": "book", "quantity": 1}]}""";
+
+    @LocalServerPort
+    private int port;
+
+    private TestHttp http;
+
+    @BeforeEach
+    void connect() {
+        http = new TestHttp(port);
+    }
+
+    @Test
+    void aValidRequestPassesAndIsAnsweredInSnakeCase() {
+        HttpResponse<String> response = http.send("POST", "/orders", "application/json", VALID_ORDER);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response).path("shipping_address").path("post_code").asString()).isEqualTo("SW1A 1AA");
+    }
+
+    @Test
+    void bodyConstraintViolationsPointIntoTheJsonTheClientSent() {
+        HttpResponse<String> response = http.send("POST", "/orders", "application/json", """
+                {"email": "not-an-email", "display": "A",
+                 "shipping_address": {"post_code": ""},
+                 "items": [{"sku": "book", "quantity": 1}, {"sku": "pen", "quantity": 0}]}""");
+
+        JsonNode problem = assertProblem(response, 422, ProblemFactory.VALIDATION_ERROR.toString());
+        assertThat(problem.path("title").asString()).isEqualTo("Invalid request");
+        assertThat(problem.path("detail").asString()).isEqualTo("5 invalid value(s) in the request; see errors.");
+        assertThat(errors(problem)).containsExactly(
+                "/body/display: size must be between 2 and 2147483647",
+                "/body/email: must be a well-formed email address",
+                "/body/items/1/quantity: must be greater than or equal to 1",
+                "/body/shipping_address/city: must not be blank",
+                "/body/shipping_address/post_code: must not be blank");
+    }
+
+    @Test
+    void aBodyValueOfTheWrongTypeIsAViolationToo() {
+        HttpResponse<String> response = http.send("POST", "/orders", "application/json",
+                VALID_ORDER.replace("\"quantity\": 1", "\"quantity\": \"many\""));
+
+        JsonNode problem = assertProblem(response, 422, ProblemFactory.VALIDATION_ERROR.toString());
+        assertThat(errors(problem)).containsExactly("/body/items/0/quantity: must be an integer");
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsMalformed() {
+        HttpResponse<String> response = http.send("POST", "/orders", "application/json", "{\"email\": ");
+
+        JsonNode problem = assertProblem(response, 400, ProblemFactory.MALFORMED_BODY.toString());
+        assertThat(errors(problem)).singleElement().asString().startsWith("/body: Unexpected end-of-input");
+    }
+
+    @Test
+    void queryAndPathParametersArePointedAtByName() {
+        assertThat(errors(assertProblem(http.get("/orders?page=0"), 422, ProblemFactory.VALIDATION_ERROR.toString())))
+                .containsExactly("/query/page: must be greater than or equal to 1");
+        assertThat(errors(assertProblem(http.get("/orders?page=two"), 422, ProblemFactory.VALIDATION_ERROR.toString())))
+                .containsExactly("/query/page: must be an integer");
+        assertThat(errors(assertProblem(http.get("/orders/42"), 422, ProblemFactory.VALIDATION_ERROR.toString())))
+                .containsExactly("/path/id: must be a UUID");
+    }
+
+    @Test
+    void anUnknownPathIsNotFoundEvenForABrowser() {
+        HttpResponse<String> response = http.get("/no/such/thing", "Accept", "text/html");
+
+        JsonNode problem = assertProblem(response, 404, "about:blank");
+        assertThat(problem.path("title").asString()).isEqualTo("Not Found");
+        assertThat(problem.path("instance").asString()).isEqualTo("/no/such/thing");
+        assertThat(problem.path("detail").asString()).isEqualTo("Nothing is served at /no/such/thing.");
+    }
+
+    @Test
+    void aNotFoundRaisedByTheApplicationKeepsItsDetail() {
+        HttpResponse<String> response = http.get("/orders/6d1c5d4e-0b7a-4f2e-9a43-3c0f2b8f5e11");
+
+        JsonNode problem = assertProblem(response, 404, "about:blank");
+        assertThat(problem.path("detail").asString())
+                .isEqualTo("Order 6d1c5d4e-0b7a-4f2e-9a43-3c0f2b8f5e11 does not exist.");
+    }
+
+    @Test
+    void anUnsupportedMethodIsNotAllowedAndSaysWhatIs() {
+        HttpResponse<String> response = http.send("DELETE", "/orders", "application/json", "");
+
+        JsonNode problem = assertProblem(response, 405, "about:blank");
+        assertThat(problem.path("detail").asString()).isEqualTo("DELETE is not allowed on /orders; see the Allow header.");
+        assertThat(response.headers().firstValue("Allow").orElse("")).contains("GET").contains("POST");
+    }
+
+    @Test
+    void anUnsupportedContentTypeIsRejected() {
+        HttpResponse<String> response = http.send("POST", "/orders", "text/plain", VALID_ORDER);
+
+        JsonNode problem = assertProblem(response, 415, "about:blank");
+        assertThat(response.body()).doesNotContain("dev.polyglot", "bodyType");
+        assertThat(response.headers().firstValue("Accept").orElse("")).contains("application/json");
+    }
+
+    @Test
+    void aServerErrorRevealsNothingAboutTheServer() {
+        HttpResponse<String> response = http.get("/failure");
+
+        JsonNode problem = assertProblem(response, 500, ProblemFactory.INTERNAL_ERROR.toString());
+        assertThat(problem.path("title").asString()).isEqualTo("Internal Server Error");
+        assertThat(problem.path("detail").asString()).isEqualTo("An unexpected error occurred.");
+        assertThat(response.body()).doesNotContain("hunter2", "postgresql", "IllegalStateException", "at dev.polyglot");
+    }
+
+    private static JsonNode assertProblem(HttpResponse<String> response, int status, String type) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(contentType(response)).isEqualTo("application/problem+json");
+        JsonNode problem = json(response);
+        assertThat(problem.path("type").asString()).isEqualTo(type);
+        assertThat(problem.path("status").asInt()).isEqualTo(status);
+        assertThat(problem.path("title").asString()).isNotBlank();
+        assertThat(problem.path("detail").asString()).isNotBlank();
+        assertThat(problem.path("instance").asString()).startsWith("/");
+        return problem;
+    }
+
+    private static List<String> errors(JsonNode problem) {
+        return problem.path("errors").valueStream()
+                .map(error -> error.path("pointer").asString() + ": " + error.path("message").asString())
+                .toList();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.polyglot.servicekit.sample;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * A small API with every kind of input, run on Spring MVC and on WebFlux by the kit's tests. Annotated
+ * controllers work on both stacks, so the same one serves both. It lives in a package of its own so that
+ * its component scan does not pick up the kit's controllers, which the auto-configuration registers.
+ */
+@SpringBootApplication
+public class SampleApplication {
+
+    record Address(@NotBlank String postCode, @NotBlank String city) {
+    }
+
+    record LineItem(@NotBlank String sku, @Min(1) int quantity) {
+    }
+
+    record Order(
+            @NotNull @Email String email,
+            @JsonProperty("display") @Size(min = 2) String displayName,
+            @NotNull @Valid Address shippingAddress,
+            List<@Valid LineItem> items) {
+    }
+
+    @RestController
+    static class OrderController {
+
+        @PostMapping("/orders")
+        Order create(@Valid @RequestBody Order order) {
+            return order;
+        }
+
+        @GetMapping("/orders")
+        List<Order> list(@RequestParam(defaultValue = "1") @Min(1) int page) {
+            return List.of();
+        }
+
+        @GetMapping("/orders/{id}")
+        Order get(@PathVariable UUID id) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "Order " + id + " does not exist.");
+        }
+
+        @GetMapping("/failure")
+        String failure() {
+            throw new IllegalStateException("connection to jdbc:postgresql://db/orders as admin/hunter2 lost");
+        }
+    }
+}
