@@ -1,0 +1,64 @@
+"""`create_service_app`: a FastAPI app with everything a platform service needs before its own routes."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from service_kit import health
+from service_kit.problems import PROBLEM_RESPONSES, UnhandledErrorMiddleware, install_problem_handlers
+from service_kit.redis_client import create_redis_client
+from service_kit.request_id import RequestIdMiddleware
+from service_kit.service_info import ServiceInfo, service_info_router
+from service_kit.settings import ServiceSettings
+from service_kit.telemetry import HttpMetrics, RequestTelemetryMiddleware
+
+logger = logging.getLogger(__name__)
+
+
+def create_service_app(
+    *,
+    service_name: str,
+    api_prefix: str,
+    version: str | None = None,
+    settings: ServiceSettings | None = None,
+) -> FastAPI:
+    """The app of service `service_name`, serving its API under `api_prefix` (the gateway's route prefix).
+
+    `version` defaults to that of the installed distribution named `service_name`; `settings` default to
+    the environment's. Adds: GET /health, GET /metrics, GET {api_prefix}/service-info, RFC 9457 errors,
+    X-Request-Id, request metrics and access log, and the Redis client (`service_kit.get_redis`).
+    """
+    settings = settings or ServiceSettings.from_env()
+    version = version or importlib.metadata.version(service_name)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.redis = create_redis_client(settings.redis_url)
+        logger.info("%s %s started as instance %s", service_name, version, settings.instance_id)
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+
+    app = FastAPI(title=service_name, version=version, lifespan=lifespan, responses=PROBLEM_RESPONSES)
+    app.state.settings = settings  # for handlers: request.app.state.settings
+    install_problem_handlers(app)
+
+    # Each middleware added wraps the ones added before it; from the outside in, requests meet:
+    # request id (so that everything inside logs it), telemetry (so that it records the final status, 500s
+    # included), then the catch-all that turns unhandled errors into a 500 problem.
+    metrics = HttpMetrics()
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(RequestTelemetryMiddleware, metrics=metrics)
+    app.add_middleware(RequestIdMiddleware)
+
+    app.include_router(health.router)
+    app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
+    info = ServiceInfo.of_this_process(service=service_name, version=version, instance_id=settings.instance_id)
+    app.include_router(service_info_router(info), prefix=api_prefix)
+    return app

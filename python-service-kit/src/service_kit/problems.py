@@ -1,0 +1,201 @@
+"""RFC 9457 problem details: the platform's one error shape, identical to the Java services'.
+
+Every error a service answers (400, 404, 405, 422, 500, and any HTTPException a handler raises) is
+`application/problem+json` with `type, title, status, detail, instance` and, for invalid input,
+`errors: [{pointer, message}]` where `pointer` is a JSON Pointer into the request (`/body/email`,
+`/query/page`, `/path/id`, `/header/x-token`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+from pydantic.json_schema import models_json_schema
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service_kit.request_id import current_request_id
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://polyglot.dev/problems/"
+VALIDATION_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "validation-error"
+MALFORMED_BODY_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "malformed-body"
+INTERNAL_ERROR_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "internal-error"
+
+logger = logging.getLogger(__name__)
+
+
+class FieldError(BaseModel):
+    pointer: str = Field(
+        description="JSON Pointer into the request: /body/<pointer into the JSON body>, /query/<name>, "
+        "/path/<name> or /header/<name>",
+        examples=["/body/email"],
+    )
+    message: str = Field(examples=["Field required"])
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = Field(
+        description="`about:blank` for plain HTTP errors, else https://polyglot.dev/problems/<slug>",
+    )
+    title: str = Field(examples=["Not Found"])
+    status: int = Field(examples=[404])
+    detail: str | None = None
+    instance: str | None = Field(default=None, description="Path of the request that failed")
+    errors: list[FieldError] | None = Field(default=None, description="What is wrong with the input, if invalid")
+
+
+class ProblemResponse(Response):
+    media_type = PROBLEM_MEDIA_TYPE
+
+    def render(self, content: Problem) -> bytes:
+        return content.model_dump_json(exclude_none=True).encode()
+
+
+def problem_response(
+    request_path: str,
+    status: int,
+    *,
+    title: str | None = None,
+    detail: str | None = None,
+    problem_type: str = "about:blank",
+    errors: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> ProblemResponse:
+    problem = Problem(
+        type=problem_type,
+        title=title or status_phrase(status),
+        status=status,
+        detail=detail,
+        instance=request_path,
+        errors=errors,
+    )
+    return ProblemResponse(problem, status_code=status, headers=headers)
+
+
+def status_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def json_pointer(location: Sequence[str | int]) -> str:
+    """RFC 6901 pointer from a validation error location such as ("body", "items", 0, "name")."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in location)
+
+
+async def http_exception_handler(request: Request, exc: HTTPException) -> Response:
+    """Router 404/405 and every HTTPException raised by a handler or dependency."""
+    if exc.status_code in (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED):  # these must not have a body
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    title = status_phrase(exc.status_code)
+    if isinstance(exc.detail, str) and exc.detail != title:
+        detail = exc.detail
+    elif exc.status_code == HTTPStatus.NOT_FOUND:
+        detail = f"Nothing is served at {request.url.path}."
+    elif exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+        detail = f"{request.method} is not allowed on {request.url.path}; see the Allow header."
+    else:
+        detail = None
+    return problem_response(request.url.path, exc.status_code, title=title, detail=detail, headers=exc.headers)
+
+
+async def request_validation_handler(request: Request, exc: RequestValidationError) -> Response:
+    """Invalid input never reaches a handler: 400 for a body that is not JSON, 422 for invalid fields."""
+    errors = exc.errors()
+    malformed = next((error for error in errors if error["type"] == "json_invalid"), None)
+    if malformed is not None:
+        # FastAPI reports ("body", <character offset>) here: an offset is not a pointer, so point at the body.
+        reason = malformed.get("ctx", {}).get("error", "invalid JSON")
+        return problem_response(
+            request.url.path,
+            HTTPStatus.BAD_REQUEST,
+            problem_type=MALFORMED_BODY_PROBLEM_TYPE,
+            title="Malformed request body",
+            detail="The request body is not valid JSON.",
+            errors=[FieldError(pointer="/body", message=f"{reason} at character {malformed['loc'][-1]}")],
+        )
+    return problem_response(
+        request.url.path,
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        problem_type=VALIDATION_PROBLEM_TYPE,
+        title="Invalid request",
+        detail=f"{len(errors)} invalid value(s) in the request; see errors.",
+        errors=[FieldError(pointer=json_pointer(error["loc"]), message=error["msg"]) for error in errors],
+    )
+
+
+class UnhandledErrorMiddleware:
+    """Turns an exception no handler dealt with into a 500 problem that reveals nothing of the internals.
+
+    Starlette's own catch-all sits outside every user middleware: its 500 would lack the X-Request-Id
+    header, and it re-raises after answering, so the server logs the error a second time without the
+    request id. Inside those middlewares, this logs once, with the request id, and answers.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        response_started = False
+
+        async def send_tracking_start(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking_start)
+        except Exception:
+            logger.exception("Unhandled error while serving %s %s", scope["method"], scope["path"])
+            if response_started:
+                raise  # too late for a problem response: let the server abort the connection
+            response = problem_response(
+                scope["path"],
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                problem_type=INTERNAL_ERROR_PROBLEM_TYPE,
+                detail=f"An unexpected error occurred. Quote request id {current_request_id()} when reporting it.",
+            )
+            await response(scope, receive, send)
+
+
+# For `FastAPI(responses=...)`: FastAPI documents its own 422 body ({"detail": [...]}) on every operation
+# with parameters unless the operation declares a 422, 4XX or default response. Declaring `default` as a
+# Problem documents what the service really answers instead.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "default": {
+        "description": "Error: RFC 9457 problem details",
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register the handlers, and the Problem schemas that PROBLEM_RESPONSES refers to."""
+    app.add_exception_handler(HTTPException, http_exception_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, request_validation_handler)  # type: ignore[arg-type]
+
+    _, schemas = models_json_schema([(Problem, "serialization")], ref_template="#/components/schemas/{model}")
+    generate_openapi = app.openapi
+
+    def openapi_with_problem_schemas() -> dict[str, Any]:
+        document = generate_openapi()
+        document.setdefault("components", {}).setdefault("schemas", {}).update(schemas["$defs"])
+        return document
+
+    app.openapi = openapi_with_problem_schemas  # type: ignore[method-assign]

@@ -1,0 +1,87 @@
+"""A demo service built with the kit, with routes that exercise each error path."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+import pytest
+from fastapi import APIRouter, FastAPI, HTTPException, Query
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, Field
+
+from service_kit import ServiceSettings, create_service_app
+
+DEMO_PREFIX = "/api/demo"
+
+
+class Address(BaseModel):
+    zip_code: str = Field(pattern=r"^\d{5}$")
+
+
+class NewUser(BaseModel):
+    name: str = Field(min_length=2, max_length=100)
+    age: int
+    address: Address | None = None
+
+
+# Included under a prefix, as services do: metrics must still see full route templates.
+demo_routes = APIRouter()
+
+
+@demo_routes.get("/items")
+async def list_items(page: Annotated[int, Query(ge=1)] = 1) -> dict[str, int]:
+    return {"page": page}
+
+
+@demo_routes.get("/items/{item_id}")
+async def get_item(item_id: int) -> dict[str, int]:
+    return {"item_id": item_id}
+
+
+@demo_routes.post("/users", status_code=201)
+async def create_user(user: NewUser) -> NewUser:
+    return user
+
+
+# One router under two prefixes: the same route object serves two templates.
+versioned_routes = APIRouter()
+
+
+@versioned_routes.get("/ping")
+async def ping() -> str:
+    return "pong"
+
+
+@demo_routes.post("/reports")
+async def start_report() -> None:
+    raise HTTPException(status_code=409, detail="A report of this type is already running.")
+
+
+@demo_routes.get("/crash")
+async def crash() -> None:
+    raise RuntimeError("cannot connect with password hunter2")
+
+
+@pytest.fixture
+def make_demo_app() -> Callable[[ServiceSettings], FastAPI]:
+    def make(settings: ServiceSettings) -> FastAPI:
+        app = create_service_app(
+            service_name="demo-service", version="1.2.3", api_prefix=DEMO_PREFIX, settings=settings
+        )
+        app.include_router(demo_routes, prefix=DEMO_PREFIX)
+        app.include_router(versioned_routes, prefix=f"{DEMO_PREFIX}/v1")
+        app.include_router(versioned_routes, prefix=f"{DEMO_PREFIX}/v2")
+        return app
+
+    return make
+
+
+@pytest.fixture
+def demo_app(make_demo_app: Callable[[ServiceSettings], FastAPI]) -> FastAPI:
+    # Nothing but /health talks to Redis, and the client is created by the lifespan, which a TestClient
+    # used outside a `with` block does not run.
+    return make_demo_app(ServiceSettings(instance_id="demo-1"))
+
+
+@pytest.fixture
+def client(demo_app: FastAPI) -> TestClient:
+    return TestClient(demo_app)

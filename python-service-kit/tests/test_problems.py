@@ -1,0 +1,123 @@
+"""Every error answers RFC 9457 problem+json, and a 500 reveals nothing of the failure."""
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from service_kit.problems import json_pointer
+
+PROBLEM_JSON = "application/problem+json"
+VALIDATION_ERROR = "https://polyglot.dev/problems/validation-error"
+
+
+@pytest.fixture(scope="module")
+def problem_contract(pytestconfig: pytest.Config) -> Draft202012Validator:
+    """The platform's problem schema, which the Java services answer too."""
+    schema = json.loads(Path(pytestconfig.rootpath, "contracts/schemas/problem.schema.json").read_text())
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@pytest.fixture
+def assert_problem(problem_contract: Draft202012Validator):
+    def check(response, status: int) -> dict:
+        assert response.status_code == status, response.text
+        assert response.headers["content-type"] == PROBLEM_JSON
+        problem = response.json()
+        problem_contract.validate(problem)
+        assert problem["status"] == status
+        assert problem["instance"] == response.request.url.path
+        return problem
+
+    return check
+
+
+def test_bad_query_parameter_is_a_422_pointing_at_the_parameter(client: TestClient, assert_problem):
+    problem = assert_problem(client.get("/api/demo/items", params={"page": "zero"}), 422)
+    assert problem["type"] == VALIDATION_ERROR
+    assert [error["pointer"] for error in problem["errors"]] == ["/query/page"]
+    assert "integer" in problem["errors"][0]["message"]
+
+
+def test_bad_path_parameter_points_at_the_path(client: TestClient, assert_problem):
+    problem = assert_problem(client.get("/api/demo/items/abc"), 422)
+    assert [error["pointer"] for error in problem["errors"]] == ["/path/item_id"]
+
+
+def test_bad_body_fields_point_into_the_body(client: TestClient, assert_problem):
+    response = client.post("/api/demo/users", json={"name": "A", "address": {"zip_code": "x"}})
+    problem = assert_problem(response, 422)
+    assert problem["type"] == VALIDATION_ERROR
+    messages = {error["pointer"]: error["message"] for error in problem["errors"]}
+    assert set(messages) == {"/body/name", "/body/age", "/body/address/zip_code"}
+    assert messages["/body/age"] == "Field required"
+
+
+def test_body_that_is_not_json_is_a_400(client: TestClient, assert_problem):
+    response = client.post(
+        "/api/demo/users", content=b'{"name": "Ada",', headers={"content-type": "application/json"}
+    )
+    problem = assert_problem(response, 400)
+    assert problem["type"] == "https://polyglot.dev/problems/malformed-body"
+    assert [error["pointer"] for error in problem["errors"]] == ["/body"]
+
+
+def test_valid_input_reaches_the_handler(client: TestClient):
+    response = client.post("/api/demo/users", json={"name": "Ada", "age": 36, "address": {"zip_code": "12345"}})
+    assert response.status_code == 201, response.text
+
+
+def test_unknown_path_is_a_404(client: TestClient, assert_problem):
+    problem = assert_problem(client.get("/api/demo/no/such/thing"), 404)
+    assert problem["type"] == "about:blank"
+    assert problem["title"] == "Not Found"
+    assert "errors" not in problem
+
+
+def test_wrong_method_is_a_405_that_names_the_allowed_ones(client: TestClient, assert_problem):
+    response = client.delete("/api/demo/items")
+    problem = assert_problem(response, 405)
+    assert problem["title"] == "Method Not Allowed"
+    assert response.headers["allow"] == "GET"
+
+
+def test_http_exception_from_a_handler_keeps_its_detail(client: TestClient, assert_problem):
+    problem = assert_problem(client.post("/api/demo/reports"), 409)
+    assert problem["title"] == "Conflict"
+    assert problem["detail"] == "A report of this type is already running."
+
+
+def test_exception_in_a_handler_is_a_500_without_internals_and_is_logged(
+    client: TestClient, assert_problem, caplog: pytest.LogCaptureFixture
+):
+    with caplog.at_level(logging.ERROR, logger="service_kit"):
+        response = client.get("/api/demo/crash", headers={"X-Request-Id": "crash-42"})
+
+    problem = assert_problem(response, 500)
+    assert problem["type"] == "https://polyglot.dev/problems/internal-error"
+    assert "crash-42" in problem["detail"], "the client needs the id to report the error"
+    for internal in ("hunter2", "RuntimeError", "Traceback", "conftest"):
+        assert internal not in response.text
+    [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
+    assert response.headers["x-request-id"] == "crash-42"
+
+
+def test_json_pointer_escapes_slash_and_tilde():
+    assert json_pointer(("body", "a/b", "m~n", 0)) == "/body/a~1b/m~0n/0"
+
+
+def test_openapi_documents_the_problem_shape_instead_of_fastapi_default(demo_app: FastAPI):
+    document = demo_app.openapi()
+    validate(document)
+    schemas = document["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas
+    assert set(schemas["Problem"]["required"]) == {"type", "title", "status"}
+    responses = document["paths"]["/api/demo/users"]["post"]["responses"]
+    assert set(responses) == {"201", "default"}
+    assert responses["default"]["content"][PROBLEM_JSON]["schema"] == {"$ref": "#/components/schemas/Problem"}

@@ -1,0 +1,16 @@
+"""The reporting-bridge ASGI app."""
+
+from fastapi import FastAPI
+
+from service_kit import create_service_app
+
+SERVICE_NAME = "reporting-bridge"
+API_PREFIX = "/api/reports"
+
+
+def create_app() -> FastAPI:
+    """A new app configured from the environment; tests make one each, the server uses `app`."""
+    return create_service_app(service_name=SERVICE_NAME, api_prefix=API_PREFIX)
+
+
+app = create_app()
