@@ -1,0 +1,178 @@
+"""Platform rules for compose.yaml, checked on the project as Docker Compose resolves it
+(`compose_project`: interpolated, anchors merged, sizes and durations normalised)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+JAVA_SERVICES = {"gateway": "GATEWAY_PORT", "auth-service": "AUTH_PORT", "notification-service": "NOTIFICATION_PORT"}
+PYTHON_SERVICES = {"inference-bridge": "INFERENCE_PORT", "reporting-bridge": "REPORTING_PORT"}
+APP_SERVICES = {**JAVA_SERVICES, **PYTHON_SERVICES}
+BACKING_SERVICES = ("redis", "postgres")
+ALL_SERVICES = sorted([*APP_SERVICES, *BACKING_SERVICES])
+
+# The gateway finds each backend through one variable (same names as the launcher's).
+GATEWAY_ROUTE_TARGETS = {
+    "AUTH_SERVICE_URL": "auth-service",
+    "NOTIFICATION_SERVICE_URL": "notification-service",
+    "INFERENCE_SERVICE_URL": "inference-bridge",
+    "REPORTING_SERVICE_URL": "reporting-bridge",
+}
+
+# ${NAME}, ${NAME:-default}, ${NAME:?error} but not $${NAME} (escaped: resolved in the container).
+INTERPOLATED_VARIABLE = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)")
+ENV_EXAMPLE_ENTRY = re.compile(r"^\s*#?\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def services(compose_project: dict) -> dict:
+    return compose_project["services"]
+
+
+@pytest.fixture(scope="module")
+def documented_variables(repo_root: Path) -> set[str]:
+    env_example = repo_root / ".env.example"
+    if not env_example.is_file():
+        pytest.fail(".env.example is missing: it must list every variable compose.yaml uses", pytrace=False)
+    # A commented-out `# NAME=` line documents an optional variable; it counts as listed.
+    return set(ENV_EXAMPLE_ENTRY.findall(env_example.read_text()))
+
+
+def healthcheck_command(service: dict) -> str:
+    test = service.get("healthcheck", {}).get("test") or []
+    return " ".join(test)
+
+
+def test_the_platform_services_are_exactly_these(services: dict) -> None:
+    assert sorted(services) == ALL_SERVICES
+
+
+@pytest.mark.parametrize("name", ALL_SERVICES)
+def test_every_service_has_a_memory_limit(services: dict, name: str) -> None:
+    service = services[name]
+    deploy_limit = service.get("deploy", {}).get("resources", {}).get("limits", {}).get("memory")
+    assert deploy_limit or service.get("mem_limit"), f"{name}: set deploy.resources.limits.memory"
+
+
+@pytest.mark.parametrize("name", ALL_SERVICES)
+def test_every_service_has_a_healthcheck(services: dict, name: str) -> None:
+    healthcheck = services[name].get("healthcheck", {})
+    assert not healthcheck.get("disable"), f"{name}: healthcheck disabled"
+    test = healthcheck.get("test") or []
+    assert test and test[0] in ("CMD", "CMD-SHELL"), f"{name}: healthcheck.test must run a command"
+
+
+@pytest.mark.parametrize("name", ALL_SERVICES)
+def test_every_service_has_a_restart_policy(services: dict, name: str) -> None:
+    assert services[name].get("restart") in ("unless-stopped", "always", "on-failure")
+
+
+@pytest.mark.parametrize("name", ALL_SERVICES)
+def test_dependencies_wait_until_healthy(services: dict, name: str) -> None:
+    for dependency, spec in services[name].get("depends_on", {}).items():
+        assert spec["condition"] == "service_healthy", f"{name} -> {dependency}: use condition: service_healthy"
+
+
+def test_app_services_wait_for_what_they_use(services: dict) -> None:
+    for name in APP_SERVICES:
+        assert "redis" in services[name].get("depends_on", {}), f"{name} uses Redis"
+    assert "postgres" in services["auth-service"]["depends_on"]
+    assert set(GATEWAY_ROUTE_TARGETS.values()) <= set(services["gateway"]["depends_on"])
+
+
+def test_only_the_gateway_publishes_a_port_and_it_is_8080(services: dict) -> None:
+    publishing = {name for name, service in services.items() if service.get("ports")}
+    assert publishing == {"gateway"}
+    (port,) = services["gateway"]["ports"]
+    assert (port["target"], str(port["published"])) == (8080, "8080")
+
+
+@pytest.mark.parametrize("name", sorted(APP_SERVICES))
+def test_app_services_are_built_from_their_own_dockerfile(repo_root: Path, services: dict, name: str) -> None:
+    build = services[name]["build"]
+    assert Path(build["context"]) == repo_root, "build context must be the repository root"
+    assert build["dockerfile"] == f"{name}/Dockerfile"
+    assert (repo_root / name / "Dockerfile").is_file()
+
+
+@pytest.mark.parametrize("name", BACKING_SERVICES)
+def test_backing_service_images_are_pinned(services: dict, name: str) -> None:
+    image = services[name]["image"]
+    repository, _, tag = image.rpartition(":")
+    assert repository and tag and tag != "latest", f"{name}: pin an image tag, got {image!r}"
+
+
+@pytest.mark.parametrize(("name", "port_variable"), sorted(APP_SERVICES.items()))
+def test_app_environment_follows_the_spec(services: dict, name: str, port_variable: str) -> None:
+    environment = services[name]["environment"]
+    assert environment["LOG_FORMAT"] == "json"
+    assert environment["BIND_ADDRESS"] == "0.0.0.0"
+    assert environment["REDIS_URL"] == "redis://redis:6379/0"
+    assert environment[port_variable].isdigit(), f"{name}: set {port_variable}"
+
+
+@pytest.mark.parametrize(("name", "port_variable"), sorted(APP_SERVICES.items()))
+def test_healthcheck_probes_the_readiness_endpoint_on_the_service_port(
+    services: dict, name: str, port_variable: str
+) -> None:
+    command = healthcheck_command(services[name])
+    port = services[name]["environment"][port_variable]
+    if name in JAVA_SERVICES:
+        assert f"/dev/tcp/127.0.0.1/{port} " in command
+        assert "GET /actuator/health/readiness " in command
+    else:
+        assert f"http://127.0.0.1:{port}/health'" in command
+
+
+def test_gateway_routes_to_the_backends_by_container_name_and_port(services: dict) -> None:
+    environment = services["gateway"]["environment"]
+    for variable, backend in GATEWAY_ROUTE_TARGETS.items():
+        url = urlsplit(environment[variable])
+        backend_port = services[backend]["environment"][APP_SERVICES[backend]]
+        assert (url.scheme, url.hostname, str(url.port)) == ("http", backend, backend_port), variable
+
+
+def test_auth_service_uses_the_postgres_service(services: dict) -> None:
+    url = urlsplit(services["auth-service"]["environment"]["AUTH_DATABASE_URL"])
+    postgres = services["postgres"]["environment"]
+    assert (url.scheme, url.hostname, url.port) == ("postgresql", "postgres", 5432)
+    assert url.username == postgres["POSTGRES_USER"]
+    assert url.password == postgres["POSTGRES_PASSWORD"], "the two password expressions disagree"
+    assert url.path == "/" + postgres["POSTGRES_DB"]
+
+
+def test_admin_credentials_come_from_the_host_and_default_to_empty(repo_root: Path, services: dict) -> None:
+    environment = services["auth-service"]["environment"]
+    # Loaded with no ADMIN_* in the environment: nothing is baked into the file.
+    assert environment["ADMIN_EMAIL"] == "" and environment["ADMIN_PASSWORD"] == ""
+    raw = (repo_root / "compose.yaml").read_text()
+    assert "${ADMIN_EMAIL:-}" in raw and "${ADMIN_PASSWORD:-}" in raw
+
+
+def test_redis_keeps_streams_across_restarts(services: dict) -> None:
+    redis = services["redis"]
+    command = redis["command"]
+    assert "--appendonly" in command and command[command.index("--appendonly") + 1] == "yes"
+    assert any(volume["target"] == "/data" and volume["type"] == "volume" for volume in redis["volumes"])
+
+
+def test_postgres_keeps_its_data_and_reports_readiness(services: dict) -> None:
+    postgres = services["postgres"]
+    assert any(v["target"] == "/var/lib/postgresql/data" and v["type"] == "volume" for v in postgres["volumes"])
+    assert "pg_isready" in healthcheck_command(postgres)
+
+
+def test_every_app_environment_variable_is_documented(services: dict, documented_variables: set[str]) -> None:
+    used = {variable for name in APP_SERVICES for variable in services[name]["environment"]}
+    undocumented = sorted(used - documented_variables)
+    assert undocumented == [], "add these to .env.example"
+
+
+def test_every_variable_read_from_the_host_is_documented(repo_root: Path, documented_variables: set[str]) -> None:
+    interpolated = set(INTERPOLATED_VARIABLE.findall((repo_root / "compose.yaml").read_text()))
+    undocumented = sorted(interpolated - documented_variables)
+    assert undocumented == [], "add these to .env.example"
