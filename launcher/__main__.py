@@ -1,0 +1,198 @@
+"""./platform: run the whole platform on this machine, without Docker.
+
+  ./platform up [--detach] [--rebuild]   build what is missing or stale, start everything, wait until healthy
+  ./platform down                        stop a platform started with --detach
+  ./platform status                      one line per part; exit 0 only when every part is healthy
+  ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names
+  ./platform test [suite ...]            every test suite (java, python, checks, e2e) with its own Redis/PostgreSQL
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+
+from . import build
+from .config import GATEWAY, SERVICES, Settings, load_settings
+from .console import LauncherError, error, paint, step
+from .health import probe
+from .supervisor import LogFollower, Supervisor
+
+def _stop_on_signals() -> None:
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    # SIGINT explicitly too: a launcher started in the background by a script inherits it ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, raise_interrupt)
+
+
+def build_all(settings: Settings, rebuild: bool = False) -> None:
+    build.java_executable()
+    build.build_java(settings.logs_dir, force=rebuild)
+    build.sync_python(settings.logs_dir)
+
+
+def print_urls(settings: Settings) -> None:
+    gateway = settings.url(GATEWAY)
+    rows = [(GATEWAY.name, gateway, "the public entry: use this one")]
+    rows += [(p.name, settings.url(p), f"internal; routed as {gateway}{p.public_prefix}/**")
+             for p in SERVICES if p is not GATEWAY]
+    rows.append(("redis", settings.redis_url, "external" if settings.external_redis_url else f"data in {settings.data_dir / 'redis'}"))
+    width = max(len(r[0]) for r in rows)
+    print()
+    print(paint("The platform is up.", "1;32"))
+    for name, url, note in rows:
+        print(f"  {name:<{width}}  {url:<28}  {note}")
+    print(f"""
+  Try it:
+    curl {gateway}/api/auth/service-info
+    curl {gateway}/api/auth/.well-known/jwks.json
+    curl {gateway}/api/inference/service-info
+  Health: {gateway}/actuator/health   Metrics: {gateway}/actuator/prometheus
+  Logs: ./platform logs [part]   Status: ./platform status   Data: {settings.data_dir}
+""", flush=True)
+
+
+def cmd_up(args) -> int:
+    settings = load_settings()
+    supervisor = Supervisor(settings)
+    if supervisor.load_state():
+        if supervisor.any_alive():
+            error("the platform is already running: see ./platform status, stop it with ./platform down")
+            return 1
+        supervisor.stop_all()  # leftovers of an instance that died: forget them
+    _stop_on_signals()
+    follower = None
+    leave_running = False  # only a detached start that became healthy leaves processes behind
+    try:
+        build_all(settings, rebuild=args.rebuild)
+        step("starting " + ", ".join(p.name for p in settings.parts()))
+        if not args.detach:
+            follower = LogFollower({p.name: settings.logs_dir / f"{p.name}.log" for p in settings.parts()})
+        started = time.monotonic()
+        supervisor.start_platform(on_tick=follower.pump if follower else None)
+        step(f"all parts healthy {time.monotonic() - started:.1f}s after start")
+        print_urls(settings)
+        if args.detach:
+            leave_running = True
+            return 0
+        print(paint("Ctrl-C stops everything.", "1"), flush=True)
+        while True:
+            follower.pump()
+            dead = [name for name in supervisor.running if not supervisor.alive(name)]
+            if dead:
+                error(f"{', '.join(dead)} exited; stopping the platform")
+                return 1
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        print(flush=True)
+        step("stopping")
+        return 0
+    except LauncherError as e:
+        error(str(e))
+        return 1
+    finally:
+        if not leave_running:
+            for signum in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not leave orphans behind
+                signal.signal(signum, signal.SIG_IGN)
+            supervisor.stop_all()
+        if follower:
+            follower.pump()  # the parts' last words (shutdown logs)
+            follower.close()
+
+
+def cmd_down(args) -> int:
+    settings = load_settings()
+    supervisor = Supervisor(settings)
+    if not supervisor.load_state():
+        print("the platform is not running (no state in", settings.run_dir, ")")
+        return 0
+    step("stopping " + ", ".join(supervisor.running))
+    supervisor.stop_all()
+    step("stopped")
+    return 0
+
+
+def cmd_status(args) -> int:
+    settings = load_settings()
+    supervisor = Supervisor(settings)
+    known = supervisor.load_state()
+    parts = [r.part for r in supervisor.running.values()] if known else list(settings.parts())
+    width = max(len(p.name) for p in parts)
+    all_ok = known
+    for part in parts:
+        port = settings.ports[part.name]
+        if not supervisor.alive(part.name):
+            state, ok = "not running", False
+        else:
+            ok, detail = probe(settings, part)
+            state = f"{'healthy' if ok else 'UNHEALTHY'} ({detail}), pid {supervisor.running[part.name].pid}"
+        all_ok = all_ok and ok
+        colour = "32" if ok else "31"
+        print(f"{part.name:<{width}}  :{port:<5}  " + paint(state, colour))
+    return 0 if all_ok else 1
+
+
+def cmd_logs(args) -> int:
+    settings = load_settings()
+    names = [p.name for p in settings.parts()] if not args.part else [args.part]
+    logs = {}
+    for name in names:
+        path = settings.logs_dir / f"{name}.log"
+        if args.part and not path.exists():
+            error(f"no log for '{name}' in {settings.logs_dir} (parts: {', '.join(p.name for p in settings.parts())})")
+            return 1
+        logs[name] = path
+    follower = LogFollower(logs, from_start=True)
+    for name, handle in follower.files.items():  # keep only the last N lines of each
+        lines = handle.read().splitlines()[-args.lines:]
+        for line in lines:
+            print(follower.prefixer.line(name, line))
+    try:
+        while args.follow:
+            follower.pump()
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        follower.close()
+    return 0
+
+
+def cmd_test(args) -> int:
+    from .testing import run_test_suites
+
+    return run_test_suites(args.suites)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="./platform", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    up = commands.add_parser("up", help="build what is missing, start everything, wait until healthy")
+    up.add_argument("--detach", action="store_true", help="return once all parts are healthy")
+    up.add_argument("--rebuild", action="store_true", help="rebuild the Java services even if up to date")
+    up.set_defaults(run=cmd_up)
+    commands.add_parser("down", help="stop a detached platform").set_defaults(run=cmd_down)
+    commands.add_parser("status", help="health of each part (exit 0 when all are healthy)").set_defaults(run=cmd_status)
+    logs = commands.add_parser("logs", help="show the parts' logs")
+    logs.add_argument("part", nargs="?", help="one part (default: all)")
+    logs.add_argument("-f", "--follow", action="store_true", help="keep printing new lines")
+    logs.add_argument("-n", "--lines", type=int, default=100, help="lines per part (default 100)")
+    logs.set_defaults(run=cmd_logs)
+    test = commands.add_parser("test", help="run every test suite")
+    test.add_argument("suites", nargs="*", help="java, python, checks, e2e (default: all)")
+    test.set_defaults(run=cmd_test)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except LauncherError as e:
+        error(str(e))
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,132 @@
+"""Build what is missing or stale, and find the tools the platform needs.
+
+Only a JDK 17+, Python 3.11+ and (for the console, later) Node 20+ are assumed. Everything else comes
+from the package registries: Maven through the wrapper, uv from PyPI into a project-local folder, and,
+when no `redis-server` is on PATH, the Redis binary shipped inside the embedded-redis Maven artifact.
+"""
+
+from __future__ import annotations
+
+import os
+import platform as host
+import re
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+from .config import ROOT, SERVICES
+from .console import fail, step
+
+UV_VERSION = "0.13.8"
+EMBEDDED_REDIS = ("com.github.codemonstur", "embedded-redis", "1.4.4")
+JAVA_MODULES = ("java-service-kit", *(p.module for p in SERVICES if p.kind == "java"))
+TOOLS_DIR = ROOT / "var" / "tools"
+
+
+def java_executable() -> str:
+    java_home = os.environ.get("JAVA_HOME")
+    candidate = Path(java_home, "bin", "java") if java_home else None
+    java = str(candidate) if candidate and candidate.exists() else shutil.which("java")
+    if not java:
+        fail("no Java found: install a JDK 17 or newer (or set JAVA_HOME)")
+    version_text = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    match = re.search(r'version "(\d+)', version_text)
+    if not match or int(match.group(1)) < 17:
+        fail(f"Java 17 or newer is required, found: {version_text.splitlines()[0] if version_text else java}")
+    return java
+
+
+def jar_path(module: str) -> Path:
+    return ROOT / module / "target" / f"{module}.jar"
+
+
+def _newest_source_mtime() -> float:
+    newest = (ROOT / "pom.xml").stat().st_mtime
+    for module in JAVA_MODULES:
+        for path in [ROOT / module / "pom.xml", *(ROOT / module / "src" / "main").rglob("*")]:
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def java_build_needed() -> bool:
+    jars = [jar_path(p.module) for p in SERVICES if p.kind == "java"]
+    if not all(j.exists() for j in jars):
+        return True
+    return _newest_source_mtime() > min(j.stat().st_mtime for j in jars)
+
+
+def build_java(logs_dir: Path, force: bool = False) -> None:
+    if not force and not java_build_needed():
+        return
+    step("building the Java services (./mvnw clean package, tests run in ./platform test)")
+    # `clean` on purpose: repackaging without it can keep stale dependency jars (STACK.md pitfall 7).
+    run_logged([str(ROOT / "mvnw"), "-B", "-q", "-DskipTests", "clean", "package"],
+               logs_dir / "build-java.log", "Java build")
+
+
+def uv_executable() -> str:
+    on_path = shutil.which("uv")
+    if on_path:
+        return on_path
+    local = TOOLS_DIR / "uv" / "bin" / "uv"
+    if not local.exists():
+        step(f"bootstrapping uv {UV_VERSION} into {local.parent.parent.relative_to(ROOT)} (from PyPI)")
+        venv.EnvBuilder(with_pip=True, clear=True).create(local.parent.parent)
+        run_logged([str(local.parent / "python"), "-m", "pip", "install", "-q", f"uv=={UV_VERSION}"],
+                   TOOLS_DIR / "uv-install.log", "uv bootstrap")
+    return str(local)
+
+
+def uv_env() -> dict[str, str]:
+    # Never let uv fetch a Python build from the internet: the machine's Python 3.11+ is the one to use.
+    return {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_PYTHON": sys.executable}
+
+
+def sync_python(logs_dir: Path) -> None:
+    """`uv sync --frozen`: installs exactly uv.lock into .venv; a no-op (milliseconds) when up to date."""
+    run_logged([uv_executable(), "sync", "--frozen", "--quiet"], logs_dir / "build-python.log",
+               "Python environment (uv sync --frozen)", env=uv_env())
+
+
+def venv_python() -> str:
+    return str(ROOT / ".venv" / "bin" / "python")
+
+
+def redis_server_executable() -> str:
+    """A real redis-server: the one on PATH, else the binary inside the embedded-redis Maven artifact."""
+    on_path = shutil.which("redis-server")
+    if on_path:
+        return on_path
+    arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(host.machine().lower())
+    system = {"Linux": "linux", "Darwin": "darwin"}.get(host.system())
+    if not arch or not system:
+        fail(f"no redis-server on PATH and no bundled Redis for {host.system()}/{host.machine()}: install Redis 7")
+    binary = TOOLS_DIR / "redis" / "redis-server"
+    if binary.exists():
+        return str(binary)
+    group, artifact, version = EMBEDDED_REDIS
+    step(f"no redis-server on PATH: taking the Redis binary shipped in {group}:{artifact}:{version} (Maven Central)")
+    jar_dir = TOOLS_DIR / "redis"
+    run_logged([str(ROOT / "mvnw"), "-B", "-q", "dependency:copy",
+                f"-Dartifact={group}:{artifact}:{version}", f"-DoutputDirectory={jar_dir}"],
+               TOOLS_DIR / "redis-fetch.log", "fetching the bundled Redis")
+    with zipfile.ZipFile(jar_dir / f"{artifact}-{version}.jar") as jar:
+        names = [n for n in jar.namelist() if n.startswith("redis-server-") and f"-{system}-{arch}" in n]
+        if not names:
+            fail(f"{artifact} {version} ships no Redis for {system}-{arch}: install Redis 7")
+        binary.write_bytes(jar.read(sorted(names)[-1]))
+    binary.chmod(0o755)
+    return str(binary)
+
+
+def run_logged(cmd: list[str], log_file: Path, what: str, env: dict[str, str] | None = None) -> None:
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("w") as log:
+        result = subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    if result.returncode != 0:
+        tail = log_file.read_text().splitlines()[-40:]
+        fail(f"{what} failed (exit {result.returncode}); last lines of {log_file}:\n  " + "\n  ".join(tail))

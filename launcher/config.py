@@ -1,0 +1,166 @@
+"""What the platform is made of and how each part is configured.
+
+One table (`PARTS`) describes every process the launcher runs; `./platform up`, `./platform test` and the
+README all follow from it. Configuration is twelve-factor: the environment variables listed in
+`.env.example`, optionally from a `.env` file at the project root (never committed), the process
+environment winning over the file.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    kind: str  # "redis" | "java" | "python"
+    port_var: str
+    default_port: int
+    health_path: str  # "" for redis (checked with PING)
+    module: str = ""  # Maven module or Python import package
+    public_prefix: str = ""  # path the gateway routes to this part
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind != "redis"
+
+
+REDIS = Part("redis", "redis", "REDIS_PORT", 6379, "")
+SERVICES = (
+    Part("auth-service", "java", "AUTH_PORT", 8081, "/actuator/health/readiness", "auth-service", "/api/auth"),
+    Part("notification-service", "java", "NOTIFICATION_PORT", 8082, "/actuator/health/readiness",
+         "notification-service", "/api/notifications"),
+    Part("inference-bridge", "python", "INFERENCE_PORT", 8001, "/health", "inference_bridge", "/api/inference"),
+    Part("reporting-bridge", "python", "REPORTING_PORT", 8002, "/health", "reporting_bridge", "/api/reports"),
+    Part("gateway", "java", "GATEWAY_PORT", 8080, "/actuator/health/readiness", "gateway"),
+)
+PARTS = (REDIS, *SERVICES)
+GATEWAY = SERVICES[-1]
+
+# Where the gateway finds each service (see gateway's application.yaml).
+SERVICE_URL_VARS = {
+    "auth-service": "AUTH_SERVICE_URL",
+    "notification-service": "NOTIFICATION_SERVICE_URL",
+    "inference-bridge": "INFERENCE_SERVICE_URL",
+    "reporting-bridge": "REPORTING_SERVICE_URL",
+}
+
+DEFAULT_JAVA_OPTS = "-Xms64m -Xmx384m -XX:+UseSerialGC"
+
+# Every variable that configures a platform instance (the names of .env.example). A test instance
+# strips them from the developer's environment so it can never reach the developer's own instance.
+PLATFORM_VARIABLES = frozenset({
+    *(p.port_var for p in PARTS), *SERVICE_URL_VARS.values(), "REDIS_URL", "AUTH_DATABASE_URL",
+    "REPORTING_DATABASE_URL", "PLATFORM_DATA_DIR", "BIND_ADDRESS", "ADMIN_EMAIL", "ADMIN_PASSWORD",
+    "LOG_FORMAT", "INSTANCE_ID", "JAVA_OPTS",
+})
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse a dotenv file: KEY=VALUE lines, '#' comments, optional quotes. No interpolation."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        key = key.strip().removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+@dataclass
+class Settings:
+    """The resolved configuration of one platform instance (the developer's, or a test's)."""
+
+    data_dir: Path
+    env: dict[str, str]  # the variables passed to every child process
+    ports: dict[str, int]
+    bind_address: str = "127.0.0.1"
+    external_redis_url: str | None = None  # REDIS_URL given: use it, start no Redis
+    extra_env: dict[str, dict[str, str]] = field(default_factory=dict)  # per part
+
+    @property
+    def run_dir(self) -> Path:
+        return self.data_dir / "run"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def state_file(self) -> Path:
+        return self.run_dir / "platform.json"
+
+    @property
+    def redis_url(self) -> str:
+        return self.external_redis_url or f"redis://127.0.0.1:{self.ports['redis']}/0"
+
+    def url(self, part: Part) -> str:
+        return f"http://localhost:{self.ports[part.name]}"
+
+    def parts(self) -> tuple[Part, ...]:
+        return SERVICES if self.external_redis_url else PARTS
+
+    def child_env(self, part: Part) -> dict[str, str]:
+        env = dict(self.env)
+        env["PLATFORM_DATA_DIR"] = str(self.data_dir)
+        env["BIND_ADDRESS"] = self.bind_address
+        env["REDIS_URL"] = self.redis_url
+        for p in SERVICES:
+            env[p.port_var] = str(self.ports[p.name])
+        for name, var in SERVICE_URL_VARS.items():
+            env.setdefault(var, f"http://127.0.0.1:{self.ports[name]}")
+        env.update(self.extra_env.get(part.name, {}))
+        return env
+
+
+def load_settings(data_dir: Path | None = None, ports: dict[str, int] | None = None,
+                  environ: dict[str, str] | None = None) -> Settings:
+    """The developer's instance by default; tests pass their own `environ` (then `.env` is not read)."""
+    if environ is None:
+        env = {**read_env_file(ROOT / ".env"), **os.environ}
+    else:
+        env = dict(environ)
+    resolved_ports = {}
+    for part in PARTS:
+        resolved_ports[part.name] = int(env.get(part.port_var) or part.default_port)
+    if ports:
+        resolved_ports.update(ports)
+    base = Path(data_dir or env.get("PLATFORM_DATA_DIR") or ROOT / "var").resolve()
+    return Settings(
+        data_dir=base,
+        env=env,
+        ports=resolved_ports,
+        bind_address=env.get("BIND_ADDRESS") or "127.0.0.1",
+        external_redis_url=env.get("REDIS_URL") or None,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_in_use(port: int) -> bool:
+    """True when something listens on the port or it cannot be bound (IPv4 loopback and any address)."""
+    for host in ("127.0.0.1", "0.0.0.0"):
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind((host, port))
+            except OSError:
+                return True
+    return False

@@ -1,0 +1,232 @@
+"""./platform test: every suite, against a real Redis and a real PostgreSQL that it starts itself.
+
+Nothing here touches the developer's running instance: the servers and the end-to-end platform get free
+ports and a temporary data folder, and the developer's platform variables are stripped from the
+environment the suites see. The suites, in order:
+
+  java    ./mvnw verify                  (unit and integration tests of the Java modules)
+  python  pytest                         (the service kit and both bridges)
+  checks  pytest checks/                 (compose, Dockerfiles, contracts: static)
+  e2e     pytest e2e/                    (a whole platform started on free ports, called through its gateway)
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import build
+from .config import PLATFORM_VARIABLES, REDIS, ROOT, SERVICES, Part, free_port, load_settings, port_in_use
+from .console import LauncherError, error, fail, paint, step
+from .supervisor import Supervisor
+
+SUITES = ("java", "python", "checks", "e2e")
+POSTGRES_HINT = ("PostgreSQL server binaries (initdb, postgres) not found: install PostgreSQL 14+ "
+                 "(Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql) "
+                 "or put its bin folder on PATH")
+POSTGRES_DATABASES = ("java_tests", "python_tests", "e2e_auth")
+
+
+@dataclass
+class SuiteResult:
+    name: str
+    passed: bool
+    seconds: float
+    note: str = ""
+
+
+def clean_environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in PLATFORM_VARIABLES}
+
+
+def postgres_bin_dir() -> Path:
+    candidates = []
+    on_path = shutil.which("initdb")
+    if on_path:
+        candidates.append(Path(on_path).resolve().parent)
+    candidates += [Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]
+    candidates += [Path(p) for p in sorted(glob.glob("/opt/homebrew/opt/postgresql*/bin"), reverse=True)]
+    for directory in candidates:
+        if (directory / "initdb").exists() and (directory / "postgres").exists():
+            return directory
+    fail(POSTGRES_HINT)
+
+
+class TestServers:
+    """A throwaway Redis and PostgreSQL on free ports, in a temporary folder, stopped on exit."""
+
+    def __init__(self, work_dir: Path):
+        self.work_dir = work_dir
+        self.redis_port = free_port()
+        self.postgres_port = free_port()
+        settings = load_settings(data_dir=work_dir / "servers", ports={"redis": self.redis_port},
+                                 environ=clean_environment())
+        self.supervisor = Supervisor(settings)
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.redis_port}/0"
+
+    def postgres_url(self, database: str) -> str:
+        return f"postgresql://platform@127.0.0.1:{self.postgres_port}/{database}"
+
+    def __enter__(self) -> "TestServers":
+        try:
+            step(f"starting a test Redis on port {self.redis_port}")
+            self.supervisor.start(REDIS)
+            self.supervisor.wait_healthy((REDIS,), timeout=30)
+            self._start_postgres()
+        except BaseException:
+            self.supervisor.stop_all()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.supervisor.stop_all()
+
+    def _start_postgres(self) -> None:
+        bin_dir = postgres_bin_dir()
+        step(f"starting a test PostgreSQL ({bin_dir}) on port {self.postgres_port}")
+        data = self.work_dir / "postgres"
+        data.mkdir(parents=True)
+        # initdb refuses to run as root: when we are root, the server runs as the `postgres` user.
+        user = None
+        if os.geteuid() == 0:
+            user = "postgres" if _user_exists("postgres") else "nobody"
+            shutil.chown(data, user=user)
+        initdb = subprocess.run([str(bin_dir / "initdb"), "-D", str(data), "-U", "platform", "--auth=trust",
+                                 "-E", "UTF8", "--no-sync"], capture_output=True, text=True, user=user)
+        if initdb.returncode != 0:
+            fail(f"initdb failed: {initdb.stdout}{initdb.stderr}")
+        # Durability settings off: a test database is thrown away, speed matters more.
+        server = Part("postgres", "server", "", self.postgres_port, "")
+        self.supervisor.spawn(server, [str(bin_dir / "postgres"), "-D", str(data), "-p", str(self.postgres_port),
+                                       "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={data}",
+                                       "-c", "fsync=off", "-c", "synchronous_commit=off",
+                                       "-c", "full_page_writes=off"],
+                              env=clean_environment(), marker=str(data), user=user)
+        deadline = time.monotonic() + 30
+        while subprocess.run([str(bin_dir / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.postgres_port)]
+                             ).returncode != 0:
+            if not self.supervisor.alive("postgres") or time.monotonic() > deadline:
+                fail("the test PostgreSQL did not start:\n" + self.supervisor.tail("postgres", 20))
+            time.sleep(0.2)
+        for database in POSTGRES_DATABASES:
+            subprocess.run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(self.postgres_port),
+                            "-U", "platform", database], check=True)
+
+
+def _user_exists(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> bool:
+    print(paint("$ " + " ".join(cmd), "2"), flush=True)
+    return subprocess.run(cmd, cwd=ROOT, env=env).returncode == 0
+
+
+def run_java(servers: TestServers) -> SuiteResult:
+    env = {**clean_environment(), "REDIS_URL": servers.redis_url,
+           "TEST_POSTGRES_URL": servers.postgres_url("java_tests")}
+    ok = _run([str(ROOT / "mvnw"), "-B", "-ntp", "verify"], env)
+    return SuiteResult("java", ok, 0)
+
+
+def run_pytest(name: str, args: list[str], servers: TestServers, database: str | None) -> SuiteResult:
+    env = {**clean_environment(), "REDIS_URL": servers.redis_url}
+    if database:
+        env["TEST_POSTGRES_URL"] = servers.postgres_url(database)
+    ok = _run([str(ROOT / ".venv" / "bin" / "pytest"), *args], env)
+    return SuiteResult(name, ok, 0)
+
+
+def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
+    """Start a whole platform on free ports, test it through its gateway, stop it, check nothing is left."""
+    ports = {part.name: free_port() for part in (REDIS, *SERVICES)}
+    environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url("e2e_auth"),
+               "ADMIN_EMAIL": "e2e-admin@example.com", "ADMIN_PASSWORD": "e2e-admin-password-not-secret"}
+    settings = load_settings(data_dir=work_dir / "e2e-platform", ports=ports, environ=environ)
+    supervisor = Supervisor(settings)
+    build.build_java(settings.logs_dir)
+    step(f"starting an end-to-end platform: gateway on port {ports['gateway']}, data in {settings.data_dir}")
+    try:
+        supervisor.start_platform()  # the very code path of ./platform up
+        env = {**clean_environment(), "GATEWAY_URL": f"http://127.0.0.1:{ports['gateway']}",
+               "E2E_LOGS_DIR": str(settings.logs_dir)}
+        ok = _run([str(ROOT / ".venv" / "bin" / "pytest"), "e2e"], env)
+    except LauncherError as e:
+        error(str(e))
+        ok = False
+    finally:
+        pids = [r.pid for r in supervisor.running.values()]
+        supervisor.stop_all()
+    leftovers = [pid for pid in pids if _pid_alive(pid)] + [p for p in ports.values() if port_in_use(p)]
+    if leftovers:
+        error(f"processes or listening ports left behind after stopping the platform: {leftovers}")
+        return SuiteResult("e2e", False, 0, "left processes behind")
+    return SuiteResult("e2e", ok, 0, "platform stopped cleanly")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+def run_test_suites(selected: list[str]) -> int:
+    unknown = [s for s in selected if s not in SUITES]
+    if unknown:
+        error(f"unknown suite(s) {', '.join(unknown)}; choose among {', '.join(SUITES)}")
+        return 2
+    suites = [s for s in SUITES if not selected or s in selected]
+    work_dir = Path(tempfile.mkdtemp(prefix="platform-test-"))
+    work_dir.chmod(0o755)  # the PostgreSQL user must reach its data folder inside
+    results: list[SuiteResult] = []
+    try:
+        build.java_executable()
+        build.sync_python(work_dir / "logs")
+        with TestServers(work_dir) as servers:
+            runners = {
+                "java": lambda: run_java(servers),
+                "python": lambda: run_pytest("python", [], servers, "python_tests"),
+                "checks": lambda: run_pytest("checks", ["checks"], servers, None),
+                "e2e": lambda: run_e2e(servers, work_dir),
+            }
+            for suite in suites:
+                step(f"suite {suite}")
+                started = time.monotonic()
+                result = runners[suite]()
+                result.seconds = time.monotonic() - started
+                results.append(result)
+    except LauncherError as e:
+        error(str(e))
+        results.append(SuiteResult("setup", False, 0, str(e).splitlines()[0]))
+    except KeyboardInterrupt:
+        results.append(SuiteResult("interrupted", False, 0))
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    print()
+    for r in results:
+        mark = paint("PASS", "32") if r.passed else paint("FAIL", "31")
+        print(f"  {mark}  {r.name:<8} {r.seconds:7.1f}s  {r.note}")
+    passed = sum(r.passed for r in results)
+    failed = len(results) - passed + len([s for s in suites if s not in {r.name for r in results}])
+    # The plain closing line CI reads: it counts suites, each of which printed its own test counts above.
+    print(f"suites: {passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed == len(suites) else 1
