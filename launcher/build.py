@@ -83,7 +83,8 @@ def uv_executable() -> str:
 
 def uv_env() -> dict[str, str]:
     # Never let uv fetch a Python build from the internet: the machine's Python 3.11+ is the one to use.
-    return {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_PYTHON": sys.executable}
+    # Trust the machine's certificate store (as pip and Maven do), so a corporate TLS proxy's CA works.
+    return {"UV_SYSTEM_CERTS": "true", **os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_PYTHON": sys.executable}
 
 
 def sync_python(logs_dir: Path) -> None:
