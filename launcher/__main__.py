@@ -69,7 +69,6 @@ def cmd_up(args) -> int:
     leave_running = False  # only a detached start that became healthy leaves processes behind
     try:
         build_all(settings, rebuild=args.rebuild)
-        step("starting " + ", ".join(p.name for p in settings.parts()))
         if not args.detach:
             follower = LogFollower({p.name: settings.logs_dir / f"{p.name}.log" for p in settings.parts()})
         started = time.monotonic()

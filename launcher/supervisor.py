@@ -157,6 +157,7 @@ class Supervisor:
     def start_platform(self, on_tick=None) -> None:
         """Redis (unless REDIS_URL points elsewhere), then every service at once; returns when all are healthy."""
         self.check_ports(self.settings.parts())
+        step("starting " + ", ".join(p.name for p in self.settings.parts()))
         if not self.settings.external_redis_url:
             self.start(REDIS)
             self.wait_healthy((REDIS,), timeout=30, on_tick=on_tick)

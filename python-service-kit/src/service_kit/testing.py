@@ -109,3 +109,66 @@ def _wait_until_answering(service: RunningService, process: subprocess.Popen[byt
             time.sleep(0.1)
     log = "\n".join(service.log_lines())
     pytest.fail(f"the service did not answer within {SERVICE_START_TIMEOUT_SECONDS} s:\n{log}")
+
+
+# -- checks every Python service passes: each service's tests call them with its own names ----------
+# (imports are local: this module is loaded as a pytest plugin, where test-only libraries may be absent)
+
+RFC3339_UTC = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"
+
+
+def check_service_info(app, *, distribution: str, api_prefix: str, schema: Path) -> None:
+    """`{api_prefix}/service-info` describes the running service and satisfies its contract schema."""
+    import importlib.metadata
+    import json
+    import platform
+    import re
+
+    import fastapi
+    from fastapi.testclient import TestClient
+    from jsonschema import Draft202012Validator
+
+    with TestClient(app) as client:
+        response = client.get(f"{api_prefix}/service-info")
+    assert response.status_code == 200, response.text
+    info = response.json()
+    assert info == {
+        "service": distribution,
+        "version": importlib.metadata.version(distribution),
+        "language": "python",
+        "runtime": f"Python {platform.python_version()}",
+        "framework": f"FastAPI {fastapi.__version__}",
+        "instance_id": info["instance_id"],
+        "started_at": info["started_at"],
+    }
+    assert re.match(RFC3339_UTC, info["started_at"]), info["started_at"]
+    Draft202012Validator(json.loads(schema.read_text())).validate(info)
+
+
+def check_health_up(app) -> None:
+    """/health is UP after a real PING of the Redis in REDIS_URL."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        response = client.get("/health")
+    assert response.status_code == 200, response.text
+    assert response.json() == {"status": "UP", "checks": {"redis": {"status": "UP"}}}
+
+
+def check_entry_point(start_service: Callable[..., RunningService], *, module: str, port_env: str,
+                      api_prefix: str) -> None:
+    """`python -m <module>` (what the launcher and the container run) serves, and logs JSON lines
+    carrying the request id when LOG_FORMAT=json."""
+    import json
+
+    import httpx
+
+    service = start_service(module, port_env=port_env, LOG_FORMAT="json", INSTANCE_ID=f"{module}-test-1")
+    assert httpx.get(f"{service.base_url}/health").json()["status"] == "UP"
+    response = httpx.get(f"{service.base_url}{api_prefix}/service-info", headers={"X-Request-Id": f"{module}-check"})
+    assert response.json()["instance_id"] == f"{module}-test-1"
+    assert httpx.get(f"{service.base_url}/docs").status_code == 200
+
+    access = json.loads(service.wait_for_log_line(f'"request_id":"{module}-check"'))
+    assert access["route"] == f"{api_prefix}/service-info"
+    assert all(json.loads(line) for line in service.log_lines()), "every line, uvicorn's too, is JSON"
