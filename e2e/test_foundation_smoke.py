@@ -1,7 +1,9 @@
 """Every part answers through the gateway: routes, health, metrics, JWKS, WebSocket, problem+json."""
 
 import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 from websockets.sync.client import connect
@@ -67,3 +69,14 @@ def test_unknown_paths_answer_404_problem_json(gateway, path):
     problem = response.json()
     assert problem["status"] == 404
     assert problem["title"]
+
+
+def test_launcher_configuration_reaches_auth_service_without_leaking_the_password():
+    """./platform test starts this platform with ADMIN_EMAIL/ADMIN_PASSWORD set (launcher/testing.py).
+    Until user management exists, auth-service's start-up log is the only witness that they arrived."""
+    logs_dir = os.environ.get("E2E_LOGS_DIR")
+    if not logs_dir:
+        pytest.fail("E2E_LOGS_DIR is not set: run the end-to-end tests through ./platform test")
+    log = Path(logs_dir, "auth-service.log").read_text()
+    assert "Bootstrap admin configured: e2e-admin@example.com" in log
+    assert "e2e-admin-password-not-secret" not in log

