@@ -9,6 +9,7 @@ import pytest
 from websockets.sync.client import connect
 
 SERVICES = [
+    ("/api/gateway", "gateway", "java"),
     ("/api/auth", "auth-service", "java"),
     ("/api/notifications", "notification-service", "java"),
     ("/api/inference", "inference-bridge", "python"),
