@@ -13,6 +13,7 @@ environment the suites see. The suites, in order:
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -163,8 +164,11 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
     step(f"starting an end-to-end platform: gateway on port {ports['gateway']}, data in {settings.data_dir}")
     try:
         supervisor.start_platform()  # the very code path of ./platform up
+        # The services' own ports too: a few checks (the contract drift of each service's live OpenAPI
+        # document) look at a service directly, as an operator would, not through the gateway.
+        service_urls = {part.name: f"http://127.0.0.1:{ports[part.name]}" for part in SERVICES}
         env = {**clean_environment(), "GATEWAY_URL": f"http://127.0.0.1:{ports['gateway']}",
-               "E2E_LOGS_DIR": str(settings.logs_dir)}
+               "E2E_SERVICE_URLS": json.dumps(service_urls), "E2E_LOGS_DIR": str(settings.logs_dir)}
         ok = _run([str(ROOT / ".venv" / "bin" / "pytest"), "e2e"], env)
     except LauncherError as e:
         error(str(e))

@@ -121,3 +121,8 @@ def test_openapi_documents_the_problem_shape_instead_of_fastapi_default(demo_app
     responses = document["paths"]["/api/demo/users"]["post"]["responses"]
     assert set(responses) == {"201", "default"}
     assert responses["default"]["content"][PROBLEM_JSON]["schema"] == {"$ref": "#/components/schemas/Problem"}
+
+
+def test_ops_endpoints_are_not_in_the_openapi_document(demo_app: FastAPI):
+    # /health and /metrics are for operators; the contract drift check compares only the API.
+    assert not {"/health", "/metrics"} & set(demo_app.openapi()["paths"])

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import SkipJsonSchema, models_json_schema
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -41,6 +41,11 @@ class FieldError(BaseModel):
     message: str = Field(examples=["Field required"])
 
 
+def _absent(schema: dict[str, Any]) -> None:
+    """An optional member that is left out when unset has no `default` (null is not one of its values)."""
+    schema.pop("default", None)
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details."""
 
@@ -49,9 +54,15 @@ class Problem(BaseModel):
     )
     title: str = Field(examples=["Not Found"])
     status: int = Field(examples=[404])
-    detail: str | None = None
-    instance: str | None = Field(default=None, description="Path of the request that failed")
-    errors: list[FieldError] | None = Field(default=None, description="What is wrong with the input, if invalid")
+    # Optional members are left out, never null (ProblemResponse renders with exclude_none): the schema says
+    # so, as the contract does (SkipJsonSchema keeps `null` out of the OpenAPI document, _absent its default).
+    detail: str | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_absent)
+    instance: str | SkipJsonSchema[None] = Field(
+        default=None, description="Path of the request that failed", json_schema_extra=_absent
+    )
+    errors: list[FieldError] | SkipJsonSchema[None] = Field(
+        default=None, description="What is wrong with the input, if invalid", json_schema_extra=_absent
+    )
 
 
 class ProblemResponse(Response):

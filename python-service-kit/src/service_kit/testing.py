@@ -172,3 +172,20 @@ def check_entry_point(start_service: Callable[..., RunningService], *, module: s
     access = json.loads(service.wait_for_log_line(f'"request_id":"{module}-check"'))
     assert access["route"] == f"{api_prefix}/service-info"
     assert all(json.loads(line) for line in service.log_lines()), "every line, uvicorn's too, is JSON"
+
+
+def check_contract_drift(base_url: str, contract: Path, live_path: str = "/openapi.json") -> None:
+    """The live OpenAPI document at `base_url + live_path` (FastAPI's /openapi.json, springdoc's
+    /v3/api-docs) means what the contract file says: service_kit.contract_drift finds no drift."""
+    import httpx
+
+    from service_kit.contract_drift import compare_files, format_drifts
+
+    response = httpx.get(f"{base_url}{live_path}", timeout=10)
+    assert response.status_code == 200, f"GET {base_url}{live_path}: {response.status_code} {response.text[:500]}"
+    drifts = compare_files(contract, response.json())
+    assert not drifts, (
+        f"the live OpenAPI document {base_url}{live_path} drifted from its contract {contract}:\n"
+        f"{format_drifts(drifts)}\n"
+        "Change the code or the contract (contracts lead: edit the contract first, then the code)."
+    )

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.polyglot.servicekit.testing.JavaServiceContract;
+import dev.polyglot.servicekit.testing.LiveOpenApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -63,6 +65,17 @@ class AuthServiceApplicationTest extends JavaServiceContract {
         RSAKey published = RSAKey.parse(key.toString());
         assertThat(published.getModulus().decodeToBigInteger().bitLength()).isEqualTo(2048);
         assertThat(key.path("kid").asString()).isEqualTo(published.computeThumbprint().toString());
+    }
+
+    @Test
+    void springdocServesTheLiveOpenApiDocumentAndSwaggerUi() {
+        JsonNode document = LiveOpenApi.assertServes(http, Map.of(
+                "GET /api/auth/service-info", "getAuthServiceInfo",
+                "GET /api/auth/.well-known/jwks.json", "getJsonWebKeySet"));
+        // The document names fields as they are on the wire (snake_case), as the contract does.
+        assertThat(document.path("components").path("schemas").path("ServiceInfo").path("properties").propertyNames())
+                .contains("instance_id", "started_at");
+        LiveOpenApi.assertSwaggerUi(http);
     }
 
     private static Path freshDirectory() {

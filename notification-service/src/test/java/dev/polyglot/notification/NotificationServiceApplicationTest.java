@@ -4,9 +4,11 @@ import static dev.polyglot.servicekit.testing.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.polyglot.servicekit.testing.JavaServiceContract;
+import dev.polyglot.servicekit.testing.LiveOpenApi;
 import dev.polyglot.servicekit.testing.TestWebSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import tools.jackson.databind.JsonNode;
@@ -29,5 +31,15 @@ class NotificationServiceApplicationTest extends JavaServiceContract {
             assertThat(Instant.parse(hello.path("server_time").asString())).isAfterOrEqualTo(connectedAt.minusSeconds(1));
             assertThat(socket.isClosedByServerWithin(Duration.ofSeconds(2))).isFalse();
         }
+    }
+
+    @Test
+    void springdocServesTheLiveOpenApiDocumentAndSwaggerUi() {
+        JsonNode document = LiveOpenApi.assertServes(http, Map.of(
+                "GET /api/notifications/service-info", "getNotificationServiceInfo"));
+        // The document names fields as they are on the wire (snake_case), as the contract does.
+        assertThat(document.path("components").path("schemas").path("ServiceInfo").path("properties").propertyNames())
+                .contains("instance_id", "started_at");
+        LiveOpenApi.assertSwaggerUi(http);
     }
 }

@@ -1,8 +1,9 @@
 package dev.polyglot.auth.keys;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.Duration;
-import java.util.Map;
 import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -20,8 +21,10 @@ class JwksController {
         this.signingKeys = signingKeys;
     }
 
-    @GetMapping("${service-kit.api-prefix}/.well-known/jwks.json")
-    ResponseEntity<Map<String, Object>> jwks() {
-        return ResponseEntity.ok().cacheControl(CACHE).body(signingKeys.publicJwkSet().toJSONObject());
+    @Operation(operationId = "getJsonWebKeySet", tags = "keys",
+            summary = "Public keys that verify the platform's access tokens")
+    @GetMapping(path = "${service-kit.api-prefix}/.well-known/jwks.json", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JsonWebKeySet> jwks() {
+        return ResponseEntity.ok().cacheControl(CACHE).body(JsonWebKeySet.of(signingKeys.publicJwkSet()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.polyglot.servicekit.info;
 
+import jakarta.validation.constraints.NotNull;
 import java.time.Instant;
 
 /**
@@ -13,13 +14,16 @@ import java.time.Instant;
  * @param framework  e.g. {@code Spring Boot 4.1.2}
  * @param instanceId which running copy answered (INSTANCE_ID, else host name and process id)
  * @param startedAt  when that copy started, UTC
+ *
+ * <p>{@code @NotNull} marks every field required in the live OpenAPI document, as in the contract
+ * (contracts/schemas/service-info.schema.json).
  */
 public record ServiceInfo(
-        String service,
-        String version,
-        String language,
-        String runtime,
-        String framework,
-        String instanceId,
-        Instant startedAt) {
+        @NotNull String service,
+        @NotNull String version,
+        @NotNull String language,
+        @NotNull String runtime,
+        @NotNull String framework,
+        @NotNull String instanceId,
+        @NotNull Instant startedAt) {
 }

@@ -1,5 +1,6 @@
 package dev.polyglot.servicekit.info;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -16,7 +17,7 @@ public class ServiceInfoController {
         this.serviceInfo = serviceInfo;
     }
 
-    @GetMapping("${service-kit.api-prefix}/service-info")
+    @GetMapping(path = "${service-kit.api-prefix}/service-info", produces = MediaType.APPLICATION_JSON_VALUE)
     public ServiceInfo serviceInfo() {
         return serviceInfo;
     }

@@ -1,0 +1,63 @@
+package dev.polyglot.servicekit.openapi;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.polyglot.servicekit.info.ServiceInfo;
+import dev.polyglot.servicekit.info.ServiceInfoController;
+import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.core.util.Json;
+import java.util.List;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.customizers.OperationCustomizer;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * For a service that serves its live OpenAPI document with springdoc (settings in
+ * {@code service-kit-defaults.yaml}): describes the operations java-service-kit itself serves the way the
+ * service's contract in contracts/openapi names them, so that the drift check (e2e/test_contract_drift.py)
+ * compares like with like.
+ */
+@AutoConfiguration
+@ConditionalOnClass(OperationCustomizer.class)
+public class OpenApiAutoConfiguration {
+
+    @Bean
+    OperationCustomizer serviceInfoOperation(Environment environment) {
+        String operationId = serviceInfoOperationId(environment.getRequiredProperty("spring.application.name"));
+        return (operation, handlerMethod) -> {
+            if (ServiceInfoController.class.isAssignableFrom(handlerMethod.getBeanType())) {
+                operation.setOperationId(operationId);
+                operation.setSummary("What this service is and which instance answered");
+                operation.setTags(List.of("service"));
+            }
+            return operation;
+        };
+    }
+
+    /** The document's title and version are the service's, not springdoc's "OpenAPI definition v0". */
+    @Bean
+    OpenApiCustomizer serviceInfoTitle(ServiceInfo serviceInfo) {
+        return openApi -> openApi.getInfo().title(serviceInfo.service()).version(serviceInfo.version());
+    }
+
+    /**
+     * Schemas name properties as they are on the wire. springdoc describes models with swagger-core's own
+     * (Jackson 2) mapper, which does not see Boot's {@code spring.jackson.property-naming-strategy}: without
+     * this, the document would say {@code instanceId} where the service sends {@code instance_id}.
+     */
+    @Bean
+    ModelResolver wireNamedModelResolver(Environment environment) {
+        String strategy = environment.getProperty("spring.jackson.property-naming-strategy", "");
+        return "SNAKE_CASE".equals(strategy)
+                ? new ModelResolver(Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE))
+                : new ModelResolver(Json.mapper());
+    }
+
+    /** "auth-service" → "getAuthServiceInfo", as in contracts/openapi (and in the Python services). */
+    static String serviceInfoOperationId(String applicationName) {
+        String first = applicationName.split("-")[0];
+        return "get" + Character.toUpperCase(first.charAt(0)) + first.substring(1) + "ServiceInfo";
+    }
+}
