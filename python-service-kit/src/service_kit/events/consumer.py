@@ -208,7 +208,7 @@ class StreamConsumer:
             now = time.monotonic()
             if now >= next_reclaim:
                 await self._reclaim()
-                await self._observe_backlog()
+                await self.observe_backlog()
                 next_reclaim = time.monotonic() + settings.reclaim_interval_ms / 1000
             block_ms = max(1, min(settings.block_ms, int((next_reclaim - time.monotonic()) * 1000)))
             entries = await self._read(block_ms)
@@ -289,7 +289,8 @@ class StreamConsumer:
             return None
         return int(pending[0]["times_delivered"])
 
-    async def _observe_backlog(self) -> None:
+    async def observe_backlog(self) -> None:
+        """Sets the pending and lag gauges (done at each reclaim round, between batches)."""
         s = self.settings
         summary = await self.redis.xpending(s.stream, s.group)
         self._pending.set(int(summary.get("pending", 0) if isinstance(summary, dict) else summary[0]))
