@@ -291,3 +291,26 @@ def check_entry_point(start_service: Callable[..., RunningService], *, module: s
     access = json.loads(service.wait_for_log_line(f'"request_id":"{module}-check"'))
     assert access["route"] == f"{api_prefix}/service-info"
     assert all(json.loads(line) for line in service.log_lines()), "every line, uvicorn's too, is JSON"
+
+
+def check_event_publisher(app, *, service_name: str) -> None:
+    """The app publishes through the kit's backbone: `app.state.publisher` writes CloudEvents with source
+    "/<service_name>" to the stream, counted on /metrics (run against the test Redis of REDIS_URL)."""
+    import json
+    import uuid
+
+    from fastapi.testclient import TestClient
+
+    from service_kit.events import EventPublisher
+
+    stream = f"test.publisher.{service_name}.{uuid.uuid4().hex[:8]}"
+    with TestClient(app) as client:
+        publisher = app.state.publisher
+        assert isinstance(publisher, EventPublisher)
+        event = client.portal.call(publisher.publish, stream, "notification.broadcast", {"message": "wired"})
+        entries = client.portal.call(app.state.redis.xrange, stream)
+        client.portal.call(app.state.redis.delete, stream)
+        metrics = client.get("/metrics").text
+    assert event.source == f"/{service_name}"
+    assert [json.loads(fields["cloudevent"]) for _, fields in entries] == [json.loads(event.to_json())]
+    assert f'events_published_total{{stream="{stream}",type="notification.broadcast"}} 1.0' in metrics

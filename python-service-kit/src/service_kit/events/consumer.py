@@ -161,6 +161,11 @@ class StreamConsumer:
     def stopping(self) -> bool:
         return self._stopping.is_set()
 
+    @property
+    def running(self) -> bool:
+        """Started, and its task neither stopped nor crashed."""
+        return self._task is not None and not self._task.done()
+
     async def run(self) -> None:
         """Consumes until `stop()`; never raises for Redis trouble: it logs, backs off and tries again."""
         settings = self.settings
