@@ -116,7 +116,7 @@ class StreamConsumer:
         self._dead_lettered = metrics.dead_lettered.labels(*labels)
         self._duplicates = metrics.duplicates_skipped.labels(*labels)
         self._pending = metrics.pending.labels(*labels)
-        self._lag = metrics.lag.labels(*labels)
+        self._lag_gauge, self._labels = metrics.lag, labels  # created on the first value: absent on Redis 6.2
         self._handler_seconds = metrics.handler_seconds.labels(*labels)
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -301,7 +301,7 @@ class StreamConsumer:
         self._pending.set(int(summary.get("pending", 0) if isinstance(summary, dict) else summary[0]))
         for group in await self.redis.xinfo_groups(s.stream):
             if _text(group.get("name")) == s.group and group.get("lag") is not None:
-                self._lag.set(int(group["lag"]))  # Redis 7+ only; 6.2 does not report it
+                self._lag_gauge.labels(*self._labels).set(int(group["lag"]))  # Redis 7+ only
 
     # -- one entry -----------------------------------------------------------------------------------
 
