@@ -6,7 +6,7 @@ The checks are the ones every Python service passes (service_kit.testing); this 
 import pytest
 
 from inference_bridge.app import create_app
-from service_kit.testing import check_entry_point, check_health_up, check_service_info
+from service_kit.testing import check_entry_point, check_event_publisher, check_health_up, check_service_info
 
 
 def test_service_info_describes_the_running_service(redis_url: str, pytestconfig: pytest.Config):
@@ -16,6 +16,10 @@ def test_service_info_describes_the_running_service(redis_url: str, pytestconfig
 
 def test_health_is_up_after_a_real_redis_ping(redis_url: str):
     check_health_up(create_app())
+
+
+def test_publishes_events_through_the_kits_backbone(redis_url: str):
+    check_event_publisher(create_app(), service_name="inference-bridge")
 
 
 def test_python_m_inference_bridge_serves_and_logs_json(start_service):

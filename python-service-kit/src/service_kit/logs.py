@@ -13,28 +13,33 @@ from typing import Any
 
 import orjson
 
+from service_kit.events.trace_context import current_trace
 from service_kit.request_id import current_request_id
 from service_kit.settings import LogFormat
 
-TEXT_FORMAT = "%(asctime)s %(levelname)-7s [%(request_id)s] %(name)s: %(message)s"
+TEXT_FORMAT = "%(asctime)s %(levelname)-7s [%(log_context)s] %(name)s: %(message)s"
 
 # Attributes every LogRecord has; anything else on a record came from `extra=` and goes into the JSON.
 # uvicorn adds `color_message` (the message with ANSI colours) to some records: noise in a log store.
-_RECORD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
+_RECORD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message", "log_context"}
 
 
 class RequestIdFilter(logging.Filter):
-    """Stamps each record with the id of the request being served, if any (see `request_id`)."""
+    """Stamps each record with the id of the request being served (see `request_id`) and the id of the
+    trace being worked for (an event's, inside a consumer's handler: see `events.trace_context`), if any."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request_id = current_request_id()
         if request_id is not None and not hasattr(record, "request_id"):
             record.request_id = request_id
+        trace = current_trace()
+        if trace is not None and not hasattr(record, "trace_id"):
+            record.trace_id = trace.trace_id
         return True
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: timestamp (RFC 3339 UTC), level, logger, message, request_id, extras."""
+    """One JSON object per line: timestamp (RFC 3339 UTC), level, logger, message, request_id, trace_id, extras."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -53,10 +58,24 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
+class TextFormatter(logging.Formatter):
+    """`[<request id>]`, or `[<request id> trace=<trace id>]` inside a trace, before the logger's name."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        context = getattr(record, "request_id", "-")
+        if (trace_id := getattr(record, "trace_id", None)) is not None:
+            context += f" trace={trace_id}"
+        record.log_context = context
+        return super().formatMessage(record)
+
+
 def build_formatter(log_format: LogFormat) -> logging.Formatter:
     if log_format == "json":
         return JsonFormatter()
-    return logging.Formatter(TEXT_FORMAT, defaults={"request_id": "-"})
+    return TextFormatter()
 
 
 def configure_logging(log_format: LogFormat, level: int = logging.INFO) -> None:

@@ -7,14 +7,16 @@ REDIS_URL. Without it, a test that needs Redis fails (a skip would hide that not
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,123 @@ def unreachable_redis_url() -> Iterator[str]:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as placeholder:
         placeholder.bind(("127.0.0.1", 0))
         yield f"redis://127.0.0.1:{placeholder.getsockname()[1]}/0"
+
+
+@pytest.fixture
+def unique_name(request: pytest.FixtureRequest) -> Callable[[str], str]:
+    """`unique_name("orders")` -> "orders.<test name>.<random>": streams, groups and keys of one test run
+    never meet those of another test (or of an earlier run against the same Redis)."""
+    test = "".join(c if c.isalnum() else "-" for c in request.node.name)[:60]
+    suffix = uuid.uuid4().hex[:8]
+    return lambda base: f"{base}.{test}.{suffix}"
+
+
+REDIS_SERVER_START_TIMEOUT_SECONDS = 10
+
+
+@dataclass
+class PrivateRedis:
+    """A redis-server of the test's own, on a fixed free port, that the test may stop and start again
+    (a restart loses everything: no persistence, like a crashed cache)."""
+
+    binary: str
+    port: int
+    directory: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def log_file(self) -> Path:
+        return self.directory / "redis.log"
+
+    def start(self) -> None:
+        if self.process is not None:
+            raise RuntimeError("this Redis runs already")
+        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+                   "no", "--dir", str(self.directory), "--logfile", str(self.log_file)]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + REDIS_SERVER_START_TIMEOUT_SECONDS
+        while not self._answers_ping():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                log = self.log_file.read_text() if self.log_file.exists() else ""
+                self.stop()
+                pytest.fail(f"redis-server on port {self.port} did not start:\n{log}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        """Stops the server (SIGTERM, then SIGKILL) and returns once the port is free."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def _answers_ping(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    """A running redis-server of this test's own (REDIS_SERVER_BINARY, default `redis-server` on PATH)
+    that it may stop, start and restart on the same port; stopped after the test. Fails without a binary."""
+    binary = os.environ.get("REDIS_SERVER_BINARY") or shutil.which("redis-server")
+    if not binary or not Path(binary).exists():
+        pytest.fail("no redis-server: put one on PATH or set REDIS_SERVER_BINARY", pytrace=False)
+    directory = tmp_path / "private-redis"
+    directory.mkdir()
+    server = PrivateRedis(binary=binary, port=_free_port(), directory=directory)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def wait_until(condition: Callable[[], object], *, timeout: float = 10, interval: float = 0.02,
+               message: str = "condition") -> object:
+    """Polls `condition` until it returns something truthy (returned), failing the test after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"{message} not met within {timeout} s (last value: {result!r})")
+        time.sleep(interval)
+
+
+async def wait_until_async(condition: Callable[[], object], *, timeout: float = 10, interval: float = 0.02,
+                           message: str = "condition") -> object:
+    """`wait_until` for async tests: `condition` may be a coroutine function."""
+    import asyncio
+    import inspect
+
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"{message} not met within {timeout} s (last value: {result!r})")
+        await asyncio.sleep(interval)
 
 
 @dataclass
@@ -189,3 +308,26 @@ def check_contract_drift(base_url: str, contract: Path, live_path: str = "/opena
         f"{format_drifts(drifts)}\n"
         "Change the code or the contract (contracts lead: edit the contract first, then the code)."
     )
+
+
+def check_event_publisher(app, *, service_name: str) -> None:
+    """The app publishes through the kit's backbone: `app.state.publisher` writes CloudEvents with source
+    "/<service_name>" to the stream, counted on /metrics (run against the test Redis of REDIS_URL)."""
+    import json
+    import uuid
+
+    from fastapi.testclient import TestClient
+
+    from service_kit.events import EventPublisher
+
+    stream = f"test.publisher.{service_name}.{uuid.uuid4().hex[:8]}"
+    with TestClient(app) as client:
+        publisher = app.state.publisher
+        assert isinstance(publisher, EventPublisher)
+        event = client.portal.call(publisher.publish, stream, "notification.broadcast", {"message": "wired"})
+        entries = client.portal.call(app.state.redis.xrange, stream)
+        client.portal.call(app.state.redis.delete, stream)
+        metrics = client.get("/metrics").text
+    assert event.source == f"/{service_name}"
+    assert [json.loads(fields["cloudevent"]) for _, fields in entries] == [json.loads(event.to_json())]
+    assert f'events_published_total{{stream="{stream}",type="notification.broadcast"}} 1.0' in metrics

@@ -1,0 +1,384 @@
+"""`StreamConsumer`: at-least-once delivery of a stream's CloudEvents to a handler, through a consumer group.
+
+Per entry: parse, skip if the event id was handled within the dedupe window, call the handler inside the
+event's trace, and only when it succeeded record the id and acknowledge, both in one MULTI/EXEC. A failed
+entry stays pending; entries idle longer than `min_idle_ms` are reclaimed (XAUTOCLAIM) by any consumer of the
+group and handled again, until their delivery count reaches `max_deliveries`: then they go to
+`<stream>.dlq` with the reason, and are acknowledged so that the stream moves on. Malformed entries go there
+at once. Lost connections are retried with exponential backoff; a group that disappeared (Redis restarted
+without persistence) is created again.
+
+Entries of one batch are handled one after the other, in stream order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from service_kit.events.envelope import CloudEvent, MalformedEvent, format_time
+from service_kit.events.metrics import EventMetrics, default_event_metrics
+from service_kit.events.publisher import EVENT_FIELD
+from service_kit.events.settings import ConsumerSettings
+from service_kit.events.trace_context import TraceContext, use_trace
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[CloudEvent], Awaitable[None]]
+Fields = dict[str, str]
+
+MAX_ERROR_LENGTH = 1000
+MALFORMED_PREFIX = "malformed event: "
+# Errors worth a reconnect with backoff rather than a log line per entry.
+CONNECTION_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+# Last handler errors remembered for the dead letter of an entry reclaimed by this same consumer.
+_REMEMBERED_ERRORS = 10_000
+# Bounds one reclaim round, so that a huge backlog of pending entries cannot starve new entries.
+_MAX_RECLAIM_PAGES = 64
+
+
+@dataclass(frozen=True)
+class AutoclaimReply:
+    cursor: str
+    entries: list[tuple[str, Fields]]
+    # Pending entries that no longer exist in the stream (trimmed); Redis 7 drops them from the PEL itself.
+    deleted_ids: list[str]
+
+
+def parse_autoclaim_reply(reply: Sequence[Any]) -> AutoclaimReply:
+    """XAUTOCLAIM's reply: [cursor, entries] on Redis 6.2, [cursor, entries, deleted ids] on 7.x.
+
+    Entries come as redis-py parses them ((id, {field: value})) or raw ([id, [field, value, ...]]); an entry
+    that is None (Redis 6.2's answer for a pending entry deleted from the stream) is left out.
+    """
+    if len(reply) not in (2, 3):
+        raise ValueError(f"XAUTOCLAIM reply has {len(reply)} elements, expected 2 or 3")
+    entries: list[tuple[str, Fields]] = []
+    for entry in reply[1] or []:
+        if entry is None or entry[0] is None:
+            continue
+        entry_id, raw_fields = entry[0], entry[1]
+        if raw_fields is None:
+            continue
+        if isinstance(raw_fields, dict):
+            fields = {_text(key): _text(value) for key, value in raw_fields.items()}
+        else:
+            items = list(raw_fields)
+            fields = {_text(items[i]): _text(items[i + 1]) for i in range(0, len(items) - 1, 2)}
+        entries.append((_text(entry_id), fields))
+    deleted = [_text(entry_id) for entry_id in reply[2]] if len(reply) == 3 and reply[2] else []
+    return AutoclaimReply(cursor=_text(reply[0]), entries=entries, deleted_ids=deleted)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _error_text(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+
+
+class StreamConsumer:
+    """Consumes `settings.stream` as `settings.consumer` in `settings.group`, calling `handler` per event.
+
+    Run it with `await consumer.start()` ... `await consumer.stop()`, or `async with consumer:`, or
+    `await consumer.run()` (returns after `stop()`). `redis` must decode responses (service_kit's client does).
+    """
+
+    def __init__(
+        self,
+        redis: Redis,
+        settings: ConsumerSettings,
+        handler: Handler,
+        *,
+        metrics: EventMetrics | None = None,
+    ) -> None:
+        self.redis = redis
+        self.settings = settings
+        self.handler = handler
+        metrics = metrics or default_event_metrics()
+        labels = (settings.stream, settings.group)
+        self._consumed = metrics.consumed.labels(*labels)
+        self._acked = metrics.acked.labels(*labels)
+        self._retried = metrics.retried.labels(*labels)
+        self._dead_lettered = metrics.dead_lettered.labels(*labels)
+        self._duplicates = metrics.duplicates_skipped.labels(*labels)
+        self._pending = metrics.pending.labels(*labels)
+        self._lag_gauge, self._labels = metrics.lag, labels  # created on the first value: absent on Redis 6.2
+        self._handler_seconds = metrics.handler_seconds.labels(*labels)
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._group_ready = False
+        self._backoff_ms = settings.backoff_initial_ms
+        self._last_errors: OrderedDict[str, str] = OrderedDict()
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Starts consuming in a background task (creating the group if needed, in that task)."""
+        if self._task is not None:
+            raise RuntimeError("this consumer was started already")
+        self._task = asyncio.create_task(self.run(), name=f"consumer {self.settings.stream}/{self.settings.group}")
+
+    async def stop(self) -> None:
+        """Graceful shutdown: stop reading, let the batch in hand finish (at most `shutdown_timeout_ms`),
+        return. Entries not finished in time stay pending and are reclaimed by another consumer."""
+        self._stopping.set()
+        task, self._task = self._task, None
+        if task is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self.settings.shutdown_timeout_ms / 1000)
+        except TimeoutError:
+            logger.warning(
+                "consumer %s of %s/%s: in-flight handlers did not finish within %d ms; cancelled, their entries "
+                "stay pending", self.settings.consumer, self.settings.stream, self.settings.group,
+                self.settings.shutdown_timeout_ms,
+            )
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    async def __aenter__(self) -> StreamConsumer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    @property
+    def running(self) -> bool:
+        """Started, and its task neither stopped nor crashed."""
+        return self._task is not None and not self._task.done()
+
+    async def run(self) -> None:
+        """Consumes until `stop()`; never raises for Redis trouble: it logs, backs off and tries again."""
+        settings = self.settings
+        logger.info("consumer %s reading %s in group %s", settings.consumer, settings.stream, settings.group)
+        while not self._stopping.is_set():
+            try:
+                await self._consume()
+            except asyncio.CancelledError:
+                raise
+            except ResponseError as error:
+                if str(error).startswith("NOGROUP"):
+                    logger.warning("group %s of %s is gone (%s): creating it again", settings.group,
+                                   settings.stream, error)
+                    self._group_ready = False
+                    continue
+                await self._back_off(error)
+            except CONNECTION_ERRORS as error:
+                await self._back_off(error)
+            except Exception as error:  # a bug or a surprise: log it, never crash-loop
+                logger.exception("consumer %s of %s/%s failed", settings.consumer, settings.stream, settings.group)
+                await self._back_off(error)
+        logger.info("consumer %s of %s/%s stopped", settings.consumer, settings.stream, settings.group)
+
+    async def _back_off(self, error: BaseException) -> None:
+        delay_ms = self._backoff_ms
+        logger.warning(
+            "consumer %s of %s/%s: %s; retrying in %d ms", self.settings.consumer, self.settings.stream,
+            self.settings.group, _error_text(error), delay_ms,
+        )
+        self._backoff_ms = min(delay_ms * 2, self.settings.backoff_max_ms)
+        self._group_ready = False  # after a restart the group may be gone
+        try:
+            await asyncio.wait_for(self._stopping.wait(), delay_ms / 1000)
+        except TimeoutError:
+            pass
+
+    # -- the loop ------------------------------------------------------------------------------------
+
+    async def _consume(self) -> None:
+        settings = self.settings
+        next_reclaim = 0.0
+        while not self._stopping.is_set():
+            if not self._group_ready:
+                await self._create_group()
+            now = time.monotonic()
+            if now >= next_reclaim:
+                await self._reclaim()
+                await self.observe_backlog()
+                next_reclaim = time.monotonic() + settings.reclaim_interval_ms / 1000
+            block_ms = max(1, min(settings.block_ms, int((next_reclaim - time.monotonic()) * 1000)))
+            entries = await self._read(block_ms)
+            self._backoff_ms = settings.backoff_initial_ms  # Redis answered
+            for entry_id, fields in entries:
+                await self._deliver(entry_id, fields, deliveries=1)
+
+    async def _create_group(self) -> None:
+        s = self.settings
+        try:
+            await self.redis.xgroup_create(s.stream, s.group, id=s.group_start_id, mkstream=True)
+            logger.info("created consumer group %s of %s at %s", s.group, s.stream, s.group_start_id)
+        except ResponseError as error:
+            if not str(error).startswith("BUSYGROUP"):
+                raise
+        self._group_ready = True
+
+    async def _read(self, block_ms: int) -> list[tuple[str, Fields]]:
+        """New entries for this consumer; returns nothing as soon as `stop()` is called."""
+        s = self.settings
+        read = asyncio.ensure_future(
+            self.redis.xreadgroup(s.group, s.consumer, {s.stream: ">"}, count=s.batch_size, block=block_ms)
+        )
+        stop = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({read, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+        if not read.done():
+            # Stopping: give up the read. Entries Redis delivered at this very moment stay pending for this
+            # consumer name, and another consumer reclaims them after min_idle_ms.
+            read.cancel()
+            await asyncio.gather(read, return_exceptions=True)
+            return []
+        reply = read.result()
+        if not reply:
+            return []
+        streams = reply.values() if isinstance(reply, dict) else (entries for _, entries in reply)  # RESP3 / RESP2
+        return [
+            (_text(entry_id), {_text(k): _text(v) for k, v in (fields or {}).items()})
+            for entries in streams
+            for entry_id, fields in entries
+        ]
+
+    async def _reclaim(self) -> None:
+        s = self.settings
+        cursor = "0-0"
+        for _ in range(_MAX_RECLAIM_PAGES):
+            reply = await self.redis.xautoclaim(
+                s.stream, s.group, s.consumer, min_idle_time=s.min_idle_ms, start_id=cursor, count=s.batch_size
+            )
+            page = parse_autoclaim_reply(reply)
+            for entry_id in page.deleted_ids:
+                self._last_errors.pop(entry_id, None)
+            for entry_id, fields in page.entries:
+                if self._stopping.is_set():
+                    return
+                deliveries = await self._delivery_count(entry_id)
+                if deliveries is None:
+                    continue  # acknowledged meanwhile by the consumer it was taken from
+                logger.info("reclaimed entry %s of %s (delivery %d)", entry_id, s.stream, deliveries)
+                if deliveries >= s.max_deliveries:
+                    error = self._last_errors.pop(entry_id, None) or (
+                        f"not handled successfully in {deliveries} deliveries (the last error was seen by "
+                        "another consumer: see its log)"
+                    )
+                    self._consumed.inc()
+                    await self._dead_letter(entry_id, fields, deliveries, error)
+                else:
+                    await self._deliver(entry_id, fields, deliveries=deliveries)
+            if page.cursor in ("0-0", "0"):
+                return
+
+    async def _delivery_count(self, entry_id: str) -> int | None:
+        s = self.settings
+        pending = await self.redis.xpending_range(s.stream, s.group, min=entry_id, max=entry_id, count=1)
+        if not pending:
+            return None
+        return int(pending[0]["times_delivered"])
+
+    async def observe_backlog(self) -> None:
+        """Sets the pending and lag gauges (done at each reclaim round, between batches)."""
+        s = self.settings
+        summary = await self.redis.xpending(s.stream, s.group)
+        self._pending.set(int(summary.get("pending", 0) if isinstance(summary, dict) else summary[0]))
+        for group in await self.redis.xinfo_groups(s.stream):
+            if _text(group.get("name")) == s.group and group.get("lag") is not None:
+                self._lag_gauge.labels(*self._labels).set(int(group["lag"]))  # Redis 7+ only
+
+    # -- one entry -----------------------------------------------------------------------------------
+
+    async def _deliver(self, entry_id: str, fields: Fields, *, deliveries: int) -> None:
+        s = self.settings
+        self._consumed.inc()
+        text = fields.get(EVENT_FIELD)
+        if text is None:
+            await self._dead_letter(
+                entry_id, fields, deliveries,
+                f"{MALFORMED_PREFIX}no {EVENT_FIELD!r} field (fields: {', '.join(sorted(fields)) or 'none'})",
+            )
+            return
+        try:
+            event = CloudEvent.parse(text)
+        except MalformedEvent as error:
+            await self._dead_letter(entry_id, fields, deliveries, f"{MALFORMED_PREFIX}{error}")
+            return
+
+        processed_key = f"{s.stream}:{s.group}:processed:{event.id}"
+        if await self.redis.exists(processed_key):
+            await self.redis.xack(s.stream, s.group, entry_id)
+            self._duplicates.inc()
+            logger.info("skipped entry %s of %s: event %s was handled already", entry_id, s.stream, event.id)
+            return
+
+        trace = event.trace.child() if event.trace is not None else TraceContext.new()
+        with use_trace(trace):
+            started = time.perf_counter()
+            try:
+                await self.handler(event)
+            except Exception as error:
+                self._handler_seconds.observe(time.perf_counter() - started)
+                self._retried.inc()
+                self._remember_error(entry_id, _error_text(error))
+                logger.warning(
+                    "handler failed for event %s (entry %s of %s, delivery %d of at most %d): %s",
+                    event.id, entry_id, s.stream, deliveries, s.max_deliveries, _error_text(error),
+                    exc_info=True,
+                )
+                return
+            self._handler_seconds.observe(time.perf_counter() - started)
+
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(processed_key, 1, px=s.dedupe_window_ms)
+            pipe.xack(s.stream, s.group, entry_id)
+            await pipe.execute()
+        self._acked.inc()
+        self._last_errors.pop(entry_id, None)
+
+    def _remember_error(self, entry_id: str, error: str) -> None:
+        self._last_errors[entry_id] = error
+        self._last_errors.move_to_end(entry_id)
+        while len(self._last_errors) > _REMEMBERED_ERRORS:
+            self._last_errors.popitem(last=False)
+
+    async def _dead_letter(self, entry_id: str, fields: Fields, deliveries: int, error: str) -> None:
+        s = self.settings
+        original = fields.get(EVENT_FIELD)
+        if original is None:  # keep whatever the entry held
+            original = orjson.dumps(fields).decode()
+        letter = {
+            EVENT_FIELD: original,
+            "stream": s.stream,
+            "entry_id": entry_id,
+            "group": s.group,
+            "consumer": s.consumer,
+            "deliveries": str(deliveries),
+            "error": error[:MAX_ERROR_LENGTH],
+            "failed_at": format_time(datetime.now(UTC)),
+        }
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(s.dead_letter_stream, letter, maxlen=s.dead_letter_retention, approximate=True)
+            pipe.xack(s.stream, s.group, entry_id)
+            await pipe.execute()
+        self._dead_lettered.inc()
+        logger.error(
+            "moved entry %s of %s to %s after %d deliveries: %s", entry_id, s.stream, s.dead_letter_stream,
+            deliveries, error,
+        )

@@ -1,0 +1,164 @@
+"""The events tool: publishes or consumes through the backbone's own publisher and consumer, for the
+cross-language tests and the benchmark (the Java EventsTool takes the same flags and prints the same lines).
+
+    python -m service_kit.events publish --redis-url URL --stream S --count N [--type notification.broadcast]
+        [--source /events-tool] [--rate PER_SECOND] [--data-json '{"message":"hi"}']
+    python -m service_kit.events consume --redis-url URL --stream S --group G --count N [--timeout-seconds 60]
+        [--ids-file F]
+
+publish prints {"published", "seconds", "per_second"}; consume runs until N events were handled (then shuts
+down gracefully) or the timeout (exit 1), and prints {"consumed", "seconds", "per_second", "p50_ms", "p99_ms",
+"duplicates_skipped"}, timed from the first event received. Consumer settings (EVENTS_*, INSTANCE_ID) come
+from the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import math
+import sys
+import time
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from service_kit.events.consumer import StreamConsumer
+from service_kit.events.envelope import CloudEvent
+from service_kit.events.metrics import EventMetrics
+from service_kit.events.publisher import EventPublisher
+from service_kit.events.settings import ConsumerSettings, StreamRetention
+from service_kit.redis_client import create_redis_client
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m service_kit.events", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    publish = commands.add_parser("publish", help="publish N events")
+    publish.add_argument("--redis-url", required=True)
+    publish.add_argument("--stream", required=True)
+    publish.add_argument("--count", type=int, required=True)
+    publish.add_argument("--type", default="notification.broadcast")
+    publish.add_argument("--source", default="/events-tool")
+    publish.add_argument("--rate", type=float, default=0, help="events per second; 0: as fast as possible")
+    publish.add_argument("--data-json", default='{"message":"hi"}', help="the data of every event (a JSON object)")
+
+    consume = commands.add_parser("consume", help="consume N events")
+    consume.add_argument("--redis-url", required=True)
+    consume.add_argument("--stream", required=True)
+    consume.add_argument("--group", required=True)
+    consume.add_argument("--count", type=int, required=True)
+    consume.add_argument("--timeout-seconds", type=float, default=60)
+    consume.add_argument("--ids-file", help="append one JSON line per handled event")
+    return parser
+
+
+async def publish(args: argparse.Namespace) -> int:
+    data = json.loads(args.data_json)
+    if not isinstance(data, dict):
+        raise SystemExit("--data-json must be a JSON object")
+    redis = create_redis_client(args.redis_url)
+    publisher = EventPublisher(redis, source=args.source, retention=StreamRetention.from_env(), metrics=EventMetrics())
+    interval = 1 / args.rate if args.rate > 0 else 0.0
+    try:
+        started = time.perf_counter()
+        for number in range(args.count):
+            if interval:  # paced against the start, so that slow sends do not lower the rate
+                delay = started + number * interval - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            await publisher.publish(args.stream, args.type, data)
+        seconds = time.perf_counter() - started
+    finally:
+        await redis.aclose()
+    print_line({"published": args.count, "seconds": round(seconds, 6), "per_second": rate(args.count, seconds)})
+    return 0
+
+
+async def consume(args: argparse.Namespace) -> int:
+    redis = create_redis_client(args.redis_url)
+    metrics = EventMetrics()
+    latencies: list[float] = []
+    first_received: float | None = None
+    last_handled: float | None = None
+    done = asyncio.Event()
+    ids_file: TextIO | None = open(args.ids_file, "a", encoding="utf-8") if args.ids_file else None  # noqa: SIM115
+
+    async def handle(event: CloudEvent) -> None:
+        nonlocal first_received, last_handled
+        now = datetime.now(UTC)
+        if first_received is None:
+            first_received = time.perf_counter()
+        latency_ms = (now - event.occurred_at).total_seconds() * 1000
+        if len(latencies) >= args.count:
+            return  # beyond N (arrived while shutting down): handled, not measured
+        latencies.append(latency_ms)
+        if ids_file is not None:
+            ids_file.write(json.dumps({"id": event.id, "type": event.type, "source": event.source,
+                                       "traceparent": event.traceparent, "latency_ms": round(latency_ms, 3)}) + "\n")
+            ids_file.flush()
+        if len(latencies) >= args.count:
+            last_handled = time.perf_counter()
+            done.set()
+
+    settings = ConsumerSettings.from_env(stream=args.stream, group=args.group)
+    consumer = StreamConsumer(redis, settings, handle, metrics=metrics)
+    try:
+        await consumer.start()
+        try:
+            await asyncio.wait_for(done.wait(), args.timeout_seconds)
+            timed_out = False
+        except TimeoutError:
+            timed_out = True
+        await consumer.stop()
+    finally:
+        await redis.aclose()
+        if ids_file is not None:
+            ids_file.close()
+    end = last_handled or time.perf_counter()
+    seconds = end - first_received if first_received is not None else 0.0
+    duplicates = metrics.registry.get_sample_value(
+        "events_duplicates_skipped_total", {"stream": args.stream, "group": args.group}
+    ) or 0
+    ordered = sorted(latencies)
+    print_line({
+        "consumed": len(latencies),
+        "seconds": round(seconds, 6),
+        "per_second": rate(len(latencies), seconds),
+        "p50_ms": percentile(ordered, 50),
+        "p99_ms": percentile(ordered, 99),
+        "duplicates_skipped": int(duplicates),
+    })
+    if timed_out:
+        print(f"timed out after {args.timeout_seconds} s with {len(latencies)} of {args.count} events",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def percentile(ordered: list[float], percent: float) -> float | None:
+    """Nearest-rank percentile of sorted values (None when there are none)."""
+    if not ordered:
+        return None
+    rank = max(1, math.ceil(percent / 100 * len(ordered)))
+    return round(ordered[rank - 1], 3)
+
+
+def rate(count: int, seconds: float) -> float:
+    return round(count / seconds, 1) if seconds > 0 else 0.0
+
+
+def print_line(values: dict[str, Any]) -> None:
+    print(json.dumps(values), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.count < 0:
+        raise SystemExit("--count must not be negative")
+    # Warnings (reconnects, dead letters) on stderr; stdout carries only the result line.
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    return asyncio.run(publish(args) if args.command == "publish" else consume(args))

@@ -1,0 +1,60 @@
+"""Running the backbone inside a FastAPI service: publisher on `app.state`, consumers in the lifespan.
+
+`create_service_app(..., consumers=[Subscription("inference.jobs", "inference-bridge", handle_job)])` is all
+a service writes; `running_consumers` is there for lifespans of one's own (and for scripts).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from redis.asyncio import Redis
+
+from service_kit.events.consumer import Handler, StreamConsumer
+from service_kit.events.metrics import EventMetrics
+from service_kit.events.publisher import EventPublisher
+from service_kit.events.settings import ConsumerSettings
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What a service consumes: `handler` gets each event of `stream` once per `group`. `options` override
+    ConsumerSettings fields (e.g. {"max_deliveries": 3}); everything else comes from the environment."""
+
+    stream: str
+    group: str
+    handler: Handler
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def consumer(
+        self, redis: Redis, *, consumer_name: str | None = None, metrics: EventMetrics | None = None
+    ) -> StreamConsumer:
+        options = dict(self.options)
+        if consumer_name is not None:
+            options.setdefault("consumer", consumer_name)
+        settings = ConsumerSettings.from_env(stream=self.stream, group=self.group, **options)
+        return StreamConsumer(redis, settings, self.handler, metrics=metrics)
+
+
+@asynccontextmanager
+async def running_consumers(consumers: Sequence[StreamConsumer]) -> AsyncIterator[Sequence[StreamConsumer]]:
+    """Starts every consumer; on exit stops them all at once (each waits for its in-flight handlers)."""
+    started: list[StreamConsumer] = []
+    try:
+        for consumer in consumers:
+            await consumer.start()
+            started.append(consumer)
+        yield consumers
+    finally:
+        await asyncio.gather(*(consumer.stop() for consumer in started))
+
+
+def get_publisher(request: Request) -> EventPublisher:
+    """FastAPI dependency: `publisher: Annotated[EventPublisher, Depends(get_publisher)]`."""
+    publisher: EventPublisher = request.app.state.publisher
+    return publisher

@@ -1,0 +1,40 @@
+"""The backbone inside a service: create_service_app gives the app a publisher and runs its consumers in
+the lifespan (stopped gracefully on shutdown), with the event metrics on /metrics."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi.testclient import TestClient
+
+from service_kit import ServiceSettings, create_service_app
+from service_kit.events import CloudEvent, Subscription
+from service_kit.testing import check_event_publisher, wait_until
+
+
+def test_the_app_publishes_through_the_kit(redis_url: str):
+    app = create_service_app(service_name="demo-service", version="1.2.3", api_prefix="/api/demo",
+                             settings=ServiceSettings(redis_url=redis_url, instance_id="demo-1"))
+    check_event_publisher(app, service_name="demo-service")
+
+
+def test_consumers_run_while_the_app_runs(redis_url: str):
+    stream = f"test.app.{uuid.uuid4().hex[:8]}"
+    handled: list[CloudEvent] = []
+
+    async def handle(event: CloudEvent) -> None:
+        handled.append(event)
+
+    app = create_service_app(
+        service_name="demo-service", version="1.2.3", api_prefix="/api/demo",
+        settings=ServiceSettings(redis_url=redis_url, instance_id="demo-7"),
+        consumers=[Subscription(stream, "demo-service", handle, {"block_ms": 100})],
+    )
+    with TestClient(app) as client:
+        event = client.portal.call(app.state.publisher.publish, stream, "notification.broadcast", {"message": "x"})
+        wait_until(lambda: handled == [event], message="the event handled by the app's consumer")
+        consumers = client.portal.call(app.state.redis.xinfo_consumers, stream, "demo-service")
+        wait_until(lambda: 'events_acked_total{group="demo-service",stream="' + stream + '"} 1.0'
+                   in client.get("/metrics").text, message="the ack counted on /metrics")
+        client.portal.call(app.state.redis.delete, stream, f"{stream}:demo-service:processed:{event.id}")
+    assert [consumer["name"] for consumer in consumers] == ["demo-7"]

@@ -1,0 +1,134 @@
+"""The acceptance scenarios of the backbone that involve killing things: a consumer process killed with
+SIGKILL in the middle of a batch, and Redis itself stopped and started again."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+
+from service_kit.events import CloudEvent, ConsumerSettings, EventPublisher, StreamConsumer
+from service_kit.redis_client import create_redis_client
+from service_kit.testing import PrivateRedis, wait_until_async
+
+pytestmark = pytest.mark.anyio
+
+SLOW_CONSUMER = Path(__file__).with_name("events_slow_consumer.py")
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = create_redis_client(redis_url)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+async def test_entries_of_a_consumer_killed_mid_batch_are_handled_by_another_exactly_once(
+    redis: Redis, redis_url: str, unique_name: Callable[[str], str]
+):
+    stream = unique_name("test.sigkill")
+    count = 12
+    publisher = EventPublisher(redis, source="/test-service")
+    sent = [await publisher.publish(stream, "notification.broadcast", {"n": n}) for n in range(count)]
+    started_key, completed_key = f"{stream}:started", f"{stream}:completed"
+
+    environment = {**os.environ, "EVENTS_MIN_IDLE_MS": "300", "EVENTS_RECLAIM_INTERVAL_MS": "100"}
+    victim = await asyncio.create_subprocess_exec(
+        sys.executable, str(SLOW_CONSUMER), redis_url, stream, "g1", "victim", "0.3", env=environment,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        # Kill it while a handler sleeps: some events completed, one started and not completed, the rest of
+        # its batch delivered to it and not even started.
+        async def in_the_middle() -> bool:
+            started, completed = await redis.hlen(started_key), await redis.hlen(completed_key)
+            return completed >= 3 and started == completed + 1
+
+        await wait_until_async(in_the_middle, timeout=20, interval=0.01, message="the victim mid-batch")
+        victim.kill()
+        await victim.wait()
+    finally:
+        if victim.returncode is None:
+            victim.kill()
+            await victim.wait()
+    done_by_victim = await redis.hlen(completed_key)
+    assert done_by_victim < count
+    assert (await redis.xpending(stream, "g1"))["pending"] == count - done_by_victim
+
+    async def record(event: CloudEvent) -> None:
+        await redis.hincrby(started_key, event.id, 1)
+        await redis.hincrby(completed_key, event.id, 1)
+
+    settings = ConsumerSettings(stream=stream, group="g1", consumer="rescuer", block_ms=100,
+                                reclaim_interval_ms=100, min_idle_ms=300)
+    async with StreamConsumer(redis, settings, record):
+        await wait_until_async(lambda: redis.hlen(completed_key), timeout=20)
+        await wait_until_async(lambda: _all_completed(redis, completed_key, count), timeout=20,
+                               message=f"all {count} events completed")
+        await wait_until_async(lambda: _no_pending(redis, stream), timeout=20)
+
+    completed = await redis.hgetall(completed_key)
+    assert completed == {event.id: "1" for event in sent}, "each event completed exactly once, none lost"
+    # The one killed mid-handler started twice (it never completed the first time).
+    started = await redis.hgetall(started_key)
+    assert sorted(started.values()).count("2") == 1
+    await redis.delete(stream, started_key, completed_key)
+
+
+async def _all_completed(redis: Redis, key: str, count: int) -> bool:
+    return await redis.hlen(key) == count
+
+
+async def _no_pending(redis: Redis, stream: str) -> bool:
+    return (await redis.xpending(stream, "g1"))["pending"] == 0
+
+
+async def test_a_consumer_resumes_by_itself_after_redis_restarts(
+    private_redis: PrivateRedis, caplog: pytest.LogCaptureFixture
+):
+    caplog.set_level(logging.INFO, logger="service_kit.events")
+    redis = create_redis_client(private_redis.url)
+    handled: list[CloudEvent] = []
+
+    async def handle(event: CloudEvent) -> None:
+        handled.append(event)
+
+    settings = ConsumerSettings(stream="platform.events", group="g1", consumer="c1", block_ms=100,
+                                reclaim_interval_ms=100, backoff_initial_ms=20, backoff_max_ms=160)
+    publisher = EventPublisher(redis, source="/test-service")
+    consumer = StreamConsumer(redis, settings, handle)
+    try:
+        await consumer.start()
+        before = [await publisher.publish("platform.events", "notification.broadcast", {"n": n}) for n in range(3)]
+        await wait_until_async(lambda: handled == before, message="events before the restart")
+
+        await asyncio.to_thread(private_redis.stop)
+        await wait_until_async(lambda: _retry_delays(caplog)[-3:] == [160, 160, 160], timeout=20,
+                               message="backing off up to its maximum")
+        await asyncio.to_thread(private_redis.start)  # same port, empty: the stream and group are gone
+
+        after = [await publisher.publish("platform.events", "notification.broadcast", {"n": n}) for n in range(3)]
+        await wait_until_async(lambda: handled == before + after, timeout=20, message="events after the restart")
+        assert consumer.running
+    finally:
+        await consumer.stop()
+        await redis.aclose()
+
+    delays = _retry_delays(caplog)
+    assert delays[:4] == [20, 40, 80, 160], delays
+    assert set(delays) <= {20, 40, 80, 160}
+    assert any("creat" in record.getMessage() for record in caplog.records if "group g1" in record.getMessage())
+
+
+def _retry_delays(caplog: pytest.LogCaptureFixture) -> list[int]:
+    return [int(match[1]) for record in caplog.records
+            if (match := re.search(r"retrying in (\d+) ms", record.getMessage()))]

@@ -1,0 +1,59 @@
+"""`python -m service_kit.events publish|consume`: the events tool of the cross-language test and benchmark."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import redis as redis_sync
+
+
+def run_tool(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "service_kit.events", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_publish_then_consume_with_the_tool(redis_url: str, unique_name: Callable[[str], str], tmp_path: Path):
+    stream = unique_name("test.tool")
+    published = run_tool("publish", "--redis-url", redis_url, "--stream", stream, "--count", "25",
+                         "--type", "report.ready", "--source", "/reporting-bridge", "--data-json", '{"report_id":"r1"}')
+    assert published.returncode == 0, published.stderr
+    summary = json.loads(published.stdout)
+    assert summary["published"] == 25 and summary["seconds"] > 0 and summary["per_second"] > 0
+
+    ids_file = tmp_path / "ids.jsonl"
+    consumed = run_tool("consume", "--redis-url", redis_url, "--stream", stream, "--group", "tool", "--count", "25",
+                        "--timeout-seconds", "30", "--ids-file", str(ids_file))
+    assert consumed.returncode == 0, consumed.stderr
+    result = json.loads(consumed.stdout)
+    assert set(result) == {"consumed", "seconds", "per_second", "p50_ms", "p99_ms", "duplicates_skipped"}
+    assert result["consumed"] == 25 and result["duplicates_skipped"] == 0
+    assert 0 <= result["p50_ms"] <= result["p99_ms"]
+
+    lines = [json.loads(line) for line in ids_file.read_text().splitlines()]
+    client = redis_sync.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        entries = [json.loads(fields["cloudevent"]) for _, fields in client.xrange(stream)]
+        assert [line["id"] for line in lines] == [entry["id"] for entry in entries]
+        assert {entry["source"] for entry in entries} == {"/reporting-bridge"}
+        assert {json.dumps(entry["data"]) for entry in entries} == {'{"report_id": "r1"}'}
+        assert all(set(line) == {"id", "type", "source", "traceparent", "latency_ms"} for line in lines)
+        assert (client.xpending(stream, "tool"))["pending"] == 0
+    finally:
+        client.delete(stream, *client.keys(f"{stream}:*"))
+        client.close()
+
+
+def test_consume_fails_after_its_timeout_when_too_few_events_come(redis_url: str, unique_name: Callable[[str], str]):
+    stream = unique_name("test.tool")
+    assert run_tool("publish", "--redis-url", redis_url, "--stream", stream, "--count", "2").returncode == 0
+    consumed = run_tool("consume", "--redis-url", redis_url, "--stream", stream, "--group", "tool", "--count", "3",
+                        "--timeout-seconds", "1")
+    assert consumed.returncode == 1
+    assert json.loads(consumed.stdout)["consumed"] == 2
+    client = redis_sync.Redis.from_url(redis_url, decode_responses=True)
+    client.delete(stream, *client.keys(f"{stream}:*"))
+    client.close()
