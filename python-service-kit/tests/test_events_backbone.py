@@ -253,8 +253,8 @@ async def test_an_always_failing_entry_is_dead_lettered_after_max_deliveries_and
     }
     assert re.fullmatch(RFC3339_MICROS, letter["failed_at"])
     assert datetime.fromisoformat(letter["failed_at"]) >= poison.occurred_at
-    # Deliveries 1 and 2 ran the handler; the reclaim that found delivery 3 (= max) dead-lettered it.
-    assert handler.calls[poison.id] == 2
+    # Deliveries 1 and 2 failed and were retried; the handler failing on delivery 3 (= max) dead-lettered it.
+    assert handler.calls[poison.id] == 3
     assert (await redis.xpending(stream, "g1"))["pending"] == 0
     assert sample(metrics, "events_dead_lettered_total", stream=stream, group="g1") == 1
     assert sample(metrics, "events_retried_total", stream=stream, group="g1") == 2

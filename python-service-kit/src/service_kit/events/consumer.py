@@ -3,9 +3,10 @@
 Per entry: parse, skip if the event id was handled within the dedupe window, call the handler inside the
 event's trace, and only when it succeeded record the id and acknowledge, both in one MULTI/EXEC. A failed
 entry stays pending; entries idle longer than `min_idle_ms` are reclaimed (XAUTOCLAIM) by any consumer of the
-group and handled again, until their delivery count reaches `max_deliveries`: then they go to
-`<stream>.dlq` with the reason, and are acknowledged so that the stream moves on. Malformed entries go there
-at once. Lost connections are retried with exponential backoff; a group that disappeared (Redis restarted
+group and handled again. The handler runs at most `max_deliveries` times for an entry: when it fails on that
+delivery, the entry goes to `<stream>.dlq` with the reason and is acknowledged so that the stream moves on (a
+reclaimed entry already delivered more often, its consumer having died mid-handler, goes there without
+another try). Malformed entries go there at once. Lost connections are retried with exponential backoff; a group that disappeared (Redis restarted
 without persistence) is created again.
 
 Entries of one batch are handled one after the other, in stream order.
@@ -16,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,8 +43,6 @@ MAX_ERROR_LENGTH = 1000
 MALFORMED_PREFIX = "malformed event: "
 # Errors worth a reconnect with backoff rather than a log line per entry.
 CONNECTION_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
-# Last handler errors remembered for the dead letter of an entry reclaimed by this same consumer.
-_REMEMBERED_ERRORS = 10_000
 # Bounds one reclaim round, so that a huge backlog of pending entries cannot starve new entries.
 _MAX_RECLAIM_PAGES = 64
 
@@ -122,7 +120,6 @@ class StreamConsumer:
         self._task: asyncio.Task[None] | None = None
         self._group_ready = False
         self._backoff_ms = settings.backoff_initial_ms
-        self._last_errors: OrderedDict[str, str] = OrderedDict()
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
@@ -266,8 +263,6 @@ class StreamConsumer:
                 s.stream, s.group, s.consumer, min_idle_time=s.min_idle_ms, start_id=cursor, count=s.batch_size
             )
             page = parse_autoclaim_reply(reply)
-            for entry_id in page.deleted_ids:
-                self._last_errors.pop(entry_id, None)
             for entry_id, fields in page.entries:
                 if self._stopping.is_set():
                     return
@@ -275,11 +270,9 @@ class StreamConsumer:
                 if deliveries is None:
                     continue  # acknowledged meanwhile by the consumer it was taken from
                 logger.info("reclaimed entry %s of %s (delivery %d)", entry_id, s.stream, deliveries)
-                if deliveries >= s.max_deliveries:
-                    error = self._last_errors.pop(entry_id, None) or (
-                        f"not handled successfully in {deliveries} deliveries (the last error was seen by "
-                        "another consumer: see its log)"
-                    )
+                if deliveries > s.max_deliveries:
+                    error = (f"not handled successfully in {s.max_deliveries} deliveries: the last attempt ended "
+                             "without an outcome (its consumer stopped or died, see its log)")
                     self._consumed.inc()
                     await self._dead_letter(entry_id, fields, deliveries, error)
                 else:
@@ -335,8 +328,10 @@ class StreamConsumer:
                 await self.handler(event)
             except Exception as error:
                 self._handler_seconds.observe(time.perf_counter() - started)
+                if deliveries >= s.max_deliveries:
+                    await self._dead_letter(entry_id, fields, deliveries, _error_text(error))
+                    return
                 self._retried.inc()
-                self._remember_error(entry_id, _error_text(error))
                 logger.warning(
                     "handler failed for event %s (entry %s of %s, delivery %d of at most %d): %s",
                     event.id, entry_id, s.stream, deliveries, s.max_deliveries, _error_text(error),
@@ -350,13 +345,6 @@ class StreamConsumer:
             pipe.xack(s.stream, s.group, entry_id)
             await pipe.execute()
         self._acked.inc()
-        self._last_errors.pop(entry_id, None)
-
-    def _remember_error(self, entry_id: str, error: str) -> None:
-        self._last_errors[entry_id] = error
-        self._last_errors.move_to_end(entry_id)
-        while len(self._last_errors) > _REMEMBERED_ERRORS:
-            self._last_errors.popitem(last=False)
 
     async def _dead_letter(self, entry_id: str, fields: Fields, deliveries: int, error: str) -> None:
         s = self.settings

@@ -12,7 +12,7 @@ Durations are milliseconds, as Redis takes them. An empty variable counts as uns
 | EVENTS_BLOCK_MS | 2000 | XREADGROUP BLOCK |
 | EVENTS_RECLAIM_INTERVAL_MS | 5000 | how often idle pending entries are reclaimed (XAUTOCLAIM) |
 | EVENTS_MIN_IDLE_MS | 30000 | idle time after which a pending entry is reclaimed |
-| EVENTS_MAX_DELIVERIES | 5 | a reclaimed entry delivered this often goes to `<stream>.dlq` |
+| EVENTS_MAX_DELIVERIES | 5 | the handler runs at most this often for an entry; failing on the last one sends it to `<stream>.dlq` |
 | EVENTS_DEDUPE_WINDOW_MS | 86400000 | how long a handled event id is remembered (idempotency) |
 | EVENTS_SHUTDOWN_TIMEOUT_MS | 10000 | how long a graceful shutdown waits for in-flight handlers |
 | EVENTS_GROUP_START_ID | 0 | where a newly created consumer group starts |
