@@ -230,5 +230,4 @@ public record CloudEvent(
             json.put(attribute, value);
         }
     }
-
 }

@@ -340,8 +340,8 @@ public class StreamConsumer {
         fields.put("error", error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error);
         fields.put("failed_at", CloudEvent.formatTime(Instant.now()));
         RBatch transaction = atomicBatch();
-        transaction.<String, String>getStream(settings.dlqStream(), StringCodec.INSTANCE).addAsync(StreamAddArgs.entries(fields)
-                .trimNonStrict().maxLen(settings.dlqRetention()).noLimit());
+        transaction.<String, String>getStream(settings.dlqStream(), StringCodec.INSTANCE)
+                .addAsync(StreamAddArgs.entries(fields).trimNonStrict().maxLen(settings.dlqRetention()).noLimit());
         transaction.getStream(settings.stream(), StringCodec.INSTANCE).ackAsync(settings.group(), entryId);
         transaction.execute();
         deadLettered.increment();
