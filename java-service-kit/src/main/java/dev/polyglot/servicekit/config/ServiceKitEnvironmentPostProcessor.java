@@ -34,10 +34,14 @@ public class ServiceKitEnvironmentPostProcessor implements EnvironmentPostProces
                     "logging.structured.format.console", "ecs",
                     "logging.structured.ecs.service.node-name", ServiceInstance.of(environment).instanceId())));
         }
+        defaults().forEach(environment.getPropertySources()::addLast);
+    }
+
+    /** The kit's defaults as property sources; also read by tools that run without a Spring context. */
+    public static List<PropertySource<?>> defaults() {
         try {
-            List<PropertySource<?>> defaults = new YamlPropertySourceLoader()
-                    .load("service-kit defaults", new ClassPathResource(DEFAULTS, getClass().getClassLoader()));
-            defaults.forEach(environment.getPropertySources()::addLast);
+            return new YamlPropertySourceLoader().load("service-kit defaults",
+                    new ClassPathResource(DEFAULTS, ServiceKitEnvironmentPostProcessor.class.getClassLoader()));
         } catch (IOException unreadable) {
             throw new UncheckedIOException("Cannot read " + DEFAULTS + " from the java-service-kit jar", unreadable);
         }

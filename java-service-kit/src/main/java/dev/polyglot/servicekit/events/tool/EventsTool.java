@@ -1,0 +1,250 @@
+package dev.polyglot.servicekit.events.tool;
+
+import dev.polyglot.servicekit.events.CloudEvent;
+import dev.polyglot.servicekit.events.ConsumerSettings;
+import dev.polyglot.servicekit.events.EventPublisher;
+import dev.polyglot.servicekit.events.EventsProperties;
+import dev.polyglot.servicekit.events.StreamConsumer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+import org.redisson.config.SingleServerConfig;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Publishes or consumes events through the backbone's own {@link EventPublisher} and {@link StreamConsumer}, for
+ * the cross-language test and the benchmark (the Python tool has the same flags and output):
+ *
+ * <pre>
+ * EventsTool publish --redis-url URL --stream S --count N [--type T] [--source /events-tool] [--rate PER_SECOND]
+ *                    [--data-json JSON]
+ * EventsTool consume --redis-url URL --stream S --group G --count N [--timeout-seconds 60] [--ids-file F]
+ * </pre>
+ *
+ * Each prints one JSON line of results on stdout; logs go to stderr. consume exits 1 on timeout.
+ */
+public final class EventsTool {
+
+    private static final JsonMapper JSON = EventPublisher.snakeCaseJson();
+
+    private EventsTool() {
+    }
+
+    public static void main(String[] args) {
+        // Before the first logger exists: stdout carries the JSON result only.
+        System.setProperty("logback.configurationFile", "dev/polyglot/servicekit/events/tool/logback-events-tool.xml");
+        int exitCode;
+        try {
+            exitCode = run(args);
+        } catch (IllegalArgumentException usage) {
+            System.err.println(usage.getMessage());
+            System.err.println("usage: EventsTool publish --redis-url URL --stream S --count N [--type T] [--source S]"
+                    + " [--rate PER_SECOND] [--data-json JSON]\n"
+                    + "       EventsTool consume --redis-url URL --stream S --group G --count N"
+                    + " [--timeout-seconds 60] [--ids-file F]");
+            exitCode = 2;
+        }
+        System.exit(exitCode);
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("publish or consume?");
+        }
+        Map<String, String> flags = flags(args);
+        RedissonClient redisson = connect(required(flags, "redis-url"));
+        try {
+            return switch (args[0]) {
+                case "publish" -> publish(redisson, flags);
+                case "consume" -> consume(redisson, flags);
+                default -> throw new IllegalArgumentException("unknown command " + args[0]);
+            };
+        } finally {
+            redisson.shutdown();
+        }
+    }
+
+    private static int publish(RedissonClient redisson, Map<String, String> flags) {
+        String stream = required(flags, "stream");
+        int count = Integer.parseInt(required(flags, "count"));
+        String type = flags.getOrDefault("type", "notification.broadcast");
+        double rate = Double.parseDouble(flags.getOrDefault("rate", "0"));
+        JsonNode data = JSON.readTree(flags.getOrDefault("data-json", "{\"message\":\"hi\"}"));
+        EventPublisher publisher = new EventPublisher(redisson, EventsProperties.defaults(),
+                flags.getOrDefault("source", "/events-tool"), JSON, new SimpleMeterRegistry());
+
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            if (rate > 0) {
+                // Paced against the start, so that a slow publish does not lower the overall rate.
+                long due = start + (long) (i * 1e9 / rate);
+                LockSupport.parkNanos(due - System.nanoTime());
+            }
+            publisher.publish(stream, type, data);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ObjectNode result = JSON.createObjectNode();
+        result.put("published", count);
+        result.put("seconds", seconds);
+        result.put("per_second", count / seconds);
+        System.out.println(JSON.writeValueAsString(result));
+        return 0;
+    }
+
+    private static int consume(RedissonClient redisson, Map<String, String> flags) {
+        int count = Integer.parseInt(required(flags, "count"));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(flags.getOrDefault("timeout-seconds", "60")));
+        BufferedWriter ids = flags.containsKey("ids-file") ? idsFile(Path.of(flags.get("ids-file"))) : null;
+        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong firstReceived = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(count);
+        MeterRegistry meters = new SimpleMeterRegistry();
+
+        StreamConsumer consumer = new StreamConsumer(redisson,
+                ConsumerSettings.of(required(flags, "stream"), required(flags, "group")), event -> {
+                    Instant received = Instant.now();
+                    firstReceived.compareAndSet(0, System.nanoTime());
+                    double latencyMs = Duration.between(event.timestamp(), received).toNanos() / 1e6;
+                    latencies.add(latencyMs);
+                    if (ids != null) {
+                        writeId(ids, event, latencyMs);
+                    }
+                    done.countDown();
+                }, meters);
+        long started = System.nanoTime();
+        consumer.start();
+        boolean complete;
+        try {
+            complete = done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            complete = false;
+        }
+        consumer.stop();
+        long end = System.nanoTime();
+        closeQuietly(ids);
+
+        List<Double> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        double seconds = (end - (firstReceived.get() == 0 ? started : firstReceived.get())) / 1e9;
+        ObjectNode result = JSON.createObjectNode();
+        result.put("consumed", sorted.size());
+        result.put("seconds", seconds);
+        result.put("per_second", sorted.size() / seconds);
+        result.put("p50_ms", percentile(sorted, 0.50));
+        result.put("p99_ms", percentile(sorted, 0.99));
+        result.put("duplicates_skipped", (long) meters.get("events.duplicates_skipped").counter().count());
+        System.out.println(JSON.writeValueAsString(result));
+        return complete ? 0 : 1;
+    }
+
+    /** Nearest-rank percentile; 0 when nothing was consumed. */
+    static double percentile(List<Double> sorted, double quantile) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(quantile * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
+    private static void writeId(BufferedWriter ids, CloudEvent event, double latencyMs) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("id", event.id());
+        line.put("type", event.type());
+        line.put("source", event.source());
+        line.put("traceparent", event.traceparent() == null ? null : event.traceparent().format());
+        line.put("latency_ms", latencyMs);
+        try {
+            synchronized (ids) {
+                ids.write(JSON.writeValueAsString(line));
+                ids.newLine();
+                ids.flush();
+            }
+        } catch (IOException unwritable) {
+            throw new UncheckedIOException(unwritable);
+        }
+    }
+
+    private static BufferedWriter idsFile(Path path) {
+        try {
+            return Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException unwritable) {
+            throw new UncheckedIOException(unwritable);
+        }
+    }
+
+    private static void closeQuietly(BufferedWriter writer) {
+        if (writer != null) {
+            try {
+                writer.close();
+            } catch (IOException ignored) {
+                // The lines were flushed one by one; nothing is lost.
+            }
+        }
+    }
+
+    /** A Redisson client for redis[s]://[user:password@]host:port[/db], with the platform's string codec. */
+    public static RedissonClient connect(String redisUrl) {
+        URI uri = URI.create(redisUrl);
+        Config config = new Config().setCodec(StringCodec.INSTANCE);
+        SingleServerConfig server = config.useSingleServer()
+                .setAddress(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 6379));
+        String path = uri.getPath();
+        if (path != null && path.length() > 1) {
+            server.setDatabase(Integer.parseInt(path.substring(1)));
+        }
+        if (uri.getUserInfo() != null) {
+            String[] credentials = uri.getUserInfo().split(":", 2);
+            if (credentials.length == 2) {
+                server.setUsername(credentials[0].isEmpty() ? null : credentials[0]).setPassword(credentials[1]);
+            } else {
+                server.setPassword(credentials[0]);
+            }
+        }
+        return Redisson.create(config);
+    }
+
+    private static Map<String, String> flags(String[] args) {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 1; i < args.length; i += 2) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --flag value, got " + args[i]);
+            }
+            flags.put(args[i].substring(2), args[i + 1]);
+        }
+        return flags;
+    }
+
+    private static String required(Map<String, String> flags, String name) {
+        String value = flags.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.polyglot.servicekit.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.json.JsonMapper;
+
+class CloudEventTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String VALID = """
+            {"specversion":"1.0","id":"6f1c2a52-4b0e-4d0a-9c55-0c4b3a4f2e11","source":"/auth-service",
+             "type":"user.registered","subject":"user/42","time":"2026-11-24T17:41:00.123456Z",
+             "datacontenttype":"application/json",
+             "dataschema":"https://polyglot.dev/schemas/events/user.registered.json",
+             "traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01","tracestate":"vendor=1",
+             "partitionkey":"42","data":{"user_id":"42","email":"a@example.org"}}""";
+
+    @Test
+    void roundTripKeepsEveryAttributeIncludingUnknownExtensions() {
+        CloudEvent event = CloudEvent.parse(VALID);
+
+        assertThat(event.traceparent().traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(event.extensions()).containsKey("partitionkey");
+        assertThat(JSON.readTree(event.toJsonText())).isEqualTo(JSON.readTree(VALID));
+    }
+
+    @Test
+    void absentAttributesAreOmittedNotNull() {
+        CloudEvent event = CloudEvent.parse("""
+                {"specversion":"1.0","id":"6f1c2a52-4b0e-4d0a-9c55-0c4b3a4f2e11","source":"/a","type":"t",
+                 "time":"2026-11-24T17:41:00Z"}""");
+
+        assertThat(event.toJsonText()).doesNotContain("null").doesNotContain("subject").doesNotContain("data");
+    }
+
+    @Test
+    void createStampsUuidMicrosecondUtcTimeAndANewTraceWhenNoneIsCurrent() {
+        CloudEvent event = CloudEvent.create("/auth-service", "user.registered", null, null, JSON.createObjectNode());
+
+        assertThat(UUID.fromString(event.id()).toString()).isEqualTo(event.id());
+        assertThat(event.time()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z");
+        assertThat(Duration.between(event.timestamp(), Instant.now())).isLessThan(Duration.ofSeconds(5));
+        assertThat(event.traceparent()).isNotNull();
+        assertThat(event.datacontenttype()).isEqualTo("application/json");
+    }
+
+    @Test
+    void createContinuesTheCurrentTrace() {
+        TraceParent current = TraceParent.newTrace();
+        try (TraceContext.Scope scope = TraceContext.open(current)) {
+            CloudEvent event = CloudEvent.create("/a", "t", null, null, null);
+            assertThat(event.traceparent().traceId()).isEqualTo(current.traceId());
+        }
+        assertThat(TraceContext.current()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "id not a UUID      | \"id\":\"6f1c2a52-4b0e-4d0a-9c55-0c4b3a4f2e11\" | \"id\":\"42\"                      | id",
+            "time not UTC       | 17:41:00.123456Z                             | 17:41:00.123456+01:00             | time",
+            "time not a date    | 2026-11-24T17                                | 2026-13-24T17                     | time",
+            "specversion absent | \"specversion\":\"1.0\",                       | ''                                | specversion",
+            "specversion 0.3    | \"specversion\":\"1.0\"                        | \"specversion\":\"0.3\"           | specversion",
+            "source null        | \"source\":\"/auth-service\"                   | \"source\":null                   | source",
+            "type not a string  | \"type\":\"user.registered\"                   | \"type\":7                        | type",
+            "bad traceparent    | 00-4bf92f                                    | 01-4bf92f                         | traceparent",
+            "bad extension name | partitionkey                                 | partition_key                     | partition_key"})
+    void parseNamesTheAttributeAtFault(String why, String valid, String broken, String attribute) {
+        String text = VALID.replace(valid, broken);
+        assertThat(text).as("test data").isNotEqualTo(VALID);
+
+        assertThatThrownBy(() -> CloudEvent.parse(text))
+                .isInstanceOfSatisfying(InvalidCloudEventException.class,
+                        invalid -> assertThat(invalid.attribute()).isEqualTo(attribute))
+                .hasMessageStartingWith(attribute + ": ");
+    }
+
+    @Test
+    void notJsonIsRejected() {
+        assertThatThrownBy(() -> CloudEvent.parse("{not json")).isInstanceOf(InvalidCloudEventException.class)
+                .hasMessageStartingWith("not JSON");
+        assertThatThrownBy(() -> CloudEvent.parse("[1]")).hasMessage("not a JSON object");
+    }
+
+    @Test
+    void traceparentParsesAndFormatsW3c() {
+        TraceParent parsed = TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+
+        assertThat(parsed.format()).isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        assertThat(parsed.child().traceId()).isEqualTo(parsed.traceId());
+        assertThat(parsed.child().parentId()).isNotEqualTo(parsed.parentId());
+        assertThatThrownBy(() -> TraceParent.parse("00-00000000000000000000000000000000-00f067aa0ba902b7-01"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

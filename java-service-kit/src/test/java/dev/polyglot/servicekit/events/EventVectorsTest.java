@@ -1,0 +1,111 @@
+package dev.polyglot.servicekit.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Every shared vector of contracts/events/examples: valid ones pass the envelope and payload schemas and survive a
+ * round trip through {@link CloudEvent} unchanged; invalid ones fail schema validation. New vectors are picked up
+ * without code changes. Until the repository has contracts/events, a one-vector stand-in from the test resources
+ * is used instead.
+ */
+class EventVectorsTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+
+    private final Path events = eventsContracts();
+    private final Schema envelope = schema(events.resolve("cloudevent.schema.json"));
+
+    @TestFactory
+    Stream<DynamicTest> validVectorsPassTheSchemasAndRoundTrip() {
+        return vectors("valid").map(vector -> DynamicTest.dynamicTest(name(vector), () -> {
+            String text = Files.readString(vector);
+            assertThat(violations(JSON.readTree(text))).as(vector.toString()).isEmpty();
+
+            CloudEvent event = CloudEvent.parse(text);
+            assertThat(JSON.readTree(event.toJsonText())).as(vector.toString()).isEqualTo(JSON.readTree(text));
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> invalidVectorsFailTheSchemas() {
+        return vectors("invalid").map(vector -> DynamicTest.dynamicTest(name(vector), () ->
+                assertThat(violations(JSON.readTree(Files.readString(vector)))).as(vector.toString()).isNotEmpty()));
+    }
+
+    @Test
+    void thereAreVectorsOfBothKinds() {
+        assertThat(vectors("valid")).isNotEmpty();
+        assertThat(vectors("invalid")).isNotEmpty();
+    }
+
+    /** Envelope violations plus, when the type has a payload schema, violations of {@code data}. */
+    private List<Error> violations(JsonNode event) {
+        List<Error> errors = new ArrayList<>(envelope.validate(event));
+        Path payloadSchema = events.resolve("schemas").resolve(event.path("type").asString("") + ".schema.json");
+        if (event instanceof ObjectNode && Files.isRegularFile(payloadSchema)) {
+            errors.addAll(schema(payloadSchema).validate(event.path("data")));
+        }
+        return errors;
+    }
+
+    private Stream<Path> vectors(String kind) {
+        try (Stream<Path> files = Files.walk(events.resolve("examples"))) {
+            return files.filter(file -> file.toString().endsWith(".json"))
+                    .filter(file -> file.getParent().getFileName().toString().equals(kind))
+                    .sorted().toList().stream();
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        }
+    }
+
+    private String name(Path vector) {
+        return events.resolve("examples").relativize(vector).toString();
+    }
+
+    private static Schema schema(Path file) {
+        try {
+            return SCHEMAS.getSchema(Files.readString(file), InputFormat.JSON);
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        }
+    }
+
+    /** contracts/events of the repository (found upwards from the working directory), else the stand-in. */
+    private static Path eventsContracts() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("contracts")) && Files.isRegularFile(dir.resolve("mvnw"))) {
+                Path events = dir.resolve("contracts").resolve("events");
+                if (Files.isDirectory(events)) {
+                    return events;
+                }
+                break;
+            }
+        }
+        try {
+            return Path.of(EventVectorsTest.class.getResource("/events-fixture").toURI());
+        } catch (URISyntaxException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.polyglot.servicekit.events;
+
+import dev.polyglot.servicekit.events.tool.EventsTool;
+import dev.polyglot.servicekit.testing.RequiredEnvironment;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.stream.StreamMessageId;
+import org.redisson.client.codec.StringCodec;
+
+/** Shared by the backbone's Redis tests: a client for REDIS_URL, fresh stream names, fast consumer settings. */
+final class EventsTestSupport {
+
+    static final String GROUP = "test-group";
+
+    private EventsTestSupport() {
+    }
+
+    static RedissonClient redisson() {
+        return EventsTool.connect(RequiredEnvironment.get("REDIS_URL"));
+    }
+
+    /** A stream of its own per test, so that tests never see each other's entries. */
+    static String uniqueStream(String purpose) {
+        return "test." + purpose + "." + UUID.randomUUID();
+    }
+
+    /** The kit's defaults with the waits shortened, so that reclaim and retries happen within a test's time. */
+    static ConsumerSettings fastSettings(String stream, String consumerName) {
+        return ConsumerSettings.of(stream, GROUP)
+                .withConsumerName(consumerName)
+                .withBlock(Duration.ofMillis(100))
+                .withReclaimInterval(Duration.ofMillis(100))
+                .withMinIdle(Duration.ofMillis(200))
+                .withShutdownWait(Duration.ofSeconds(5));
+    }
+
+    static EventPublisher publisher(RedissonClient redisson, MeterRegistry meters) {
+        return new EventPublisher(redisson, EventsProperties.defaults(), "/events-test",
+                EventPublisher.snakeCaseJson(), meters);
+    }
+
+    static List<Map<String, String>> entries(RedissonClient redisson, String stream) {
+        return redisson.<String, String>getStream(stream, StringCodec.INSTANCE)
+                .range(StreamMessageId.MIN, StreamMessageId.MAX)
+                .values().stream().toList();
+    }
+
+    static long pending(RedissonClient redisson, String stream) {
+        return redisson.getStream(stream, StringCodec.INSTANCE).getPendingInfo(GROUP).getTotal();
+    }
+}

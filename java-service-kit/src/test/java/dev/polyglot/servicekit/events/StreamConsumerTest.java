@@ -1,0 +1,234 @@
+package dev.polyglot.servicekit.events;
+
+import static dev.polyglot.servicekit.events.EventsTestSupport.GROUP;
+import static dev.polyglot.servicekit.events.EventsTestSupport.entries;
+import static dev.polyglot.servicekit.events.EventsTestSupport.fastSettings;
+import static dev.polyglot.servicekit.events.EventsTestSupport.pending;
+import static dev.polyglot.servicekit.events.EventsTestSupport.uniqueStream;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RStream;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.stream.StreamAddArgs;
+import org.redisson.api.stream.StreamCreateGroupArgs;
+import org.redisson.api.stream.StreamMessageId;
+import org.redisson.api.stream.StreamReadGroupArgs;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.MDC;
+
+/** The consumer's delivery guarantees against the real Redis of REDIS_URL. */
+class StreamConsumerTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<StreamConsumer> started = new CopyOnWriteArrayList<>();
+    private RedissonClient redisson;
+    private EventPublisher publisher;
+
+    @BeforeEach
+    void connect() {
+        redisson = EventsTestSupport.redisson();
+        publisher = EventsTestSupport.publisher(redisson, meters);
+    }
+
+    @AfterEach
+    void disconnect() {
+        started.forEach(StreamConsumer::stop);
+        redisson.shutdown();
+    }
+
+    private StreamConsumer start(ConsumerSettings settings, EventHandler handler) {
+        StreamConsumer consumer = new StreamConsumer(redisson, settings, handler, meters);
+        started.add(consumer);
+        return consumer.start();
+    }
+
+    @Test
+    void handlerRunsInTheEventsTraceAndWhatItPublishesContinuesIt() {
+        String stream = uniqueStream("trace");
+        String downstream = stream + ".downstream";
+        List<String> mdcTraceIds = new CopyOnWriteArrayList<>();
+        start(fastSettings(stream, "c1"), event -> {
+            mdcTraceIds.add(MDC.get(TraceContext.MDC_TRACE_ID));
+            publisher.publish(downstream, "test.echo", event.data());
+        });
+        TraceParent origin = TraceParent.newTrace();
+        CloudEvent published;
+        try (TraceContext.Scope scope = TraceContext.open(origin)) {
+            published = publisher.publish(stream, "test.ping", Map.of("display_name", "Ada"), "users/1");
+        }
+
+        await().atMost(DEADLINE).until(() -> entries(redisson, downstream).size() == 1);
+        CloudEvent echoed = CloudEvent.parse(entries(redisson, downstream).get(0).get(EventPublisher.FIELD));
+        assertThat(published.traceparent().traceId()).isEqualTo(origin.traceId());
+        assertThat(mdcTraceIds).containsExactly(origin.traceId());
+        assertThat(echoed.traceparent().traceId()).isEqualTo(origin.traceId());
+        assertThat(echoed.data().path("display_name").asString()).as("snake_case payload").isEqualTo("Ada");
+        assertThat(published.subject()).isEqualTo("users/1");
+        await().atMost(DEADLINE).until(() -> pending(redisson, stream) == 0);
+        assertThat(meters.get("events.published").tag("stream", stream).tag("type", "test.ping").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void entriesAreOneFieldTrimmedApproximatelyToTheRetention() {
+        String stream = uniqueStream("trim");
+        EventsProperties defaults = EventsProperties.defaults();
+        EventsProperties small = new EventsProperties(Map.of(stream, 100), defaults.defaultRetention(),
+                defaults.dlqRetention(), defaults.dataschemaBase(), defaults.consumer());
+        EventPublisher trimming = new EventPublisher(redisson, small, "/events-test", EventPublisher.snakeCaseJson(), meters);
+
+        for (int i = 0; i < 1000; i++) {
+            trimming.publish(stream, "test.fill", Map.of("n", i));
+        }
+
+        List<Map<String, String>> kept = entries(redisson, stream);
+        // MAXLEN ~ trims whole macro nodes (100 entries by default): at least the retention, far less than written.
+        assertThat(kept.size()).isBetween(100, 300);
+        assertThat(kept).allSatisfy(fields -> assertThat(fields).containsOnlyKeys(EventPublisher.FIELD));
+        assertThat(defaults.retentionFor("platform.events")).as("bracketed key in the YAML").isEqualTo(100_000);
+        assertThat(defaults.retentionFor("inference.jobs")).isEqualTo(10_000);
+        assertThat(defaults.retentionFor("platform.events.dlq")).isEqualTo(10_000);
+    }
+
+    @Test
+    void failingEntryStaysPendingThenGoesToTheDeadLetterStreamWhileLaterEntriesFlow() {
+        String stream = uniqueStream("dlq");
+        List<String> handled = new CopyOnWriteArrayList<>();
+        AtomicInteger poisonAttempts = new AtomicInteger();
+        start(fastSettings(stream, "c1").withMaxDeliveries(3), event -> {
+            if (event.data().path("poison").asBoolean()) {
+                poisonAttempts.incrementAndGet();
+                throw new IllegalStateException("boom");
+            }
+            handled.add(event.id());
+        });
+        CloudEvent poison = publisher.publish(stream, "test.poison", Map.of("poison", true));
+
+        await().atMost(DEADLINE).until(() -> count("events.retried", stream) >= 1);
+        assertThat(entries(redisson, stream + ".dlq")).isEmpty();
+        assertThat(pending(redisson, stream)).as("not acknowledged after a failure").isEqualTo(1);
+
+        await().atMost(DEADLINE).until(() -> entries(redisson, stream + ".dlq").size() == 1);
+        Map<String, String> dead = entries(redisson, stream + ".dlq").get(0);
+        assertThat(dead).containsOnlyKeys("cloudevent", "stream", "entry_id", "group", "consumer", "deliveries",
+                "error", "failed_at");
+        assertThat(CloudEvent.parse(dead.get("cloudevent")).id()).isEqualTo(poison.id());
+        assertThat(dead).containsEntry("stream", stream).containsEntry("group", GROUP).containsEntry("consumer", "c1")
+                .containsEntry("deliveries", "3").containsEntry("error", "java.lang.IllegalStateException: boom");
+        assertThat(dead.get("failed_at")).endsWith("Z");
+        assertThat(count("events.retried", stream)).isEqualTo(2);
+        assertThat(poisonAttempts).as("the handler ran on each of the 3 deliveries").hasValue(3);
+
+        CloudEvent later = publisher.publish(stream, "test.fine", Map.of("poison", false));
+        await().atMost(DEADLINE).until(() -> handled.contains(later.id()));
+        await().atMost(DEADLINE).until(() -> pending(redisson, stream) == 0);
+        assertThat(count("events.dead_lettered", stream)).isEqualTo(1);
+        assertThat(count("events.acked", stream)).isEqualTo(1);
+    }
+
+    @Test
+    void malformedEntriesGoToTheDeadLetterStreamAtOnce() {
+        String stream = uniqueStream("malformed");
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(fastSettings(stream, "c1").withMinIdle(Duration.ofMinutes(1)), event -> handled.add(event.id()));
+        RStream<String, String> raw = redisson.getStream(stream, StringCodec.INSTANCE);
+        raw.add(StreamAddArgs.entry("payload", "{}"));
+        raw.add(StreamAddArgs.entry(EventPublisher.FIELD, "{not json"));
+        raw.add(StreamAddArgs.entry(EventPublisher.FIELD, CloudEvent.create("/t", "t", null, null, null).toJsonText()
+                .replaceFirst("\"id\":\"[^\"]+\"", "\"id\":\"not-a-uuid\"")));
+        CloudEvent fine = publisher.publish(stream, "test.fine", Map.of());
+
+        await().atMost(DEADLINE).until(() -> handled.contains(fine.id()));
+        List<Map<String, String>> dead = entries(redisson, stream + ".dlq");
+        assertThat(dead).extracting(fields -> fields.get("error")).satisfiesExactly(
+                error -> assertThat(error).startsWith("malformed event: no cloudevent field"),
+                error -> assertThat(error).startsWith("malformed event: not JSON"),
+                error -> assertThat(error).startsWith("malformed event: id: not a UUID"));
+        assertThat(dead).allSatisfy(fields -> assertThat(fields).containsEntry("deliveries", "1"));
+        assertThat(dead.get(0)).as("an entry without the field is kept whole")
+                .containsEntry("cloudevent", "{\"payload\":\"{}\"}");
+        assertThat(dead.get(1)).containsEntry("cloudevent", "{not json");
+        await().atMost(DEADLINE).until(() -> pending(redisson, stream) == 0);
+    }
+
+    @Test
+    void anEventIdIsHandledOnceEvenWhenItsEntryIsDeliveredAgain() {
+        String stream = uniqueStream("dedupe");
+        RStream<String, String> raw = redisson.getStream(stream, StringCodec.INSTANCE);
+        raw.createGroup(StreamCreateGroupArgs.name(GROUP).id(StreamMessageId.ALL).makeStream());
+        CloudEvent event = CloudEvent.create("/t", "test.once", null, null, null);
+        // Entry 1 is taken by a consumer that then dies: it stays pending until reclaimed.
+        publisher.publish(stream, event);
+        assertThat(raw.readGroup(GROUP, "ghost", StreamReadGroupArgs.neverDelivered().count(1))).hasSize(1);
+        // Entry 2 and 3: the producer sent the same event again.
+        publisher.publish(stream, event);
+        publisher.publish(stream, event);
+        List<String> handled = new CopyOnWriteArrayList<>();
+
+        start(fastSettings(stream, "c1"), seen -> handled.add(seen.id()));
+
+        await().atMost(DEADLINE).until(() -> count("events.duplicates_skipped", stream) == 2);
+        await().atMost(DEADLINE).until(() -> pending(redisson, stream) == 0);
+        assertThat(handled).containsExactly(event.id());
+        assertThat(redisson.getBucket(stream + ":" + GROUP + ":processed:" + event.id(), StringCodec.INSTANCE)
+                .remainTimeToLive()).isBetween(Duration.ofHours(23).toMillis(), Duration.ofHours(24).toMillis());
+    }
+
+    @Test
+    void stopWaitsForTheHandlerInProgressAndAcknowledgesIt() throws InterruptedException {
+        String stream = uniqueStream("shutdown");
+        CountDownLatch handlerStarted = new CountDownLatch(1);
+        AtomicBoolean handlerFinished = new AtomicBoolean();
+        StreamConsumer consumer = start(fastSettings(stream, "c1"), event -> {
+            handlerStarted.countDown();
+            Thread.sleep(500);
+            handlerFinished.set(true);
+        });
+        publisher.publish(stream, "test.slow", Map.of());
+        assertThat(handlerStarted.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+        consumer.stop();
+
+        assertThat(handlerFinished).isTrue();
+        assertThat(consumer.isRunning()).isFalse();
+        assertThat(pending(redisson, stream)).isZero();
+    }
+
+    @Test
+    void metricsCarryStreamAndGroup() {
+        String stream = uniqueStream("metrics");
+        start(fastSettings(stream, "c1"), event -> {
+        });
+        publisher.publish(stream, "test.metric", Map.of());
+
+        await().atMost(DEADLINE).until(() -> count("events.acked", stream) == 1);
+        for (String counter : List.of("events.consumed", "events.acked", "events.retried", "events.dead_lettered",
+                "events.duplicates_skipped")) {
+            assertThat(meters.get(counter).tag("stream", stream).tag("group", GROUP).counter()).as(counter).isNotNull();
+        }
+        assertThat(meters.get("event.handler").tag("stream", stream).tag("group", GROUP).timer().count()).isEqualTo(1);
+        assertThat(meters.get("events.pending").tag("stream", stream).tag("group", GROUP).gauge()).isNotNull();
+        // Redis 7 reports the lag; 6.2 does not, and then the gauge is absent rather than a made-up zero.
+        await().atMost(DEADLINE).until(() -> meters.find("events.lag").tag("stream", stream).gauge() != null);
+    }
+
+    private double count(String counter, String stream) {
+        var found = meters.find(counter).tag("stream", stream).counter();
+        return found == null ? 0 : found.count();
+    }
+}
