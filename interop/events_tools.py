@@ -1,0 +1,66 @@
+"""The two languages' events tools as commands: the same CLI (publish/consume), each over its own backbone.
+
+Java: dev.polyglot.servicekit.events.tool.EventsTool, run from java-service-kit's build output (the
+classpath file is written by `./mvnw package`). Python: `python -m service_kit.events` in the workspace venv.
+Used by the interop tests and by benchmarks/events_throughput.py, so both exercise the shipped code paths.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KIT_TARGET = ROOT / "java-service-kit" / "target"
+CLASSPATH_FILE = KIT_TARGET / "runtime-classpath.txt"
+JAVA_TOOL_CLASS = "dev.polyglot.servicekit.events.tool.EventsTool"
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+class ToolMissing(RuntimeError):
+    pass
+
+
+def java_command() -> list[str]:
+    if not CLASSPATH_FILE.exists() or not (KIT_TARGET / "classes").is_dir():
+        raise ToolMissing(f"{CLASSPATH_FILE.relative_to(ROOT)} is missing: build the Java side first "
+                          "(./mvnw -pl java-service-kit -am package -DskipTests)")
+    java_home = os.environ.get("JAVA_HOME")
+    java = str(Path(java_home) / "bin" / "java") if java_home else (shutil.which("java") or "java")
+    classpath = f"{KIT_TARGET / 'classes'}:{CLASSPATH_FILE.read_text().strip()}"
+    return [java, "-cp", classpath, JAVA_TOOL_CLASS]
+
+
+def python_command() -> list[str]:
+    if not VENV_PYTHON.exists():
+        raise ToolMissing(".venv is missing: run `uv sync --all-packages` (./platform test does)")
+    return [str(VENV_PYTHON), "-m", "service_kit.events"]
+
+
+LANGUAGES = {"java": java_command, "python": python_command}
+
+
+def run_tool(language: str, args: list[str], timeout: float = 300) -> dict:
+    """Runs a tool to completion; returns the JSON summary it prints last."""
+    result = subprocess.run([*LANGUAGES[language](), *args], cwd=ROOT, capture_output=True, text=True,
+                            timeout=timeout)
+    if result.returncode != 0:
+        raise RuntimeError(f"{language} events tool {args[0]} failed (exit {result.returncode}):\n"
+                           f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def start_tool(language: str, args: list[str]) -> subprocess.Popen:
+    return subprocess.Popen([*LANGUAGES[language](), *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def finish_tool(process: subprocess.Popen, language: str, timeout: float = 300) -> dict:
+    stdout, stderr = process.communicate(timeout=timeout)
+    if process.returncode != 0:
+        raise RuntimeError(f"{language} events tool failed (exit {process.returncode}):\n"
+                           f"{stdout[-2000:]}\n{stderr[-4000:]}")
+    return json.loads(stdout.strip().splitlines()[-1])
