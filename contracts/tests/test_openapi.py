@@ -18,7 +18,7 @@ from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
+CONTRACTS = Path(__file__).resolve().parent.parent
 OPENAPI_DOCUMENTS = {
     "auth": "/api/auth/",
     "notification": "/api/notifications/",
@@ -145,7 +145,8 @@ def test_every_reference_resolves(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(OPENAPI_DOCUMENTS))
 def test_paths_stay_under_the_service_prefix(name: str) -> None:
     for path, _, _ in operations(load_document(document_path(name))):
-        assert path.startswith(OPENAPI_DOCUMENTS[name]), f"{path}: the gateway routes {OPENAPI_DOCUMENTS[name]}**"
+        prefix = OPENAPI_DOCUMENTS[name]
+        assert path.startswith(prefix) or path == prefix.rstrip("/"), f"{path}: the gateway routes {prefix}**"
 
 
 @pytest.mark.parametrize("name", sorted(OPENAPI_DOCUMENTS))
@@ -258,7 +259,9 @@ def test_an_example_that_contradicts_its_schema_is_reported(tmp_path: Path) -> N
 
     errors = example_errors(broken)
 
-    assert len(errors) == 2 and "'cobol' is not one of" in errors[0] and "'500' is not of type 'integer'" in errors[1]
+    assert any("service-info 200 application/json: 'cobol' is not one of" in e for e in errors), errors
+    assert any("'500' is not of type 'integer'" in e for e in errors), errors
+    assert all("'cobol' is not one of" in e or "'500' is not of type 'integer'" in e for e in errors), errors
 
 
 def test_an_invalid_document_is_rejected() -> None:
