@@ -2,7 +2,7 @@
 
 The checks need no Docker engine: compose.yaml is loaded by compose-go (the library Docker Compose
 itself is built on) through the small Go program in compose-config/, Dockerfiles are linted by
-hadolint, and the OpenAPI contracts are validated by openapi-spec-validator and jsonschema.
+hadolint. (The contracts are checked by the `contracts` suite: contracts/tests.)
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
   ./platform down                        stop a platform started with --detach
   ./platform status                      one line per part; exit 0 only when every part is healthy
   ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names
-  ./platform test [suite ...]            every test suite (java, python, checks, e2e) with its own Redis/PostgreSQL
+  ./platform test [suite ...]            every test suite (java, python, contracts, checks, e2e) with its own Redis/PostgreSQL
+  ./platform generate                    regenerate the Python and TypeScript types in contracts/types from contracts/
 """
 
 from __future__ import annotations
@@ -167,6 +168,14 @@ def cmd_test(args) -> int:
     return run_test_suites(args.suites)
 
 
+def cmd_generate(args) -> int:
+    from .generate import main as generate_types
+
+    settings = load_settings()
+    build.sync_python(settings.logs_dir)
+    return generate_types(settings.logs_dir)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="./platform", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -183,8 +192,10 @@ def main(argv: list[str]) -> int:
     logs.add_argument("-n", "--lines", type=int, default=100, help="lines per part (default 100)")
     logs.set_defaults(run=cmd_logs)
     test = commands.add_parser("test", help="run every test suite")
-    test.add_argument("suites", nargs="*", help="java, python, checks, e2e (default: all)")
+    test.add_argument("suites", nargs="*", help="java, python, contracts, checks, e2e (default: all)")
     test.set_defaults(run=cmd_test)
+    commands.add_parser("generate", help="regenerate the types in contracts/types from the contracts"
+                        ).set_defaults(run=cmd_generate)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

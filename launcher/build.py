@@ -1,8 +1,9 @@
 """Build what is missing or stale, and find the tools the platform needs.
 
-Only a JDK 17+, Python 3.11+ and (for the console, later) Node 20+ are assumed. Everything else comes
-from the package registries: Maven through the wrapper, uv from PyPI into a project-local folder, and,
-when no `redis-server` is on PATH, the Redis binary shipped inside the embedded-redis Maven artifact.
+Only a JDK 17+, Python 3.11+ and Node 20+ (contract tooling: lint, TypeScript generation) are assumed.
+Everything else comes from the package registries: Maven through the wrapper, uv from PyPI into a
+project-local folder, the contract tooling from npm (`npm ci` in contracts/), and, when no
+`redis-server` is on PATH, the Redis binary shipped inside the embedded-redis Maven artifact.
 """
 
 from __future__ import annotations
@@ -91,6 +92,40 @@ def sync_python(logs_dir: Path) -> None:
     """`uv sync --frozen`: installs exactly uv.lock into .venv; a no-op (milliseconds) when up to date."""
     run_logged([uv_executable(), "sync", "--frozen", "--quiet"], logs_dir / "build-python.log",
                "Python environment (uv sync --frozen)", env=uv_env())
+
+
+CONTRACTS_DIR = ROOT / "contracts"
+MIN_NODE = 20
+
+
+def node_executable() -> str:
+    node = shutil.which("node")
+    if not node:
+        fail(f"no Node.js found: install Node {MIN_NODE} or newer (the contract lint and TypeScript generation need it)")
+    version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+    match = re.match(r"v(\d+)", version)
+    if not match or int(match.group(1)) < MIN_NODE:
+        fail(f"Node {MIN_NODE} or newer is required, found {version or node}")
+    return node
+
+
+def contracts_tooling_needed() -> bool:
+    """node_modules missing, or older than package-lock.json (npm writes node_modules/.package-lock.json)."""
+    marker = CONTRACTS_DIR / "node_modules" / ".package-lock.json"
+    return not marker.exists() or marker.stat().st_mtime < (CONTRACTS_DIR / "package-lock.json").stat().st_mtime
+
+
+def contracts_tooling(logs_dir: Path) -> None:
+    """`npm ci` in contracts/ (Spectral, openapi-typescript, json-schema-to-typescript, tsc) when needed."""
+    node_executable()
+    if not contracts_tooling_needed():
+        return
+    npm = shutil.which("npm")
+    if not npm:
+        fail("no npm found: it comes with Node.js; install Node 20 or newer")
+    step("installing the contract tooling (npm ci in contracts/, from package-lock.json)")
+    run_logged([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(CONTRACTS_DIR)],
+               logs_dir / "build-contracts-tooling.log", "contract tooling (npm ci)")
 
 
 def venv_python() -> str:

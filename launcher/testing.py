@@ -4,10 +4,12 @@ Nothing here touches the developer's running instance: the servers and the end-t
 ports and a temporary data folder, and the developer's platform variables are stripped from the
 environment the suites see. The suites, in order:
 
-  java    ./mvnw verify                  (unit and integration tests of the Java modules)
-  python  pytest                         (the service kit and both bridges)
-  checks  pytest checks/                 (compose, Dockerfiles, contracts: static)
-  e2e     pytest e2e/                    (a whole platform started on free ports, called through its gateway)
+  java       ./mvnw verify                  (unit and integration tests of the Java modules)
+  python     pytest                         (the service kit and both bridges)
+  contracts  spectral lint, @asyncapi/parser, pytest contracts/tests
+                                            (OpenAPI/AsyncAPI/event schemas and vectors, generated types not stale)
+  checks     pytest checks/                 (compose, Dockerfiles: static)
+  e2e        pytest e2e/                    (a whole platform started on free ports, called through its gateway)
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from .config import PLATFORM_VARIABLES, REDIS, ROOT, SERVICES, Part, free_port, 
 from .console import LauncherError, error, fail, paint, step
 from .supervisor import Supervisor
 
-SUITES = ("java", "python", "checks", "e2e")
+SUITES = ("java", "python", "contracts", "checks", "e2e")
 POSTGRES_HINT = ("PostgreSQL server binaries (initdb, postgres) not found: install PostgreSQL 14+ "
                  "(Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql) "
                  "or put its bin folder on PATH")
@@ -153,6 +155,30 @@ def run_pytest(name: str, args: list[str], servers: TestServers, database: str |
     return SuiteResult(name, ok, 0)
 
 
+def run_contracts(servers: TestServers, work_dir: Path) -> SuiteResult:
+    """Lint the contracts (Spectral with contracts/.spectral.yaml; the AsyncAPI document also through the
+    reference parser), then pytest contracts/tests. Every step runs, so one report shows every problem."""
+    try:
+        build.contracts_tooling(work_dir / "logs")
+    except LauncherError as e:
+        error(str(e))
+        return SuiteResult("contracts", False, 0, "no contract tooling (npm ci)")
+    env = {**clean_environment(), "REDIS_URL": servers.redis_url}
+    contracts = ROOT / "contracts"
+    documents = sorted(str(p.relative_to(ROOT)) for p in [*contracts.glob("openapi/*.yaml"),
+                                                           *contracts.glob("asyncapi/*.yaml")])
+    asyncapi = sorted(str(p.relative_to(ROOT)) for p in contracts.glob("asyncapi/*.yaml"))
+    steps = [
+        [str(contracts / "node_modules" / ".bin" / "spectral"), "lint", "--ruleset", "contracts/.spectral.yaml",
+         "--fail-severity", "warn", *documents],
+        [build.node_executable(), "contracts/scripts/validate-asyncapi.mjs", *asyncapi],
+        [str(ROOT / ".venv" / "bin" / "pytest"), "contracts/tests"],
+    ]
+    results = [_run(cmd, env) for cmd in steps]
+    return SuiteResult("contracts", all(results), 0, "" if all(results) else
+                       "failed: " + ", ".join(n for n, ok in zip(("lint", "asyncapi", "pytest"), results) if not ok))
+
+
 def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
     """Start a whole platform on free ports, test it through its gateway, stop it, check nothing is left."""
     ports = {part.name: free_port() for part in (REDIS, *SERVICES)}
@@ -209,6 +235,7 @@ def run_test_suites(selected: list[str]) -> int:
             runners = {
                 "java": lambda: run_java(servers),
                 "python": lambda: run_pytest("python", [], servers, "python_tests"),
+                "contracts": lambda: run_contracts(servers, work_dir),
                 "checks": lambda: run_pytest("checks", ["checks"], servers, None),
                 "e2e": lambda: run_e2e(servers, work_dir),
             }
@@ -228,7 +255,7 @@ def run_test_suites(selected: list[str]) -> int:
     print()
     for r in results:
         mark = paint("PASS", "32") if r.passed else paint("FAIL", "31")
-        print(f"  {mark}  {r.name:<8} {r.seconds:7.1f}s  {r.note}")
+        print(f"  {mark}  {r.name:<9} {r.seconds:7.1f}s  {r.note}")
     passed = sum(r.passed for r in results)
     failed = len(results) - passed + len([s for s in suites if s not in {r.name for r in results}])
     # The plain closing line CI reads: it counts suites, each of which printed its own test counts above.

@@ -1,0 +1,107 @@
+"""contracts/types: the committed Python and TypeScript types are what `./platform generate` makes from the
+contracts today (a stale file fails with the command to run), the TypeScript compiles, and the Python models
+accept every valid event vector."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from launcher.generate import COMMAND, GENERATED, TYPES_DIR, generate
+
+CONTRACTS = Path(__file__).resolve().parent.parent
+NODE_BIN = CONTRACTS / "node_modules" / ".bin"
+
+
+def tree(root: Path) -> dict[str, Path]:
+    return {str(p.relative_to(root)): p for p in sorted(root.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("types")
+    generate(out, logs_dir=out / "logs")  # the very code path of ./platform generate
+    return out
+
+
+def stale_files(committed: Path, fresh: Path) -> list[str]:
+    problems = []
+    for folder in GENERATED:
+        old, new = tree(committed / folder), tree(fresh / folder)
+        problems += [f"{folder / name}: not generated any more" for name in sorted(set(old) - set(new))]
+        problems += [f"{folder / name}: missing" for name in sorted(set(new) - set(old))]
+        problems += [f"{folder / name}: differs" for name in sorted(set(old) & set(new))
+                     if not filecmp.cmp(old[name], new[name], shallow=False)]
+    return problems
+
+
+def test_generated_types_are_up_to_date(regenerated: Path) -> None:
+    problems = stale_files(TYPES_DIR, regenerated)
+    assert not problems, (f"contracts/types is stale; run `{COMMAND}` and commit the result:\n  "
+                          + "\n  ".join(problems))
+
+
+def test_generation_is_deterministic(regenerated: Path, tmp_path: Path) -> None:
+    generate(tmp_path, logs_dir=tmp_path / "logs")
+    assert stale_files(regenerated, tmp_path) == []
+
+
+def test_a_contract_edit_without_regenerating_is_caught(regenerated: Path, tmp_path: Path) -> None:
+    changed = tmp_path / "types"
+    for folder in GENERATED:
+        for name, path in tree(regenerated / folder).items():
+            (changed / folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (changed / folder / name).write_bytes(path.read_bytes())
+    edited = changed / GENERATED[0] / "events" / "user_registered.py"
+    edited.write_text(edited.read_text().replace("name: str", "name: int"))
+    (changed / GENERATED[1] / "events" / "extra.ts").write_text("export {};\n")
+    assert stale_files(changed, regenerated) == [
+        "python/src/contract_types/events/user_registered.py: differs",
+        "typescript/src/events/extra.ts: not generated any more",
+    ]
+
+
+def test_typescript_compiles() -> None:
+    result = subprocess.run([str(NODE_BIN / "tsc"), "--noEmit", "-p", str(TYPES_DIR / "typescript")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def valid_vectors() -> list[Path]:
+    return sorted((CONTRACTS / "events" / "examples").glob("*/valid/*.json"))
+
+
+@pytest.mark.parametrize("path", valid_vectors(), ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_python_models_round_trip_every_valid_vector(path: Path) -> None:
+    from contract_types.events import PAYLOAD_MODELS, CloudEvent
+
+    event = json.loads(path.read_text())
+    envelope = CloudEvent.model_validate(event)
+    payload = PAYLOAD_MODELS[event["type"]].model_validate(event["data"])
+    assert envelope.model_dump(mode="json", exclude_unset=True).keys() == event.keys()
+    assert payload.model_dump(mode="json", exclude_unset=True).keys() == event["data"].keys()
+    assert PAYLOAD_MODELS[event["type"]].model_validate(payload.model_dump(mode="json")) == payload
+
+
+def test_python_models_reject_an_unknown_member() -> None:
+    from pydantic import ValidationError
+
+    from contract_types.events import UserRegistered
+
+    data = json.loads(valid_vectors()[-1].read_text())["data"]
+    with pytest.raises(ValidationError):
+        UserRegistered.model_validate({**data, "userId": "x"})
+
+
+def test_python_openapi_models_import() -> None:
+    from contract_types.openapi import auth, inference, notification, reporting
+
+    assert auth.CreateUserRequest.model_fields["password"].metadata  # min length survives generation
+    assert {"access_token", "refresh_token", "token_type", "expires_in"} <= set(auth.TokenResponse.model_fields)
+    assert inference.EtaPrediction.model_fields["model_version"]
+    assert notification.Notification and reporting.Report

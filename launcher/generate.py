@@ -1,0 +1,64 @@
+"""./platform generate: regenerate the committed types from contracts/.
+
+  Python      contracts/types/python/src/contract_types/   pydantic v2 models (datamodel-code-generator):
+                                                           events/ (envelope + payloads), openapi/<service>.py
+  TypeScript  contracts/types/typescript/src/              openapi/<service>.ts (openapi-typescript),
+                                                           events/*.ts (json-schema-to-typescript)
+
+Java needs no command: contracts/types/java generates its classes at build time (jsonschema2pojo, into
+target/). The output is deterministic (sorted inputs, no timestamps), so a re-run gives identical bytes;
+the `contracts` test suite regenerates into a temporary folder through `generate()` and fails on any
+difference.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from . import build
+from .config import ROOT
+from .console import fail, step
+
+TYPES_DIR = ROOT / "contracts" / "types"
+SCRIPTS_DIR = ROOT / "contracts" / "scripts"
+# What is generated, relative to a types folder (contracts/types, or a temporary one in the stale check).
+PYTHON_PACKAGE = Path("python", "src", "contract_types")
+TYPESCRIPT_SOURCES = Path("typescript", "src")
+GENERATED = (PYTHON_PACKAGE, TYPESCRIPT_SOURCES)
+COMMAND = "./platform generate"
+
+
+def generate(types_dir: Path = TYPES_DIR, logs_dir: Path | None = None) -> list[Path]:
+    """Write every generated file under `types_dir`; return the generated folders. Expects the Python
+    environment synced (.venv with datamodel-code-generator); installs the npm tooling when needed."""
+    logs_dir = logs_dir or ROOT / "var" / "logs"
+    build.contracts_tooling(logs_dir)
+    python = build.venv_python()
+    if not Path(python).exists():
+        fail(f"no {python}: run `uv sync --frozen` (./platform does it) first")
+    _run([python, "-W", "ignore", str(SCRIPTS_DIR / "generate_python.py"), str(types_dir / PYTHON_PACKAGE)],
+         "Python types (datamodel-code-generator)")
+    _run([build.node_executable(), str(SCRIPTS_DIR / "generate-typescript.mjs"), str(types_dir / TYPESCRIPT_SOURCES)],
+         "TypeScript types (openapi-typescript, json-schema-to-typescript)")
+    for folder in GENERATED:  # bytecode a test import may have left is not generated output
+        for cache in (types_dir / folder).rglob("__pycache__"):
+            shutil.rmtree(cache, ignore_errors=True)
+    return [types_dir / folder for folder in GENERATED]
+
+
+def _run(cmd: list[str], what: str) -> None:
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        fail(f"generating {what} failed (exit {result.returncode}):\n{result.stdout}{result.stderr}")
+
+
+def main(logs_dir: Path) -> int:
+    step("generating types from contracts/")
+    folders = generate(logs_dir=logs_dir)
+    files = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file())
+    for folder in folders:
+        step(f"{folder.relative_to(ROOT)}: {sum(1 for p in files if p.is_relative_to(folder))} files")
+    step("done; `git status contracts/types` shows what changed (commit it with the contract change)")
+    return 0
