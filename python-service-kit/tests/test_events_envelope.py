@@ -2,8 +2,7 @@
 Schema 2020-12, round-tripped through CloudEvent), the wire details of the shared decisions, trace context,
 and the XAUTOCLAIM reply parser.
 
-While the repository has no contracts/events/ folder, the stand-in under tests/event_vectors/ is loaded
-instead (same layout); the loader walks the folder, so new vectors are picked up without code changes.
+The loader walks the folder, so new vectors are picked up without code changes.
 """
 
 from __future__ import annotations
@@ -29,9 +28,7 @@ from service_kit.events import (
 )
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-CONTRACT_EVENTS = REPOSITORY / "contracts" / "events"
-STAND_IN_EVENTS = Path(__file__).parent / "event_vectors"
-EVENTS = CONTRACT_EVENTS if CONTRACT_EVENTS.is_dir() else STAND_IN_EVENTS
+EVENTS = REPOSITORY / "contracts" / "events"
 
 
 def _load(path: Path) -> Any:
@@ -121,7 +118,9 @@ def test_created_event_has_the_shared_shape_with_microseconds_and_no_nulls():
     event = CloudEvent.create(source="/inference-bridge", type="inference.job.completed", data={"job_id": "j-1"})
     document = json.loads(event.to_json())
 
-    assert set(document) == {"specversion", "id", "source", "type", "time", "datacontenttype", "traceparent", "data"}
+    assert set(document) == {"specversion", "id", "source", "type", "time", "datacontenttype", "dataschema",
+                             "traceparent", "data"}
+    assert document["dataschema"] == "https://polyglot.dev/schemas/events/inference.job.completed.json"
     assert document["specversion"] == "1.0" and document["datacontenttype"] == "application/json"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", document["time"]), document["time"]
     assert before <= event.occurred_at <= datetime.now(UTC)
@@ -140,6 +139,10 @@ def test_created_event_has_the_shared_shape_with_microseconds_and_no_nulls():
          '"time":"2026-01-01T00:00:00+01:00","data":{}}', "time"),
         ('{"specversion":"1.0","id":"0d9bd1a4-5a4e-4a8e-9a55-2f1f3f1f6b0e","source":"/a","type":"a.b",'
          '"time":"2026-01-01T00:00:00Z","traceparent":"00-abc","data":{}}', "traceparent"),
+        ('{"specversion":"1.0","id":"0d9bd1a4-5a4e-4a8e-9a55-2f1f3f1f6b0e","source":"/a","type":"a.b",'
+         '"time":"2026-01-01T00:00:00Z","subject":null,"data":{}}', "subject"),
+        ('{"specversion":"1.0","id":"0d9bd1a4-5a4e-4a8e-9a55-2f1f3f1f6b0e","source":"/a","type":"a.b",'
+         '"time":"2026-01-01T00:00:00Z","partitionkey":"k1","data":{}}', "partitionkey"),
     ],
 )
 def test_malformed_text_names_the_attribute(text: str, attribute: str):
@@ -148,9 +151,12 @@ def test_malformed_text_names_the_attribute(text: str, attribute: str):
     assert attribute in raised.value.problems, raised.value.problems
 
 
-def test_extension_attributes_survive_a_round_trip():
+def test_tracestate_survives_a_round_trip():
     text = ('{"specversion":"1.0","id":"0d9bd1a4-5a4e-4a8e-9a55-2f1f3f1f6b0e","source":"/a","type":"a.b",'
-            '"time":"2026-01-01T00:00:00.000001Z","partitionkey":"k1","data":{"x":1}}')
+            '"time":"2026-01-01T00:00:00.000001Z","datacontenttype":"application/json",'
+            '"dataschema":"https://polyglot.dev/schemas/events/a.b.json",'
+            '"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01","tracestate":"vendor=1",'
+            '"data":{"x":1}}')
     assert json.loads(CloudEvent.parse(text).to_json()) == json.loads(text)
 
 

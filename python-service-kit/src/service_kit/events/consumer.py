@@ -321,7 +321,7 @@ class StreamConsumer:
             logger.info("skipped entry %s of %s: event %s was handled already", entry_id, s.stream, event.id)
             return
 
-        trace = event.trace.child() if event.trace is not None else TraceContext.new()
+        trace = event.trace.child()
         with use_trace(trace):
             started = time.perf_counter()
             try:

@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from service_kit.events.trace_context import TraceContext, outgoing_trace
 
 JSON_CONTENT_TYPE = "application/json"
+DATASCHEMA_BASE = "https://polyglot.dev/schemas/events/"
 # Where a problem concerns the event as a whole rather than one attribute (JSONPath's root).
 WHOLE_EVENT = "$"
 
@@ -27,14 +27,17 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 # RFC 3339 in UTC ("Z"), fractional seconds optional: what Java's Instant.toString() and ours write.
 _RFC3339_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z")
 _ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
-# CloudEvents: extension attribute names are lowercase ASCII letters and digits.
-_EXTENSION_NAME = re.compile(r"[a-z0-9]+")
 
 
 def format_time(moment: datetime) -> str:
     """RFC 3339 in UTC with "Z" and microseconds, as both languages' publishers write `time`
     (consumers measure latency from it)."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def dataschema_of(event_type: str) -> str:
+    """The `$id` of `event_type`'s payload schema in contracts/events/schemas."""
+    return f"{DATASCHEMA_BASE}{event_type}.json"
 
 
 class MalformedEvent(ValueError):
@@ -48,9 +51,11 @@ class MalformedEvent(ValueError):
 class CloudEvent(BaseModel):
     """An immutable event. Build new ones with `CloudEvent.create`, read received ones with `CloudEvent.parse`."""
 
-    # strict: a number is not a string (the Java side would not coerce either); extra: extension
-    # attributes (CloudEvents lets any producer add them) are kept, so a relayed event loses nothing.
-    model_config = ConfigDict(frozen=True, strict=True, extra="allow")
+    # The platform's profile of CloudEvents (contracts/events/cloudevent.schema.json), enforced exactly as the
+    # Java side does: strict (a number is not a string), no attribute beyond the profile's, time, datacontenttype,
+    # dataschema and traceparent always present, and an absent attribute is omitted, never null. What one side
+    # accepted and the other rejected would surface as dead letters in production.
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
 
     specversion: Literal["1.0"]
     id: str = Field(description="UUID, unique per event: the consumers' idempotency key")
@@ -58,9 +63,9 @@ class CloudEvent(BaseModel):
     type: str = Field(pattern=r"^[a-z0-9_-]+(\.[a-z0-9_-]+)+$", description='e.g. "user.registered"')
     subject: str | None = Field(default=None, min_length=1)
     time: str = Field(description="RFC 3339, UTC")
-    datacontenttype: Literal["application/json"] | None = None
-    dataschema: str | None = None
-    traceparent: str | None = Field(default=None, description="W3C trace context extension attribute")
+    datacontenttype: Literal["application/json"]
+    dataschema: str = Field(description="the $id of the payload's schema in contracts/events/schemas")
+    traceparent: str = Field(description="W3C trace context extension attribute")
     tracestate: str | None = None
     data: dict[str, Any]
 
@@ -84,8 +89,8 @@ class CloudEvent(BaseModel):
 
     @field_validator("dataschema")
     @classmethod
-    def _dataschema_is_absolute_uri(cls, value: str | None) -> str | None:
-        if value is not None and not _ABSOLUTE_URI.fullmatch(value):
+    def _dataschema_is_absolute_uri(cls, value: str) -> str:
+        if not _ABSOLUTE_URI.fullmatch(value):
             raise ValueError("must be an absolute URI")
         return value
 
@@ -95,20 +100,6 @@ class CloudEvent(BaseModel):
         if value is not None:
             TraceContext.parse(value)  # its ValueError names the problem
         return value
-
-    @model_validator(mode="after")
-    def _extensions_are_well_named(self) -> CloudEvent:
-        for name, value in (self.model_extra or {}).items():
-            if not _EXTENSION_NAME.fullmatch(name):
-                raise PydanticCustomError(
-                    "extension_name", "extension attribute names are lowercase letters and digits", {"attribute": name}
-                )
-            # JSON can carry CloudEvents' String, Integer and Boolean types; nothing structured.
-            if not isinstance(value, str | int | bool):
-                raise PydanticCustomError(
-                    "extension_value", "an extension attribute is a string, an integer or a boolean", {"attribute": name}
-                )
-        return self
 
     @classmethod
     def create(
@@ -121,7 +112,8 @@ class CloudEvent(BaseModel):
         dataschema: str | None = None,
         trace: TraceContext | None = None,
     ) -> CloudEvent:
-        """A new event with a fresh id, the current time and `trace` (default: the current trace, continued)."""
+        """A new event with a fresh id, the current time, `trace` (default: the current trace, continued) and
+        `dataschema` (default: the platform's schema id of `type`)."""
         return cls(
             specversion="1.0",
             id=str(uuid.uuid4()),
@@ -130,7 +122,7 @@ class CloudEvent(BaseModel):
             subject=subject,
             time=format_time(datetime.now(UTC)),
             datacontenttype=JSON_CONTENT_TYPE,
-            dataschema=dataschema,
+            dataschema=dataschema or dataschema_of(type),
             traceparent=(trace or outgoing_trace()).traceparent,
             data=dict(data),
         )
@@ -144,6 +136,10 @@ class CloudEvent(BaseModel):
             raise MalformedEvent({WHOLE_EVENT: f"not JSON ({error})"}) from None
         if not isinstance(document, dict):
             raise MalformedEvent({WHOLE_EVENT: "not a JSON object"})
+        nulls = {name: "is null: an absent attribute is omitted, never null" for name, value in document.items()
+                 if value is None}
+        if nulls:
+            raise MalformedEvent(nulls)
         try:
             return cls.model_validate(document)
         except ValidationError as error:
@@ -154,8 +150,8 @@ class CloudEvent(BaseModel):
         return orjson.dumps(self.model_dump(exclude_none=True)).decode()
 
     @property
-    def trace(self) -> TraceContext | None:
-        return TraceContext.parse(self.traceparent) if self.traceparent is not None else None
+    def trace(self) -> TraceContext:
+        return TraceContext.parse(self.traceparent)
 
     @property
     def occurred_at(self) -> datetime:
@@ -166,7 +162,7 @@ def _problems_by_attribute(error: ValidationError) -> dict[str, str]:
     problems: dict[str, str] = {}
     for detail in error.errors(include_url=False):
         location = detail["loc"]
-        attribute = str(location[0]) if location else str(detail.get("ctx", {}).get("attribute", WHOLE_EVENT))
+        attribute = str(location[0]) if location else WHOLE_EVENT
         # "Value error, must be a UUID" -> "must be a UUID": the prefix is pydantic's, not news to the reader.
         message = detail["msg"].removeprefix("Value error, ")
         problems.setdefault(attribute, message)

@@ -14,11 +14,6 @@ from service_kit.events.settings import StreamRetention
 
 # The one field of a stream entry; its value is the event's structured-mode JSON text.
 EVENT_FIELD = "cloudevent"
-DATASCHEMA_BASE = "https://polyglot.dev/schemas/events/"
-
-
-def dataschema_of(event_type: str) -> str:
-    return f"{DATASCHEMA_BASE}{event_type}.json"
 
 
 class EventPublisher:
@@ -45,7 +40,7 @@ class EventPublisher:
         Inside a consumer's handler the event continues the handled event's trace; elsewhere it starts one.
         """
         event = CloudEvent.create(
-            source=self.source, type=type, data=data, subject=subject, dataschema=dataschema_of(type)
+            source=self.source, type=type, data=data, subject=subject
         )
         await self.publish_event(stream, event)
         return event

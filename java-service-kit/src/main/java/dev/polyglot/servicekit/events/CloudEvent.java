@@ -1,13 +1,9 @@
 package dev.polyglot.servicekit.events;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -22,15 +18,16 @@ import tools.jackson.databind.node.ObjectNode;
  * One event of the platform: a CloudEvents 1.0 envelope in structured JSON mode, as written to and read from
  * the {@code cloudevent} field of a stream entry.
  *
- * <p>The platform narrows CloudEvents in three ways: {@code id} is a UUID (it is the idempotency key),
- * {@code time} is RFC 3339 in UTC with a {@code Z} (written with microseconds: the benchmark measures latency
- * from it), and {@code traceparent} (W3C) travels as an extension attribute. Absent attributes are omitted,
- * never written as null. Extension attributes this class does not know are kept, so a consumer that forwards
- * an event loses nothing.
+ * <p>It follows the platform's profile of CloudEvents, {@code contracts/events/cloudevent.schema.json}, exactly
+ * as the Python side does (what one side accepted and the other rejected would surface as dead letters): {@code id}
+ * is a lower-case UUID (the idempotency key), {@code source} is "/" + a service name, {@code time} is RFC 3339 in
+ * UTC with a {@code Z} (written with microseconds: the benchmark measures latency from it), {@code datacontenttype}
+ * is JSON, {@code dataschema} is the $id of the payload's schema, {@code traceparent} (W3C) travels as an extension
+ * attribute and is always present, {@code tracestate} is the only other extension. Absent attributes are omitted,
+ * never written as null.
  *
- * @param time       kept as written, so that a round trip reproduces the text; {@link #timestamp()} parses it
- * @param extensions extension attributes other than traceparent and tracestate, in their order of appearance
- * @param data       the payload (snake_case JSON), or null when the event has none
+ * @param time kept as written, so that a round trip reproduces the text; {@link #timestamp()} parses it
+ * @param data the payload (a snake_case JSON object)
  */
 public record CloudEvent(
         String id,
@@ -42,7 +39,6 @@ public record CloudEvent(
         String dataschema,
         TraceParent traceparent,
         String tracestate,
-        Map<String, JsonNode> extensions,
         JsonNode data) {
 
     public static final String SPECVERSION = "1.0";
@@ -52,10 +48,14 @@ public record CloudEvent(
             // A repeated attribute would make the envelope ambiguous: reject it rather than let the last one win.
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final Pattern UUID_TEXT =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    public static final String DATASCHEMA_BASE = "https://polyglot.dev/schemas/events/";
+    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern SOURCE = Pattern.compile("/[a-z0-9]+(-[a-z0-9]+)*");
+    private static final String TYPE_TEXT = "[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+";
+    private static final Pattern TYPE = Pattern.compile(TYPE_TEXT);
+    private static final Pattern DATASCHEMA = Pattern.compile(Pattern.quote(DATASCHEMA_BASE) + TYPE_TEXT + "\\.json");
+    private static final int MAX_TRACESTATE_LENGTH = 512;
     private static final Pattern UTC_TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
-    private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z0-9]+");
     private static final DateTimeFormatter MICROSECONDS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final Set<String> CONTEXT_ATTRIBUTES = Set.of("specversion", "id", "source", "type", "subject",
@@ -67,8 +67,9 @@ public record CloudEvent(
             throw new InvalidCloudEventException("id", "not a UUID: '" + id + "'");
         }
         require("source", source);
-        uri("source", source, false);
+        match("source", source, SOURCE, "not \"/\" + a service name");
         require("type", type);
+        match("type", type, TYPE, "not dot-separated lower-case words");
         require("time", time);
         if (!UTC_TIME.matcher(time).matches()) {
             throw new InvalidCloudEventException("time", "not RFC 3339 UTC ending in Z: '" + time + "'");
@@ -77,21 +78,37 @@ public record CloudEvent(
         if (subject != null && subject.isEmpty()) {
             throw new InvalidCloudEventException("subject", "empty (omit it instead)");
         }
-        if (dataschema != null) {
-            uri("dataschema", dataschema, true);
+        require("datacontenttype", datacontenttype);
+        if (!JSON_CONTENT_TYPE.equals(datacontenttype)) {
+            throw new InvalidCloudEventException("datacontenttype", "must be '" + JSON_CONTENT_TYPE + "', not '"
+                    + datacontenttype + "'");
         }
-        extensions = extensions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
-        extensions.forEach(CloudEvent::checkExtension);
+        require("dataschema", dataschema);
+        match("dataschema", dataschema, DATASCHEMA, "not " + DATASCHEMA_BASE + "<type>.json");
+        if (traceparent == null) {
+            throw new InvalidCloudEventException("traceparent", "missing");
+        }
+        if (tracestate != null && tracestate.length() > MAX_TRACESTATE_LENGTH) {
+            throw new InvalidCloudEventException("tracestate", "longer than " + MAX_TRACESTATE_LENGTH + " characters");
+        }
+        if (data == null || !data.isObject()) {
+            throw new InvalidCloudEventException("data", data == null ? "missing" : "must be a JSON object");
+        }
     }
 
     /**
-     * A new event: a fresh UUID, the current time with microseconds, JSON data, and the current trace (a new
-     * trace when the thread has none).
+     * A new event: a fresh UUID, the current time with microseconds, the dataschema of its type, JSON data (an
+     * empty object when null), and the current trace (a new trace when the thread has none).
      */
-    public static CloudEvent create(String source, String type, String subject, String dataschema, JsonNode data) {
+    public static CloudEvent create(String source, String type, String subject, JsonNode data) {
         return new CloudEvent(UUID.randomUUID().toString(), source, type, subject, formatTime(Instant.now()),
-                data == null ? null : JSON_CONTENT_TYPE, dataschema,
-                TraceContext.current().orElseGet(TraceParent::newTrace), null, Map.of(), data);
+                JSON_CONTENT_TYPE, dataschemaOf(type), TraceContext.current().orElseGet(TraceParent::newTrace), null,
+                data == null ? JSON.createObjectNode() : data);
+    }
+
+    /** The $id of {@code type}'s payload schema in contracts/events/schemas. */
+    public static String dataschemaOf(String type) {
+        return DATASCHEMA_BASE + type + ".json";
     }
 
     /** Parses the text of a stream entry's {@code cloudevent} field. */
@@ -116,10 +133,13 @@ public record CloudEvent(
         if (!SPECVERSION.equals(specversion)) {
             throw new InvalidCloudEventException("specversion", "must be '1.0', not '" + specversion + "'");
         }
-        Map<String, JsonNode> extensions = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> member : json.properties()) {
             if (!CONTEXT_ATTRIBUTES.contains(member.getKey())) {
-                extensions.put(member.getKey(), member.getValue());
+                throw new InvalidCloudEventException(member.getKey(), "not an attribute of the platform's events "
+                        + "(contracts/events/cloudevent.schema.json)");
+            }
+            if (member.getValue().isNull()) {
+                throw new InvalidCloudEventException(member.getKey(), "null (absent attributes are omitted, never null)");
             }
         }
         String traceparent = string(json, "traceparent");
@@ -131,7 +151,7 @@ public record CloudEvent(
         }
         return new CloudEvent(string(json, "id"), string(json, "source"), string(json, "type"),
                 string(json, "subject"), string(json, "time"), string(json, "datacontenttype"),
-                string(json, "dataschema"), trace, string(json, "tracestate"), extensions, json.get("data"));
+                string(json, "dataschema"), trace, string(json, "tracestate"), json.get("data"));
     }
 
     public ObjectNode toJson() {
@@ -142,14 +162,11 @@ public record CloudEvent(
         json.put("type", type);
         putIfPresent(json, "subject", subject);
         json.put("time", time);
-        putIfPresent(json, "datacontenttype", datacontenttype);
-        putIfPresent(json, "dataschema", dataschema);
-        putIfPresent(json, "traceparent", traceparent == null ? null : traceparent.format());
+        json.put("datacontenttype", datacontenttype);
+        json.put("dataschema", dataschema);
+        json.put("traceparent", traceparent.format());
         putIfPresent(json, "tracestate", tracestate);
-        extensions.forEach(json::set);
-        if (data != null) {
-            json.set("data", data);
-        }
+        json.set("data", data);
         return json;
     }
 
@@ -164,8 +181,7 @@ public record CloudEvent(
 
     /** The same event as part of the given trace (what a publisher stamps). */
     public CloudEvent withTraceparent(TraceParent trace) {
-        return new CloudEvent(id, source, type, subject, time, datacontenttype, dataschema, trace, tracestate,
-                extensions, data);
+        return new CloudEvent(id, source, type, subject, time, datacontenttype, dataschema, trace, tracestate, data);
     }
 
     /** RFC 3339 UTC with exactly six fractional digits, as both publishers write it. */
@@ -190,24 +206,9 @@ public record CloudEvent(
         }
     }
 
-    private static void uri(String attribute, String value, boolean absolute) {
-        try {
-            URI uri = new URI(value);
-            if (absolute && !uri.isAbsolute()) {
-                throw new InvalidCloudEventException(attribute, "not an absolute URI: '" + value + "'");
-            }
-        } catch (URISyntaxException notAUri) {
-            throw new InvalidCloudEventException(attribute, "not a URI reference: '" + value + "'");
-        }
-    }
-
-    private static void checkExtension(String name, JsonNode value) {
-        if (!ATTRIBUTE_NAME.matcher(name).matches()) {
-            // data_base64 lands here too: the platform's events carry JSON data only.
-            throw new InvalidCloudEventException(name, "not a CloudEvents attribute name (lower-case letters and digits)");
-        }
-        if (value == null || !value.isValueNode() || value.isNull()) {
-            throw new InvalidCloudEventException(name, "an extension attribute must be a string, number or boolean");
+    private static void match(String attribute, String value, Pattern pattern, String problem) {
+        if (!pattern.matcher(value).matches()) {
+            throw new InvalidCloudEventException(attribute, problem + ": '" + value + "'");
         }
     }
 

@@ -51,7 +51,7 @@ public class EventPublisher {
     /** Publishes a new event of {@code type} with {@code data} (an object or a JsonNode) and returns it. */
     public CloudEvent publish(String stream, String type, Object data, String subject) {
         JsonNode payload = data == null ? null : json.valueToTree(data);
-        CloudEvent event = CloudEvent.create(source, type, subject, properties.dataschemaBase() + type + ".json", payload);
+        CloudEvent event = CloudEvent.create(source, type, subject, payload);
         publish(stream, event);
         return event;
     }

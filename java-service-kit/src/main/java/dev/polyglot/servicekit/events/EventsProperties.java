@@ -15,7 +15,6 @@ import org.springframework.core.env.StandardEnvironment;
  * @param retention        approximate MAXLEN per stream name
  * @param defaultRetention for a stream that {@code retention} does not name
  * @param dlqRetention     for a {@code <stream>.dlq} that {@code retention} does not name
- * @param dataschemaBase   a published event's dataschema is this + {@code <type>.json}
  * @param consumer         defaults of every {@link ConsumerSettings}
  */
 @ConfigurationProperties("service-kit.events")
@@ -23,7 +22,6 @@ public record EventsProperties(
         Map<String, Integer> retention,
         int defaultRetention,
         int dlqRetention,
-        String dataschemaBase,
         Consumer consumer) {
 
     public static final String PREFIX = "service-kit.events";

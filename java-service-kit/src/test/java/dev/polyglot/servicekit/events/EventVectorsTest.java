@@ -1,6 +1,7 @@
 package dev.polyglot.servicekit.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -9,7 +10,6 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Every shared vector of contracts/events/examples: valid ones pass the envelope and payload schemas and survive a
  * round trip through {@link CloudEvent} unchanged; invalid ones fail schema validation. New vectors are picked up
- * without code changes. Until the repository has contracts/events, a one-vector stand-in from the test resources
- * is used instead.
+ * without code changes.
  */
 class EventVectorsTest {
 
@@ -41,6 +40,7 @@ class EventVectorsTest {
         return vectors("valid").map(vector -> DynamicTest.dynamicTest(name(vector), () -> {
             String text = Files.readString(vector);
             assertThat(violations(JSON.readTree(text))).as(vector.toString()).isEmpty();
+            assertThat(payloadSchema(JSON.readTree(text))).as("a payload schema for the type of " + vector).isRegularFile();
 
             CloudEvent event = CloudEvent.parse(text);
             assertThat(JSON.readTree(event.toJsonText())).as(vector.toString()).isEqualTo(JSON.readTree(text));
@@ -48,9 +48,16 @@ class EventVectorsTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> invalidVectorsFailTheSchemas() {
-        return vectors("invalid").map(vector -> DynamicTest.dynamicTest(name(vector), () ->
-                assertThat(violations(JSON.readTree(Files.readString(vector)))).as(vector.toString()).isNotEmpty()));
+    Stream<DynamicTest> invalidVectorsFailTheSchemasAndWhatTheEnvelopeRejectsTheParserRejects() {
+        return vectors("invalid").map(vector -> DynamicTest.dynamicTest(name(vector), () -> {
+            String text = Files.readString(vector);
+            assertThat(violations(JSON.readTree(text))).as(vector.toString()).isNotEmpty();
+            if (!envelope.validate(JSON.readTree(text)).isEmpty()) {
+                // A consumer dead-letters what the contract rejects, as the Python consumer does.
+                assertThatThrownBy(() -> CloudEvent.parse(text)).as(vector.toString())
+                        .isInstanceOf(InvalidCloudEventException.class);
+            }
+        }));
     }
 
     @Test
@@ -62,11 +69,15 @@ class EventVectorsTest {
     /** Envelope violations plus, when the type has a payload schema, violations of {@code data}. */
     private List<Error> violations(JsonNode event) {
         List<Error> errors = new ArrayList<>(envelope.validate(event));
-        Path payloadSchema = events.resolve("schemas").resolve(event.path("type").asString("") + ".schema.json");
+        Path payloadSchema = payloadSchema(event);
         if (event instanceof ObjectNode && Files.isRegularFile(payloadSchema)) {
             errors.addAll(schema(payloadSchema).validate(event.path("data")));
         }
         return errors;
+    }
+
+    private Path payloadSchema(JsonNode event) {
+        return events.resolve("schemas").resolve(event.path("type").asString("") + ".schema.json");
     }
 
     private Stream<Path> vectors(String kind) {
@@ -91,21 +102,14 @@ class EventVectorsTest {
         }
     }
 
-    /** contracts/events of the repository (found upwards from the working directory), else the stand-in. */
+    /** contracts/events of the repository, found upwards from the working directory. */
     private static Path eventsContracts() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isDirectory(dir.resolve("contracts")) && Files.isRegularFile(dir.resolve("mvnw"))) {
-                Path events = dir.resolve("contracts").resolve("events");
-                if (Files.isDirectory(events)) {
-                    return events;
-                }
-                break;
+                return dir.resolve("contracts").resolve("events");
             }
         }
-        try {
-            return Path.of(EventVectorsTest.class.getResource("/events-fixture").toURI());
-        } catch (URISyntaxException impossible) {
-            throw new IllegalStateException(impossible);
-        }
+        throw new IllegalStateException("no repository root (a folder with mvnw and contracts/) above "
+                + Path.of("").toAbsolutePath());
     }
 }

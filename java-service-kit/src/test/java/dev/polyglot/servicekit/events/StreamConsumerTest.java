@@ -89,7 +89,7 @@ class StreamConsumerTest {
         String stream = uniqueStream("trim");
         EventsProperties defaults = EventsProperties.defaults();
         EventsProperties small = new EventsProperties(Map.of(stream, 100), defaults.defaultRetention(),
-                defaults.dlqRetention(), defaults.dataschemaBase(), defaults.consumer());
+                defaults.dlqRetention(), defaults.consumer());
         EventPublisher trimming = new EventPublisher(redisson, small, "/events-test", EventPublisher.snakeCaseJson(), meters);
 
         for (int i = 0; i < 1000; i++) {
@@ -149,7 +149,7 @@ class StreamConsumerTest {
         RStream<String, String> raw = redisson.getStream(stream, StringCodec.INSTANCE);
         raw.add(StreamAddArgs.entry("payload", "{}"));
         raw.add(StreamAddArgs.entry(EventPublisher.FIELD, "{not json"));
-        raw.add(StreamAddArgs.entry(EventPublisher.FIELD, CloudEvent.create("/t", "t", null, null, null).toJsonText()
+        raw.add(StreamAddArgs.entry(EventPublisher.FIELD, CloudEvent.create("/t", "test.malformed", null, null).toJsonText()
                 .replaceFirst("\"id\":\"[^\"]+\"", "\"id\":\"not-a-uuid\"")));
         CloudEvent fine = publisher.publish(stream, "test.fine", Map.of());
 
@@ -171,7 +171,7 @@ class StreamConsumerTest {
         String stream = uniqueStream("dedupe");
         RStream<String, String> raw = redisson.getStream(stream, StringCodec.INSTANCE);
         raw.createGroup(StreamCreateGroupArgs.name(GROUP).id(StreamMessageId.ALL).makeStream());
-        CloudEvent event = CloudEvent.create("/t", "test.once", null, null, null);
+        CloudEvent event = CloudEvent.create("/t", "test.once", null, null);
         // Entry 1 is taken by a consumer that then dies: it stays pending until reclaimed.
         publisher.publish(stream, event);
         assertThat(raw.readGroup(GROUP, "ghost", StreamReadGroupArgs.neverDelivered().count(1))).hasSize(1);
