@@ -69,6 +69,18 @@ def build_java(logs_dir: Path, force: bool = False) -> None:
                logs_dir / "build-java.log", "Java build")
 
 
+EVENTS_TOOL_CLASSPATH = ROOT / "java-service-kit" / "target" / "runtime-classpath.txt"
+
+
+def build_java_events_tool(logs_dir: Path) -> None:
+    """java-service-kit's classes and runtime classpath file, which the Java events tool runs from (interop/)."""
+    if EVENTS_TOOL_CLASSPATH.exists() and EVENTS_TOOL_CLASSPATH.stat().st_mtime >= _newest_source_mtime():
+        return
+    step("building java-service-kit for the Java events tool (./mvnw -pl java-service-kit -am package)")
+    run_logged([str(ROOT / "mvnw"), "-B", "-q", "-DskipTests", "-pl", "java-service-kit", "-am", "package"],
+               logs_dir / "build-java-events-tool.log", "java-service-kit build")
+
+
 def uv_executable() -> str:
     on_path = shutil.which("uv")
     if on_path:

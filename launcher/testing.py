@@ -6,6 +6,7 @@ environment the suites see. The suites, in order:
 
   java       ./mvnw verify                  (unit and integration tests of the Java modules)
   python     pytest                         (the service kit and both bridges)
+  interop    pytest interop/                (Java publishes, Python consumes, and the reverse, over the test Redis)
   contracts  spectral lint, @asyncapi/parser, pytest contracts/tests
                                             (OpenAPI/AsyncAPI/event schemas and vectors, generated types not stale)
   checks     pytest checks/                 (compose, Dockerfiles: static)
@@ -29,7 +30,7 @@ from .config import PLATFORM_VARIABLES, REDIS, ROOT, SERVICES, Part, free_port, 
 from .console import LauncherError, error, fail, paint, step
 from .supervisor import Supervisor
 
-SUITES = ("java", "python", "contracts", "checks", "e2e")
+SUITES = ("java", "python", "interop", "contracts", "checks", "e2e")
 POSTGRES_HINT = ("PostgreSQL server binaries (initdb, postgres) not found: install PostgreSQL 14+ "
                  "(Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql) "
                  "or put its bin folder on PATH")
@@ -140,15 +141,21 @@ def _run(cmd: list[str], env: dict[str, str]) -> bool:
     return subprocess.run(cmd, cwd=ROOT, env=env).returncode == 0
 
 
+def suite_environment(servers: TestServers) -> dict[str, str]:
+    """What every suite sees: the test Redis, and the redis-server binary for tests that run (and restart)
+    a Redis of their own."""
+    return {**clean_environment(), "REDIS_URL": servers.redis_url,
+            "REDIS_SERVER_BINARY": build.redis_server_executable()}
+
+
 def run_java(servers: TestServers) -> SuiteResult:
-    env = {**clean_environment(), "REDIS_URL": servers.redis_url,
-           "TEST_POSTGRES_URL": servers.postgres_url("java_tests")}
+    env = {**suite_environment(servers), "TEST_POSTGRES_URL": servers.postgres_url("java_tests")}
     ok = _run([str(ROOT / "mvnw"), "-B", "-ntp", "verify"], env)
     return SuiteResult("java", ok, 0)
 
 
 def run_pytest(name: str, args: list[str], servers: TestServers, database: str | None) -> SuiteResult:
-    env = {**clean_environment(), "REDIS_URL": servers.redis_url}
+    env = suite_environment(servers)
     if database:
         env["TEST_POSTGRES_URL"] = servers.postgres_url(database)
     ok = _run([str(ROOT / ".venv" / "bin" / "pytest"), *args], env)
@@ -163,7 +170,7 @@ def run_contracts(servers: TestServers, work_dir: Path) -> SuiteResult:
     except LauncherError as e:
         error(str(e))
         return SuiteResult("contracts", False, 0, "no contract tooling (npm ci)")
-    env = {**clean_environment(), "REDIS_URL": servers.redis_url}
+    env = suite_environment(servers)
     contracts = ROOT / "contracts"
     documents = sorted(str(p.relative_to(ROOT)) for p in [*contracts.glob("openapi/*.yaml"),
                                                            *contracts.glob("asyncapi/*.yaml")])
@@ -177,6 +184,16 @@ def run_contracts(servers: TestServers, work_dir: Path) -> SuiteResult:
     results = [_run(cmd, env) for cmd in steps]
     return SuiteResult("contracts", all(results), 0, "" if all(results) else
                        "failed: " + ", ".join(n for n, ok in zip(("lint", "asyncapi", "pytest"), results) if not ok))
+
+
+def run_interop(servers: TestServers, work_dir: Path) -> SuiteResult:
+    """Java and Python over the same Redis through each language's events tool (interop/)."""
+    try:
+        build.build_java_events_tool(work_dir / "logs")
+    except LauncherError as e:
+        error(str(e))
+        return SuiteResult("interop", False, 0, "no Java events tool")
+    return run_pytest("interop", ["interop"], servers, None)
 
 
 def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
@@ -235,6 +252,7 @@ def run_test_suites(selected: list[str]) -> int:
             runners = {
                 "java": lambda: run_java(servers),
                 "python": lambda: run_pytest("python", [], servers, "python_tests"),
+                "interop": lambda: run_interop(servers, work_dir),
                 "contracts": lambda: run_contracts(servers, work_dir),
                 "checks": lambda: run_pytest("checks", ["checks"], servers, None),
                 "e2e": lambda: run_e2e(servers, work_dir),

@@ -1,0 +1,141 @@
+"""Event backbone figures: publish→consume throughput and one-way latency, across languages, beside raw Redis.
+
+    python3 benchmarks/events_throughput.py [--events 20000] [--latency-events 2000] [--rate 500]
+
+Runs a private redis-server on a free port. For each path (Java→Python, Python→Java, and the same-language
+paths for context) it runs the shipped events tools (the backbones' own publisher and consumer):
+  * throughput: the publisher sends --events as fast as it can while the consumer runs; figure = events
+    handled per second by the consumer, from its first to its last event;
+  * latency: the publisher sends --latency-events at a steady --rate, so queueing does not dominate; figure =
+    consumer clock − the event's `time`, p50 and p99 (same machine, same clock).
+The baseline is raw redis-py in the same run: XADD one entry per call, and an XREADGROUP COUNT 16 / XACK
+loop in another process, with no envelope, no idempotency key and no metrics. Ratio = path / raw.
+Two shared cores and a JIT that warms during the run: read figures as orders of magnitude, run it twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from interop.events_tools import finish_tool, run_tool, start_tool  # noqa: E402
+from launcher.build import redis_server_executable  # noqa: E402
+from launcher.config import free_port  # noqa: E402
+
+PATHS = [("java", "python"), ("python", "java"), ("python", "python"), ("java", "java")]
+
+
+def raw_consumer(redis_url: str, stream: str, count: int, queue: multiprocessing.Queue) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.xgroup_create(stream, "raw", id="0", mkstream=True)
+    latencies, first, handled = [], None, 0
+    while handled < count:
+        reply = client.xreadgroup("raw", "raw-1", {stream: ">"}, count=16, block=2000)
+        for _, entries in reply or []:
+            for entry_id, fields in entries:
+                now = time.time_ns()
+                first = first or time.monotonic()
+                latencies.append((now - int(fields[b"sent_ns"])) / 1e6)
+                client.xack(stream, "raw", entry_id)
+                handled += 1
+    queue.put({"consumed": handled, "seconds": time.monotonic() - first, "latencies": latencies})
+
+
+def raw_publisher(redis_url: str, stream: str, count: int, rate: float) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    interval, next_at = (1 / rate if rate else 0), time.monotonic()
+    for _ in range(count):
+        if interval:
+            next_at += interval
+            time.sleep(max(0.0, next_at - time.monotonic()))
+        client.xadd(stream, {"sent_ns": str(time.time_ns()), "payload": "x" * 300}, maxlen=100000,
+                    approximate=True)
+
+
+def raw_run(redis_url: str, count: int, rate: float) -> dict:
+    stream = f"bench.raw.{uuid.uuid4().hex[:8]}"
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    consumer = multiprocessing.Process(target=raw_consumer, args=(redis_url, stream, count, queue))
+    consumer.start()
+    time.sleep(0.5)
+    raw_publisher(redis_url, stream, count, rate)
+    result = queue.get(timeout=300)
+    consumer.join()
+    latencies = sorted(result["latencies"])
+    return {"per_second": result["consumed"] / result["seconds"],
+            "p50_ms": statistics.median(latencies), "p99_ms": latencies[int(len(latencies) * 0.99) - 1]}
+
+
+def tool_run(redis_url: str, publisher: str, consumer: str, count: int, rate: float) -> dict:
+    stream = f"bench.{publisher}-{consumer}.{uuid.uuid4().hex[:8]}"
+    consuming = start_tool(consumer, ["consume", "--redis-url", redis_url, "--stream", stream, "--group", "bench",
+                                      "--count", str(count), "--timeout-seconds", "300"])
+    time.sleep(2)  # let the consumer's group exist and its JVM start before the clock matters
+    run_tool(publisher, ["publish", "--redis-url", redis_url, "--stream", stream, "--count", str(count),
+                         "--rate", str(rate), "--type", "notification.broadcast",
+                         "--data-json", json.dumps({"message": "x" * 200, "severity": "info"})])
+    return finish_tool(consuming, consumer)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=20000)
+    parser.add_argument("--latency-events", type=int, default=2000)
+    parser.add_argument("--rate", type=float, default=500)
+    args = parser.parse_args()
+
+    import redis  # noqa: PLC0415 (the workspace venv's)
+    from service_kit.testing import PrivateRedis  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="events-benchmark-") as directory:
+        server = PrivateRedis(binary=redis_server_executable(), port=free_port(), directory=Path(directory))
+        server.start()
+        try:
+            rows, raw_throughput, raw_latency = measure(server.url, args, redis)
+        finally:
+            server.stop()
+    print_table(rows, raw_throughput, raw_latency)
+
+
+def measure(url: str, args: argparse.Namespace, redis) -> tuple[list, float, dict]:
+    version = redis.Redis.from_url(url).info("server")["redis_version"]
+    print(f"redis {version} on {url}; {args.events} events for throughput, "
+          f"{args.latency_events} at {args.rate:g}/s for latency", flush=True)
+    raw_throughput = raw_run(url, args.events, 0)["per_second"]
+    raw_latency = raw_run(url, args.latency_events, args.rate)
+    rows = []
+    for publisher, consumer in PATHS:
+        throughput = tool_run(url, publisher, consumer, args.events, 0)["per_second"]
+        latency = tool_run(url, publisher, consumer, args.latency_events, args.rate)
+        rows.append((f"{publisher} → {consumer}", throughput, latency["p50_ms"], latency["p99_ms"]))
+        print(f"  measured {publisher} → {consumer}", flush=True)
+    return rows, raw_throughput, raw_latency
+
+
+def print_table(rows: list, raw_throughput: float, raw_latency: dict) -> None:
+    print()
+    print("| path | events/s | × raw | p50 ms | × raw | p99 ms | × raw |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"| raw redis-py XADD → XREADGROUP | {raw_throughput:,.0f} | 1.00 | {raw_latency['p50_ms']:.2f} | 1.00 "
+          f"| {raw_latency['p99_ms']:.2f} | 1.00 |")
+    for name, throughput, p50, p99 in rows:
+        print(f"| {name} | {throughput:,.0f} | {throughput / raw_throughput:.2f} | {p50:.2f} | "
+              f"{p50 / raw_latency['p50_ms']:.2f} | {p99:.2f} | {p99 / raw_latency['p99_ms']:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
