@@ -55,10 +55,16 @@ DEFAULT_JAVA_OPTS = "-Xms64m -Xmx384m -XX:+UseSerialGC"
 
 # Every variable that configures a platform instance (the names of .env.example). A test instance
 # strips them from the developer's environment so it can never reach the developer's own instance.
+# The event backbone's settings, read under the same names by the Java and the Python services.
+EVENT_VARIABLES = (
+    "EVENTS_RETENTION", "EVENTS_DEFAULT_RETENTION", "EVENTS_DLQ_RETENTION", "EVENTS_BATCH_SIZE", "EVENTS_BLOCK_MS",
+    "EVENTS_RECLAIM_INTERVAL_MS", "EVENTS_MIN_IDLE_MS", "EVENTS_MAX_DELIVERIES", "EVENTS_DEDUPE_WINDOW_MS",
+    "EVENTS_SHUTDOWN_TIMEOUT_MS", "EVENTS_GROUP_START_ID",
+)
 PLATFORM_VARIABLES = frozenset({
     *(p.port_var for p in PARTS), *SERVICE_URL_VARS.values(), "REDIS_URL", "AUTH_DATABASE_URL",
     "REPORTING_DATABASE_URL", "PLATFORM_DATA_DIR", "BIND_ADDRESS", "ADMIN_EMAIL", "ADMIN_PASSWORD",
-    "LOG_FORMAT", "INSTANCE_ID", "JAVA_OPTS",
+    "LOG_FORMAT", "INSTANCE_ID", "JAVA_OPTS", *EVENT_VARIABLES,
 })
 
 
@@ -114,7 +120,8 @@ class Settings:
         return SERVICES if self.external_redis_url else PARTS
 
     def child_env(self, part: Part) -> dict[str, str]:
-        env = dict(self.env)
+        # An empty variable means "the default" (.env.example), in both languages: leave it out.
+        env = {name: value for name, value in self.env.items() if value != ""}
         env["PLATFORM_DATA_DIR"] = str(self.data_dir)
         env["BIND_ADDRESS"] = self.bind_address
         env["REDIS_URL"] = self.redis_url

@@ -2,6 +2,7 @@ package dev.polyglot.servicekit.events;
 
 import dev.polyglot.servicekit.config.ServiceKitEnvironmentPostProcessor;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -13,6 +14,7 @@ import org.springframework.core.env.StandardEnvironment;
  * through {@link #defaults()}.
  *
  * @param retention        approximate MAXLEN per stream name
+ * @param retentionOverrides "stream=entries,..." (EVENTS_RETENTION, as the Python services read it) over {@code retention}
  * @param defaultRetention for a stream that {@code retention} does not name
  * @param dlqRetention     for a {@code <stream>.dlq} that {@code retention} does not name
  * @param consumer         defaults of every {@link ConsumerSettings}
@@ -20,6 +22,7 @@ import org.springframework.core.env.StandardEnvironment;
 @ConfigurationProperties("service-kit.events")
 public record EventsProperties(
         Map<String, Integer> retention,
+        String retentionOverrides,
         int defaultRetention,
         int dlqRetention,
         Consumer consumer) {
@@ -28,7 +31,24 @@ public record EventsProperties(
     static final String DLQ_SUFFIX = ".dlq";
 
     public EventsProperties {
-        retention = retention == null ? Map.of() : Map.copyOf(retention);
+        Map<String, Integer> merged = new HashMap<>(retention == null ? Map.of() : retention);
+        merged.putAll(parseRetention(retentionOverrides));
+        retention = Map.copyOf(merged);
+    }
+
+    static Map<String, Integer> parseRetention(String text) {
+        Map<String, Integer> parsed = new HashMap<>();
+        if (text == null || text.isBlank()) {
+            return parsed;
+        }
+        for (String item : text.split(",")) {
+            String[] parts = item.trim().split("=", 2);
+            if (parts.length != 2 || parts[0].isBlank() || !parts[1].trim().matches("[1-9][0-9]*")) {
+                throw new IllegalArgumentException("EVENTS_RETENTION items are stream=entries, not '" + item.trim() + "'");
+            }
+            parsed.put(parts[0].trim(), Integer.valueOf(parts[1].trim()));
+        }
+        return parsed;
     }
 
     public record Consumer(int batchSize, Duration block, Duration reclaimInterval, Duration minIdle,

@@ -88,7 +88,7 @@ class StreamConsumerTest {
     void entriesAreOneFieldTrimmedApproximatelyToTheRetention() {
         String stream = uniqueStream("trim");
         EventsProperties defaults = EventsProperties.defaults();
-        EventsProperties small = new EventsProperties(Map.of(stream, 100), defaults.defaultRetention(),
+        EventsProperties small = new EventsProperties(Map.of(stream, 100), null, defaults.defaultRetention(),
                 defaults.dlqRetention(), defaults.consumer());
         EventPublisher trimming = new EventPublisher(redisson, small, "/events-test", EventPublisher.snakeCaseJson(), meters);
 
