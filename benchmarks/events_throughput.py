@@ -1,6 +1,6 @@
 """Event backbone figures: publish→consume throughput and one-way latency, across languages, beside raw Redis.
 
-    python3 benchmarks/events_throughput.py [--events 20000] [--latency-events 2000] [--rate 500]
+    python3 benchmarks/events_throughput.py [--events 20000] [--latency-events 2000] [--rate 500] [--warmup 3000]
 
 Runs a private redis-server on a free port. For each path (Java→Python, Python→Java, and the same-language
 paths for context) it runs the shipped events tools (the backbones' own publisher and consumer):
@@ -8,16 +8,18 @@ paths for context) it runs the shipped events tools (the backbones' own publishe
     handled per second by the consumer, from its first to its last event;
   * latency: the publisher sends --latency-events at a steady --rate, so queueing does not dominate; figure =
     consumer clock − the event's `time`, p50 and p99 (same machine, same clock).
+Every run first sends --warmup events that are handled but not measured: the figures are the steady state
+of a running service, not a JVM's first seconds (its JIT compiling on the same two cores).
 The baseline is raw redis-py in the same run: XADD one entry per call, and an XREADGROUP COUNT 16 / XACK
 loop in another process, with no envelope, no idempotency key and no metrics. Ratio = path / raw.
-Two shared cores and a JIT that warms during the run: read figures as orders of magnitude, run it twice.
+Two shared cores: read figures as orders of magnitude, and run it twice.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
@@ -28,14 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from interop.events_tools import finish_tool, run_tool, start_tool  # noqa: E402
+from interop.events_tools import broadcast_data, finish_tool, run_tool, start_tool  # noqa: E402
 from launcher.build import redis_server_executable  # noqa: E402
 from launcher.config import free_port  # noqa: E402
 
 PATHS = [("java", "python"), ("python", "java"), ("python", "python"), ("java", "java")]
 
 
-def raw_consumer(redis_url: str, stream: str, count: int, queue: multiprocessing.Queue) -> None:
+def raw_consumer(redis_url: str, stream: str, count: int, warmup: int, queue: multiprocessing.Queue) -> None:
     import redis
 
     client = redis.Redis.from_url(redis_url)
@@ -46,11 +48,12 @@ def raw_consumer(redis_url: str, stream: str, count: int, queue: multiprocessing
         for _, entries in reply or []:
             for entry_id, fields in entries:
                 now = time.time_ns()
-                first = first or time.monotonic()
-                latencies.append((now - int(fields[b"sent_ns"])) / 1e6)
                 client.xack(stream, "raw", entry_id)
                 handled += 1
-    queue.put({"consumed": handled, "seconds": time.monotonic() - first, "latencies": latencies})
+                if handled > warmup:
+                    first = first or time.monotonic()
+                    latencies.append((now - int(fields[b"sent_ns"])) / 1e6)
+    queue.put({"measured": len(latencies), "seconds": time.monotonic() - first, "latencies": latencies})
 
 
 def raw_publisher(redis_url: str, stream: str, count: int, rate: float) -> None:
@@ -66,28 +69,29 @@ def raw_publisher(redis_url: str, stream: str, count: int, rate: float) -> None:
                     approximate=True)
 
 
-def raw_run(redis_url: str, count: int, rate: float) -> dict:
+def raw_run(redis_url: str, count: int, rate: float, warmup: int) -> dict:
     stream = f"bench.raw.{uuid.uuid4().hex[:8]}"
     queue: multiprocessing.Queue = multiprocessing.Queue()
-    consumer = multiprocessing.Process(target=raw_consumer, args=(redis_url, stream, count, queue))
+    consumer = multiprocessing.Process(target=raw_consumer, args=(redis_url, stream, warmup + count, warmup, queue))
     consumer.start()
     time.sleep(0.5)
-    raw_publisher(redis_url, stream, count, rate)
+    raw_publisher(redis_url, stream, warmup + count, rate)
     result = queue.get(timeout=300)
     consumer.join()
     latencies = sorted(result["latencies"])
-    return {"per_second": result["consumed"] / result["seconds"],
+    return {"per_second": result["measured"] / result["seconds"],
             "p50_ms": statistics.median(latencies), "p99_ms": latencies[int(len(latencies) * 0.99) - 1]}
 
 
-def tool_run(redis_url: str, publisher: str, consumer: str, count: int, rate: float) -> dict:
+def tool_run(redis_url: str, publisher: str, consumer: str, count: int, rate: float, warmup: int) -> dict:
     stream = f"bench.{publisher}-{consumer}.{uuid.uuid4().hex[:8]}"
     consuming = start_tool(consumer, ["consume", "--redis-url", redis_url, "--stream", stream, "--group", "bench",
-                                      "--count", str(count), "--timeout-seconds", "300"])
+                                      "--count", str(warmup + count), "--warmup", str(warmup),
+                                      "--timeout-seconds", "300"])
     time.sleep(2)  # let the consumer's group exist and its JVM start before the clock matters
-    run_tool(publisher, ["publish", "--redis-url", redis_url, "--stream", stream, "--count", str(count),
+    run_tool(publisher, ["publish", "--redis-url", redis_url, "--stream", stream, "--count", str(warmup + count),
                          "--rate", str(rate), "--type", "notification.broadcast",
-                         "--data-json", json.dumps({"message": "x" * 200, "severity": "info"})])
+                         "--data-json", broadcast_data("x" * 200)])
     return finish_tool(consuming, consumer)
 
 
@@ -96,8 +100,12 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20000)
     parser.add_argument("--latency-events", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=500)
+    parser.add_argument("--warmup", type=int, default=3000)
     args = parser.parse_args()
 
+    # The publishers outrun the consumers: a stream trimmed to the default retention (10,000 entries) would drop
+    # what was not read yet, and the consumer would wait for it forever.
+    os.environ["EVENTS_DEFAULT_RETENTION"] = str(10 * (args.warmup + max(args.events, args.latency_events)))
     import redis  # noqa: PLC0415 (the workspace venv's)
     from service_kit.testing import PrivateRedis  # noqa: PLC0415
 
@@ -113,14 +121,14 @@ def main() -> None:
 
 def measure(url: str, args: argparse.Namespace, redis) -> tuple[list, float, dict]:
     version = redis.Redis.from_url(url).info("server")["redis_version"]
-    print(f"redis {version} on {url}; {args.events} events for throughput, "
-          f"{args.latency_events} at {args.rate:g}/s for latency", flush=True)
-    raw_throughput = raw_run(url, args.events, 0)["per_second"]
-    raw_latency = raw_run(url, args.latency_events, args.rate)
+    print(f"redis {version} on {url}; {args.events} events for throughput, {args.latency_events} at "
+          f"{args.rate:g}/s for latency, each after {args.warmup} warm-up events", flush=True)
+    raw_throughput = raw_run(url, args.events, 0, args.warmup)["per_second"]
+    raw_latency = raw_run(url, args.latency_events, args.rate, args.warmup)
     rows = []
     for publisher, consumer in PATHS:
-        throughput = tool_run(url, publisher, consumer, args.events, 0)["per_second"]
-        latency = tool_run(url, publisher, consumer, args.latency_events, args.rate)
+        throughput = tool_run(url, publisher, consumer, args.events, 0, args.warmup)["per_second"]
+        latency = tool_run(url, publisher, consumer, args.latency_events, args.rate, args.warmup)
         rows.append((f"{publisher} → {consumer}", throughput, latency["p50_ms"], latency["p99_ms"]))
         print(f"  measured {publisher} → {consumer}", flush=True)
     return rows, raw_throughput, raw_latency

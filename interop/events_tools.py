@@ -11,6 +11,8 @@ import json
 import os
 import shutil
 import subprocess
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,3 +66,9 @@ def finish_tool(process: subprocess.Popen, language: str, timeout: float = 300) 
         raise RuntimeError(f"{language} events tool failed (exit {process.returncode}):\n"
                            f"{stdout[-2000:]}\n{stderr[-4000:]}")
     return json.loads(stdout.strip().splitlines()[-1])
+
+
+def broadcast_data(message: str) -> str:
+    """A `notification.broadcast` payload valid for its schema in contracts/events, as --data-json."""
+    return json.dumps({"broadcast_id": str(uuid.uuid4()), "message": message, "severity": "info",
+                       "sent_by": str(uuid.uuid4()), "sent_at": datetime.now(UTC).isoformat().replace("+00:00", "Z")})

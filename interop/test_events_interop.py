@@ -1,7 +1,8 @@
 """Java and Python speak the same event backbone: each publishes, the other consumes, over a real Redis.
 
 Each direction goes through the shipped tools (the backbones' own publisher and consumer), then the
-stream itself is read raw to check that nothing was lost, duplicated or reshaped on the way.
+stream itself is read raw to check that nothing was lost, duplicated or reshaped on the way, and that
+every event on the wire is valid for the contract (envelope and payload schemas of contracts/events).
 """
 
 from __future__ import annotations
@@ -9,13 +10,25 @@ from __future__ import annotations
 import json
 import uuid
 
+from pathlib import Path
+
 import pytest
 import redis
+from jsonschema import Draft202012Validator
 
-from interop.events_tools import finish_tool, run_tool, start_tool
+from interop.events_tools import ROOT, broadcast_data, finish_tool, run_tool, start_tool
 
 DIRECTIONS = [("java", "python"), ("python", "java")]
 COUNT = 200
+EVENTS = ROOT / "contracts" / "events"
+
+
+def contract_validator(path: Path) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(path.read_text()), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+ENVELOPE = contract_validator(EVENTS / "cloudevent.schema.json")
+BROADCAST = contract_validator(EVENTS / "schemas" / "notification.broadcast.schema.json")
 
 
 @pytest.fixture
@@ -31,8 +44,7 @@ def test_every_event_published_by_one_language_is_consumed_once_by_the_other(
                                       "--count", str(COUNT), "--timeout-seconds", "120", "--ids-file", str(ids_file)])
     published = run_tool(publisher, ["publish", "--redis-url", redis_url, "--stream", stream, "--count", str(COUNT),
                                      "--type", "notification.broadcast", "--source", f"/{publisher}-interop",
-                                     "--data-json", json.dumps({"message": "hello from " + publisher,
-                                                                "severity": "info"})])
+                                     "--data-json", broadcast_data(f"hello from {publisher}")])
     summary = finish_tool(consuming, consumer)
 
     assert published["published"] == COUNT
@@ -41,6 +53,9 @@ def test_every_event_published_by_one_language_is_consumed_once_by_the_other(
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     on_the_wire = [json.loads(fields["cloudevent"]) for _, fields in client.xrange(stream)]
     assert all(set(fields) == {"cloudevent"} for _, fields in client.xrange(stream)), "one field per entry"
+    for event in on_the_wire:
+        ENVELOPE.validate(event)
+        BROADCAST.validate(event["data"])
     assert sorted(h["id"] for h in handled) == sorted(e["id"] for e in on_the_wire)
     assert len({h["id"] for h in handled}) == COUNT, "each event handled exactly once"
     assert {h["source"] for h in handled} == {f"/{publisher}-interop"}

@@ -26,11 +26,12 @@ def test_publish_then_consume_with_the_tool(redis_url: str, unique_name: Callabl
 
     ids_file = tmp_path / "ids.jsonl"
     consumed = run_tool("consume", "--redis-url", redis_url, "--stream", stream, "--group", "tool", "--count", "25",
-                        "--timeout-seconds", "30", "--ids-file", str(ids_file))
+                        "--warmup", "5", "--timeout-seconds", "30", "--ids-file", str(ids_file))
     assert consumed.returncode == 0, consumed.stderr
     result = json.loads(consumed.stdout)
-    assert set(result) == {"consumed", "seconds", "per_second", "p50_ms", "p99_ms", "duplicates_skipped"}
+    assert set(result) == {"consumed", "measured", "seconds", "per_second", "p50_ms", "p99_ms", "duplicates_skipped"}
     assert result["consumed"] == 25 and result["duplicates_skipped"] == 0
+    assert result["measured"] == 20, "the warm-up events are handled, not measured"
     assert 0 <= result["p50_ms"] <= result["p99_ms"]
 
     lines = [json.loads(line) for line in ids_file.read_text().splitlines()]
@@ -49,7 +50,8 @@ def test_publish_then_consume_with_the_tool(redis_url: str, unique_name: Callabl
 
 def test_consume_fails_after_its_timeout_when_too_few_events_come(redis_url: str, unique_name: Callable[[str], str]):
     stream = unique_name("test.tool")
-    assert run_tool("publish", "--redis-url", redis_url, "--stream", stream, "--count", "2").returncode == 0
+    assert run_tool("publish", "--redis-url", redis_url, "--stream", stream, "--count", "2",
+                    "--data-json", '{"report_id":"r1"}').returncode == 0
     consumed = run_tool("consume", "--redis-url", redis_url, "--stream", stream, "--group", "tool", "--count", "3",
                         "--timeout-seconds", "1")
     assert consumed.returncode == 1

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.redisson.Redisson;
@@ -41,8 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>
  * EventsTool publish --redis-url URL --stream S --count N [--type T] [--source /events-tool] [--rate PER_SECOND]
- *                    [--data-json JSON]
- * EventsTool consume --redis-url URL --stream S --group G --count N [--timeout-seconds 60] [--ids-file F]
+ *                    --data-json JSON
+ * EventsTool consume --redis-url URL --stream S --group G --count N [--warmup W] [--timeout-seconds 60] [--ids-file F]
  * </pre>
  *
  * Each prints one JSON line of results on stdout; logs go to stderr. consume exits 1 on timeout.
@@ -63,9 +64,9 @@ public final class EventsTool {
         } catch (IllegalArgumentException usage) {
             System.err.println(usage.getMessage());
             System.err.println("usage: EventsTool publish --redis-url URL --stream S --count N [--type T] [--source S]"
-                    + " [--rate PER_SECOND] [--data-json JSON]\n"
+                    + " [--rate PER_SECOND] --data-json JSON\n"
                     + "       EventsTool consume --redis-url URL --stream S --group G --count N"
-                    + " [--timeout-seconds 60] [--ids-file F]");
+                    + " [--warmup W] [--timeout-seconds 60] [--ids-file F]");
             exitCode = 2;
         }
         System.exit(exitCode);
@@ -93,7 +94,7 @@ public final class EventsTool {
         int count = Integer.parseInt(required(flags, "count"));
         String type = flags.getOrDefault("type", "notification.broadcast");
         double rate = Double.parseDouble(flags.getOrDefault("rate", "0"));
-        JsonNode data = JSON.readTree(flags.getOrDefault("data-json", "{\"message\":\"hi\"}"));
+        JsonNode data = JSON.readTree(required(flags, "data-json"));
         EventPublisher publisher = new EventPublisher(redisson, EventsProperties.defaults(),
                 flags.getOrDefault("source", "/events-tool"), JSON, new SimpleMeterRegistry());
 
@@ -117,25 +118,37 @@ public final class EventsTool {
 
     private static int consume(RedissonClient redisson, Map<String, String> flags) {
         int count = Integer.parseInt(required(flags, "count"));
+        int warmup = Integer.parseInt(flags.getOrDefault("warmup", "0"));
         Duration timeout = Duration.ofSeconds(Long.parseLong(flags.getOrDefault("timeout-seconds", "60")));
         BufferedWriter ids = flags.containsKey("ids-file") ? idsFile(Path.of(flags.get("ids-file"))) : null;
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-        AtomicLong firstReceived = new AtomicLong();
+        AtomicInteger handled = new AtomicInteger();
+        AtomicLong firstMeasured = new AtomicLong();
+        AtomicLong lastHandled = new AtomicLong();
         CountDownLatch done = new CountDownLatch(count);
         MeterRegistry meters = new SimpleMeterRegistry();
 
         StreamConsumer consumer = new StreamConsumer(redisson,
                 ConsumerSettings.of(required(flags, "stream"), required(flags, "group")), event -> {
                     Instant received = Instant.now();
-                    firstReceived.compareAndSet(0, System.nanoTime());
+                    int number = handled.incrementAndGet();
+                    if (number > count) {
+                        return; // arrived while shutting down: handled, not measured
+                    }
                     double latencyMs = Duration.between(event.timestamp(), received).toNanos() / 1e6;
-                    latencies.add(latencyMs);
                     if (ids != null) {
                         writeId(ids, event, latencyMs);
                     }
+                    if (number > warmup) {
+                        // The first events only warm the JIT up; the figures are the steady state's.
+                        firstMeasured.compareAndSet(0, System.nanoTime());
+                        latencies.add(latencyMs);
+                    }
+                    if (number == count) {
+                        lastHandled.set(System.nanoTime());
+                    }
                     done.countDown();
                 }, meters);
-        long started = System.nanoTime();
         consumer.start();
         boolean complete;
         try {
@@ -144,17 +157,18 @@ public final class EventsTool {
             Thread.currentThread().interrupt();
             complete = false;
         }
+        long end = lastHandled.get() != 0 ? lastHandled.get() : System.nanoTime();
         consumer.stop();
-        long end = System.nanoTime();
         closeQuietly(ids);
 
         List<Double> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        double seconds = (end - (firstReceived.get() == 0 ? started : firstReceived.get())) / 1e9;
+        double seconds = firstMeasured.get() == 0 ? 0 : (end - firstMeasured.get()) / 1e9;
         ObjectNode result = JSON.createObjectNode();
-        result.put("consumed", sorted.size());
+        result.put("consumed", Math.min(handled.get(), count));
+        result.put("measured", sorted.size());
         result.put("seconds", seconds);
-        result.put("per_second", sorted.size() / seconds);
+        result.put("per_second", seconds > 0 ? sorted.size() / seconds : 0);
         result.put("p50_ms", percentile(sorted, 0.50));
         result.put("p99_ms", percentile(sorted, 0.99));
         result.put("duplicates_skipped", (long) meters.get("events.duplicates_skipped").counter().count());
