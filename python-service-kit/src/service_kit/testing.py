@@ -90,14 +90,8 @@ class PrivateRedis:
     def stop(self) -> None:
         """Stops the server (SIGTERM, then SIGKILL) and returns once the port is free."""
         process, self.process = self.process, None
-        if process is None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process is not None:
+            _terminate(process)
 
     def restart(self) -> None:
         self.stop()
@@ -200,12 +194,17 @@ def start_service(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., Runn
 
     yield start
     for process in processes:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _terminate(process)
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if the process is still there after 10 s; returns once it is gone."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _free_port() -> int:
