@@ -8,8 +8,9 @@ every event on the wire is valid for the contract (envelope and payload schemas 
 from __future__ import annotations
 
 import json
+import os
 import uuid
-
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ import redis
 from jsonschema import Draft202012Validator
 
 from interop.events_tools import ROOT, broadcast_data, finish_tool, run_tool, start_tool
+from launcher.config import free_port
+from service_kit.testing import PrivateRedis
 
 DIRECTIONS = [("java", "python"), ("python", "java")]
 COUNT = 200
@@ -36,9 +39,31 @@ def stream() -> str:
     return f"interop.{uuid.uuid4().hex[:8]}"
 
 
+@pytest.fixture(params=["test-redis", "bundled-redis-6.2"])
+def redis_under_test(request: pytest.FixtureRequest, redis_url: str, tmp_path: Path) -> Iterator[str]:
+    """The suite's Redis (7.x), and the 6.2 that ./platform falls back to without a redis-server on PATH."""
+    if request.param == "test-redis":
+        yield redis_url
+        return
+    binary = os.environ.get("BUNDLED_REDIS_SERVER")
+    if not binary:
+        pytest.fail("BUNDLED_REDIS_SERVER is not set: run ./platform test interop (it fetches the bundled Redis)",
+                    pytrace=False)
+    directory = tmp_path / "bundled-redis"
+    directory.mkdir()
+    server = PrivateRedis(binary=binary, port=free_port(), directory=directory)
+    server.start()
+    try:
+        assert redis.Redis.from_url(server.url).info("server")["redis_version"].startswith("6.2.")
+        yield server.url
+    finally:
+        server.stop()
+
+
 @pytest.mark.parametrize(("publisher", "consumer"), DIRECTIONS, ids=[f"{p}-to-{c}" for p, c in DIRECTIONS])
 def test_every_event_published_by_one_language_is_consumed_once_by_the_other(
-        publisher: str, consumer: str, stream: str, redis_url: str, tmp_path) -> None:
+        publisher: str, consumer: str, stream: str, redis_under_test: str, tmp_path: Path) -> None:
+    redis_url = redis_under_test
     ids_file = tmp_path / "handled.jsonl"
     consuming = start_tool(consumer, ["consume", "--redis-url", redis_url, "--stream", stream, "--group", "interop",
                                       "--count", str(COUNT), "--timeout-seconds", "120", "--ids-file", str(ids_file)])

