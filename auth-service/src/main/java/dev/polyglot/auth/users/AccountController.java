@@ -52,7 +52,7 @@ class AccountController {
     @PostMapping(path = "${service-kit.api-prefix}/register", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<UserView> register(@Valid @RequestBody CreateUserRequest body) {
         Role role = body.role() == null ? Role.user : body.role();
-        if (role == Role.admin && !CurrentUser.isAdmin()) {
+        if (role == Role.admin && !(CurrentUser.isAdmin() && CurrentUser.id().map(users::isAdminNow).orElse(false))) {
             throw AuthProblem.forbidden("Only an admin can create an admin account.");
         }
         User user = users.create(body.email(), body.name(), body.password(), role);

@@ -85,6 +85,14 @@ public class UserService {
         return user;
     }
 
+    /**
+     * The token's roles are as they were when it was issued (up to ACCESS_TOKEN_TTL ago): for administration
+     * auth-service also asks its database, so a demoted or deleted admin's token stops working here at once.
+     */
+    public boolean isAdminNow(UUID id) {
+        return users.findById(id).map(user -> user.role() == Role.admin).orElse(false);
+    }
+
     public User get(UUID id) {
         return users.findById(id).orElseThrow(() -> AuthProblem.notFound("No user has id " + id + "."));
     }

@@ -50,6 +50,7 @@ class UsersController {
                   @RequestParam(defaultValue = "20") @Min(1) @Max(100) Integer size,
                   @RequestParam(required = false) @Size(min = 1, max = 254) String email,
                   @RequestParam(required = false) Role role) {
+        actor();
         UserService.Page result = users.list(email, role, page, size);
         return new UserPage(result.items().stream().map(User::view).toList(), page, size, result.totalItems(),
                 (result.totalItems() + size - 1) / size);
@@ -59,6 +60,7 @@ class UsersController {
             security = {@SecurityRequirement(name = "bearer_auth")})
     @GetMapping(path = "${service-kit.api-prefix}/users/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     UserView get(@PathVariable UUID id) {
+        actor();
         return users.get(id).view();
     }
 
@@ -81,7 +83,12 @@ class UsersController {
         return ResponseEntity.noContent().build();
     }
 
-    private static UUID actor() {
-        return CurrentUser.id().orElseThrow(() -> AuthProblem.unauthorized("A valid bearer access token is required."));
+    /** The admin sending the request: the security chain checked the token's role, this checks it is still so. */
+    private UUID actor() {
+        UUID id = CurrentUser.id().orElseThrow(() -> AuthProblem.unauthorized("A valid bearer access token is required."));
+        if (!users.isAdminNow(id)) {
+            throw AuthProblem.forbidden("This operation needs the admin role.");
+        }
+        return id;
     }
 }

@@ -480,6 +480,10 @@ abstract class AuthApiContract {
         assertThat(api.call("PATCH", "/api/auth/users/" + secondId, admin, Map.of("role", "user")).status())
                 .isEqualTo(200);
         assertThat(api.get("/api/auth/me", admin).text("role")).isEqualTo("admin");
+        // The demoted admin's access token still says admin, but administration asks the database.
+        assertProblem(api.get("/api/auth/users", secondToken), 403, "https://polyglot.dev/problems/forbidden");
+        assertProblem(api.call("POST", "/api/auth/register", secondToken, Map.of("email", email(), "name", "Sneaky",
+                "password", PASSWORD, "role", "admin")), 403, "https://polyglot.dev/problems/forbidden");
     }
 
     // --- bootstrap admin ---
