@@ -73,8 +73,8 @@ def test_unknown_paths_answer_404_problem_json(gateway, path):
 
 
 def test_launcher_configuration_reaches_auth_service_without_leaking_the_password():
-    """./platform test starts this platform with ADMIN_EMAIL/ADMIN_PASSWORD set (launcher/testing.py).
-    Until user management exists, auth-service's start-up log is the only witness that they arrived."""
+    """./platform test starts this platform with ADMIN_EMAIL/ADMIN_PASSWORD set (launcher/testing.py): auth-service
+    says it configured the bootstrap admin (test_auth.py signs in as it) and never logs the password."""
     logs_dir = os.environ.get("E2E_LOGS_DIR")
     if not logs_dir:
         pytest.fail("E2E_LOGS_DIR is not set: run the end-to-end tests through ./platform test")

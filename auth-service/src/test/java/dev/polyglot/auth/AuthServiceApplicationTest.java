@@ -69,9 +69,18 @@ class AuthServiceApplicationTest extends JavaServiceContract {
 
     @Test
     void springdocServesTheLiveOpenApiDocumentAndSwaggerUi() {
-        JsonNode document = LiveOpenApi.assertServes(http, Map.of(
-                "GET /api/auth/service-info", "getAuthServiceInfo",
-                "GET /api/auth/.well-known/jwks.json", "getJsonWebKeySet"));
+        JsonNode document = LiveOpenApi.assertServes(http, Map.ofEntries(
+                Map.entry("GET /api/auth/service-info", "getAuthServiceInfo"),
+                Map.entry("GET /api/auth/.well-known/jwks.json", "getJsonWebKeySet"),
+                Map.entry("POST /api/auth/register", "registerUser"),
+                Map.entry("POST /api/auth/login", "login"),
+                Map.entry("POST /api/auth/refresh", "refreshTokens"),
+                Map.entry("POST /api/auth/logout", "logout"),
+                Map.entry("GET /api/auth/me", "getCurrentUser"),
+                Map.entry("GET /api/auth/users", "listUsers"),
+                Map.entry("GET /api/auth/users/{id}", "getUser"),
+                Map.entry("PATCH /api/auth/users/{id}", "updateUser"),
+                Map.entry("DELETE /api/auth/users/{id}", "deleteUser")));
         // The document names fields as they are on the wire (snake_case), as the contract does.
         assertThat(document.path("components").path("schemas").path("ServiceInfo").path("properties").propertyNames())
                 .contains("instance_id", "started_at");

@@ -1,0 +1,93 @@
+package dev.polyglot.auth.outbox;
+
+import dev.polyglot.servicekit.events.CloudEvent;
+import dev.polyglot.servicekit.events.EventPublisher;
+import dev.polyglot.servicekit.events.TraceParent;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Publishes the outbox to {@code platform.events}, oldest first, and marks each row published once Redis took it.
+ * While Redis is down the rows wait; the next run after it is back publishes them. Delivery is at least once (a crash
+ * between XADD and the update, or two instances relaying at once, repeats an event): the CloudEvent id is the outbox
+ * row's id, so a repeat has the same id and consumers deduplicate it (the backbone's dedupe window).
+ */
+@Component
+public class OutboxRelay {
+
+    public static final String STREAM = "platform.events";
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final int BATCH = 100;
+
+    private final JdbcClient jdbc;
+    private final EventPublisher publisher;
+    private final JsonMapper json;
+    private volatile boolean failing;
+
+    OutboxRelay(JdbcClient jdbc, EventPublisher publisher, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.publisher = publisher;
+        this.json = json;
+    }
+
+    @Scheduled(fixedDelayString = "${auth.outbox.relay-interval:1s}", initialDelayString = "${auth.outbox.relay-interval:1s}")
+    public void relayScheduled() {
+        try {
+            relay();
+        } catch (org.springframework.dao.DataAccessException e) {
+            // The database is unreachable (or shutting down): the rows are still there for the next run.
+            log.warn("Outbox relay cannot read the outbox: {}", e.toString());
+        }
+    }
+
+    /** Publishes what is pending; returns how many rows it published. */
+    public synchronized int relay() {
+        List<Row> rows = jdbc.sql("SELECT id, event_type, subject, payload, created_at FROM outbox "
+                        + "WHERE published_at IS NULL ORDER BY created_at, id LIMIT " + BATCH)
+                .query(OutboxRelay::map).list();
+        int published = 0;
+        for (Row row : rows) {
+            try {
+                publisher.publish(STREAM, new CloudEvent(row.id.toString(), publisher.source(), row.type, row.subject,
+                        CloudEvent.formatTime(row.createdAt), CloudEvent.JSON_CONTENT_TYPE,
+                        CloudEvent.dataschemaOf(row.type), TraceParent.newTrace(), null, json.readTree(row.payload)));
+            } catch (RuntimeException e) {
+                if (!failing) {
+                    log.warn("Outbox relay paused: cannot publish to {} ({}); {} event(s) wait", STREAM, e.toString(),
+                            rows.size() - published);
+                }
+                failing = true;
+                return published;
+            }
+            jdbc.sql("UPDATE outbox SET published_at = ? WHERE id = ?")
+                    .params(OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC), row.id)
+                    .update();
+            published++;
+        }
+        if (failing && published > 0) {
+            log.info("Outbox relay resumed: published {} waiting event(s)", published);
+        }
+        failing = false;
+        return published;
+    }
+
+    private record Row(UUID id, String type, String subject, String payload, Instant createdAt) {
+    }
+
+    private static Row map(ResultSet row, int rowNumber) throws SQLException {
+        return new Row(row.getObject("id", UUID.class), row.getString("event_type"), row.getString("subject"),
+                row.getString("payload"), row.getObject("created_at", OffsetDateTime.class).toInstant());
+    }
+}
