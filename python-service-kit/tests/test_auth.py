@@ -219,6 +219,12 @@ def test_a_user_without_the_role_gets_a_403_problem(client: TestClient, key: Sig
     assert "admin" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("typ", [None, "JWT", "at+jwt"])
+def test_the_typ_header_is_optional(client: TestClient, key: SigningKey, typ: str | None) -> None:
+    token = jwt.encode(claims(), key.private, algorithm="RS256", headers={"kid": key.kid, "typ": typ})
+    assert get(client, "/me", token).status_code == 200
+
+
 def test_alg_none_is_refused(client: TestClient, key: SigningKey) -> None:
     assert_401(get(client, "/me", unsigned_token({"alg": "none", "kid": key.kid}, claims(roles=["admin"]))))
     assert_401(get(client, "/me", unsigned_token({"alg": "none", "typ": "JWT"}, claims())))

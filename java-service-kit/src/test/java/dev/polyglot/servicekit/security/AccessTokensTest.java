@@ -7,7 +7,11 @@ import static dev.polyglot.servicekit.security.TokenTestKit.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.polyglot.servicekit.security.ServiceKitSecurityProperties.TokenSettings;
@@ -100,6 +104,17 @@ class AccessTokensTest {
         assertThat(authentication.getName()).isEqualTo(claims.getSubject());
         assertThat(authentication.getAuthorities()).extracting(GrantedAuthority::getAuthority)
                 .filteredOn(authority -> authority.startsWith("ROLE_")).containsExactly("ROLE_admin");
+    }
+
+    @ParameterizedTest
+    @MethodSource("stacks")
+    void theTypHeaderIsOptional(Stack stack) throws Exception {
+        for (JOSEObjectType type : new JOSEObjectType[] {null, JOSEObjectType.JWT, new JOSEObjectType("at+jwt")}) {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(type)
+                    .build(), claims().build());
+            jwt.sign(new RSASSASigner(key));
+            assertThat(decoder(stack).apply(jwt.serialize())).as(String.valueOf(type)).isNotNull();
+        }
     }
 
     @ParameterizedTest
