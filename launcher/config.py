@@ -61,8 +61,11 @@ EVENT_VARIABLES = (
     "EVENTS_RECLAIM_INTERVAL_MS", "EVENTS_MIN_IDLE_MS", "EVENTS_MAX_DELIVERIES", "EVENTS_DEDUPE_WINDOW_MS",
     "EVENTS_SHUTDOWN_TIMEOUT_MS", "EVENTS_GROUP_START_ID",
 )
-# The token rules auth-service issues by (and the verifiers check).
-TOKEN_VARIABLES = ("AUTH_ISSUER", "AUTH_AUDIENCE", "ACCESS_TOKEN_TTL", "REFRESH_TOKEN_TTL")
+# Access tokens: issued by auth-service, checked by every other service (service_kit.auth, java-service-kit security).
+TOKEN_VARIABLES = (
+    "AUTH_ISSUER", "AUTH_AUDIENCE", "ACCESS_TOKEN_TTL", "REFRESH_TOKEN_TTL", "AUTH_JWKS_URL",
+    "AUTH_KEY_ROTATION_INTERVAL",
+)
 PLATFORM_VARIABLES = frozenset({
     *(p.port_var for p in PARTS), *SERVICE_URL_VARS.values(), "REDIS_URL", "AUTH_DATABASE_URL",
     "REPORTING_DATABASE_URL", "PLATFORM_DATA_DIR", "BIND_ADDRESS", "ADMIN_EMAIL", "ADMIN_PASSWORD",

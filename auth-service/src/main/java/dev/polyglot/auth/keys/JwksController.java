@@ -12,7 +12,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class JwksController {
 
-    // Verifiers may cache the set briefly; a new key is published well before it signs (key rotation).
+    // Verifiers may cache the set briefly: the kits' verifiers refetch it when a token names a kid they do not know
+    // (a rotated key, published from the moment it signs); a retired key stays in it until its tokens have expired.
     private static final CacheControl CACHE = CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic();
 
     private final SigningKeys signingKeys;

@@ -24,7 +24,17 @@ import org.springframework.web.server.ResponseStatusException;
  * controllers work on both stacks, so the same one serves both. It lives in a package of its own so that
  * its component scan does not pick up the kit's controllers, which the auto-configuration registers.
  */
-@SpringBootApplication
+// Spring Security is on the kit's test classpath (for dev.polyglot.servicekit.security's tests); this application
+// stays open, as services without the resource-server starter are.
+@SpringBootApplication(excludeName = {
+        "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration"})
 public class SampleApplication {
 
     record Address(@NotBlank String postCode, @NotBlank String city) {

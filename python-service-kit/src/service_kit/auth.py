@@ -1,0 +1,276 @@
+"""Access-token checking for every Python service: auth-service's RS256 JWTs, verified through its JWKS.
+
+    from service_kit.auth import Principal, require_principal
+
+    @router.get("/reports")
+    async def list_reports(principal: Principal = Depends(require_principal("admin", "user"))): ...
+
+`require_principal(*roles)` answers 401 (problem+json, `WWW-Authenticate: Bearer`) when the request has no
+valid bearer token, and 403 when the token's roles include none of `roles` (no roles: any signed-in user).
+
+What a token must be (the platform's token format, shared with the Java services):
+- a JWS with header `alg` RS256 (pinned: `none`, HS256 and every other algorithm are refused before any
+  key is looked at, so the public key can never serve as an HMAC secret) and a `kid` that names an RSA
+  signing key of auth-service's JWKS;
+- claims `iss` = AUTH_ISSUER, `aud` containing AUTH_AUDIENCE, `exp` (and `nbf`, `iat` if present) within
+  60 s of the clock, `sub` (the user id), `roles` (a list of strings), optionally `email`.
+
+Keys come from AUTH_JWKS_URL (default `${AUTH_SERVICE_URL}/api/auth/.well-known/jwks.json`), cached. A
+token whose kid is not cached makes the cache refetch the set (key rotation), at most once per 10 s, so
+tokens with made-up kids cannot make the service hammer auth-service. A JWKS that cannot be fetched
+means no token can be checked: that is a 401, never a 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from jwt.algorithms import RSAAlgorithm
+from starlette.exceptions import HTTPException
+
+__all__ = [
+    "AuthSettings",
+    "InvalidToken",
+    "JwksCache",
+    "Principal",
+    "TokenVerifier",
+    "get_token_verifier",
+    "require_principal",
+]
+
+logger = logging.getLogger(__name__)
+
+ALGORITHM = "RS256"
+DEFAULT_AUTH_SERVICE_URL = "http://127.0.0.1:8081"
+JWKS_PATH = "/api/auth/.well-known/jwks.json"
+DEFAULT_ISSUER = "polyglot-auth"
+DEFAULT_AUDIENCE = "polyglot-platform"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuthSettings:
+    """Where the keys are and what a token must say. Empty variables count as unset."""
+
+    jwks_url: str = DEFAULT_AUTH_SERVICE_URL + JWKS_PATH
+    issuer: str = DEFAULT_ISSUER
+    audience: str = DEFAULT_AUDIENCE
+    clock_skew_seconds: float = 60.0
+    # An unknown kid makes the cache refetch at most this often; a failed fetch is retried no sooner either.
+    min_refetch_interval_seconds: float = 10.0
+    # Keys are refetched (on the next token) after this long, so a key auth-service withdrew stops working
+    # even when no token with an unknown kid comes along. Until a refetch succeeds the cached keys stay.
+    max_cache_age_seconds: float = 300.0
+    fetch_timeout_seconds: float = 3.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> AuthSettings:
+        service_url = (environ.get("AUTH_SERVICE_URL") or DEFAULT_AUTH_SERVICE_URL).rstrip("/")
+        return cls(
+            jwks_url=environ.get("AUTH_JWKS_URL") or service_url + JWKS_PATH,
+            issuer=environ.get("AUTH_ISSUER") or DEFAULT_ISSUER,
+            audience=environ.get("AUTH_AUDIENCE") or DEFAULT_AUDIENCE,
+        )
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who sent the request, as the access token says."""
+
+    user_id: str
+    email: str | None
+    roles: tuple[str, ...]
+
+    def has_any_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+
+class InvalidToken(Exception):
+    """The token cannot be trusted. The message says why, for logs and for the 401's detail."""
+
+
+class KeysUnavailable(InvalidToken):
+    """The JWKS could not be fetched (or has no usable key), so no token can be checked."""
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+class JwksCache:
+    """auth-service's RSA signing keys by kid, fetched from `settings.jwks_url` and refetched on demand."""
+
+    def __init__(
+        self,
+        settings: AuthSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = _now,
+    ) -> None:
+        self._settings = settings
+        self._transport = transport
+        self._clock = clock
+        self._keys: dict[str, Any] = {}
+        self._fetched_at: float | None = None  # last successful fetch
+        self._attempted_at: float | None = None  # last fetch, successful or not
+        self._lock = asyncio.Lock()
+        self.fetch_count = 0
+
+    async def key(self, kid: str) -> Any:
+        """The public key named `kid`; raises InvalidToken if auth-service does not publish it."""
+        if kid in self._keys and not self._stale():
+            return self._keys[kid]
+        async with self._lock:
+            if (kid not in self._keys or self._stale()) and self._may_fetch():
+                await self._fetch()
+            if kid in self._keys:
+                return self._keys[kid]
+            if self._fetched_at is None:
+                raise KeysUnavailable("the signing keys are unavailable")
+            raise InvalidToken(f"unknown signing key {kid!r}")
+
+    def _stale(self) -> bool:
+        return self._fetched_at is None or self._clock() - self._fetched_at >= self._settings.max_cache_age_seconds
+
+    def _may_fetch(self) -> bool:
+        return (
+            self._attempted_at is None
+            or self._clock() - self._attempted_at >= self._settings.min_refetch_interval_seconds
+        )
+
+    async def _fetch(self) -> None:
+        self._attempted_at = self._clock()
+        self.fetch_count += 1
+        try:
+            async with httpx.AsyncClient(
+                transport=self._transport, timeout=self._settings.fetch_timeout_seconds, follow_redirects=False
+            ) as client:
+                response = await client.get(self._settings.jwks_url, headers={"Accept": "application/json"})
+                response.raise_for_status()
+                document = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            logger.warning("Cannot fetch the JWKS from %s: %s", self._settings.jwks_url, error)
+            return
+        keys = _rsa_signing_keys(document)
+        if not keys:
+            logger.warning("The JWKS at %s has no RSA signing key with a kid", self._settings.jwks_url)
+            return
+        self._keys = keys
+        self._fetched_at = self._clock()
+
+
+def _rsa_signing_keys(document: Any) -> dict[str, Any]:
+    """kid -> public key for every usable key of a JWKS document; anything else in it is skipped."""
+    entries = document.get("keys") if isinstance(document, dict) else None
+    keys: dict[str, Any] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or entry.get("kty") != "RSA" or not isinstance(entry.get("kid"), str):
+            continue
+        if entry.get("use", "sig") != "sig" or entry.get("alg", ALGORITHM) != ALGORITHM:
+            continue
+        if "d" in entry:  # a private key has no business in a JWKS: refuse to treat it as ours
+            continue
+        try:
+            keys[entry["kid"]] = RSAAlgorithm.from_jwk(entry)
+        except (jwt.InvalidKeyError, ValueError, TypeError, KeyError) as error:
+            logger.warning("Skipping JWKS key %r: %s", entry.get("kid"), error)
+    return keys
+
+
+class TokenVerifier:
+    """Checks access tokens: RS256 only, a key from the JWKS, iss, aud, exp/nbf with clock skew."""
+
+    def __init__(self, settings: AuthSettings | None = None, *, keys: JwksCache | None = None) -> None:
+        self.settings = settings or AuthSettings.from_env()
+        self.keys = keys or JwksCache(self.settings)
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as error:
+            raise InvalidToken(f"malformed token: {error}") from None
+        if header.get("alg") != ALGORITHM:
+            raise InvalidToken(f"algorithm {header.get('alg')!r} is not accepted")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise InvalidToken("the token names no signing key (kid)")
+        key = await self.keys.key(kid)
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=self.settings.audience,
+                issuer=self.settings.issuer,
+                leeway=self.settings.clock_skew_seconds,
+                options={"require": ["exp", "iss", "aud", "sub"], "verify_signature": True},
+            )
+        except jwt.PyJWTError as error:
+            raise InvalidToken(str(error) or type(error).__name__) from None
+        return _principal(claims)
+
+
+def _principal(claims: Mapping[str, Any]) -> Principal:
+    user_id = claims.get("sub")
+    roles = claims.get("roles", [])
+    email = claims.get("email")
+    if not isinstance(user_id, str) or not user_id:
+        raise InvalidToken("the token's subject is not a user id")
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise InvalidToken("the token's roles are not a list of names")
+    if email is not None and not isinstance(email, str):
+        raise InvalidToken("the token's email is not a string")
+    return Principal(user_id=user_id, email=email, roles=tuple(roles))
+
+
+def get_token_verifier(request: Request) -> TokenVerifier:
+    """The app's verifier: `app.state.token_verifier` if set, else one from the environment, made once."""
+    verifier = getattr(request.app.state, "token_verifier", None)
+    if verifier is None:
+        verifier = request.app.state.token_verifier = TokenVerifier(AuthSettings.from_env())
+    return verifier
+
+
+# Names the same security scheme as the contracts (components.securitySchemes.bearer_auth).
+_bearer = HTTPBearer(auto_error=False, scheme_name="bearer_auth", bearerFormat="JWT")
+
+
+def _unauthorized(detail: str, *, error: str | None = None) -> HTTPException:
+    challenge = "Bearer" if error is None else f'Bearer error="{error}"'
+    return HTTPException(HTTPStatus.UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": challenge})
+
+
+def require_principal(*roles: str) -> Callable[..., Awaitable[Principal]]:
+    """A FastAPI dependency: the request's Principal; 401 without a valid token, 403 without one of `roles`."""
+
+    async def principal(
+        request: Request,
+        credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+    ) -> Principal:
+        if credentials is None:
+            raise _unauthorized("A bearer access token is required.")
+        try:
+            found = await get_token_verifier(request).verify(credentials.credentials)
+        except InvalidToken as rejected:
+            logger.info("Rejected an access token on %s: %s", request.url.path, rejected)
+            raise _unauthorized("The access token is invalid or expired.", error="invalid_token") from None
+        if roles and not found.has_any_role(*roles):
+            raise HTTPException(
+                HTTPStatus.FORBIDDEN,
+                detail=f"This needs one of the roles: {', '.join(roles)}.",
+                headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'},
+            )
+        request.state.principal = found
+        return found
+
+    return principal
