@@ -75,3 +75,22 @@ def test_errors_are_problems_and_say_nothing_about_which_part_was_wrong(gateway:
     invalid = gateway.post("/api/auth/register", json={"email": "not-an-email", "name": "X", "password": "short"})
     assert invalid.status_code == 422
     assert {error["pointer"] for error in invalid.json()["errors"]} >= {"/body/email", "/body/password"}
+
+
+def test_the_python_kit_accepts_a_real_token_and_refuses_it_altered(gateway: httpx.Client, account: dict,
+                                                                     service_urls: dict[str, str]):
+    """What every Python service will do with a user's token: service_kit.auth checks it against the running
+    auth-service's JWKS, with the platform's iss and aud, and sees the user and the role auth-service issued."""
+    import asyncio
+
+    from service_kit.auth import AuthSettings, InvalidToken, TokenVerifier
+
+    token = login(gateway, account["email"], PASSWORD).json()["access_token"]
+    verifier = TokenVerifier(AuthSettings.from_env({"AUTH_SERVICE_URL": service_urls["auth-service"]}))
+    principal = asyncio.run(verifier.verify(token))
+    assert (principal.user_id, principal.email, principal.roles) == (account["id"], account["email"], ("user",))
+
+    header, payload, signature = token.split(".")
+    flipped = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
+    with pytest.raises(InvalidToken):
+        asyncio.run(verifier.verify(f"{header}.{payload}.{flipped}"))

@@ -41,7 +41,7 @@ def test_each_platform_rule_fires(tmp_path: Path) -> None:
     replacements = [
         ("        refresh_expires_in:\n", "        refreshExpiresIn:\n"),  # snake_case
         ("      operationId: logout\n", ""),  # operationId
-        ("      x-status: planned\n      tags: [account]\n      summary: The signed-in user",
+        ("      tags: [account]\n      summary: The signed-in user",
          "      x-status: soon\n      tags: [account]\n      summary: The signed-in user"),  # x-status
         ("              examples:\n                first-page:", "              x-examples:\n                first-page:"),
         ("            examples:\n              login:", "            x-examples:\n              login:"),  # request example
