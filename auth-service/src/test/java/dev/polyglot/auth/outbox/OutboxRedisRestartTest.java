@@ -7,14 +7,11 @@ import dev.polyglot.auth.AuthServiceApplication;
 import dev.polyglot.auth.users.Role;
 import dev.polyglot.auth.users.User;
 import dev.polyglot.auth.users.UserService;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
+import dev.polyglot.servicekit.testing.PrivateRedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redisson.api.RedissonClient;
@@ -36,16 +33,14 @@ class OutboxRedisRestartTest {
 
     @Test
     void aUserRegisteredWhileRedisIsDownIsPublishedOnceRedisIsBack(@TempDir Path dataDir) throws Exception {
-        int port = freePort();
-        Process redis = startRedis(port);
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(AuthServiceApplication.class)
+        PrivateRedisServer redis = PrivateRedisServer.start();
+        try (redis; ConfigurableApplicationContext app = new SpringApplicationBuilder(AuthServiceApplication.class)
                 .web(WebApplicationType.NONE)
                 .run("--AUTH_DATABASE_URL=", "--PLATFORM_DATA_DIR=" + dataDir,
-                        "--REDIS_URL=redis://127.0.0.1:" + port + "/0", "--ADMIN_EMAIL=", "--ADMIN_PASSWORD=",
+                        "--REDIS_URL=" + redis.url(), "--ADMIN_EMAIL=", "--ADMIN_PASSWORD=",
                         "--auth.outbox.relay-interval=200ms")) {
             JdbcClient jdbc = app.getBean(JdbcClient.class);
-            redis.destroy();
-            assertThat(redis.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            redis.stop();
 
             User user = app.getBean(UserService.class).create("offline-" + UUID.randomUUID() + "@example.com",
                     "Offline User", "correct-horse-battery-staple", Role.user);
@@ -57,7 +52,7 @@ class OutboxRedisRestartTest {
             Thread.sleep(1_000); // several relay runs, all failing
             assertThat(publishedAt(jdbc, eventId)).isNull();
 
-            redis = startRedis(port); // empty: what was published before the restart is gone
+            redis.restart(); // empty: what was published before the restart is gone
             await().atMost(DEADLINE).until(() -> publishedAt(jdbc, eventId) != null);
 
             RedissonClient redisson = app.getBean(RedissonClient.class);
@@ -66,32 +61,11 @@ class OutboxRedisRestartTest {
                     .filter(fields -> Objects.requireNonNull(fields.get("cloudevent")).contains(eventId.toString()))
                     .count();
             assertThat(copies).isEqualTo(1);
-        } finally {
-            redis.destroyForcibly();
         }
     }
 
     private static Object publishedAt(JdbcClient jdbc, UUID eventId) {
         return jdbc.sql("SELECT published_at FROM outbox WHERE id = ?").param(eventId)
                 .query((row, n) -> row.getObject(1)).list().get(0);
-    }
-
-    private static Process startRedis(int port) throws IOException {
-        String binary = System.getenv().getOrDefault("REDIS_SERVER_BINARY", "redis-server");
-        Process redis = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> {
-            try (Socket probe = new Socket("127.0.0.1", port)) {
-                return true;
-            }
-        });
-        return redis;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

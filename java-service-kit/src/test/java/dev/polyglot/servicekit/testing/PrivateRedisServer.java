@@ -1,0 +1,87 @@
+package dev.polyglot.servicekit.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A redis-server of a test's own, on a fixed free port, that the test may stop and start again (a restart loses
+ * everything: no persistence, like a crashed cache). The binary is REDIS_SERVER_BINARY ({@code ./platform test}
+ * sets it), else {@code redis-server} on PATH. For tests that take Redis away, which the shared one must not be.
+ */
+public final class PrivateRedisServer implements AutoCloseable {
+
+    private static final Duration START_DEADLINE = Duration.ofSeconds(30);
+
+    private final int port;
+    private Process process;
+
+    private PrivateRedisServer(int port) {
+        this.port = port;
+    }
+
+    /** A running server on a free port. */
+    public static PrivateRedisServer start() {
+        PrivateRedisServer server = new PrivateRedisServer(freePort());
+        server.restart();
+        return server;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port + "/0";
+    }
+
+    /** Stops the server (SIGTERM) and returns once it has exited. */
+    public void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        process = null;
+    }
+
+    /** Starts the server again on the same port, empty; returns once it accepts connections. */
+    public void restart() {
+        stop();
+        String binary = System.getenv().getOrDefault("REDIS_SERVER_BINARY", "redis-server");
+        try {
+            process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException notStarted) {
+            throw new UncheckedIOException("cannot run " + binary + ": set REDIS_SERVER_BINARY or put redis-server "
+                    + "on PATH", notStarted);
+        }
+        await().atMost(START_DEADLINE).ignoreExceptions().until(() -> {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                return true;
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+    }
+}
