@@ -28,6 +28,13 @@ PROBLEM_TYPE_BASE = "https://polyglot.dev/problems/"
 VALIDATION_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "validation-error"
 MALFORMED_BODY_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "malformed-body"
 INTERNAL_ERROR_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "internal-error"
+UNAUTHORIZED_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "unauthorized"
+FORBIDDEN_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "forbidden"
+# Statuses every contract gives a type of its own, whoever answers them (the Java kit uses the same ones).
+STATUS_PROBLEM_TYPES = {
+    HTTPStatus.UNAUTHORIZED: UNAUTHORIZED_PROBLEM_TYPE,
+    HTTPStatus.FORBIDDEN: FORBIDDEN_PROBLEM_TYPE,
+}
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +125,8 @@ async def http_exception_handler(request: Request, exc: HTTPException) -> Respon
         detail = f"{request.method} is not allowed on {request.url.path}; see the Allow header."
     else:
         detail = None
-    return problem_response(request.url.path, exc.status_code, title=title, detail=detail, headers=exc.headers)
+    return problem_response(request.url.path, exc.status_code, title=title, detail=detail, headers=exc.headers,
+                            problem_type=STATUS_PROBLEM_TYPES.get(exc.status_code, "about:blank"))
 
 
 async def request_validation_handler(request: Request, exc: RequestValidationError) -> Response:

@@ -14,8 +14,8 @@ import org.springframework.http.HttpStatus;
  */
 public class AuthProblem extends RuntimeException {
 
-    public static final URI UNAUTHORIZED = URI.create("https://polyglot.dev/problems/unauthorized");
-    public static final URI FORBIDDEN = URI.create("https://polyglot.dev/problems/forbidden");
+    public static final URI UNAUTHORIZED = ProblemFactory.UNAUTHORIZED;
+    public static final URI FORBIDDEN = ProblemFactory.FORBIDDEN;
     public static final URI CONFLICT = URI.create("https://polyglot.dev/problems/conflict");
     public static final URI BAD_CREDENTIALS = URI.create("https://polyglot.dev/problems/bad-credentials");
     public static final URI INVALID_REFRESH_TOKEN = URI.create("https://polyglot.dev/problems/invalid-refresh-token");

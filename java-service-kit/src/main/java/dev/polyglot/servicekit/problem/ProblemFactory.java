@@ -68,6 +68,12 @@ public class ProblemFactory {
     /** A request body that could not be read at all: missing, or not JSON. */
     public static final URI MALFORMED_BODY = URI.create("https://polyglot.dev/problems/malformed-body");
 
+    /** No valid access token (missing, expired, wrong issuer or audience): the type every contract names for 401. */
+    public static final URI UNAUTHORIZED = URI.create("https://polyglot.dev/problems/unauthorized");
+
+    /** A valid access token whose roles do not allow the operation: the type every contract names for 403. */
+    public static final URI FORBIDDEN = URI.create("https://polyglot.dev/problems/forbidden");
+
     /** Something failed inside the service; the client is told nothing more. */
     public static final URI INTERNAL_ERROR = URI.create("https://polyglot.dev/problems/internal-error");
 

@@ -1,5 +1,7 @@
 package dev.polyglot.servicekit.security;
 
+import dev.polyglot.servicekit.problem.ProblemFactory;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.security.core.AuthenticationException;
@@ -7,8 +9,8 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The bodies and challenges of the kit's 401 and 403: RFC 9457 problems with the same wording as the Python
- * services' (service_kit.auth), and RFC 6750 {@code WWW-Authenticate: Bearer} challenges.
+ * The bodies and challenges of the kit's 401 and 403: RFC 9457 problems with the types the contracts name and the
+ * same wording as the Python services' (service_kit.auth), and RFC 6750 {@code WWW-Authenticate: Bearer} challenges.
  */
 public final class SecurityProblems {
 
@@ -35,17 +37,17 @@ public final class SecurityProblems {
     }
 
     public byte[] unauthorized(AuthenticationException failure, String path) {
-        return problem(401, "Unauthorized", tokenWasPresented(failure)
+        return problem(401, ProblemFactory.UNAUTHORIZED, "Unauthorized", tokenWasPresented(failure)
                 ? "The access token is invalid or expired." : "A bearer access token is required.", path);
     }
 
     public byte[] forbidden(String path) {
-        return problem(403, "Forbidden", "Your role does not allow this.", path);
+        return problem(403, ProblemFactory.FORBIDDEN, "Forbidden", "Your role does not allow this.", path);
     }
 
-    private byte[] problem(int status, String title, String detail, String path) {
+    private byte[] problem(int status, URI type, String title, String detail, String path) {
         Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
+        problem.put("type", type.toString());
         problem.put("title", title);
         problem.put("status", status);
         problem.put("detail", detail);
