@@ -406,3 +406,11 @@ def test_the_openapi_document_names_the_contracts_security_scheme(client: TestCl
         "bearerFormat": "JWT",
     }
     assert document["paths"]["/me"]["get"]["security"] == [{"bearer_auth": []}]
+
+
+def test_owned_things_are_open_to_their_owner_and_to_admins_only() -> None:
+    owner = "6f0b7a52-1f6e-4c1e-9d6c-2f1b2b0f6a11"
+    assert Principal(owner, None, ("viewer",)).may_access(owner)
+    assert Principal("another", None, ("admin",)).may_access(owner)
+    assert not Principal("another", None, ("user",)).may_access(owner)
+    assert not Principal("another", None, ("user", "viewer")).may_access(owner)

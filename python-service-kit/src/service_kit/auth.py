@@ -94,6 +94,10 @@ class Principal:
     def has_any_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
 
+    def may_access(self, owner_id: str) -> bool:
+        """The platform's rule for owned things (jobs, reports): the owner, or an admin."""
+        return self.user_id == owner_id or "admin" in self.roles
+
 
 class InvalidToken(Exception):
     """The token cannot be trusted. The message says why, for logs and for the 401's detail."""
