@@ -29,6 +29,34 @@ export interface InferenceUsage {
    */
   latency_ms: number;
   /**
+   * Mean predicted probability of arriving late over the predictions of this use, 0..1.
+   */
+  mean_delay_probability: number;
+  /**
+   * Predictions per lane (origin state to destination state), so usage can be reported per lane without one event per row.
+   *
+   * @minItems 1
+   * @maxItems 2500
+   */
+  lanes: {
+    /**
+     * Origin, two-letter US state code.
+     */
+    origin: string;
+    /**
+     * Destination, two-letter US state code.
+     */
+    destination: string;
+    /**
+     * Predictions on this lane.
+     */
+    predictions: number;
+    /**
+     * Mean predicted delay probability on this lane, 0..1.
+     */
+    mean_delay_probability: number;
+  }[];
+  /**
    * When the use ended.
    */
   occurred_at: string;

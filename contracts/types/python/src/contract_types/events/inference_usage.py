@@ -18,6 +18,28 @@ class Operation(StrEnum):
     job = "job"
 
 
+class Lane(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    origin: str = Field(..., pattern="^[A-Z]{2}$")
+    """
+    Origin, two-letter US state code.
+    """
+    destination: str = Field(..., pattern="^[A-Z]{2}$")
+    """
+    Destination, two-letter US state code.
+    """
+    predictions: int = Field(..., ge=1)
+    """
+    Predictions on this lane.
+    """
+    mean_delay_probability: float = Field(..., ge=0.0, le=1.0)
+    """
+    Mean predicted delay probability on this lane, 0..1.
+    """
+
+
 class InferenceUsage(BaseModel):
     """
     One metered use of the model (a prediction request or a finished job), for usage reports.
@@ -49,6 +71,14 @@ class InferenceUsage(BaseModel):
     latency_ms: float = Field(..., ge=0.0)
     """
     Server-side time spent, ms.
+    """
+    mean_delay_probability: float = Field(..., ge=0.0, le=1.0)
+    """
+    Mean predicted probability of arriving late over the predictions of this use, 0..1.
+    """
+    lanes: list[Lane] = Field(..., max_length=2500, min_length=1)
+    """
+    Predictions per lane (origin state to destination state), so usage can be reported per lane without one event per row.
     """
     occurred_at: AwareDatetime
     """
