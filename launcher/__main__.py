@@ -4,7 +4,7 @@
   ./platform down                        stop a platform started with --detach
   ./platform status                      one line per part; exit 0 only when every part is healthy
   ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names
-  ./platform test [suite ...]            every test suite (java, python, interop, contracts, checks, e2e) with its own Redis/PostgreSQL
+  ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e) with its own Redis/PostgreSQL
   ./platform generate                    regenerate the Python and TypeScript types in contracts/types from contracts/
 """
 
@@ -34,6 +34,7 @@ def build_all(settings: Settings, rebuild: bool = False) -> None:
     build.java_executable()
     build.build_java(settings.logs_dir, force=rebuild)
     build.sync_python(settings.logs_dir)
+    build.build_console(settings.logs_dir, force=rebuild)
 
 
 def print_urls(settings: Settings) -> None:
@@ -182,7 +183,7 @@ def main(argv: list[str]) -> int:
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     up = commands.add_parser("up", help="build what is missing, start everything, wait until healthy")
     up.add_argument("--detach", action="store_true", help="return once all parts are healthy")
-    up.add_argument("--rebuild", action="store_true", help="rebuild the Java services even if up to date")
+    up.add_argument("--rebuild", action="store_true", help="rebuild the Java services and the console even if up to date")
     up.set_defaults(run=cmd_up)
     commands.add_parser("down", help="stop a detached platform").set_defaults(run=cmd_down)
     commands.add_parser("status", help="health of each part (exit 0 when all are healthy)").set_defaults(run=cmd_status)
@@ -192,7 +193,7 @@ def main(argv: list[str]) -> int:
     logs.add_argument("-n", "--lines", type=int, default=100, help="lines per part (default 100)")
     logs.set_defaults(run=cmd_logs)
     test = commands.add_parser("test", help="run every test suite")
-    test.add_argument("suites", nargs="*", help="java, python, interop, contracts, checks, e2e (default: all)")
+    test.add_argument("suites", nargs="*", help="java, python, interop, contracts, console, checks, e2e (default: all)")
     test.set_defaults(run=cmd_test)
     commands.add_parser("generate", help="regenerate the types in contracts/types from the contracts"
                         ).set_defaults(run=cmd_generate)

@@ -9,6 +9,7 @@ environment the suites see. The suites, in order:
   interop    pytest interop/                (Java publishes, Python consumes, and the reverse: on Redis 7 and 6.2)
   contracts  spectral lint, @asyncapi/parser, pytest contracts/tests
                                             (OpenAPI/AsyncAPI/event schemas and vectors, generated types not stale)
+  console    tsc --noEmit, vitest           (the web console: its logic, and its production build checked for the CSP)
   checks     pytest checks/                 (compose, Dockerfiles: static)
   e2e        pytest e2e/                    (a whole platform started on free ports, called through its gateway)
 """
@@ -30,7 +31,7 @@ from .config import PLATFORM_VARIABLES, REDIS, ROOT, SERVICES, Part, free_port, 
 from .console import LauncherError, error, fail, paint, step
 from .supervisor import Supervisor
 
-SUITES = ("java", "python", "interop", "contracts", "checks", "e2e")
+SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e")
 POSTGRES_HINT = ("PostgreSQL server binaries (initdb, postgres) not found: install PostgreSQL 14+ "
                  "(Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql) "
                  "or put its bin folder on PATH")
@@ -186,6 +187,25 @@ def run_contracts(servers: TestServers, work_dir: Path) -> SuiteResult:
                        "failed: " + ", ".join(n for n, ok in zip(("lint", "asyncapi", "pytest"), results) if not ok))
 
 
+def run_console(work_dir: Path) -> SuiteResult:
+    """The web console: type check (tsc --noEmit), then vitest (the pure logic, and a production build into a
+    temporary folder checked for what the gateway's CSP forbids). npm ci only when the lockfile changed."""
+    try:
+        node = build.console_tooling(work_dir / "logs")
+    except LauncherError as e:
+        error(str(e))
+        return SuiteResult("console", False, 0, "no console packages (npm ci)")
+    env = clean_environment()
+    tools = build.CONSOLE_DIR / "node_modules"
+    steps = [
+        [node, str(tools / "typescript" / "bin" / "tsc"), "--noEmit", "-p", str(build.CONSOLE_DIR)],
+        [node, str(tools / "vitest" / "vitest.mjs"), "run", "--root", str(build.CONSOLE_DIR)],
+    ]
+    results = [_run(cmd, env) for cmd in steps]
+    return SuiteResult("console", all(results), 0, "" if all(results) else
+                       "failed: " + ", ".join(n for n, ok in zip(("tsc", "vitest"), results) if not ok))
+
+
 def run_interop(servers: TestServers, work_dir: Path) -> SuiteResult:
     """Java and Python over the same Redis through each language's events tool (interop/), on the test Redis
     and on the Redis 6.2 bundled as the no-root fallback (the backbones must work on both)."""
@@ -208,6 +228,7 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
     settings = load_settings(data_dir=work_dir / "e2e-platform", ports=ports, environ=environ)
     supervisor = Supervisor(settings)
     build.build_java(settings.logs_dir)
+    build.build_console(settings.logs_dir)  # as ./platform up does: the gateway serves console/dist at /
     step(f"starting an end-to-end platform: gateway on port {ports['gateway']}, data in {settings.data_dir}")
     try:
         supervisor.start_platform()  # the very code path of ./platform up
@@ -258,6 +279,7 @@ def run_test_suites(selected: list[str]) -> int:
                 "python": lambda: run_pytest("python", [], servers, "python_tests"),
                 "interop": lambda: run_interop(servers, work_dir),
                 "contracts": lambda: run_contracts(servers, work_dir),
+                "console": lambda: run_console(work_dir),
                 "checks": lambda: run_pytest("checks", ["checks"], servers, None),
                 "e2e": lambda: run_e2e(servers, work_dir),
             }
