@@ -6,6 +6,7 @@
   ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names
   ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e) with its own Redis/PostgreSQL
   ./platform generate                    regenerate the Python and TypeScript types in contracts/types from contracts/
+  ./platform demo [--only steps]         a narrated walkthrough of the running platform, through its gateway
 """
 
 from __future__ import annotations
@@ -177,6 +178,18 @@ def cmd_generate(args) -> int:
     return generate_types(settings.logs_dir)
 
 
+def cmd_demo(args) -> int:
+    import subprocess
+
+    settings = load_settings()
+    build.sync_python(settings.logs_dir)  # the demo speaks HTTP and WebSocket with the venv's httpx and websockets
+    command = [build.venv_python(), "-m", "launcher.demo", "--gateway", settings.url(GATEWAY),
+               "--download-dir", str(settings.data_dir / "demo")]
+    if args.only:
+        command += ["--only", args.only]
+    return subprocess.run(command, cwd=build.ROOT).returncode
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="./platform", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -197,6 +210,9 @@ def main(argv: list[str]) -> int:
     test.set_defaults(run=cmd_test)
     commands.add_parser("generate", help="regenerate the types in contracts/types from the contracts"
                         ).set_defaults(run=cmd_generate)
+    demo = commands.add_parser("demo", help="a narrated walkthrough of the running platform (exit 0 when every step worked)")
+    demo.add_argument("--only", help="comma-separated steps, in order: register,login,predict,live,job,notification,report,download")
+    demo.set_defaults(run=cmd_demo)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
