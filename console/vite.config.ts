@@ -6,6 +6,15 @@ import { defineConfig } from 'vitest/config';
 // (GATEWAY_URL, default the launcher's http://localhost:8080).
 const gateway = process.env.GATEWAY_URL ?? 'http://localhost:8080';
 
+/**
+ * The policy the console is written for: what the gateway sends with it, or stricter (no inline styles
+ * either). `vite preview` sends it too, so that a browser test run against the preview catches a violation.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
+  "connect-src 'self' ws: wss:", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
 export default defineConfig({
   plugins: [react()],
   resolve: {
@@ -29,6 +38,9 @@ export default defineConfig({
       '/docs': gateway,
       '/redoc': gateway,
     },
+  },
+  preview: {
+    headers: { 'Content-Security-Policy': CONSOLE_CSP },
   },
   test: {
     include: ['tests/**/*.test.ts'],

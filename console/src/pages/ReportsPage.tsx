@@ -105,6 +105,16 @@ export function ReportsPage() {
   );
 }
 
+/** The chart as a data: URL: the console's CSP allows `img-src 'self' data:`, and blob: is not needed then. */
+function dataUrlOf(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('the chart could not be read'));
+    reader.readAsDataURL(blob);
+  });
+}
+
 function ReportCard({ report, progress, stage, failure }: { report: Report; progress: number; stage?: string | undefined; failure?: string | undefined }) {
   const { api } = useSession();
   const [chart, setChart] = useState<string | null>(null);
@@ -113,19 +123,15 @@ function ReportCard({ report, progress, stage, failure }: { report: Report; prog
 
   useEffect(() => {
     if (report.status !== 'ready' || !formats.includes('png')) return undefined;
-    let url: string | null = null;
     let cancelled = false;
-    downloadReport(api, report.id, 'png').then(
-      (blob) => {
-        if (cancelled) return;
-        url = URL.createObjectURL(blob);
-        setChart(url);
+    downloadReport(api, report.id, 'png').then(dataUrlOf).then(
+      (url) => {
+        if (!cancelled) setChart(url);
       },
       (error) => setDownloadError(errorsOf(error).summary),
     );
     return () => {
       cancelled = true;
-      if (url) URL.revokeObjectURL(url);
       setChart(null);
     };
   }, [api, report.id, report.status]);
