@@ -166,11 +166,7 @@ class Demo:
 
     def receive_job_notification(self) -> str:
         progress: list[str] = []
-        for event in self._events(JOB_WAIT_SECONDS, "the job's notification"):
-            data = event.get("data") or {}
-            if data.get("job_id") != self.state.job_id:
-                continue
-            kind = event.get("event_type")
+        for kind, data in self._events_about("job_id", self.state.job_id, JOB_WAIT_SECONDS, "the job's notification"):
             if kind == "inference.job.progress":
                 progress.append(f"{data.get('progress')} %")
                 self.out(f"      … {kind}: {data.get('progress')} % ({data.get('processed_items')}/{data.get('total_items')})")
@@ -188,11 +184,8 @@ class Demo:
             "parameters": {"period_start": today, "period_end": today, "granularity": "day"}})
         self.state.report_id = str(report.get("id", ""))
         self.out(f"      … report {self.state.report_id} is {report.get('status')}")
-        for event in self._events(REPORT_WAIT_SECONDS, "the report's notification"):
-            data = event.get("data") or {}
-            if data.get("report_id") != self.state.report_id:
-                continue
-            kind = event.get("event_type")
+        for kind, data in self._events_about("report_id", self.state.report_id, REPORT_WAIT_SECONDS,
+                                             "the report's notification"):
             if kind == "report.progress":
                 self.out(f"      … {kind}: {data.get('progress')} %" + (f" ({data['stage']})" if data.get("stage") else ""))
             elif kind == "report.ready":
@@ -283,6 +276,13 @@ class Demo:
         if not isinstance(frame, dict):
             raise StepFailed(f"the WebSocket sent a frame that is not an object: {raw!r:.80}")
         return frame
+
+    def _events_about(self, key: str, wanted: str, seconds: float, what: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(event type, payload) of the events whose payload's `key` is `wanted`; other events are acked and passed."""
+        for event in self._events(seconds, what):
+            data = event.get("data") or {}
+            if isinstance(data, dict) and data.get(key) == wanted:
+                yield str(event.get("event_type")), data
 
     def _events(self, seconds: float, what: str) -> Iterator[dict[str, Any]]:
         """Event frames (acknowledged) until the deadline; pings are answered on the way."""

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FeedBookkeeping, feedEventOfFrame, feedEventOfSse, parseServerFrame, payloadOf, reconnectDecision } from '../src/live/feed';
+import {
+  type FeedEvent, FeedBookkeeping, JOB_EVENTS, REPORT_EVENTS, feedEventOfFrame, feedEventOfSse, parseServerFrame,
+  reconnectDecision, taskProgress,
+} from '../src/live/feed';
 import { SseParser } from '../src/live/sse';
 
 describe('replay bookkeeping', () => {
@@ -55,8 +58,6 @@ describe('frames and events', () => {
     const fromWs = feedEventOfFrame(frame as Parameters<typeof feedEventOfFrame>[0]);
     const fromSse = feedEventOfSse(JSON.stringify({ id: frame.id, type: frame.event_type, source: frame.source, topic: frame.topic, time: frame.time, data: frame.data }));
     expect(fromSse).toEqual(fromWs);
-    expect(payloadOf(fromWs, 'inference.job.progress')?.progress).toBe(50);
-    expect(payloadOf(fromWs, 'report.ready')).toBeNull();
     expect(feedEventOfSse('{"id":1}')).toBeNull();
   });
 });
@@ -76,5 +77,37 @@ describe('SSE parsing', () => {
   it('keeps the last id for messages without one, and ignores events with no data', () => {
     const parser = new SseParser();
     expect(parser.push('id: 7\n\nevent: x\n\ndata: d\n\n')).toEqual([{ id: '7', event: 'message', data: 'd' }]);
+  });
+});
+
+describe('a job or report as the feed tells it', () => {
+  let n = 0;
+  const event = (type: string, data: Record<string, unknown>): FeedEvent => ({ id: `e${++n}`, type, topic: 'user:u1', time: 't', data });
+  const newestFirst = (...events: FeedEvent[]) => events.reverse();
+
+  it('knows nothing before the first event of that id', () => {
+    expect(taskProgress([event('inference.job.progress', { job_id: 'other', progress: 50 })], 'j1', JOB_EVENTS)).toBeNull();
+  });
+
+  it('follows progress, and never goes back when a reconnect delivers an older event late', () => {
+    const events = newestFirst(
+      event('report.progress', { report_id: 'r1', progress: 40, stage: 'aggregating' }),
+      event('report.progress', { report_id: 'r1', progress: 10, stage: 'loading' }),
+    );
+    expect(taskProgress(events, 'r1', REPORT_EVENTS)).toEqual({ progress: 40, outcome: null, stage: 'aggregating' });
+  });
+
+  it('lets the outcome win over any progress', () => {
+    const done = newestFirst(
+      event('inference.job.progress', { job_id: 'j1', progress: 30 }),
+      event('inference.job.completed', { job_id: 'j1', total_items: 3 }),
+      event('inference.job.progress', { job_id: 'j1', progress: 60 }),
+    );
+    expect(taskProgress(done, 'j1', JOB_EVENTS)).toEqual({ progress: 100, outcome: 'done' });
+    const failed = newestFirst(
+      event('report.progress', { report_id: 'r2', progress: 70 }),
+      event('report.failed', { report_id: 'r2', code: 'no_data', reason: 'nothing in that period' }),
+    );
+    expect(taskProgress(failed, 'r2', REPORT_EVENTS)).toEqual({ progress: 70, outcome: 'failed', reason: 'nothing in that period' });
   });
 });

@@ -1,4 +1,4 @@
-import type { EventPayloads, EventType } from '@contracts';
+import type { EventType } from '@contracts';
 
 /** One event of the live feed, whichever way it came (WebSocket `event` frame or SSE). */
 export interface FeedEvent {
@@ -7,11 +7,6 @@ export interface FeedEvent {
   topic: string;
   time: string;
   data: Record<string, unknown>;
-}
-
-/** The payload of a known event type, typed from the generated event schemas. */
-export function payloadOf<T extends EventType>(event: FeedEvent, type: T): EventPayloads[T] | null {
-  return event.type === type ? (event.data as unknown as EventPayloads[T]) : null;
 }
 
 /**
@@ -115,4 +110,48 @@ export function feedEventOfSse(data: string): FeedEvent | null {
   } catch {
     return null;
   }
+}
+
+/** Where a job or a report stands according to the feed: its events carry its id under `idKey`. */
+export interface TaskEvents {
+  idKey: 'job_id' | 'report_id';
+  progress: EventType;
+  done: EventType;
+  failed: EventType;
+}
+
+export const JOB_EVENTS: TaskEvents = {
+  idKey: 'job_id', progress: 'inference.job.progress', done: 'inference.job.completed', failed: 'inference.job.failed',
+};
+export const REPORT_EVENTS: TaskEvents = {
+  idKey: 'report_id', progress: 'report.progress', done: 'report.ready', failed: 'report.failed',
+};
+
+export interface TaskProgress {
+  progress: number;
+  outcome: 'done' | 'failed' | null;
+  reason?: string;
+  stage?: string;
+}
+
+/**
+ * The state of one job or report from the feed, or null before its first event. The outcome wins over
+ * progress, and progress never goes back, whatever order a reconnect delivered the events in.
+ */
+export function taskProgress(events: readonly FeedEvent[], id: string, kinds: TaskEvents): TaskProgress | null {
+  const own = events.filter((event) => event.data[kinds.idKey] === id);
+  if (own.length === 0) return null;
+  const progressed = own.filter((event) => event.type === kinds.progress);
+  const furthest = progressed.reduce<FeedEvent | null>(
+    (best, event) => (best === null || progressOf(event) >= progressOf(best) ? event : best), null);
+  const stage = furthest && typeof furthest.data.stage === 'string' ? { stage: furthest.data.stage } : {};
+  const progress = furthest ? progressOf(furthest) : 0;
+  if (own.some((event) => event.type === kinds.done)) return { progress: 100, outcome: 'done' };
+  const failed = own.find((event) => event.type === kinds.failed);
+  if (failed) return { progress, outcome: 'failed', reason: String(failed.data.reason ?? 'no reason given') };
+  return { progress, outcome: null, ...stage };
+}
+
+function progressOf(event: FeedEvent): number {
+  return typeof event.data.progress === 'number' ? event.data.progress : 0;
 }

@@ -1,13 +1,14 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useState } from 'react';
 import { type Job, getJob, submitJob } from '../api/inference';
 import { ErrorSummary, Progress, useSubmit } from '../components/forms';
 import { saveBlob } from '../components/download';
 import { type CsvItems, itemsFromCsv, lineOfItemPointer, sampleCsv } from '../csv';
-import { payloadOf } from '../live/feed';
+import { JOB_EVENTS } from '../live/feed';
+import { useTaskProgress } from '../components/useTaskProgress';
 import { useSession } from '../session';
 
 export function JobsPage() {
-  const { api, user, events } = useSession();
+  const { api, user } = useSession();
   const [fileName, setFileName] = useState<string | null>(null);
   const [parsed, setParsed] = useState<CsvItems | null>(null);
   const [job, setJob] = useState<Job | null>(null);
@@ -18,23 +19,8 @@ export function JobsPage() {
   });
 
   // Progress comes from the live feed: inference.job.progress, then completed or failed.
-  const live = useMemo(() => {
-    if (!job) return null;
-    for (const event of events) {
-      const completed = payloadOf(event, 'inference.job.completed');
-      if (completed?.job_id === job.id) return { progress: 100, done: 'completed' as const };
-      const failed = payloadOf(event, 'inference.job.failed');
-      if (failed?.job_id === job.id) return { progress: job.progress, done: 'failed' as const, reason: failed.reason };
-      const progress = payloadOf(event, 'inference.job.progress');
-      if (progress?.job_id === job.id) return { progress: progress.progress, done: null };
-    }
-    return null;
-  }, [events, job]);
-
-  const finished = live?.done ?? null;
-  useEffect(() => {
-    if (job && finished) void getJob(api, job.id).then(setJob, () => undefined);
-  }, [api, job?.id, finished]);
+  const live = useTaskProgress(job?.id, JOB_EVENTS, (id) => getJob(api, id), setJob);
+  const failure = live?.outcome === 'failed' ? live.reason : job?.error?.reason;
 
   const onFile = async (file: File | undefined) => {
     setJob(null);
@@ -80,9 +66,8 @@ export function JobsPage() {
       {job ? (
         <section aria-label="Job" className="card">
           <h2>Job {job.id}</h2>
-          <Progress label={`Status: ${finished === 'failed' ? 'failed' : job.status}`} value={progress} />
-          {live?.done === 'failed' ? <p role="alert">The job failed: {live.reason}</p> : null}
-          {job.error ? <p role="alert">The job failed: {job.error.reason}</p> : null}
+          <Progress label={`Status: ${failure ? 'failed' : job.status}`} value={progress} />
+          {failure ? <p role="alert">The job failed: {failure}</p> : null}
           {job.result ? (
             <p>
               {job.result.predictions.length} predictions, {job.result.rejected_items.length} rejected shipments

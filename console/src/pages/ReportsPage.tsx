@@ -1,11 +1,12 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   type Report, type ReportFormat, type ReportType, type ReportTypeId,
   downloadReport, getReport, listReports, reportTypes, requestReport,
 } from '../api/reports';
 import { ErrorSummary, Field, Progress, errorsOf, useSubmit } from '../components/forms';
 import { saveBlob } from '../components/download';
-import { payloadOf } from '../live/feed';
+import { REPORT_EVENTS } from '../live/feed';
+import { useTaskProgress } from '../components/useTaskProgress';
 import { useSession } from '../session';
 
 function isoDay(offsetDays: number): string {
@@ -13,7 +14,7 @@ function isoDay(offsetDays: number): string {
 }
 
 export function ReportsPage() {
-  const { api, user, events } = useSession();
+  const { api, user } = useSession();
   const [types, setTypes] = useState<ReportType[]>([]);
   const [typesError, setTypesError] = useState<string | null>(null);
   const [form, setForm] = useState({ report_type: '' as ReportTypeId | '', period_start: isoDay(-30), period_end: isoDay(0), granularity: 'day' as 'day' | 'week' | 'month' });
@@ -41,23 +42,7 @@ export function ReportsPage() {
   });
 
   // report.progress, then report.ready or report.failed, from the live feed.
-  const live = useMemo(() => {
-    if (!report) return null;
-    for (const event of events) {
-      const ready = payloadOf(event, 'report.ready');
-      if (ready?.report_id === report.id) return { progress: 100, done: 'ready' as const };
-      const failed = payloadOf(event, 'report.failed');
-      if (failed?.report_id === report.id) return { progress: report.progress, done: 'failed' as const, reason: failed.reason };
-      const progress = payloadOf(event, 'report.progress');
-      if (progress?.report_id === report.id) return { progress: progress.progress, done: null, stage: progress.stage };
-    }
-    return null;
-  }, [events, report]);
-
-  const finished = live?.done ?? null;
-  useEffect(() => {
-    if (report && finished) void getReport(api, report.id).then(setReport, () => undefined);
-  }, [api, report?.id, finished]);
+  const live = useTaskProgress(report?.id, REPORT_EVENTS, (id) => getReport(api, id), setReport);
 
   return (
     <>
@@ -87,7 +72,7 @@ export function ReportsPage() {
         <button type="submit" disabled={busy || types.length === 0}>{busy ? 'Requesting…' : 'Request the report'}</button>
       </form>
       {report ? <ReportCard report={report} progress={report.status === 'ready' ? 100 : Math.max(live?.progress ?? 0, report.progress)}
-        stage={live && 'stage' in live ? live.stage : undefined} failure={live?.done === 'failed' ? live.reason : report.error?.reason} /> : null}
+        stage={live?.stage} failure={live?.outcome === 'failed' ? live.reason : report.error?.reason} /> : null}
       {recent.length > 0 ? (
         <section aria-label="Your recent reports">
           <h2>Recent reports</h2>
