@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from e2e.conftest import E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD
+
 ROOT = Path(__file__).resolve().parents[1]
 CONSOLE = ROOT / "console"
 SCREENSHOTS = ROOT / "var" / "test-artifacts" / "console-browser"
@@ -66,12 +68,12 @@ def console_url(gateway_url: str):
         preview.wait(timeout=10)
 
 
-def test_sign_up_sign_out_and_sign_in_in_a_browser(console_url):
+def test_sign_up_sign_in_sign_out_and_administration_in_a_browser(console_url):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         ["node", "--test", "--test-reporter=spec", str(CONSOLE / "browser" / "console.browser.mjs")],
         cwd=CONSOLE, capture_output=True, text=True, timeout=180,
         env={**os.environ, "CONSOLE_URL": console_url, "CHROMIUM_BINARY": chromium_binary(),
-             "SCREENSHOT_DIR": str(SCREENSHOTS)})
+             "SCREENSHOT_DIR": str(SCREENSHOTS), "ADMIN_EMAIL": E2E_ADMIN_EMAIL, "ADMIN_PASSWORD": E2E_ADMIN_PASSWORD})
     assert result.returncode == 0, result.stdout + result.stderr
     assert (SCREENSHOTS / "03-signed-up.png").stat().st_size > 0

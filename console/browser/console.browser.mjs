@@ -1,5 +1,5 @@
 // The console in a real browser (Debian's chromium, headless, driven by playwright-core): sign up, sign
-// out, sign in again, and a refused sign-in showing the problem's detail. Run by e2e/test_console_browser.py
+// out, sign in again, a refused sign-in showing the problem's detail, and the admin page. Run by e2e/test_console_browser.py
 // against the e2e platform; CONSOLE_URL is where the console is served, SCREENSHOT_DIR keeps the screenshots.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -9,9 +9,12 @@ import { chromium } from 'playwright-core';
 
 const consoleUrl = process.env.CONSOLE_URL;
 const executablePath = process.env.CHROMIUM_BINARY;
+const adminEmail = process.env.ADMIN_EMAIL;
+const adminPassword = process.env.ADMIN_PASSWORD;
 const screenshots = process.env.SCREENSHOT_DIR ?? 'browser-screenshots';
 assert.ok(consoleUrl, 'CONSOLE_URL is not set');
 assert.ok(executablePath, 'CHROMIUM_BINARY is not set');
+assert.ok(adminEmail && adminPassword, 'ADMIN_EMAIL and ADMIN_PASSWORD (the platform\'s bootstrap admin) are not set');
 mkdirSync(screenshots, { recursive: true });
 
 const email = `browser-${Date.now().toString(36)}@example.com`;
@@ -96,6 +99,28 @@ test('a refused sign-in shows the problem detail in an alert', async () => {
   assert.ok(text.length > 0);
   assert.doesNotMatch(text, /^The request failed/, 'the message comes from the problem+json body');
   await shot('05-refused');
+});
+
+test('an admin finds the new user, changes its role and deletes it', async () => {
+  await page.getByLabel('Email').fill(adminEmail);
+  await page.getByLabel('Password').fill(adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await page.getByRole('heading', { name: 'Administration' }).waitFor();
+  await page.getByLabel('Email contains').fill(email);
+  const role = page.getByLabel(`Role of ${email}`);
+  await role.waitFor();
+  assert.equal(await role.inputValue(), 'user');
+  await role.selectOption('viewer');
+  await page.getByText(`${email} is now viewer.`).waitFor();
+  assert.equal(await page.getByLabel(`Role of ${email}`).inputValue(), 'viewer');
+  await shot('06-admin-role-changed');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: `Delete ${email}` }).click();
+  await page.getByText(`${email} was deleted.`).waitFor();
+  await page.getByText('0 users, page 1 of 1').waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 });
 
 test('nothing the page did was refused by the Content-Security-Policy', () => {

@@ -41,7 +41,7 @@ export function AdminPage() {
         {users ? (
           <>
             <table>
-              <caption>{users.total_items} users, page {users.page + 1} of {Math.max(1, users.total_pages)}</caption>
+              <caption>{users.total_items} {users.total_items === 1 ? "user" : "users"}, page {users.page + 1} of {Math.max(1, users.total_pages)}</caption>
               <thead><tr><th scope="col">Email</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
               <tbody>
                 {users.items.map((u) => (
@@ -51,7 +51,10 @@ export function AdminPage() {
                     <td>
                       <label className="visually-hidden" htmlFor={`role-${u.id}`}>Role of {u.email}</label>
                       <select id={`role-${u.id}`} value={u.role}
-                        onChange={(e) => void act(`${u.email} is now ${e.target.value}.`, () => changeRole(api, u.id, e.target.value as Role))}>
+                        onChange={(e) => void act(`${u.email} is now ${e.target.value}.`, async () => {
+                          const updated = await changeRole(api, u.id, e.target.value as Role);
+                          setUsers((current) => current && { ...current, items: current.items.map((x) => (x.id === updated.id ? updated : x)) });
+                        })}>
                         {ROLES.map((r) => <option key={r}>{r}</option>)}
                       </select>
                     </td>
