@@ -7,7 +7,6 @@ Screenshots are kept in var/test-artifacts/console-browser/.
 """
 
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -17,6 +16,8 @@ import httpx
 import pytest
 
 from e2e.conftest import E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD
+from launcher.build import chromium_executable
+from launcher.console import LauncherError
 
 ROOT = Path(__file__).resolve().parents[1]
 CONSOLE = ROOT / "console"
@@ -24,11 +25,10 @@ SCREENSHOTS = ROOT / "var" / "test-artifacts" / "console-browser"
 
 
 def chromium_binary() -> str:
-    found = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        pytest.fail("no chromium on PATH: install Debian's chromium (apt-get install chromium; .ci/run does) "
-                    "or set CHROMIUM_BINARY")
-    return found
+    try:
+        return chromium_executable()
+    except LauncherError as e:
+        pytest.fail(str(e))
 
 
 def _free_port() -> int:

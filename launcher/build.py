@@ -185,6 +185,15 @@ def console_tooling(logs_dir: Path) -> str:
     return node
 
 
+def chromium_executable() -> str:
+    """Debian's chromium (or CHROMIUM_BINARY), which the console's browser tests drive with playwright-core."""
+    found = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        fail("no chromium found for the console's browser tests: install it (Debian: apt-get install chromium; "
+             ".ci/run does) or set CHROMIUM_BINARY")
+    return found
+
+
 def build_console(logs_dir: Path, force: bool = False) -> None:
     """`vite build` of the web console into console/dist when a source is newer than the output."""
     if not force and not console_build_needed():

@@ -9,7 +9,8 @@ environment the suites see. The suites, in order:
   interop    pytest interop/                (Java publishes, Python consumes, and the reverse: on Redis 7 and 6.2)
   contracts  spectral lint, @asyncapi/parser, pytest contracts/tests
                                             (OpenAPI/AsyncAPI/event schemas and vectors, generated types not stale)
-  console    tsc --noEmit, vitest           (the web console: its logic, and its production build checked for the CSP)
+  console    tsc --noEmit, vitest, chromium (the web console: its logic, its production build checked for the CSP,
+                                            its job and report pages in a browser against a scripted platform)
   checks     pytest checks/                 (compose, Dockerfiles: static)
   e2e        pytest e2e/                    (a whole platform started on free ports, called through its gateway)
 """
@@ -188,22 +189,26 @@ def run_contracts(servers: TestServers, work_dir: Path) -> SuiteResult:
 
 
 def run_console(work_dir: Path) -> SuiteResult:
-    """The web console: type check (tsc --noEmit), then vitest (the pure logic, and a production build into a
-    temporary folder checked for what the gateway's CSP forbids). npm ci only when the lockfile changed."""
+    """The web console: type check (tsc --noEmit), vitest (the pure logic, and a production build into a
+    temporary folder checked for what the gateway's CSP forbids), then the job and report pages in chromium
+    against a scripted platform (console/browser/flows.browser.mjs). npm ci only when the lockfile changed."""
     try:
         node = build.console_tooling(work_dir / "logs")
+        chromium = build.chromium_executable()
     except LauncherError as e:
         error(str(e))
-        return SuiteResult("console", False, 0, "no console packages (npm ci)")
-    env = clean_environment()
+        return SuiteResult("console", False, 0, "no console packages (npm ci) or no chromium")
+    env = {**clean_environment(), "CHROMIUM_BINARY": chromium,
+           "SCREENSHOT_DIR": str(ROOT / "var" / "test-artifacts" / "console-flows")}
     tools = build.CONSOLE_DIR / "node_modules"
-    steps = [
-        [node, str(tools / "typescript" / "bin" / "tsc"), "--noEmit", "-p", str(build.CONSOLE_DIR)],
-        [node, str(tools / "vitest" / "vitest.mjs"), "run", "--root", str(build.CONSOLE_DIR)],
-    ]
-    results = [_run(cmd, env) for cmd in steps]
-    return SuiteResult("console", all(results), 0, "" if all(results) else
-                       "failed: " + ", ".join(n for n, ok in zip(("tsc", "vitest"), results) if not ok))
+    steps = {
+        "tsc": [node, str(tools / "typescript" / "bin" / "tsc"), "--noEmit", "-p", str(build.CONSOLE_DIR)],
+        "vitest": [node, str(tools / "vitest" / "vitest.mjs"), "run", "--root", str(build.CONSOLE_DIR)],
+        "browser": [node, "--test", "--test-reporter=spec", str(build.CONSOLE_DIR / "browser" / "flows.browser.mjs")],
+    }
+    results = {name: _run(cmd, env) for name, cmd in steps.items()}
+    failed = [name for name, ok in results.items() if not ok]
+    return SuiteResult("console", not failed, 0, "failed: " + ", ".join(failed) if failed else "")
 
 
 def run_interop(servers: TestServers, work_dir: Path) -> SuiteResult:
