@@ -295,12 +295,18 @@ class Demo:
                 frame = self._next_frame(remaining)
             except StepFailed as e:
                 raise StepFailed(f"{what} did not arrive: {e}") from e
-            assert self.state.live is not None
             if frame.get("type") == "ping":
-                self.state.live.send(json.dumps({"type": "pong", "nonce": frame.get("nonce")}))
+                self._send({"type": "pong", "nonce": frame.get("nonce")})
             elif frame.get("type") == "event":
-                self.state.live.send(json.dumps({"type": "ack", "id": frame.get("id")}))
+                self._send({"type": "ack", "id": frame.get("id")})
                 yield frame
+
+    def _send(self, frame: dict[str, Any]) -> None:
+        assert self.state.live is not None  # only called after a frame was read from it
+        try:
+            self.state.live.send(json.dumps(frame))
+        except Exception as e:  # closed meanwhile: the client library's exception names the close code
+            raise StepFailed(f"the WebSocket closed: {e}") from e
 
 
 def _pickup() -> str:

@@ -210,3 +210,23 @@ def test_an_unreachable_gateway_is_said_plainly(tmp_path):
 def test_problem_text_without_a_detail(response, expected):
     response.request = httpx.Request("GET", GATEWAY + "/x")
     assert problem_text(response) == expected
+
+
+def test_a_websocket_closed_by_the_server_mid_step_is_a_failed_step_not_a_crash(tmp_path):
+    platform = FakePlatform()
+    connect = platform.connect
+
+    def closing(url, origin):
+        socket = connect(url, origin)
+
+        def closed(message):
+            raise ConnectionError("received 4408 (private use) heartbeat timeout")
+
+        socket.send = closed
+        return socket
+
+    platform.connect = closing
+    code, lines, _ = run_demo(platform, tmp_path)
+    assert code == 1
+    assert lines[-1] == ("The demo stopped at step 6 (notification): the WebSocket closed: "
+                         "received 4408 (private use) heartbeat timeout")
