@@ -4,8 +4,9 @@
   ./platform down                        stop a platform started with --detach
   ./platform status                      one line per part; exit 0 only when every part is healthy
   ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names
-  ./platform test [suite ...]            every test suite (java, python, interop, contracts, checks, e2e) with its own Redis/PostgreSQL
+  ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e) with its own Redis/PostgreSQL
   ./platform generate                    regenerate the Python and TypeScript types in contracts/types from contracts/
+  ./platform demo [--only steps]         a narrated walkthrough of the running platform, through its gateway
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def build_all(settings: Settings, rebuild: bool = False) -> None:
     build.java_executable()
     build.build_java(settings.logs_dir, force=rebuild)
     build.sync_python(settings.logs_dir)
+    build.build_console(settings.logs_dir, force=rebuild)
 
 
 def print_urls(settings: Settings) -> None:
@@ -176,13 +178,25 @@ def cmd_generate(args) -> int:
     return generate_types(settings.logs_dir)
 
 
+def cmd_demo(args) -> int:
+    import subprocess
+
+    settings = load_settings()
+    build.sync_python(settings.logs_dir)  # the demo speaks HTTP and WebSocket with the venv's httpx and websockets
+    command = [build.venv_python(), "-m", "launcher.demo", "--gateway", settings.url(GATEWAY),
+               "--download-dir", str(settings.data_dir / "demo")]
+    if args.only:
+        command += ["--only", args.only]
+    return subprocess.run(command, cwd=build.ROOT).returncode
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="./platform", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     up = commands.add_parser("up", help="build what is missing, start everything, wait until healthy")
     up.add_argument("--detach", action="store_true", help="return once all parts are healthy")
-    up.add_argument("--rebuild", action="store_true", help="rebuild the Java services even if up to date")
+    up.add_argument("--rebuild", action="store_true", help="rebuild the Java services and the console even if up to date")
     up.set_defaults(run=cmd_up)
     commands.add_parser("down", help="stop a detached platform").set_defaults(run=cmd_down)
     commands.add_parser("status", help="health of each part (exit 0 when all are healthy)").set_defaults(run=cmd_status)
@@ -192,10 +206,13 @@ def main(argv: list[str]) -> int:
     logs.add_argument("-n", "--lines", type=int, default=100, help="lines per part (default 100)")
     logs.set_defaults(run=cmd_logs)
     test = commands.add_parser("test", help="run every test suite")
-    test.add_argument("suites", nargs="*", help="java, python, interop, contracts, checks, e2e (default: all)")
+    test.add_argument("suites", nargs="*", help="java, python, interop, contracts, console, checks, e2e (default: all)")
     test.set_defaults(run=cmd_test)
     commands.add_parser("generate", help="regenerate the types in contracts/types from the contracts"
                         ).set_defaults(run=cmd_generate)
+    demo = commands.add_parser("demo", help="a narrated walkthrough of the running platform (exit 0 when every step worked)")
+    demo.add_argument("--only", help="comma-separated steps, in order: register,login,predict,live,job,notification,report,download")
+    demo.set_defaults(run=cmd_demo)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

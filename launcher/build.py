@@ -1,6 +1,7 @@
 """Build what is missing or stale, and find the tools the platform needs.
 
-Only a JDK 17+, Python 3.11+ and Node 20+ (contract tooling: lint, TypeScript generation) are assumed.
+Only a JDK 17+, Python 3.11+ and Node 20+ (contract tooling: lint, TypeScript generation; the web console
+needs 20.19+) are assumed.
 Everything else comes from the package registries: Maven through the wrapper, uv from PyPI into a
 project-local folder, the contract tooling from npm (`npm ci` in contracts/), and, when no
 `redis-server` is on PATH, the Redis binary shipped inside the embedded-redis Maven artifact.
@@ -121,23 +122,86 @@ def node_executable() -> str:
     return node
 
 
-def contracts_tooling_needed() -> bool:
+def npm_ci_needed(folder: Path) -> bool:
     """node_modules missing, or older than package-lock.json (npm writes node_modules/.package-lock.json)."""
-    marker = CONTRACTS_DIR / "node_modules" / ".package-lock.json"
-    return not marker.exists() or marker.stat().st_mtime < (CONTRACTS_DIR / "package-lock.json").stat().st_mtime
+    marker = folder / "node_modules" / ".package-lock.json"
+    return not marker.exists() or marker.stat().st_mtime < (folder / "package-lock.json").stat().st_mtime
+
+
+def npm_ci(folder: Path, log_file: Path, what: str) -> None:
+    npm = shutil.which("npm")
+    if not npm:
+        fail("no npm found: it comes with Node.js; install Node 20 or newer")
+    step(f"installing {what} (npm ci in {folder.relative_to(ROOT)}/, from package-lock.json)")
+    run_logged([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(folder)], log_file, f"{what} (npm ci)")
+
+
+def contracts_tooling_needed() -> bool:
+    return npm_ci_needed(CONTRACTS_DIR)
 
 
 def contracts_tooling(logs_dir: Path) -> None:
     """`npm ci` in contracts/ (Spectral, openapi-typescript, json-schema-to-typescript, tsc) when needed."""
     node_executable()
-    if not contracts_tooling_needed():
+    if contracts_tooling_needed():
+        npm_ci(CONTRACTS_DIR, logs_dir / "build-contracts-tooling.log", "the contract tooling")
+
+
+CONSOLE_DIR = ROOT / "console"
+CONSOLE_DIST = CONSOLE_DIR / "dist"
+CONSOLE_MIN_NODE = (20, 19)  # Vite 8
+
+
+def _console_sources() -> list[Path]:
+    """Everything the console's build reads: its own sources and config, and the generated contract types."""
+    files = [CONSOLE_DIR / name for name in ("index.html", "package-lock.json", "tsconfig.json", "vite.config.ts")]
+    files += [p for p in (CONSOLE_DIR / "src").rglob("*") if p.is_file()]
+    files += [p for p in (CONTRACTS_DIR / "types" / "typescript" / "src").rglob("*") if p.is_file()]
+    return [p for p in files if p.exists()]
+
+
+def console_build_needed() -> bool:
+    """console/dist is missing or older than any source of the console (the gateway serves dist/ at /)."""
+    built = CONSOLE_DIST / "index.html"
+    if not built.exists():
+        return True
+    return max(p.stat().st_mtime for p in _console_sources()) > built.stat().st_mtime
+
+
+def console_node() -> str:
+    node = node_executable()
+    version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+    numbers = tuple(int(n) for n in re.findall(r"\d+", version)[:2])
+    if numbers < CONSOLE_MIN_NODE:
+        fail(f"the web console (Vite 8) needs Node {'.'.join(map(str, CONSOLE_MIN_NODE))} or newer, found {version}")
+    return node
+
+
+def console_tooling(logs_dir: Path) -> str:
+    """`npm ci` in console/ when its lockfile changed; returns the Node binary to run its tools with."""
+    node = console_node()
+    if npm_ci_needed(CONSOLE_DIR):
+        npm_ci(CONSOLE_DIR, logs_dir / "build-console-tooling.log", "the web console's packages")
+    return node
+
+
+def chromium_executable() -> str:
+    """Debian's chromium (or CHROMIUM_BINARY), which the console's browser tests drive with playwright-core."""
+    found = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        fail("no chromium found for the console's browser tests: install it (Debian: apt-get install chromium; "
+             ".ci/run does) or set CHROMIUM_BINARY")
+    return found
+
+
+def build_console(logs_dir: Path, force: bool = False) -> None:
+    """`vite build` of the web console into console/dist when a source is newer than the output."""
+    if not force and not console_build_needed():
         return
-    npm = shutil.which("npm")
-    if not npm:
-        fail("no npm found: it comes with Node.js; install Node 20 or newer")
-    step("installing the contract tooling (npm ci in contracts/, from package-lock.json)")
-    run_logged([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(CONTRACTS_DIR)],
-               logs_dir / "build-contracts-tooling.log", "contract tooling (npm ci)")
+    node = console_tooling(logs_dir)
+    step("building the web console (vite build into console/dist)")
+    run_logged([node, str(CONSOLE_DIR / "node_modules" / "vite" / "bin" / "vite.js"), "build", str(CONSOLE_DIR)],
+               logs_dir / "build-console.log", "web console build")
 
 
 def venv_python() -> str:

@@ -9,6 +9,8 @@ environment the suites see. The suites, in order:
   interop    pytest interop/                (Java publishes, Python consumes, and the reverse: on Redis 7 and 6.2)
   contracts  spectral lint, @asyncapi/parser, pytest contracts/tests
                                             (OpenAPI/AsyncAPI/event schemas and vectors, generated types not stale)
+  console    tsc --noEmit, vitest, chromium (the web console: its logic, its production build checked for the CSP,
+                                            its job and report pages in a browser against a scripted platform)
   checks     pytest checks/                 (compose, Dockerfiles: static)
   e2e        pytest e2e/                    (a whole platform started on free ports, called through its gateway)
 """
@@ -30,7 +32,7 @@ from .config import PLATFORM_VARIABLES, REDIS, ROOT, SERVICES, Part, free_port, 
 from .console import LauncherError, error, fail, paint, step
 from .supervisor import Supervisor
 
-SUITES = ("java", "python", "interop", "contracts", "checks", "e2e")
+SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e")
 POSTGRES_HINT = ("PostgreSQL server binaries (initdb, postgres) not found: install PostgreSQL 14+ "
                  "(Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql) "
                  "or put its bin folder on PATH")
@@ -186,6 +188,29 @@ def run_contracts(servers: TestServers, work_dir: Path) -> SuiteResult:
                        "failed: " + ", ".join(n for n, ok in zip(("lint", "asyncapi", "pytest"), results) if not ok))
 
 
+def run_console(work_dir: Path) -> SuiteResult:
+    """The web console: type check (tsc --noEmit), vitest (the pure logic, and a production build into a
+    temporary folder checked for what the gateway's CSP forbids), then the job and report pages in chromium
+    against a scripted platform (console/browser/flows.browser.mjs). npm ci only when the lockfile changed."""
+    try:
+        node = build.console_tooling(work_dir / "logs")
+        chromium = build.chromium_executable()
+    except LauncherError as e:
+        error(str(e))
+        return SuiteResult("console", False, 0, "no console packages (npm ci) or no chromium")
+    env = {**clean_environment(), "CHROMIUM_BINARY": chromium,
+           "SCREENSHOT_DIR": str(ROOT / "var" / "test-artifacts" / "console-flows")}
+    tools = build.CONSOLE_DIR / "node_modules"
+    steps = {
+        "tsc": [node, str(tools / "typescript" / "bin" / "tsc"), "--noEmit", "-p", str(build.CONSOLE_DIR)],
+        "vitest": [node, str(tools / "vitest" / "vitest.mjs"), "run", "--root", str(build.CONSOLE_DIR)],
+        "browser": [node, "--test", "--test-reporter=spec", str(build.CONSOLE_DIR / "browser" / "flows.browser.mjs")],
+    }
+    results = {name: _run(cmd, env) for name, cmd in steps.items()}
+    failed = [name for name, ok in results.items() if not ok]
+    return SuiteResult("console", not failed, 0, "failed: " + ", ".join(failed) if failed else "")
+
+
 def run_interop(servers: TestServers, work_dir: Path) -> SuiteResult:
     """Java and Python over the same Redis through each language's events tool (interop/), on the test Redis
     and on the Redis 6.2 bundled as the no-root fallback (the backbones must work on both)."""
@@ -208,6 +233,7 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
     settings = load_settings(data_dir=work_dir / "e2e-platform", ports=ports, environ=environ)
     supervisor = Supervisor(settings)
     build.build_java(settings.logs_dir)
+    build.build_console(settings.logs_dir)  # as ./platform up does: the gateway serves console/dist at /
     step(f"starting an end-to-end platform: gateway on port {ports['gateway']}, data in {settings.data_dir}")
     try:
         supervisor.start_platform()  # the very code path of ./platform up
@@ -258,6 +284,7 @@ def run_test_suites(selected: list[str]) -> int:
                 "python": lambda: run_pytest("python", [], servers, "python_tests"),
                 "interop": lambda: run_interop(servers, work_dir),
                 "contracts": lambda: run_contracts(servers, work_dir),
+                "console": lambda: run_console(work_dir),
                 "checks": lambda: run_pytest("checks", ["checks"], servers, None),
                 "e2e": lambda: run_e2e(servers, work_dir),
             }

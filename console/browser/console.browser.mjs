@@ -1,0 +1,128 @@
+// The console in a real browser (Debian's chromium, headless, driven by playwright-core): sign up, sign
+// out, sign in again, a refused sign-in showing the problem's detail, and the admin page. Run by e2e/test_console_browser.py
+// against the e2e platform; CONSOLE_URL is where the console is served, SCREENSHOT_DIR keeps the screenshots.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+
+const consoleUrl = process.env.CONSOLE_URL;
+const executablePath = process.env.CHROMIUM_BINARY;
+const adminEmail = process.env.ADMIN_EMAIL;
+const adminPassword = process.env.ADMIN_PASSWORD;
+const screenshots = process.env.SCREENSHOT_DIR ?? 'browser-screenshots';
+assert.ok(consoleUrl, 'CONSOLE_URL is not set');
+assert.ok(executablePath, 'CHROMIUM_BINARY is not set');
+assert.ok(adminEmail && adminPassword, 'ADMIN_EMAIL and ADMIN_PASSWORD (the platform\'s bootstrap admin) are not set');
+mkdirSync(screenshots, { recursive: true });
+
+const email = `browser-${Date.now().toString(36)}@example.com`;
+const password = 'correct-horse-battery-staple-browser';
+const cspViolations = [];
+let browser;
+let page;
+
+const shot = (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+
+before(async () => {
+  // --no-sandbox: CI runs as root, where chromium's sandbox cannot start.
+  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  page = await browser.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('an anonymous visitor lands on the sign-in page, with links to the API docs', async () => {
+  await page.goto(consoleUrl);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/signin');
+  assert.equal(await page.getByRole('link', { name: 'API docs' }).getAttribute('href'), '/docs');
+  await shot('01-sign-in');
+});
+
+test('sign up shows each rejected value under its field (errors[].pointer of the problem)', async () => {
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('heading', { name: 'Sign up' }).waitFor();
+  await page.getByLabel('Email').fill('not-an-email');
+  await page.getByLabel('Name').fill('Browser User');
+  await page.getByLabel('Password').fill('short');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const emailInput = page.getByLabel('Email');
+  await page.locator('input[aria-invalid="true"]').first().waitFor();
+  assert.equal(await emailInput.getAttribute('aria-invalid'), 'true');
+  const describedBy = (await emailInput.getAttribute('aria-describedby')) ?? '';
+  const errorId = describedBy.split(' ').find((id) => id.endsWith('-error'));
+  assert.ok(errorId, 'the email field is described by its error message');
+  assert.match(await page.locator(`[id="${errorId}"]`).innerText(), /\S/);
+  assert.equal(await page.getByLabel('Password').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.getByRole('alert').innerText(), /\S/);
+  await shot('02-sign-up-rejected');
+});
+
+test('sign up signs the new user in', async () => {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Name').fill('Browser User');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByText('Browser User (user)').waitFor();
+  await page.getByRole('heading', { name: 'Predict an ETA' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/predict');
+  await shot('03-signed-up');
+});
+
+test('sign out returns to the sign-in page, and signing in again works', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Browser User (user)').waitFor();
+  await shot('04-signed-in-again');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+});
+
+test('a refused sign-in shows the problem detail in an alert', async () => {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('not-the-right-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const alert = page.getByRole('alert');
+  await alert.getByText(/\S/).first().waitFor();
+  const text = (await alert.innerText()).trim();
+  assert.ok(text.length > 0);
+  assert.doesNotMatch(text, /^The request failed/, 'the message comes from the problem+json body');
+  await shot('05-refused');
+});
+
+test('an admin finds the new user, changes its role and deletes it', async () => {
+  await page.getByLabel('Email').fill(adminEmail);
+  await page.getByLabel('Password').fill(adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await page.getByRole('heading', { name: 'Administration' }).waitFor();
+  await page.getByLabel('Email contains').fill(email);
+  const role = page.getByLabel(`Role of ${email}`);
+  await role.waitFor();
+  assert.equal(await role.inputValue(), 'user');
+  await role.selectOption('viewer');
+  await page.getByText(`${email} is now viewer.`).waitFor();
+  assert.equal(await page.getByLabel(`Role of ${email}`).inputValue(), 'viewer');
+  await shot('06-admin-role-changed');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: `Delete ${email}` }).click();
+  await page.getByText(`${email} was deleted.`).waitFor();
+  await page.getByText('0 users, page 1 of 1').waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+});
+
+test('nothing the page did was refused by the Content-Security-Policy', () => {
+  assert.deepEqual(cspViolations, []);
+});

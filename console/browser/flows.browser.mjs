@@ -1,0 +1,193 @@
+// The console's job and report pages in a real browser (Debian's chromium, headless, playwright-core),
+// against a scripted platform: the API answers and the notification WebSocket are played by the test
+// (page.route, page.routeWebSocket) exactly as the contracts describe them, so the pages' flows (CSV
+// upload, progress bars fed by events, chart, download) are checked before those services exist. The same
+// flows through the real platform belong in the e2e suite once inference, notifications and reports are in.
+// Run by the console suite of ./platform test; CHROMIUM_BINARY is the browser, SCREENSHOT_DIR keeps the shots.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { build, preview } from 'vite';
+
+const executablePath = process.env.CHROMIUM_BINARY;
+const screenshots = process.env.SCREENSHOT_DIR ?? 'browser-screenshots';
+assert.ok(executablePath, 'CHROMIUM_BINARY is not set');
+mkdirSync(screenshots, { recursive: true });
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = mkdtempSync(join(tmpdir(), 'console-flows-'));
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEElEQVR4nGOQ96uEIwacHADOKwrJm5CxFAAAAABJRU5ErkJggg==', 'base64');
+const USER_ID = '3f2c1d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f';
+const JOB_ID = '6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d';
+const REPORT_ID = 'd4c3b2a1-0f9e-4d8c-b7a6-5f4e3d2c1b0a';
+
+let server;
+let browser;
+let page;
+let socket = null;
+let eventCount = 0;
+const acks = [];
+const submitted = [];
+const cspViolations = [];
+const job = { id: JOB_ID, status: 'queued', progress: 0, total_items: 2, processed_items: 0, created_at: '2026-11-24T23:00:00Z' };
+const report = {
+  id: REPORT_ID, report_type: 'inference_usage', status: 'queued', progress: 0, owner_id: USER_ID,
+  parameters: { period_start: '2026-11-01', period_end: '2026-11-24', granularity: 'day' }, created_at: '2026-11-24T23:00:00Z',
+};
+
+const shot = (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+const json = (route, status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+
+function sendEvent(eventType, data) {
+  eventCount += 1;
+  socket.send(JSON.stringify({
+    type: 'event', id: `00000000-0000-4000-8000-${String(eventCount).padStart(12, '0')}`, topic: `user:${USER_ID}`,
+    event_type: eventType, source: '/test', time: new Date().toISOString(),
+    dataschema: `https://polyglot.dev/schemas/events/${eventType}.json`, data,
+  }));
+}
+
+/** The platform's answers, per the contracts (only what these pages call). */
+async function platform(route) {
+  const request = route.request();
+  const url = new URL(request.url());
+  const key = `${request.method()} ${url.pathname}`;
+  if (key === 'POST /api/auth/login') {
+    return json(route, 200, { access_token: 'access', refresh_token: 'refresh', token_type: 'Bearer', expires_in: 900 });
+  }
+  if (request.headers().authorization !== 'Bearer access') {
+    return json(route, 401, { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'No token.' });
+  }
+  switch (key) {
+    case 'GET /api/auth/me':
+      return json(route, 200, { id: USER_ID, email: 'ada@example.com', name: 'Ada Lovelace', role: 'user', created_at: 'x', updated_at: 'x' });
+    case 'POST /api/notifications/ticket':
+      return json(route, 201, { ticket: 'tk_Zq3xP9mW2vL8rT5yK1nB7cD4', expires_at: 'x', ws_url: '/ws/notifications?ticket=tk_Zq3xP9mW2vL8rT5yK1nB7cD4' });
+    case 'POST /api/inference/v1/jobs':
+      submitted.push(...request.postDataJSON().items);
+      return json(route, 202, job);
+    case `GET /api/inference/v1/jobs/${JOB_ID}`:
+      return json(route, 200, {
+        ...job, status: 'succeeded', progress: 100, processed_items: 2, model_version: '1.4.0',
+        result: { predictions: [{}, {}], rejected_items: [] },
+      });
+    case 'GET /api/reports/types':
+      return json(route, 200, { items: [{ id: 'inference_usage', title: 'Inference usage', description: 'd', scope: 'own', formats: ['csv', 'xlsx', 'json', 'png'] }] });
+    case 'GET /api/reports':
+      return json(route, 200, { items: [], page: 0, size: 20, total_items: 0, total_pages: 0 });
+    case 'POST /api/reports':
+      return json(route, 202, report);
+    case `GET /api/reports/${REPORT_ID}`:
+      return json(route, 200, { ...report, status: 'ready', progress: 100, row_count: 24, formats: ['csv', 'xlsx', 'json', 'png'] });
+    case `GET /api/reports/${REPORT_ID}/download`:
+      return url.searchParams.get('format') === 'png'
+        ? route.fulfill({ status: 200, contentType: 'image/png', body: PNG })
+        : route.fulfill({ status: 200, contentType: 'text/csv', body: 'day,predictions\n2026-11-24,4\n' });
+    default:
+      return json(route, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `Nothing is served at ${url.pathname}.` });
+  }
+}
+
+before(async () => {
+  await build({ root, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  server = await preview({ root, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
+  // --no-sandbox: CI runs as root, where chromium's sandbox cannot start.
+  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  page = await browser.newPage({ acceptDownloads: true });
+  page.setDefaultTimeout(15_000);
+  page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  await page.route('**/api/**', platform);
+  await page.routeWebSocket('**/ws/notifications**', (ws) => {
+    socket = ws;
+    ws.onMessage((text) => {
+      const frame = JSON.parse(String(text));
+      if (frame.type === 'ack') acks.push(frame.id);
+    });
+    ws.send(JSON.stringify({
+      type: 'hello', connection_id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', user_id: USER_ID, role: 'user',
+      topics: [`user:${USER_ID}`, 'broadcast'], heartbeat_interval_ms: 25000, max_message_bytes: 65536, server_time: new Date().toISOString(),
+    }));
+  });
+  const base = server.resolvedUrls.local[0];
+  await page.goto(base);
+  await page.getByLabel('Email').fill('ada@example.com');
+  await page.getByLabel('Password').fill('correct-horse-battery-staple');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('live (WebSocket)').waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+test('a CSV batch job: the file is checked, submitted, and its progress bar follows the events', async () => {
+  await page.getByRole('link', { name: 'Batch jobs' }).click();
+  const csv = [
+    'distance_km,weight_kg,carrier,service_level,origin_region,destination_region,pickup_at',
+    '420.5,12.3,dhl,standard,DE-BE,DE-BY,2026-11-25T08:00:00Z',
+    'far,1,pigeon,express,NL-NH,NL-UT,2026-11-25T09:00:00Z',
+    '35,1.2,dpd,express,NL-NH,NL-UT,2026-11-25T09:30:00Z',
+  ].join('\n');
+  await page.getByLabel('Shipments (CSV)').setInputFiles({ name: 'shipments.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByText('shipments.csv: 2 shipments ready, 2 problems').waitFor();
+  await page.getByText('line 3: carrier must be one of dhl, ups, fedex, dpd, gls, postnl, got "pigeon"').waitFor();
+  await page.getByRole('button', { name: 'Submit the job' }).click();
+  const bar = page.locator('progress');
+  await page.getByRole('heading', { name: `Job ${JOB_ID}` }).waitFor();
+  assert.equal(await bar.getAttribute('value'), '0');
+  assert.deepEqual(submitted.map((item) => item.carrier), ['dhl', 'dpd']);
+
+  sendEvent('inference.job.progress', { job_id: JOB_ID, user_id: USER_ID, progress: 50, processed_items: 1, total_items: 2 });
+  await page.waitForFunction(() => document.querySelector('progress')?.getAttribute('value') === '50');
+  await shot('flows-01-job-progress');
+  sendEvent('inference.job.completed', {
+    job_id: JOB_ID, user_id: USER_ID, model_version: '1.4.0', total_items: 2, succeeded_items: 2, failed_items: 0,
+    result_url: `/api/inference/v1/jobs/${JOB_ID}`, duration_ms: 42, completed_at: new Date().toISOString(),
+  });
+  await page.getByText('Status: succeeded').waitFor();
+  assert.equal(await bar.getAttribute('value'), '100');
+  await page.getByText('2 predictions, 0 rejected shipments, model 1.4.0.').waitFor();
+  assert.equal(acks.length, 2, 'every event was acknowledged');
+  await shot('flows-02-job-done');
+});
+
+test('a report: progress with its stage, then the chart inline and a download', async () => {
+  await page.getByRole('link', { name: 'Reports' }).click();
+  await page.getByLabel('Report').selectOption('inference_usage');
+  await page.getByRole('button', { name: 'Request the report' }).click();
+  await page.getByText('Status: queued').waitFor();
+  sendEvent('report.progress', { report_id: REPORT_ID, user_id: USER_ID, report_type: 'inference_usage', progress: 60, stage: 'rendering' });
+  await page.getByText('Status: queued (rendering)').waitFor();
+  await page.waitForFunction(() => document.querySelector('progress')?.getAttribute('value') === '60');
+  sendEvent('report.ready', {
+    report_id: REPORT_ID, user_id: USER_ID, report_type: 'inference_usage', formats: ['csv', 'xlsx', 'json', 'png'],
+    download_url: `/api/reports/${REPORT_ID}/download`, row_count: 24, completed_at: new Date().toISOString(),
+  });
+  const chart = page.getByRole('img', { name: 'Chart of the inference_usage report' });
+  await chart.waitFor();
+  assert.ok(await chart.evaluate((img) => img.complete && img.naturalWidth === 4), 'the PNG is shown');
+  await page.getByText('24 rows.').waitFor();
+  await shot('flows-03-report-ready');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  assert.equal(download.suggestedFilename(), `inference_usage-${REPORT_ID}.csv`);
+});
+
+test('the notification page lists what arrived, newest first', async () => {
+  await page.getByRole('link', { name: 'Notifications' }).click();
+  const live = page.getByRole('list', { name: 'Live notifications, newest first' });
+  await live.waitFor();
+  const items = await live.locator(':scope > li strong').allInnerTexts();
+  assert.deepEqual(items, ['report.ready', 'report.progress', 'inference.job.completed', 'inference.job.progress']);
+});
+
+test('nothing the pages did was refused by the Content-Security-Policy', () => {
+  assert.deepEqual(cspViolations, []);
+});

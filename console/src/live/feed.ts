@@ -1,0 +1,157 @@
+import type { EventType } from '@contracts';
+
+/** One event of the live feed, whichever way it came (WebSocket `event` frame or SSE). */
+export interface FeedEvent {
+  id: string;
+  type: string;
+  topic: string;
+  time: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * What a reconnecting feed must remember: which event ids it already has (delivery is at least once,
+ * so a replay after a reconnect repeats events) and the last id, which the SSE stream resumes from.
+ * Bounded: only the newest `capacity` ids are kept, enough for the five minutes the server replays.
+ */
+export class FeedBookkeeping {
+  private readonly seen = new Set<string>();
+  private readonly order: string[] = [];
+  lastEventId: string | null = null;
+
+  constructor(private readonly capacity = 2000) {}
+
+  /** True when the event is new (show it); false for a repeat (ack it again, show nothing). */
+  accept(id: string): boolean {
+    if (this.seen.has(id)) return false;
+    this.seen.add(id);
+    this.order.push(id);
+    if (this.order.length > this.capacity) {
+      const oldest = this.order.shift();
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+    this.lastEventId = id;
+    return true;
+  }
+
+  has(id: string): boolean {
+    return this.seen.has(id);
+  }
+}
+
+/** The close codes of contracts/asyncapi (channel notifications, x-close-codes) after which reconnecting cannot help. */
+const FINAL_CLOSE_CODES = new Set([1000, 1008, 4400, 4403]);
+
+export type ReconnectDecision = { reconnect: false; reason: string } | { reconnect: true; delayMs: number };
+
+/**
+ * When to reconnect after the socket closed: never after a final code; 1 to 5 s after 1001 (server
+ * going away, so that clients do not all come back at once); otherwise exponential backoff from 1 s to
+ * 30 s with full jitter. `attempt` counts failed attempts since the last good connection (0 = first).
+ */
+export function reconnectDecision(code: number, attempt: number, random: () => number = Math.random): ReconnectDecision {
+  if (FINAL_CLOSE_CODES.has(code)) {
+    return { reconnect: false, reason: closeReason(code) };
+  }
+  if (code === 1001) return { reconnect: true, delayMs: Math.round(1000 + random() * 4000) };
+  const ceiling = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 10));
+  return { reconnect: true, delayMs: Math.round(Math.max(250, random() * ceiling)) };
+}
+
+export function closeReason(code: number): string {
+  switch (code) {
+    case 1000: return 'closed';
+    case 1001: return 'the server is restarting';
+    case 1008: return 'this page’s origin is not allowed to connect';
+    case 1009: return 'a message was too big';
+    case 4400: return 'protocol error';
+    case 4401: return 'the ticket was refused';
+    case 4403: return 'a topic was forbidden';
+    case 4408: return 'heartbeat timeout';
+    case 4429: return 'too slow to read events';
+    default: return `connection lost (${code})`;
+  }
+}
+
+/** After this many WebSocket attempts in a row that never reached `hello`, the feed falls back to SSE. */
+export const WEBSOCKET_ATTEMPTS_BEFORE_SSE = 3;
+
+/** Server frames of the WebSocket protocol (contracts/asyncapi/platform.asyncapi.yaml, channel notifications). */
+export type ServerFrame =
+  | { type: 'hello'; connection_id: string; user_id: string; role: string; topics: string[]; heartbeat_interval_ms: number }
+  | { type: 'event'; id: string; topic: string; event_type: string; source: string; time: string; data: Record<string, unknown> }
+  | { type: 'ping'; nonce: string }
+  | { type: 'pong'; nonce: string }
+  | { type: 'subscribed' | 'unsubscribed'; request_id: string; topics: string[] }
+  | { type: 'error'; code: string; message: string; close_code?: number };
+
+export function parseServerFrame(text: string): ServerFrame | null {
+  try {
+    const frame = JSON.parse(text) as unknown;
+    if (typeof frame === 'object' && frame !== null && typeof (frame as { type?: unknown }).type === 'string') {
+      return frame as ServerFrame;
+    }
+  } catch {
+    // not JSON: ignored, the server never sends such a frame
+  }
+  return null;
+}
+
+export function feedEventOfFrame(frame: Extract<ServerFrame, { type: 'event' }>): FeedEvent {
+  return { id: frame.id, type: frame.event_type, topic: frame.topic, time: frame.time, data: frame.data };
+}
+
+/** An SSE message's data is the Notification object of the notification contract. */
+export function feedEventOfSse(data: string): FeedEvent | null {
+  try {
+    const n = JSON.parse(data) as Partial<FeedEvent>;
+    if (typeof n.id !== 'string' || typeof n.type !== 'string') return null;
+    return { id: n.id, type: n.type, topic: n.topic ?? '', time: n.time ?? '', data: (n.data ?? {}) as Record<string, unknown> };
+  } catch {
+    return null;
+  }
+}
+
+/** Where a job or a report stands according to the feed: its events carry its id under `idKey`. */
+export interface TaskEvents {
+  idKey: 'job_id' | 'report_id';
+  progress: EventType;
+  done: EventType;
+  failed: EventType;
+}
+
+export const JOB_EVENTS: TaskEvents = {
+  idKey: 'job_id', progress: 'inference.job.progress', done: 'inference.job.completed', failed: 'inference.job.failed',
+};
+export const REPORT_EVENTS: TaskEvents = {
+  idKey: 'report_id', progress: 'report.progress', done: 'report.ready', failed: 'report.failed',
+};
+
+export interface TaskProgress {
+  progress: number;
+  outcome: 'done' | 'failed' | null;
+  reason?: string;
+  stage?: string;
+}
+
+/**
+ * The state of one job or report from the feed, or null before its first event. The outcome wins over
+ * progress, and progress never goes back, whatever order a reconnect delivered the events in.
+ */
+export function taskProgress(events: readonly FeedEvent[], id: string, kinds: TaskEvents): TaskProgress | null {
+  const own = events.filter((event) => event.data[kinds.idKey] === id);
+  if (own.length === 0) return null;
+  const progressed = own.filter((event) => event.type === kinds.progress);
+  const furthest = progressed.reduce<FeedEvent | null>(
+    (best, event) => (best === null || progressOf(event) >= progressOf(best) ? event : best), null);
+  const stage = furthest && typeof furthest.data.stage === 'string' ? { stage: furthest.data.stage } : {};
+  const progress = furthest ? progressOf(furthest) : 0;
+  if (own.some((event) => event.type === kinds.done)) return { progress: 100, outcome: 'done' };
+  const failed = own.find((event) => event.type === kinds.failed);
+  if (failed) return { progress, outcome: 'failed', reason: String(failed.data.reason ?? 'no reason given') };
+  return { progress, outcome: null, ...stage };
+}
+
+function progressOf(event: FeedEvent): number {
+  return typeof event.data.progress === 'number' ? event.data.progress : 0;
+}

@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import { type Job, getJob, submitJob } from '../api/inference';
+import { ErrorSummary, Progress, useSubmit } from '../components/forms';
+import { saveBlob } from '../components/download';
+import { type CsvItems, itemsFromCsv, lineOfItemPointer, sampleCsv } from '../csv';
+import { JOB_EVENTS } from '../live/feed';
+import { useTaskProgress } from '../components/useTaskProgress';
+import { useSession } from '../session';
+
+export function JobsPage() {
+  const { api, user } = useSession();
+  const [fileName, setFileName] = useState<string | null>(null);
+  const [parsed, setParsed] = useState<CsvItems | null>(null);
+  const [job, setJob] = useState<Job | null>(null);
+
+  const { busy, errors, submit } = useSubmit(async () => {
+    if (!parsed || parsed.items.length === 0) throw new Error('Choose a CSV file with at least one valid shipment first.');
+    setJob(await submitJob(api, parsed.items));
+  });
+
+  // Progress comes from the live feed: inference.job.progress, then completed or failed.
+  const live = useTaskProgress(job?.id, JOB_EVENTS, (id) => getJob(api, id), setJob);
+  const failure = live?.outcome === 'failed' ? live.reason : job?.error?.reason;
+
+  const onFile = async (file: File | undefined) => {
+    setJob(null);
+    setFileName(file?.name ?? null);
+    setParsed(file ? itemsFromCsv(await file.text()) : null);
+  };
+
+  if (user?.role === 'viewer') return <p>Viewers can read but not submit jobs. Ask an admin for the user role.</p>;
+  const serverLines = (errors && parsed)
+    ? Object.entries(errors.fields).map(([field, messages]) => ({ line: lineOfItemPointer(`/body/${field}`, parsed.lines), field, messages }))
+    : [];
+  const progress = job?.status === 'succeeded' ? 100 : Math.max(live?.progress ?? 0, job?.progress ?? 0);
+  return (
+    <>
+      <p>
+        Upload a CSV with one shipment per line and the columns of the prediction form.{' '}
+        <button type="button" className="link" onClick={() => saveBlob(new Blob([sampleCsv()], { type: 'text/csv' }), 'shipments-sample.csv')}>
+          Download a sample
+        </button>
+      </p>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <ErrorSummary errors={errors} />
+        <div className="field">
+          <label htmlFor="job-csv">Shipments (CSV)</label>
+          <input id="job-csv" type="file" accept=".csv,text/csv" aria-describedby="job-csv-status" onChange={(e) => void onFile(e.target.files?.[0])} />
+          <span id="job-csv-status" className="hint" aria-live="polite">
+            {parsed ? `${fileName}: ${parsed.items.length} shipments ready${parsed.problems.length ? `, ${parsed.problems.length} problems` : ''}` : 'No file chosen'}
+          </span>
+        </div>
+        {parsed && parsed.problems.length > 0 ? (
+          <ul className="problems" aria-label="Problems in the file">
+            {parsed.problems.slice(0, 20).map((p, i) => <li key={i}>line {p.line}: {p.message}</li>)}
+            {parsed.problems.length > 20 ? <li>… and {parsed.problems.length - 20} more</li> : null}
+          </ul>
+        ) : null}
+        {serverLines.length > 0 ? (
+          <ul className="problems" aria-label="Problems the service found">
+            {serverLines.slice(0, 20).map((p) => <li key={p.field}>{p.line ? `line ${p.line}` : p.field}: {p.messages.join(' ')}</li>)}
+          </ul>
+        ) : null}
+        <button type="submit" disabled={busy || !parsed || parsed.items.length === 0}>{busy ? 'Submitting…' : 'Submit the job'}</button>
+      </form>
+      {job ? (
+        <section aria-label="Job" className="card">
+          <h2>Job {job.id}</h2>
+          <Progress label={`Status: ${failure ? 'failed' : job.status}`} value={progress} />
+          {failure ? <p role="alert">The job failed: {failure}</p> : null}
+          {job.result ? (
+            <p>
+              {job.result.predictions.length} predictions, {job.result.rejected_items.length} rejected shipments
+              {job.model_version ? `, model ${job.model_version}` : ''}.{' '}
+              <button type="button" className="link" onClick={() => saveBlob(new Blob([JSON.stringify(job.result, null, 2)], { type: 'application/json' }), `job-${job.id}.json`)}>
+                Download the result (JSON)
+              </button>
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+    </>
+  );
+}

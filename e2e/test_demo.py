@@ -1,0 +1,36 @@
+"""`./platform demo`'s first steps for real, through the gateway of the e2e platform.
+
+The later steps (predict, live feed, job, report) need the inference, notification and reporting work;
+their logic is tested against a fake gateway in launcher/tests/test_demo.py.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_demo_registers_and_signs_in_through_the_gateway(gateway_url, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "launcher.demo", "--gateway", gateway_url, "--only", "register,login",
+                             "--download-dir", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert lines[0] == f"Walking through the platform at {gateway_url} (2 steps)"
+    assert lines[1] == "[1/2] Register a new account"
+    assert lines[2].startswith("      ok (") and ", role user, id " in lines[2]
+    assert lines[3] == "[2/2] Sign in and check who we are"
+    assert "/api/auth/me says Demo User <demo-" in lines[4]
+    assert lines[-1] == "Every step worked (2 of 2)."
+
+
+def test_the_demo_says_which_step_failed_and_why(gateway_url, tmp_path):
+    # A login the platform refuses: the step fails with the problem's detail, and the exit code says so.
+    from launcher.demo import Demo
+
+    output: list[str] = []
+    demo = Demo(gateway_url, out=output.append, download_dir=tmp_path)
+    demo.state.email, demo.state.password = "nobody-e2e@example.com", "not-the-password-of-anyone"
+    assert demo.run(only=["login"]) == 1
+    assert output[-1].startswith("The demo stopped at step 1 (login): POST /api/auth/login answered 401 Unauthorized: ")
+    assert len(output[-1]) > len("The demo stopped at step 1 (login): POST /api/auth/login answered 401 Unauthorized: ")
