@@ -9,6 +9,7 @@ import dev.polyglot.notification.live.LiveConnection;
 import dev.polyglot.notification.live.Outbound;
 import dev.polyglot.notification.live.WebSocketTickets;
 import dev.polyglot.servicekit.events.CloudEvent;
+import io.netty.channel.Channel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ class NotificationWebSocketHandler implements WebSocketHandler {
     private static final int MAX_TOKEN_LENGTH = 64;
     /** How long a dropped slow consumer may take to read its close frame before its TCP connection is cut. */
     private static final Duration DROP_GRACE = Duration.ofSeconds(2);
+    private static final Duration WRITABILITY_POLL = Duration.ofMillis(5);
 
     private final WebSocketTickets tickets;
     private final ConnectionRegistry connections;
@@ -113,14 +115,20 @@ class NotificationWebSocketHandler implements WebSocketHandler {
             }
         });
         Disposable replay = replay(connection, lastEventId);
-        Disposable dropping = connection.dropped().then(Mono.defer(() -> {
+        Disposable dropping = connection.dropped().then(Mono.fromRunnable(() -> {
             log.info("Closing slow consumer {} (user {}): more than {} frames waiting", connection.id(),
                     reader.userId(), properties.sendQueueSize());
-            return session.close(new CloseStatus(SLOW_CONSUMER, "slow consumer"));
+            // Not waited for: the close frame queues behind what the client does not read.
+            session.close(new CloseStatus(SLOW_CONSUMER, "slow consumer")).subscribe(null, ignored -> { });
         })).then(Mono.delay(DROP_GRACE)).subscribe(done -> cut(session));
-
         AtomicReference<CloseStatus> closeWith = new AtomicReference<>();
+        Channel channel = session instanceof ReactorNettyWebSocketSession netty ? channels.find(netty.getChannelId())
+                : null;
         Mono<Void> output = session.send(connection.outbound()
+                        // One frame at a time, and only while Netty's outbound buffer is below its high-water mark:
+                        // a client that does not read leaves its frames in its own bounded queue, which overflows.
+                        .concatMap(item -> whenWritable(channel, item), 1)
+                        .takeUntilOther(connection.dropped())
                         .takeWhile(item -> {
                             if (item instanceof Outbound.Close close) {
                                 closeWith.set(new CloseStatus(close.code(), close.reason()));
@@ -129,7 +137,13 @@ class NotificationWebSocketHandler implements WebSocketHandler {
                             return true;
                         })
                         .map(item -> session.textMessage(text(connection, item))))
-                .then(Mono.defer(() -> closeWith.get() == null ? Mono.empty() : session.close(closeWith.get())));
+                .then(Mono.defer(() -> {
+                    if (closeWith.get() == null) {
+                        return Mono.empty();
+                    }
+                    log.debug("Closing connection {} with {}", connection.id(), closeWith.get());
+                    return session.close(closeWith.get());
+                }));
         Mono<Void> input = session.receive()
                 .doOnNext(message -> onFrame(connection, message, lastPong))
                 .then()
@@ -142,6 +156,14 @@ class NotificationWebSocketHandler implements WebSocketHandler {
                     dropping.dispose();
                     connections.remove(connection);
                 });
+    }
+
+    private static Mono<Outbound> whenWritable(Channel channel, Outbound item) {
+        if (channel == null || channel.isWritable()) {
+            return Mono.just(item);
+        }
+        return Mono.fromCallable(() -> channel.isWritable() || !channel.isActive() ? item : null)
+                .repeatWhenEmpty(Integer.MAX_VALUE, attempts -> attempts.delayElements(WRITABILITY_POLL));
     }
 
     private Disposable replay(LiveConnection connection, String lastEventId) {

@@ -21,6 +21,10 @@ class ServerChannels implements NettyServerCustomizer {
         return server.doOnConnection(connection -> channels.add(connection.channel()));
     }
 
+    Channel find(ChannelId id) {
+        return channels.find(id);
+    }
+
     void cut(ChannelId id) {
         Channel channel = channels.find(id);
         if (channel != null) {
