@@ -40,7 +40,7 @@ import redis
 import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
-JAR = ROOT / "notification-service" / "target" / "notification-service-0.1.0-SNAPSHOT.jar"
+JAR = ROOT / "notification-service" / "target" / "notification-service.jar"
 NODE_SERVER = ROOT / "benchmarks" / "node-ws" / "server.js"
 
 
