@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from websockets.sync.client import connect
 
 SERVICES = [
     ("/api/gateway", "gateway", "java"),
@@ -48,14 +47,6 @@ def test_jwks_publishes_an_rs256_signing_key(gateway):
     assert key["kty"] == "RSA" and key["alg"] == "RS256" and key["use"] == "sig"
     assert key["kid"] and key["n"] and key["e"]
     assert "d" not in key, "a private exponent must never be published"
-
-
-def test_websocket_is_proxied_to_the_notification_service(gateway_url):
-    ws_url = gateway_url.replace("http://", "ws://", 1) + "/ws/notifications"
-    with connect(ws_url, open_timeout=10) as ws:
-        hello = json.loads(ws.recv(timeout=10))
-    assert hello["type"] == "hello"
-    assert hello["service"] == "notification-service"
 
 
 @pytest.mark.parametrize("path", [

@@ -319,8 +319,9 @@ DESIGN_OPERATIONS = {
     },
 }
 # What the services serve today: the contract says so by carrying no x-status.
-# What the services serve today: every service's service-info, and all of auth-service (issue 4).
-IMPLEMENTED = DESIGN_OPERATIONS["auth"] | {
+# What the services serve today: every service's service-info, all of auth-service (issue 4) and of
+# notification-service (issue 5).
+IMPLEMENTED = DESIGN_OPERATIONS["auth"] | DESIGN_OPERATIONS["notification"] | {
     ("get", f"{prefix}service-info") for prefix in OPENAPI_DOCUMENTS.values()
 }
 

@@ -32,7 +32,9 @@ export interface paths {
          * @description Browsers cannot send an Authorization header on a WebSocket handshake, so the client first gets
          *     a short-lived (30 s), single-use ticket here with its bearer token, then opens
          *     `/ws/notifications?ticket=<ticket>` (protocol: contracts/asyncapi/platform.asyncapi.yaml). The
-         *     ticket carries the user's id and role; a used or expired ticket closes the socket with 4401.
+         *     ticket is 32 random bytes, base64url without padding, stored in Redis as
+         *     `notification:ticket:<ticket>` = `{"user_id", "email", "roles"}` for NOTIFICATION_TICKET_TTL_MS
+         *     (30 s) and taken with GETDEL by the handshake; a used or expired ticket closes the socket with 4401.
          */
         post: operations["createWebSocketTicket"];
         delete?: never;
@@ -53,7 +55,9 @@ export interface paths {
          * @description `text/event-stream`: one SSE event per notification, `id` = the event id, `event` = the event
          *     type, `data` = the Notification as one line of JSON. A comment line (`: keep-alive`) every 15 s
          *     keeps proxies from closing the connection. Reconnect with `Last-Event-ID` to receive what was
-         *     missed from the user's history (up to the history's retention), then live events.
+         *     missed on the user's topics (from the capped history, at most NOTIFICATION_REPLAY_LIMIT), then
+         *     live events. A user may hold NOTIFICATION_MAX_CONNECTIONS_PER_USER connections (WebSocket and
+         *     SSE together) per instance; one more is a 429 problem.
          */
         get: operations["streamNotifications"];
         put?: never;
@@ -71,7 +75,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user's own notification history, newest first */
+        /**
+         * The signed-in user's own notification history, newest first
+         * @description The topics the user may read merged into one timeline: `user:<own id>`, `broadcast`, and for
+         *     admins `admin`. Each topic keeps its newest NOTIFICATION_HISTORY_CAP (default 500) notifications.
+         */
         get: operations["listNotifications"];
         put?: never;
         post?: never;

@@ -1,0 +1,47 @@
+package dev.polyglot.notification;
+
+import dev.polyglot.notification.history.NotificationFeed;
+import dev.polyglot.notification.history.NotificationHistory;
+import dev.polyglot.notification.live.ConnectionRegistry;
+import dev.polyglot.notification.live.NotificationFanout;
+import dev.polyglot.servicekit.events.StreamConsumers;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.redisson.api.RedissonClient;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(NotificationProperties.class)
+class NotificationConfiguration {
+
+    @Bean
+    NotificationHistory notificationHistory(RedissonClient redisson, NotificationProperties properties,
+                                            JsonMapper json) {
+        return new NotificationHistory(redisson, properties, json);
+    }
+
+    @Bean
+    ConnectionRegistry connectionRegistry(NotificationProperties properties, JsonMapper json, MeterRegistry meters) {
+        return new ConnectionRegistry(properties, json, meters);
+    }
+
+    @Bean
+    NotificationFanout notificationFanout(RedissonClient redisson, ConnectionRegistry connections, JsonMapper json) {
+        return new NotificationFanout(redisson, connections, json);
+    }
+
+    @Bean
+    NotificationFeed notificationFeed(NotificationHistory history, NotificationFanout fanout) {
+        return new NotificationFeed(history, fanout);
+    }
+
+    /** Consumes once the application is ready, so nothing is delivered before the fan-out listens. */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> notificationConsumer(StreamConsumers consumers, NotificationFeed feed) {
+        return ready -> consumers.start(NotificationFeed.STREAM, NotificationFeed.GROUP, feed);
+    }
+}

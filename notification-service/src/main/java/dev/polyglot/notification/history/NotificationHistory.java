@@ -1,0 +1,107 @@
+package dev.polyglot.notification.history;
+
+import dev.polyglot.notification.NotificationProperties;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.client.protocol.ScoredEntry;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The capped history of every topic in Redis, for GET /api/notifications and for replay after a reconnect.
+ *
+ * <p>Keys: {@code notification:history:<topic>} is a sorted set of Notification JSON scored by a platform-wide
+ * sequence ({@code notification:sequence}), trimmed to the newest {@code history-cap}; {@code
+ * notification:position:<event id>} maps an event id to its sequence (for {@code last_event_id} and
+ * {@code Last-Event-ID}) for {@code history-ttl}. One sequence for all topics is what lets a reader's topics merge
+ * into one timeline and a reconnect resume across all of them from one event id.
+ */
+public class NotificationHistory {
+
+    private static final String SEQUENCE_KEY = "notification:sequence";
+    private static final String HISTORY_PREFIX = "notification:history:";
+    private static final String POSITION_PREFIX = "notification:position:";
+
+    /** Idempotent on the event id: a redelivered event keeps its first position and is not stored twice. */
+    private static final String APPEND = """
+            local known = redis.call('GET', KEYS[3])
+            if known then return tonumber(known) end
+            local sequence = redis.call('INCR', KEYS[1])
+            redis.call('ZADD', KEYS[2], sequence, ARGV[1])
+            redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[2]) + 1))
+            redis.call('SET', KEYS[3], sequence, 'PX', ARGV[3])
+            return sequence
+            """;
+
+    private final RedissonClient redisson;
+    private final NotificationProperties properties;
+    private final JsonMapper json;
+
+    public NotificationHistory(RedissonClient redisson, NotificationProperties properties, JsonMapper json) {
+        this.redisson = redisson;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    /** Stores a notification (once per event id) and returns it with its sequence. Blocking. */
+    public StoredNotification append(Notification notification) {
+        Long sequence = redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, APPEND,
+                RScript.ReturnType.LONG,
+                List.of(SEQUENCE_KEY, HISTORY_PREFIX + notification.topic(), POSITION_PREFIX + notification.id()),
+                json.writeValueAsString(notification.toJson(json)), Integer.toString(properties.historyCap()),
+                Long.toString(properties.historyTtl().toMillis()));
+        return new StoredNotification(sequence, notification);
+    }
+
+    /** Newest first, the topics merged; with optional filters. Blocking. */
+    public Page page(Set<String> topics, int page, int size, String type, Instant since) {
+        Predicate<StoredNotification> wanted = stored -> (type == null || type.equals(stored.notification().type()))
+                && (since == null || !stored.notification().timestamp().isBefore(since));
+        List<StoredNotification> all = new ArrayList<>();
+        for (String topic : topics) {
+            all.addAll(parse(history(topic).entryRangeReversed(0, -1)));
+        }
+        List<StoredNotification> matching = all.stream().filter(wanted)
+                .sorted(Comparator.comparingLong(StoredNotification::sequence).reversed()).toList();
+        int from = (int) Math.min((long) page * size, matching.size());
+        int to = Math.min(from + size, matching.size());
+        return new Page(matching.subList(from, to).stream().map(StoredNotification::notification).toList(),
+                page, size, matching.size(), (matching.size() + size - 1) / size);
+    }
+
+    /**
+     * What a reader missed after the event {@code lastEventId}, oldest first, at most {@code replay-limit}. An id
+     * the history no longer knows (or never knew) replays what is kept, the newest {@code replay-limit}. Blocking.
+     */
+    public List<StoredNotification> after(String lastEventId, Set<String> topics) {
+        String position = redisson.<String>getBucket(POSITION_PREFIX + lastEventId, StringCodec.INSTANCE).get();
+        long after = position == null ? 0 : Long.parseLong(position);
+        List<StoredNotification> missed = new ArrayList<>();
+        for (String topic : topics) {
+            missed.addAll(parse(history(topic).entryRange(after, false, Double.POSITIVE_INFINITY, true)));
+        }
+        missed.sort(Comparator.comparingLong(StoredNotification::sequence));
+        int limit = properties.replayLimit();
+        return missed.size() <= limit ? missed : missed.subList(missed.size() - limit, missed.size());
+    }
+
+    private org.redisson.api.RScoredSortedSet<String> history(String topic) {
+        return redisson.getScoredSortedSet(HISTORY_PREFIX + topic, StringCodec.INSTANCE);
+    }
+
+    private List<StoredNotification> parse(Collection<ScoredEntry<String>> entries) {
+        return entries.stream().map(entry -> new StoredNotification(entry.getScore().longValue(),
+                Notification.fromJson(json.readTree(entry.getValue())))).toList();
+    }
+
+    /** One page of the contract's NotificationPage. */
+    public record Page(List<Notification> items, int page, int size, int totalItems, int totalPages) {
+    }
+}

@@ -1,0 +1,164 @@
+package dev.polyglot.notification.live;
+
+import dev.polyglot.notification.Reader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One client connection (WebSocket or SSE) on this instance: its topics and a bounded queue of what is to be
+ * written to it. Whoever delivers never waits: when the queue is full the connection is marked a slow consumer and
+ * {@link #dropped()} fires, so the transport closes it without slowing anybody else.
+ *
+ * <p>Each event id is sent at most once per connection (a replay overlapping live delivery, or an event the backbone
+ * delivered twice). While the replay of a reconnect is running, live events are held back and sent after it, so the
+ * client sees them in order.
+ */
+public final class LiveConnection {
+
+    /** Event ids remembered per connection for the at-most-once check; a replay is bounded by the same order. */
+    private static final int REMEMBERED_IDS = 4096;
+
+    private final String id = UUID.randomUUID().toString();
+    private final Reader reader;
+    private final Transport transport;
+    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    private final Sinks.Many<Outbound> queue;
+    private final Sinks.Empty<Void> dropped = Sinks.empty();
+    private final Map<String, Boolean> sentIds = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_IDS;
+        }
+    };
+    private boolean replaying;
+    private final List<Outbound.Event> heldBack = new ArrayList<>();
+    private boolean closing;
+    private boolean overflowed;
+
+    public LiveConnection(Reader reader, Transport transport, int queueSize) {
+        this.reader = reader;
+        this.transport = transport;
+        this.queue = Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(queueSize));
+        this.topics.addAll(reader.readableTopics());
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Reader reader() {
+        return reader;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public Set<String> topics() {
+        return Set.copyOf(topics);
+    }
+
+    public void subscribe(Iterable<String> added) {
+        added.forEach(topics::add);
+    }
+
+    public void unsubscribe(Iterable<String> removed) {
+        removed.forEach(topics::remove);
+    }
+
+    public boolean isSubscribed(String topic) {
+        return topics.contains(topic);
+    }
+
+    /** What the transport writes; ends after a {@link Outbound.Close} or when the connection is dropped. */
+    public Flux<Outbound> outbound() {
+        return queue.asFlux().takeUntilOther(dropped.asMono());
+    }
+
+    /** Fires once when the connection overflowed its queue. */
+    public Mono<Void> dropped() {
+        return dropped.asMono();
+    }
+
+    /** Live delivery: ignored unless subscribed; held back during a replay; each id once. */
+    public synchronized void deliver(Outbound.Event event) {
+        if (!topics.contains(event.notification().topic())) {
+            return;
+        }
+        if (replaying) {
+            heldBack.add(event);
+            return;
+        }
+        sendOnce(event);
+    }
+
+    public synchronized void startReplay() {
+        replaying = true;
+    }
+
+    /** Sends the missed events, then what arrived live meanwhile. */
+    public synchronized void finishReplay(List<Outbound.Event> missed) {
+        missed.forEach(this::sendOnce);
+        replaying = false;
+        heldBack.forEach(this::sendOnce);
+        heldBack.clear();
+    }
+
+    public synchronized void send(String controlFrame) {
+        emit(new Outbound.Control(controlFrame));
+    }
+
+    /** Closes after what is queued has been written. */
+    public synchronized void close(int code, String reason) {
+        if (!closing) {
+            closing = true;
+            emit(new Outbound.Close(code, reason));
+        }
+    }
+
+    private void sendOnce(Outbound.Event event) {
+        if (sentIds.putIfAbsent(event.notification().id(), Boolean.TRUE) == null) {
+            emit(event);
+        }
+    }
+
+    private void emit(Outbound item) {
+        if (overflowed) {
+            return;
+        }
+        if (queue.tryEmitNext(item) == Sinks.EmitResult.FAIL_OVERFLOW) {
+            overflowed = true;
+            closing = true;
+            dropped.tryEmitEmpty();
+        }
+    }
+
+    /** The client went away: nothing more to write. */
+    public synchronized void end() {
+        closing = true;
+        queue.tryEmitComplete();
+    }
+
+    public synchronized boolean isOverflowed() {
+        return overflowed;
+    }
+
+    public enum Transport {
+        WEBSOCKET("websocket"), SSE("sse");
+
+        public final String tag;
+
+        Transport(String tag) {
+            this.tag = tag;
+        }
+    }
+}
