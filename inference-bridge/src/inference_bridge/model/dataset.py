@@ -140,7 +140,7 @@ def generate(rows: int, seed: int) -> Dataset:
     start = np.datetime64("2025-01-01T00:00")
     minutes = rng.integers(0, 2 * 365 * 24 * 60, rows)
     pickup = pd.DatetimeIndex(start + minutes.astype("timedelta64[m]"))
-    weekday = pickup.weekday.to_numpy()  # Monday = 0
+    weekday = pickup.day_of_week.to_numpy()  # Monday = 0
     hour = pickup.hour.to_numpy() + pickup.minute.to_numpy() / 60.0
     month = pickup.month.to_numpy()
 
