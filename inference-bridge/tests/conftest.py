@@ -18,6 +18,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+from threadpoolctl import threadpool_limits
 
 from inference_bridge.model import EtaModel, load_model
 from inference_bridge.model.train import train
@@ -30,6 +31,9 @@ SESSION_MODEL_SEED = 11
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A model trained once for the session; MODEL_DIR points at it (also for services the tests start)."""
     directory = tmp_path_factory.mktemp("models")
+    # One OpenMP thread for the whole test process (every training here too): on a busy shared machine,
+    # OpenMP's spinning threads slow scikit-learn down tenfold.
+    threadpool_limits(limits=1)
     train(seed=SESSION_MODEL_SEED, rows=SESSION_MODEL_ROWS, output=directory)
     previous = os.environ.get("MODEL_DIR")
     os.environ["MODEL_DIR"] = str(directory)

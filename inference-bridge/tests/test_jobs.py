@@ -166,12 +166,14 @@ def test_the_worker_runs_a_job_to_its_downloadable_result(api: TestClient, job_r
     assert sorted((lane["origin"], lane["predictions"]) for lane in usage["lanes"]) == [("CA", 51), ("TX", 50)]
 
 
-def _start_worker(redis_url: str, log: Path, **environment: str) -> subprocess.Popen[bytes]:
+def _start_worker(started: list[subprocess.Popen[bytes]], redis_url: str, log: Path,
+                  **environment: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "REDIS_URL": redis_url, "BIND_ADDRESS": "127.0.0.1", "INFERENCE_WORKER_PORT": str(_free_port()),
            **environment}
     with log.open("ab") as out:
         process = subprocess.Popen([sys.executable, "-m", "inference_bridge.worker"], env=env, stdout=out,
                                    stderr=subprocess.STDOUT)
+    started.append(process)  # stopped by the caller, even if it never gets healthy
     url = f"http://127.0.0.1:{env['INFERENCE_WORKER_PORT']}/health"
 
     def healthy() -> bool:
@@ -181,7 +183,7 @@ def _start_worker(redis_url: str, log: Path, **environment: str) -> subprocess.P
         except httpx.HTTPError:
             return False
 
-    wait_until(healthy, timeout=30, interval=0.1, message="the worker is healthy")
+    wait_until(healthy, timeout=90, interval=0.1, message="the worker is healthy")
     return process
 
 
@@ -194,25 +196,29 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_completes_once(
     # Small chunks with a pause: the job takes about 6 s, so the kill lands in its middle.
     slow = {"INFERENCE_JOB_CHUNK_ROWS": "200", "INFERENCE_JOB_CHUNK_PAUSE_MS": "200",
             "EVENTS_MIN_IDLE_MS": "1000", "EVENTS_RECLAIM_INTERVAL_MS": "300"}
-    first = _start_worker(job_redis, tmp_path / "worker-1.log", INSTANCE_ID="worker-1", **slow)
-    processes: list[subprocess.Popen[bytes]] = [first]
+    processes: list[subprocess.Popen[bytes]] = []
     try:
+        first = _start_worker(processes, job_redis, tmp_path / "worker-1.log", INSTANCE_ID="worker-1", **slow)
         job = api.post(JOBS, json={"shipments": shipments}, headers=headers).json()
         state: Callable[[], dict] = lambda: api.get(f"{JOBS}/{job['id']}", headers=headers).json()  # noqa: E731
-        wait_until(lambda: state()["processed_items"] >= 1000, timeout=30, message="the first worker is under way")
+        wait_until(lambda: state()["processed_items"] >= 1000, timeout=60, message="the first worker is under way")
         first.send_signal(signal.SIGKILL)
         first.wait()
         killed_at = state()
         assert killed_at["status"] == "running" and killed_at["processed_items"] < total
 
-        processes.append(_start_worker(job_redis, tmp_path / "worker-2.log", INSTANCE_ID="worker-2", **slow))
-        done = wait_until(lambda: (s := state())["status"] == "succeeded" and s, timeout=60,
+        _start_worker(processes, job_redis, tmp_path / "worker-2.log", INSTANCE_ID="worker-2", **slow)
+        done = wait_until(lambda: (s := state())["status"] == "succeeded" and s, timeout=120,
                           message="the second worker finished the job")
     finally:
         for process in processes:
             if process.poll() is None:
                 process.terminate()
-                process.wait(timeout=15)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
     assert done["processed_items"] == total
     assert "resumes at chunk" in (tmp_path / "worker-2.log").read_text()
