@@ -29,6 +29,7 @@ from inference_bridge.schemas import (
     EtaPrediction,
     Job,
     JobResult,
+    ModelCard,
     Shipment,
 )
 from service_kit.auth import Principal, require_principal
@@ -97,7 +98,8 @@ async def predict_eta_batch(body: EtaBatchRequest, request: Request, principal: 
     return {"model_version": _model(request).version, "predictions": rows}
 
 
-@router.get("/model", operation_id="getModelCard", tags=["model"], summary="The model card of the served model")
+@router.get("/model", operation_id="getModelCard", tags=["model"], response_model=ModelCard,
+            response_model_exclude_none=True, summary="The model card of the served model")
 async def get_model_card(request: Request, principal: SignedIn) -> dict[str, Any]:
     return _model(request).card
 

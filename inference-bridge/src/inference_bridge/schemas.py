@@ -109,3 +109,61 @@ class JobResult(BaseModel):
     job_id: str
     model_version: str
     predictions: list[JobPrediction]
+
+
+class ModelFeature(BaseModel):
+    name: str
+    type: Literal["number", "integer", "categorical"]
+    description: str
+    categories: list[str] | SkipJsonSchema[None] = None
+
+
+class RegressionMetrics(BaseModel):
+    mae_hours: float
+    rmse_hours: float
+    r2: float
+    median_actual_hours: float
+    baseline_mae_hours: float = Field(description="MAE of predicting the training median for every shipment")
+
+
+class ReliabilityBin(BaseModel):
+    lower: float
+    upper: float
+    count: int
+    mean_predicted: float | None = Field(description="null when no prediction fell in the bin")
+    observed_rate: float | None
+
+
+class DelayMetrics(BaseModel):
+    roc_auc: float
+    brier_score: float
+    log_loss: float
+    late_rate: float
+    reliability: list[ReliabilityBin]
+
+
+class ModelMetrics(BaseModel):
+    transit_hours: RegressionMetrics
+    delay: DelayMetrics
+
+
+class TrainingData(BaseModel):
+    generator: str
+    generator_version: int
+    seed: int
+    rows: int
+    training_rows: int
+    validation_rows: int
+
+
+class ModelCard(BaseModel):
+    name: str
+    version: str
+    artifact_sha256: str
+    algorithm: str
+    targets: dict[str, str]
+    trained_at: datetime
+    training_seconds: float
+    data: TrainingData
+    features: list[ModelFeature]
+    metrics: ModelMetrics = Field(description="On the held-out split")
