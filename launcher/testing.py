@@ -208,6 +208,7 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
     settings = load_settings(data_dir=work_dir / "e2e-platform", ports=ports, environ=environ)
     supervisor = Supervisor(settings)
     build.build_java(settings.logs_dir)
+    build.ensure_model(settings.logs_dir, settings.model_dir)
     step(f"starting an end-to-end platform: gateway on port {ports['gateway']}, data in {settings.data_dir}")
     try:
         supervisor.start_platform()  # the very code path of ./platform up
