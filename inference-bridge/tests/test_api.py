@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator, FormatChecker
 
 from inference_bridge.app import create_app
 from service_kit.testing import wait_until
@@ -145,7 +146,7 @@ def _usage_events(client: TestClient, user_id: str) -> list[dict]:
     return [e for e in events if e["type"] == "inference.usage" and e["data"]["user_id"] == user_id]
 
 
-def test_one_usage_event_per_call_never_per_row(client: TestClient, tokens, make_shipment):
+def test_one_usage_event_per_call_never_per_row(client: TestClient, tokens, make_shipment, pytestconfig):
     user_id = str(uuid.uuid4())
     headers = tokens.headers("user", user_id)
     shipments = [make_shipment(), make_shipment(), make_shipment(origin="CA", destination="NV")]
@@ -153,6 +154,9 @@ def test_one_usage_event_per_call_never_per_row(client: TestClient, tokens, make
     assert client.post(ETA, json=make_shipment(), headers=headers).status_code == 200
     events = wait_until(lambda: len(_usage_events(client, user_id)) == 2 and _usage_events(client, user_id),
                         message="two usage events")
+    schema = json.loads((pytestconfig.rootpath / "contracts/events/schemas/inference.usage.schema.json").read_text())
+    for event in events:
+        Draft202012Validator(schema, format_checker=FormatChecker()).validate(event["data"])
     batch, single = (e["data"] for e in events)
     assert (batch["operation"], batch["predictions"], single["operation"], single["predictions"]) == (
         "eta_batch", 3, "eta", 1)

@@ -20,6 +20,7 @@ import httpx
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator, FormatChecker
 
 from inference_bridge.app import create_app
 from inference_bridge.worker import create_worker_app
@@ -40,14 +41,22 @@ def api(job_redis: str) -> Iterator[TestClient]:
         yield client
 
 
-def events_of(redis_url: str, job_id: str) -> list[dict]:
+EVENT_SCHEMAS = Path(__file__).resolve().parents[2] / "contracts" / "events" / "schemas"
+
+
+def events_of(redis_url: str, job_id: str, stream: str = "platform.events") -> list[dict]:
+    """The job's events on `stream`, each checked against its contract schema."""
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     try:
-        entries = client.xrange("platform.events")
+        entries = client.xrange(stream)
     finally:
         client.close()
     events = [json.loads(fields["cloudevent"]) for _, fields in entries]
-    return [e for e in events if e["data"].get("job_id") == job_id]
+    mine = [e for e in events if e["data"].get("job_id") == job_id]
+    for event in mine:
+        schema = json.loads((EVENT_SCHEMAS / f"{event['type']}.schema.json").read_text())
+        Draft202012Validator(schema, format_checker=FormatChecker()).validate(event["data"])
+    return mine
 
 
 def csv_of(rows: list[dict]) -> bytes:
@@ -85,8 +94,8 @@ def test_a_job_is_accepted_queued_and_visible_to_its_owner_and_admins_only(api: 
     unfinished = api.get(f"{JOBS}/{job['id']}/result", headers=tokens.headers("user", owner))
     assert unfinished.status_code == 409
 
-    requested = api.portal.call(api.app.state.redis.xrange, "inference.jobs")
-    assert [json.loads(fields["cloudevent"])["data"] for _, fields in requested] == [{
+    requested = events_of(os.environ["REDIS_URL"], job["id"], stream="inference.jobs")
+    assert [event["data"] for event in requested] == [{
         "job_id": job["id"], "user_id": owner, "total_items": 3, "requested_at": job["created_at"]}]
 
 
@@ -228,3 +237,22 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_completes_once(
     assert kinds.count("inference.job.completed") == 1
     assert kinds.count("inference.usage") == 1
     assert kinds.count("inference.job.progress") >= 2
+
+
+def test_a_job_whose_input_expired_fails_with_an_event(api: TestClient, job_redis: str, tokens, make_shipment):
+    owner = str(uuid.uuid4())
+    headers = tokens.headers("user", owner)
+    job = api.post(JOBS, json={"shipments": [make_shipment()]}, headers=headers).json()
+    api.portal.call(api.app.state.redis.delete, f"inference:job:{job['id']}:input")  # as if it had expired
+
+    with TestClient(create_worker_app()) as worker:
+        failed = wait_until(lambda: (j := api.get(f"{JOBS}/{job['id']}", headers=headers).json())["status"] == "failed"
+                            and j, message="the job failed")
+        metrics = worker.get("/metrics").text
+    assert failed["error"] == {"code": "input_expired", "reason": "The job's input expired before it could run."}
+    assert "result_url" not in failed
+    assert api.get(f"{JOBS}/{job['id']}/result", headers=headers).status_code == 409
+    assert 'inference_jobs_total{outcome="failed"} 1.0' in metrics
+    (event,) = [e for e in events_of(job_redis, job["id"]) if e["type"] == "inference.job.failed"]
+    assert (event["data"]["user_id"], event["data"]["error_code"], event["data"]["processed_items"]) == (
+        owner, "input_expired", 0)
