@@ -23,6 +23,8 @@ from typing import Any
 import orjson
 from redis.asyncio import Redis
 
+from inference_bridge.settings import int_setting
+
 DEFAULT_JOB_TTL_SECONDS = 24 * 60 * 60
 TERMINAL = ("succeeded", "failed")
 
@@ -49,14 +51,7 @@ def now_rfc3339() -> str:
 
 
 def job_ttl_seconds(environ: Mapping[str, str] = os.environ) -> int:
-    raw = environ.get("INFERENCE_JOB_TTL_SECONDS") or str(DEFAULT_JOB_TTL_SECONDS)
-    try:
-        ttl = int(raw)
-    except ValueError:
-        raise ValueError(f"INFERENCE_JOB_TTL_SECONDS must be a whole number of seconds, not {raw!r}") from None
-    if ttl <= 0:
-        raise ValueError(f"INFERENCE_JOB_TTL_SECONDS must be positive, not {ttl}")
-    return ttl
+    return int_setting(environ, "INFERENCE_JOB_TTL_SECONDS", DEFAULT_JOB_TTL_SECONDS)
 
 
 def _key(job_id: str) -> str:

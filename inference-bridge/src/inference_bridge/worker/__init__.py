@@ -30,6 +30,7 @@ from inference_bridge.jobs import JobState, JobStore, job_ttl_seconds, now_rfc33
 from inference_bridge.metrics import InferenceMetrics
 from inference_bridge.model import EtaModel, load_model, model_dir_from_env
 from inference_bridge.predictions import predict_columns, rfc3339, slice_columns, usage_event
+from inference_bridge.settings import int_setting
 from service_kit import create_service_app
 from service_kit.events import CloudEvent, EventPublisher, Subscription
 
@@ -44,17 +45,6 @@ OUTCOME_EVENT_NAMESPACE = uuid.UUID("5d0f3c52-8a1e-4b7c-9f0e-3a6d2c1b7e44")
 logger = logging.getLogger(__name__)
 
 
-def _positive_int(environ: Mapping[str, str], name: str, default: int, *, allow_zero: bool = False) -> int:
-    raw = environ.get(name) or str(default)
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{name} must be {'zero or more' if allow_zero else 'positive'}, not {value}")
-    return value
-
-
 class JobRunner:
     """Runs the jobs of inference.jobs; `handle` is the consumer's handler."""
 
@@ -63,9 +53,9 @@ class JobRunner:
         self.app = app
         self.model = model
         self.metrics = metrics
-        self.chunk_rows = _positive_int(environ, "INFERENCE_JOB_CHUNK_ROWS", DEFAULT_CHUNK_ROWS)
+        self.chunk_rows = int_setting(environ, "INFERENCE_JOB_CHUNK_ROWS", DEFAULT_CHUNK_ROWS)
         # A pause between chunks lets a big job yield the CPU to the sync API on a machine with few cores.
-        self.chunk_pause = _positive_int(environ, "INFERENCE_JOB_CHUNK_PAUSE_MS", 0, allow_zero=True) / 1000
+        self.chunk_pause = int_setting(environ, "INFERENCE_JOB_CHUNK_PAUSE_MS", 0, minimum=0) / 1000
         self.ttl_seconds = job_ttl_seconds(environ)
 
     @property
