@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI
+from threadpoolctl import threadpool_limits
 from redis.exceptions import RedisError
 
 from inference_bridge.api import EVENTS_STREAM, JOBS_STREAM
@@ -97,7 +98,7 @@ class JobRunner:
         for index in range(first, chunks):
             start, stop = index * self.chunk_rows, min(total, (index + 1) * self.chunk_rows)
             part = slice_columns(columns, start, stop)
-            hours, probability, eta = await asyncio.to_thread(predict_columns, self.model, part)
+            hours, probability, eta = await asyncio.to_thread(_predict_one_thread, self.model, part)
             rows = [{"row": start + i, "transit_hours": round(float(h), 2), "eta": rfc3339(e),
                      "delay_probability": round(float(p), 4)}
                     for i, (h, p, e) in enumerate(zip(hours, probability, eta, strict=True))]
@@ -156,6 +157,13 @@ class JobRunner:
         event = CloudEvent.create(source=self.publisher.source, type=event_type, data=data, subject=job_id)
         event = event.model_copy(update={"id": str(uuid.uuid5(OUTCOME_EVENT_NAMESPACE, f"{job_id}/{event_type}"))})
         await self.publisher.publish_event(EVENTS_STREAM, event)
+
+
+def _predict_one_thread(model: EtaModel, columns: dict[str, list[Any]]) -> Any:
+    # Off the event loop (health checks keep answering), with one OpenMP thread as in the API: threads that
+    # spin on cores other work is using made predictions many times slower (see the README's figures).
+    with threadpool_limits(limits=1):
+        return predict_columns(model, columns)
 
 
 def _duration_ms(job: JobState) -> int:
