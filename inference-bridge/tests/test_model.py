@@ -101,3 +101,17 @@ def test_the_training_command_prints_its_figures(tmp_path: Path):
     version = (tmp_path / CURRENT_FILE).read_text().strip()
     assert f"trained ETA model {version} on 3000 rows (seed 5)" in finished.stdout
     assert "ROC AUC" in finished.stdout and "MAE" in finished.stdout
+
+
+def test_the_compiled_trees_predict_what_scikit_learn_predicts(model: EtaModel):
+    from inference_bridge.model import dataset
+    from inference_bridge.model.features import encode_frame
+
+    matrix = encode_frame(dataset.generate(2000, seed=99).features)
+    matrix[::7, 0] = np.nan  # a state without lanes in the data
+    matrix[::11, 5] = 57.0  # a category code the model never saw
+    matrix[::13, 1] = -1.0  # a negative category
+    matrix[::17, 2] = np.nan  # a missing number
+    hours, probability = model.predict(matrix)
+    np.testing.assert_allclose(hours, np.exp(model.regressor.predict(matrix)), rtol=1e-12)
+    np.testing.assert_allclose(probability, model.classifier.predict_proba(matrix)[:, 1], rtol=1e-12, atol=1e-15)
