@@ -24,6 +24,7 @@ PROBES = {
     "notification-service": ("/actuator/health/readiness", "8082"),
     "inference-bridge": ("/health", "8001"),
     "reporting-bridge": ("/health", "8002"),
+    "inference-worker": ("/health", "8011"),
 }
 
 

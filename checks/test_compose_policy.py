@@ -10,7 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 
 JAVA_SERVICES = {"gateway": "GATEWAY_PORT", "auth-service": "AUTH_PORT", "notification-service": "NOTIFICATION_PORT"}
-PYTHON_SERVICES = {"inference-bridge": "INFERENCE_PORT", "reporting-bridge": "REPORTING_PORT"}
+# Python workers (issue 6: inference-worker): a service's image running its worker module.
+PYTHON_WORKERS = {"inference-worker": "INFERENCE_WORKER_PORT"}
+WORKER_IMAGES = {"inference-worker": "inference-bridge"}
+PYTHON_SERVICES = {"inference-bridge": "INFERENCE_PORT", "reporting-bridge": "REPORTING_PORT", **PYTHON_WORKERS}
 APP_SERVICES = {**JAVA_SERVICES, **PYTHON_SERVICES}
 BACKING_SERVICES = ("redis", "postgres")
 ALL_SERVICES = sorted([*APP_SERVICES, *BACKING_SERVICES])
@@ -94,9 +97,10 @@ def test_only_the_gateway_publishes_a_port_and_it_is_8080(services: dict) -> Non
 @pytest.mark.parametrize("name", sorted(APP_SERVICES))
 def test_app_services_are_built_from_their_own_dockerfile(repo_root: Path, services: dict, name: str) -> None:
     build = services[name]["build"]
+    image = WORKER_IMAGES.get(name, name)
     assert Path(build["context"]) == repo_root, "build context must be the repository root"
-    assert build["dockerfile"] == f"{name}/Dockerfile"
-    assert (repo_root / name / "Dockerfile").is_file()
+    assert build["dockerfile"] == f"{image}/Dockerfile"
+    assert (repo_root / image / "Dockerfile").is_file()
 
 
 @pytest.mark.parametrize("name", BACKING_SERVICES)

@@ -36,13 +36,14 @@ def build_all(settings: Settings, rebuild: bool = False) -> None:
     build.build_java(settings.logs_dir, force=rebuild)
     build.sync_python(settings.logs_dir)
     build.build_console(settings.logs_dir, force=rebuild)
+    build.ensure_model(settings.logs_dir, settings.model_dir)
 
 
 def print_urls(settings: Settings) -> None:
     gateway = settings.url(GATEWAY)
     rows = [(GATEWAY.name, gateway, "the public entry: use this one")]
-    rows += [(p.name, settings.url(p), f"internal; routed as {gateway}{p.public_prefix}/**")
-             for p in SERVICES if p is not GATEWAY]
+    rows += [(p.name, settings.url(p), f"internal; routed as {gateway}{p.public_prefix}/**" if p.public_prefix
+              else "internal; /health and /metrics only") for p in SERVICES if p is not GATEWAY]
     rows.append(("redis", settings.redis_url, "external" if settings.external_redis_url else f"data in {settings.data_dir / 'redis'}"))
     width = max(len(r[0]) for r in rows)
     print()

@@ -107,6 +107,17 @@ def sync_python(logs_dir: Path) -> None:
                "Python environment (uv sync --frozen)", env=uv_env())
 
 
+def ensure_model(logs_dir: Path, model_dir: Path) -> None:
+    """Trains the ETA model into `model_dir` when it has none (inference-bridge refuses to start without one).
+
+    Seeded, so every machine trains the same model; a few seconds on two idle cores."""
+    if (model_dir / "CURRENT").is_file():
+        return
+    step(f"training the ETA model into {model_dir} (first start only)")
+    run_logged([venv_python(), "-m", "inference_bridge.model.train", "--output", str(model_dir)],
+               logs_dir / "build-model.log", f"ETA model (python -m inference_bridge.model.train into {model_dir})")
+
+
 CONTRACTS_DIR = ROOT / "contracts"
 MIN_NODE = 20
 

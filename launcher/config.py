@@ -38,6 +38,8 @@ SERVICES = (
          "notification-service", "/api/notifications"),
     Part("inference-bridge", "python", "INFERENCE_PORT", 8001, "/health", "inference_bridge", "/api/inference"),
     Part("reporting-bridge", "python", "REPORTING_PORT", 8002, "/health", "reporting_bridge", "/api/reports"),
+    # The inference job worker: consumes inference.jobs; serves /health and /metrics only (no route at the gateway).
+    Part("inference-worker", "python", "INFERENCE_WORKER_PORT", 8011, "/health", "inference_bridge.worker"),
     Part("gateway", "java", "GATEWAY_PORT", 8080, "/actuator/health/readiness", "gateway"),
 )
 PARTS = (REDIS, *SERVICES)
@@ -72,10 +74,15 @@ NOTIFICATION_VARIABLES = (
     "NOTIFICATION_SEND_QUEUE_SIZE", "NOTIFICATION_MAX_CONNECTIONS_PER_USER", "NOTIFICATION_MAX_MESSAGE_BYTES",
     "NOTIFICATION_HEARTBEAT_INTERVAL_MS", "NOTIFICATION_SSE_KEEP_ALIVE_MS", "NOTIFICATION_TICKET_TTL_MS",
 )
+# inference-bridge and its worker: where the trained model is, and how jobs run.
+INFERENCE_VARIABLES = (
+    "MODEL_DIR", "INFERENCE_JOB_TTL_SECONDS", "INFERENCE_JOB_CHUNK_ROWS", "INFERENCE_JOB_CHUNK_PAUSE_MS",
+)
 PLATFORM_VARIABLES = frozenset({
     *(p.port_var for p in PARTS), *SERVICE_URL_VARS.values(), "REDIS_URL", "AUTH_DATABASE_URL",
     "REPORTING_DATABASE_URL", "PLATFORM_DATA_DIR", "BIND_ADDRESS", "ADMIN_EMAIL", "ADMIN_PASSWORD",
     "LOG_FORMAT", "INSTANCE_ID", "JAVA_OPTS", *EVENT_VARIABLES, *TOKEN_VARIABLES, *NOTIFICATION_VARIABLES,
+    *INFERENCE_VARIABLES,
 })
 
 
@@ -142,6 +149,11 @@ class Settings:
             env.setdefault(var, f"http://127.0.0.1:{self.ports[name]}")
         env.update(self.extra_env.get(part.name, {}))
         return env
+
+    @property
+    def model_dir(self) -> Path:
+        """Where inference-bridge and its worker find the trained model (MODEL_DIR, default <data dir>/models)."""
+        return Path(self.env["MODEL_DIR"]) if self.env.get("MODEL_DIR") else self.data_dir / "models"
 
 
 def load_settings(data_dir: Path | None = None, ports: dict[str, int] | None = None,

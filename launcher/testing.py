@@ -234,6 +234,7 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
     supervisor = Supervisor(settings)
     build.build_java(settings.logs_dir)
     build.build_console(settings.logs_dir)  # as ./platform up does: the gateway serves console/dist at /
+    build.ensure_model(settings.logs_dir, settings.model_dir)
     step(f"starting an end-to-end platform: gateway on port {ports['gateway']}, data in {settings.data_dir}")
     try:
         supervisor.start_platform()  # the very code path of ./platform up

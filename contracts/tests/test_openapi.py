@@ -312,6 +312,7 @@ DESIGN_OPERATIONS = {
     "inference": {
         ("post", "/api/inference/v1/eta"), ("post", "/api/inference/v1/eta/batch"), ("post", "/api/inference/v1/jobs"),
         ("get", "/api/inference/v1/jobs/{id}"), ("get", "/api/inference/v1/model"), ("get", "/api/inference/service-info"),
+        ("get", "/api/inference/v1/jobs/{id}/result"),  # issue 6: a job's result as JSON or CSV
     },
     "reporting": {
         ("get", "/api/reports/types"), ("post", "/api/reports"), ("get", "/api/reports"), ("get", "/api/reports/{id}"),
@@ -323,7 +324,7 @@ DESIGN_OPERATIONS = {
 # notification-service (issue 5).
 IMPLEMENTED = DESIGN_OPERATIONS["auth"] | DESIGN_OPERATIONS["notification"] | {
     ("get", f"{prefix}service-info") for prefix in OPENAPI_DOCUMENTS.values()
-}
+} | DESIGN_OPERATIONS["inference"]  # issue 6
 
 
 @pytest.mark.parametrize("name", sorted(OPENAPI_DOCUMENTS))

@@ -72,3 +72,12 @@ def test_histogram_observes_every_request(client: TestClient):
         'http_request_duration_seconds_count{method="GET",route="/api/demo/items",status="200"} 1.0'
         in metrics
     )
+
+
+def test_a_services_own_metrics_are_served_on_metrics(client: TestClient):
+    from prometheus_client import Counter
+
+    jobs = Counter("demo_jobs", "Jobs run by the demo service", registry=client.app.state.metrics_registry)
+    jobs.inc(2)
+    families = {family.name: family for family in text_string_to_metric_families(client.get("/metrics").text)}
+    assert [sample.value for sample in families["demo_jobs"].samples if sample.name == "demo_jobs_total"] == [2.0]

@@ -33,7 +33,8 @@ def create_service_app(
 
     `version` defaults to that of the installed distribution named `service_name`; `settings` default to
     the environment's. Adds: GET /health, GET /metrics, GET {api_prefix}/service-info, RFC 9457 errors,
-    X-Request-Id, request metrics and access log, the Redis client (`service_kit.get_redis`), the event
+    X-Request-Id, request metrics and access log (the registry behind /metrics is `app.state.metrics_registry`,
+    for the service's own metrics), the Redis client (`service_kit.get_redis`), the event
     publisher (`app.state.publisher`, source "/<service_name>") and, while the app runs, a consumer per
     `consumers` entry (named after the instance id), stopped gracefully on shutdown. Subscriptions added
     to `app.state.subscriptions` before startup run too.
@@ -62,6 +63,8 @@ def create_service_app(
 
     app = FastAPI(title=service_name, version=version, lifespan=lifespan, responses=PROBLEM_RESPONSES)
     app.state.settings = settings  # for handlers: request.app.state.settings
+    # A service's own metrics (prediction latency, job outcomes) register here to be served on /metrics.
+    app.state.metrics_registry = metrics.registry
     app.state.subscriptions = list(consumers)
     install_problem_handlers(app)
 

@@ -28,8 +28,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Predict the delivery time of one shipment
-         * @description Roles `user` and `admin`; a `viewer` gets 403. Publishes `inference.usage`.
+         * Predict the transit time, ETA and delay risk of one shipment
+         * @description Any signed-in role (viewers too). A carrier the model does not know is predicted as "other".
+         *     Every invalid field is reported at once, each at its pointer (`/body/distance_km`). Publishes one
+         *     `inference.usage` event.
          */
         post: operations["predictEta"];
         delete?: never;
@@ -48,8 +50,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Predict up to 1000 shipments in one call
-         * @description Synchronous; for more, or to be notified, submit a job. Predictions keep the order of `items`.
+         * Predict up to 1000 shipments in one vectorised call
+         * @description Any signed-in role. Predictions keep the order of `shipments`; an invalid row makes the whole call a
+         *     422 whose errors point into the rows (`/body/shipments/3/distance_km`). For more rows, or to be
+         *     notified, submit a job. Publishes one `inference.usage` event for the whole batch.
          */
         post: operations["predictEtaBatch"];
         delete?: never;
@@ -68,10 +72,15 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Submit a batch prediction job (up to 10000 shipments)
-         * @description Queued on the `inference.jobs` stream (event `inference.job.requested`); the worker publishes
-         *     `inference.job.progress`, then `inference.job.completed` or `inference.job.failed` on
-         *     platform.events, which reach the owner as notifications. Poll `Location` or listen.
+         * Submit up to 100,000 shipments (JSON, or a CSV upload) for a queued prediction job
+         * @description Roles `user` and `admin`; a `viewer` gets 403. The body is either JSON (`{"shipments": [...]}`) or
+         *     `multipart/form-data` with a CSV `file` whose header names the seven shipment fields. Every row is
+         *     validated first (422 with pointers such as `/body/shipments/3/mode` or `/body/file/3/mode`, the
+         *     CSV's data rows counted from 0). The job and its input are kept in Redis (24 h by default,
+         *     INFERENCE_JOB_TTL_SECONDS) and `inference.job.requested` goes onto `inference.jobs`; the inference
+         *     worker publishes `inference.job.progress` (at most about once a second), then
+         *     `inference.job.completed` or `inference.job.failed`, and one `inference.usage`, on platform.events.
+         *     Poll `Location` or listen to the notifications.
          */
         post: operations["createInferenceJob"];
         delete?: never;
@@ -88,10 +97,31 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A job's status, progress and, once it succeeded, its predictions
-         * @description The owner or an admin; anyone else gets 404.
+         * A job's status and progress, and where its result is
+         * @description The owner or an admin; anyone else gets 404, as for a job that does not exist or expired.
          */
         get: operations["getInferenceJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inference/v1/jobs/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The predictions of a job that succeeded, as JSON or CSV
+         * @description The owner or an admin (others: 404). One prediction per submitted row, `row` being its position. A
+         *     job that has not succeeded has no result: 409.
+         */
+        get: operations["getInferenceJobResult"];
         put?: never;
         post?: never;
         delete?: never;
@@ -107,7 +137,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The model card of the model that serves predictions */
+        /**
+         * The model card of the served model
+         * @description Any signed-in role. Metrics are those of the held-out 20 % of the generated data.
+         */
         get: operations["getModelCard"];
         put?: never;
         post?: never;
@@ -124,77 +157,58 @@ export interface components {
         ServiceInfo: components["schemas"]["service-info.schema"];
         Problem: components["schemas"]["problem.schema"];
         /**
-         * EtaFeatures
-         * @description One shipment to predict the delivery time of (the logistics ETA model's features).
+         * Shipment
+         * @description One US freight shipment to predict.
          */
-        EtaFeatures: {
-            /** @description Road distance between pickup and delivery, km. */
+        Shipment: {
+            /** @description Origin, two-letter US state code (upper case; DC and the territories included). */
+            origin: string;
+            /** @description Destination, two-letter US state code. */
+            destination: string;
+            /** @description Road distance, km. */
             distance_km: number;
-            /** @description Gross shipment weight, kg. */
+            /** @description Gross weight, kg. */
             weight_kg: number;
             /**
-             * @description Carrier that moves the shipment.
+             * @description Full truckload, less than truckload or intermodal (rail + truck).
              * @enum {string}
              */
-            carrier: "dhl" | "ups" | "fedex" | "dpd" | "gls" | "postnl";
-            /**
-             * @description Booked service level.
-             * @enum {string}
-             */
-            service_level: "economy" | "standard" | "express" | "same_day";
-            /** @description Region code of the pickup (ISO 3166-2 subdivision). */
-            origin_region: string;
-            /** @description Region code of the delivery (ISO 3166-2 subdivision). */
-            destination_region: string;
+            mode: "ftl" | "ltl" | "intermodal";
+            /** @description Carrier id; one the model does not know is predicted as "other". */
+            carrier: string;
             /**
              * Format: date-time
-             * @description Planned pickup time, RFC 3339 UTC.
+             * @description Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
              */
             pickup_at: string;
-            /**
-             * @description Number of parcels in the shipment.
-             * @default 1
-             */
-            package_count: number;
-            /**
-             * @description Needs special handling.
-             * @default false
-             */
-            is_fragile: boolean;
         };
-        /** @description Semantic version of a trained model */
-        ModelVersion: string;
         EtaPrediction: {
-            /** @description Predicted transit time from pickup to delivery, hours */
-            eta_hours: number;
+            /** @description Predicted hours from pickup to delivery */
+            transit_hours: number;
             /**
              * Format: date-time
-             * @description pickup_at + eta_hours
+             * @description pickup_at + transit_hours, RFC 3339 UTC
              */
-            estimated_delivery_at: string;
-            /** @description 80 % prediction interval of the transit time, hours */
-            interval_hours: {
-                lower: number;
-                upper: number;
-            };
+            eta: string;
+            /** @description Probability of arriving after the service standard of the mode for the distance */
+            delay_probability: number;
             model_version: components["schemas"]["ModelVersion"];
         };
+        /** @description Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256 */
+        ModelVersion: string;
         EtaBatchRequest: {
-            items: components["schemas"]["EtaFeatures"][];
+            shipments: components["schemas"]["Shipment"][];
         };
         EtaBatchResponse: {
             model_version: components["schemas"]["ModelVersion"];
             predictions: components["schemas"]["EtaPrediction"][];
         };
         CreateJobRequest: {
-            items: components["schemas"]["EtaFeatures"][];
-            /** @description Pin a model version; absent = the current one */
-            model_version?: components["schemas"]["ModelVersion"];
+            shipments: components["schemas"]["Shipment"][];
         };
         /** @enum {string} */
         JobStatus: "queued" | "running" | "succeeded" | "failed";
         Job: {
-            /** Format: uuid */
             id: string;
             status: components["schemas"]["JobStatus"];
             /** @description Percent done, 0..100 */
@@ -208,46 +222,82 @@ export interface components {
             started_at?: string;
             /** Format: date-time */
             finished_at?: string;
-            /** @description Present once the job succeeded */
-            result?: {
-                /** @description One per accepted item, in item order */
-                predictions: components["schemas"]["EtaPrediction"][];
-                rejected_items: {
-                    /** @description Position in the submitted items */
-                    index: number;
-                    message: string;
-                }[];
-            };
+            /** @description The JSON result once the job succeeded; add ?format=csv for CSV */
+            result_url?: string;
             /** @description Present once the job failed */
             error?: {
-                /** @description snake_case cause, as in inference.job.failed */
+                /** @description snake_case cause, as in inference.job.failed (input_expired, internal_error) */
                 code: string;
                 reason: string;
             };
         };
+        JobResult: {
+            job_id: string;
+            model_version: components["schemas"]["ModelVersion"];
+            predictions: {
+                /** @description Position of the shipment in the submitted rows */
+                row: number;
+                transit_hours: number;
+                /** Format: date-time */
+                eta: string;
+                delay_probability: number;
+            }[];
+        };
         ModelCard: {
             name: string;
             version: components["schemas"]["ModelVersion"];
+            /** @description sha256 of the artifact file, checked when the model is loaded */
+            artifact_sha256: string;
             algorithm: string;
-            /** @description What the model predicts */
-            target: string;
+            /** @description What each output means */
+            targets: {
+                [key: string]: string;
+            };
             /** Format: date-time */
             trained_at: string;
+            training_seconds: number;
+            /** @description The seeded synthetic dataset the model was trained and evaluated on */
+            data: {
+                generator: string;
+                generator_version: number;
+                seed: number;
+                rows: number;
+                training_rows: number;
+                validation_rows: number;
+            };
             features: {
                 name: string;
                 /** @enum {string} */
-                type: "number" | "integer" | "boolean" | "categorical" | "datetime";
+                type: "number" | "integer" | "categorical";
                 description: string;
                 /** @description Known values of a categorical feature */
                 categories?: string[];
             }[];
-            training_metrics: {
-                /** @description Mean absolute error on the validation split, hours */
-                mae_hours: number;
-                rmse_hours: number;
-                r2: number;
-                training_rows: number;
-                validation_rows: number;
+            /** @description On the held-out split */
+            metrics: {
+                transit_hours: {
+                    mae_hours: number;
+                    rmse_hours: number;
+                    r2: number;
+                    median_actual_hours: number;
+                    /** @description MAE of predicting the training median for every shipment */
+                    baseline_mae_hours: number;
+                };
+                delay: {
+                    roc_auc: number;
+                    brier_score: number;
+                    log_loss: number;
+                    late_rate: number;
+                    /** @description Ten bins of predicted probability, each with the observed late rate */
+                    reliability: {
+                        lower: number;
+                        upper: number;
+                        count: number;
+                        /** @description null when no prediction fell in the bin */
+                        mean_predicted: number | null;
+                        observed_rate: number | null;
+                    }[];
+                };
             };
         };
         /** FieldError */
@@ -403,7 +453,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["problem.schema"];
             };
         };
-        /** @description The request body is larger than the service accepts (1 MiB; jobs 8 MiB) */
+        /** @description The request body is larger than the gateway accepts */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -412,8 +462,26 @@ export interface components {
                 "application/problem+json": components["schemas"]["problem.schema"];
             };
         };
-        /** @description No trained model is loaded yet; `Retry-After` says when to try again */
-        ModelUnavailable: {
+        /** @description The body is not valid JSON */
+        MalformedBody: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["problem.schema"];
+            };
+        };
+        /** @description The body is neither JSON nor a multipart CSV upload */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["problem.schema"];
+            };
+        };
+        /** @description The job has not succeeded (yet), so it has no result */
+        NotFinished: {
             headers: {
                 [name: string]: unknown;
             };
@@ -468,7 +536,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EtaFeatures"];
+                "application/json": components["schemas"]["Shipment"];
             };
         };
         responses: {
@@ -481,11 +549,10 @@ export interface operations {
                     "application/json": components["schemas"]["EtaPrediction"];
                 };
             };
+            400: components["responses"]["MalformedBody"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["ModelUnavailable"];
             default: components["responses"]["Problem"];
         };
     };
@@ -502,7 +569,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description One prediction per item, in order */
+            /** @description One prediction per shipment, in order */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -511,12 +578,11 @@ export interface operations {
                     "application/json": components["schemas"]["EtaBatchResponse"];
                 };
             };
+            400: components["responses"]["MalformedBody"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["ModelUnavailable"];
             default: components["responses"]["Problem"];
         };
     };
@@ -530,6 +596,13 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateJobRequest"];
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description CSV with a header row naming the shipment fields
+                     */
+                    file: string;
+                };
             };
         };
         responses: {
@@ -544,9 +617,11 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
+            400: components["responses"]["MalformedBody"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
@@ -575,6 +650,39 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getInferenceJobResult: {
+        parameters: {
+            query?: {
+                /** @description json or csv */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description The job's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The predictions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobResult"];
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["NotFinished"];
+            422: components["responses"]["ValidationFailed"];
             default: components["responses"]["Problem"];
         };
     };
@@ -587,7 +695,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Version, features and training metrics */
+            /** @description Version, artifact hash, data, features and held-out metrics */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -597,7 +705,6 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ModelUnavailable"];
             default: components["responses"]["Problem"];
         };
     };

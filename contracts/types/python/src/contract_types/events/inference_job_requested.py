@@ -2,85 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
-class Carrier(StrEnum):
-    """
-    Carrier that moves the shipment.
-    """
-
-    dhl = "dhl"
-    ups = "ups"
-    fedex = "fedex"
-    dpd = "dpd"
-    gls = "gls"
-    postnl = "postnl"
-
-
-class ServiceLevel(StrEnum):
-    """
-    Booked service level.
-    """
-
-    economy = "economy"
-    standard = "standard"
-    express = "express"
-    same_day = "same_day"
-
-
-class EtaFeatures(BaseModel):
-    """
-    One shipment to predict the delivery time of (the logistics ETA model's features).
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    distance_km: float = Field(..., gt=0.0, le=20000.0)
-    """
-    Road distance between pickup and delivery, km.
-    """
-    weight_kg: float = Field(..., gt=0.0, le=40000.0)
-    """
-    Gross shipment weight, kg.
-    """
-    carrier: Carrier
-    """
-    Carrier that moves the shipment.
-    """
-    service_level: ServiceLevel
-    """
-    Booked service level.
-    """
-    origin_region: str = Field(..., pattern="^[A-Z]{2}-[A-Z0-9]{1,3}$")
-    """
-    Region code of the pickup (ISO 3166-2 subdivision).
-    """
-    destination_region: str = Field(..., pattern="^[A-Z]{2}-[A-Z0-9]{1,3}$")
-    """
-    Region code of the delivery (ISO 3166-2 subdivision).
-    """
-    pickup_at: AwareDatetime
-    """
-    Planned pickup time, RFC 3339 UTC.
-    """
-    package_count: int | None = Field(1, ge=1, le=1000)
-    """
-    Number of parcels in the shipment.
-    """
-    is_fragile: bool | None = False
-    """
-    Needs special handling.
-    """
-
-
 class InferenceJobRequested(BaseModel):
     """
-    Work item on inference.jobs: a batch ETA job accepted by POST /api/inference/v1/jobs, for the inference worker.
+    Work item on inference.jobs: a batch ETA job accepted by POST /api/inference/v1/jobs, for the inference worker. The rows themselves (up to 100,000) stay in Redis under inference:job:<job_id>:input, with the job's expiry: a stream entry is no place for megabytes.
     """
 
     model_config = ConfigDict(
@@ -94,13 +23,9 @@ class InferenceJobRequested(BaseModel):
     """
     Owner of the job (progress events are routed to this user).
     """
-    model_version: str | None = Field(None, pattern="^\\d+\\.\\d+\\.\\d+$")
+    total_items: int = Field(..., ge=1, le=100000)
     """
-    Model version to use; absent = the current one.
-    """
-    items: list[EtaFeatures] = Field(..., max_length=10000, min_length=1)
-    """
-    Shipments to predict, in order.
+    Shipments in the job.
     """
     requested_at: AwareDatetime
     """

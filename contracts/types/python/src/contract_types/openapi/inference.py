@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -60,101 +59,53 @@ class ServiceInfo(BaseModel):
     """
 
 
-class Carrier(StrEnum):
+class Mode(StrEnum):
     """
-    Carrier that moves the shipment.
-    """
-
-    dhl = "dhl"
-    ups = "ups"
-    fedex = "fedex"
-    dpd = "dpd"
-    gls = "gls"
-    postnl = "postnl"
-
-
-class ServiceLevel(StrEnum):
-    """
-    Booked service level.
+    Full truckload, less than truckload or intermodal (rail + truck).
     """
 
-    economy = "economy"
-    standard = "standard"
-    express = "express"
-    same_day = "same_day"
+    ftl = "ftl"
+    ltl = "ltl"
+    intermodal = "intermodal"
 
 
-class EtaFeatures(BaseModel):
+class Shipment(BaseModel):
     """
-    One shipment to predict the delivery time of (the logistics ETA model's features).
+    One US freight shipment to predict.
     """
 
     model_config = ConfigDict(
         extra="forbid",
     )
-    distance_km: float = Field(..., gt=0.0, le=20000.0)
+    origin: str = Field(..., pattern="^[A-Z]{2}$")
     """
-    Road distance between pickup and delivery, km.
+    Origin, two-letter US state code (upper case; DC and the territories included).
     """
-    weight_kg: float = Field(..., gt=0.0, le=40000.0)
+    destination: str = Field(..., pattern="^[A-Z]{2}$")
     """
-    Gross shipment weight, kg.
+    Destination, two-letter US state code.
     """
-    carrier: Carrier
+    distance_km: float = Field(..., gt=0.0, le=10000.0)
     """
-    Carrier that moves the shipment.
+    Road distance, km.
     """
-    service_level: ServiceLevel
+    weight_kg: float = Field(..., gt=0.0, le=50000.0)
     """
-    Booked service level.
+    Gross weight, kg.
     """
-    origin_region: str = Field(..., pattern="^[A-Z]{2}-[A-Z0-9]{1,3}$")
+    mode: Mode
     """
-    Region code of the pickup (ISO 3166-2 subdivision).
+    Full truckload, less than truckload or intermodal (rail + truck).
     """
-    destination_region: str = Field(..., pattern="^[A-Z]{2}-[A-Z0-9]{1,3}$")
+    carrier: str = Field(
+        ..., max_length=64, min_length=1, pattern="^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+    )
     """
-    Region code of the delivery (ISO 3166-2 subdivision).
+    Carrier id; one the model does not know is predicted as "other".
     """
     pickup_at: AwareDatetime
     """
-    Planned pickup time, RFC 3339 UTC.
-    """
-    package_count: int | None = Field(1, ge=1, le=1000)
-    """
-    Number of parcels in the shipment.
-    """
-    is_fragile: bool | None = False
-    """
-    Needs special handling.
-    """
-
-
-class IntervalHours(BaseModel):
-    """
-    80 % prediction interval of the transit time, hours
-    """
-
-    lower: float = Field(..., ge=0.0)
-    upper: float = Field(..., ge=0.0)
-
-
-class EtaPrediction(BaseModel):
-    eta_hours: float = Field(..., ge=0.0)
-    """
-    Predicted transit time from pickup to delivery, hours
-    """
-    estimated_delivery_at: AwareDatetime
-    """
-    pickup_at + eta_hours
-    """
-    interval_hours: IntervalHours
-    """
-    80 % prediction interval of the transit time, hours
-    """
-    model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
-    """
-    Semantic version of a trained model
+    Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
     """
 
 
@@ -162,26 +113,14 @@ class EtaBatchRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    items: list[EtaFeatures] = Field(..., max_length=1000, min_length=1)
-
-
-class EtaBatchResponse(BaseModel):
-    model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
-    """
-    Semantic version of a trained model
-    """
-    predictions: list[EtaPrediction]
+    shipments: list[Shipment] = Field(..., max_length=1000, min_length=1)
 
 
 class CreateJobRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    items: list[EtaFeatures] = Field(..., max_length=10000, min_length=1)
-    model_version: str | None = Field(None, pattern="^\\d+\\.\\d+\\.\\d+$")
-    """
-    Pin a model version; absent = the current one
-    """
+    shipments: list[Shipment] = Field(..., max_length=100000, min_length=1)
 
 
 class JobStatus(StrEnum):
@@ -191,57 +130,37 @@ class JobStatus(StrEnum):
     failed = "failed"
 
 
-class RejectedItem(BaseModel):
-    index: int = Field(..., ge=0)
-    """
-    Position in the submitted items
-    """
-    message: str
-
-
-class Result(BaseModel):
-    """
-    Present once the job succeeded
-    """
-
-    predictions: list[EtaPrediction]
-    """
-    One per accepted item, in item order
-    """
-    rejected_items: list[RejectedItem]
-
-
 class Error(BaseModel):
     """
     Present once the job failed
     """
 
-    code: str = Field(..., pattern="^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+    code: str
     """
-    snake_case cause, as in inference.job.failed
+    snake_case cause, as in inference.job.failed (input_expired, internal_error)
     """
     reason: str
 
 
 class Job(BaseModel):
-    id: UUID
+    id: str
     status: JobStatus
     progress: int = Field(..., ge=0, le=100)
     """
     Percent done, 0..100
     """
-    total_items: int = Field(..., ge=1)
-    processed_items: int = Field(..., ge=0)
+    total_items: int
+    processed_items: int
     model_version: str | None = Field(None, pattern="^\\d+\\.\\d+\\.\\d+$")
     """
-    Semantic version of a trained model
+    Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
     """
     created_at: AwareDatetime
     started_at: AwareDatetime | None = None
     finished_at: AwareDatetime | None = None
-    result: Result | None = None
+    result_url: str | None = None
     """
-    Present once the job succeeded
+    The JSON result once the job succeeded; add ?format=csv for CSV
     """
     error: Error | None = None
     """
@@ -249,16 +168,46 @@ class Job(BaseModel):
     """
 
 
+class Prediction(BaseModel):
+    row: int = Field(..., ge=0)
+    """
+    Position of the shipment in the submitted rows
+    """
+    transit_hours: float
+    eta: AwareDatetime
+    delay_probability: float
+
+
+class JobResult(BaseModel):
+    job_id: str
+    model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
+    """
+    Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
+    """
+    predictions: list[Prediction]
+
+
+class Data(BaseModel):
+    """
+    The seeded synthetic dataset the model was trained and evaluated on
+    """
+
+    generator: str
+    generator_version: int
+    seed: int
+    rows: int
+    training_rows: int
+    validation_rows: int
+
+
 class Type(StrEnum):
     number = "number"
     integer = "integer"
-    boolean = "boolean"
     categorical = "categorical"
-    datetime = "datetime"
 
 
 class Feature(BaseModel):
-    name: str = Field(..., pattern="^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+    name: str
     type: Type
     description: str
     categories: list[str] | None = None
@@ -267,31 +216,74 @@ class Feature(BaseModel):
     """
 
 
-class TrainingMetrics(BaseModel):
-    mae_hours: float = Field(..., ge=0.0)
+class TransitHours(BaseModel):
+    mae_hours: float
+    rmse_hours: float
+    r2: float
+    median_actual_hours: float
+    baseline_mae_hours: float
     """
-    Mean absolute error on the validation split, hours
+    MAE of predicting the training median for every shipment
     """
-    rmse_hours: float = Field(..., ge=0.0)
-    r2: float = Field(..., le=1.0)
-    training_rows: int = Field(..., ge=0)
-    validation_rows: int = Field(..., ge=0)
+
+
+class ReliabilityItem(BaseModel):
+    lower: float
+    upper: float
+    count: int
+    mean_predicted: float | None
+    """
+    null when no prediction fell in the bin
+    """
+    observed_rate: float | None
+
+
+class Delay(BaseModel):
+    roc_auc: float
+    brier_score: float
+    log_loss: float
+    late_rate: float
+    reliability: list[ReliabilityItem]
+    """
+    Ten bins of predicted probability, each with the observed late rate
+    """
+
+
+class Metrics(BaseModel):
+    """
+    On the held-out split
+    """
+
+    transit_hours: TransitHours
+    delay: Delay
 
 
 class ModelCard(BaseModel):
     name: str
     version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
     """
-    Semantic version of a trained model
+    Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
+    """
+    artifact_sha256: str
+    """
+    sha256 of the artifact file, checked when the model is loaded
     """
     algorithm: str
-    target: str
+    targets: dict[str, str]
     """
-    What the model predicts
+    What each output means
     """
     trained_at: AwareDatetime
+    training_seconds: float
+    data: Data
+    """
+    The seeded synthetic dataset the model was trained and evaluated on
+    """
     features: list[Feature]
-    training_metrics: TrainingMetrics
+    metrics: Metrics
+    """
+    On the held-out split
+    """
 
 
 class FieldError(BaseModel):
@@ -347,3 +339,30 @@ class Problem(BaseModel):
     """
     For invalid input only: every rejected value, with where it is in the request.
     """
+
+
+class EtaPrediction(BaseModel):
+    transit_hours: float = Field(..., ge=0.0)
+    """
+    Predicted hours from pickup to delivery
+    """
+    eta: AwareDatetime
+    """
+    pickup_at + transit_hours, RFC 3339 UTC
+    """
+    delay_probability: float = Field(..., ge=0.0, le=1.0)
+    """
+    Probability of arriving after the service standard of the mode for the distance
+    """
+    model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
+    """
+    Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
+    """
+
+
+class EtaBatchResponse(BaseModel):
+    model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
+    """
+    Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
+    """
+    predictions: list[EtaPrediction]

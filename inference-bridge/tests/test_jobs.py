@@ -1,0 +1,258 @@
+"""Jobs: submission (JSON and CSV), ownership, the worker end to end, and a worker killed mid-job.
+
+Each test gets a Redis of its own (private_redis), so the worker's streams hold only that test's jobs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator, FormatChecker
+
+from inference_bridge.app import create_app
+from inference_bridge.worker import create_worker_app
+from service_kit.testing import _free_port, wait_until
+
+JOBS = "/api/inference/v1/jobs"
+
+
+@pytest.fixture
+def job_redis(private_redis, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("REDIS_URL", private_redis.url)
+    return private_redis.url
+
+
+@pytest.fixture
+def api(job_redis: str) -> Iterator[TestClient]:
+    with TestClient(create_app()) as client:
+        yield client
+
+
+EVENT_SCHEMAS = Path(__file__).resolve().parents[2] / "contracts" / "events" / "schemas"
+
+
+def events_of(redis_url: str, job_id: str, stream: str = "platform.events") -> list[dict]:
+    """The job's events on `stream`, each checked against its contract schema."""
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        entries = client.xrange(stream)
+    finally:
+        client.close()
+    events = [json.loads(fields["cloudevent"]) for _, fields in entries]
+    mine = [e for e in events if e["data"].get("job_id") == job_id]
+    for event in mine:
+        schema = json.loads((EVENT_SCHEMAS / f"{event['type']}.schema.json").read_text())
+        Draft202012Validator(schema, format_checker=FormatChecker()).validate(event["data"])
+    return mine
+
+
+def csv_of(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_viewers_cannot_submit_jobs(api: TestClient, tokens, make_shipment):
+    response = api.post(JOBS, json={"shipments": [make_shipment()]}, headers=tokens.headers("viewer"))
+    assert response.status_code == 403
+    assert response.json()["type"] == "https://polyglot.dev/problems/forbidden"
+    assert api.post(JOBS, json={"shipments": [make_shipment()]}).status_code == 401
+
+
+def test_a_job_is_accepted_queued_and_visible_to_its_owner_and_admins_only(api: TestClient, tokens, make_shipment):
+    owner = str(uuid.uuid4())
+    response = api.post(JOBS, json={"shipments": [make_shipment()] * 3}, headers=tokens.headers("user", owner))
+    assert response.status_code == 202, response.text
+    job = response.json()
+    assert (job["status"], job["progress"], job["total_items"], job["processed_items"]) == ("queued", 0, 3, 0)
+    assert response.headers["Location"] == f"{JOBS}/{job['id']}"
+    assert "result_url" not in job and "error" not in job
+
+    assert api.get(f"{JOBS}/{job['id']}", headers=tokens.headers("user", owner)).json()["id"] == job["id"]
+    assert api.get(f"{JOBS}/{job['id']}", headers=tokens.headers("admin")).status_code == 200
+    for stranger in (tokens.headers("user"), tokens.headers("viewer")):
+        hidden = api.get(f"{JOBS}/{job['id']}", headers=stranger)
+        assert hidden.status_code == 404
+        assert api.get(f"{JOBS}/{job['id']}/result", headers=stranger).status_code == 404
+    assert api.get(f"{JOBS}/{uuid.uuid4()}", headers=tokens.headers("user", owner)).status_code == 404
+    assert api.get(f"{JOBS}/not-a-uuid", headers=tokens.headers("user", owner)).status_code == 422
+    unfinished = api.get(f"{JOBS}/{job['id']}/result", headers=tokens.headers("user", owner))
+    assert unfinished.status_code == 409
+
+    requested = events_of(os.environ["REDIS_URL"], job["id"], stream="inference.jobs")
+    assert [event["data"] for event in requested] == [{
+        "job_id": job["id"], "user_id": owner, "total_items": 3, "requested_at": job["created_at"]}]
+
+
+def test_job_input_is_validated_row_by_row(api: TestClient, tokens, make_shipment):
+    headers = tokens.headers("user")
+    rows = [make_shipment(), make_shipment(mode="air")]
+    response = api.post(JOBS, json={"shipments": rows}, headers=headers)
+    assert response.status_code == 422
+    assert [e["pointer"] for e in response.json()["errors"]] == ["/body/shipments/1/mode"]
+    assert api.post(JOBS, json={"shipments": []}, headers=headers).status_code == 422
+    malformed = api.post(JOBS, content=b"[", headers={**headers, "Content-Type": "application/json"})
+    assert malformed.status_code == 400
+    unsupported = api.post(JOBS, content=b"x", headers={**headers, "Content-Type": "text/plain"})
+    assert unsupported.status_code == 415
+    assert unsupported.headers["content-type"] == "application/problem+json"
+
+
+def test_a_csv_upload_becomes_a_job(api: TestClient, tokens, make_shipment):
+    rows = [make_shipment(distance_km=500 + i) for i in range(25)]
+    response = api.post(JOBS, files={"file": ("shipments.csv", csv_of(rows), "text/csv")},
+                        headers=tokens.headers("user"))
+    assert response.status_code == 202, response.text
+    assert response.json()["total_items"] == 25
+
+
+def test_csv_errors_point_at_row_and_column(api: TestClient, tokens, make_shipment):
+    headers = tokens.headers("user")
+    rows = [make_shipment(), make_shipment(distance_km="-3"), make_shipment(pickup_at="soon")]
+    response = api.post(JOBS, files={"file": ("s.csv", csv_of(rows), "text/csv")}, headers=headers)
+    assert response.status_code == 422
+    assert {e["pointer"] for e in response.json()["errors"]} == {"/body/file/1/distance_km", "/body/file/2/pickup_at"}
+    missing = csv_of([{k: v for k, v in make_shipment().items() if k != "carrier"}])
+    response = api.post(JOBS, files={"file": ("s.csv", missing, "text/csv")}, headers=headers)
+    assert response.status_code == 422
+    assert "missing columns: carrier" in response.json()["errors"][0]["message"]
+    no_file = api.post(JOBS, data={"other": "x"}, files={"nothing": ("a", b"", "text/plain")}, headers=headers)
+    assert no_file.status_code == 422
+    assert no_file.json()["errors"][0]["pointer"] == "/body/file"
+
+
+def test_the_worker_runs_a_job_to_its_downloadable_result(api: TestClient, job_redis: str, tokens, make_shipment,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("INFERENCE_JOB_CHUNK_ROWS", "40")
+    owner = str(uuid.uuid4())
+    headers = tokens.headers("user", owner)
+    shipments = [make_shipment(distance_km=300 + 10 * i, origin=("TX" if i % 2 else "CA")) for i in range(101)]
+    job = api.post(JOBS, json={"shipments": shipments}, headers=headers).json()
+
+    with TestClient(create_worker_app()) as worker:
+        assert worker.get("/health").json()["status"] == "UP"
+        done = wait_until(lambda: (j := api.get(f"{JOBS}/{job['id']}", headers=headers).json())["status"] == "succeeded"
+                          and j, message="the job succeeded")
+        metrics = worker.get("/metrics").text
+    assert (done["progress"], done["processed_items"], done["model_version"]) == (100, 101, api.app.state.model.version)
+    assert done["result_url"] == f"{JOBS}/{job['id']}/result"
+    assert done["started_at"] <= done["finished_at"]
+    assert 'inference_jobs_total{outcome="succeeded"} 1.0' in metrics
+
+    result = api.get(done["result_url"], headers=headers).json()
+    assert [p["row"] for p in result["predictions"]] == list(range(101))
+    expected = api.post("/api/inference/v1/eta/batch", json={"shipments": shipments[:100]}, headers=headers).json()
+    assert [(p["transit_hours"], p["eta"], p["delay_probability"]) for p in result["predictions"][:100]] == [
+        (p["transit_hours"], p["eta"], p["delay_probability"]) for p in expected["predictions"]]
+    as_csv = api.get(done["result_url"], params={"format": "csv"}, headers=headers)
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    lines = as_csv.text.splitlines()
+    assert lines[0] == "row,transit_hours,eta,delay_probability" and len(lines) == 102
+    assert api.get(done["result_url"], params={"format": "xml"}, headers=headers).status_code == 422
+
+    events = events_of(job_redis, job["id"])
+    kinds = [e["type"] for e in events]
+    assert kinds.count("inference.job.completed") == 1 and kinds.count("inference.usage") == 1
+    completed = next(e["data"] for e in events if e["type"] == "inference.job.completed")
+    assert (completed["user_id"], completed["total_items"], completed["succeeded_items"]) == (owner, 101, 101)
+    usage = next(e["data"] for e in events if e["type"] == "inference.usage")
+    assert (usage["operation"], usage["predictions"], usage["job_id"]) == ("job", 101, job["id"])
+    assert sorted((lane["origin"], lane["predictions"]) for lane in usage["lanes"]) == [("CA", 51), ("TX", 50)]
+
+
+def _start_worker(started: list[subprocess.Popen[bytes]], redis_url: str, log: Path,
+                  **environment: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "REDIS_URL": redis_url, "BIND_ADDRESS": "127.0.0.1", "INFERENCE_WORKER_PORT": str(_free_port()),
+           **environment}
+    with log.open("ab") as out:
+        process = subprocess.Popen([sys.executable, "-m", "inference_bridge.worker"], env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    started.append(process)  # stopped by the caller, even if it never gets healthy
+    url = f"http://127.0.0.1:{env['INFERENCE_WORKER_PORT']}/health"
+
+    def healthy() -> bool:
+        assert process.poll() is None, log.read_text()
+        try:
+            return httpx.get(url, timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_until(healthy, timeout=90, interval=0.1, message="the worker is healthy")
+    return process
+
+
+def test_a_worker_killed_mid_job_is_replaced_and_the_job_completes_once(
+        api: TestClient, job_redis: str, tokens, make_shipment, tmp_path: Path):
+    owner = str(uuid.uuid4())
+    headers = tokens.headers("user", owner)
+    total = 6000
+    shipments = [make_shipment(distance_km=100 + (i % 2000)) for i in range(total)]
+    # Small chunks with a pause: the job takes about 6 s, so the kill lands in its middle.
+    slow = {"INFERENCE_JOB_CHUNK_ROWS": "200", "INFERENCE_JOB_CHUNK_PAUSE_MS": "200",
+            "EVENTS_MIN_IDLE_MS": "1000", "EVENTS_RECLAIM_INTERVAL_MS": "300"}
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        first = _start_worker(processes, job_redis, tmp_path / "worker-1.log", INSTANCE_ID="worker-1", **slow)
+        job = api.post(JOBS, json={"shipments": shipments}, headers=headers).json()
+        state: Callable[[], dict] = lambda: api.get(f"{JOBS}/{job['id']}", headers=headers).json()  # noqa: E731
+        wait_until(lambda: state()["processed_items"] >= 1000, timeout=60, message="the first worker is under way")
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        killed_at = state()
+        assert killed_at["status"] == "running" and killed_at["processed_items"] < total
+
+        _start_worker(processes, job_redis, tmp_path / "worker-2.log", INSTANCE_ID="worker-2", **slow)
+        done = wait_until(lambda: (s := state())["status"] == "succeeded" and s, timeout=120,
+                          message="the second worker finished the job")
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+    assert done["processed_items"] == total
+    assert "resumes at chunk" in (tmp_path / "worker-2.log").read_text()
+    rows = [p["row"] for p in api.get(f"{JOBS}/{job['id']}/result", headers=headers).json()["predictions"]]
+    assert rows == list(range(total)), "every row once, in order"
+    kinds = [e["type"] for e in events_of(job_redis, job["id"])]
+    assert kinds.count("inference.job.completed") == 1
+    assert kinds.count("inference.usage") == 1
+    assert kinds.count("inference.job.progress") >= 2
+
+
+def test_a_job_whose_input_expired_fails_with_an_event(api: TestClient, job_redis: str, tokens, make_shipment):
+    owner = str(uuid.uuid4())
+    headers = tokens.headers("user", owner)
+    job = api.post(JOBS, json={"shipments": [make_shipment()]}, headers=headers).json()
+    api.portal.call(api.app.state.redis.delete, f"inference:job:{job['id']}:input")  # as if it had expired
+
+    with TestClient(create_worker_app()) as worker:
+        failed = wait_until(lambda: (j := api.get(f"{JOBS}/{job['id']}", headers=headers).json())["status"] == "failed"
+                            and j, message="the job failed")
+        metrics = worker.get("/metrics").text
+    assert failed["error"] == {"code": "input_expired", "reason": "The job's input expired before it could run."}
+    assert "result_url" not in failed
+    assert api.get(f"{JOBS}/{job['id']}/result", headers=headers).status_code == 409
+    assert 'inference_jobs_total{outcome="failed"} 1.0' in metrics
+    (event,) = [e for e in events_of(job_redis, job["id"]) if e["type"] == "inference.job.failed"]
+    assert (event["data"]["user_id"], event["data"]["error_code"], event["data"]["processed_items"]) == (
+        owner, "input_expired", 0)

@@ -1,0 +1,117 @@
+"""The model: deterministic training, metrics above a sanity floor, honest loading, unknown carriers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from inference_bridge.model import EtaModel, ModelUnavailable, load_model
+from inference_bridge.model.artifact import CURRENT_FILE, artifact_path
+from inference_bridge.model.features import carrier_category, encode
+from inference_bridge.model.train import train
+
+
+def test_the_same_seed_gives_the_same_artifact_and_metrics(tmp_path: Path):
+    first = train(seed=3, rows=4000, output=tmp_path / "a")
+    second = train(seed=3, rows=4000, output=tmp_path / "b")
+    other = train(seed=4, rows=4000, output=tmp_path / "c")
+    assert first["artifact_sha256"] == second["artifact_sha256"]
+    assert first["version"] == second["version"]
+    assert first["metrics"] == second["metrics"]
+    assert other["artifact_sha256"] != first["artifact_sha256"]
+    assert (tmp_path / "a" / CURRENT_FILE).read_text().strip() == first["version"]
+
+
+def test_metrics_clear_a_sanity_floor(model: EtaModel):
+    regression, delay = model.card["metrics"]["transit_hours"], model.card["metrics"]["delay"]
+    # Far better than predicting the median for everything, and well above chance at ranking late shipments.
+    assert regression["mae_hours"] < 0.4 * regression["baseline_mae_hours"]
+    assert regression["r2"] > 0.8
+    assert delay["roc_auc"] > 0.85
+    # Better calibrated than always answering the base rate (whose Brier score is p(1-p)).
+    assert delay["brier_score"] < 0.8 * delay["late_rate"] * (1 - delay["late_rate"])
+    data = model.card["data"]
+    assert sum(bin["count"] for bin in delay["reliability"]) == data["validation_rows"]
+    assert data["training_rows"] + data["validation_rows"] == data["rows"] == 20_000
+
+
+def test_the_card_describes_the_artifact(model: EtaModel, model_dir: Path):
+    card = json.loads((model_dir / f"eta-{model.version}.card.json").read_text())
+    assert card == model.card
+    assert [feature["name"] for feature in card["features"]] == [
+        "origin", "destination", "distance_km", "weight_kg", "mode", "carrier", "pickup_weekday", "pickup_hour",
+        "pickup_month"]
+    assert "other" in next(f for f in card["features"] if f["name"] == "carrier")["categories"]
+    assert card["trained_at"].endswith("Z") and card["training_seconds"] > 0
+
+
+def _row(carrier: str) -> np.ndarray:
+    return encode(origin=["TX"], destination=["IL"], distance_km=[1480.0], weight_kg=[9000.0], mode=["ltl"],
+                  carrier=[carrier], pickup_weekday=[1], pickup_hour=[9.0], pickup_month=[11])
+
+
+def test_an_unknown_carrier_is_predicted_as_other(model: EtaModel):
+    assert carrier_category("Acme-Freight") == "other"
+    assert carrier_category(" ODFL ") == "odfl"
+    unknown, other, known = model.predict(_row("acme-freight")), model.predict(_row("other")), model.predict(_row("odfl"))
+    assert unknown == other
+    assert unknown[1][0] != known[1][0], "the carrier matters to the delay risk"
+
+
+def test_a_state_without_lanes_in_the_data_still_gets_a_prediction(model: EtaModel):
+    hours, probability = model.predict(encode(
+        origin=["AK"], destination=["WA"], distance_km=[2400.0], weight_kg=[5000.0], mode=["ftl"], carrier=["swift"],
+        pickup_weekday=[2], pickup_hour=[10.0], pickup_month=[6]))
+    assert np.isfinite(hours).all() and 0 <= probability[0] <= 1
+
+
+def test_loading_refuses_a_missing_or_altered_model(tmp_path: Path, model_dir: Path, model: EtaModel):
+    with pytest.raises(ModelUnavailable, match="python -m inference_bridge.model.train"):
+        load_model(tmp_path)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for file in model_dir.iterdir():
+        (copy / file.name).write_bytes(file.read_bytes())
+    artifact = artifact_path(copy, model.version)
+    artifact.write_bytes(artifact.read_bytes() + b"tampered")
+    with pytest.raises(ModelUnavailable, match="does not match its model card"):
+        load_model(copy)
+
+
+@pytest.mark.parametrize("module", ["inference_bridge", "inference_bridge.worker"])
+def test_the_processes_refuse_to_start_without_a_model(tmp_path: Path, module: str):
+    env = {**os.environ, "MODEL_DIR": str(tmp_path / "empty"), "INFERENCE_PORT": "1", "INFERENCE_WORKER_PORT": "1"}
+    finished = subprocess.run([sys.executable, "-m", module], env=env, capture_output=True, text=True, timeout=60)
+    assert finished.returncode != 0
+    assert "cannot start: No ETA model in" in finished.stderr
+    assert "python -m inference_bridge.model.train" in finished.stderr
+
+
+def test_the_training_command_prints_its_figures(tmp_path: Path):
+    finished = subprocess.run(
+        [sys.executable, "-m", "inference_bridge.model.train", "--rows", "3000", "--seed", "5", "--output", str(tmp_path)],
+        capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    version = (tmp_path / CURRENT_FILE).read_text().strip()
+    assert f"trained ETA model {version} on 3000 rows (seed 5)" in finished.stdout
+    assert "ROC AUC" in finished.stdout and "MAE" in finished.stdout
+
+
+def test_the_compiled_trees_predict_what_scikit_learn_predicts(model: EtaModel):
+    from inference_bridge.model import dataset
+    from inference_bridge.model.features import encode_frame
+
+    matrix = encode_frame(dataset.generate(2000, seed=99).features)
+    matrix[::7, 0] = np.nan  # a state without lanes in the data
+    matrix[::11, 5] = 57.0  # a category code the model never saw
+    matrix[::13, 1] = -1.0  # a negative category
+    matrix[::17, 2] = np.nan  # a missing number
+    hours, probability = model.predict(matrix)
+    np.testing.assert_allclose(hours, np.exp(model.regressor.predict(matrix)), rtol=1e-12)
+    np.testing.assert_allclose(probability, model.classifier.predict_proba(matrix)[:, 1], rtol=1e-12, atol=1e-15)
