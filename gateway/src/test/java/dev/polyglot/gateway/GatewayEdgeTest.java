@@ -330,6 +330,27 @@ class GatewayEdgeTest {
         }
     }
 
+    @Test
+    void manyConcurrentCallsToOneServiceAllGetThrough() throws Exception {
+        int concurrent = 60;
+        int before = services.hitsOn("/api/reports");
+        List<CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < concurrent; i++) {
+                calls.add(http.sendAsync(request("/api/reports/held/" + i)
+                        .header("Authorization", bearer(newUser(), "user")[1]).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> services.hitsOn("/api/reports") - before == concurrent);
+        } finally {
+            services.releaseHeld();
+        }
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            assertThat(call.get(20, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+    }
+
     // --- WebSockets ---
 
     @Test

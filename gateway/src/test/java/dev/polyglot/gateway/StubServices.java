@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Stand-ins for the four services on one plain Reactor Netty server: every API path answers with what arrived (method,
  * URI, headers, body size), so a test sees exactly what a service would. The inference paths can be made to fail
- * slowly or to hold a request until released; the API document paths serve a small OpenAPI document.
+ * slowly or to hold a request until released, as any path containing /held is; the API document paths serve a small
+ * OpenAPI document.
  */
 final class StubServices implements AutoCloseable {
 
@@ -61,7 +62,8 @@ final class StubServices implements AutoCloseable {
         String uri = request.uri();
         String prefix = uri.replaceFirst("^(/api/[^/?]+).*", "$1");
         hits.computeIfAbsent(prefix, key -> new AtomicInteger()).incrementAndGet();
-        Mono<Void> wait = !prefix.equals("/api/inference") ? Mono.empty() : switch (inference) {
+        Mono<Void> wait = uri.contains("/held") ? release.asMono()
+                : !prefix.equals("/api/inference") ? Mono.empty() : switch (inference) {
             case ANSWER -> Mono.empty();
             case TOO_SLOW -> Mono.delay(slowness).then();
             case HOLD -> release.asMono();
