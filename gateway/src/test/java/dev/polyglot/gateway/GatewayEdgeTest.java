@@ -469,6 +469,7 @@ class GatewayEdgeTest {
                 .doesNotContain("unsafe-eval");
         assertThat(asset.body()).isEqualTo("console.log('app');");
         assertThat(asset.headers().firstValue("Cache-Control").orElse("")).contains("immutable");
+        assertThat(asset.headers().firstValue("RateLimit-Limit")).as("assets are not counted").isEmpty();
         assertThat(deepLink.body()).contains("console root");
         assertThat(apiAsHtml.statusCode()).isEqualTo(401);
         assertProblem(missingAsset, 404);

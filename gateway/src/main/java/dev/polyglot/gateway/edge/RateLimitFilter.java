@@ -18,7 +18,8 @@ import reactor.core.publisher.Mono;
 /**
  * The request budget of each caller: per user when signed in, per client address otherwise, and a smaller one per
  * address on the sign-in paths (password guessing, account farming). Every counted answer carries RateLimit-Limit,
- * -Remaining and -Reset; over the budget it is a 429 problem with Retry-After. Operations paths are not counted.
+ * -Remaining and -Reset; over the budget it is a 429 problem with Retry-After. Only /api/** and /ws/** are counted: a
+ * console page load (a dozen assets) or the docs must not eat a user's API budget.
  * If Redis cannot be reached the request passes (fail open, logged): the limits protect the services, they must
  * not take the whole platform down with Redis.
  */
@@ -41,8 +42,8 @@ public class RateLimitFilter implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
         String path = request.getPath().value();
-        if (path.startsWith("/actuator/")) {
-            return chain.filter(exchange);
+        if (!path.startsWith("/api/") && !path.startsWith("/ws/")) {
+            return chain.filter(exchange); // console assets, docs, operations: static or cheap, never counted
         }
         String userId = exchange.getAttribute(SignedInUserFilter.USER_ID_ATTRIBUTE);
         String bucket;
