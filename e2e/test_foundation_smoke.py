@@ -1,6 +1,5 @@
-"""Every part answers through the gateway: routes, health, metrics, JWKS, WebSocket, problem+json."""
+"""Every part answers through the gateway: routes, health, metrics, JWKS, problem+json (the WebSocket: test_gateway_edge.py)."""
 
-import json
 import os
 import re
 from pathlib import Path
@@ -54,8 +53,9 @@ def test_jwks_publishes_an_rs256_signing_key(gateway):
     "/api/auth/no-such-endpoint",     # by a Java service
     "/api/reports/no/such/endpoint",  # by a Python service
 ])
-def test_unknown_paths_answer_404_problem_json(gateway, path):
-    response = gateway.get(path)
+def test_unknown_paths_answer_404_problem_json(gateway, admin, path):
+    # Signed in: without a token the gateway answers 401 for anything under /api/ (test_gateway_edge.py).
+    response = gateway.get(path, headers=admin.headers)
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
     problem = response.json()

@@ -225,11 +225,19 @@ def run_interop(servers: TestServers, work_dir: Path) -> SuiteResult:
     return SuiteResult("interop", ok, 0)
 
 
+# gateway: every e2e test registers, signs in and calls from 127.0.0.1, so the e2e platform's limits are generous;
+# the exact counts and the reset are proven by the gateway's own tests (GatewayEdgeTest, small limits, real Redis).
+E2E_GATEWAY_ENVIRON = {
+    "RATE_LIMIT_SIGNED_IN": "100000", "RATE_LIMIT_ANONYMOUS": "100000", "RATE_LIMIT_SIGN_IN": "100000",
+}
+
+
 def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
     """Start a whole platform on free ports, test it through its gateway, stop it, check nothing is left."""
     ports = {part.name: free_port() for part in (REDIS, *SERVICES)}
     environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url("e2e_auth"),
-               "ADMIN_EMAIL": "e2e-admin@example.com", "ADMIN_PASSWORD": "e2e-admin-password-not-secret"}
+               "ADMIN_EMAIL": "e2e-admin@example.com", "ADMIN_PASSWORD": "e2e-admin-password-not-secret",
+               **E2E_GATEWAY_ENVIRON}
     settings = load_settings(data_dir=work_dir / "e2e-platform", ports=ports, environ=environ)
     supervisor = Supervisor(settings)
     build.build_java(settings.logs_dir)
@@ -242,7 +250,9 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
         # document) look at a service directly, as an operator would, not through the gateway.
         service_urls = {part.name: f"http://127.0.0.1:{ports[part.name]}" for part in SERVICES}
         env = {**clean_environment(), "GATEWAY_URL": f"http://127.0.0.1:{ports['gateway']}",
-               "E2E_SERVICE_URLS": json.dumps(service_urls), "E2E_LOGS_DIR": str(settings.logs_dir)}
+               "E2E_SERVICE_URLS": json.dumps(service_urls), "E2E_LOGS_DIR": str(settings.logs_dir),
+               # The gateway's WebSocket check looks tickets up in Redis (e2e/test_gateway_edge.py).
+               "E2E_REDIS_URL": settings.redis_url}
         ok = _run([str(ROOT / ".venv" / "bin" / "pytest"), "e2e"], env)
     except LauncherError as e:
         error(str(e))

@@ -23,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Access-token checking for a service that opts in with {@code service-kit.security.enabled=true} and depends on
  * {@code spring-boot-starter-security-oauth2-resource-server}. Without the property nothing here runs, so services
- * with security of their own (auth-service, the gateway) are not changed.
+ * with security of their own (auth-service) are not changed. The gateway opts in and declares its own chain (its
+ * public and admin-only paths) on the {@link ReactiveTokenSecurity} provided here.
  *
  * <p>Provides a JwtDecoder (Spring MVC) or ReactiveJwtDecoder (WebFlux) with the platform's rules
  * ({@link AccessTokens}), the roles → ROLE_ converter, problem+json entry points, a {@link ServletTokenSecurity} or

@@ -1,9 +1,9 @@
 package dev.polyglot.servicekit.security;
 
-import static dev.polyglot.servicekit.security.TokenTestKit.AUDIENCE;
-import static dev.polyglot.servicekit.security.TokenTestKit.ISSUER;
-import static dev.polyglot.servicekit.security.TokenTestKit.claims;
-import static dev.polyglot.servicekit.security.TokenTestKit.sign;
+import static dev.polyglot.servicekit.testing.TokenTestKit.AUDIENCE;
+import static dev.polyglot.servicekit.testing.TokenTestKit.ISSUER;
+import static dev.polyglot.servicekit.testing.TokenTestKit.claims;
+import static dev.polyglot.servicekit.testing.TokenTestKit.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,8 +15,9 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.polyglot.servicekit.security.ServiceKitSecurityProperties.TokenSettings;
-import dev.polyglot.servicekit.security.TokenTestKit.JwksServer;
-import dev.polyglot.servicekit.security.TokenTestKit.MutableClock;
+import dev.polyglot.servicekit.testing.TokenTestKit.JwksServer;
+import dev.polyglot.servicekit.testing.TokenTestKit.MutableClock;
+import dev.polyglot.servicekit.testing.TokenTestKit;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,15 +1,16 @@
 package dev.polyglot.servicekit.security;
 
-import static dev.polyglot.servicekit.security.TokenTestKit.claims;
-import static dev.polyglot.servicekit.security.TokenTestKit.sign;
+import static dev.polyglot.servicekit.testing.TokenTestKit.claims;
+import static dev.polyglot.servicekit.testing.TokenTestKit.sign;
 import static dev.polyglot.servicekit.testing.TestHttp.contentType;
 import static dev.polyglot.servicekit.testing.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.polyglot.servicekit.security.TokenTestKit.JwksServer;
+import dev.polyglot.servicekit.testing.TokenTestKit.JwksServer;
 import dev.polyglot.servicekit.testing.TestHttp;
+import dev.polyglot.servicekit.testing.TokenTestKit;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Date;

@@ -1,13 +1,14 @@
 package dev.polyglot.servicekit.security;
 
-import static dev.polyglot.servicekit.security.TokenTestKit.claims;
-import static dev.polyglot.servicekit.security.TokenTestKit.sign;
+import static dev.polyglot.servicekit.testing.TokenTestKit.claims;
+import static dev.polyglot.servicekit.testing.TokenTestKit.sign;
 import static dev.polyglot.servicekit.testing.TestHttp.contentType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.polyglot.servicekit.security.app.SecuredApplication;
 import dev.polyglot.servicekit.testing.ClosedPort;
 import dev.polyglot.servicekit.testing.TestHttp;
+import dev.polyglot.servicekit.testing.TokenTestKit;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,4 +1,4 @@
-package dev.polyglot.servicekit.security;
+package dev.polyglot.servicekit.testing;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -28,16 +28,19 @@ import java.util.function.Consumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Keys made in the test, tokens signed with them, and auth-service's JWKS endpoint played by a real HTTP server. */
-final class TokenTestKit {
+/**
+ * Keys made in the test, tokens signed with them, and auth-service's JWKS endpoint played by a real HTTP server: for
+ * the kit's own token tests and for any service that checks tokens (the gateway).
+ */
+public final class TokenTestKit {
 
-    static final String ISSUER = "polyglot-auth";
-    static final String AUDIENCE = "polyglot-platform";
+    public static final String ISSUER = "polyglot-auth";
+    public static final String AUDIENCE = "polyglot-platform";
 
     private TokenTestKit() {
     }
 
-    static RSAKey newKey() {
+    public static RSAKey newKey() {
         try {
             return new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
         } catch (Exception failed) {
@@ -45,7 +48,7 @@ final class TokenTestKit {
         }
     }
 
-    static RSAKey newKey(String kid) {
+    public static RSAKey newKey(String kid) {
         try {
             return new RSAKeyGenerator(2048).keyID(kid).generate();
         } catch (Exception failed) {
@@ -53,7 +56,7 @@ final class TokenTestKit {
         }
     }
 
-    static JWTClaimsSet.Builder claims() {
+    public static JWTClaimsSet.Builder claims() {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
@@ -66,17 +69,17 @@ final class TokenTestKit {
                 .expirationTime(Date.from(now.plus(Duration.ofMinutes(15))));
     }
 
-    static JWTClaimsSet claims(Consumer<JWTClaimsSet.Builder> change) {
+    public static JWTClaimsSet claims(Consumer<JWTClaimsSet.Builder> change) {
         JWTClaimsSet.Builder builder = claims();
         change.accept(builder);
         return builder.build();
     }
 
-    static String sign(RSAKey key, JWTClaimsSet claims) {
+    public static String sign(RSAKey key, JWTClaimsSet claims) {
         return sign(key, claims, JWSAlgorithm.RS256);
     }
 
-    static String sign(RSAKey key, JWTClaimsSet claims, JWSAlgorithm algorithm) {
+    public static String sign(RSAKey key, JWTClaimsSet claims, JWSAlgorithm algorithm) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(key.getKeyID())
                     .type(JOSEObjectType.JWT).build(), claims);
@@ -88,12 +91,12 @@ final class TokenTestKit {
     }
 
     /** header.payload. with the given header, no signature. */
-    static String unsigned(String headerJson, JWTClaimsSet claims) {
+    public static String unsigned(String headerJson, JWTClaimsSet claims) {
         return Base64URL.encode(headerJson).toString() + "." + Base64URL.encode(claims.toString()).toString() + ".";
     }
 
     /** Algorithm confusion: HS256 with the public key's bytes (PEM-less DER, or its JWK JSON) as the HMAC secret. */
-    static String hs256WithPublicKey(RSAKey key, JWTClaimsSet claims, byte[] secret) {
+    public static String hs256WithPublicKey(RSAKey key, JWTClaimsSet claims, byte[] secret) {
         try {
             String signingInput = Base64URL.encode("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"" + key.getKeyID() + "\"}")
                     + "." + Base64URL.encode(claims.toString());
@@ -106,7 +109,7 @@ final class TokenTestKit {
     }
 
     /** HS256 signed through Nimbus with a 256-bit secret: a well-formed HMAC token. */
-    static String hs256(RSAKey key, JWTClaimsSet claims) {
+    public static String hs256(RSAKey key, JWTClaimsSet claims) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID()).build(), claims);
             jwt.sign(new MACSigner(key.toRSAPublicKey().getEncoded()));
@@ -117,15 +120,15 @@ final class TokenTestKit {
     }
 
     /** auth-service's JWKS endpoint: serves {@link #keys}, or {@link #status} with a non-JWKS body. */
-    static final class JwksServer implements AutoCloseable {
+    public static final class JwksServer implements AutoCloseable {
 
-        volatile List<RSAKey> keys = List.of();
-        volatile int status = 200;
-        volatile String body;
-        final AtomicInteger requests = new AtomicInteger();
+        public volatile List<RSAKey> keys = List.of();
+        public volatile int status = 200;
+        public volatile String body;
+        public final AtomicInteger requests = new AtomicInteger();
         private final HttpServer server;
 
-        JwksServer() {
+        public JwksServer() {
             try {
                 server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             } catch (IOException failed) {
@@ -146,11 +149,11 @@ final class TokenTestKit {
             server.start();
         }
 
-        String url() {
+        public String url() {
             return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/auth/.well-known/jwks.json";
         }
 
-        void serve(RSAKey... published) {
+        public void serve(RSAKey... published) {
             keys = List.of(published);
             status = 200;
             body = null;
@@ -163,11 +166,11 @@ final class TokenTestKit {
     }
 
     /** A clock the test moves forward. */
-    static final class MutableClock extends Clock {
+    public static final class MutableClock extends Clock {
 
         private volatile Instant now = Instant.now();
 
-        void advance(Duration duration) {
+        public void advance(Duration duration) {
             now = now.plus(duration);
         }
 

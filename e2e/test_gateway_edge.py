@@ -1,0 +1,151 @@
+"""The gateway's edge as a client meets it on the running platform: identity, limits, headers, CORS, body limit,
+the WebSocket handshake check, and the aggregated API docs (the rules one by one: gateway's GatewayEdgeTest)."""
+
+import base64
+import json
+import os
+import secrets
+
+import httpx
+import pytest
+import redis
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+
+SERVICES = ["auth-service", "notification-service", "inference-bridge", "reporting-bridge"]
+
+
+@pytest.fixture(scope="session")
+def platform_redis():
+    url = os.environ.get("E2E_REDIS_URL")
+    if not url:
+        pytest.fail("E2E_REDIS_URL is not set: run the end-to-end tests through ./platform test")
+    client = redis.Redis.from_url(url, decode_responses=True)
+    yield client
+    client.close()
+
+
+def live_ticket(platform_redis: redis.Redis, account) -> str:
+    """A ticket as POST /api/notifications/ticket stores it (the shape and key notification-service spends)."""
+    ticket = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+    value = {"user_id": account.id, "email": account.email, "roles": [account.role]}
+    platform_redis.set(f"notification:ticket:{ticket}", json.dumps(value), ex=30)
+    return ticket
+
+
+def ws_url(gateway_url: str, ticket: str | None) -> str:
+    return gateway_url.replace("http://", "ws://", 1) + "/ws/notifications" + (f"?ticket={ticket}" if ticket else "")
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["status"] == status and problem["title"] and problem["detail"]
+    return problem
+
+
+def test_an_api_call_without_a_token_is_refused_at_the_edge(gateway):
+    response = gateway.get("/api/inference/v1/model")
+    assert_problem(response, 401)
+    assert response.headers["www-authenticate"] == "Bearer"
+    bad = gateway.get("/api/reports", headers={"Authorization": "Bearer not.a.token"})
+    assert_problem(bad, 401)
+    assert "invalid_token" in bad.headers["www-authenticate"]
+
+
+def test_admin_only_paths_are_refused_at_the_edge(gateway, new_account):
+    viewer = new_account("viewer")
+    broadcast = gateway.post("/api/notifications/broadcast", json={"message": "hi"}, headers=viewer.headers)
+    assert assert_problem(broadcast, 403)["type"] == "https://polyglot.dev/problems/forbidden"
+    assert_problem(gateway.get("/api/auth/users", headers=viewer.headers), 403)
+
+
+def test_the_request_id_is_kept_or_made_and_returned(gateway, admin):
+    kept = gateway.get("/api/auth/me", headers={**admin.headers, "X-Request-Id": "e2e-request-42"})
+    assert kept.headers.get_list("x-request-id") == ["e2e-request-42"]
+    made = gateway.get("/api/inference/service-info")
+    assert len(made.headers["x-request-id"]) == 36
+
+
+def test_rate_limit_headers_are_on_counted_answers(gateway, admin):
+    response = gateway.get("/api/auth/me", headers=admin.headers)
+    assert response.status_code == 200
+    assert int(response.headers["ratelimit-limit"]) > 0
+    assert 0 <= int(response.headers["ratelimit-remaining"]) < int(response.headers["ratelimit-limit"])
+    assert int(response.headers["ratelimit-reset"]) >= 1
+
+
+@pytest.mark.parametrize("path", ["/api/auth/service-info", "/api/reports/service-info", "/no/such/route"])
+def test_security_headers_are_on_every_answer(gateway, path):
+    headers = gateway.get(path).headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "strict-transport-security" not in headers, "HSTS only behind TLS"
+
+
+def test_cors_allows_the_gateways_own_origins_and_refuses_others(gateway, gateway_url):
+    # The default allowlist is the gateway's two local origins; the tests call 127.0.0.1, so localhost is cross-origin.
+    other_own_origin = gateway_url.replace("127.0.0.1", "localhost")
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"}
+    allowed = gateway.options("/api/inference/v1/eta", headers={"Origin": other_own_origin, **preflight})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == other_own_origin
+    assert_problem(gateway.options("/api/inference/v1/eta", headers={"Origin": "https://evil.example", **preflight}),
+                   403)
+
+
+def test_a_body_over_the_limit_is_413(gateway):
+    response = gateway.post("/api/auth/register", content=b"{" + b" " * (3 * 1024 * 1024) + b"}",
+                            headers={"Content-Type": "application/json"})
+    assert_problem(response, 413)
+
+
+def test_json_is_compressed(gateway):
+    response = gateway.get("/v3/api-docs/auth-service", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.json()["openapi"].startswith("3.1")
+
+
+def test_a_websocket_handshake_with_an_allowed_origin_and_a_live_ticket_reaches_notification_service(
+        gateway_url, platform_redis, new_account):
+    ticket = live_ticket(platform_redis, new_account())
+    with connect(ws_url(gateway_url, ticket), origin=gateway_url, open_timeout=10) as ws:
+        hello = json.loads(ws.recv(timeout=10))
+    assert hello["type"] == "hello"
+    assert hello["service"] == "notification-service"
+
+
+def test_a_cross_origin_websocket_handshake_is_refused(gateway_url, platform_redis, new_account):
+    ticket = live_ticket(platform_redis, new_account())
+    for origin in ("https://evil.example", None):
+        with pytest.raises(InvalidStatus) as refused:
+            connect(ws_url(gateway_url, ticket), origin=origin, open_timeout=10)
+        assert refused.value.response.status_code == 403
+
+
+def test_a_websocket_handshake_without_a_live_ticket_is_refused(gateway_url):
+    for ticket in (None, base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()):
+        with pytest.raises(InvalidStatus) as refused:
+            connect(ws_url(gateway_url, ticket), origin=gateway_url, open_timeout=10)
+        assert refused.value.response.status_code == 403
+
+
+def test_the_docs_list_every_service_and_try_it_out_works_through_the_gateway(gateway):
+    config = gateway.get("/v3/api-docs/swagger-config").json()
+    assert {entry["name"] for entry in config["urls"]} == set(SERVICES)
+    for entry in config["urls"]:
+        document = gateway.get(entry["url"])
+        assert document.status_code == 200, entry
+        spec = document.json()
+        assert spec["servers"] == [{"url": "/", "description": "the platform's gateway"}]
+        # "Try it out" calls <server><path>: the service-info operation, through the gateway, answers.
+        service_info = next(path for path in spec["paths"] if path.endswith("/service-info"))
+        assert gateway.get(service_info).json()["service"] == entry["name"]
+    assert gateway.get("/docs", follow_redirects=True).status_code == 200
+    redoc = gateway.get("/redoc")
+    assert redoc.status_code == 200 and "redoc" in redoc.text.lower()

@@ -1,0 +1,42 @@
+package dev.polyglot.gateway.edge;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
+import org.springframework.cloud.gateway.support.ServiceUnavailableException;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Names the gateway's own failures before the kit's problem handler (order -1) writes them: an open circuit breaker
+ * is a 503 with Retry-After (when to try again: the breaker's open time), a breaker's time limit a 504. Everything
+ * else passes through unchanged.
+ */
+@Order(-2)
+public class GatewayFailures implements ErrorWebExceptionHandler {
+
+    private final Duration retryAfter;
+
+    public GatewayFailures(Duration retryAfter) {
+        this.retryAfter = retryAfter;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        if (error instanceof CallNotPermittedException || error instanceof ServiceUnavailableException) {
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
+            return Mono.error(new EdgeRejection(HttpStatus.SERVICE_UNAVAILABLE,
+                    "The service behind this path is failing; the gateway stops calling it for a while.", headers));
+        }
+        if (error instanceof TimeoutException) {
+            return Mono.error(new EdgeRejection(HttpStatus.GATEWAY_TIMEOUT,
+                    "A service needed to answer this request did not answer in time."));
+        }
+        return Mono.error(error);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.polyglot.gateway.edge;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * A WebSocket handshake on /ws/** passes only with an allowed Origin and a live ticket: Spring Cloud Gateway 5.0.4
+ * does not check the Origin (a page of any site could otherwise open a socket with the user's ticket: cross-site
+ * WebSocket hijacking), and browsers cannot send a bearer token on a handshake. The ticket
+ * ({@code POST /api/notifications/ticket}) is only looked at here (EXISTS): notification-service spends it (GETDEL).
+ * Anything else is a 403 problem; a Redis that cannot answer is a 503.
+ */
+@Order(EdgeFilterOrder.WEBSOCKET_HANDSHAKE)
+public class WebSocketHandshakeFilter implements WebFilter {
+
+    static final String TICKET_KEY_PREFIX = "notification:ticket:";
+    // 32 random bytes, base64url without padding.
+    private static final Pattern TICKET = Pattern.compile("[A-Za-z0-9_-]{43}");
+
+    private final Set<String> allowedOrigins;
+    private final RedissonClient redis;
+
+    public WebSocketHandshakeFilter(Set<String> allowedOrigins, RedissonClient redis) {
+        this.allowedOrigins = Set.copyOf(allowedOrigins);
+        this.redis = redis;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        if (!request.getPath().value().startsWith("/ws/")) {
+            return chain.filter(exchange);
+        }
+        String origin = request.getHeaders().getOrigin();
+        if (origin == null || !allowedOrigins.contains(origin)) {
+            return Mono.error(new EdgeRejection(HttpStatus.FORBIDDEN,
+                    "A WebSocket handshake needs an Origin this platform allows."));
+        }
+        String ticket = request.getQueryParams().getFirst("ticket");
+        if (ticket == null || !TICKET.matcher(ticket).matches()) {
+            return Mono.error(new EdgeRejection(HttpStatus.FORBIDDEN,
+                    "A WebSocket handshake needs a ticket from POST /api/notifications/ticket."));
+        }
+        return redis.reactive().getBucket(TICKET_KEY_PREFIX + ticket, StringCodec.INSTANCE).isExists()
+                .onErrorMap(unavailable -> new EdgeRejection(HttpStatus.SERVICE_UNAVAILABLE,
+                        "WebSocket tickets cannot be checked right now."))
+                .flatMap(exists -> exists ? chain.filter(exchange)
+                        : Mono.error(new EdgeRejection(HttpStatus.FORBIDDEN,
+                        "The WebSocket ticket is unknown, spent or expired.")));
+    }
+}

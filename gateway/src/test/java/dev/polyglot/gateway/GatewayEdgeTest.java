@@ -1,0 +1,565 @@
+package dev.polyglot.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import dev.polyglot.servicekit.testing.PrivateRedisServer;
+import dev.polyglot.servicekit.testing.TokenTestKit;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The edge's rules, one test each, against the running gateway with a real Redis of its own, a real JWKS served by
+ * the test (a test RSA key), and stub services that report what reached them.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class GatewayEdgeTest {
+
+    static final String ORIGIN = "http://console.example";
+    static final int SIGNED_IN_LIMIT = 5;
+    static final int SIGN_IN_LIMIT = 3;
+    static final Duration WINDOW = Duration.ofSeconds(3);
+
+    static final PrivateRedisServer redis = PrivateRedisServer.start();
+    static final StubServices services = new StubServices();
+    static final TokenTestKit.JwksServer jwks = new TokenTestKit.JwksServer();
+    static final RSAKey signingKey = TokenTestKit.newKey();
+    static final Path console = consoleFolder();
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RedissonClient redisson;
+
+    @Autowired
+    CircuitBreakerRegistry breakers;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void edge(DynamicPropertyRegistry registry) {
+        jwks.serve(signingKey);
+        registry.add("spring.data.redis.url", redis::url);
+        registry.add("AUTH_JWKS_URL", jwks::url);
+        for (String service : List.of("AUTH", "NOTIFICATION", "INFERENCE", "REPORTING")) {
+            registry.add(service + "_SERVICE_URL", services::url);
+        }
+        registry.add("CORS_ALLOWED_ORIGINS", () -> ORIGIN);
+        registry.add("GATEWAY_MAX_BODY_SIZE", () -> "1KB");
+        registry.add("CONSOLE_DIR", console::toString);
+        registry.add("RATE_LIMIT_WINDOW", () -> WINDOW.toSeconds() + "s");
+        registry.add("RATE_LIMIT_SIGNED_IN", () -> SIGNED_IN_LIMIT);
+        registry.add("RATE_LIMIT_SIGN_IN", () -> SIGN_IN_LIMIT);
+        registry.add("RATE_LIMIT_ANONYMOUS", () -> 10_000);
+        registry.add("GATEWAY_INFERENCE_TIMEOUT_MS", () -> 500);
+        registry.add("resilience4j.circuitbreaker.configs.default.sliding-window-size", () -> 4);
+        registry.add("resilience4j.circuitbreaker.configs.default.minimum-number-of-calls", () -> 4);
+        registry.add("GATEWAY_BREAKER_OPEN_FOR", () -> "2s");
+    }
+
+    @AfterAll
+    static void stop() {
+        services.close();
+        jwks.close();
+        redis.close();
+    }
+
+    // --- identity at the edge ---
+
+    @Test
+    void forgedIdentityHeadersNeverReachAService() throws Exception {
+        String userId = UUID.randomUUID().toString();
+        String token = bearer(userId, "user")[1];
+        HttpResponse<String> response = send("GET", "/api/auth/me", null, "Authorization", token,
+                "X-User-Id", "someone-else", "X-User-Roles", "admin", "X-User-Email", "boss@example.com",
+                "X-Internal-Trusted", "yes", "X-Forwarded-Host", "evil.example", "Forwarded", "for=1.2.3.4",
+                "X-Real-IP", "1.2.3.4");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode headers = JSON.readTree(response.body()).path("headers");
+        assertThat(headers.path("x-user-id").asString()).isEqualTo(userId);
+        assertThat(headers.path("x-user-roles").asString()).isEqualTo("user");
+        assertThat(headers.has("x-user-email")).isFalse();
+        assertThat(headers.has("x-internal-trusted")).isFalse();
+        assertThat(headers.has("forwarded")).isFalse();
+        assertThat(headers.has("x-real-ip")).isFalse();
+        assertThat(headers.path("x-forwarded-host").asString()).doesNotContain("evil.example");
+        assertThat(headers.path("authorization").asString()).startsWith("Bearer ey");
+    }
+
+    @Test
+    void anAnonymousRequestCarriesNoIdentityHeaderEvenIfItForgesOne() throws Exception {
+        HttpResponse<String> response = send("GET", "/api/auth/service-info", null, "X-User-Id", "admin-id",
+                "X-User-Roles", "admin");
+
+        JsonNode headers = JSON.readTree(response.body()).path("headers");
+        assertThat(headers.has("x-user-id")).isFalse();
+        assertThat(headers.has("x-user-roles")).isFalse();
+    }
+
+    @Test
+    void aMissingTokenIs401WithABearerChallenge() throws Exception {
+        HttpResponse<String> response = send("GET", "/api/inference/v1/model", null);
+
+        assertProblem(response, 401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(services.hitsOn("/api/inference")).isZero();
+    }
+
+    @Test
+    void anExpiredTokenIs401() throws Exception {
+        String expired = TokenTestKit.sign(signingKey, TokenTestKit.claims(claims -> claims
+                .issueTime(Date.from(Instant.now().minus(Duration.ofHours(1))))
+                .expirationTime(Date.from(Instant.now().minus(Duration.ofMinutes(10))))));
+
+        HttpResponse<String> response = send("GET", "/api/auth/me", null, "Authorization", "Bearer " + expired);
+
+        assertProblem(response, 401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                challenge -> assertThat(challenge).contains("invalid_token"));
+    }
+
+    @Test
+    void aTokenSignedByAForeignKeyIs401EvenWithAKnownKid() throws Exception {
+        RSAKey foreign = TokenTestKit.newKey(signingKey.getKeyID());
+        HttpResponse<String> sameKid = send("GET", "/api/auth/me", null,
+                "Authorization", "Bearer " + TokenTestKit.sign(foreign, TokenTestKit.claims().build()));
+        HttpResponse<String> unknownKid = send("GET", "/api/auth/me", null,
+                "Authorization", "Bearer " + TokenTestKit.sign(TokenTestKit.newKey(), TokenTestKit.claims().build()));
+
+        assertProblem(sameKid, 401);
+        assertProblem(unknownKid, 401);
+    }
+
+    @Test
+    void adminPathsAreRefusedAtTheEdgeForOtherRoles() throws Exception {
+        int before = services.hitsOn("/api/auth");
+        HttpResponse<String> users = send("GET", "/api/auth/users", null, bearer(newUser(), "user"));
+        HttpResponse<String> broadcast = send("POST", "/api/notifications/broadcast", "{}",
+                bearer(newUser(), "viewer"));
+        HttpResponse<String> asAdmin = send("GET", "/api/auth/users/42", null, bearer(newUser(), "admin"));
+
+        assertProblem(users, 403);
+        assertProblem(broadcast, 403);
+        assertThat(JSON.readTree(users.body()).path("type").asString())
+                .isEqualTo("https://polyglot.dev/problems/forbidden");
+        assertThat(asAdmin.statusCode()).isEqualTo(200);
+        assertThat(services.hitsOn("/api/auth")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void publicPathsNeedNoToken() throws Exception {
+        for (String path : List.of("/api/auth/login", "/api/auth/register", "/api/auth/refresh", "/api/auth/logout")) {
+            redisson.getKeys().deleteByPattern("gateway:ratelimit:sign-in:*");
+            assertThat(send("POST", path, "{}").statusCode()).as(path).isEqualTo(200);
+        }
+        assertThat(send("GET", "/api/auth/.well-known/jwks.json", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/api/reports/service-info", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theRequestIdIsKeptOrMadeAndReturned() throws Exception {
+        HttpResponse<String> kept = send("GET", "/api/auth/service-info", null, "X-Request-Id", "client-id-123");
+        HttpResponse<String> made = send("GET", "/api/auth/service-info", null);
+        HttpResponse<String> unsafe = send("GET", "/api/auth/service-info", null, "X-Request-Id", "a b\"c");
+
+        assertThat(kept.headers().allValues("X-Request-Id")).containsExactly("client-id-123");
+        assertThat(JSON.readTree(kept.body()).path("headers").path("x-request-id").asString())
+                .isEqualTo("client-id-123");
+        String generated = made.headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(UUID.fromString(generated)).isNotNull();
+        assertThat(JSON.readTree(made.body()).path("headers").path("x-request-id").asString()).isEqualTo(generated);
+        assertThat(unsafe.headers().firstValue("X-Request-Id")).isNotEqualTo(java.util.Optional.of("a b\"c"));
+    }
+
+    @Test
+    void theTraceparentIsPropagatedOrStarted() throws Exception {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        HttpResponse<String> continued = send("GET", "/api/auth/service-info", null, "traceparent", traceparent);
+        HttpResponse<String> started = send("GET", "/api/auth/service-info", null);
+
+        assertThat(JSON.readTree(continued.body()).path("headers").path("traceparent").asString())
+                .isEqualTo(traceparent);
+        assertThat(JSON.readTree(started.body()).path("headers").path("traceparent").asString())
+                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    }
+
+    // --- the gateway's own errors ---
+
+    @Test
+    void anUnknownRouteIsA404Problem() throws Exception {
+        assertProblem(send("GET", "/no/such/route", null, "Accept", "application/json"), 404);
+    }
+
+    @Test
+    void aMethodNotAllowedIsA405ProblemWithAllow() throws Exception {
+        HttpResponse<String> response = send("DELETE", "/actuator/health", null);
+
+        assertProblem(response, 405);
+        assertThat(response.headers().firstValue("Allow")).isPresent();
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413WhetherDeclaredOrStreamed() throws Exception {
+        String token = bearer(newUser(), "user")[1];
+        int before = services.hitsOn("/api/reports");
+        HttpResponse<String> declared = send("POST", "/api/reports", "x".repeat(2048), "Authorization", token);
+        HttpResponse<String> streamed = http.send(request("/api/reports")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[4096])))
+                .header("Authorization", token).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> small = send("POST", "/api/reports", "x".repeat(1000), "Authorization", token);
+
+        assertProblem(declared, 413);
+        assertProblem(streamed, 413);
+        assertThat(small.statusCode()).isEqualTo(200);
+        assertThat(services.hitsOn("/api/reports")).as("the declared one never reached the service")
+                .isLessThanOrEqualTo(before + 2);
+    }
+
+    // --- rate limits ---
+
+    @Test
+    void aSignedInUserGetsExactlyTheLimitThen429UntilTheWindowResets() throws Exception {
+        String[] token = bearer(newUser(), "user");
+        for (int i = 1; i <= SIGNED_IN_LIMIT; i++) {
+            HttpResponse<String> allowed = send("GET", "/api/notifications", null, token);
+            assertThat(allowed.statusCode()).as("request %d", i).isEqualTo(200);
+            assertThat(allowed.headers().firstValue("RateLimit-Limit")).hasValue(String.valueOf(SIGNED_IN_LIMIT));
+            assertThat(allowed.headers().firstValue("RateLimit-Remaining")).hasValue(String.valueOf(SIGNED_IN_LIMIT - i));
+        }
+        HttpResponse<String> refused = send("GET", "/api/notifications", null, token);
+        assertProblem(refused, 429);
+        long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retryAfter).isBetween(1L, WINDOW.toSeconds());
+        assertThat(refused.headers().firstValue("RateLimit-Remaining")).hasValue("0");
+
+        // Another user has a budget of their own.
+        assertThat(send("GET", "/api/notifications", null, bearer(newUser(), "user")).statusCode()).isEqualTo(200);
+
+        await().atMost(WINDOW.plusSeconds(2)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                assertThat(send("GET", "/api/notifications", null, token).statusCode()).isEqualTo(200));
+    }
+
+    @Test
+    void signInPathsHaveASmallerBudgetPerAddress() throws Exception {
+        redisson.getKeys().deleteByPattern("gateway:ratelimit:sign-in:*");
+        for (int i = 1; i <= SIGN_IN_LIMIT; i++) {
+            assertThat(send("POST", "/api/auth/login", "{}").statusCode()).as("attempt %d", i).isEqualTo(200);
+        }
+        HttpResponse<String> refused = send("POST", "/api/auth/register", "{}");
+
+        assertProblem(refused, 429);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(redisson.getKeys().countExists("gateway:ratelimit:sign-in:127.0.0.1")).isEqualTo(1);
+        redisson.getKeys().deleteByPattern("gateway:ratelimit:sign-in:*");
+    }
+
+    // --- resilience ---
+
+    @Test
+    void theBreakerOpensOnAFailingServiceAnswers503WithRetryAfterAndClosesAgain() throws Exception {
+        String[] token = bearer(newUser(), "user");
+        breakers.circuitBreaker("inference-bridge").reset();
+        services.inference = StubServices.Behaviour.TOO_SLOW;
+        try {
+            for (int i = 0; i < 4; i++) {
+                assertProblem(send("POST", "/api/inference/v1/eta", "{}", token), 504);
+            }
+            int hitsWhenOpen = services.hitsOn("/api/inference");
+            HttpResponse<String> open = send("POST", "/api/inference/v1/eta", "{}", token);
+            assertProblem(open, 503);
+            assertThat(open.headers().firstValue("Retry-After")).hasValue("2");
+            assertThat(services.hitsOn("/api/inference")).as("an open breaker does not call the service")
+                    .isEqualTo(hitsWhenOpen);
+        } finally {
+            services.inference = StubServices.Behaviour.ANSWER;
+        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                assertThat(send("POST", "/api/inference/v1/eta", "{}", bearer(newUser(), "user")).statusCode())
+                        .isEqualTo(200));
+    }
+
+    @Test
+    void aSlowServiceDoesNotHoldUpTheOtherRoutes() throws Exception {
+        services.inference = StubServices.Behaviour.HOLD;
+        try {
+            CompletableFuture<HttpResponse<String>> held = http.sendAsync(request("/api/inference/v1/model")
+                    .header("Authorization", bearer(newUser(), "user")[1]).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(5)).until(() -> services.hitsOn("/api/inference") > 0 && !held.isDone());
+
+            HttpResponse<String> other = send("GET", "/api/reports/service-info", null);
+
+            assertThat(other.statusCode()).isEqualTo(200);
+            assertThat(held).isNotDone();
+        } finally {
+            services.releaseHeld();
+            services.inference = StubServices.Behaviour.ANSWER;
+            breakers.circuitBreaker("inference-bridge").reset();
+        }
+    }
+
+    @Test
+    void manyConcurrentCallsToOneServiceAllGetThrough() throws Exception {
+        int concurrent = 60;
+        int before = services.hitsOn("/api/reports");
+        List<CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < concurrent; i++) {
+                calls.add(http.sendAsync(request("/api/reports/held/" + i)
+                        .header("Authorization", bearer(newUser(), "user")[1]).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> services.hitsOn("/api/reports") - before == concurrent);
+        } finally {
+            services.releaseHeld();
+        }
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            assertThat(call.get(20, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+    }
+
+    // --- WebSockets ---
+
+    @Test
+    void aWebSocketHandshakeWithAnAllowedOriginAndALiveTicketIsProxied() {
+        String ticket = newTicket();
+
+        String first = handshake(ORIGIN, ticket).block(Duration.ofSeconds(10));
+
+        assertThat(first).isEqualTo("hello from downstream");
+        assertThat(redisson.getBucket("notification:ticket:" + ticket, StringCodec.INSTANCE).isExists())
+                .as("the gateway only looks at the ticket: notification-service spends it").isTrue();
+    }
+
+    @Test
+    void aCrossOriginWebSocketHandshakeIs403EvenWithALiveTicket() throws Exception {
+        String ticket = newTicket();
+
+        assertThat(handshakeStatus("http://evil.example", ticket)).isEqualTo(403);
+        assertThat(handshakeStatus(null, ticket)).isEqualTo(403);
+        HttpResponse<String> plain = send("GET", "/ws/notifications?ticket=" + ticket, null,
+                "Origin", "http://evil.example");
+        assertProblem(plain, 403);
+    }
+
+    @Test
+    void aWebSocketHandshakeWithoutALiveTicketIs403() {
+        assertThat(handshakeStatus(ORIGIN, null)).isEqualTo(403);
+        assertThat(handshakeStatus(ORIGIN, "A".repeat(43))).isEqualTo(403);
+        assertThat(handshakeStatus(ORIGIN, "too-short")).isEqualTo(403);
+    }
+
+    // --- edge hygiene ---
+
+    @Test
+    void securityHeadersArePresentOnEveryAnswer() throws Exception {
+        for (HttpResponse<String> response : List.of(
+                send("GET", "/api/auth/service-info", null),
+                send("GET", "/api/auth/me", null),
+                send("GET", "/no/such/route", null))) {
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+            assertThat(response.headers().firstValue("Referrer-Policy")).hasValue("strict-origin-when-cross-origin");
+            assertThat(response.headers().firstValue("Content-Security-Policy")).isPresent();
+            assertThat(response.headers().firstValue("Strict-Transport-Security"))
+                    .as("HSTS only behind TLS").isEmpty();
+        }
+        assertThat(send("GET", "/api/auth/service-info", null).headers().firstValue("Content-Security-Policy"))
+                .hasValue("default-src 'none'; frame-ancestors 'none'");
+    }
+
+    @Test
+    void corsAllowsTheConfiguredOriginOnlyAndAnswersProblems() throws Exception {
+        HttpResponse<String> allowed = send("OPTIONS", "/api/auth/me", null, "Origin", ORIGIN,
+                "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "authorization");
+        HttpResponse<String> foreign = send("OPTIONS", "/api/auth/me", null, "Origin", "http://evil.example",
+                "Access-Control-Request-Method", "GET");
+        HttpResponse<String> simple = send("GET", "/api/auth/service-info", null, "Origin", ORIGIN);
+
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
+        assertProblem(foreign, 403);
+        assertThat(simple.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
+        assertThat(simple.headers().firstValue("Access-Control-Expose-Headers").orElse(""))
+                .contains("X-Request-Id", "RateLimit-Remaining", "Retry-After");
+    }
+
+    @Test
+    void jsonIsCompressedWithGzipOrBrotli() throws Exception {
+        String token = bearer(newUser(), "user")[1];
+        HttpResponse<byte[]> gzip = http.send(request("/api/auth/big").header("Accept-Encoding", "gzip")
+                .header("Authorization", token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> brotli = http.send(request("/api/auth/big").header("Accept-Encoding", "br")
+                .header("Authorization", token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(gzip.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        String unzipped = new String(new GZIPInputStream(new ByteArrayInputStream(gzip.body())).readAllBytes());
+        assertThat(JSON.readTree(unzipped).path("uri").asString()).isEqualTo("/api/auth/big");
+        assertThat(brotli.headers().firstValue("Content-Encoding")).hasValue("br");
+        assertThat(brotli.body().length).isLessThan(4096);
+    }
+
+    // --- docs and console ---
+
+    @Test
+    void theDocsListEveryServiceAndTheirDocumentsPointAtTheGateway() throws Exception {
+        HttpResponse<String> config = send("GET", "/v3/api-docs/swagger-config", null);
+        assertThat(config.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(config.body()).path("urls").findValuesAsString("url")).containsExactlyInAnyOrder(
+                "/v3/api-docs/auth-service", "/v3/api-docs/notification-service",
+                "/v3/api-docs/inference-bridge", "/v3/api-docs/reporting-bridge");
+        for (String service : List.of("auth-service", "notification-service", "inference-bridge", "reporting-bridge")) {
+            HttpResponse<String> document = send("GET", "/v3/api-docs/" + service, null);
+            assertThat(document.statusCode()).as(service).isEqualTo(200);
+            assertThat(JSON.readTree(document.body()).path("servers").get(0).path("url").asString()).isEqualTo("/");
+        }
+        HttpResponse<String> swaggerUi = send("GET", "/docs", null);
+        assertThat(swaggerUi.statusCode()).isIn(200, 302);
+        HttpResponse<String> redoc = send("GET", "/redoc", null);
+        assertThat(redoc.statusCode()).isEqualTo(200);
+        assertThat(redoc.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("script-src 'self' https://cdn.redoc.ly").doesNotContain("unsafe-eval");
+    }
+
+    @Test
+    void theConsoleIsServedWithAStrictPolicyAndDeepLinksFallBackToIt() throws Exception {
+        HttpResponse<String> index = send("GET", "/", null);
+        HttpResponse<String> asset = send("GET", "/assets/app.js", null);
+        HttpResponse<String> deepLink = send("GET", "/jobs/42", null, "Accept", "text/html,*/*;q=0.8");
+        HttpResponse<String> apiAsHtml = send("GET", "/api/nothing/here", null, "Accept", "text/html");
+        HttpResponse<String> missingAsset = send("GET", "/assets/missing.js", null);
+
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.body()).contains("console root");
+        String policy = index.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(policy).contains("script-src 'self';").contains("frame-ancestors 'none'")
+                .doesNotContain("unsafe-eval");
+        assertThat(asset.body()).isEqualTo("console.log('app');");
+        assertThat(asset.headers().firstValue("Cache-Control").orElse("")).contains("immutable");
+        assertThat(asset.headers().firstValue("RateLimit-Limit")).as("assets are not counted").isEmpty();
+        assertThat(deepLink.body()).contains("console root");
+        assertThat(apiAsHtml.statusCode()).isEqualTo(401);
+        assertProblem(missingAsset, 404);
+    }
+
+    // --- helpers ---
+
+    private String newUser() {
+        return UUID.randomUUID().toString();
+    }
+
+    private String[] bearer(String userId, String role) {
+        return new String[] {"Authorization", "Bearer " + TokenTestKit.sign(signingKey,
+                TokenTestKit.claims(claims -> claims.subject(userId).claim("roles", List.of(role))))};
+    }
+
+    private String newTicket() {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String ticket = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        redisson.getBucket("notification:ticket:" + ticket, StringCodec.INSTANCE)
+                .set("{\"user_id\":\"u\",\"email\":\"e@example.com\",\"roles\":[\"user\"]}", Duration.ofSeconds(30));
+        return ticket;
+    }
+
+    private Mono<String> handshake(String origin, String ticket) {
+        return reactor.netty.http.client.HttpClient.create()
+                .headers(headers -> {
+                    if (origin != null) {
+                        headers.set("Origin", origin);
+                    }
+                })
+                .websocket(WebsocketClientSpec.builder().build())
+                .uri("ws://127.0.0.1:" + port + "/ws/notifications" + (ticket == null ? "" : "?ticket=" + ticket))
+                .handle((WebsocketInbound inbound, reactor.netty.http.websocket.WebsocketOutbound outbound) ->
+                        inbound.receive().asString().take(1))
+                .next();
+    }
+
+    private int handshakeStatus(String origin, String ticket) {
+        try {
+            handshake(origin, ticket).block(Duration.ofSeconds(10));
+            return 101;
+        } catch (RuntimeException refused) {
+            Throwable cause = refused;
+            while (cause != null) {
+                if (cause instanceof io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException failed) {
+                    return failed.response().status().code();
+                }
+                cause = cause.getCause();
+            }
+            throw refused;
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20));
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder builder = request(path).method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.path("status").asInt()).isEqualTo(status);
+        assertThat(problem.path("title").asString()).isNotBlank();
+        assertThat(problem.path("detail").asString()).isNotBlank();
+    }
+
+    private static Path consoleFolder() {
+        try {
+            Path dir = Files.createTempDirectory("console-dist");
+            Files.createDirectories(dir.resolve("assets"));
+            Files.writeString(dir.resolve("index.html"), "<!doctype html><title>console root</title>");
+            Files.writeString(dir.resolve("assets/app.js"), "console.log('app');");
+            return dir;
+        } catch (java.io.IOException failed) {
+            throw new IllegalStateException(failed);
+        }
+    }
+}
