@@ -28,7 +28,7 @@ const shot = (name) => page.screenshot({ path: join(screenshots, `${name}.png`),
 before(async () => {
   // --no-sandbox: CI runs as root, where chromium's sandbox cannot start.
   browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-  page = await browser.newPage();
+  page = await browser.newPage({ acceptDownloads: true });
   page.setDefaultTimeout(15_000);
   page.on('console', (message) => {
     if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
@@ -75,6 +75,39 @@ test('sign up signs the new user in', async () => {
   await page.getByRole('heading', { name: 'Predict an ETA' }).waitFor();
   assert.equal(new URL(page.url()).pathname, '/predict');
   await shot('03-signed-up');
+});
+
+test('the live feed opens over the WebSocket through the gateway (its Origin check and a ticket)', async () => {
+  await page.getByText('live (WebSocket)').waitFor();
+});
+
+test('a prediction from the real model, with the contract\'s fields', async () => {
+  await page.getByLabel('Origin state').fill('TX');
+  await page.getByLabel('Destination state').fill('IL');
+  await page.getByRole('button', { name: 'Predict' }).click();
+  const result = page.getByRole('region', { name: 'Prediction' });
+  await result.getByText('Transit time').waitFor();
+  assert.match(await result.innerText(), /Transit time\s+\d+(\.\d)? h[\s\S]*Risk of delay\s+\d+(\.\d)? %[\s\S]*Model\s+\d+\.\d+\.\d+/);
+  await shot('03b-predicted');
+});
+
+test('a CSV job on the real worker: the progress bar reaches 100 % and its notification arrives', async () => {
+  await page.getByRole('link', { name: 'Batch jobs' }).click();
+  const pickup = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const csv = ['origin,destination,distance_km,weight_kg,mode,carrier,pickup_at',
+    `TX,IL,1480,12000,ftl,swift,${pickup}`, `CA,NY,4500,800,ltl,acme-freight,${pickup}`, `WA,OR,280,950,intermodal,werner,${pickup}`].join('\n');
+  await page.getByLabel('Shipments (CSV)').setInputFiles({ name: 'shipments.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByText('shipments.csv: 3 shipments ready').waitFor();
+  await page.getByRole('button', { name: 'Submit the job' }).click();
+  await page.getByText('Status: succeeded').waitFor({ timeout: 60_000 });
+  assert.equal(await page.locator('progress').getAttribute('value'), '100');
+  await page.getByText(/^3 of 3 shipments predicted, model \d+\.\d+\.\d+\./).waitFor();
+  await shot('03c-job-done');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the predictions (CSV)' }).click()]);
+  assert.match(download.suggestedFilename(), /^job-[0-9a-f-]{36}\.csv$/);
+  await page.getByRole('link', { name: 'Notifications' }).click();
+  await page.getByRole('list', { name: 'Live notifications, newest first' }).getByText('inference.job.completed').waitFor();
+  await page.getByRole('link', { name: 'Predict an ETA' }).click();
 });
 
 test('sign out returns to the sign-in page, and signing in again works', async () => {
