@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from reporting_bridge.store import create_database_engine, database_url, metadata, migrate
@@ -64,3 +65,35 @@ def people(tokens: Tokens) -> Callable[[str], Person]:
         return Person(user_id, tokens.headers(user_id, role))
 
     return make
+
+
+@pytest.fixture
+def platform_env(database: str, tmp_path: Path, private_redis, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The environment of a reporting-bridge and its worker: this test's database, data folder and Redis (a
+    private one: the apps use the platform's fixed stream names)."""
+    monkeypatch.setenv("REPORTING_DATABASE_URL", database)
+    monkeypatch.setenv("PLATFORM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("REDIS_URL", private_redis.url)
+    # A job left by a killed worker is taken over after 1 s instead of 30 s.
+    monkeypatch.setenv("EVENTS_MIN_IDLE_MS", "1000")
+    monkeypatch.setenv("EVENTS_RECLAIM_INTERVAL_MS", "200")
+    monkeypatch.setenv("EVENTS_BLOCK_MS", "200")
+    return private_redis.url
+
+
+@pytest.fixture
+def service(platform_env: str, tokens: Tokens) -> Iterator[TestClient]:
+    from reporting_bridge.app import create_app
+
+    app = create_app()
+    app.state.token_verifier = tokens.verifier()
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def worker(platform_env: str) -> Iterator[TestClient]:
+    from reporting_bridge.worker import create_worker_app
+
+    with TestClient(create_worker_app()) as client:
+        yield client

@@ -119,7 +119,7 @@ def representation(row: dict[str, Any]) -> dict[str, Any]:
         "owner_id": row["owner_id"], "params": row["params"], "created_at": rfc3339(row["created_at"]),
     }
     for name in ("started_at", "completed_at"):
-        if row[name] is not None:
+        if row.get(name) is not None:
             shown[name] = rfc3339(row[name])
     if row["status"] == "ready":
         shown.update(formats=list(FORMATS), download_url=download_url(row["id"]), row_count=row["row_count"],
