@@ -10,6 +10,7 @@ import json
 import orjson
 import pytest
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
 from matplotlib import image
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -97,7 +98,8 @@ def test_a_user_gets_an_inference_usage_report_of_their_own_usage(service: TestC
 
 
 def test_the_worker_publishes_progress_then_ready_on_platform_events(service: TestClient, worker: TestClient,
-                                                                     people):
+                                                                     people, pytestconfig: pytest.Config):
+    """...and every event it (and the service) produces is valid against its contract schema."""
     admin = people("admin")
     created = service.post("/api/reports", headers=admin.headers,
                            json={"type": "platform-activity", "params": RANGE}).json()
@@ -115,6 +117,9 @@ def test_the_worker_publishes_progress_then_ready_on_platform_events(service: Te
     requested = [json.loads(fields["cloudevent"]) for _, fields in jobs]
     assert [r["data"]["report_id"] for r in requested] == [created["id"]]
     assert requested[0]["data"]["parameters"] == {**RANGE, "granularity": "hour", "group_by": "event_type"}
+    for produced in [*mine, *requested]:
+        schema = json.loads((pytestconfig.rootpath / f"contracts/events/schemas/{produced['type']}.schema.json").read_text())
+        Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(produced["data"])
 
 
 def test_service_ingests_platform_events_once(service: TestClient, database, tmp_path):

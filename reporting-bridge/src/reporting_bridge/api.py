@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from http import HTTPStatus
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -23,6 +23,7 @@ from reporting_bridge.catalogue import (
 )
 from reporting_bridge.database import get_engine
 from reporting_bridge.render import MEDIA_TYPES, render
+from reporting_bridge.resources import Report, ReportData, ReportPage, ReportStatus, ReportTypeList
 from service_kit.auth import Principal, require_principal
 from service_kit.events import EventPublisher, get_publisher
 from service_kit.problems import PROBLEM_TYPE_BASE, problem_response
@@ -30,7 +31,12 @@ from service_kit.problems import PROBLEM_TYPE_BASE, problem_response
 logger = logging.getLogger(__name__)
 
 JOBS_STREAM = "reporting.jobs"
-ReportStatus = Literal["queued", "running", "ready", "failed"]
+# What the download's 200 says in the OpenAPI document (FastAPI cannot infer it from a raw Response).
+DOWNLOAD_CONTENT = {
+    "text/csv": {"schema": {"type": "string"}},
+    MEDIA_TYPES["xlsx"]: {"schema": {"type": "string", "contentMediaType": MEDIA_TYPES["xlsx"]}},
+    "image/png": {"schema": {"type": "string", "contentMediaType": "image/png"}},
+}
 
 router = APIRouter(tags=["reports"])
 
@@ -51,12 +57,14 @@ def _visible_report(engine: Engine, principal: Principal, report_id: str) -> dic
     return row
 
 
-@router.get("/types", operation_id="listReportTypes", summary="The reports the caller may request")
+@router.get("/types", operation_id="listReportTypes", summary="The reports the caller may request",
+            response_model=ReportTypeList, response_model_exclude_none=True)
 async def list_report_types(principal: Reader) -> dict[str, Any]:
     return {"items": [describe(t) for t in REPORT_TYPES.values() if t.visible_to(principal)]}
 
 
-@router.post("", operation_id="createReport", status_code=HTTPStatus.ACCEPTED, summary="Request a report (asynchronous)")
+@router.post("", operation_id="createReport", status_code=HTTPStatus.ACCEPTED, summary="Request a report (asynchronous)",
+             response_model=Report, response_model_exclude_none=True)
 async def create_report(
     body: CreateReportRequest,
     request: Request,
@@ -84,7 +92,8 @@ async def create_report(
     return jobs.representation(row)
 
 
-@router.get("", operation_id="listReports", summary="The caller's reports (an admin sees everyone's), newest first")
+@router.get("", operation_id="listReports", summary="The caller's reports (an admin sees everyone's), newest first",
+            response_model=ReportPage, response_model_exclude_none=True)
 async def list_reports(
     principal: Reader,
     engine: Engine_,
@@ -100,12 +109,14 @@ async def list_reports(
             "total_items": total, "total_pages": math.ceil(total / size)}
 
 
-@router.get("/{id}", operation_id="getReport", summary="One report's status, progress and summary")
+@router.get("/{id}", operation_id="getReport", summary="One report's status, progress and summary",
+            response_model=Report, response_model_exclude_none=True)
 async def get_report(id: str, principal: Reader, engine: Engine_) -> dict[str, Any]:
     return jobs.representation(await run_in_threadpool(_visible_report, engine, principal, id))
 
 
-@router.get("/{id}/download", operation_id="downloadReport", summary="Download a ready report")
+@router.get("/{id}/download", operation_id="downloadReport", summary="Download a ready report",
+            response_class=Response, responses={200: {"description": "The report file", "model": ReportData, "content": DOWNLOAD_CONTENT}})
 async def download_report(
     id: str,
     format: Annotated[ReportFormat, Query(description="File format; the response's media type follows it")],

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from service_kit.auth import Principal
 
@@ -54,6 +55,10 @@ REPORT_TYPES: dict[str, ReportType] = {
 }
 
 
+def no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
 class ReportParams(BaseModel):
     """What a report covers: the UTC days `from`..`to` (both included), the time bucket and the grouping."""
 
@@ -61,10 +66,12 @@ class ReportParams(BaseModel):
 
     from_: date = Field(alias="from", description="First day covered (UTC, inclusive)")
     to: date = Field(description="Last day covered (UTC, inclusive)")
-    granularity: Granularity | None = Field(
-        default=None, description="Time bucket of the rows; default: the type's (see GET /api/reports/types)")
-    group_by: GroupBy | None = Field(
-        default=None, description="Extra grouping of the rows; default: the type's")
+    # Left out (the type's default applies): the schema states no null and no default of its own.
+    granularity: Granularity | SkipJsonSchema[None] = Field(
+        default=None, description="Time bucket of the rows; default: the type's (see GET /api/reports/types)",
+        json_schema_extra=no_default)
+    group_by: GroupBy | SkipJsonSchema[None] = Field(
+        default=None, description="Extra grouping of the rows; default: the type's", json_schema_extra=no_default)
 
     def resolved(self, report_type: ReportType) -> dict[str, Any]:
         """The parameters with the type's defaults filled in, as stored and shown."""
@@ -118,8 +125,8 @@ def describe(report_type: ReportType) -> dict[str, Any]:
              "description": "Last day covered (UTC, inclusive); at most "
                             + ", ".join(f"{MAX_RANGE_DAYS[g]} days by {g}" for g in report_type.granularities)},
             {"name": "granularity", "type": "string", "required": False, "values": list(report_type.granularities),
-             "default": report_type.default_granularity, "description": "Time bucket of the rows"},
+             "default_value": report_type.default_granularity, "description": "Time bucket of the rows"},
             {"name": "group_by", "type": "string", "required": False, "values": list(report_type.group_bys),
-             "default": report_type.default_group_by, "description": "Extra grouping of the rows"},
+             "default_value": report_type.default_group_by, "description": "Extra grouping of the rows"},
         ],
     }

@@ -39,6 +39,7 @@ class EtaFeatures(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     distance_km: float = Field(..., gt=0.0, le=20000.0)
     """
@@ -85,6 +86,7 @@ class InferenceJobRequested(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     job_id: UUID
     """

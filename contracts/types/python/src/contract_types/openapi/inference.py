@@ -32,6 +32,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     service: Service
     """
@@ -91,6 +92,7 @@ class EtaFeatures(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     distance_km: float = Field(..., gt=0.0, le=20000.0)
     """
@@ -135,11 +137,17 @@ class IntervalHours(BaseModel):
     80 % prediction interval of the transit time, hours
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     lower: float = Field(..., ge=0.0)
     upper: float = Field(..., ge=0.0)
 
 
 class EtaPrediction(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     eta_hours: float = Field(..., ge=0.0)
     """
     Predicted transit time from pickup to delivery, hours
@@ -161,11 +169,15 @@ class EtaPrediction(BaseModel):
 class EtaBatchRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     items: list[EtaFeatures] = Field(..., max_length=1000, min_length=1)
 
 
 class EtaBatchResponse(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
     """
     Semantic version of a trained model
@@ -176,6 +188,7 @@ class EtaBatchResponse(BaseModel):
 class CreateJobRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     items: list[EtaFeatures] = Field(..., max_length=10000, min_length=1)
     model_version: str | None = Field(None, pattern="^\\d+\\.\\d+\\.\\d+$")
@@ -192,6 +205,9 @@ class JobStatus(StrEnum):
 
 
 class RejectedItem(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     index: int = Field(..., ge=0)
     """
     Position in the submitted items
@@ -204,6 +220,9 @@ class Result(BaseModel):
     Present once the job succeeded
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     predictions: list[EtaPrediction]
     """
     One per accepted item, in item order
@@ -216,6 +235,9 @@ class Error(BaseModel):
     Present once the job failed
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     code: str = Field(..., pattern="^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
     """
     snake_case cause, as in inference.job.failed
@@ -224,6 +246,9 @@ class Error(BaseModel):
 
 
 class Job(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     id: UUID
     status: JobStatus
     progress: int = Field(..., ge=0, le=100)
@@ -258,6 +283,9 @@ class Type(StrEnum):
 
 
 class Feature(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     name: str = Field(..., pattern="^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
     type: Type
     description: str
@@ -268,6 +296,9 @@ class Feature(BaseModel):
 
 
 class TrainingMetrics(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     mae_hours: float = Field(..., ge=0.0)
     """
     Mean absolute error on the validation split, hours
@@ -279,6 +310,9 @@ class TrainingMetrics(BaseModel):
 
 
 class ModelCard(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     name: str
     version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
     """
@@ -297,6 +331,7 @@ class ModelCard(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -319,6 +354,9 @@ class Problem(BaseModel):
     RFC 9457 problem details: the one error body of every service and of the gateway, served as application/problem+json. Further members may be added by RFC 9457 extension; clients must ignore those they do not know.
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     type: str = Field(
         ...,
         examples=["about:blank", "https://polyglot.dev/problems/validation-error"],
