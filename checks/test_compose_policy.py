@@ -10,7 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 
 JAVA_SERVICES = {"gateway": "GATEWAY_PORT", "auth-service": "AUTH_PORT", "notification-service": "NOTIFICATION_PORT"}
-PYTHON_SERVICES = {"inference-bridge": "INFERENCE_PORT", "reporting-bridge": "REPORTING_PORT"}
+PYTHON_SERVICES = {"inference-bridge": "INFERENCE_PORT", "reporting-bridge": "REPORTING_PORT",
+                   "reporting-worker": "REPORTING_WORKER_PORT"}
+# Workers run the image of the service they belong to, with a command of their own.
+WORKER_IMAGES = {"reporting-worker": "reporting-bridge"}
 APP_SERVICES = {**JAVA_SERVICES, **PYTHON_SERVICES}
 BACKING_SERVICES = ("redis", "postgres")
 ALL_SERVICES = sorted([*APP_SERVICES, *BACKING_SERVICES])
@@ -94,9 +97,10 @@ def test_only_the_gateway_publishes_a_port_and_it_is_8080(services: dict) -> Non
 @pytest.mark.parametrize("name", sorted(APP_SERVICES))
 def test_app_services_are_built_from_their_own_dockerfile(repo_root: Path, services: dict, name: str) -> None:
     build = services[name]["build"]
+    owner = WORKER_IMAGES.get(name, name)
     assert Path(build["context"]) == repo_root, "build context must be the repository root"
-    assert build["dockerfile"] == f"{name}/Dockerfile"
-    assert (repo_root / name / "Dockerfile").is_file()
+    assert build["dockerfile"] == f"{owner}/Dockerfile"
+    assert (repo_root / owner / "Dockerfile").is_file()
 
 
 @pytest.mark.parametrize("name", BACKING_SERVICES)

@@ -38,6 +38,7 @@ SERVICES = (
          "notification-service", "/api/notifications"),
     Part("inference-bridge", "python", "INFERENCE_PORT", 8001, "/health", "inference_bridge", "/api/inference"),
     Part("reporting-bridge", "python", "REPORTING_PORT", 8002, "/health", "reporting_bridge", "/api/reports"),
+    Part("reporting-worker", "python", "REPORTING_WORKER_PORT", 8012, "/health", "reporting_bridge.worker"),
     Part("gateway", "java", "GATEWAY_PORT", 8080, "/actuator/health/readiness", "gateway"),
 )
 PARTS = (REDIS, *SERVICES)
@@ -66,10 +67,13 @@ TOKEN_VARIABLES = (
     "AUTH_ISSUER", "AUTH_AUDIENCE", "ACCESS_TOKEN_TTL", "REFRESH_TOKEN_TTL", "AUTH_JWKS_URL",
     "AUTH_KEY_ROTATION_INTERVAL",
 )
+# reporting-bridge and reporting-worker (besides their ports and REPORTING_DATABASE_URL).
+REPORTING_VARIABLES = ("REPORTING_CHUNK_ROWS",)
 PLATFORM_VARIABLES = frozenset({
     *(p.port_var for p in PARTS), *SERVICE_URL_VARS.values(), "REDIS_URL", "AUTH_DATABASE_URL",
     "REPORTING_DATABASE_URL", "PLATFORM_DATA_DIR", "BIND_ADDRESS", "ADMIN_EMAIL", "ADMIN_PASSWORD",
     "LOG_FORMAT", "INSTANCE_ID", "JAVA_OPTS", *EVENT_VARIABLES, *TOKEN_VARIABLES,
+    *REPORTING_VARIABLES,
 })
 
 

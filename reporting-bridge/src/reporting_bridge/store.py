@@ -8,6 +8,7 @@ The service (ingest, API) and the worker are separate processes sharing this dat
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -28,7 +29,9 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    text,
 )
+from sqlalchemy.exc import DBAPIError
 
 DATABASE_URL_VARIABLE = "REPORTING_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -139,10 +142,29 @@ def create_database_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+# Any constant: the PostgreSQL advisory lock that serialises the migrations of processes starting together.
+MIGRATION_LOCK_KEY = 7_007_007
+MIGRATION_ATTEMPTS = 10
+
+
 def migrate(engine: Engine) -> None:
-    """Brings the schema to the newest migration (a no-op when it is there already)."""
+    """Brings the schema to the newest migration (a no-op when it is there already).
+
+    The service and its worker start together and both migrate: on PostgreSQL an advisory lock makes one
+    wait for the other; on SQLite (no such lock, and DDL outside transactions) the one that loses the race
+    fails on a table the other just made and tries again, then finds the schema at the newest revision.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    for attempt in range(1, MIGRATION_ATTEMPTS + 1):
+        try:
+            with engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+            return
+        except DBAPIError:
+            if attempt == MIGRATION_ATTEMPTS:
+                raise
+            time.sleep(0.2 * attempt)
