@@ -134,6 +134,9 @@ def create_database_engine(url: str) -> Engine:
         def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            # One fsync per checkpoint instead of per commit (an event is one commit): ~50x the ingestion
+            # rate. Still safe against a crashed process; a power cut may lose the last commits.
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
