@@ -109,43 +109,37 @@ def _add(total: pd.Series | pd.DataFrame | None, part):  # type: ignore[no-untyp
     return part if total is None else total.add(part, fill_value=0)
 
 
-def user_signups(engine: Engine, job: ReportJob, progress: Progress, chunk_rows: int) -> ReportResult:
-    granularity, by_role = job.params["granularity"], job.params["group_by"] == "role"
-    query = select(events.c.occurred_at, events.c.role).where(
-        *_in_range(events, job, events.c.type == "user.registered"))
+def _count_report(engine: Engine, job: ReportJob, query: Select, group_column: str | None, value_column: str,
+                  progress: Progress, chunk_rows: int) -> ReportResult:
+    """Rows of `query` (occurred_at [, group_column]) counted per bucket [and group]."""
+    granularity = job.params["granularity"]
+    keys = ["bucket", group_column] if group_column else ["bucket"]
     reader = ChunkedReader(engine, [query], progress, chunk_rows)
     counts = None
     for chunk in reader.chunks(query):
         chunk["bucket"] = bucket(chunk["occurred_at"], granularity)
-        counts = _add(counts, chunk.groupby(["bucket", "role"] if by_role else "bucket").size())
+        counts = _add(counts, chunk.groupby(keys).size())
     if counts is None:
-        counts = pd.Series(dtype="int64", index=pd.MultiIndex.from_tuples([], names=["bucket", "role"])
-                           if by_role else pd.DatetimeIndex([], name="bucket"))
-    rows = _counts_rows(counts, job, "role" if by_role else None, "signups")
-    summary: dict[str, Any] = {"signups": int(counts.sum())}
-    if by_role:
-        summary["by_role"] = {role: int(n) for role, n in counts.groupby(level="role").sum().items()}
-    columns = ["period_start", "role", "signups"] if by_role else ["period_start", "signups"]
-    return ReportResult(columns, rows, summary)
+        counts = pd.Series(dtype="int64", index=pd.MultiIndex.from_tuples([], names=keys) if group_column
+                           else pd.DatetimeIndex([], name="bucket"))
+    rows = _counts_rows(counts, job, group_column, value_column)
+    summary: dict[str, Any] = {value_column: int(counts.sum())}
+    if group_column:
+        summary[f"by_{group_column}"] = {g: int(n) for g, n in counts.groupby(level=group_column).sum().items()}
+    return ReportResult(["period_start", *keys[1:], value_column], rows, summary)
+
+
+def user_signups(engine: Engine, job: ReportJob, progress: Progress, chunk_rows: int) -> ReportResult:
+    query = select(events.c.occurred_at, events.c.role).where(
+        *_in_range(events, job, events.c.type == "user.registered"))
+    group = "role" if job.params["group_by"] == "role" else None
+    return _count_report(engine, job, query, group, "signups", progress, chunk_rows)
 
 
 def platform_activity(engine: Engine, job: ReportJob, progress: Progress, chunk_rows: int) -> ReportResult:
-    granularity, by_type = job.params["granularity"], job.params["group_by"] == "event_type"
     query = select(events.c.occurred_at, events.c.type.label("event_type")).where(*_in_range(events, job))
-    reader = ChunkedReader(engine, [query], progress, chunk_rows)
-    counts = None
-    for chunk in reader.chunks(query):
-        chunk["bucket"] = bucket(chunk["occurred_at"], granularity)
-        counts = _add(counts, chunk.groupby(["bucket", "event_type"] if by_type else "bucket").size())
-    if counts is None:
-        counts = pd.Series(dtype="int64", index=pd.MultiIndex.from_tuples([], names=["bucket", "event_type"])
-                           if by_type else pd.DatetimeIndex([], name="bucket"))
-    rows = _counts_rows(counts, job, "event_type" if by_type else None, "events")
-    summary: dict[str, Any] = {"events": int(counts.sum())}
-    if by_type:
-        summary["by_event_type"] = {t: int(n) for t, n in counts.groupby(level="event_type").sum().items()}
-    columns = ["period_start", "event_type", "events"] if by_type else ["period_start", "events"]
-    return ReportResult(columns, rows, summary)
+    group = "event_type" if job.params["group_by"] == "event_type" else None
+    return _count_report(engine, job, query, group, "events", progress, chunk_rows)
 
 
 def _weighted_mean(weighted: float, weights: float) -> float | None:
