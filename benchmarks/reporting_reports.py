@@ -12,7 +12,7 @@ Database: a SQLite file in a temporary folder (the default store), or --database
   * reports: per size, that many events (a mix: 60 % inference.usage with one lane, 10 % job completions,
     10 % sign-ups, 20 % others) spread over 30 days are bulk-loaded, then each report over the 30 days is
     computed by the worker's code (`compute`, chunked reads of REPORTING_CHUNK_ROWS, default 50000) in a
-    fresh process: figure = wall time and the process's peak RSS (ru_maxrss), beside its RSS before the
+    fresh process: figure = wall time and the process's peak RSS (VmHWM), beside its RSS before the
     report (interpreter + pandas + SQLAlchemy), so the report's own share is the difference.
 Two shared cores: read the figures as orders of magnitude.
 """
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
-import resource
 import sys
 import tempfile
 import time
@@ -114,6 +113,15 @@ def ingest_directly(engine, count: int) -> float:
     return count / (time.monotonic() - started)
 
 
+def memory_mib(field: str) -> float:
+    """VmRSS (now) or VmHWM (peak) of this process. Not ru_maxrss: Linux carries that over exec from the
+    forked parent, so a spawned child would report the benchmark's own peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
 def run_report(url: str, report_type: str, params: dict, queue: multiprocessing.Queue) -> None:
     from sqlalchemy import create_engine  # noqa: F401  (imports before the baseline RSS is taken)
 
@@ -121,12 +129,11 @@ def run_report(url: str, report_type: str, params: dict, queue: multiprocessing.
     from reporting_bridge.store import create_database_engine
 
     engine = create_database_engine(url)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = memory_mib("VmRSS")
     started = time.monotonic()
     result = compute(engine, ReportJob(report_type, {**PARAMS, **params}, None), lambda _: None)
     seconds = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put({"seconds": seconds, "before_mib": before / 1024, "peak_mib": peak / 1024, "rows": len(result.rows)})
+    queue.put({"seconds": seconds, "before_mib": before, "peak_mib": memory_mib("VmHWM"), "rows": len(result.rows)})
 
 
 def measure_report(url: str, report_type: str, params: dict) -> dict:

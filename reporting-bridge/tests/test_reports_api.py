@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator
 from matplotlib import image
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from reporting_bridge.catalogue import REPORT_TYPES
 from reporting_bridge.store import create_database_engine, database_url, events, reports
@@ -217,3 +217,25 @@ def test_json_download_is_the_report_data(service: TestClient, worker: TestClien
     document = orjson.loads(service.get(report["download_url"], params={"format": "json"}, headers=admin.headers).content)
     assert document["rows"] == [{"period_start": "2026-11-02", "signups": 0}, {"period_start": "2026-11-03", "signups": 0}]
     assert document["summary"] == {"signups": 0}
+
+
+def test_a_report_that_cannot_be_computed_fails_visibly(service: TestClient, worker: TestClient, people,
+                                                        database, tmp_path):
+    """A report the worker cannot compute (here: the lanes table is gone from the database) ends `failed`
+    with the reason, and report.failed reaches platform.events; nothing is left running."""
+    owner = people("user")
+    with engine_of(database, tmp_path).begin() as connection:
+        connection.execute(text("DROP TABLE event_lanes"))
+    created = service.post("/api/reports", headers=owner.headers,
+                           json={"type": "inference-usage", "params": {**RANGE, "group_by": "lane"}}).json()
+    report = wait_for_final(service, created["id"], owner.headers)
+    assert report["status"] == "failed" and report["error"]["code"] == "computation_error", report
+    assert "event_lanes" in report["error"]["reason"]
+    assert "download_url" not in report
+    not_ready = service.get(f"/api/reports/{created['id']}/download", params={"format": "csv"}, headers=owner.headers)
+    assert not_ready.status_code == 409
+    entries = service.portal.call(service.app.state.redis.xrange, "platform.events")
+    failed = [json.loads(fields["cloudevent"]) for _, fields in entries]
+    failed = [e for e in failed if e["type"] == "report.failed" and e["data"]["report_id"] == created["id"]]
+    assert len(failed) == 1 and failed[0]["data"]["error_code"] == "computation_error"
+    assert failed[0]["data"]["user_id"] == owner.id
