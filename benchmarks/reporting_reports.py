@@ -123,7 +123,6 @@ def memory_mib(field: str) -> float:
 
 
 def run_report(url: str, report_type: str, params: dict, queue: multiprocessing.Queue) -> None:
-    from sqlalchemy import create_engine  # noqa: F401  (imports before the baseline RSS is taken)
 
     from reporting_bridge.compute import ReportJob, compute
     from reporting_bridge.store import create_database_engine

@@ -24,13 +24,13 @@ from reporting_bridge.catalogue import (
 from reporting_bridge.database import get_engine
 from reporting_bridge.render import MEDIA_TYPES, render
 from reporting_bridge.resources import Report, ReportData, ReportPage, ReportStatus, ReportTypeList
+from reporting_bridge.streams import JOBS_STREAM
 from service_kit.auth import Principal, require_principal
 from service_kit.events import EventPublisher, get_publisher
 from service_kit.problems import PROBLEM_TYPE_BASE, problem_response
 
 logger = logging.getLogger(__name__)
 
-JOBS_STREAM = "reporting.jobs"
 # What the download's 200 says in the OpenAPI document (FastAPI cannot infer it from a raw Response).
 DOWNLOAD_CONTENT = {
     "text/csv": {"schema": {"type": "string"}},
@@ -40,7 +40,7 @@ DOWNLOAD_CONTENT = {
 
 router = APIRouter(tags=["reports"])
 
-Engine_ = Annotated[Engine, Depends(get_engine)]
+DatabaseEngine = Annotated[Engine, Depends(get_engine)]
 Reader = Annotated[Principal, Depends(require_principal())]
 Submitter = Annotated[Principal, Depends(require_principal("user", "admin"))]
 
@@ -70,7 +70,7 @@ async def create_report(
     request: Request,
     response: Response,
     principal: Submitter,
-    engine: Engine_,
+    engine: DatabaseEngine,
     publisher: Annotated[EventPublisher, Depends(get_publisher)],
 ) -> dict[str, Any]:
     report_type = REPORT_TYPES[body.type]
@@ -96,7 +96,7 @@ async def create_report(
             response_model=ReportPage, response_model_exclude_none=True)
 async def list_reports(
     principal: Reader,
-    engine: Engine_,
+    engine: DatabaseEngine,
     page: Annotated[int, Query(ge=0, description="Zero-based page number")] = 0,
     size: Annotated[int, Query(ge=1, le=100, description="Reports per page")] = 20,
     status: Annotated[ReportStatus | None, Query(description="Only reports in this status")] = None,
@@ -111,7 +111,7 @@ async def list_reports(
 
 @router.get("/{id}", operation_id="getReport", summary="One report's status, progress and summary",
             response_model=Report, response_model_exclude_none=True)
-async def get_report(id: str, principal: Reader, engine: Engine_) -> dict[str, Any]:
+async def get_report(id: str, principal: Reader, engine: DatabaseEngine) -> dict[str, Any]:
     return jobs.representation(await run_in_threadpool(_visible_report, engine, principal, id))
 
 
@@ -122,7 +122,7 @@ async def download_report(
     format: Annotated[ReportFormat, Query(description="File format; the response's media type follows it")],
     request: Request,
     principal: Reader,
-    engine: Engine_,
+    engine: DatabaseEngine,
 ) -> Response:
     row = await run_in_threadpool(_visible_report, engine, principal, id)
     if row["status"] != "ready":

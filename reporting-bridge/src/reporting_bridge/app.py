@@ -5,14 +5,13 @@ from fastapi import FastAPI
 from reporting_bridge.api import router
 from reporting_bridge.database import Database, open_database_around_lifespan
 from reporting_bridge.ingest import EventIngestor
+from reporting_bridge.streams import EVENTS_STREAM, INGEST_GROUP
 from service_kit import create_service_app
 from service_kit.events import Subscription
 from service_kit.settings import ServiceSettings
 
 SERVICE_NAME = "reporting-bridge"
 API_PREFIX = "/api/reports"
-EVENTS_STREAM = "platform.events"
-INGEST_GROUP = "reporting"
 
 
 def create_app() -> FastAPI:

@@ -17,12 +17,12 @@ import os
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import Engine
 
 from reporting_bridge import jobs
 from reporting_bridge.catalogue import FORMATS
 from reporting_bridge.compute import DEFAULT_CHUNK_ROWS, ReportJob, compute
 from reporting_bridge.database import Database, open_database_around_lifespan
+from reporting_bridge.streams import EVENTS_STREAM, JOBS_GROUP, JOBS_STREAM
 from service_kit import create_service_app, run
 from service_kit.events import CloudEvent, EventPublisher, Subscription
 from service_kit.settings import ServiceSettings
@@ -30,9 +30,6 @@ from service_kit.settings import ServiceSettings
 logger = logging.getLogger(__name__)
 
 WORKER_NAME = "reporting-worker"
-JOBS_STREAM = "reporting.jobs"
-JOBS_GROUP = "reporting-worker"
-EVENTS_STREAM = "platform.events"
 CHUNK_ROWS_VARIABLE = "REPORTING_CHUNK_ROWS"
 # Progress events are for people watching: one per 5 % is plenty.
 PROGRESS_STEP = 5
