@@ -78,7 +78,9 @@ class ChunkedReader:
         self.done = 0
 
     def chunks(self, query: Select) -> Iterator[pd.DataFrame]:
-        with self.engine.connect() as connection:
+        # stream_results: a server-side cursor on PostgreSQL; without it psycopg fetches the whole result
+        # into the client before pandas sees the first chunk (memory would follow the event count).
+        with self.engine.connect().execution_options(stream_results=True, max_row_buffer=self.chunk_rows) as connection:
             for chunk in pd.read_sql_query(query, connection, chunksize=self.chunk_rows):
                 # Column labels come as SQLAlchemy's quoted_name, which pandas' indexes do not take for str.
                 chunk.columns = [str(column) for column in chunk.columns]

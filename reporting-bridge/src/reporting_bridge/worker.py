@@ -67,7 +67,11 @@ class ReportWorker:
                 return
             last_sent[0] = percent
             jobs.set_progress(engine, report_id, percent)
-            asyncio.run_coroutine_threadsafe(self._progress(report, percent), loop).result(timeout=30)
+            try:  # progress is for people watching: a lost progress event must not fail the report
+                asyncio.run_coroutine_threadsafe(self._progress(report, percent), loop).result(timeout=10)
+            except Exception:
+                logger.warning("Could not publish report.progress %s %% of report %s", percent, report_id,
+                               exc_info=True)
 
         try:
             result = await asyncio.to_thread(compute, engine, job, progress, self.chunk_rows)
