@@ -42,6 +42,18 @@ def wait_for_final(client: TestClient, report_id: str, headers: dict[str, str]) 
     return client.get(f"/api/reports/{report_id}", headers=headers).json()
 
 
+def report_events(client: TestClient, report_id: str, final: str) -> list[dict]:
+    """The events about `report_id` on platform.events, once `final` (report.ready or report.failed) is among
+    them: the worker stores the final status first and announces it just after."""
+    def read() -> list[dict]:
+        entries = client.portal.call(client.app.state.redis.xrange, "platform.events")
+        return [e for e in (json.loads(fields["cloudevent"]) for _, fields in entries)
+                if e["data"].get("report_id") == report_id]
+
+    wait_until(lambda: final in [e["type"] for e in read()])
+    return read()
+
+
 def test_catalogue_shows_platform_reports_to_admins_only(service: TestClient, people):
     admin, user, viewer = people("admin"), people("user"), people("viewer")
     assert {t["id"] for t in service.get("/api/reports/types", headers=admin.headers).json()["items"]} == set(REPORT_TYPES)
@@ -105,9 +117,7 @@ def test_the_worker_publishes_progress_then_ready_on_platform_events(service: Te
                            json={"type": "platform-activity", "params": RANGE}).json()
     wait_for_final(service, created["id"], admin.headers)
     redis = service.app.state.redis
-    entries = service.portal.call(redis.xrange, "platform.events")
-    mine = [json.loads(fields["cloudevent"]) for _, fields in entries]
-    mine = [e for e in mine if e["data"].get("report_id") == created["id"]]
+    mine = report_events(service, created["id"], "report.ready")
     assert [e["type"] for e in mine][-1] == "report.ready"
     assert {e["type"] for e in mine[:-1]} == {"report.progress"}
     assert all(e["data"]["user_id"] == admin.id and e["source"] == "/reporting-worker" for e in mine)
@@ -234,8 +244,6 @@ def test_a_report_that_cannot_be_computed_fails_visibly(service: TestClient, wor
     assert "download_url" not in report
     not_ready = service.get(f"/api/reports/{created['id']}/download", params={"format": "csv"}, headers=owner.headers)
     assert not_ready.status_code == 409
-    entries = service.portal.call(service.app.state.redis.xrange, "platform.events")
-    failed = [json.loads(fields["cloudevent"]) for _, fields in entries]
-    failed = [e for e in failed if e["type"] == "report.failed" and e["data"]["report_id"] == created["id"]]
+    failed = [e for e in report_events(service, created["id"], "report.failed") if e["type"] == "report.failed"]
     assert len(failed) == 1 and failed[0]["data"]["error_code"] == "computation_error"
     assert failed[0]["data"]["user_id"] == owner.id
