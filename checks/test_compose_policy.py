@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 import pytest
 
 JAVA_SERVICES = {"gateway": "GATEWAY_PORT", "auth-service": "AUTH_PORT", "notification-service": "NOTIFICATION_PORT"}
-# Python workers (issue 6: inference-worker): a service's image running its worker module.
-PYTHON_WORKERS = {"inference-worker": "INFERENCE_WORKER_PORT"}
-WORKER_IMAGES = {"inference-worker": "inference-bridge"}
+# Python workers: a service's image running its worker module, with a command of its own.
+PYTHON_WORKERS = {"inference-worker": "INFERENCE_WORKER_PORT", "reporting-worker": "REPORTING_WORKER_PORT"}
+WORKER_IMAGES = {"inference-worker": "inference-bridge", "reporting-worker": "reporting-bridge"}
 PYTHON_SERVICES = {"inference-bridge": "INFERENCE_PORT", "reporting-bridge": "REPORTING_PORT", **PYTHON_WORKERS}
 APP_SERVICES = {**JAVA_SERVICES, **PYTHON_SERVICES}
 BACKING_SERVICES = ("redis", "postgres")

@@ -43,7 +43,8 @@ def print_urls(settings: Settings) -> None:
     gateway = settings.url(GATEWAY)
     rows = [(GATEWAY.name, gateway, "the public entry: use this one")]
     rows += [(p.name, settings.url(p), f"internal; routed as {gateway}{p.public_prefix}/**" if p.public_prefix
-              else "internal; /health and /metrics only") for p in SERVICES if p is not GATEWAY]
+              else "internal; a worker (health and metrics only)")
+             for p in SERVICES if p is not GATEWAY]
     rows.append(("redis", settings.redis_url, "external" if settings.external_redis_url else f"data in {settings.data_dir / 'redis'}"))
     width = max(len(r[0]) for r in rows)
     print()

@@ -40,6 +40,8 @@ SERVICES = (
     Part("reporting-bridge", "python", "REPORTING_PORT", 8002, "/health", "reporting_bridge", "/api/reports"),
     # The inference job worker: consumes inference.jobs; serves /health and /metrics only (no route at the gateway).
     Part("inference-worker", "python", "INFERENCE_WORKER_PORT", 8011, "/health", "inference_bridge.worker"),
+    # The report worker: consumes reporting.jobs; serves /health and /metrics only.
+    Part("reporting-worker", "python", "REPORTING_WORKER_PORT", 8012, "/health", "reporting_bridge.worker"),
     Part("gateway", "java", "GATEWAY_PORT", 8080, "/actuator/health/readiness", "gateway"),
 )
 PARTS = (REDIS, *SERVICES)
@@ -78,6 +80,8 @@ NOTIFICATION_VARIABLES = (
 INFERENCE_VARIABLES = (
     "MODEL_DIR", "INFERENCE_JOB_TTL_SECONDS", "INFERENCE_JOB_CHUNK_ROWS", "INFERENCE_JOB_CHUNK_PAUSE_MS",
 )
+# reporting-bridge and reporting-worker (besides their ports and REPORTING_DATABASE_URL).
+REPORTING_VARIABLES = ("REPORTING_CHUNK_ROWS",)
 # gateway: the edge's policies (gateway/src/main/resources/application.yaml).
 GATEWAY_VARIABLES = (
     "CORS_ALLOWED_ORIGINS", "GATEWAY_MAX_BODY_SIZE", "CONSOLE_DIR", "RATE_LIMIT_ENABLED", "RATE_LIMIT_WINDOW",
@@ -89,7 +93,7 @@ PLATFORM_VARIABLES = frozenset({
     *(p.port_var for p in PARTS), *SERVICE_URL_VARS.values(), "REDIS_URL", "AUTH_DATABASE_URL",
     "REPORTING_DATABASE_URL", "PLATFORM_DATA_DIR", "BIND_ADDRESS", "ADMIN_EMAIL", "ADMIN_PASSWORD",
     "LOG_FORMAT", "INSTANCE_ID", "JAVA_OPTS", *EVENT_VARIABLES, *TOKEN_VARIABLES, *NOTIFICATION_VARIABLES,
-    *INFERENCE_VARIABLES, *GATEWAY_VARIABLES,
+    *INFERENCE_VARIABLES, *REPORTING_VARIABLES, *GATEWAY_VARIABLES,
 })
 
 

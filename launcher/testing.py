@@ -36,7 +36,7 @@ SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e")
 POSTGRES_HINT = ("PostgreSQL server binaries (initdb, postgres) not found: install PostgreSQL 14+ "
                  "(Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql) "
                  "or put its bin folder on PATH")
-POSTGRES_DATABASES = ("java_tests", "python_tests", "e2e_auth")
+POSTGRES_DATABASES = ("java_tests", "python_tests", "e2e_auth", "e2e_reporting")
 
 
 @dataclass
@@ -236,6 +236,7 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
     """Start a whole platform on free ports, test it through its gateway, stop it, check nothing is left."""
     ports = {part.name: free_port() for part in (REDIS, *SERVICES)}
     environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url("e2e_auth"),
+               "REPORTING_DATABASE_URL": servers.postgres_url("e2e_reporting"),
                "ADMIN_EMAIL": "e2e-admin@example.com", "ADMIN_PASSWORD": "e2e-admin-password-not-secret",
                **E2E_GATEWAY_ENVIRON}
     settings = load_settings(data_dir=work_dir / "e2e-platform", ports=ports, environ=environ)

@@ -320,9 +320,9 @@ DESIGN_OPERATIONS = {
     },
 }
 # What the services serve today: the contract says so by carrying no x-status.
-# What the services serve today: every service's service-info, all of auth-service (issue 4) and of
-# notification-service (issue 5).
-IMPLEMENTED = DESIGN_OPERATIONS["auth"] | DESIGN_OPERATIONS["notification"] | {
+# What the services serve today: every service's service-info, all of auth-service (issue 4),
+# notification-service (issue 5) and reporting-bridge (issue 7).
+IMPLEMENTED = DESIGN_OPERATIONS["auth"] | DESIGN_OPERATIONS["notification"] | DESIGN_OPERATIONS["reporting"] | {
     ("get", f"{prefix}service-info") for prefix in OPENAPI_DOCUMENTS.values()
 } | DESIGN_OPERATIONS["inference"]  # issue 6
 

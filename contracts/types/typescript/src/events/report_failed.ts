@@ -15,7 +15,7 @@ export interface ReportFailed {
   /**
    * Which report.
    */
-  report_type: "eta_accuracy" | "inference_usage" | "user_activity" | "event_volume";
+  report_type: "user-signups" | "inference-usage" | "platform-activity";
   /**
    * Machine-readable cause, snake_case (e.g. no_data, too_large, timeout).
    */

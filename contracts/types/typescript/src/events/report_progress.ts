@@ -15,7 +15,7 @@ export interface ReportProgress {
   /**
    * Which report.
    */
-  report_type: "eta_accuracy" | "inference_usage" | "user_activity" | "event_volume";
+  report_type: "user-signups" | "inference-usage" | "platform-activity";
   /**
    * Percent done, 0..100.
    */

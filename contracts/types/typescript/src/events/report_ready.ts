@@ -15,7 +15,7 @@ export interface ReportReady {
   /**
    * Which report.
    */
-  report_type: "eta_accuracy" | "inference_usage" | "user_activity" | "event_volume";
+  report_type: "user-signups" | "inference-usage" | "platform-activity";
   /**
    * Formats it can be downloaded in (no duplicates).
    *

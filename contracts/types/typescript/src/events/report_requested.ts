@@ -15,7 +15,7 @@ export interface ReportRequested {
   /**
    * Which report.
    */
-  report_type: "eta_accuracy" | "inference_usage" | "user_activity" | "event_volume";
+  report_type: "user-signups" | "inference-usage" | "platform-activity";
   parameters: ReportParameters;
   /**
    * When the report was accepted.
@@ -23,23 +23,23 @@ export interface ReportRequested {
   requested_at: string;
 }
 /**
- * What a report covers.
+ * What the report covers, the type's defaults filled in (as GET /api/reports/{id} shows them).
  */
 export interface ReportParameters {
   /**
-   * First day covered (inclusive).
+   * First day covered (UTC, inclusive).
    */
-  period_start: string;
+  from: string;
   /**
-   * Last day covered (inclusive).
+   * Last day covered (UTC, inclusive).
    */
-  period_end: string;
+  to: string;
   /**
-   * Time bucket of the rows.
+   * Time bucket of the rows: UTC hour, UTC day or ISO week.
    */
-  granularity?: "day" | "week" | "month";
+  granularity: "hour" | "day" | "week";
   /**
-   * Only this user's data (admins only; a user's own reports always are).
+   * Extra grouping of the rows.
    */
-  user_id?: string;
+  group_by: "none" | "role" | "lane" | "event_type";
 }

@@ -27,7 +27,10 @@ export interface paths {
         };
         /**
          * The reports the caller may request
-         * @description Platform-wide types (scope `platform`) are listed for admins only.
+         * @description Each type with its parameters: `from`/`to` (UTC days, both included), `granularity` (time bucket) and
+         *     `group_by` (extra grouping), with the values and the default each type takes. Platform-wide types
+         *     (scope `platform`: `user-signups`, `platform-activity`) are listed for admins only; `inference-usage`
+         *     (scope `own`) covers the caller's own usage, an admin's covers everyone's.
          */
         get: operations["listReportTypes"];
         put?: never;
@@ -50,9 +53,12 @@ export interface paths {
         put?: never;
         /**
          * Request a report (asynchronous)
-         * @description Queued on the `reporting.jobs` stream (event `report.requested`); the worker publishes
-         *     `report.progress`, then `report.ready` or `report.failed`, which reach the owner as
-         *     notifications. Roles `user` and `admin`; platform-wide types need `admin`; a `viewer` gets 403.
+         * @description Stored as `queued` and put on the `reporting.jobs` stream (event `report.requested`); the reporting
+         *     worker publishes `report.progress`, then `report.ready` or `report.failed` on `platform.events`,
+         *     which reach the owner as notifications. Roles `user` and `admin`; platform-wide types need `admin`;
+         *     a `viewer` gets 403. Unknown type, invalid or inverted dates, a range longer than the granularity
+         *     allows (31 days by hour, 366 otherwise), or a granularity/group_by the type does not take: 422,
+         *     and nothing is stored or queued.
          */
         post: operations["createReport"];
         delete?: never;
@@ -69,7 +75,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One report's status and progress
+         * One report's status, progress and summary
          * @description The owner or an admin; anyone else gets 404.
          */
         get: operations["getReport"];
@@ -90,7 +96,9 @@ export interface paths {
         };
         /**
          * Download a ready report
-         * @description The owner or an admin. 409 while the report is not ready (or failed).
+         * @description The owner or an admin (anyone else: 404). 409 while the report is not ready (or failed). Files are
+         *     rendered from the stored table: CSV and XLSX (one sheet) hold its rows, JSON is `ReportData`, PNG
+         *     is a 1200x600 chart of the report's main measure (stacked per group, or the 20 busiest lanes).
          */
         get: operations["downloadReport"];
         put?: never;
@@ -108,63 +116,106 @@ export interface components {
         ServiceInfo: components["schemas"]["service-info.schema"];
         Problem: components["schemas"]["problem.schema"];
         /**
-         * @description `inference_usage`, `eta_accuracy`: own data; `user_activity`, `event_volume`: platform-wide (admin)
+         * @description `inference-usage`: own data (an admin's: everyone's); `user-signups`, `platform-activity`: platform-wide (admin)
          * @enum {string}
          */
-        ReportTypeId: "eta_accuracy" | "inference_usage" | "user_activity" | "event_volume";
+        ReportTypeId: "user-signups" | "inference-usage" | "platform-activity";
         /** @enum {string} */
         ReportFormat: "csv" | "xlsx" | "json" | "png";
         /** @enum {string} */
         ReportStatus: "queued" | "running" | "ready" | "failed";
         /**
+         * @description Time bucket of the rows: UTC hour, UTC day, or ISO week (from Monday)
+         * @enum {string}
+         */
+        Granularity: "hour" | "day" | "week";
+        /**
+         * @description Extra grouping of the rows (`none`, per `role`, per `lane` origin to destination, per `event_type`)
+         * @enum {string}
+         */
+        GroupBy: "none" | "role" | "lane" | "event_type";
+        /**
+         * ReportParams
+         * @description What a report covers. `granularity` and `group_by` default to the type's and take only the values
+         *     its catalogue entry lists (user-signups day|week and none|role; inference-usage day|week and
+         *     none|lane; platform-activity hour|day and event_type|none).
+         */
+        ReportParams: {
+            /**
+             * Format: date
+             * @description First day covered (UTC, inclusive)
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description Last day covered (UTC, inclusive); not before `from`; at most 31 days by hour, 366 otherwise
+             */
+            to: string;
+            granularity?: components["schemas"]["Granularity"];
+            group_by?: components["schemas"]["GroupBy"];
+        };
+        /**
          * ReportParameters
-         * @description What a report covers.
+         * @description What the report covers, the type's defaults filled in (as GET /api/reports/{id} shows them).
          */
         ReportParameters: {
             /**
              * Format: date
-             * @description First day covered (inclusive).
+             * @description First day covered (UTC, inclusive).
              */
-            period_start: string;
+            from: string;
             /**
              * Format: date
-             * @description Last day covered (inclusive).
+             * @description Last day covered (UTC, inclusive).
              */
-            period_end: string;
+            to: string;
             /**
-             * @description Time bucket of the rows.
-             * @default day
+             * @description Time bucket of the rows: UTC hour, UTC day or ISO week.
              * @enum {string}
              */
-            granularity: "day" | "week" | "month";
+            granularity: "hour" | "day" | "week";
             /**
-             * Format: uuid
-             * @description Only this user's data (admins only; a user's own reports always are).
+             * @description Extra grouping of the rows.
+             * @enum {string}
              */
-            user_id?: string;
+            group_by: "none" | "role" | "lane" | "event_type";
+        };
+        /** @description One parameter a report type takes */
+        ReportParameter: {
+            /** @enum {string} */
+            name: "from" | "to" | "granularity" | "group_by";
+            /** @enum {string} */
+            type: "date" | "string";
+            required: boolean;
+            description: string;
+            /** @description The values it takes, when they are a fixed set */
+            values?: string[];
+            /** @description The value used when it is left out */
+            default_value?: string;
         };
         ReportType: {
             id: components["schemas"]["ReportTypeId"];
             title: string;
             description: string;
             /**
-             * @description `own`: the caller's data; `platform`: everyone's (admin only)
+             * @description `own`: the caller's data (an admin's: everyone's); `platform`: everyone's, admins only
              * @enum {string}
              */
             scope: "own" | "platform";
             formats: components["schemas"]["ReportFormat"][];
+            parameters: components["schemas"]["ReportParameter"][];
         };
         ReportTypeList: {
             items: components["schemas"]["ReportType"][];
         };
         CreateReportRequest: {
-            report_type: components["schemas"]["ReportTypeId"];
-            parameters: components["schemas"]["ReportParameters"];
+            type: components["schemas"]["ReportTypeId"];
+            params: components["schemas"]["ReportParams"];
         };
         Report: {
             /** Format: uuid */
             id: string;
-            report_type: components["schemas"]["ReportTypeId"];
+            type: components["schemas"]["ReportTypeId"];
             status: components["schemas"]["ReportStatus"];
             /** @description Percent done, 0..100 */
             progress: number;
@@ -173,9 +224,14 @@ export interface components {
              * @description The user who requested it
              */
             owner_id: string;
-            parameters: components["schemas"]["ReportParameters"];
+            params: components["schemas"]["ReportParameters"];
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description When a worker (last) started it
+             */
+            started_at?: string;
             /**
              * Format: date-time
              * @description When it became ready or failed
@@ -188,7 +244,17 @@ export interface components {
              * @description Present once ready; add ?format=
              */
             download_url?: string;
+            /** @description Present once ready; rows of the table */
             row_count?: number;
+            /**
+             * @description Present once ready: the report's totals. user-signups: `signups` (and `by_role`);
+             *     inference-usage: `uses`, `predictions`, `mean_delay_probability`, `jobs`, `p50_job_duration_ms`,
+             *     `p95_job_duration_ms` (per lane: `predictions`, `lanes`, `mean_delay_probability`);
+             *     platform-activity: `events` (and `by_event_type`).
+             */
+            summary?: {
+                [key: string]: unknown;
+            };
             /** @description Present once failed */
             error?: {
                 code: string;
@@ -202,18 +268,29 @@ export interface components {
             total_items: number;
             total_pages: number;
         };
-        /** @description The `json` download format */
+        /**
+         * @description The `json` download. Rows are objects keyed by column; an empty cell (a mean over nothing) is null.
+         *     Columns per type: user-signups `period_start`, [`role`], `signups`; inference-usage `period_start`,
+         *     `uses`, `predictions`, `mean_delay_probability`, `mean_latency_ms`, `jobs`, `p50_job_duration_ms`,
+         *     `p95_job_duration_ms` (per lane: `period_start`, `origin`, `destination`, `predictions`,
+         *     `mean_delay_probability`); platform-activity `period_start`, [`event_type`], `events`.
+         */
         ReportData: {
             /** Format: uuid */
             report_id: string;
-            report_type: components["schemas"]["ReportTypeId"];
-            parameters: components["schemas"]["ReportParameters"];
+            type: components["schemas"]["ReportTypeId"];
+            params: components["schemas"]["ReportParameters"];
             /** Format: date-time */
             generated_at: string;
+            summary: {
+                [key: string]: unknown;
+            };
             /** @description Column names, snake_case, in order */
             columns: string[];
             /** @description One object per row, keyed by column */
-            rows: Record<string, never>[];
+            rows: {
+                [key: string]: unknown;
+            }[];
         };
         /** FieldError */
         FieldError: {
@@ -377,6 +454,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["problem.schema"];
             };
         };
+        /** @description The report could not be queued (Redis unavailable); nothing was stored */
+        QueueUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["problem.schema"];
+            };
+        };
         /** @description Error, as RFC 9457 problem details */
         Problem: {
             headers: {
@@ -450,7 +536,7 @@ export interface operations {
                 /** @description Only reports in this status */
                 status?: components["schemas"]["ReportStatus"];
                 /** @description Only reports of this type */
-                report_type?: components["schemas"]["ReportTypeId"];
+                type?: components["schemas"]["ReportTypeId"];
             };
             header?: never;
             path?: never;
@@ -500,6 +586,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["QueueUnavailable"];
             default: components["responses"]["Problem"];
         };
     };
@@ -544,10 +631,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report file; `Content-Disposition` names it `<report_type>-<id>.<format>` */
+            /** @description The report file; `Content-Disposition` names it `<type>-<id>.<format>` */
             200: {
                 headers: {
-                    /** @description attachment; filename="inference_usage-d4c3b2a1-0f9e-4d8c-b7a6-5f4e3d2c1b0a.csv" */
+                    /** @description attachment; filename="inference-usage-d4c3b2a1-0f9e-4d8c-b7a6-5f4e3d2c1b0a.csv" */
                     "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };

@@ -15,6 +15,7 @@ class CloudEvent(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
         regex_engine="python-re",
     )
     specversion: Literal["1.0"]

@@ -21,6 +21,7 @@ class Operation(StrEnum):
 class Lane(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     origin: str = Field(..., pattern="^[A-Z]{2}$")
     """
@@ -47,6 +48,7 @@ class InferenceUsage(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     user_id: UUID
     """

@@ -25,6 +25,7 @@ class NotificationBroadcast(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     broadcast_id: UUID
     """

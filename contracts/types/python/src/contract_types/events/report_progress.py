@@ -13,10 +13,9 @@ class ReportType(StrEnum):
     Which report.
     """
 
-    eta_accuracy = "eta_accuracy"
-    inference_usage = "inference_usage"
-    user_activity = "user_activity"
-    event_volume = "event_volume"
+    user_signups = "user-signups"
+    inference_usage = "inference-usage"
+    platform_activity = "platform-activity"
 
 
 class Stage(StrEnum):
@@ -36,6 +35,7 @@ class ReportProgress(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     report_id: UUID
     """

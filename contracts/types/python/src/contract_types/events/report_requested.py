@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class ReportType(StrEnum):
@@ -14,45 +14,56 @@ class ReportType(StrEnum):
     Which report.
     """
 
-    eta_accuracy = "eta_accuracy"
-    inference_usage = "inference_usage"
-    user_activity = "user_activity"
-    event_volume = "event_volume"
+    user_signups = "user-signups"
+    inference_usage = "inference-usage"
+    platform_activity = "platform-activity"
 
 
 class Granularity(StrEnum):
     """
-    Time bucket of the rows.
+    Time bucket of the rows: UTC hour, UTC day or ISO week.
     """
 
+    hour = "hour"
     day = "day"
     week = "week"
-    month = "month"
+
+
+class GroupBy(StrEnum):
+    """
+    Extra grouping of the rows.
+    """
+
+    none = "none"
+    role = "role"
+    lane = "lane"
+    event_type = "event_type"
 
 
 class ReportParameters(BaseModel):
     """
-    What a report covers.
+    What the report covers, the type's defaults filled in (as GET /api/reports/{id} shows them).
     """
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
-    period_start: date
+    from_: date = Field(..., alias="from")
     """
-    First day covered (inclusive).
+    First day covered (UTC, inclusive).
     """
-    period_end: date
+    to: date
     """
-    Last day covered (inclusive).
+    Last day covered (UTC, inclusive).
     """
-    granularity: Granularity | None = "day"
+    granularity: Granularity
     """
-    Time bucket of the rows.
+    Time bucket of the rows: UTC hour, UTC day or ISO week.
     """
-    user_id: UUID | None = None
+    group_by: GroupBy
     """
-    Only this user's data (admins only; a user's own reports always are).
+    Extra grouping of the rows.
     """
 
 
@@ -63,6 +74,7 @@ class ReportRequested(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     report_id: UUID
     """

@@ -25,6 +25,7 @@ class UserRegistered(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     user_id: UUID
     """

@@ -33,6 +33,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     service: Service
     """
@@ -74,6 +75,7 @@ class Role(StrEnum):
 class CreateUserRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     email: EmailStr = Field(..., max_length=254)
     """
@@ -96,6 +98,7 @@ class CreateUserRequest(BaseModel):
 class LoginRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     email: EmailStr = Field(..., max_length=254)
     password: str = Field(..., max_length=128, min_length=1)
@@ -104,6 +107,7 @@ class LoginRequest(BaseModel):
 class RefreshRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     refresh_token: str = Field(..., min_length=1)
     """
@@ -116,6 +120,9 @@ class TokenResponse(BaseModel):
     OAuth 2.0 style token response (RFC 6749 §5.1)
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     access_token: str
     """
     RS256-signed JWT; send as `Authorization: Bearer <access_token>`
@@ -136,6 +143,9 @@ class TokenResponse(BaseModel):
 
 
 class User(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     id: UUID
     email: EmailStr
     name: str = Field(..., max_length=100, min_length=2)
@@ -151,12 +161,16 @@ class UpdateUserRequest(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     name: str | None = Field(None, max_length=100, min_length=2)
     role: Role | None = None
 
 
 class UserPage(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     items: list[User]
     page: int = Field(..., ge=0)
     size: int = Field(..., ge=1, le=100)
@@ -169,6 +183,9 @@ class RsaPublicJsonWebKey(BaseModel):
     RFC 7517/7518 RSA public key. Never contains private members.
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     kty: Literal["RSA"]
     use: Literal["sig"] | None = None
     alg: Literal["RS256"] | None = None
@@ -189,6 +206,7 @@ class RsaPublicJsonWebKey(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -211,6 +229,9 @@ class Problem(BaseModel):
     RFC 9457 problem details: the one error body of every service and of the gateway, served as application/problem+json. Further members may be added by RFC 9457 extension; clients must ignore those they do not know.
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     type: str = Field(
         ...,
         examples=["about:blank", "https://polyglot.dev/problems/validation-error"],
@@ -242,4 +263,7 @@ class Problem(BaseModel):
 
 
 class JsonWebKeySet(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     keys: list[RsaPublicJsonWebKey]

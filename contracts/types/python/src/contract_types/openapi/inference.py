@@ -31,6 +31,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     service: Service
     """
@@ -76,6 +77,7 @@ class Shipment(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     origin: str = Field(..., pattern="^[A-Z]{2}$")
     """
@@ -112,6 +114,7 @@ class Shipment(BaseModel):
 class EtaBatchRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     shipments: list[Shipment] = Field(..., max_length=1000, min_length=1)
 
@@ -119,6 +122,7 @@ class EtaBatchRequest(BaseModel):
 class CreateJobRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     shipments: list[Shipment] = Field(..., max_length=100000, min_length=1)
 
@@ -135,6 +139,9 @@ class Error(BaseModel):
     Present once the job failed
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     code: str
     """
     snake_case cause, as in inference.job.failed (input_expired, internal_error)
@@ -143,6 +150,9 @@ class Error(BaseModel):
 
 
 class Job(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     id: str
     status: JobStatus
     progress: int = Field(..., ge=0, le=100)
@@ -169,6 +179,9 @@ class Job(BaseModel):
 
 
 class Prediction(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     row: int = Field(..., ge=0)
     """
     Position of the shipment in the submitted rows
@@ -179,6 +192,9 @@ class Prediction(BaseModel):
 
 
 class JobResult(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     job_id: str
     model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
     """
@@ -192,6 +208,9 @@ class Data(BaseModel):
     The seeded synthetic dataset the model was trained and evaluated on
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     generator: str
     generator_version: int
     seed: int
@@ -207,6 +226,9 @@ class Type(StrEnum):
 
 
 class Feature(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     name: str
     type: Type
     description: str
@@ -217,6 +239,9 @@ class Feature(BaseModel):
 
 
 class TransitHours(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     mae_hours: float
     rmse_hours: float
     r2: float
@@ -228,6 +253,9 @@ class TransitHours(BaseModel):
 
 
 class ReliabilityItem(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     lower: float
     upper: float
     count: int
@@ -239,6 +267,9 @@ class ReliabilityItem(BaseModel):
 
 
 class Delay(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     roc_auc: float
     brier_score: float
     log_loss: float
@@ -254,11 +285,17 @@ class Metrics(BaseModel):
     On the held-out split
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     transit_hours: TransitHours
     delay: Delay
 
 
 class ModelCard(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     name: str
     version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
     """
@@ -289,6 +326,7 @@ class ModelCard(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -311,6 +349,9 @@ class Problem(BaseModel):
     RFC 9457 problem details: the one error body of every service and of the gateway, served as application/problem+json. Further members may be added by RFC 9457 extension; clients must ignore those they do not know.
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     type: str = Field(
         ...,
         examples=["about:blank", "https://polyglot.dev/problems/validation-error"],
@@ -342,6 +383,9 @@ class Problem(BaseModel):
 
 
 class EtaPrediction(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     transit_hours: float = Field(..., ge=0.0)
     """
     Predicted hours from pickup to delivery
@@ -361,6 +405,9 @@ class EtaPrediction(BaseModel):
 
 
 class EtaBatchResponse(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
     """
     Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256

@@ -33,6 +33,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     service: Service
     """
@@ -62,6 +63,9 @@ class ServiceInfo(BaseModel):
 
 
 class WebSocketTicket(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     ticket: str = Field(..., min_length=16)
     """
     Opaque, single-use
@@ -85,6 +89,7 @@ class Severity(StrEnum):
 class BroadcastRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     title: str | None = Field(None, max_length=120, min_length=1)
     message: str = Field(..., max_length=2000, min_length=1)
@@ -100,6 +105,9 @@ class Broadcast(BaseModel):
     The accepted broadcast, as published in the notification.broadcast event
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     broadcast_id: UUID
     title: str | None = None
     message: str
@@ -114,6 +122,9 @@ class Notification(BaseModel):
     One event delivered to the user (the same object the WebSocket `event` frame and SSE carry)
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     id: UUID
     """
     The CloudEvent id
@@ -139,6 +150,9 @@ class Notification(BaseModel):
 
 
 class NotificationPage(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     items: list[Notification]
     page: int = Field(..., ge=0)
     size: int = Field(..., ge=1, le=100)
@@ -149,6 +163,7 @@ class NotificationPage(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -171,6 +186,9 @@ class Problem(BaseModel):
     RFC 9457 problem details: the one error body of every service and of the gateway, served as application/problem+json. Further members may be added by RFC 9457 extension; clients must ignore those they do not know.
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     type: str = Field(
         ...,
         examples=["about:blank", "https://polyglot.dev/problems/validation-error"],

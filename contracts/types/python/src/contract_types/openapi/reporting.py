@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date as date_aliased
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -34,6 +34,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     service: Service
     """
@@ -64,13 +65,12 @@ class ServiceInfo(BaseModel):
 
 class ReportTypeId(StrEnum):
     """
-    `inference_usage`, `eta_accuracy`: own data; `user_activity`, `event_volume`: platform-wide (admin)
+    `inference-usage`: own data (an admin's: everyone's); `user-signups`, `platform-activity`: platform-wide (admin)
     """
 
-    eta_accuracy = "eta_accuracy"
-    inference_usage = "inference_usage"
-    user_activity = "user_activity"
-    event_volume = "event_volume"
+    user_signups = "user-signups"
+    inference_usage = "inference-usage"
+    platform_activity = "platform-activity"
 
 
 class ReportFormat(StrEnum):
@@ -89,43 +89,134 @@ class ReportStatus(StrEnum):
 
 class Granularity(StrEnum):
     """
-    Time bucket of the rows.
+    Time bucket of the rows: UTC hour, UTC day, or ISO week (from Monday)
     """
 
+    hour = "hour"
     day = "day"
     week = "week"
-    month = "month"
 
 
-class ReportParameters(BaseModel):
+class GroupBy(StrEnum):
     """
-    What a report covers.
+    Extra grouping of the rows (`none`, per `role`, per `lane` origin to destination, per `event_type`)
+    """
+
+    none = "none"
+    role = "role"
+    lane = "lane"
+    event_type = "event_type"
+
+
+class ReportParams(BaseModel):
+    """
+    What a report covers. `granularity` and `group_by` default to the type's and take only the values
+    its catalogue entry lists (user-signups day|week and none|role; inference-usage day|week and
+    none|lane; platform-activity hour|day and event_type|none).
+
     """
 
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
-    period_start: date
+    from_: date_aliased = Field(..., alias="from")
     """
-    First day covered (inclusive).
+    First day covered (UTC, inclusive)
     """
-    period_end: date
+    to: date_aliased
     """
-    Last day covered (inclusive).
+    Last day covered (UTC, inclusive); not before `from`; at most 31 days by hour, 366 otherwise
     """
-    granularity: Granularity | None = "day"
+    granularity: Granularity | None = None
+    group_by: GroupBy | None = None
+
+
+class Granularity1(StrEnum):
     """
-    Time bucket of the rows.
+    Time bucket of the rows: UTC hour, UTC day or ISO week.
     """
-    user_id: UUID | None = None
+
+    hour = "hour"
+    day = "day"
+    week = "week"
+
+
+class GroupBy1(StrEnum):
     """
-    Only this user's data (admins only; a user's own reports always are).
+    Extra grouping of the rows.
+    """
+
+    none = "none"
+    role = "role"
+    lane = "lane"
+    event_type = "event_type"
+
+
+class ReportParameters(BaseModel):
+    """
+    What the report covers, the type's defaults filled in (as GET /api/reports/{id} shows them).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    from_: date_aliased = Field(..., alias="from")
+    """
+    First day covered (UTC, inclusive).
+    """
+    to: date_aliased
+    """
+    Last day covered (UTC, inclusive).
+    """
+    granularity: Granularity1
+    """
+    Time bucket of the rows: UTC hour, UTC day or ISO week.
+    """
+    group_by: GroupBy1
+    """
+    Extra grouping of the rows.
+    """
+
+
+class Name(StrEnum):
+    from_ = "from"
+    to = "to"
+    granularity = "granularity"
+    group_by = "group_by"
+
+
+class Type(StrEnum):
+    date = "date"
+    string = "string"
+
+
+class ReportParameter(BaseModel):
+    """
+    One parameter a report type takes
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    name: Name
+    type: Type
+    required: bool
+    description: str
+    values: list[str] | None = None
+    """
+    The values it takes, when they are a fixed set
+    """
+    default_value: str | None = None
+    """
+    The value used when it is left out
     """
 
 
 class Scope(StrEnum):
     """
-    `own`: the caller's data; `platform`: everyone's (admin only)
+    `own`: the caller's data (an admin's: everyone's); `platform`: everyone's, admins only
     """
 
     own = "own"
@@ -133,26 +224,34 @@ class Scope(StrEnum):
 
 
 class ReportType(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     id: ReportTypeId
     title: str
     description: str
     scope: Scope
     """
-    `own`: the caller's data; `platform`: everyone's (admin only)
+    `own`: the caller's data (an admin's: everyone's); `platform`: everyone's, admins only
     """
     formats: list[ReportFormat]
+    parameters: list[ReportParameter]
 
 
 class ReportTypeList(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     items: list[ReportType]
 
 
 class CreateReportRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
-    report_type: ReportTypeId
-    parameters: ReportParameters
+    type: ReportTypeId
+    params: ReportParams
 
 
 class Error(BaseModel):
@@ -160,13 +259,19 @@ class Error(BaseModel):
     Present once failed
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     code: str = Field(..., pattern="^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
     reason: str
 
 
 class Report(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     id: UUID
-    report_type: ReportTypeId
+    type: ReportTypeId
     status: ReportStatus
     progress: int = Field(..., ge=0, le=100)
     """
@@ -176,8 +281,12 @@ class Report(BaseModel):
     """
     The user who requested it
     """
-    parameters: ReportParameters
+    params: ReportParameters
     created_at: AwareDatetime
+    started_at: AwareDatetime | None = None
+    """
+    When a worker (last) started it
+    """
     completed_at: AwareDatetime | None = None
     """
     When it became ready or failed
@@ -191,6 +300,17 @@ class Report(BaseModel):
     Present once ready; add ?format=
     """
     row_count: int | None = Field(None, ge=0)
+    """
+    Present once ready; rows of the table
+    """
+    summary: dict[str, Any] | None = None
+    """
+    Present once ready: the report's totals. user-signups: `signups` (and `by_role`);
+    inference-usage: `uses`, `predictions`, `mean_delay_probability`, `jobs`, `p50_job_duration_ms`,
+    `p95_job_duration_ms` (per lane: `predictions`, `lanes`, `mean_delay_probability`);
+    platform-activity: `events` (and `by_event_type`).
+
+    """
     error: Error | None = None
     """
     Present once failed
@@ -198,6 +318,9 @@ class Report(BaseModel):
 
 
 class ReportPage(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     items: list[Report]
     page: int = Field(..., ge=0)
     size: int = Field(..., ge=1, le=100)
@@ -211,13 +334,22 @@ class Column(RootModel[str]):
 
 class ReportData(BaseModel):
     """
-    The `json` download format
+    The `json` download. Rows are objects keyed by column; an empty cell (a mean over nothing) is null.
+    Columns per type: user-signups `period_start`, [`role`], `signups`; inference-usage `period_start`,
+    `uses`, `predictions`, `mean_delay_probability`, `mean_latency_ms`, `jobs`, `p50_job_duration_ms`,
+    `p95_job_duration_ms` (per lane: `period_start`, `origin`, `destination`, `predictions`,
+    `mean_delay_probability`); platform-activity `period_start`, [`event_type`], `events`.
+
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     report_id: UUID
-    report_type: ReportTypeId
-    parameters: ReportParameters
+    type: ReportTypeId
+    params: ReportParameters
     generated_at: AwareDatetime
+    summary: dict[str, Any]
     columns: list[Column]
     """
     Column names, snake_case, in order
@@ -231,6 +363,7 @@ class ReportData(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        populate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -253,6 +386,9 @@ class Problem(BaseModel):
     RFC 9457 problem details: the one error body of every service and of the gateway, served as application/problem+json. Further members may be added by RFC 9457 extension; clients must ignore those they do not know.
     """
 
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
     type: str = Field(
         ...,
         examples=["about:blank", "https://polyglot.dev/problems/validation-error"],

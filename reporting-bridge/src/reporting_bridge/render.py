@@ -1,0 +1,77 @@
+"""A ready report's table as a file: CSV, XLSX (openpyxl), JSON (ReportData) or a PNG chart (matplotlib)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: no display on servers; set before pyplot is imported
+
+import matplotlib.pyplot as plt  # noqa: E402
+import orjson  # noqa: E402
+import pandas as pd  # noqa: E402
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "png": "image/png",
+}
+# The measure each report's chart shows, and the column its lines are split by (None: one line).
+CHART_MEASURES = {"user-signups": "signups", "platform-activity": "events", "inference-usage": "predictions"}
+GROUP_COLUMNS = ("role", "event_type")
+MAX_CHART_SERIES = 8
+
+
+def frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns)
+
+
+def render(file_format: str, report: dict[str, Any], columns: list[str], rows: list[dict[str, Any]]) -> bytes:
+    table = frame(columns, rows)
+    if file_format == "csv":
+        return table.to_csv(index=False).encode()
+    if file_format == "xlsx":
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            table.to_excel(writer, sheet_name=report["type"][:31], index=False)
+        return buffer.getvalue()
+    if file_format == "json":
+        return orjson.dumps({"report_id": report["id"], "type": report["type"], "params": report["params"],
+                             "generated_at": report["generated_at"], "summary": report.get("summary") or {},
+                             "columns": columns, "rows": rows})
+    return _chart(report, table)
+
+
+def _chart(report: dict[str, Any], table: pd.DataFrame) -> bytes:
+    measure = CHART_MEASURES[report["type"]]
+    params = report["params"]
+    figure, axes = plt.subplots(figsize=(12, 6), dpi=100)
+    try:
+        if "origin" in table.columns:  # per lane: the busiest lanes over the whole range
+            lanes = table.assign(lane=table["origin"] + "→" + table["destination"]).groupby("lane")[measure].sum()
+            lanes.sort_values(ascending=False).head(20).sort_values().plot.barh(ax=axes, color="#4c72b0")
+            axes.set_xlabel(measure)
+        else:
+            group = next((c for c in GROUP_COLUMNS if c in table.columns), None)
+            if group is None:
+                series = table.set_index("period_start")[[measure]]
+            else:
+                series = table.pivot_table(index="period_start", columns=group, values=measure, aggfunc="sum",
+                                           fill_value=0)
+                series = series[series.sum().sort_values(ascending=False).index[:MAX_CHART_SERIES]]
+            if series.empty:
+                axes.text(0.5, 0.5, "no data in this range", ha="center", va="center", transform=axes.transAxes)
+            else:
+                series.plot(ax=axes, kind="bar" if len(series) <= 31 else "line", stacked=group is not None,
+                            rot=45)
+            axes.set_ylabel(measure)
+        axes.set_title(f"{report['type']} {params['from']} .. {params['to']} ({params['granularity']})")
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)
