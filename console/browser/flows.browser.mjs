@@ -35,9 +35,10 @@ const uploads = [];
 const cspViolations = [];
 const job = { id: JOB_ID, status: 'queued', progress: 0, total_items: 2, processed_items: 0, created_at: '2026-11-24T23:00:00Z' };
 const report = {
-  id: REPORT_ID, report_type: 'inference_usage', status: 'queued', progress: 0, owner_id: USER_ID,
-  parameters: { period_start: '2026-11-01', period_end: '2026-11-24', granularity: 'day' }, created_at: '2026-11-24T23:00:00Z',
+  id: REPORT_ID, type: 'inference-usage', status: 'queued', progress: 0, owner_id: USER_ID,
+  params: { from: '2026-11-01', to: '2026-11-24', granularity: 'day', group_by: 'none' }, created_at: '2026-11-24T23:00:00Z',
 };
+const reportRequests = [];
 
 const shot = (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 const json = (route, status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
@@ -78,10 +79,19 @@ async function platform(route) {
     case `GET /api/inference/v1/jobs/${JOB_ID}/result`:
       return route.fulfill({ status: 200, contentType: 'text/csv', body: 'row,transit_hours,eta,delay_probability\n0,27.41,2026-11-25T17:24:36Z,0.0312\n' });
     case 'GET /api/reports/types':
-      return json(route, 200, { items: [{ id: 'inference_usage', title: 'Inference usage', description: 'd', scope: 'own', formats: ['csv', 'xlsx', 'json', 'png'] }] });
+      return json(route, 200, { items: [{
+        id: 'inference-usage', title: 'Inference usage', description: 'Model uses per day or week.', scope: 'own', formats: ['csv', 'xlsx', 'json', 'png'],
+        parameters: [
+          { name: 'from', type: 'date', required: true, description: 'First day' },
+          { name: 'to', type: 'date', required: true, description: 'Last day' },
+          { name: 'granularity', type: 'string', required: false, values: ['day', 'week'], default_value: 'day', description: 'Time bucket' },
+          { name: 'group_by', type: 'string', required: false, values: ['none', 'lane'], default_value: 'none', description: 'Extra grouping' },
+        ],
+      }] });
     case 'GET /api/reports':
       return json(route, 200, { items: [], page: 0, size: 20, total_items: 0, total_pages: 0 });
     case 'POST /api/reports':
+      reportRequests.push(request.postDataJSON());
       return json(route, 202, report);
     case `GET /api/reports/${REPORT_ID}`:
       return json(route, 200, { ...report, status: 'ready', progress: 100, row_count: 24, formats: ['csv', 'xlsx', 'json', 'png'] });
@@ -172,23 +182,29 @@ test('a CSV batch job: the file is checked, its good rows uploaded, and its prog
 
 test('a report: progress with its stage, then the chart inline and a download', async () => {
   await page.getByRole('link', { name: 'Reports' }).click();
-  await page.getByLabel('Report').selectOption('inference_usage');
+  await page.getByLabel('Report', { exact: true }).selectOption('inference-usage');
+  await page.getByLabel('Grouped by').selectOption('lane');
   await page.getByRole('button', { name: 'Request the report' }).click();
   await page.getByText('Status: queued').waitFor();
-  sendEvent('report.progress', { report_id: REPORT_ID, user_id: USER_ID, report_type: 'inference_usage', progress: 60, stage: 'rendering' });
+  assert.equal(reportRequests.length, 1);
+  assert.deepEqual(Object.keys(reportRequests[0]), ['type', 'params']);
+  assert.equal(reportRequests[0].type, 'inference-usage');
+  assert.deepEqual({ granularity: reportRequests[0].params.granularity, group_by: reportRequests[0].params.group_by }, { granularity: 'day', group_by: 'lane' });
+  assert.match(reportRequests[0].params.from, /^\d{4}-\d{2}-\d{2}$/);
+  sendEvent('report.progress', { report_id: REPORT_ID, user_id: USER_ID, report_type: 'inference-usage', progress: 60, stage: 'rendering' });
   await page.getByText('Status: queued (rendering)').waitFor();
   await page.waitForFunction(() => document.querySelector('progress')?.getAttribute('value') === '60');
   sendEvent('report.ready', {
-    report_id: REPORT_ID, user_id: USER_ID, report_type: 'inference_usage', formats: ['csv', 'xlsx', 'json', 'png'],
+    report_id: REPORT_ID, user_id: USER_ID, report_type: 'inference-usage', formats: ['csv', 'xlsx', 'json', 'png'],
     download_url: `/api/reports/${REPORT_ID}/download`, row_count: 24, completed_at: new Date().toISOString(),
   });
-  const chart = page.getByRole('img', { name: 'Chart of the inference_usage report' });
+  const chart = page.getByRole('img', { name: 'Chart of the inference-usage report' });
   await chart.waitFor();
   assert.ok(await chart.evaluate((img) => img.complete && img.naturalWidth === 4), 'the PNG is shown');
   await page.getByText('24 rows.').waitFor();
   await shot('flows-03-report-ready');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
-  assert.equal(download.suggestedFilename(), `inference_usage-${REPORT_ID}.csv`);
+  assert.equal(download.suggestedFilename(), `inference-usage-${REPORT_ID}.csv`);
 });
 
 test('the notification page lists what arrived, newest first', async () => {
