@@ -110,6 +110,22 @@ test('a CSV job on the real worker: the progress bar reaches 100 % and its notif
   await page.getByRole('link', { name: 'Predict an ETA' }).click();
 });
 
+test('a report of our own usage from the real reporting worker: progress, the chart inline, a download', async () => {
+  await page.getByRole('link', { name: 'Reports' }).click();
+  await page.getByLabel('Report', { exact: true }).selectOption('inference-usage');
+  await page.getByRole('button', { name: 'Request the report' }).click();
+  const chart = page.getByRole('img', { name: 'Chart of the inference-usage report' });
+  await chart.waitFor({ timeout: 60_000 });
+  assert.ok(await chart.evaluate((img) => img.complete && img.naturalWidth > 0), 'the PNG chart is shown (a data: URL under the CSP)');
+  await page.getByText('Status: ready').waitFor();
+  await shot('03d-report-ready');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  assert.match(download.suggestedFilename(), /^inference-usage-[0-9a-f-]{36}\.csv$/);
+  const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  assert.match(csv.split('\n')[0], /predictions/, 'the CSV has the report\'s header');
+  await page.getByRole('link', { name: 'Predict an ETA' }).click();
+});
+
 test('sign out returns to the sign-in page, and signing in again works', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
