@@ -77,24 +77,15 @@ export function ReportsPage() {
         <Field label="To (inclusive)" name="params/to" errors={errors}>
           {(p) => <input {...p} type="date" required value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />}
         </Field>
-        {choices('granularity').length > 0 ? (
-          <Field label="Rows per" name="params/granularity" errors={errors}>
+        {(['granularity', 'group_by'] as const).map((name) => (choices(name).length > 0 ? (
+          <Field key={name} label={name === 'granularity' ? 'Rows per' : 'Grouped by'} name={`params/${name}`} errors={errors}>
             {(p) => (
-              <select {...p} value={form.granularity} onChange={(e) => setForm({ ...form, granularity: e.target.value })}>
-                {choices('granularity').map((v) => <option key={v} value={v}>{v}</option>)}
+              <select {...p} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })}>
+                {choices(name).map((v) => <option key={v} value={v}>{v}</option>)}
               </select>
             )}
           </Field>
-        ) : null}
-        {choices('group_by').length > 0 ? (
-          <Field label="Grouped by" name="params/group_by" errors={errors}>
-            {(p) => (
-              <select {...p} value={form.group_by} onChange={(e) => setForm({ ...form, group_by: e.target.value })}>
-                {choices('group_by').map((v) => <option key={v} value={v}>{v}</option>)}
-              </select>
-            )}
-          </Field>
-        ) : null}
+        ) : null))}
         <button type="submit" disabled={busy || types.length === 0}>{busy ? 'Requesting…' : 'Request the report'}</button>
       </form>
       {report ? <ReportCard report={report} progress={report.status === 'ready' ? 100 : Math.max(live?.progress ?? 0, report.progress)}
