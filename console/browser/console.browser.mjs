@@ -91,7 +91,7 @@ test('a prediction from the real model, with the contract\'s fields', async () =
   await shot('03b-predicted');
 });
 
-test('a CSV job on the real worker: the progress bar reaches 100 % and its notification arrives', async () => {
+test('a CSV job on the real worker: the progress bar reaches 100 % and the predictions download', async () => {
   await page.getByRole('link', { name: 'Batch jobs' }).click();
   const pickup = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const csv = ['origin,destination,distance_km,weight_kg,mode,carrier,pickup_at',
@@ -105,9 +105,6 @@ test('a CSV job on the real worker: the progress bar reaches 100 % and its notif
   await shot('03c-job-done');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the predictions (CSV)' }).click()]);
   assert.match(download.suggestedFilename(), /^job-[0-9a-f-]{36}\.csv$/);
-  await page.getByRole('link', { name: 'Notifications' }).click();
-  await page.getByRole('list', { name: 'Live notifications, newest first' }).getByText('inference.job.completed').waitFor();
-  await page.getByRole('link', { name: 'Predict an ETA' }).click();
 });
 
 test('a report of our own usage from the real reporting worker: progress, the chart inline, a download', async () => {
@@ -123,6 +120,17 @@ test('a report of our own usage from the real reporting worker: progress, the ch
   assert.match(download.suggestedFilename(), /^inference-usage-[0-9a-f-]{36}\.csv$/);
   const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
   assert.match(csv.split('\n')[0], /predictions/, 'the CSV has the report\'s header');
+});
+
+test('the notification page: the job\'s and the report\'s events live, and in the history notification-service keeps', async () => {
+  await page.getByRole('link', { name: 'Notifications' }).click();
+  const live = page.getByRole('list', { name: 'Live notifications, newest first' });
+  await live.getByText('report.ready').first().waitFor();
+  await live.getByText('inference.job.completed').first().waitFor();
+  const past = page.getByRole('list', { name: 'Past notifications' });
+  await past.getByText('report.ready').first().waitFor();
+  await past.getByText('inference.job.completed').first().waitFor();
+  await shot('03e-notifications');
   await page.getByRole('link', { name: 'Predict an ETA' }).click();
 });
 
