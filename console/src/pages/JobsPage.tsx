@@ -59,7 +59,7 @@ export function JobsPage() {
         ) : null}
         {serverLines.length > 0 ? (
           <ul className="problems" aria-label="Problems the service found">
-            {serverLines.slice(0, 20).map((p) => <li key={p.field}>{p.line ? `line ${p.line}` : p.field}: {p.messages.join(' ')}</li>)}
+            {serverLines.slice(0, 20).map((p) => <li key={p.field}>{p.line ? `line ${p.line}, ${p.field.split('/').slice(2).join('/') || 'the row'}` : p.field}: {p.messages.join(' ')}</li>)}
           </ul>
         ) : null}
         <button type="submit" disabled={busy || !parsed || !canSubmit(parsed)}>{busy ? 'Submitting…' : 'Submit the job'}</button>
