@@ -3,12 +3,10 @@ the WebSocket handshake check, and the aggregated API docs (the rules one by one
 
 import base64
 import json
-import os
 import secrets
 
 import httpx
 import pytest
-import redis
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
@@ -16,22 +14,11 @@ from websockets.sync.client import connect
 SERVICES = ["auth-service", "notification-service", "inference-bridge", "reporting-bridge"]
 
 
-@pytest.fixture(scope="session")
-def platform_redis():
-    url = os.environ.get("E2E_REDIS_URL")
-    if not url:
-        pytest.fail("E2E_REDIS_URL is not set: run the end-to-end tests through ./platform test")
-    client = redis.Redis.from_url(url, decode_responses=True)
-    yield client
-    client.close()
-
-
-def live_ticket(platform_redis: redis.Redis, account) -> str:
-    """A ticket as POST /api/notifications/ticket stores it (the shape and key notification-service spends)."""
-    ticket = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
-    value = {"user_id": account.id, "email": account.email, "roles": [account.role]}
-    platform_redis.set(f"notification:ticket:{ticket}", json.dumps(value), ex=30)
-    return ticket
+def live_ticket(gateway: httpx.Client, account) -> str:
+    """A fresh single-use ticket from notification-service, as a browser gets one before its handshake."""
+    response = gateway.post("/api/notifications/ticket", headers=account.headers)
+    assert response.status_code == 201, response.text
+    return response.json()["ticket"]
 
 
 def ws_url(gateway_url: str, ticket: str | None) -> str:
@@ -112,16 +99,17 @@ def test_json_is_compressed(gateway):
 
 
 def test_a_websocket_handshake_with_an_allowed_origin_and_a_live_ticket_reaches_notification_service(
-        gateway_url, platform_redis, new_account):
-    ticket = live_ticket(platform_redis, new_account())
+        gateway, gateway_url, new_account):
+    account = new_account()
+    ticket = live_ticket(gateway, account)
     with connect(ws_url(gateway_url, ticket), origin=gateway_url, open_timeout=10) as ws:
         hello = json.loads(ws.recv(timeout=10))
     assert hello["type"] == "hello"
-    assert hello["service"] == "notification-service"
+    assert hello["user_id"] == account.id
 
 
-def test_a_cross_origin_websocket_handshake_is_refused(gateway_url, platform_redis, new_account):
-    ticket = live_ticket(platform_redis, new_account())
+def test_a_cross_origin_websocket_handshake_is_refused(gateway, gateway_url, new_account):
+    ticket = live_ticket(gateway, new_account())
     for origin in ("https://evil.example", None):
         with pytest.raises(InvalidStatus) as refused:
             connect(ws_url(gateway_url, ticket), origin=origin, open_timeout=10)

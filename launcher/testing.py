@@ -251,9 +251,7 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
         # document) look at a service directly, as an operator would, not through the gateway.
         service_urls = {part.name: f"http://127.0.0.1:{ports[part.name]}" for part in SERVICES}
         env = {**clean_environment(), "GATEWAY_URL": f"http://127.0.0.1:{ports['gateway']}",
-               "E2E_SERVICE_URLS": json.dumps(service_urls), "E2E_LOGS_DIR": str(settings.logs_dir),
-               # The gateway's WebSocket check looks tickets up in Redis (e2e/test_gateway_edge.py).
-               "E2E_REDIS_URL": settings.redis_url}
+               "E2E_SERVICE_URLS": json.dumps(service_urls), "E2E_LOGS_DIR": str(settings.logs_dir)}
         ok = _run([str(ROOT / ".venv" / "bin" / "pytest"), "e2e"], env)
     except LauncherError as e:
         error(str(e))
