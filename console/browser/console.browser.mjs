@@ -170,7 +170,7 @@ test('a refused sign-in shows the problem detail in an alert', async () => {
   await shot('05-refused');
 });
 
-test('an admin finds the new user, changes its role and deletes it', async () => {
+test('an admin finds the new user, changes its role and deletes it, then broadcasts and receives the broadcast', async () => {
   await page.getByLabel('Email').fill(adminEmail);
   await page.getByLabel('Password').fill(adminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -188,6 +188,14 @@ test('an admin finds the new user, changes its role and deletes it', async () =>
   await page.getByRole('button', { name: `Delete ${email}` }).click();
   await page.getByText(`${email} was deleted.`).waitFor();
   await page.getByText('0 users, page 1 of 1').waitFor();
+  await page.getByText('live (WebSocket)').waitFor();
+  const message = `Maintenance at noon (${email})`;
+  await page.getByLabel('Message').fill(message);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByText(/^Broadcast \S+ sent at /).waitFor();
+  await page.getByRole('link', { name: 'Notifications' }).click();
+  await page.getByRole('list', { name: 'Live notifications, newest first' }).getByText(`info: ${message}`).waitFor();
+  await shot('07-admin-broadcast-received');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 });
