@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { type Job, getJob, jobResultCsv, submitCsvJob } from '../api/inference';
-import { ErrorSummary, Progress, useSubmit } from '../components/forms';
+import { ErrorSummary, Progress, errorsOf, useSubmit } from '../components/forms';
 import { saveBlob } from '../components/download';
 import { CSV_COLUMNS, type CsvShipments, canSubmit, lineOfRowPointer, sampleCsv, shipmentsFromCsv } from '../csv';
 import { JOB_EVENTS } from '../live/feed';
@@ -12,6 +12,15 @@ export function JobsPage() {
   const [fileName, setFileName] = useState<string | null>(null);
   const [parsed, setParsed] = useState<CsvShipments | null>(null);
   const [job, setJob] = useState<Job | null>(null);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const downloadResult = async (id: string) => {
+    setDownloadError(null);
+    try {
+      saveBlob(await jobResultCsv(api, id), `job-${id}.csv`);
+    } catch (error) {
+      setDownloadError(errorsOf(error).summary);
+    }
+  };
 
   const { busy, errors, submit } = useSubmit(async () => {
     if (!parsed || !canSubmit(parsed)) throw new Error('Choose a CSV file with at least one valid shipment first.');
@@ -25,6 +34,7 @@ export function JobsPage() {
 
   const onFile = async (file: File | undefined) => {
     setJob(null);
+    setDownloadError(null);
     setFileName(file?.name ?? null);
     setParsed(file ? shipmentsFromCsv(await file.text()) : null);
   };
@@ -72,11 +82,12 @@ export function JobsPage() {
           {job.status === 'succeeded' ? (
             <p>
               {job.processed_items} of {job.total_items} shipments predicted{job.model_version ? `, model ${job.model_version}` : ''}.{' '}
-              <button type="button" className="link" onClick={() => void jobResultCsv(api, job.id).then((blob) => saveBlob(blob, `job-${job.id}.csv`))}>
+              <button type="button" className="link" onClick={() => void downloadResult(job.id)}>
                 Download the predictions (CSV)
               </button>
             </p>
           ) : null}
+          {downloadError ? <p role="alert">{downloadError}</p> : null}
         </section>
       ) : null}
     </>
