@@ -1,9 +1,9 @@
-"""`./platform demo`'s first steps for real, through the gateway of the e2e platform.
+"""`./platform demo` for real, through the gateway of the e2e platform.
 
-The later steps (predict, live feed, job, report) need the inference, notification and reporting work;
-their logic is tested against a fake gateway in launcher/tests/test_demo.py.
+Every step's logic, and its failures, are also tested against a fake gateway in launcher/tests/test_demo.py.
 """
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +22,24 @@ def test_the_demo_registers_and_signs_in_through_the_gateway(gateway_url, tmp_pa
     assert lines[3] == "[2/2] Sign in and check who we are"
     assert "/api/auth/me says Demo User <demo-" in lines[4]
     assert lines[-1] == "Every step worked (2 of 2)."
+
+
+def test_every_step_of_the_demo_works_through_the_gateway(gateway_url, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "launcher.demo", "--gateway", gateway_url,
+                             "--download-dir", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    output = result.stdout
+    assert result.returncode == 0, output + result.stderr
+    assert re.search(r"1480 km TX → IL by ftl \(swift\): \d+(\.\d+)? h in transit, arriving around \S+Z, "
+                     r"delay risk \d+\.\d %", output), output
+    assert re.search(r"connected as user, subscribed to broadcast, user:[0-9a-f-]{36}", output), output
+    assert re.search(r"uploaded a CSV of 3 shipments: job [0-9a-f-]{36} is queued \(3 shipments\)", output), output
+    assert re.search(r"inference\.job\.completed: 3 of 3 predicted in \d+ ms", output), output
+    assert re.search(r"its result \(/api/inference/v1/jobs/[0-9a-f-]{36}/result\): (\d+(\.\d+)? h(, )?){3}", output), output
+    assert re.search(r"report\.ready: 1 rows, formats csv, xlsx, json, png", output), output
+    assert re.search(r"\| \d{4}-\d{2}-\d{2},\d+,[1-9]\d*,", output), "the report's CSV counts our predictions: " + output
+    [png] = tmp_path.glob("report-*.png")
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert output.splitlines()[-1] == "Every step worked (8 of 8)."
 
 
 def test_the_demo_says_which_step_failed_and_why(gateway_url, tmp_path):

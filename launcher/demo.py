@@ -10,6 +10,8 @@ Runs on the project's virtualenv (httpx, websockets), which `./platform demo` pr
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import secrets
@@ -27,14 +29,13 @@ import httpx
 JOB_WAIT_SECONDS = 90
 REPORT_WAIT_SECONDS = 120
 
+# US freight shipments as the inference contract takes them; pickup_at is added when the demo runs.
 SHIPMENTS = [
-    {"distance_km": 420.5, "weight_kg": 12.3, "carrier": "dhl", "service_level": "standard",
-     "origin_region": "DE-BE", "destination_region": "DE-BY", "package_count": 2, "is_fragile": False},
-    {"distance_km": 35.0, "weight_kg": 1.2, "carrier": "dpd", "service_level": "express",
-     "origin_region": "NL-NH", "destination_region": "NL-UT", "package_count": 1, "is_fragile": True},
-    {"distance_km": 1210.0, "weight_kg": 230.0, "carrier": "ups", "service_level": "economy",
-     "origin_region": "FR-IDF", "destination_region": "ES-M", "package_count": 8, "is_fragile": False},
+    {"origin": "TX", "destination": "IL", "distance_km": 1480, "weight_kg": 12000, "mode": "ftl", "carrier": "swift"},
+    {"origin": "CA", "destination": "NY", "distance_km": 4500, "weight_kg": 800, "mode": "ltl", "carrier": "acme-freight"},
+    {"origin": "WA", "destination": "OR", "distance_km": 280, "weight_kg": 950, "mode": "intermodal", "carrier": "werner"},
 ]
+JOB_CSV_COLUMNS = ("origin", "destination", "distance_km", "weight_kg", "mode", "carrier", "pickup_at")
 
 
 class StepFailed(Exception):
@@ -55,7 +56,8 @@ ConnectWebSocket = Callable[[str, str], LiveConnection]
 def connect_websocket(url: str, origin: str) -> LiveConnection:
     from websockets.sync.client import connect
 
-    return connect(url, origin=origin, open_timeout=10, close_timeout=2)
+    # Entered by hand (websockets 17 warns on a connection used outside `with`): Demo.run closes it.
+    return connect(url, origin=origin, open_timeout=10, close_timeout=2).__enter__()
 
 
 def problem_text(response: httpx.Response) -> str:
@@ -139,10 +141,13 @@ class Demo:
                 f"/api/auth/me says {me.get('name')} <{me.get('email')}> ({me.get('role')})")
 
     def predict(self) -> str:
-        prediction = self._json("POST", "/api/inference/v1/eta", 200, json={**SHIPMENTS[0], "pickup_at": _pickup()})
-        return (f"{SHIPMENTS[0]['distance_km']} km {SHIPMENTS[0]['origin_region']} → "
-                f"{SHIPMENTS[0]['destination_region']}: {prediction.get('eta_hours')} h, delivered around "
-                f"{prediction.get('estimated_delivery_at')} (model {prediction.get('model_version')})")
+        shipment = {**SHIPMENTS[0], "pickup_at": _pickup()}
+        prediction = self._json("POST", "/api/inference/v1/eta", 200, json=shipment)
+        risk = prediction.get("delay_probability")
+        return (f"{shipment['distance_km']} km {shipment['origin']} → {shipment['destination']} by {shipment['mode']} "
+                f"({shipment['carrier']}): {prediction.get('transit_hours')} h in transit, arriving around "
+                f"{prediction.get('eta')}, delay risk {risk * 100:.1f} % (model {prediction.get('model_version')})"
+                if isinstance(risk, (int, float)) else f"an answer without a delay_probability: {prediction}")
 
     def open_live_feed(self) -> str:
         ticket = self._json("POST", "/api/notifications/ticket", 201)
@@ -159,10 +164,11 @@ class Demo:
         return f"connected as {hello.get('role')}, subscribed to {', '.join(hello.get('topics', []))}"
 
     def submit_job(self) -> str:
-        items = [{**s, "pickup_at": _pickup()} for s in SHIPMENTS]
-        job = self._json("POST", "/api/inference/v1/jobs", 202, json={"items": items})
+        csv_text = _csv_of([{**s, "pickup_at": _pickup()} for s in SHIPMENTS])
+        job = self._json("POST", "/api/inference/v1/jobs", 202,
+                         files={"file": ("shipments.csv", csv_text.encode(), "text/csv")})
         self.state.job_id = str(job.get("id", ""))
-        return f"job {self.state.job_id} is {job.get('status')} ({job.get('total_items')} shipments)"
+        return f"uploaded a CSV of {len(SHIPMENTS)} shipments: job {self.state.job_id} is {job.get('status')} ({job.get('total_items')} shipments)"
 
     def receive_job_notification(self) -> str:
         progress: list[str] = []
@@ -171,17 +177,25 @@ class Demo:
                 progress.append(f"{data.get('progress')} %")
                 self.out(f"      … {kind}: {data.get('progress')} % ({data.get('processed_items')}/{data.get('total_items')})")
             elif kind == "inference.job.completed":
-                return (f"inference.job.completed: {data.get('succeeded_items')} of {data.get('total_items')} predicted "
-                        f"in {data.get('duration_ms')} ms" + (f", after progress {', '.join(progress)}" if progress else ""))
+                self.out(f"      … {kind}: {data.get('succeeded_items')} of {data.get('total_items')} predicted "
+                         f"in {data.get('duration_ms')} ms" + (f", after progress {', '.join(progress)}" if progress else ""))
+                return self._job_result(str(data.get("result_url") or f"/api/inference/v1/jobs/{self.state.job_id}/result"))
             elif kind == "inference.job.failed":
-                raise StepFailed(f"the job failed: {data.get('reason')} ({data.get('code')})")
+                raise StepFailed(f"the job failed: {data.get('reason')} ({data.get('error_code')})")
         raise AssertionError("unreachable")
+
+    def _job_result(self, result_url: str) -> str:
+        result = self._json("GET", result_url, 200)
+        predictions = result.get("predictions") or []
+        if len(predictions) != len(SHIPMENTS):
+            raise StepFailed(f"the job's result has {len(predictions)} predictions for {len(SHIPMENTS)} shipments")
+        hours = ", ".join(f"{p.get('transit_hours')} h" for p in predictions)
+        return f"inference.job.completed; its result ({result_url}): {hours} (model {result.get('model_version')})"
 
     def request_report(self) -> str:
         today = datetime.now(timezone.utc).date().isoformat()
         report = self._json("POST", "/api/reports", 202, json={
-            "report_type": "inference_usage",
-            "parameters": {"period_start": today, "period_end": today, "granularity": "day"}})
+            "type": "inference-usage", "params": {"from": today, "to": today, "granularity": "day"}})
         self.state.report_id = str(report.get("id", ""))
         self.out(f"      … report {self.state.report_id} is {report.get('status')}")
         for kind, data in self._events_about("report_id", self.state.report_id, REPORT_WAIT_SECONDS,
@@ -191,7 +205,7 @@ class Demo:
             elif kind == "report.ready":
                 return f"report.ready: {data.get('row_count')} rows, formats {', '.join(data.get('formats', []))}"
             elif kind == "report.failed":
-                raise StepFailed(f"the report failed: {data.get('reason')} ({data.get('code')})")
+                raise StepFailed(f"the report failed: {data.get('reason')} ({data.get('error_code')})")
         raise AssertionError("unreachable")
 
     def download_report(self) -> str:
@@ -307,6 +321,14 @@ class Demo:
             self.state.live.send(json.dumps(frame))
         except Exception as e:  # closed meanwhile: the client library's exception names the close code
             raise StepFailed(f"the WebSocket closed: {e}") from e
+
+
+def _csv_of(shipments: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=JOB_CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(shipments)
+    return out.getvalue()
 
 
 def _pickup() -> str:

@@ -28,7 +28,7 @@ const shot = (name) => page.screenshot({ path: join(screenshots, `${name}.png`),
 before(async () => {
   // --no-sandbox: CI runs as root, where chromium's sandbox cannot start.
   browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-  page = await browser.newPage();
+  page = await browser.newPage({ acceptDownloads: true });
   page.setDefaultTimeout(15_000);
   page.on('console', (message) => {
     if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
@@ -77,6 +77,75 @@ test('sign up signs the new user in', async () => {
   await shot('03-signed-up');
 });
 
+test('the live feed opens over the WebSocket through the gateway (its Origin check and a ticket)', async () => {
+  await page.getByText('live (WebSocket)').waitFor();
+});
+
+test('a prediction from the real model, with the contract\'s fields', async () => {
+  await page.getByLabel('Origin state').fill('TX');
+  await page.getByLabel('Destination state').fill('IL');
+  await page.getByRole('button', { name: 'Predict' }).click();
+  const result = page.getByRole('region', { name: 'Prediction' });
+  await result.getByText('Transit time').waitFor();
+  assert.match(await result.innerText(), /Transit time\s+\d+(\.\d)? h[\s\S]*Risk of delay\s+\d+(\.\d)? %[\s\S]*Model\s+\d+\.\d+\.\d+/);
+  await shot('03b-predicted');
+});
+
+test('a CSV job on the real worker: the progress bar reaches 100 % and the predictions download', async () => {
+  await page.getByRole('link', { name: 'Batch jobs' }).click();
+  const pickup = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const csv = ['origin,destination,distance_km,weight_kg,mode,carrier,pickup_at',
+    `TX,IL,1480,12000,ftl,swift,${pickup}`, `CA,NY,4500,800,ltl,acme-freight,${pickup}`, `WA,OR,280,950,intermodal,werner,${pickup}`].join('\n');
+  // Rows the page cannot fault (a state code's shape, a number) but the service refuses: shown at their line.
+  const refused = ['origin,destination,distance_km,weight_kg,mode,carrier,pickup_at',
+    `TX,IL,1480,12000,ftl,swift,${pickup}`, `ZZ,IL,99999,12000,ftl,swift,${pickup}`].join('\n');
+  await page.getByLabel('Shipments (CSV)').setInputFiles({ name: 'refused.csv', mimeType: 'text/csv', buffer: Buffer.from(refused) });
+  await page.getByText('refused.csv: 2 shipments ready').waitFor();
+  await page.getByRole('button', { name: 'Submit the job' }).click();
+  const serverProblems = page.getByRole('list', { name: 'Problems the service found' });
+  await serverProblems.getByText(/^line 3, origin: .*two-letter US state code/).waitFor();
+  await serverProblems.getByText(/^line 3, distance_km: .*less than or equal to 10000/).waitFor();
+  assert.match(await page.getByRole('alert').first().innerText(), /invalid value/);
+  await shot('03c-job-refused');
+
+  await page.getByLabel('Shipments (CSV)').setInputFiles({ name: 'shipments.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByText('shipments.csv: 3 shipments ready').waitFor();
+  await page.getByRole('button', { name: 'Submit the job' }).click();
+  await page.getByText('Status: succeeded').waitFor({ timeout: 60_000 });
+  assert.equal(await page.locator('progress').getAttribute('value'), '100');
+  await page.getByText(/^3 of 3 shipments predicted, model \d+\.\d+\.\d+\./).waitFor();
+  await shot('03c-job-done');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the predictions (CSV)' }).click()]);
+  assert.match(download.suggestedFilename(), /^job-[0-9a-f-]{36}\.csv$/);
+});
+
+test('a report of our own usage from the real reporting worker: progress, the chart inline, a download', async () => {
+  await page.getByRole('link', { name: 'Reports' }).click();
+  await page.getByLabel('Report', { exact: true }).selectOption('inference-usage');
+  await page.getByRole('button', { name: 'Request the report' }).click();
+  const chart = page.getByRole('img', { name: 'Chart of the inference-usage report' });
+  await chart.waitFor({ timeout: 60_000 });
+  assert.ok(await chart.evaluate((img) => img.complete && img.naturalWidth > 0), 'the PNG chart is shown (a data: URL under the CSP)');
+  await page.getByText('Status: ready').waitFor();
+  await shot('03d-report-ready');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  assert.match(download.suggestedFilename(), /^inference-usage-[0-9a-f-]{36}\.csv$/);
+  const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  assert.match(csv.split('\n')[0], /predictions/, 'the CSV has the report\'s header');
+});
+
+test('the notification page: the job\'s and the report\'s events live, and in the history notification-service keeps', async () => {
+  await page.getByRole('link', { name: 'Notifications' }).click();
+  const live = page.getByRole('list', { name: 'Live notifications, newest first' });
+  await live.getByText('report.ready').first().waitFor();
+  await live.getByText('inference.job.completed').first().waitFor();
+  const past = page.getByRole('list', { name: 'Past notifications' });
+  await past.getByText('report.ready').first().waitFor();
+  await past.getByText('inference.job.completed').first().waitFor();
+  await shot('03e-notifications');
+  await page.getByRole('link', { name: 'Predict an ETA' }).click();
+});
+
 test('sign out returns to the sign-in page, and signing in again works', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -101,7 +170,7 @@ test('a refused sign-in shows the problem detail in an alert', async () => {
   await shot('05-refused');
 });
 
-test('an admin finds the new user, changes its role and deletes it', async () => {
+test('an admin finds the new user, changes its role and deletes it, then broadcasts and receives the broadcast', async () => {
   await page.getByLabel('Email').fill(adminEmail);
   await page.getByLabel('Password').fill(adminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -119,6 +188,14 @@ test('an admin finds the new user, changes its role and deletes it', async () =>
   await page.getByRole('button', { name: `Delete ${email}` }).click();
   await page.getByText(`${email} was deleted.`).waitFor();
   await page.getByText('0 users, page 1 of 1').waitFor();
+  await page.getByText('live (WebSocket)').waitFor();
+  const message = `Maintenance at noon (${email})`;
+  await page.getByLabel('Message').fill(message);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByText(/^Broadcast \S+ sent at /).waitFor();
+  await page.getByRole('link', { name: 'Notifications' }).click();
+  await page.getByRole('list', { name: 'Live notifications, newest first' }).getByText(`info: ${message}`).waitFor();
+  await shot('07-admin-broadcast-received');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 });

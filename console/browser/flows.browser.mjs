@@ -31,13 +31,14 @@ let page;
 let socket = null;
 let eventCount = 0;
 const acks = [];
-const submitted = [];
+const uploads = [];
 const cspViolations = [];
 const job = { id: JOB_ID, status: 'queued', progress: 0, total_items: 2, processed_items: 0, created_at: '2026-11-24T23:00:00Z' };
 const report = {
-  id: REPORT_ID, report_type: 'inference_usage', status: 'queued', progress: 0, owner_id: USER_ID,
-  parameters: { period_start: '2026-11-01', period_end: '2026-11-24', granularity: 'day' }, created_at: '2026-11-24T23:00:00Z',
+  id: REPORT_ID, type: 'inference-usage', status: 'queued', progress: 0, owner_id: USER_ID,
+  params: { from: '2026-11-01', to: '2026-11-24', granularity: 'day', group_by: 'none' }, created_at: '2026-11-24T23:00:00Z',
 };
+const reportRequests = [];
 
 const shot = (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 const json = (route, status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
@@ -68,18 +69,29 @@ async function platform(route) {
     case 'POST /api/notifications/ticket':
       return json(route, 201, { ticket: 'tk_Zq3xP9mW2vL8rT5yK1nB7cD4', expires_at: 'x', ws_url: '/ws/notifications?ticket=tk_Zq3xP9mW2vL8rT5yK1nB7cD4' });
     case 'POST /api/inference/v1/jobs':
-      submitted.push(...request.postDataJSON().items);
+      uploads.push({ contentType: request.headers()['content-type'] ?? '', body: request.postData() ?? '' });
       return json(route, 202, job);
     case `GET /api/inference/v1/jobs/${JOB_ID}`:
       return json(route, 200, {
-        ...job, status: 'succeeded', progress: 100, processed_items: 2, model_version: '1.4.0',
-        result: { predictions: [{}, {}], rejected_items: [] },
+        ...job, status: 'succeeded', progress: 100, processed_items: 2, model_version: '1.1.2726225545',
+        finished_at: '2026-11-24T23:00:01Z', result_url: `/api/inference/v1/jobs/${JOB_ID}/result`,
       });
+    case `GET /api/inference/v1/jobs/${JOB_ID}/result`:
+      return route.fulfill({ status: 200, contentType: 'text/csv', body: 'row,transit_hours,eta,delay_probability\n0,27.41,2026-11-25T17:24:36Z,0.0312\n' });
     case 'GET /api/reports/types':
-      return json(route, 200, { items: [{ id: 'inference_usage', title: 'Inference usage', description: 'd', scope: 'own', formats: ['csv', 'xlsx', 'json', 'png'] }] });
+      return json(route, 200, { items: [{
+        id: 'inference-usage', title: 'Inference usage', description: 'Model uses per day or week.', scope: 'own', formats: ['csv', 'xlsx', 'json', 'png'],
+        parameters: [
+          { name: 'from', type: 'date', required: true, description: 'First day' },
+          { name: 'to', type: 'date', required: true, description: 'Last day' },
+          { name: 'granularity', type: 'string', required: false, values: ['day', 'week'], default_value: 'day', description: 'Time bucket' },
+          { name: 'group_by', type: 'string', required: false, values: ['none', 'lane'], default_value: 'none', description: 'Extra grouping' },
+        ],
+      }] });
     case 'GET /api/reports':
       return json(route, 200, { items: [], page: 0, size: 20, total_items: 0, total_pages: 0 });
     case 'POST /api/reports':
+      reportRequests.push(request.postDataJSON());
       return json(route, 202, report);
     case `GET /api/reports/${REPORT_ID}`:
       return json(route, 200, { ...report, status: 'ready', progress: 100, row_count: 24, formats: ['csv', 'xlsx', 'json', 'png'] });
@@ -128,56 +140,71 @@ after(async () => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
-test('a CSV batch job: the file is checked, submitted, and its progress bar follows the events', async () => {
+test('a CSV batch job: the file is checked, its good rows uploaded, and its progress bar follows the events', async () => {
   await page.getByRole('link', { name: 'Batch jobs' }).click();
   const csv = [
-    'distance_km,weight_kg,carrier,service_level,origin_region,destination_region,pickup_at',
-    '420.5,12.3,dhl,standard,DE-BE,DE-BY,2026-11-25T08:00:00Z',
-    'far,1,pigeon,express,NL-NH,NL-UT,2026-11-25T09:00:00Z',
-    '35,1.2,dpd,express,NL-NH,NL-UT,2026-11-25T09:30:00Z',
+    'origin,destination,distance_km,weight_kg,mode,carrier,pickup_at',
+    'TX,IL,1480,12000,ftl,swift,2026-11-25T08:00:00-06:00',
+    'CA,NY,far,800,air,acme,2026-11-25T09:00:00-08:00',
+    'WA,OR,280,950,ltl,werner,2026-11-25T09:30:00-08:00',
   ].join('\n');
   await page.getByLabel('Shipments (CSV)').setInputFiles({ name: 'shipments.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByText('shipments.csv: 2 shipments ready, 2 problems').waitFor();
-  await page.getByText('line 3: carrier must be one of dhl, ups, fedex, dpd, gls, postnl, got "pigeon"').waitFor();
+  await page.getByText('line 3: mode must be one of ftl, ltl, intermodal, got "air"').waitFor();
   await page.getByRole('button', { name: 'Submit the job' }).click();
   const bar = page.locator('progress');
   await page.getByRole('heading', { name: `Job ${JOB_ID}` }).waitFor();
   assert.equal(await bar.getAttribute('value'), '0');
-  assert.deepEqual(submitted.map((item) => item.carrier), ['dhl', 'dpd']);
+  assert.equal(uploads.length, 1);
+  assert.match(uploads[0].contentType, /^multipart\/form-data; boundary=/);
+  assert.match(uploads[0].body, /name="file"; filename="shipments.csv"/);
+  assert.ok(uploads[0].body.includes([
+    'origin,destination,distance_km,weight_kg,mode,carrier,pickup_at',
+    'TX,IL,1480,12000,ftl,swift,2026-11-25T08:00:00-06:00',
+    'WA,OR,280,950,ltl,werner,2026-11-25T09:30:00-08:00',
+  ].join('\n')), 'the good rows are uploaded as CSV, the bad one is not');
 
   sendEvent('inference.job.progress', { job_id: JOB_ID, user_id: USER_ID, progress: 50, processed_items: 1, total_items: 2 });
   await page.waitForFunction(() => document.querySelector('progress')?.getAttribute('value') === '50');
   await shot('flows-01-job-progress');
   sendEvent('inference.job.completed', {
-    job_id: JOB_ID, user_id: USER_ID, model_version: '1.4.0', total_items: 2, succeeded_items: 2, failed_items: 0,
-    result_url: `/api/inference/v1/jobs/${JOB_ID}`, duration_ms: 42, completed_at: new Date().toISOString(),
+    job_id: JOB_ID, user_id: USER_ID, model_version: '1.1.2726225545', total_items: 2, succeeded_items: 2, failed_items: 0,
+    result_url: `/api/inference/v1/jobs/${JOB_ID}/result`, duration_ms: 42, completed_at: new Date().toISOString(),
   });
   await page.getByText('Status: succeeded').waitFor();
   assert.equal(await bar.getAttribute('value'), '100');
-  await page.getByText('2 predictions, 0 rejected shipments, model 1.4.0.').waitFor();
+  await page.getByText('2 of 2 shipments predicted, model 1.1.2726225545.').waitFor();
   assert.equal(acks.length, 2, 'every event was acknowledged');
   await shot('flows-02-job-done');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the predictions (CSV)' }).click()]);
+  assert.equal(download.suggestedFilename(), `job-${JOB_ID}.csv`);
 });
 
 test('a report: progress with its stage, then the chart inline and a download', async () => {
   await page.getByRole('link', { name: 'Reports' }).click();
-  await page.getByLabel('Report').selectOption('inference_usage');
+  await page.getByLabel('Report', { exact: true }).selectOption('inference-usage');
+  await page.getByLabel('Grouped by').selectOption('lane');
   await page.getByRole('button', { name: 'Request the report' }).click();
   await page.getByText('Status: queued').waitFor();
-  sendEvent('report.progress', { report_id: REPORT_ID, user_id: USER_ID, report_type: 'inference_usage', progress: 60, stage: 'rendering' });
+  assert.equal(reportRequests.length, 1);
+  assert.deepEqual(Object.keys(reportRequests[0]), ['type', 'params']);
+  assert.equal(reportRequests[0].type, 'inference-usage');
+  assert.deepEqual({ granularity: reportRequests[0].params.granularity, group_by: reportRequests[0].params.group_by }, { granularity: 'day', group_by: 'lane' });
+  assert.match(reportRequests[0].params.from, /^\d{4}-\d{2}-\d{2}$/);
+  sendEvent('report.progress', { report_id: REPORT_ID, user_id: USER_ID, report_type: 'inference-usage', progress: 60, stage: 'rendering' });
   await page.getByText('Status: queued (rendering)').waitFor();
   await page.waitForFunction(() => document.querySelector('progress')?.getAttribute('value') === '60');
   sendEvent('report.ready', {
-    report_id: REPORT_ID, user_id: USER_ID, report_type: 'inference_usage', formats: ['csv', 'xlsx', 'json', 'png'],
+    report_id: REPORT_ID, user_id: USER_ID, report_type: 'inference-usage', formats: ['csv', 'xlsx', 'json', 'png'],
     download_url: `/api/reports/${REPORT_ID}/download`, row_count: 24, completed_at: new Date().toISOString(),
   });
-  const chart = page.getByRole('img', { name: 'Chart of the inference_usage report' });
+  const chart = page.getByRole('img', { name: 'Chart of the inference-usage report' });
   await chart.waitFor();
   assert.ok(await chart.evaluate((img) => img.complete && img.naturalWidth === 4), 'the PNG is shown');
   await page.getByText('24 rows.').waitFor();
   await shot('flows-03-report-ready');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
-  assert.equal(download.suggestedFilename(), `inference_usage-${REPORT_ID}.csv`);
+  assert.equal(download.suggestedFilename(), `inference-usage-${REPORT_ID}.csv`);
 });
 
 test('the notification page lists what arrived, newest first', async () => {

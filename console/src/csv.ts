@@ -1,14 +1,23 @@
-import { CARRIERS, type EtaFeatures, SERVICE_LEVELS } from './api/inference';
+import { MODES, type Shipment } from './api/inference';
 
-/** The header a batch CSV must have: the EtaFeatures fields; package_count and is_fragile may be left out. */
+/**
+ * The header of a batch CSV: the seven Shipment fields, as the inference contract's CSV upload names them
+ * (POST /api/inference/v1/jobs, multipart `file`). Every column is required; the service refuses others.
+ */
 export const CSV_COLUMNS = [
-  'distance_km', 'weight_kg', 'carrier', 'service_level', 'origin_region', 'destination_region', 'pickup_at',
-  'package_count', 'is_fragile',
-] as const satisfies readonly (keyof EtaFeatures)[];
-const REQUIRED_COLUMNS = CSV_COLUMNS.slice(0, 7);
+  'origin', 'destination', 'distance_km', 'weight_kg', 'mode', 'carrier', 'pickup_at',
+] as const satisfies readonly (keyof Shipment)[];
 
-/** The inference contract's limit on one job (CreateJobRequest.items.maxItems). */
-export const MAX_JOB_ITEMS = 10_000;
+/** The inference contract's limit on one job (CreateJobRequest.shipments.maxItems). */
+export const MAX_JOB_ROWS = 100_000;
+
+/** The gateway refuses larger request bodies with 413 (GATEWAY_MAX_BODY_SIZE, default 2 MB). */
+export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+
+const STATE_CODE = /^[A-Z]{2}$/;
+const CARRIER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+// RFC 3339 with a mandatory offset, as the service reads pickup_at (the local hour and weekday matter).
+const RFC3339_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export interface CsvProblem {
   /** 1-based line of the file (the header is line 1). */
@@ -17,11 +26,14 @@ export interface CsvProblem {
   message: string;
 }
 
-export interface CsvItems {
-  items: EtaFeatures[];
-  /** The file line each item came from, in item order. */
+export interface CsvShipments {
+  shipments: Shipment[];
+  /** The file line each shipment came from, in shipment order. */
   lines: number[];
   problems: CsvProblem[];
+  /** The upload: the good rows only, with the contract's header, in RFC 4180 form. */
+  upload: string;
+  uploadBytes: number;
 }
 
 /** RFC 4180 records: quoted fields with "" escapes, commas and newlines inside quotes, CRLF or LF. */
@@ -59,86 +71,102 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The shipments as the CSV the service accepts: the contract's header, one row per shipment. */
+export function csvOfShipments(shipments: readonly Shipment[]): string {
+  const rows = shipments.map((s) => CSV_COLUMNS.map((column) => csvField(s[column])).join(','));
+  return [CSV_COLUMNS.join(','), ...rows, ''].join('\n');
+}
+
 /**
- * The shipments of a batch CSV, checked for what the form can know (columns, numbers, enums, booleans,
- * the item limit). Ranges and patterns are the service's to check: its errors point back to lines with
- * lineOfItemPointer.
+ * The shipments of a batch CSV, checked for what the form can know (columns, numbers, the mode, the shapes
+ * of a state code, a carrier id and a pickup time, the row and size limits). Ranges and the list of states
+ * are the service's to check: its errors point back to lines with lineOfRowPointer.
  */
-export function itemsFromCsv(text: string): CsvItems {
+export function shipmentsFromCsv(text: string): CsvShipments {
   const rows = parseCsv(text);
   const problems: CsvProblem[] = [];
   const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
-  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+  const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
   if (rows.length === 0 || missing.length > 0) {
-    return { items: [], lines: [], problems: [{ line: 1, message: `the header must name the columns ${missing.join(', ') || CSV_COLUMNS.join(', ')}` }] };
+    return { shipments: [], lines: [], upload: '', uploadBytes: 0, problems: [{ line: 1, message: `the header must name the columns ${missing.join(', ') || CSV_COLUMNS.join(', ')}` }] };
   }
   const unknown = header.filter((h) => h !== '' && !(CSV_COLUMNS as readonly string[]).includes(h));
-  if (unknown.length > 0) problems.push({ line: 1, message: `unknown columns: ${unknown.join(', ')}` });
-  const items: EtaFeatures[] = [];
+  if (unknown.length > 0) problems.push({ line: 1, message: `unknown columns (left out of the upload): ${unknown.join(', ')}` });
+  const shipments: Shipment[] = [];
   const lines: number[] = [];
   rows.slice(1).forEach((cells, index) => {
     const line = index + 2;
     if (cells.every((c) => c.trim() === '')) return; // blank lines, e.g. the file's last newline
     const value = (column: string) => (cells[header.indexOf(column)] ?? '').trim();
     const rowProblems: CsvProblem[] = [];
-    const number = (column: string, integer = false): number => {
+    const expect = (column: string, ok: boolean, should: string) => {
+      if (!ok) rowProblems.push({ line, column, message: `${column} must be ${should}, got "${value(column)}"` });
+    };
+    const number = (column: string): number => {
       const raw = value(column);
       const parsed = Number(raw);
-      if (raw === '' || !Number.isFinite(parsed) || (integer && !Number.isInteger(parsed))) {
-        rowProblems.push({ line, column, message: `${column} must be ${integer ? 'a whole number' : 'a number'}, got "${raw}"` });
-      }
+      expect(column, raw !== '' && Number.isFinite(parsed), 'a number');
       return parsed;
     };
-    const oneOf = <T extends string>(column: string, allowed: readonly T[]): T => {
-      const raw = value(column).toLowerCase();
-      if (!(allowed as readonly string[]).includes(raw)) {
-        rowProblems.push({ line, column, message: `${column} must be one of ${allowed.join(', ')}, got "${raw}"` });
-      }
-      return raw as T;
-    };
-    const item: EtaFeatures = {
+    const shipment: Shipment = {
+      origin: value('origin').toUpperCase(),
+      destination: value('destination').toUpperCase(),
       distance_km: number('distance_km'),
       weight_kg: number('weight_kg'),
-      carrier: oneOf('carrier', CARRIERS),
-      service_level: oneOf('service_level', SERVICE_LEVELS),
-      origin_region: value('origin_region').toUpperCase(),
-      destination_region: value('destination_region').toUpperCase(),
+      mode: value('mode').toLowerCase() as Shipment['mode'],
+      carrier: value('carrier'),
       pickup_at: value('pickup_at'),
-      package_count: header.includes('package_count') && value('package_count') !== '' ? number('package_count', true) : 1,
-      is_fragile: header.includes('is_fragile') && value('is_fragile') !== '' ? oneOf('is_fragile', ['true', 'false'] as const) === 'true' : false,
     };
-    for (const column of ['origin_region', 'destination_region', 'pickup_at'] as const) {
-      if (item[column] === '') rowProblems.push({ line, column, message: `${column} is empty` });
-    }
+    expect('origin', STATE_CODE.test(shipment.origin), 'a two-letter US state code such as TX');
+    expect('destination', STATE_CODE.test(shipment.destination), 'a two-letter US state code such as TX');
+    expect('mode', MODES.includes(shipment.mode), `one of ${MODES.join(', ')}`);
+    expect('carrier', shipment.carrier.length <= 64 && CARRIER_ID.test(shipment.carrier), 'a carrier id (letters, digits, _ . -)');
+    expect('pickup_at', RFC3339_WITH_OFFSET.test(shipment.pickup_at), 'an RFC 3339 time with an offset, such as 2026-11-25T08:00:00-06:00');
     problems.push(...rowProblems);
     if (rowProblems.length === 0) {
-      items.push(item);
+      shipments.push(shipment);
       lines.push(line);
     }
   });
-  if (items.length === 0 && problems.length === 0) problems.push({ line: 2, message: 'the file has no shipments' });
-  if (items.length > MAX_JOB_ITEMS) {
-    problems.push({ line: MAX_JOB_ITEMS + 2, message: `one job takes at most ${MAX_JOB_ITEMS} shipments; the file has ${items.length}` });
+  if (shipments.length === 0 && problems.length === 0) problems.push({ line: 2, message: 'the file has no shipments' });
+  if (shipments.length > MAX_JOB_ROWS) {
+    problems.push({ line: MAX_JOB_ROWS + 2, message: `one job takes at most ${MAX_JOB_ROWS} shipments; the file has ${shipments.length}` });
   }
-  return { items, lines, problems };
+  const upload = shipments.length > 0 ? csvOfShipments(shipments) : '';
+  const uploadBytes = new TextEncoder().encode(upload).length;
+  if (uploadBytes > MAX_UPLOAD_BYTES) {
+    problems.push({ line: 1, message: `the upload would be ${(uploadBytes / 1024 / 1024).toFixed(1)} MB; the gateway takes at most 2 MB per request: split the file` });
+  }
+  return { shipments, lines, problems, upload, uploadBytes };
+}
+
+/** Whether the upload can be sent: shipments, and none of the limits that would make the whole job fail. */
+export function canSubmit(parsed: CsvShipments): boolean {
+  return parsed.shipments.length > 0 && parsed.shipments.length <= MAX_JOB_ROWS && parsed.uploadBytes <= MAX_UPLOAD_BYTES;
 }
 
 /**
- * The CSV line of a service error on /body/items/<n>/…, when every item came from a valid row. Rows
- * with problems are never submitted, so the mapping needs the lines of the submitted items.
+ * The file line of a service error on `/body/file/<n>/…` (the uploaded CSV's data rows, from 0) or
+ * `/body/shipments/<n>/…`. Rows with problems are never uploaded, so the mapping needs the lines of the
+ * uploaded rows.
  */
-export function lineOfItemPointer(pointer: string, itemLines: readonly number[]): number | null {
-  const match = /^\/body\/items\/(\d+)(\/|$)/.exec(pointer);
+export function lineOfRowPointer(pointer: string, rowLines: readonly number[]): number | null {
+  const match = /^\/body\/(?:file|shipments)\/(\d+)(\/|$)/.exec(pointer);
   if (!match) return null;
-  return itemLines[Number(match[1])] ?? null;
+  return rowLines[Number(match[1])] ?? null;
 }
 
 /** A two-row example the page offers to download, in exactly the accepted format. */
 export function sampleCsv(): string {
   return [
     CSV_COLUMNS.join(','),
-    '420.5,12.3,dhl,standard,DE-BE,DE-BY,2026-11-24T08:00:00Z,2,false',
-    '35,1.2,dpd,express,NL-NH,NL-UT,2026-11-24T09:30:00Z,1,true',
+    'TX,IL,1480,12000,ftl,swift,2026-11-24T08:00:00-06:00',
+    'CA,NY,4500,800,ltl,acme-freight,2026-11-27T16:30:00-08:00',
     '',
   ].join('\n');
 }

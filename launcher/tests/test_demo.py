@@ -3,6 +3,10 @@
 The register and login steps also run for real against the e2e platform: e2e/test_demo.py.
 """
 
+import csv
+import email
+import email.policy
+import io
 import json
 import queue
 import uuid
@@ -58,6 +62,20 @@ class FakePlatform:
         self.socket: FakeSocket | None = None
         self.requests: list[httpx.Request] = []
         self.email = None
+        self.job_id = ""
+        self.predicted: dict = {}
+        self.uploaded: list[dict] = []
+        self.report_request: dict = {}
+
+    @staticmethod
+    def uploaded_rows(request: httpx.Request) -> list[dict]:
+        """The CSV of a multipart upload in form field `file`, as the inference service reads it."""
+        content_type = request.headers["Content-Type"]
+        assert content_type.startswith("multipart/form-data; boundary="), content_type
+        message = email.message_from_bytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + request.content,
+                                           policy=email.policy.HTTP)
+        [part] = [p for p in message.iter_parts() if p.get_param("name", header="content-disposition") == "file"]
+        return list(csv.DictReader(io.StringIO(part.get_content())))
 
     def connect(self, url: str, origin: str) -> FakeSocket:
         self.socket = FakeSocket(url, origin)
@@ -89,29 +107,38 @@ class FakePlatform:
         if path == "/api/auth/me":
             return httpx.Response(200, json={"id": self.user_id, "email": self.email, "name": "Demo User", "role": "user"})
         if path == "/api/inference/v1/eta":
-            return httpx.Response(200, json={"eta_hours": 21.5, "estimated_delivery_at": "2026-11-25T08:00:00Z",
-                                             "interval_hours": {"lower": 18, "upper": 26}, "model_version": "1.0.0"})
+            self.predicted = json.loads(request.content)
+            return httpx.Response(200, json={"transit_hours": 27.41, "eta": "2026-11-25T17:24:36Z",
+                                             "delay_probability": 0.0312, "model_version": "1.1.2726225545"})
         if path == "/api/notifications/ticket":
             return httpx.Response(201, json={"ticket": "t" * 43, "expires_at": "x", "ws_url": "/ws/notifications?ticket=" + "t" * 43})
         if path == "/api/inference/v1/jobs":
-            job_id = str(uuid.uuid4())
-            items = json.loads(request.content)["items"]
+            job_id = self.job_id = str(uuid.uuid4())
+            items = self.uploaded = self.uploaded_rows(request)
             self.event("report.progress", {"report_id": "someone-else", "progress": 1})  # not ours: ignored
             self.socket.inbox.put(json.dumps({"type": "ping", "nonce": "n1"}))
             self.event("inference.job.progress", {"job_id": job_id, "user_id": self.user_id, "progress": 33,
                                                   "processed_items": 1, "total_items": len(items)})
             if self.job_outcome == "completed":
-                self.event("inference.job.completed", {"job_id": job_id, "user_id": self.user_id, "total_items": len(items),
-                                                       "succeeded_items": len(items), "failed_items": 0, "duration_ms": 42})
+                self.event("inference.job.completed", {
+                    "job_id": job_id, "user_id": self.user_id, "model_version": "1.1.2726225545", "total_items": len(items),
+                    "succeeded_items": len(items), "failed_items": 0, "result_url": f"/api/inference/v1/jobs/{job_id}/result",
+                    "duration_ms": 42, "completed_at": "2026-11-24T23:00:01Z"})
             elif self.job_outcome == "failed":
-                self.event("inference.job.failed", {"job_id": job_id, "user_id": self.user_id, "code": "model_unavailable",
-                                                     "reason": "no model is loaded"})
+                self.event("inference.job.failed", {"job_id": job_id, "user_id": self.user_id, "error_code": "model_unavailable",
+                                                     "reason": "no model is loaded", "failed_at": "2026-11-24T23:00:01Z"})
             return httpx.Response(202, json={"id": job_id, "status": "queued", "progress": 0, "total_items": len(items),
                                              "processed_items": 0, "created_at": "x"})
+        if path == f"/api/inference/v1/jobs/{self.job_id}/result":
+            return httpx.Response(200, json={"job_id": self.job_id, "model_version": "1.1.2726225545", "predictions": [
+                {"row": n, "transit_hours": 20.5 + n, "eta": "2026-11-25T17:24:36Z", "delay_probability": 0.1} for n in range(3)]})
         if path == "/api/reports" and request.method == "POST":
+            self.report_request = json.loads(request.content)
             report_id = str(uuid.uuid4())
-            self.event("report.progress", {"report_id": report_id, "progress": 50, "stage": "aggregating"})
-            self.event("report.ready", {"report_id": report_id, "row_count": 1, "formats": ["csv", "xlsx", "json", "png"]})
+            common = {"report_id": report_id, "user_id": self.user_id, "report_type": "inference-usage"}
+            self.event("report.progress", {**common, "progress": 50, "stage": "aggregating"})
+            self.event("report.ready", {**common, "row_count": 1, "formats": ["csv", "xlsx", "json", "png"],
+                                        "download_url": f"/api/reports/{report_id}/download", "completed_at": "x"})
             return httpx.Response(202, json={"id": report_id, "status": "queued", "progress": 0})
         if path.startswith("/api/reports/") and path.endswith("/download"):
             fmt = request.url.params["format"]
@@ -136,6 +163,15 @@ def test_every_step_works_against_a_platform_that_keeps_its_contracts(tmp_path):
     assert lines[-1] == "Every step worked (8 of 8)."
     assert [line.split("]")[0] + "]" for line in lines if line.startswith("[")] == [f"[{n}/8]" for n in range(1, 9)]
     assert "inference.job.completed: 3 of 3 predicted in 42 ms, after progress 33 %" in output
+    assert f"its result (/api/inference/v1/jobs/{platform.job_id}/result): 20.5 h, 21.5 h, 22.5 h" in output
+    assert "1480 km TX → IL by ftl (swift): 27.41 h in transit, arriving around 2026-11-25T17:24:36Z, delay risk 3.1 %" in output
+    # The requests as the contracts want them: a Shipment, a CSV upload with the contract's columns, a report request.
+    assert set(platform.predicted) == {"origin", "destination", "distance_km", "weight_kg", "mode", "carrier", "pickup_at"}
+    assert [list(row) for row in platform.uploaded] == [
+        ["origin", "destination", "distance_km", "weight_kg", "mode", "carrier", "pickup_at"]] * 3
+    assert platform.uploaded[2]["mode"] == "intermodal"
+    assert platform.report_request["type"] == "inference-usage"
+    assert set(platform.report_request["params"]) == {"from", "to", "granularity"}
     assert "report.ready: 1 rows" in output
     assert "| day,predictions" in output
     # The WebSocket handshake went to the gateway's ws URL with the gateway's own Origin.
@@ -151,11 +187,13 @@ def test_every_step_works_against_a_platform_that_keeps_its_contracts(tmp_path):
 
 def test_a_failed_step_stops_the_demo_and_says_why_with_the_problem_detail(tmp_path):
     platform = FakePlatform(fail={"/api/inference/v1/eta": problem(
-        400, "The request has 1 invalid value.", [{"pointer": "/body/origin_region", "message": "must match ^[A-Z]{2}-[A-Z0-9]{1,3}$"}])})
+        422, "1 invalid value(s) in the request; see errors.",
+        [{"pointer": "/body/origin", "message": "Value error, must be a two-letter US state code (upper case), such as TX"}])})
     code, lines, _ = run_demo(platform, tmp_path)
     assert code == 1
-    assert lines[-1] == ("The demo stopped at step 3 (predict): POST /api/inference/v1/eta answered 400 Bad Request: "
-                         "The request has 1 invalid value. (/body/origin_region must match ^[A-Z]{2}-[A-Z0-9]{1,3}$)")
+    assert lines[-1] == ("The demo stopped at step 3 (predict): POST /api/inference/v1/eta answered 422 Unprocessable Entity: "
+                         "1 invalid value(s) in the request; see errors. "
+                         "(/body/origin Value error, must be a two-letter US state code (upper case), such as TX)")
     assert not any(line.startswith("[4/8]") for line in lines)
 
 

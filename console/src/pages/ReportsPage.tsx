@@ -13,11 +13,19 @@ function isoDay(offsetDays: number): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
 
+type Params = Report['params'];
+
+/** A type's id with the default values of its granularity and group_by (empty when it takes none). */
+function defaultsOf(type: ReportType | undefined): { type: ReportTypeId | ''; granularity: string; group_by: string } {
+  const defaultOf = (name: string) => type?.parameters.find((p) => p.name === name)?.default_value ?? '';
+  return { type: type?.id ?? '', granularity: defaultOf('granularity'), group_by: defaultOf('group_by') };
+}
+
 export function ReportsPage() {
   const { api, user } = useSession();
   const [types, setTypes] = useState<ReportType[]>([]);
   const [typesError, setTypesError] = useState<string | null>(null);
-  const [form, setForm] = useState({ report_type: '' as ReportTypeId | '', period_start: isoDay(-30), period_end: isoDay(0), granularity: 'day' as 'day' | 'week' | 'month' });
+  const [form, setForm] = useState({ type: '' as ReportTypeId | '', from: isoDay(-30), to: isoDay(0), granularity: '', group_by: '' });
   const [report, setReport] = useState<Report | null>(null);
   const [recent, setRecent] = useState<Report[]>([]);
 
@@ -26,7 +34,7 @@ export function ReportsPage() {
       (all) => {
         const usable = all.filter((t) => t.scope === 'own' || user?.role === 'admin');
         setTypes(usable);
-        setForm((f) => ({ ...f, report_type: f.report_type || usable[0]?.id || '' }));
+        setForm((f) => (f.type ? f : { ...f, ...defaultsOf(usable[0]) }));
       },
       (error) => setTypesError(errorsOf(error).summary),
     );
@@ -34,12 +42,19 @@ export function ReportsPage() {
   }, [api, user?.role]);
 
   const { busy, errors, submit } = useSubmit(async () => {
-    if (!form.report_type) throw new Error('Choose a report type.');
+    if (!form.type) throw new Error('Choose a report type.');
     setReport(await requestReport(api, {
-      report_type: form.report_type,
-      parameters: { period_start: form.period_start, period_end: form.period_end, granularity: form.granularity },
+      type: form.type,
+      params: {
+        from: form.from, to: form.to,
+        ...(form.granularity ? { granularity: form.granularity as Params['granularity'] } : {}),
+        ...(form.group_by ? { group_by: form.group_by as Params['group_by'] } : {}),
+      },
     }));
   });
+
+  const selected = types.find((t) => t.id === form.type);
+  const choices = (name: 'granularity' | 'group_by') => selected?.parameters.find((p) => p.name === name)?.values ?? [];
 
   // report.progress, then report.ready or report.failed, from the live feed.
   const live = useTaskProgress(report?.id, REPORT_EVENTS, (id) => getReport(api, id), setReport);
@@ -49,26 +64,28 @@ export function ReportsPage() {
       {typesError ? <p role="alert">Report types are not available: {typesError}</p> : null}
       <form onSubmit={(e) => void submit(e)} noValidate className="grid">
         <ErrorSummary errors={errors} />
-        <Field label="Report" name="report_type" errors={errors}>
+        <Field label="Report" name="type" errors={errors} hint={selected?.description}>
           {(p) => (
-            <select {...p} value={form.report_type} onChange={(e) => setForm({ ...form, report_type: e.target.value as ReportTypeId })}>
+            <select {...p} value={form.type} onChange={(e) => setForm({ ...form, ...defaultsOf(types.find((t) => t.id === e.target.value)) })}>
               {types.map((t) => <option key={t.id} value={t.id}>{t.title}</option>)}
             </select>
           )}
         </Field>
-        <Field label="From (inclusive)" name="parameters/period_start" errors={errors}>
-          {(p) => <input {...p} type="date" required value={form.period_start} onChange={(e) => setForm({ ...form, period_start: e.target.value })} />}
+        <Field label="From (inclusive)" name="params/from" errors={errors}>
+          {(p) => <input {...p} type="date" required value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />}
         </Field>
-        <Field label="To (inclusive)" name="parameters/period_end" errors={errors}>
-          {(p) => <input {...p} type="date" required value={form.period_end} onChange={(e) => setForm({ ...form, period_end: e.target.value })} />}
+        <Field label="To (inclusive)" name="params/to" errors={errors}>
+          {(p) => <input {...p} type="date" required value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />}
         </Field>
-        <Field label="Rows per" name="parameters/granularity" errors={errors}>
-          {(p) => (
-            <select {...p} value={form.granularity} onChange={(e) => setForm({ ...form, granularity: e.target.value as typeof form.granularity })}>
-              <option value="day">day</option><option value="week">week</option><option value="month">month</option>
-            </select>
-          )}
-        </Field>
+        {(['granularity', 'group_by'] as const).map((name) => (choices(name).length > 0 ? (
+          <Field key={name} label={name === 'granularity' ? 'Rows per' : 'Grouped by'} name={`params/${name}`} errors={errors}>
+            {(p) => (
+              <select {...p} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })}>
+                {choices(name).map((v) => <option key={v} value={v}>{v}</option>)}
+              </select>
+            )}
+          </Field>
+        ) : null))}
         <button type="submit" disabled={busy || types.length === 0}>{busy ? 'Requesting…' : 'Request the report'}</button>
       </form>
       {report ? <ReportCard report={report} progress={report.status === 'ready' ? 100 : Math.max(live?.progress ?? 0, report.progress)}
@@ -79,8 +96,8 @@ export function ReportsPage() {
           <ul>
             {recent.map((r) => (
               <li key={r.id}>
-                <button type="button" className="link" onClick={() => setReport(r)}>{r.report_type}</button>{' '}
-                {r.parameters.period_start} – {r.parameters.period_end}: {r.status}
+                <button type="button" className="link" onClick={() => setReport(r)}>{r.type}</button>{' '}
+                {r.params.from} – {r.params.to}: {r.status}
               </li>
             ))}
           </ul>
@@ -124,7 +141,7 @@ function ReportCard({ report, progress, stage, failure }: { report: Report; prog
   const download = async (format: ReportFormat) => {
     setDownloadError(null);
     try {
-      saveBlob(await downloadReport(api, report.id, format), `${report.report_type}-${report.id}.${format}`);
+      saveBlob(await downloadReport(api, report.id, format), `${report.type}-${report.id}.${format}`);
     } catch (error) {
       setDownloadError(errorsOf(error).summary);
     }
@@ -132,7 +149,7 @@ function ReportCard({ report, progress, stage, failure }: { report: Report; prog
 
   return (
     <section aria-label="Report" className="card">
-      <h2>{report.report_type} ({report.parameters.period_start} – {report.parameters.period_end})</h2>
+      <h2>{report.type} ({report.params.from} – {report.params.to}, by {report.params.granularity}{report.params.group_by !== 'none' ? `, per ${report.params.group_by}` : ''})</h2>
       <Progress label={`Status: ${failure ? 'failed' : report.status}${stage && report.status !== 'ready' ? ` (${stage})` : ''}`} value={progress} />
       {failure ? <p role="alert">The report failed: {failure}</p> : null}
       {report.status === 'ready' ? (
@@ -141,7 +158,7 @@ function ReportCard({ report, progress, stage, failure }: { report: Report; prog
           <div className="downloads">
             {formats.map((f) => <button key={f} type="button" onClick={() => void download(f)}>Download {f.toUpperCase()}</button>)}
           </div>
-          {chart ? <img className="chart" src={chart} alt={`Chart of the ${report.report_type} report`} /> : null}
+          {chart ? <img className="chart" src={chart} alt={`Chart of the ${report.type} report`} /> : null}
         </>
       ) : null}
       {downloadError ? <p role="alert">{downloadError}</p> : null}
