@@ -53,8 +53,9 @@ def print_urls(settings: Settings) -> None:
         print(f"  {name:<{width}}  {url:<28}  {note}")
     print(f"""
   Try it:
-    curl {gateway}/api/auth/service-info
-    curl {gateway}/api/auth/.well-known/jwks.json
+    {gateway}/            the web console (sign up, predict, jobs, reports, live notifications)
+    {gateway}/docs        every service's API, "Try it out" through the gateway
+    ./platform demo       a narrated walkthrough of every flow, in the terminal
     curl {gateway}/api/inference/service-info
   Health: {gateway}/actuator/health   Metrics: {gateway}/actuator/prometheus
   Logs: ./platform logs [part]   Status: ./platform status   Data: {settings.data_dir}
