@@ -1,0 +1,88 @@
+"""Rules that span services, checked as a client meets them through the gateway: a job's notifications reach its
+owner only, and every kind of error, whichever service or the edge answers it, is one problem+json shape."""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import contextmanager
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+from websockets.sync.client import connect
+
+SHIPMENT = {"origin": "WA", "destination": "OR", "distance_km": 280, "weight_kg": 900, "mode": "ltl",
+            "carrier": "estes", "pickup_at": "2026-11-24T09:00:00-08:00"}
+
+
+@contextmanager
+def open_feed(gateway: httpx.Client, gateway_url: str, account):
+    ticket = gateway.post("/api/notifications/ticket", headers=account.headers)
+    assert ticket.status_code == 201, ticket.text
+    url = gateway_url.replace("http://", "ws://", 1) + ticket.json()["ws_url"]
+    with connect(url, origin=f"http://127.0.0.1:{urlparse(gateway_url).port}", open_timeout=10) as feed:
+        assert json.loads(feed.recv(timeout=10))["type"] == "hello"
+        yield feed
+
+
+def job_events(feed, seconds: float) -> list[dict]:
+    """Every event frame received within `seconds`, answering heartbeats meanwhile."""
+    events, deadline = [], time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            frame = json.loads(feed.recv(timeout=left))
+        except TimeoutError:
+            break
+        if frame["type"] == "ping":
+            feed.send(json.dumps({"type": "pong", "nonce": frame["nonce"]}))
+        elif frame["type"] == "event":
+            events.append(frame)
+    return events
+
+
+def test_a_jobs_notifications_reach_its_owner_and_nobody_else(gateway, gateway_url, new_account):
+    owner, other = new_account("user"), new_account("user")
+    with open_feed(gateway, gateway_url, owner) as owner_feed, open_feed(gateway, gateway_url, other) as other_feed:
+        submitted = gateway.post("/api/inference/v1/jobs", headers=owner.headers, json={"shipments": [SHIPMENT] * 3})
+        assert submitted.status_code == 202, submitted.text
+        job_id = submitted.json()["id"]
+
+        deadline = time.monotonic() + 60
+        owner_events: list[dict] = []
+        while not any(e["event_type"] == "inference.job.completed" and e["data"]["job_id"] == job_id for e in owner_events):
+            assert time.monotonic() < deadline, f"the owner got no inference.job.completed: {owner_events}"
+            owner_events += job_events(owner_feed, 1.0)
+        assert {e["topic"] for e in owner_events if e["data"].get("job_id") == job_id} == {f"user:{owner.id}"}
+
+        # Whatever the other user's socket got by now (the same fan-out delivered the owner's), none is the job's.
+        assert not [e for e in job_events(other_feed, 1.0) if e["data"].get("job_id") == job_id]
+    history = gateway.get("/api/notifications", headers=other.headers)
+    assert history.status_code == 200
+    assert job_id not in history.text
+
+
+@pytest.mark.parametrize(("what", "method", "path", "role", "body", "status"), [
+    ("no token, at the edge", "GET", "/api/inference/v1/model", None, None, 401),
+    ("admin-only path, at the edge", "GET", "/api/auth/users", "user", None, 403),
+    ("a viewer submitting work, inference-bridge", "POST", "/api/inference/v1/jobs", "viewer",
+     {"shipments": [SHIPMENT]}, 403),
+    ("someone else's report, reporting-bridge", "GET", "/api/reports/00000000-0000-4000-8000-000000000000",
+     "user", None, 404),
+    ("an unknown route, at the edge", "GET", "/api/nowhere", "user", None, 404),
+    ("invalid input, inference-bridge", "POST", "/api/inference/v1/eta", "user", {**SHIPMENT, "mode": "boat"}, 422),
+    ("invalid input, auth-service", "POST", "/api/auth/register", None, {"email": "x"}, 422),
+    ("invalid input, reporting-bridge", "POST", "/api/reports", "user", {"type": "no-such-report", "params": {}}, 422),
+    ("invalid input, notification-service", "GET", "/api/notifications?size=0", "user", None, 422),
+    ("a body over the limit, at the edge", "POST", "/api/inference/v1/eta/batch", "user",
+     {"shipments": [SHIPMENT] * 20000}, 413),
+])
+def test_every_error_is_one_problem_shape(gateway, new_account, what, method, path, role, body, status):
+    headers = new_account(role).headers if role else {}
+    response = gateway.request(method, path, headers=headers, json=body)
+    assert response.status_code == status, f"{what}: {response.status_code} {response.text[:300]}"
+    assert response.headers["content-type"].startswith("application/problem+json"), what
+    problem = response.json()
+    assert problem["status"] == status and problem["title"] and problem["type"], what
+    if status == 422:
+        assert problem["errors"] and all(e["pointer"].startswith("/") and e["message"] for e in problem["errors"]), what
