@@ -22,6 +22,7 @@ from .console import LauncherError, error, paint, step
 from .health import probe
 from .supervisor import LogFollower, Supervisor
 
+
 def _stop_on_signals() -> None:
     def raise_interrupt(signum, frame):
         raise KeyboardInterrupt
@@ -170,6 +171,8 @@ def cmd_logs(args) -> int:
 def cmd_test(args) -> int:
     from .testing import run_test_suites
 
+    # A stopped test run (Ctrl-C, a CI timeout's SIGTERM) still stops the Redis, PostgreSQL and platform it started.
+    _stop_on_signals()
     return run_test_suites(args.suites)
 
 
