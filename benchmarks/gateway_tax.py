@@ -19,9 +19,9 @@ address would only measure 429s; a row with the limits on, i.e. one Redis round 
 
 Two measurements per row:
 
-  * saturation: wrk, --connections connections for --duration seconds, after warm-up rounds of the same length
-    until a round gains less than 5 % over the one before (the JVM compiles its hot paths on the one core it
-    has; at most --max-warm-up-rounds): requests per second, p50 and p99;
+  * saturation: wrk, --connections connections for --duration seconds, after warm-up rounds of the same length,
+    for at least 60 s and then until a round gains less than 5 % over the one before (the JVM compiles its hot
+    paths on the one core it has; at most --max-warm-up-rounds): requests per second, p50 and p99;
   * fixed rate: --rate requests per second for --duration seconds from a constant-rate client (wrk2 is not
     packaged; this is a small asyncio client below, over 16 keep-alive connections): p50 and p99 measured from each
     request's scheduled send time (no coordinated omission), and "added p50" = p50 minus the direct p50.
@@ -58,6 +58,7 @@ JAR = ROOT / "gateway" / "target" / "gateway.jar"
 PROXY_CORE = "0"
 CLIENT_CORE = "1"
 WARM_UP_GAIN = 0.05
+MIN_WARM_UP_SECONDS = 60
 BODY = json.dumps({"status": "ok", "service": "upstream", "items": list(range(16))})
 
 
@@ -197,12 +198,13 @@ def wait_for(url: str, headers: dict[str, str], deadline: float = 120) -> None:
 def measure(url: str, headers: dict[str, str], args) -> dict:
     print(f"==> {url}", flush=True)
     # A JVM pinned to one core compiles its hot paths on that same core: throughput keeps climbing for a minute or
-    # more. Warm up in rounds until a round gains less than WARM_UP_GAIN over the one before (nginx settles at once).
+    # more, sometimes by less than WARM_UP_GAIN a round. Warm up for at least MIN_WARM_UP_SECONDS, then until a round
+    # gains less than WARM_UP_GAIN over the one before.
     previous = wrk(url, headers, args, warm_up=True)["rps"]
     for rounds in range(2, args.max_warm_up_rounds + 1):
         current = wrk(url, headers, args, warm_up=True)["rps"]
         print(f"    warm-up round {rounds}: {current:,.0f} req/s", flush=True)
-        if current < previous * (1 + WARM_UP_GAIN):
+        if current < previous * (1 + WARM_UP_GAIN) and rounds * args.duration >= MIN_WARM_UP_SECONDS:
             break
         previous = current
     saturated = wrk(url, headers, args)
