@@ -16,6 +16,9 @@ touched. With --url it uses that service (it registers one user there).
     little to it. For context, GET /api/auth/me (validation + one database read + HTTP) is timed too.
 
 Two shared cores: read figures as orders of magnitude, and run it twice.
+
+This is a script, not a test: where it cannot measure (no jar, the service does not start, a request fails) it
+stops with sys.exit and the reason, rather than print figures that would mean nothing.
 """
 
 from __future__ import annotations
