@@ -20,8 +20,10 @@ address would only measure 429s; a row with the limits on, i.e. one Redis round 
 Two measurements per row:
 
   * saturation: wrk, --connections connections for --duration seconds, after warm-up rounds of the same length,
-    for at least 60 s and then until a round gains less than 5 % over the one before (the JVM compiles its hot
-    paths on the one core it has; at most --max-warm-up-rounds): requests per second, p50 and p99;
+    for at least 60 s and then until a round gains less than 5 % over the one before (at most
+    --max-warm-up-rounds): requests per second, p50 and p99. The gateway warms up on both cores, so that the JIT
+    compiler does not take its turns on the core being measured (pinned from the start, a JVM was still compiling
+    after two minutes), and is pinned to its core (every thread) before the measured rounds;
   * fixed rate: --rate requests per second for --duration seconds from a constant-rate client (wrk2 is not
     packaged; this is a small asyncio client below, over 16 keep-alive connections): p50 and p99 measured from each
     request's scheduled send time (no coordinated omission), and "added p50" = p50 minus the direct p50.
@@ -111,7 +113,7 @@ def main() -> None:
                 variants = [("gateway, JWT check + Redis rate limit", variants[0][1], variants[0][2])]
             for name, url, headers in variants:
                 wait_for(url, headers)
-                results[name] = measure(url, headers, args)
+                results[name] = measure(url, headers, args, gateway)
             stop(gateway)
         report(results, args)
     finally:
@@ -177,8 +179,9 @@ def start_gateway(work: Path, port: int, upstream: str, redis_port: int, java_op
         "CONSOLE_DIR": str(work / "no-console"),
     })
     log = open(work / f"gateway-{port}.log", "w")
-    return subprocess.Popen(["taskset", "-c", PROXY_CORE, str(java_executable()), *java_opts.split(), "-jar",
-                             str(JAR)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    # Unpinned until warmed up: see measure().
+    return subprocess.Popen([str(java_executable()), *java_opts.split(), "-jar", str(JAR)], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
 
 
 def wait_for(url: str, headers: dict[str, str], deadline: float = 120) -> None:
@@ -195,11 +198,18 @@ def wait_for(url: str, headers: dict[str, str], deadline: float = 120) -> None:
         time.sleep(0.5)
 
 
-def measure(url: str, headers: dict[str, str], args) -> dict:
+def pin(process: subprocess.Popen, cores: str) -> None:
+    """Moves every thread of a running process to these cores."""
+    subprocess.run(["taskset", "-a", "-p", "-c", cores, str(process.pid)], check=True, capture_output=True)
+
+
+def measure(url: str, headers: dict[str, str], args, jvm: subprocess.Popen | None = None) -> dict:
     print(f"==> {url}", flush=True)
-    # A JVM pinned to one core compiles its hot paths on that same core: throughput keeps climbing for a minute or
-    # more, sometimes by less than WARM_UP_GAIN a round. Warm up for at least MIN_WARM_UP_SECONDS, then until a round
-    # gains less than WARM_UP_GAIN over the one before.
+    if jvm is not None:
+        pin(jvm, f"{PROXY_CORE},{CLIENT_CORE}")
+    # A JVM keeps compiling its hot paths for a minute or more (on both cores here, see the module docstring), its
+    # throughput climbing, sometimes by less than WARM_UP_GAIN a round. Warm up for at least MIN_WARM_UP_SECONDS, then
+    # until a round gains less than WARM_UP_GAIN over the one before.
     previous = wrk(url, headers, args, warm_up=True)["rps"]
     for rounds in range(2, args.max_warm_up_rounds + 1):
         current = wrk(url, headers, args, warm_up=True)["rps"]
@@ -207,6 +217,9 @@ def measure(url: str, headers: dict[str, str], args) -> dict:
         if current < previous * (1 + WARM_UP_GAIN) and rounds * args.duration >= MIN_WARM_UP_SECONDS:
             break
         previous = current
+    if jvm is not None:
+        pin(jvm, PROXY_CORE)
+        print(f"    pinned to core {PROXY_CORE}: {wrk(url, headers, args, warm_up=True)['rps']:,.0f} req/s", flush=True)
     saturated = wrk(url, headers, args)
     fixed = asyncio.run(constant_rate(url, headers, args.rate, args.duration))
     return {**saturated, **fixed}

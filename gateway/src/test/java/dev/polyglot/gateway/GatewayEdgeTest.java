@@ -178,6 +178,46 @@ class GatewayEdgeTest {
     }
 
     @Test
+    void aMalformedBearerHeaderIs401InvalidToken() throws Exception {
+        for (String authorization : List.of("Bearer", "Bearer ", "Bearer a b", "Bearer ab=c", "Bearerabc")) {
+            HttpResponse<String> response = send("GET", "/api/auth/me", null, "Authorization", authorization);
+
+            assertProblem(response, 401);
+            assertThat(response.headers().firstValue("WWW-Authenticate")).as(authorization)
+                    .hasValue("Bearer error=\"invalid_token\"");
+        }
+        // Another scheme is no bearer token: the request is anonymous (a public path passes, others need a token).
+        assertThat(send("GET", "/api/auth/service-info", null, "Authorization", "Basic dTpw").statusCode())
+                .isEqualTo(200);
+        assertThat(send("GET", "/api/auth/me", null, "Authorization", "Basic dTpw").headers()
+                .firstValue("WWW-Authenticate")).hasValue("Bearer");
+    }
+
+    @Test
+    void aPresentedTokenMustBeValidEvenOnAPublicPath() throws Exception {
+        int before = services.hitsOn("/api/auth");
+        HttpResponse<String> response = send("GET", "/api/auth/service-info", null, "Authorization", "Bearer abc.def.ghi");
+
+        assertProblem(response, 401);
+        assertThat(services.hitsOn("/api/auth")).isEqualTo(before);
+        assertThat(send("GET", "/api/auth/service-info", null, bearer(newUser(), "viewer")).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aPathAServiceCouldReadDifferentlyOrAnUnusualMethodIs400BeforeAnyRule() throws Exception {
+        String[] admin = bearer(newUser(), "admin");
+        int before = services.totalHits();
+        for (String path : List.of("/api/inference/..%2Fauth/users", "/api/inference/../auth/users",
+                "/api/auth/users/./42", "/api/auth/users%2F42", "/api/auth/users;jsessionid=1", "/api//auth/users",
+                "/api/auth/%2e%2e/users", "/api/auth/users%252F42", "/api/auth/users/..")) {
+            assertProblem(send("GET", path, null, admin), 400);
+        }
+        assertProblem(send("TRACE", "/api/auth/me", null, admin), 400);
+        assertThat(services.totalHits()).isEqualTo(before);
+    }
+
+    @Test
     void publicPathsNeedNoToken() throws Exception {
         for (String path : List.of("/api/auth/login", "/api/auth/register", "/api/auth/refresh", "/api/auth/logout")) {
             redisson.getKeys().deleteByPattern("gateway:ratelimit:sign-in:*");

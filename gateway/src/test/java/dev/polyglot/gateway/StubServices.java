@@ -53,6 +53,10 @@ final class StubServices implements AutoCloseable {
         return hits.computeIfAbsent(prefix, key -> new AtomicInteger()).get();
     }
 
+    int totalHits() {
+        return hits.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
     void releaseHeld() {
         release.tryEmitEmpty();
         release = Sinks.empty();

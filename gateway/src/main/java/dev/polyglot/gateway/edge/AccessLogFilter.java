@@ -1,7 +1,5 @@
 package dev.polyglot.gateway.edge;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.route.Route;
@@ -12,7 +10,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.io.JsonStringEncoder;
 
 /**
  * One JSON line per request on the logger {@code gateway.access}: method, path, route, status, latency, user id,
@@ -24,12 +22,6 @@ public class AccessLogFilter implements WebFilter {
 
     private static final Logger log = LoggerFactory.getLogger("gateway.access");
 
-    private final JsonMapper jsonMapper;
-
-    public AccessLogFilter(JsonMapper jsonMapper) {
-        this.jsonMapper = jsonMapper;
-    }
-
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         if (!log.isInfoEnabled()) {
@@ -39,19 +31,31 @@ public class AccessLogFilter implements WebFilter {
         return chain.filter(exchange).doFinally(signal -> log.info(line(exchange, started)));
     }
 
-    private String line(ServerWebExchange exchange, long started) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("type", "access");
-        entry.put("method", exchange.getRequest().getMethod().name());
-        entry.put("path", exchange.getRequest().getPath().value());
-        Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-        entry.put("route", route == null ? null : route.getId());
+    // Written by hand rather than through an ObjectMapper and a Map: it runs on every request, and this is a few times
+    // cheaper. Every string that comes from the client or a token is quoted by Jackson's own JSON string escaping.
+    static String line(ServerWebExchange exchange, long started) {
         HttpStatusCode status = exchange.getResponse().getStatusCode();
-        entry.put("status", status == null ? 200 : status.value());
-        entry.put("latency_ms", Math.round((System.nanoTime() - started) / 10_000.0) / 100.0);
-        entry.put("user_id", exchange.getAttribute(SignedInUserFilter.USER_ID_ATTRIBUTE));
-        entry.put("request_id", exchange.getAttribute(RequestIdentityFilter.REQUEST_ID_ATTRIBUTE));
-        entry.put("client", RateLimitFilter.clientAddress(exchange.getRequest()));
-        return jsonMapper.writeValueAsString(entry);
+        Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+        StringBuilder line = new StringBuilder(256).append("{\"type\":\"access\"");
+        field(line, "method", exchange.getRequest().getMethod().name());
+        field(line, "path", exchange.getRequest().getPath().value());
+        field(line, "route", route == null ? null : route.getId());
+        line.append(",\"status\":").append(status == null ? 200 : status.value());
+        line.append(",\"latency_ms\":").append(Math.round((System.nanoTime() - started) / 10_000.0) / 100.0);
+        field(line, "user_id", exchange.getAttribute(EdgeAuthenticationFilter.USER_ID_ATTRIBUTE));
+        field(line, "request_id", exchange.getAttribute(RequestIdentityFilter.REQUEST_ID_ATTRIBUTE));
+        field(line, "client", RateLimitFilter.clientAddress(exchange.getRequest()));
+        return line.append('}').toString();
+    }
+
+    private static void field(StringBuilder line, String name, String value) {
+        line.append(",\"").append(name).append("\":");
+        if (value == null) {
+            line.append("null");
+        } else {
+            line.append('"');
+            JsonStringEncoder.getInstance().quoteAsString(value, line);
+            line.append('"');
+        }
     }
 }

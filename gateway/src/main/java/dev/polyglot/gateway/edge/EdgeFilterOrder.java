@@ -2,7 +2,7 @@ package dev.polyglot.gateway.edge;
 
 import org.springframework.core.Ordered;
 
-/** Where each edge WebFilter runs relative to Spring Security's chain (order -100). */
+/** Where each edge WebFilter runs. */
 final class EdgeFilterOrder {
 
     /** First, so it times and sees everything, refusals included. */
@@ -12,8 +12,9 @@ final class EdgeFilterOrder {
     static final int BODY_LIMIT = Ordered.HIGHEST_PRECEDENCE + 3;
     static final int CORS = -300;
     static final int WEBSOCKET_HANDSHAKE = -200;
-    /** After Spring Security (-100): the signed-in user is known. */
-    static final int SIGNED_IN_USER = -60;
+    /** After CORS (a preflight carries no token) and the WebSocket handshake check (a ticket, not a token). */
+    static final int AUTHENTICATION = -100;
+    /** After the token check: the signed-in user is known. */
     static final int RATE_LIMIT = -50;
 
     private EdgeFilterOrder() {

@@ -45,7 +45,7 @@ public class RateLimitFilter implements WebFilter {
         if (!path.startsWith("/api/") && !path.startsWith("/ws/")) {
             return chain.filter(exchange); // console assets, docs, operations: static or cheap, never counted
         }
-        String userId = exchange.getAttribute(SignedInUserFilter.USER_ID_ATTRIBUTE);
+        String userId = exchange.getAttribute(EdgeAuthenticationFilter.USER_ID_ATTRIBUTE);
         String bucket;
         String subject;
         long limit;

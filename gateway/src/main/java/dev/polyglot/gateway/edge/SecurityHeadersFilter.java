@@ -8,10 +8,11 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * A Content-Security-Policy on every answer, by what it is: the console and the docs pages get a strict policy for
- * pages (scripts only from this origin, no inline script, no framing); API answers one that allows nothing at all,
- * which costs nothing and stops a JSON answer from ever running as a page. A service's own policy is kept.
- * (nosniff, X-Frame-Options, Referrer-Policy and HSTS come from Spring Security's headers, see EdgeSecurity.)
+ * The security headers of every answer, the edge's refusals included. nosniff, no framing (X-Frame-Options for old
+ * browsers, frame-ancestors for the others), a Referrer-Policy, HSTS on https requests only (behind TLS: over plain
+ * http it means nothing), and a Content-Security-Policy by what the answer is: the console and the docs pages get a
+ * strict policy for pages (scripts only from this origin, no inline script); API answers one that allows nothing at
+ * all, which costs nothing and stops a JSON answer from ever running as a page. A header a service set is kept.
  */
 @Order(EdgeFilterOrder.SECURITY_HEADERS)
 public class SecurityHeadersFilter implements WebFilter {
@@ -25,18 +26,31 @@ public class SecurityHeadersFilter implements WebFilter {
     // Redoc has no package on Maven Central: /redoc loads its bundle from Redoc's CDN, and only that.
     static final String REDOC_POLICY = PAGE_POLICY.replace("script-src 'self'", "script-src 'self' https://cdn.redoc.ly");
 
+    static final String HSTS = "max-age=31536000 ; includeSubDomains";
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().value();
         String policy = isApi(path) ? API_POLICY : path.startsWith("/redoc") ? REDOC_POLICY : PAGE_POLICY;
+        boolean secure = "https".equals(exchange.getRequest().getURI().getScheme());
         exchange.getResponse().beforeCommit(() -> {
             HttpHeaders headers = exchange.getResponse().getHeaders();
-            if (!headers.containsHeader("Content-Security-Policy")) {
-                headers.set("Content-Security-Policy", policy);
+            setIfAbsent(headers, "Content-Security-Policy", policy);
+            setIfAbsent(headers, "X-Content-Type-Options", "nosniff");
+            setIfAbsent(headers, "X-Frame-Options", "DENY");
+            setIfAbsent(headers, "Referrer-Policy", "strict-origin-when-cross-origin");
+            if (secure) {
+                setIfAbsent(headers, "Strict-Transport-Security", HSTS);
             }
             return Mono.empty();
         });
         return chain.filter(exchange);
+    }
+
+    private static void setIfAbsent(HttpHeaders headers, String name, String value) {
+        if (!headers.containsHeader(name)) {
+            headers.set(name, value);
+        }
     }
 
     static boolean isApi(String path) {

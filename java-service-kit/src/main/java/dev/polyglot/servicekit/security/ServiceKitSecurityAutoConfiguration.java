@@ -29,8 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Provides a JwtDecoder (Spring MVC) or ReactiveJwtDecoder (WebFlux) with the platform's rules
  * ({@link AccessTokens}), the roles → ROLE_ converter, problem+json entry points, a {@link ServletTokenSecurity} or
  * {@link ReactiveTokenSecurity} to apply to a filter chain of one's own, and, if the service declares none, a
- * default chain: public paths open, every other request needs a valid token. Runs before Boot's security
- * auto-configurations, which back off once these beans exist.
+ * default chain: public paths open, every other request needs a valid token (not with
+ * {@code service-kit.security.filter-chain=false}: the gateway checks tokens in a WebFilter of its own). Runs before
+ * Boot's security auto-configurations, which back off once these beans exist.
  */
 @AutoConfiguration(beforeName = {
         "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
@@ -131,6 +132,7 @@ public class ServiceKitSecurityAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(SecurityWebFilterChain.class)
+        @ConditionalOnBooleanProperty(name = "service-kit.security.filter-chain", matchIfMissing = true)
         SecurityWebFilterChain serviceKitSecurityWebFilterChain(ServerHttpSecurity http, ReactiveTokenSecurity tokens) {
             tokens.customize(http);
             return http.authorizeExchange(exchanges -> exchanges.anyExchange().authenticated()).build();

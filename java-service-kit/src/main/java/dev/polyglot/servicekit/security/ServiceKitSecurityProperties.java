@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param minRefetchInterval an unknown kid refetches the key set at most this often; default 10 s
  * @param maxCacheAge        the key set is refetched on the next token after this long; default 5 min
  * @param publicPaths        paths the default filter chain lets through without a token (ops, docs, service-info)
+ * @param filterChain        whether the kit adds its default Spring Security filter chain to a service that declares
+ *                           none; default true. The gateway sets false: it checks tokens in a WebFilter of its own.
  */
 @ConfigurationProperties("service-kit.security")
 public record ServiceKitSecurityProperties(
@@ -29,7 +31,8 @@ public record ServiceKitSecurityProperties(
         @Nullable Duration clockSkew,
         @Nullable Duration minRefetchInterval,
         @Nullable Duration maxCacheAge,
-        @Nullable List<String> publicPaths) {
+        @Nullable List<String> publicPaths,
+        @Nullable Boolean filterChain) {
 
     public static final String DEFAULT_AUTH_SERVICE_URL = "http://127.0.0.1:8081";
     public static final String JWKS_PATH = "/api/auth/.well-known/jwks.json";

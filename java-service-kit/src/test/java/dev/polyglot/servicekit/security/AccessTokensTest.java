@@ -274,14 +274,14 @@ class AccessTokensTest {
 
     @Test
     void settingsDefaultToTheAuthServiceUrl() {
-        var none = new ServiceKitSecurityProperties(true, "", " ", "", null, null, null, null, null).tokenSettings();
+        var none = new ServiceKitSecurityProperties(true, "", " ", "", null, null, null, null, null, null).tokenSettings();
         assertThat(none.jwkSetUri()).isEqualTo("http://127.0.0.1:8081/api/auth/.well-known/jwks.json");
         assertThat(none.issuer()).isEqualTo(ISSUER);
         assertThat(none.audience()).isEqualTo(AUDIENCE);
         assertThat(none.clockSkew()).isEqualTo(Duration.ofSeconds(60));
         assertThat(none.minRefetchInterval()).isEqualTo(Duration.ofSeconds(10));
         var fromService = new ServiceKitSecurityProperties(true, null, "http://auth:9000/", "i", "a", null, null, null,
-                null).tokenSettings();
+                null, null).tokenSettings();
         assertThat(fromService.jwkSetUri()).isEqualTo("http://auth:9000/api/auth/.well-known/jwks.json");
         assertThat(fromService.issuer()).isEqualTo("i");
         assertThat(fromService.audience()).isEqualTo("a");

@@ -10,6 +10,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Nothing of the kit's security runs unless the service opts in: auth-service and the gateway stay as they are. */
@@ -43,5 +44,18 @@ class SecurityOptInTest {
         reactive.withPropertyValues("service-kit.security.enabled=true").run(context -> assertThat(context)
                 .hasSingleBean(ReactiveJwtDecoder.class).doesNotHaveBean(JwtDecoder.class)
                 .hasSingleBean(ReactiveTokenSecurity.class));
+    }
+
+    @Test
+    void aReactiveServiceGetsTheDefaultChainUnlessItChecksTokensItself() {
+        reactive.withPropertyValues("service-kit.security.enabled=true").run(context -> assertThat(context)
+                .hasSingleBean(SecurityWebFilterChain.class));
+        // The gateway: its own WebFilter applies the kit's decoder, without Spring Security's web layer at all.
+        new ReactiveWebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ServiceKitSecurityAutoConfiguration.class))
+                .withBean(JsonMapper.class, () -> JsonMapper.builder().build())
+                .withPropertyValues("service-kit.security.enabled=true", "service-kit.security.filter-chain=false")
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class)
+                        .doesNotHaveBean(SecurityWebFilterChain.class));
     }
 }
