@@ -104,9 +104,10 @@ public class EdgeConfiguration {
 
     /**
      * The gateway sends Redis a command on every request (the rate limit). Redisson's default of 32 I/O threads, over a
-     * pool of connections used in turn, wakes a different thread for almost every command: on the benchmark's one
-     * core, one thread gave the rate-limited row 1.8 times the default's throughput (2,400 → 4,300 req/s), two threads
-     * 1.5 times. One event loop also serves far more commands per second than a Redis server answers.
+     * pool of connections used in turn, wakes a different thread for almost every command. On the benchmark's one core
+     * (benchmarks/gateway_tax.py, the rate-limited row) one thread gave 1.1 to 1.8 times the default's throughput
+     * (the full benchmark once each: 2,961 → 3,199 req/s; that row alone, three runs each: 2,450 → 4,300), two threads
+     * less. One event loop also serves far more commands per second than a Redis server answers.
      */
     @Bean
     RedissonAutoConfigurationCustomizer edgeRedisIoThreads(EdgeProperties properties) {
