@@ -312,6 +312,12 @@ class GatewayEdgeTest {
     }
 
     @Test
+    void redisIsServedByOneIoThread() {
+        // Redisson's default is 32: see EdgeConfiguration#edgeRedisIoThreads for what one thread was measured to gain.
+        assertThat(redisson.getConfig().getNettyThreads()).isEqualTo(1);
+    }
+
+    @Test
     void signInPathsHaveASmallerBudgetPerAddress() throws Exception {
         redisson.getKeys().deleteByPattern("gateway:ratelimit:sign-in:*");
         for (int i = 1; i <= SIGN_IN_LIMIT; i++) {

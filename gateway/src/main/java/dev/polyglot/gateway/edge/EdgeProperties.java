@@ -15,6 +15,7 @@ import org.springframework.util.unit.DataSize;
  * @param consoleDir         the built web console (index.html + assets/); nothing is served at / without it
  * @param breakerRetryAfter  the Retry-After of a 503 while a service's circuit breaker is open
  * @param rateLimit          the Redis rate limits
+ * @param redisIoThreads     Redisson's I/O threads in the gateway (see EdgeConfiguration#edgeRedisIoThreads)
  */
 @ConfigurationProperties("gateway.edge")
 public record EdgeProperties(
@@ -22,7 +23,8 @@ public record EdgeProperties(
         DataSize maxBodySize,
         @Nullable String consoleDir,
         Duration breakerRetryAfter,
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        int redisIoThreads) {
 
     /**
      * Fixed windows counted in Redis, shared by every gateway instance.
