@@ -29,6 +29,9 @@ Two measurements per row:
     request's scheduled send time (no coordinated omission), and "added p50" = p50 minus the direct p50.
 
 Ratios are against nginx as a reverse proxy. Two shared cores: run it twice and read the figures as such.
+
+This is a script, not a test: where it cannot measure (a tool or the jar missing, a server that does not answer,
+answers that are not 200) it stops with sys.exit and the reason, rather than print figures that would mean nothing.
 """
 
 from __future__ import annotations
