@@ -2,13 +2,16 @@
 
     .venv/bin/python benchmarks/gateway_tax.py [--duration 10] [--connections 50] [--rate 1000] [--java-opts ...]
 
-Build the gateway first (./mvnw -pl gateway -am package -DskipTests). Needs nginx and wrk (apt-get install nginx
-wrk; benchmark only, not CI), a redis-server, and taskset. Everything runs on free ports in a temporary folder.
+Build the gateway first (./mvnw -pl gateway -am package -DskipTests), and the stock gateway
+(./mvnw -f benchmarks/stock-gateway/pom.xml package -DskipTests). Needs nginx and wrk (apt-get install nginx wrk;
+benchmark only, not CI), a redis-server, and taskset. Everything runs on free ports in a temporary folder.
 
 One trivial upstream for every row: nginx serving a small static JSON file. It is reached
 
   * directly,
   * through nginx as a reverse proxy (keep-alive upstream connections),
+  * through Spring Cloud Gateway as it comes (benchmarks/stock-gateway: one route, none of the platform's edge, no
+    actuator): the floor under the platform's gateway, which is built on it,
   * through the gateway on a public path (no token: the edge filters, routing, proxying),
   * through the gateway with an RS256 access token on every request (the kit's JWT check as well),
 
@@ -23,7 +26,8 @@ Two measurements per row:
     for at least 60 s and then until a round gains less than 5 % over the one before (at most
     --max-warm-up-rounds): requests per second, p50 and p99. The gateway warms up on both cores, so that the JIT
     compiler does not take its turns on the core being measured (pinned from the start, a JVM was still compiling
-    after two minutes), and is pinned to its core (every thread) before the measured rounds;
+    after two minutes), and is pinned to its core (every thread) before the measured rounds. For a JVM, also its CPU
+    time per request during that run (from /proc), which varies less between runs than req/s;
   * fixed rate: --rate requests per second for --duration seconds from a constant-rate client (wrk2 is not
     packaged; this is a small asyncio client below, over 16 keep-alive connections): p50 and p99 measured from each
     request's scheduled send time (no coordinated omission), and "added p50" = p50 minus the direct p50.
@@ -60,6 +64,7 @@ from launcher.build import java_executable, redis_server_executable  # noqa: E40
 from launcher.config import PLATFORM_VARIABLES, free_port  # noqa: E402
 
 JAR = ROOT / "gateway" / "target" / "gateway.jar"
+STOCK_JAR = ROOT / "benchmarks" / "stock-gateway" / "target" / "stock-gateway.jar"
 PROXY_CORE = "0"
 CLIENT_CORE = "1"
 WARM_UP_GAIN = 0.05
@@ -80,6 +85,8 @@ def main() -> None:
             sys.exit(f"{tool} is needed (apt-get install nginx wrk)")
     if not JAR.is_file():
         sys.exit(f"{JAR} is missing: ./mvnw -B -ntp -pl gateway -am package -DskipTests")
+    if not STOCK_JAR.is_file():
+        sys.exit(f"{STOCK_JAR} is missing: ./mvnw -B -ntp -f benchmarks/stock-gateway/pom.xml package -DskipTests")
 
     work = Path(tempfile.mkdtemp(prefix="gateway-tax-"))
     work.chmod(0o755)  # nginx workers run as an unprivileged user
@@ -103,6 +110,13 @@ def main() -> None:
         for name, url, headers in rows:
             wait_for(url, headers)
             results[name] = measure(url, headers, args)
+        stock_port = free_port()
+        stock = start_stock_gateway(work, stock_port, upstream, args.java_opts)
+        processes.append(stock)
+        url = f"http://127.0.0.1:{stock_port}/api/auth/bench.json"
+        wait_for(url, {})
+        results["stock Spring Cloud Gateway"] = measure(url, {}, args, stock)
+        stop(stock)
         for limits in (False, True):
             gateway_port = free_port()
             gateway = start_gateway(work, gateway_port, upstream, redis_port, args.java_opts, limits)
@@ -187,6 +201,14 @@ def start_gateway(work: Path, port: int, upstream: str, redis_port: int, java_op
                             stderr=subprocess.STDOUT)
 
 
+def start_stock_gateway(work: Path, port: int, upstream: str, java_opts: str) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k not in PLATFORM_VARIABLES}
+    env.update({"GATEWAY_PORT": str(port), "UPSTREAM_URL": upstream})
+    log = open(work / f"stock-gateway-{port}.log", "w")
+    return subprocess.Popen([str(java_executable()), *java_opts.split(), "-jar", str(STOCK_JAR)], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+
+
 def wait_for(url: str, headers: dict[str, str], deadline: float = 120) -> None:
     started = time.monotonic()
     while True:
@@ -223,9 +245,18 @@ def measure(url: str, headers: dict[str, str], args, jvm: subprocess.Popen | Non
     if jvm is not None:
         pin(jvm, PROXY_CORE)
         print(f"    pinned to core {PROXY_CORE}: {wrk(url, headers, args, warm_up=True)['rps']:,.0f} req/s", flush=True)
+    cpu_before = cpu_seconds(jvm) if jvm is not None else None
     saturated = wrk(url, headers, args)
+    if jvm is not None:
+        saturated["cpu_us"] = 1e6 * (cpu_seconds(jvm) - cpu_before) / (saturated["rps"] * args.duration)
     fixed = asyncio.run(constant_rate(url, headers, args.rate, args.duration))
     return {**saturated, **fixed}
+
+
+def cpu_seconds(process: subprocess.Popen) -> float:
+    """User + system CPU time of a process so far (/proc/PID/stat): steadier than req/s on a shared machine."""
+    fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wrk(url: str, headers: dict[str, str], args, warm_up: bool = False) -> dict:
@@ -312,10 +343,11 @@ def report(results: dict[str, dict], args) -> None:
     direct = results["direct (nginx upstream)"]
     print(f"\nSaturation: wrk -t1 -c{args.connections} -d{args.duration}s (after an equal warm-up); "
           f"fixed rate: {args.rate} req/s for {args.duration} s")
-    print(f"{'path':<40} {'req/s':>9} {'× nginx proxy':>13} {'p50 ms':>8} {'p99 ms':>8}"
+    print(f"{'path':<40} {'req/s':>9} {'× nginx proxy':>13} {'CPU µs/req':>10} {'p50 ms':>8} {'p99 ms':>8}"
           f" {'@rate p50':>10} {'@rate p99':>10} {'added p50':>10}")
     for name, figures in results.items():
-        print(f"{name:<40} {figures['rps']:>9,.0f} {figures['rps'] / proxy['rps']:>13.2f} {figures['p50']:>8.2f}"
+        cpu = f"{figures['cpu_us']:>10.0f}" if "cpu_us" in figures else f"{'':>10}"
+        print(f"{name:<40} {figures['rps']:>9,.0f} {figures['rps'] / proxy['rps']:>13.2f} {cpu} {figures['p50']:>8.2f}"
               f" {figures['p99']:>8.2f} {figures['fixed_p50']:>10.2f} {figures['fixed_p99']:>10.2f}"
               f" {figures['fixed_p50'] - direct['fixed_p50']:>+10.2f}")
 

@@ -103,7 +103,7 @@ class GatewayEdgeTest {
         HttpResponse<String> response = send("GET", "/api/auth/me", null, "Authorization", token,
                 "X-User-Id", "someone-else", "X-User-Roles", "admin", "X-User-Email", "boss@example.com",
                 "X-Internal-Trusted", "yes", "X-Forwarded-Host", "evil.example", "Forwarded", "for=1.2.3.4",
-                "X-Real-IP", "1.2.3.4");
+                "X-Real-IP", "1.2.3.4", "X-Forwarded-For", "6.6.6.6", "X-Forwarded-Proto", "https");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode headers = JSON.readTree(response.body()).path("headers");
@@ -113,7 +113,11 @@ class GatewayEdgeTest {
         assertThat(headers.has("x-internal-trusted")).isFalse();
         assertThat(headers.has("forwarded")).isFalse();
         assertThat(headers.has("x-real-ip")).isFalse();
-        assertThat(headers.path("x-forwarded-host").asString()).doesNotContain("evil.example");
+        // The forwarding headers are the gateway's own: the connection's address, scheme and Host.
+        assertThat(headers.path("x-forwarded-for").asString()).isEqualTo("127.0.0.1");
+        assertThat(headers.path("x-forwarded-proto").asString()).isEqualTo("http");
+        assertThat(headers.path("x-forwarded-host").asString()).isEqualTo("127.0.0.1:" + port);
+        assertThat(headers.path("x-forwarded-port").asString()).isEqualTo(String.valueOf(port));
         assertThat(headers.path("authorization").asString()).startsWith("Bearer ey");
     }
 
@@ -323,7 +327,8 @@ class GatewayEdgeTest {
         for (int i = 1; i <= SIGN_IN_LIMIT; i++) {
             assertThat(send("POST", "/api/auth/login", "{}").statusCode()).as("attempt %d", i).isEqualTo(200);
         }
-        HttpResponse<String> refused = send("POST", "/api/auth/register", "{}");
+        // The address is the connection's: a forged X-Forwarded-For does not buy a fresh budget.
+        HttpResponse<String> refused = send("POST", "/api/auth/register", "{}", "X-Forwarded-For", "6.6.6.6");
 
         assertProblem(refused, 429);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();

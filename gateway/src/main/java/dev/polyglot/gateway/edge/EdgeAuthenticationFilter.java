@@ -4,28 +4,26 @@ import dev.polyglot.gateway.edge.EdgeAccessRules.Access;
 import dev.polyglot.servicekit.security.ProblemServerAuthenticationEntryPoint;
 import java.util.List;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
-import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Identity at the edge: the resource server's bearer-token check (RFC 6750, Spring's header parsing) with the kit's
- * decoder and problem+json answers, in one filter. A request that presents a bearer token must present a valid one,
- * whatever the path (401 invalid_token); one without a token passes only where {@link EdgeAccessRules} lets it (otherwise 401 with a bare
+ * Identity at the edge: the resource server's bearer-token check (RFC 6750) with the kit's decoder and problem+json
+ * answers, in one filter. A request that presents a bearer token must present a valid one, whatever the path (401
+ * invalid_token); one without a token passes only where {@link EdgeAccessRules} lets it (otherwise 401 with a bare
  * Bearer challenge); an admin-only path needs the admin role (403). A signed-in request goes on with its user id as
  * an exchange attribute (rate limit, access log) and, for the services, as X-User-Id / X-User-Roles; the token is
  * forwarded unchanged, and the services check it too.
@@ -46,8 +44,6 @@ public class EdgeAuthenticationFilter implements WebFilter {
     private final ReactiveJwtDecoder decoder;
     private final JwtAuthenticationConverter converter;
     private final ProblemServerAuthenticationEntryPoint problems;
-    // Spring's RFC 6750 header parsing: a header not starting with "Bearer" is no token; a malformed one is an error.
-    private final ServerBearerTokenAuthenticationConverter bearerTokens = new ServerBearerTokenAuthenticationConverter();
 
     public EdgeAuthenticationFilter(EdgeAccessRules rules, ReactiveJwtDecoder decoder,
                                     JwtAuthenticationConverter converter,
@@ -66,29 +62,59 @@ public class EdgeAuthenticationFilter implements WebFilter {
             return Mono.error(new EdgeRejection(HttpStatus.BAD_REQUEST, refusal));
         }
         Access access = rules.access(request.getMethod(), request.getPath().pathWithinApplication());
-        return bearerTokens.convert(exchange)
-                .flatMap(presented -> decoder.decode(((BearerTokenAuthenticationToken) presented).getToken()))
-                .map(jwt -> new Identified(converter.convert(jwt), false))
-                // A malformed Authorization: Bearer header (the converter's invalid_request) or a token refused.
-                .onErrorResume(error -> error instanceof OAuth2AuthenticationException || error instanceof JwtException,
-                        refused -> Mono.just(Identified.REFUSED))
-                .defaultIfEmpty(Identified.ANONYMOUS)
+        String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || !authorization.regionMatches(true, 0, "bearer", 0, 6)) {
+            return access == Access.OPEN ? chain.filter(exchange)
+                    : problems.commence(exchange, new AuthenticationCredentialsNotFoundException(
+                            "A bearer access token is required."));
+        }
+        String token = bearerToken(authorization);
+        if (token == null) {
+            return problems.commence(exchange, new InvalidBearerTokenException("The bearer token is malformed."));
+        }
+        return decoder.decode(token)
+                .map(converter::convert)
+                .map(Identified::new)
+                .onErrorResume(JwtException.class, invalid -> Mono.just(Identified.NOBODY))
                 .flatMap(identified -> {
                     AbstractAuthenticationToken user = identified.user();
-                    if (identified.refused()) {
+                    if (user == null) {
                         return problems.commence(exchange, new InvalidBearerTokenException(
                                 "The access token is invalid or expired."));
-                    }
-                    if (user == null) {
-                        return access == Access.OPEN ? chain.filter(exchange)
-                                : problems.commence(exchange, new AuthenticationCredentialsNotFoundException(
-                                        "A bearer access token is required."));
                     }
                     if (access == Access.ADMIN && !isAdmin(user)) {
                         return problems.handle(exchange, new AccessDeniedException("The admin role is required."));
                     }
                     return chain.filter(signedIn(exchange, user));
                 });
+    }
+
+    /**
+     * The token of an {@code Authorization: Bearer <token>} header, or null if the value after the scheme is not a
+     * token (RFC 6750's b64token: letters, digits and {@code -._~+/}, then {@code =} padding only). The rules of
+     * Spring's ServerBearerTokenAuthenticationConverter, without its case-insensitive regular expression: over a
+     * 600-character token that took 8 µs per request, measured (benchmarks/gateway_tax.py), this loop well under one.
+     */
+    static String bearerToken(String authorization) {
+        if (authorization.length() < 8 || authorization.charAt(6) != ' ') {
+            return null;
+        }
+        int end = authorization.length();
+        while (end > 7 && authorization.charAt(end - 1) == '=') {
+            end--;
+        }
+        if (end == 7) {
+            return null;
+        }
+        for (int i = 7; i < end; i++) {
+            char c = authorization.charAt(i);
+            boolean tokenCharacter = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+            if (!tokenCharacter) {
+                return null;
+            }
+        }
+        return authorization.substring(7);
     }
 
     private static boolean isAdmin(AbstractAuthenticationToken user) {
@@ -105,9 +131,8 @@ public class EdgeAuthenticationFilter implements WebFilter {
         })).build();
     }
 
-    /** The outcome of the token check: a signed-in user, no token at all (no user), or a token refused. */
-    private record Identified(AbstractAuthenticationToken user, boolean refused) {
-        static final Identified ANONYMOUS = new Identified(null, false);
-        static final Identified REFUSED = new Identified(null, true);
+    /** The outcome of a token check: the signed-in user, or nobody when the token was refused. */
+    private record Identified(AbstractAuthenticationToken user) {
+        static final Identified NOBODY = new Identified(null);
     }
 }

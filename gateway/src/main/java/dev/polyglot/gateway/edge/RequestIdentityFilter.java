@@ -2,6 +2,7 @@ package dev.polyglot.gateway.edge;
 
 import dev.polyglot.servicekit.events.TraceParent;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -30,7 +31,7 @@ public class RequestIdentityFilter implements WebFilter {
         ServerHttpRequest request = exchange.getRequest();
         String offered = request.getHeaders().getFirst(EdgeHeaders.REQUEST_ID);
         String requestId = offered != null && ACCEPTABLE_REQUEST_ID.matcher(offered).matches()
-                ? offered : UUID.randomUUID().toString();
+                ? offered : newRequestId();
         String traceparent = continuedOrNewTrace(request.getHeaders().getFirst(EdgeHeaders.TRACEPARENT));
         exchange.getAttributes().put(REQUEST_ID_ATTRIBUTE, requestId);
         exchange.getResponse().getHeaders().set(EdgeHeaders.REQUEST_ID, requestId);
@@ -46,6 +47,17 @@ public class RequestIdentityFilter implements WebFilter {
             return Mono.empty();
         });
         return chain.filter(forwarded);
+    }
+
+    /**
+     * A random (version 4) UUID. A request id correlates log lines and is no secret: ThreadLocalRandom rather than
+     * UUID.randomUUID's SecureRandom, which reads the system's random source under a lock on every request.
+     */
+    static String newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = random.nextLong() & 0xffffffffffff0fffL | 0x0000000000004000L;
+        long low = random.nextLong() & 0x3fffffffffffffffL | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     private static String continuedOrNewTrace(String offered) {
