@@ -1,12 +1,16 @@
 """./platform generate: regenerate the committed types from contracts/.
 
   Python      contracts/types/python/src/contract_types/   pydantic v2 models (datamodel-code-generator):
-                                                           events/ (envelope + payloads), openapi/<service>.py
+                                                           events/ (envelope + payloads), websocket/ (frames),
+                                                           openapi/<service>.py
   TypeScript  contracts/types/typescript/src/              openapi/<service>.ts (openapi-typescript),
-                                                           events/*.ts (json-schema-to-typescript)
+                                                           events/*.ts, websocket/*.ts (json-schema-to-typescript)
+  all three   streams, event types, problem types,         contracts/scripts/generate_catalog.py (Python:
+              WebSocket close codes                        contract_types/*.py, TypeScript: src/*.ts, Java:
+                                                           types/java/src/main/java/dev/polyglot/contracts/)
 
-Java needs no command: contracts/types/java generates its classes at build time (jsonschema2pojo, into
-target/). The output is deterministic (sorted inputs, no timestamps), so a re-run gives identical bytes;
+The Java model classes need no command: contracts/types/java generates them at build time (jsonschema2pojo,
+into target/). The output is deterministic (sorted inputs, no timestamps), so a re-run gives identical bytes;
 the `contracts` test suite regenerates into a temporary folder through `generate()` and fails on any
 difference.
 """
@@ -26,7 +30,8 @@ SCRIPTS_DIR = ROOT / "contracts" / "scripts"
 # What is generated, relative to a types folder (contracts/types, or a temporary one in the stale check).
 PYTHON_PACKAGE = Path("python", "src", "contract_types")
 TYPESCRIPT_SOURCES = Path("typescript", "src")
-GENERATED = (PYTHON_PACKAGE, TYPESCRIPT_SOURCES)
+JAVA_CONSTANTS = Path("java", "src", "main", "java", "dev", "polyglot", "contracts")
+GENERATED = (PYTHON_PACKAGE, TYPESCRIPT_SOURCES, JAVA_CONSTANTS)
 COMMAND = "./platform generate"
 
 
@@ -42,6 +47,9 @@ def generate(types_dir: Path = TYPES_DIR, logs_dir: Path | None = None) -> list[
          "Python types (datamodel-code-generator)")
     _run([build.node_executable(), str(SCRIPTS_DIR / "generate-typescript.mjs"), str(types_dir / TYPESCRIPT_SOURCES)],
          "TypeScript types (openapi-typescript, json-schema-to-typescript)")
+    # After the model generators: they empty their folders, and the constants import the models.
+    _run([python, str(SCRIPTS_DIR / "generate_catalog.py"), str(types_dir)],
+         "constants in Python, TypeScript and Java (streams, event types, problem types, close codes)")
     for folder in GENERATED:  # bytecode a test import may have left is not generated output
         for cache in (types_dir / folder).rglob("__pycache__"):
             shutil.rmtree(cache, ignore_errors=True)

@@ -23,7 +23,7 @@ def lint(root: Path, *documents: str) -> list[dict]:
 
 def copy_contracts(tmp_path: Path) -> Path:
     root = tmp_path / "contracts"
-    for name in ("openapi", "schemas", "events", "asyncapi", "spectral"):
+    for name in ("openapi", "schemas", "events", "websocket", "asyncapi", "spectral"):
         shutil.copytree(CONTRACTS / name, root / name)
     shutil.copy(CONTRACTS / ".spectral.yaml", root / ".spectral.yaml")
     return root

@@ -320,9 +320,10 @@ export interface components {
          */
         "problem.schema": {
             /**
-             * @description Identifies the kind of problem: `about:blank` for a plain HTTP error (the title is then the status phrase), else a platform problem type.
-             * @example about:blank
-             * @example https://polyglot.dev/problems/validation-error
+             * Format: uri-reference
+             * @description The problem type: `/problems/<name>`, a name from contracts/problems/problem-types.yaml. A relative URI reference: resolved against the answer's URL it is <platform base URL>/problems/<name>, which the gateway serves with the type's description.
+             * @example /problems/not-found
+             * @example /problems/validation-error
              */
             type: string;
             /**

@@ -234,11 +234,11 @@ class Problem(BaseModel):
     )
     type: str = Field(
         ...,
-        examples=["about:blank", "https://polyglot.dev/problems/validation-error"],
-        pattern="^(about:blank|https://polyglot\\.dev/problems/[a-z0-9]+(-[a-z0-9]+)*)$",
+        examples=["/problems/not-found", "/problems/validation-error"],
+        pattern="^/problems/[a-z0-9]+(-[a-z0-9]+)*$",
     )
     """
-    Identifies the kind of problem: `about:blank` for a plain HTTP error (the title is then the status phrase), else a platform problem type.
+    The problem type: `/problems/<name>`, a name from contracts/problems/problem-types.yaml. A relative URI reference: resolved against the answer's URL it is <platform base URL>/problems/<name>, which the gateway serves with the type's description.
     """
     title: str = Field(..., examples=["Not Found"], min_length=1)
     """
