@@ -35,6 +35,7 @@ import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The edge's rules, one test each, against the running gateway with a real Redis of its own, a real JWKS served by
@@ -486,12 +487,30 @@ class GatewayEdgeTest {
     // --- docs and console ---
 
     @Test
-    void theDocsListEveryServiceAndTheirDocumentsPointAtTheGateway() throws Exception {
+    void theDocsShowTheContractsFirstThenEveryServiceAndAllPointAtTheGateway() throws Exception {
         HttpResponse<String> config = send("GET", "/v3/api-docs/swagger-config", null);
         assertThat(config.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(config.body()).path("urls").findValuesAsString("url")).containsExactlyInAnyOrder(
-                "/v3/api-docs/auth-service", "/v3/api-docs/notification-service",
-                "/v3/api-docs/inference-bridge", "/v3/api-docs/reporting-bridge");
+        assertThat(JSON.readTree(config.body()).path("urls").findValuesAsString("url")).containsExactly(
+                "/contracts/openapi/auth.yaml", "/contracts/openapi/inference.yaml",
+                "/contracts/openapi/notification.yaml", "/contracts/openapi/reporting.yaml",
+                "/v3/api-docs/auth-service", "/v3/api-docs/inference-bridge",
+                "/v3/api-docs/notification-service", "/v3/api-docs/reporting-bridge");
+        assertThat(JSON.readTree(config.body()).path("urls.primaryName").asString()).isEqualTo("contract: auth");
+        for (String contract : List.of("auth", "notification", "inference", "reporting")) {
+            HttpResponse<String> document = send("GET", "/contracts/openapi/" + contract + ".yaml", null);
+            assertThat(document.statusCode()).as(contract).isEqualTo(200);
+            assertThat(document.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/yaml");
+            JsonNode parsed = new YAMLMapper().readTree(document.body());
+            assertThat(parsed.path("servers").get(0).path("url").asString()).as("Try it out goes through this gateway")
+                    .isEqualTo("/");
+            String sharedSchema = parsed.path("components").path("schemas").path("Problem").path("$ref").asString();
+            assertThat(sharedSchema).as("relative, resolved by Swagger UI").isEqualTo("../schemas/problem.schema.json");
+        }
+        HttpResponse<String> problemSchema = send("GET", "/contracts/schemas/problem.schema.json", null);
+        assertThat(problemSchema.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(problemSchema.body()).path("title").asString()).isEqualTo("Problem");
+        assertProblem(send("GET", "/contracts/openapi/nothing.yaml", null), 404);
+        assertProblem(send("GET", "/contracts/schemas/..%2Fopenapi%2Fauth.json", null), 400);
         for (String service : List.of("auth-service", "notification-service", "inference-bridge", "reporting-bridge")) {
             HttpResponse<String> document = send("GET", "/v3/api-docs/" + service, null);
             assertThat(document.statusCode()).as(service).isEqualTo(200);
@@ -503,6 +522,20 @@ class GatewayEdgeTest {
         assertThat(redoc.statusCode()).isEqualTo(200);
         assertThat(redoc.headers().firstValue("Content-Security-Policy").orElseThrow())
                 .contains("script-src 'self' https://cdn.redoc.ly").doesNotContain("unsafe-eval");
+    }
+
+    @Test
+    void aProblemTypeResolvesToItsDescriptionOnTheGateway() throws Exception {
+        HttpResponse<String> page = send("GET", "/problems/validation-error", null, "Accept", "text/html");
+        HttpResponse<String> json = send("GET", "/problems/report-not-ready", null, "Accept", "application/json");
+        HttpResponse<String> index = send("GET", "/problems", null, "Accept", "text/html");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<h1>Invalid request</h1>").contains("HTTP status 422");
+        assertThat(JSON.readTree(json.body()).path("status").asInt()).isEqualTo(409);
+        assertThat(JSON.readTree(json.body()).path("type").asString()).isEqualTo("/problems/report-not-ready");
+        assertThat(index.body()).contains("/problems/not-found").contains("/problems/rate-limited");
+        assertProblem(send("GET", "/problems/no-such-thing", null, "Accept", "text/html"), 404);
     }
 
     @Test
