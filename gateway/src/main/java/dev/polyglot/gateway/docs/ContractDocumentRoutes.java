@@ -30,7 +30,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public class ContractDocumentRoutes {
 
     public static final String PREFIX = "/contracts/";
-    private static final Pattern DOCUMENT_NAME = Pattern.compile("[a-z][a-z0-9-]*");
+    private static final Pattern DOCUMENT_NAME = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*");
     private static final MediaType YAML = MediaType.parseMediaType("application/yaml");
     private static final YAMLMapper YAML_MAPPER = YAMLMapper.builder().build();
 
