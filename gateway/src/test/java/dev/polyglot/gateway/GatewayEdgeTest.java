@@ -525,6 +525,50 @@ class GatewayEdgeTest {
     }
 
     @Test
+    void aGetAnsweredWithA500IsNotRetriedButOneAnsweredWithA503Is() throws Exception {
+        String token = bearer(newUser(), "user")[1];
+        int before = services.hitsOn("/api/reports");
+        HttpResponse<String> failed = send("GET", "/api/reports/status-500", null, "Authorization", token);
+        assertThat(failed.statusCode()).isEqualTo(500);
+        assertThat(services.hitsOn("/api/reports") - before).as("a 500 is the service's answer: passed on once")
+                .isEqualTo(1);
+
+        before = services.hitsOn("/api/reports");
+        send("GET", "/api/reports/status-503", null, "Authorization", token);
+        assertThat(services.hitsOn("/api/reports") - before).as("a 503 may pass: tried twice more").isEqualTo(3);
+        breakers.circuitBreaker("reporting-bridge").reset();
+    }
+
+    @Test
+    void requestsNettyCannotDecodeGetAProblemToo() throws Exception {
+        String longLine = "GET /api/reports?q=" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        String hugeHeader = "GET /api/auth/service-info HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(40_000)
+                + "\r\n\r\n";
+        String controlCharacter = "GET /api/auth/service-info HTTP/1.1\r\nHost: localhost\r\nX-Bad: a\u0001b\r\n\r\n";
+
+        assertRawProblem(rawExchange(longLine), 414, "/problems/uri-too-long");
+        assertRawProblem(rawExchange(hugeHeader), 431, "/problems/request-header-fields-too-large");
+        assertRawProblem(rawExchange(controlCharacter), 400, "/problems/bad-request");
+    }
+
+    private String rawExchange(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void assertRawProblem(String response, int status, String type) {
+        assertThat(response).as(response).startsWith("HTTP/1.1 " + status + " ");
+        assertThat(response.toLowerCase()).contains("content-type: application/problem+json");
+        JsonNode problem = JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+        assertThat(problem.path("type").asString()).isEqualTo(type);
+        assertThat(problem.path("status").asInt()).isEqualTo(status);
+    }
+
+    @Test
     void aProblemTypeResolvesToItsDescriptionOnTheGateway() throws Exception {
         HttpResponse<String> page = send("GET", "/problems/validation-error", null, "Accept", "text/html");
         HttpResponse<String> json = send("GET", "/problems/report-not-ready", null, "Accept", "application/json");
