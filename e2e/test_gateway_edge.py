@@ -10,15 +10,9 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from e2e.conftest import websocket_ticket
 
 SERVICES = ["auth-service", "notification-service", "inference-bridge", "reporting-bridge"]
-
-
-def live_ticket(gateway: httpx.Client, account) -> str:
-    """A fresh single-use ticket from notification-service, as a browser gets one before its handshake."""
-    response = gateway.post("/api/notifications/ticket", headers=account.headers)
-    assert response.status_code == 201, response.text
-    return response.json()["ticket"]
 
 
 def ws_url(gateway_url: str, ticket: str | None) -> str:
@@ -99,17 +93,17 @@ def test_json_is_compressed(gateway):
 
 
 def test_a_websocket_handshake_with_an_allowed_origin_and_a_live_ticket_reaches_notification_service(
-        gateway, gateway_url, new_account):
+        gateway_url, new_account):
     account = new_account()
-    ticket = live_ticket(gateway, account)
+    ticket = websocket_ticket(account).ticket
     with connect(ws_url(gateway_url, ticket), origin=gateway_url, open_timeout=10) as ws:
         hello = json.loads(ws.recv(timeout=10))
     assert hello["type"] == "hello"
     assert hello["user_id"] == account.id
 
 
-def test_a_cross_origin_websocket_handshake_is_refused(gateway, gateway_url, new_account):
-    ticket = live_ticket(gateway, new_account())
+def test_a_cross_origin_websocket_handshake_is_refused(gateway_url, new_account):
+    ticket = websocket_ticket(new_account()).ticket
     for origin in ("https://evil.example", None):
         with pytest.raises(InvalidStatus) as refused:
             connect(ws_url(gateway_url, ticket), origin=origin, open_timeout=10)

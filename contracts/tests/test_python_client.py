@@ -15,6 +15,7 @@ import pytest
 from platform_client import ApiError, PlatformSession
 from platform_client.auth.api.account import get_current_user, register_user
 from platform_client.auth.api.tokens import logout
+from platform_client.auth.api.users import get_user
 from platform_client.auth.models import CreateUserRequest, RefreshRequest, User
 from platform_client.inference.api.jobs import create_inference_job
 from platform_client.inference.models import CreateInferenceJobFilesBody, Job
@@ -170,3 +171,12 @@ def test_the_event_stream_needs_a_signed_in_user(session: PlatformSession) -> No
     with pytest.raises(ApiError) as refused:
         next(session.events())
     assert str(refused.value) == "GET /api/notifications/stream answered 401 Unauthorized: The access token has expired."
+
+
+def test_an_error_answer_that_is_not_json_raises_in_the_generated_parser_and_is_named(session: PlatformSession) -> None:
+    session.sign_in("ada@example.com", "correct-horse-battery-staple")
+    with pytest.raises(ValueError):  # the gateway's HTML 502: the generated code parses `default` as a Problem
+        get_user.sync_detailed(uuid.uuid4(), client=session.auth)
+    error = session.latest_answer_error()
+    assert error.problem is None
+    assert str(error).startswith("GET /api/auth/users/") and str(error).endswith(" answered 502 Bad Gateway")

@@ -113,6 +113,14 @@ class PlatformSession:
         return ApiError(self._latest if self._is_latest(response) else None, int(response.status_code),
                         response.content)
 
+    def latest_answer_error(self) -> ApiError:
+        """The latest answer as an ApiError. For a generated call that raised ValueError: the generated parsers read
+        every documented error status as problem+json, so a body that is not JSON (a proxy's HTML page) raises."""
+        latest = self._latest
+        if latest is None:
+            raise LookupError("no answer yet")
+        return ApiError(latest, latest.status_code, latest.content)
+
     def _is_latest(self, response: Response[Any]) -> bool:
         latest = self._latest
         try:
