@@ -6,6 +6,6 @@ sub-package per service, never edited by hand: `platform_client.auth`, `.inferen
 `models`. Hand-written: `platform_client.session` (one connection for the four, with token refresh; SSE).
 """
 
-from .session import ANONYMOUS_PATHS, ApiError, PlatformSession
+from .session import ApiError, PlatformSession
 
-__all__ = ["ANONYMOUS_PATHS", "ApiError", "PlatformSession"]
+__all__ = ["ApiError", "PlatformSession"]

@@ -49,7 +49,10 @@ class ApiError(Exception):
 
     def _describe(self) -> str:
         """`<METHOD> <path> answered <status> <reason>: <detail> (<pointer> <message>; …)`."""
-        reason = HTTPStatus(self.status).phrase if self.status in HTTPStatus._value2member_map_ else ""
+        try:
+            reason = HTTPStatus(self.status).phrase
+        except ValueError:  # a status no standard names
+            reason = ""
         text = f"{self.request_line} answered {self.status} {reason}".strip()
         if self.problem is None:
             return text
@@ -64,9 +67,11 @@ class ApiError(Exception):
 
 
 class PlatformSession:
-    """The generated clients `auth`, `inference`, `notification` and `reporting` over one httpx.Client.
+    """The generated clients `auth`, `inference`, `notification` and `reporting` over one httpx.Client (`http`:
+    a given one, e.g. with a test transport, gets this session's auth flow and response hook).
 
-    Not for use by several threads at once: `expect()` names the request of the latest answer.
+    Calls may come from several threads (the refresh is shared), but an error names the request of the latest
+    answer, so use one session per thread where the messages matter.
     """
 
     def __init__(self, base_url: str, *, http: httpx.Client | None = None, timeout: float = 30) -> None:
