@@ -6,6 +6,7 @@ import uuid
 import httpx
 import pytest
 
+from contract_types.problems import ProblemType
 from e2e.conftest import E2E_ADMIN_EMAIL as ADMIN_EMAIL
 from e2e.conftest import E2E_ADMIN_PASSWORD as ADMIN_PASSWORD
 from e2e.conftest import E2E_PASSWORD as PASSWORD
@@ -83,7 +84,7 @@ def test_errors_are_problems_and_say_nothing_about_which_part_was_wrong(anonymou
     user = new_account("user")
     forbidden = list_users.sync_detailed(client=user.api.auth)
     assert forbidden.status_code == 403 and isinstance(forbidden.parsed, Problem)
-    assert forbidden.parsed.type_ == "https://polyglot.dev/problems/forbidden"
+    assert forbidden.parsed.type_ == ProblemType.FORBIDDEN
     invalid = register_user.sync_detailed(client=anonymous.auth, body=CreateUserRequest(
         email="not-an-email", name="X", password="short"))
     assert invalid.status_code == 422 and isinstance(invalid.parsed, Problem)

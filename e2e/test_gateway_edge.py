@@ -10,6 +10,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from contract_types.problems import ProblemType
 from e2e.conftest import websocket_ticket
 
 SERVICES = ["auth-service", "notification-service", "inference-bridge", "reporting-bridge"]
@@ -39,7 +40,7 @@ def test_an_api_call_without_a_token_is_refused_at_the_edge(gateway):
 def test_admin_only_paths_are_refused_at_the_edge(gateway, new_account):
     viewer = new_account("viewer")
     broadcast = gateway.post("/api/notifications/broadcast", json={"message": "hi"}, headers=viewer.headers)
-    assert assert_problem(broadcast, 403)["type"] == "https://polyglot.dev/problems/forbidden"
+    assert assert_problem(broadcast, 403)["type"] == ProblemType.FORBIDDEN
     assert_problem(gateway.get("/api/auth/users", headers=viewer.headers), 403)
 
 
