@@ -11,15 +11,10 @@ import yaml
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from contract_types.problems import ProblemType
+from e2e.conftest import websocket_ticket
 
 SERVICES = ["auth-service", "notification-service", "inference-bridge", "reporting-bridge"]
-
-
-def live_ticket(gateway: httpx.Client, account) -> str:
-    """A fresh single-use ticket from notification-service, as a browser gets one before its handshake."""
-    response = gateway.post("/api/notifications/ticket", headers=account.headers)
-    assert response.status_code == 201, response.text
-    return response.json()["ticket"]
 
 
 def ws_url(gateway_url: str, ticket: str | None) -> str:
@@ -46,7 +41,7 @@ def test_an_api_call_without_a_token_is_refused_at_the_edge(gateway):
 def test_admin_only_paths_are_refused_at_the_edge(gateway, new_account):
     viewer = new_account("viewer")
     broadcast = gateway.post("/api/notifications/broadcast", json={"message": "hi"}, headers=viewer.headers)
-    assert assert_problem(broadcast, 403)["type"] == "https://polyglot.dev/problems/forbidden"
+    assert assert_problem(broadcast, 403)["type"] == ProblemType.FORBIDDEN
     assert_problem(gateway.get("/api/auth/users", headers=viewer.headers), 403)
 
 
@@ -100,17 +95,17 @@ def test_json_is_compressed(gateway):
 
 
 def test_a_websocket_handshake_with_an_allowed_origin_and_a_live_ticket_reaches_notification_service(
-        gateway, gateway_url, new_account):
+        gateway_url, new_account):
     account = new_account()
-    ticket = live_ticket(gateway, account)
+    ticket = websocket_ticket(account).ticket
     with connect(ws_url(gateway_url, ticket), origin=gateway_url, open_timeout=10) as ws:
         hello = json.loads(ws.recv(timeout=10))
     assert hello["type"] == "hello"
     assert hello["user_id"] == account.id
 
 
-def test_a_cross_origin_websocket_handshake_is_refused(gateway, gateway_url, new_account):
-    ticket = live_ticket(gateway, new_account())
+def test_a_cross_origin_websocket_handshake_is_refused(gateway_url, new_account):
+    ticket = websocket_ticket(new_account()).ticket
     for origin in ("https://evil.example", None):
         with pytest.raises(InvalidStatus) as refused:
             connect(ws_url(gateway_url, ticket), origin=origin, open_timeout=10)

@@ -1,17 +1,19 @@
-"""contracts/types: the committed Python and TypeScript types are what `./platform generate` makes from the
-contracts today (a stale file fails with the command to run), the TypeScript compiles, and the Python models
-accept every valid event vector."""
+"""contracts/types and contracts/clients: the committed Python and TypeScript types and the Python API client are
+what `./platform generate` makes from the contracts today (a stale file fails with the command to run), the
+TypeScript compiles, the Python models accept every valid event vector, and every client module imports."""
 
 from __future__ import annotations
 
 import filecmp
+import importlib
 import json
+import pkgutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from launcher.generate import COMMAND, GENERATED, TYPES_DIR, generate
+from launcher.generate import COMMAND, CONTRACTS_DIR, GENERATED, PYTHON_CLIENT_SERVICES, generate
 
 CONTRACTS = Path(__file__).resolve().parent.parent
 NODE_BIN = CONTRACTS / "node_modules" / ".bin"
@@ -24,7 +26,7 @@ def tree(root: Path) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("types")
+    out = tmp_path_factory.mktemp("contracts")
     generate(out, logs_dir=out / "logs")  # the very code path of ./platform generate
     return out
 
@@ -41,8 +43,8 @@ def stale_files(committed: Path, fresh: Path) -> list[str]:
 
 
 def test_generated_types_are_up_to_date(regenerated: Path) -> None:
-    problems = stale_files(TYPES_DIR, regenerated)
-    assert not problems, (f"contracts/types is stale; run `{COMMAND}` and commit the result:\n  "
+    problems = stale_files(CONTRACTS_DIR, regenerated)
+    assert not problems, (f"generated code in contracts/ is stale; run `{COMMAND}` and commit the result:\n  "
                           + "\n  ".join(problems))
 
 
@@ -52,7 +54,7 @@ def test_generation_is_deterministic(regenerated: Path, tmp_path: Path) -> None:
 
 
 def test_a_contract_edit_without_regenerating_is_caught(regenerated: Path, tmp_path: Path) -> None:
-    changed = tmp_path / "types"
+    changed = tmp_path / "contracts"
     for folder in GENERATED:
         for name, path in tree(regenerated / folder).items():
             (changed / folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -60,14 +62,16 @@ def test_a_contract_edit_without_regenerating_is_caught(regenerated: Path, tmp_p
     edited = changed / GENERATED[0] / "events" / "user_registered.py"
     edited.write_text(edited.read_text().replace("name: str", "name: int"))
     (changed / GENERATED[1] / "events" / "extra.ts").write_text("export {};\n")
+    (changed / PYTHON_CLIENT_SERVICES[0] / "models" / "user.py").unlink()
     assert stale_files(changed, regenerated) == [
-        "python/src/contract_types/events/user_registered.py: differs",
-        "typescript/src/events/extra.ts: not generated any more",
+        "types/python/src/contract_types/events/user_registered.py: differs",
+        "types/typescript/src/events/extra.ts: not generated any more",
+        "clients/python/src/platform_client/auth/models/user.py: missing",
     ]
 
 
 def test_typescript_compiles() -> None:
-    result = subprocess.run([str(NODE_BIN / "tsc"), "--noEmit", "-p", str(TYPES_DIR / "typescript")],
+    result = subprocess.run([str(NODE_BIN / "tsc"), "--noEmit", "-p", str(CONTRACTS_DIR / "types" / "typescript")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -105,3 +109,14 @@ def test_python_openapi_models_import() -> None:
     assert {"access_token", "refresh_token", "token_type", "expires_in"} <= set(auth.TokenResponse.model_fields)
     assert inference.EtaPrediction.model_fields["model_version"]
     assert notification.Notification and reporting.Report
+
+
+def test_every_python_client_module_imports() -> None:
+    """The generator says nothing when a template emits broken code (openapi-python-client#1451 did): import it all."""
+    import platform_client
+
+    modules = [name for _, name, _ in pkgutil.walk_packages(platform_client.__path__, "platform_client.")]
+    for name in modules:
+        importlib.import_module(name)
+    assert {f"platform_client.{folder.name}.api" for folder in PYTHON_CLIENT_SERVICES} <= set(modules)
+    assert "platform_client.inference.api.jobs.create_inference_job" in modules

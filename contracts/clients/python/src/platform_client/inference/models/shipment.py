@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..models.shipment_mode import ShipmentMode
+
+T = TypeVar("T", bound="Shipment")
+
+
+@_attrs_define
+class Shipment:
+    """One US freight shipment to predict.
+
+    Attributes:
+        origin (str): Origin, two-letter US state code (upper case; DC and the territories included).
+        destination (str): Destination, two-letter US state code.
+        distance_km (float): Road distance, km.
+        weight_kg (float): Gross weight, kg.
+        mode (ShipmentMode): Full truckload, less than truckload or intermodal (rail + truck).
+        carrier (str): Carrier id; one the model does not know is predicted as "other".
+        pickup_at (datetime.datetime): Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
+    """
+
+    origin: str
+    destination: str
+    distance_km: float
+    weight_kg: float
+    mode: ShipmentMode
+    carrier: str
+    pickup_at: datetime.datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        origin = self.origin
+
+        destination = self.destination
+
+        distance_km = self.distance_km
+
+        weight_kg = self.weight_kg
+
+        mode = self.mode.value
+
+        carrier = self.carrier
+
+        pickup_at = self.pickup_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "origin": origin,
+                "destination": destination,
+                "distance_km": distance_km,
+                "weight_kg": weight_kg,
+                "mode": mode,
+                "carrier": carrier,
+                "pickup_at": pickup_at,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        origin = d.pop("origin")
+
+        destination = d.pop("destination")
+
+        distance_km = d.pop("distance_km")
+
+        weight_kg = d.pop("weight_kg")
+
+        mode = ShipmentMode(d.pop("mode"))
+
+        carrier = d.pop("carrier")
+
+        pickup_at = datetime.datetime.fromisoformat(d.pop("pickup_at"))
+
+        shipment = cls(
+            origin=origin,
+            destination=destination,
+            distance_km=distance_km,
+            weight_kg=weight_kg,
+            mode=mode,
+            carrier=carrier,
+            pickup_at=pickup_at,
+        )
+
+        return shipment
