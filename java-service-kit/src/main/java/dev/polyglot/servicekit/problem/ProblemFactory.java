@@ -294,7 +294,7 @@ public class ProblemFactory {
     }
 
     /** "must be an integer", "must be one of [ADMIN, USER]": the expected JSON or text form of a type. */
-    static String mustBe(@Nullable Class<?> type) {
+    public static String mustBe(@Nullable Class<?> type) {
         if (type == null) {
             return "has an invalid value";
         }
