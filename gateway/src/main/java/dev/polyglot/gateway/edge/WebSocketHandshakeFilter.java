@@ -1,11 +1,11 @@
 package dev.polyglot.gateway.edge;
 
+import dev.polyglot.contracts.ProblemType;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -42,19 +42,19 @@ public class WebSocketHandshakeFilter implements WebFilter {
         }
         String origin = request.getHeaders().getOrigin();
         if (origin == null || !allowedOrigins.contains(origin)) {
-            return Mono.error(new EdgeRejection(HttpStatus.FORBIDDEN,
+            return Mono.error(new EdgeRejection(ProblemType.FORBIDDEN,
                     "A WebSocket handshake needs an Origin this platform allows."));
         }
         String ticket = request.getQueryParams().getFirst("ticket");
         if (ticket == null || !TICKET.matcher(ticket).matches()) {
-            return Mono.error(new EdgeRejection(HttpStatus.FORBIDDEN,
+            return Mono.error(new EdgeRejection(ProblemType.FORBIDDEN,
                     "A WebSocket handshake needs a ticket from POST /api/notifications/ticket."));
         }
         return redis.reactive().getBucket(TICKET_KEY_PREFIX + ticket, StringCodec.INSTANCE).isExists()
-                .onErrorMap(unavailable -> new EdgeRejection(HttpStatus.SERVICE_UNAVAILABLE,
+                .onErrorMap(unavailable -> new EdgeRejection(ProblemType.SERVICE_UNAVAILABLE,
                         "WebSocket tickets cannot be checked right now."))
                 .flatMap(exists -> exists ? chain.filter(exchange)
-                        : Mono.error(new EdgeRejection(HttpStatus.FORBIDDEN,
+                        : Mono.error(new EdgeRejection(ProblemType.FORBIDDEN,
                         "The WebSocket ticket is unknown, spent or expired.")));
     }
 }
