@@ -8,7 +8,7 @@ import dev.polyglot.servicekit.problem.Violation;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
-import jakarta.validation.ValidatorFactory;
+import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -19,6 +19,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.hibernate.validator.HibernateValidator;
+import org.hibernate.validator.HibernateValidatorConfiguration;
+import org.hibernate.validator.cfg.ConstraintMapping;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -52,7 +55,8 @@ import tools.jackson.databind.type.LogicalType;
  *       the schemas put on these members, which jsonschema2pojo cannot carry over once it types them as
  *       {@link UUID}, {@link Instant} and {@link LocalDate};</li>
  *   <li>then Jakarta Bean Validation: the constraints jsonschema2pojo generated from {@code required},
- *       {@code minimum}, {@code maxLength}, {@code pattern}, {@code minItems}...</li>
+ *       {@code minimum}, {@code maxLength}, {@code pattern}, {@code minItems}..., with string lengths counted in code
+ *       points as JSON Schema counts them ({@link SizeInCodePoints});</li>
  * </ul>
  *
  * Writing validates first, so that nothing the contract refuses is ever sent. Failures are
@@ -99,8 +103,10 @@ public final class ContractJson {
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .addModule(contractScalars)
                 .build();
-        ValidatorFactory validation = Validation.buildDefaultValidatorFactory();
-        this.validator = validation.getValidator();
+        HibernateValidatorConfiguration validation = Validation.byProvider(HibernateValidator.class).configure();
+        ConstraintMapping schemaSizes = validation.createConstraintMapping();
+        schemaSizes.constraintDefinition(Size.class).includeExistingValidators(false).validatedBy(SizeInCodePoints.class);
+        this.validator = validation.addMapping(schemaSizes).buildValidatorFactory().getValidator();
         this.jsonNames = new JsonPropertyPath(mapper.deserializationConfig());
     }
 

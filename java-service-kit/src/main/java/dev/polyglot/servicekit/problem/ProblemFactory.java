@@ -58,8 +58,8 @@ import tools.jackson.databind.json.JsonMapper;
  * (python-service-kit's problems module) and contracts/schemas/problem.schema.json. The type and title always come
  * from contracts/problems/problem-types.yaml ({@link ProblemType}): a named type where there is one
  * ({@code validation-error}, {@code malformed-body}, or the one an application's exception carries, see
- * {@link #typed}), else the type the contract gives the status ({@link ProblemType#forStatus(int)}); never
- * {@code about:blank}.
+ * {@link #typed}), else the type the contract gives the status ({@link ProblemType#forStatus(int)}), so that even
+ * a plain 404 has a named type rather than RFC 9457's blank one.
  *
  * <p>Only spring-web types are used here, so the servlet and the reactive stack share every rule: which
  * status an error gets, how an invalid input is located ({@link RequestPointer}), and that a 500 says

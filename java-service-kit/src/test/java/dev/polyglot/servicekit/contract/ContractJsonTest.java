@@ -79,6 +79,19 @@ class ContractJsonTest {
     }
 
     @Test
+    void stringLengthsCountCodePointsAsJsonSchemaDoes() {
+        String hundredEmoji = "\uD83D\uDE42".repeat(100); // 100 code points, 200 UTF-16 chars
+        UserRegistered longest = CONTRACT.read(REGISTERED.replace("\"Ada\"", "\"" + hundredEmoji + "\""),
+                UserRegistered.class);
+
+        assertThat(longest.getName()).hasSize(200);
+        assertThatThrownBy(() -> CONTRACT.read(REGISTERED.replace("\"Ada\"", "\"" + hundredEmoji + "x\""),
+                UserRegistered.class)).hasMessageContaining("/name: size must be between 2 and 100");
+        assertThatThrownBy(() -> CONTRACT.read(REGISTERED.replace("\"Ada\"", "\"\uD83D\uDE42\""),
+                UserRegistered.class)).as("one code point is too short").hasMessageContaining("/name");
+    }
+
+    @Test
     void aRepeatedMemberAndTrailingTextAreRefused() {
         assertThatThrownBy(() -> CONTRACT.read(PROGRESS.replace("\"progress\":50", "\"progress\":50,\"progress\":60"),
                 InferenceJobProgress.class)).isInstanceOf(ContractViolationException.class)
