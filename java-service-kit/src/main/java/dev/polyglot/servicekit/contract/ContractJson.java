@@ -11,6 +11,8 @@ import jakarta.validation.Validator;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +25,7 @@ import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.HibernateValidatorConfiguration;
 import org.hibernate.validator.cfg.ConstraintMapping;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
@@ -30,6 +33,7 @@ import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.cfg.DateTimeFeature;
@@ -41,6 +45,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.std.StdSerializer;
 import tools.jackson.databind.type.LogicalType;
 
 /**
@@ -51,7 +56,8 @@ import tools.jackson.databind.type.LogicalType;
  *   <li>unknown members are rejected (every schema says {@code additionalProperties: false}), and so are repeated
  *       members and explicit nulls (no schema allows null: an absent optional member is omitted);</li>
  *   <li>no coercion: {@code 1.5} or {@code "5"} is no integer, {@code 5} no string, {@code 0} no enum value;</li>
- *   <li>ids are lower-case UUIDs, timestamps RFC 3339 in UTC with a {@code Z}, dates {@code YYYY-MM-DD}: the patterns
+ *   <li>ids are lower-case UUIDs, timestamps RFC 3339 in UTC with a {@code Z} (written with six fraction digits, see
+ *       {@link UtcTimestamp}), dates {@code YYYY-MM-DD}: the patterns
  *       the schemas put on these members, which jsonschema2pojo cannot carry over once it types them as
  *       {@link UUID}, {@link Instant} and {@link LocalDate};</li>
  *   <li>then Jakarta Bean Validation: the constraints jsonschema2pojo generated from {@code required},
@@ -87,7 +93,8 @@ public final class ContractJson {
                 .addDeserializer(Instant.class, new PatternScalar<>(Instant.class, UTC_DATE_TIME,
                         "an RFC 3339 date-time in UTC ending in Z", Instant::parse))
                 .addDeserializer(LocalDate.class, new PatternScalar<>(LocalDate.class, DATE, "a date (YYYY-MM-DD)",
-                        LocalDate::parse));
+                        LocalDate::parse))
+                .addSerializer(Instant.class, new UtcTimestamp());
         this.mapper = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -199,6 +206,28 @@ public final class ContractJson {
             pointer.append('/').append(token.replace("~", "~0").replace("/", "~1"));
         }
         return pointer.toString();
+    }
+
+    /**
+     * An {@link Instant} as the platform writes timestamps: UTC with a {@code Z} and six fraction digits (nine when it
+     * has nanoseconds), as {@code CloudEvent.formatTime} writes an event's {@code time}, so that a time read from an
+     * event and written again keeps its text. (Jackson's own writes as few digits as it can: {@code .120Z}.)
+     */
+    private static final class UtcTimestamp extends StdSerializer<Instant> {
+
+        private static final DateTimeFormatter MICROSECONDS =
+                DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+        private static final DateTimeFormatter NANOSECONDS =
+                DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+        UtcTimestamp() {
+            super(Instant.class);
+        }
+
+        @Override
+        public void serialize(Instant value, JsonGenerator generator, SerializationContext context) {
+            generator.writeString((value.getNano() % 1000 == 0 ? MICROSECONDS : NANOSECONDS).format(value));
+        }
     }
 
     /** A scalar read from a JSON string that must match the pattern the schema gives it. */

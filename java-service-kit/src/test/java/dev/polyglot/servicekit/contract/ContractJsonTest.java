@@ -35,6 +35,19 @@ class ContractJsonTest {
         assertThat(CONTRACT.write(registered)).isEqualTo(REGISTERED.replace("\n", "").replace(" ", ""));
     }
 
+    @Test
+    void timestampsAreWrittenWithSixFractionDigitsLikeAnEventsTime() {
+        UserRegistered registered = CONTRACT.read(REGISTERED, UserRegistered.class);
+
+        registered.setRegisteredAt(Instant.parse("2026-11-24T17:41:00Z"));
+        assertThat(CONTRACT.toTree(registered).path("registered_at").asString()).isEqualTo("2026-11-24T17:41:00.000000Z");
+        registered.setRegisteredAt(Instant.parse("2026-11-24T17:41:00.12Z"));
+        assertThat(CONTRACT.toTree(registered).path("registered_at").asString()).isEqualTo("2026-11-24T17:41:00.120000Z");
+        registered.setRegisteredAt(Instant.parse("2026-11-24T17:41:00.123456789Z"));
+        assertThat(CONTRACT.toTree(registered).path("registered_at").asString())
+                .as("nothing is lost").isEqualTo("2026-11-24T17:41:00.123456789Z");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "a fraction for an integer  | \"progress\":50          | \"progress\":50.5             | /progress        | must be an integer",
