@@ -1,7 +1,12 @@
 package dev.polyglot.notification.history;
 
+import dev.polyglot.contracts.websocket.EventFrame;
 import dev.polyglot.servicekit.events.CloudEvent;
+import java.net.URI;
 import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -12,6 +17,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public record Notification(String id, String type, String source, String topic, String time, String dataschema,
                            JsonNode data) {
+
+    private static final TypeReference<Map<String, Object>> DATA = new TypeReference<>() {
+    };
 
     public static Notification of(CloudEvent event, String topic) {
         return new Notification(event.id(), event.type(), event.source(), topic, event.time(), event.dataschema(),
@@ -36,17 +44,17 @@ public record Notification(String id, String type, String source, String topic, 
         return json;
     }
 
-    /** The WebSocket {@code event} frame (contracts/asyncapi: wsEvent). */
-    public ObjectNode toEventFrame(JsonMapper mapper) {
-        ObjectNode frame = mapper.createObjectNode();
-        frame.put("type", "event");
-        frame.put("id", id);
-        frame.put("topic", topic);
-        frame.put("event_type", type);
-        frame.put("source", source);
-        frame.put("time", time);
-        frame.put("dataschema", dataschema);
-        frame.set("data", data);
+    /** The WebSocket {@code event} frame (contracts/websocket/schemas/event.schema.json). */
+    public EventFrame toEventFrame(JsonMapper mapper) {
+        EventFrame frame = new EventFrame();
+        frame.setType("event");
+        frame.setId(UUID.fromString(id));
+        frame.setTopic(topic);
+        frame.setEventType(type);
+        frame.setSource(source);
+        frame.setTime(timestamp());
+        frame.setDataschema(URI.create(dataschema));
+        frame.setData(mapper.convertValue(data, DATA));
         return frame;
     }
 
