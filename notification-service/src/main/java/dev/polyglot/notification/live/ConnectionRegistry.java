@@ -106,7 +106,7 @@ public class ConnectionRegistry implements SmartLifecycle {
     /** The queue item of a notification, serialized once for every connection. */
     public Outbound.Event event(Notification notification) {
         return new Outbound.Event(notification, FRAMES.write(notification.toEventFrame(json)),
-                json.writeValueAsString(notification.toJson(json)));
+                json.writeValueAsString(notification));
     }
 
     /** Called by a transport as it writes a notification to its client. */
