@@ -109,6 +109,7 @@ const root = [
   "export * from './streams.js';",
   "export * from './problems.js';",
   "export * from './websocket_protocol.js';",
+  "export * from './redis_keys.js';",
   ...documents.map((f) => `export type * as ${f.replace(/\.yaml$/, '')} from './openapi/${f.replace(/\.yaml$/, '.js')}';`),
   '',
 ].join('\n');

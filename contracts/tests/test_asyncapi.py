@@ -176,3 +176,13 @@ def test_websocket_protocol() -> None:
     codes = {entry["code"]: entry["reason"] for entry in channel["x-close-codes"]}
     for code, words in CLOSE_CODES.items():
         assert code in codes and words in codes[code], (code, words)
+
+
+def test_shared_redis_keys_are_declared_with_owner_and_readers() -> None:
+    channel = next(c for c in document()["channels"].values() if c["address"] == "/ws/notifications")
+    keys = {entry["name"]: entry for entry in channel["x-redis-keys"]}
+    ticket = keys["websocket_ticket"]
+    assert ticket["key"] == "notification:ticket:<ticket>"
+    assert ticket["owner"] == "notification-service" and "gateway" in ticket["reads"]
+    for entry in keys.values():
+        assert {"name", "key", "owner", "value", "ttl", "writes", "reads"} <= set(entry), entry["name"]

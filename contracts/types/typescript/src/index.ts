@@ -5,6 +5,7 @@ export type * as websocket from './websocket/index.js';
 export * from './streams.js';
 export * from './problems.js';
 export * from './websocket_protocol.js';
+export * from './redis_keys.js';
 export type * as auth from './openapi/auth.js';
 export type * as inference from './openapi/inference.js';
 export type * as notification from './openapi/notification.js';

@@ -156,7 +156,7 @@ export interface components {
             /** Format: date-time */
             expires_at?: string;
         };
-        /** @description One event delivered to the user (the same object the WebSocket `event` frame and SSE carry) */
+        /** @description One event delivered to the user: an item of the history, and the `data` of each SSE event of the stream. The WebSocket `event` frame (contracts/websocket/schemas/event.schema.json) is a different object with the same content: `type` is `event` there and the CloudEvent type is `event_type`. */
         Notification: {
             /**
              * Format: uuid

@@ -40,7 +40,9 @@ class InferenceJobCompleted(BaseModel):
     """
     Items rejected (invalid features).
     """
-    result_url: str = Field(..., pattern="^/api/inference/v1/jobs/")
+    result_url: str = Field(
+        ..., pattern="^/api/inference/v1/jobs/[0-9a-f-]{36}(/result)?$"
+    )
     """
     Where the owner fetches the job with its predictions (path through the gateway).
     """

@@ -119,7 +119,7 @@ class Broadcast(BaseModel):
 
 class Notification(BaseModel):
     """
-    One event delivered to the user (the same object the WebSocket `event` frame and SSE carry)
+    One event delivered to the user: an item of the history, and the `data` of each SSE event of the stream. The WebSocket `event` frame (contracts/websocket/schemas/event.schema.json) is a different object with the same content: `type` is `event` there and the CloudEvent type is `event_type`.
     """
 
     model_config = ConfigDict(

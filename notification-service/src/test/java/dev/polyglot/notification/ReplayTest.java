@@ -3,6 +3,9 @@ package dev.polyglot.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.polyglot.notification.support.Api;
 import dev.polyglot.notification.support.Events;
 import dev.polyglot.notification.support.NotificationServiceTest;
@@ -11,6 +14,7 @@ import dev.polyglot.notification.support.TestIdentity;
 import dev.polyglot.notification.support.TestIdentity.User;
 import dev.polyglot.servicekit.events.EventPublisher;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +29,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** A client that reconnects with its last event id gets what it missed, then live events, each once. */
 @NotificationServiceTest
@@ -116,7 +121,15 @@ class ReplayTest {
                 .isEqualTo("/header/Last-Event-ID");
     }
 
-    /** The next SSE event: its id line must equal the id of its data; comments (keep-alive) are skipped. */
+    /** contracts/openapi/notification.yaml's Notification: what the stream's description says each data line is. */
+    private static final Schema NOTIFICATION_SCHEMA = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(YAMLMapper.builder().build().readTree(Path.of("../contracts/openapi/notification.yaml").toFile())
+                    .path("components").path("schemas").path("Notification"));
+
+    /**
+     * The next SSE event: its id line must equal the id of its data, and the data must be a Notification; comments
+     * (keep-alive) are skipped.
+     */
     private static JsonNode nextSseEvent(BlockingQueue<String> lines) throws InterruptedException {
         String id = null;
         String type = null;
@@ -131,6 +144,9 @@ class ReplayTest {
                 JsonNode data = JsonMapper.shared().readTree(line.substring(5).strip());
                 assertThat(data.path("id").asString()).isEqualTo(id);
                 assertThat(data.path("type").asString()).isEqualTo(type);
+                assertThat(NOTIFICATION_SCHEMA.validate(data,
+                        context -> context.executionConfig(config -> config.formatAssertionsEnabled(true))))
+                        .as("the SSE data is the contract's Notification: " + data).isEmpty();
                 return data;
             }
         }

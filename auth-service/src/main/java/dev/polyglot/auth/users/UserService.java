@@ -2,12 +2,13 @@ package dev.polyglot.auth.users;
 
 import dev.polyglot.auth.outbox.Outbox;
 import dev.polyglot.auth.problem.AuthProblem;
+import dev.polyglot.contracts.events.UserDeleted;
+import dev.polyglot.contracts.events.UserRegistered;
+import dev.polyglot.contracts.events.UserRoleChanged;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
@@ -75,13 +76,13 @@ public class UserService {
         } catch (DuplicateKeyException taken) {
             throw AuthProblem.conflict("A user with this email already exists.");
         }
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("user_id", user.id().toString());
-        payload.put("email", user.email());
-        payload.put("name", user.name());
-        payload.put("role", user.role().name());
-        payload.put("registered_at", now.toString());
-        outbox.add("user.registered", user.id().toString(), payload, now);
+        UserRegistered registered = new UserRegistered();
+        registered.setUserId(user.id());
+        registered.setEmail(user.email());
+        registered.setName(user.name());
+        registered.setRole(UserRegistered.Role.fromValue(user.role().name()));
+        registered.setRegisteredAt(now);
+        outbox.add(registered, user.id().toString(), now);
         return user;
     }
 
@@ -129,13 +130,13 @@ public class UserService {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         users.update(id, newName == null ? user.name() : newName, newRole, now);
         if (newRole != user.role()) {
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("user_id", id.toString());
-            payload.put("old_role", user.role().name());
-            payload.put("new_role", newRole.name());
-            payload.put("changed_by", actor.toString());
-            payload.put("changed_at", now.toString());
-            outbox.add("user.role_changed", id.toString(), payload, now);
+            UserRoleChanged changed = new UserRoleChanged();
+            changed.setUserId(id);
+            changed.setOldRole(UserRoleChanged.OldRole.fromValue(user.role().name()));
+            changed.setNewRole(UserRoleChanged.NewRole.fromValue(newRole.name()));
+            changed.setChangedBy(actor);
+            changed.setChangedAt(now);
+            outbox.add(changed, id.toString(), now);
         }
         return get(id);
     }
@@ -150,10 +151,10 @@ public class UserService {
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         users.delete(id);
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("user_id", id.toString());
-        payload.put("deleted_by", actor.toString());
-        payload.put("deleted_at", now.toString());
-        outbox.add("user.deleted", id.toString(), payload, now);
+        UserDeleted deleted = new UserDeleted();
+        deleted.setUserId(id);
+        deleted.setDeletedBy(actor);
+        deleted.setDeletedAt(now);
+        outbox.add(deleted, id.toString(), now);
     }
 }

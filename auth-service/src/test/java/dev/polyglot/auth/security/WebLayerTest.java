@@ -102,14 +102,14 @@ class WebLayerTest {
                         .content("{\"email\":\"ada@example.com\",\"password\":\"nope\"}"))
                 .andExpect(status().isUnauthorized())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value("https://polyglot.dev/problems/bad-credentials"))
+                .andExpect(jsonPath("$.type").value("/problems/bad-credentials"))
                 .andExpect(jsonPath("$.detail").value("Email or password is wrong."))
                 .andExpect(jsonPath("$.instance").value("/api/auth/login"));
         mvc.perform(post("/api/auth/login").contentType(MediaType.APPLICATION_JSON)
                         .content("{\"email\":\"slow@example.com\",\"password\":\"nope\"}"))
                 .andExpect(status().isTooManyRequests())
                 .andExpect(header().string("Retry-After", "42"))
-                .andExpect(jsonPath("$.type").value("https://polyglot.dev/problems/rate-limited"));
+                .andExpect(jsonPath("$.type").value("/problems/rate-limited"));
     }
 
     @Test
@@ -133,7 +133,7 @@ class WebLayerTest {
                     .andExpect(status().isUnauthorized())
                     .andExpect(header().string("WWW-Authenticate", startsWith("Bearer")))
                     .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-                    .andExpect(jsonPath("$.type").value("https://polyglot.dev/problems/unauthorized"))
+                    .andExpect(jsonPath("$.type").value("/problems/unauthorized"))
                     .andExpect(jsonPath("$.instance").value("/api/auth/me"));
         }
         Instant now = Instant.now();
@@ -149,7 +149,7 @@ class WebLayerTest {
         mvc.perform(get("/api/auth/users").header("Authorization", "Bearer user-token"))
                 .andExpect(status().isForbidden())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value("https://polyglot.dev/problems/forbidden"));
+                .andExpect(jsonPath("$.type").value("/problems/forbidden"));
         verify(users, never()).list(any(), any(), anyInt(), anyInt());
 
         when(users.list(null, Role.viewer, 0, 20)).thenReturn(new UserService.Page(List.of(), 0, 20, 0));
@@ -165,7 +165,7 @@ class WebLayerTest {
                         .content("{\"email\":\"eve@example.com\",\"name\":\"Eve\",\"password\":\"correct-horse-battery\","
                                 + "\"role\":\"admin\"}"))
                 .andExpect(status().isForbidden())
-                .andExpect(jsonPath("$.type").value("https://polyglot.dev/problems/forbidden"));
+                .andExpect(jsonPath("$.type").value("/problems/forbidden"));
         verify(users, never()).create(anyString(), anyString(), anyString(), any());
     }
 }

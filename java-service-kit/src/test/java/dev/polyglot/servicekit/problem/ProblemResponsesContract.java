@@ -47,7 +47,7 @@ abstract class ProblemResponsesContract {
                  "shipping_address": {"post_code": ""},
                  "items": [{"sku": "book", "quantity": 1}, {"sku": "pen", "quantity": 0}]}""");
 
-        JsonNode problem = assertProblem(response, 422, ProblemFactory.VALIDATION_ERROR.toString());
+        JsonNode problem = assertProblem(response, 422, "/problems/validation-error");
         assertThat(problem.path("title").asString()).isEqualTo("Invalid request");
         assertThat(problem.path("detail").asString()).isEqualTo("5 invalid value(s) in the request; see errors.");
         assertThat(errors(problem)).containsExactly(
@@ -63,7 +63,7 @@ abstract class ProblemResponsesContract {
         HttpResponse<String> response = http.send("POST", "/orders", "application/json",
                 VALID_ORDER.replace("\"quantity\": 1", "\"quantity\": \"many\""));
 
-        JsonNode problem = assertProblem(response, 422, ProblemFactory.VALIDATION_ERROR.toString());
+        JsonNode problem = assertProblem(response, 422, "/problems/validation-error");
         assertThat(errors(problem)).containsExactly("/body/items/0/quantity: must be an integer");
     }
 
@@ -71,17 +71,17 @@ abstract class ProblemResponsesContract {
     void aBodyThatIsNotJsonIsMalformed() {
         HttpResponse<String> response = http.send("POST", "/orders", "application/json", "{\"email\": ");
 
-        JsonNode problem = assertProblem(response, 400, ProblemFactory.MALFORMED_BODY.toString());
+        JsonNode problem = assertProblem(response, 400, "/problems/malformed-body");
         assertThat(errors(problem)).singleElement().asString().startsWith("/body: Unexpected end-of-input");
     }
 
     @Test
     void queryAndPathParametersArePointedAtByName() {
-        assertThat(errors(assertProblem(http.get("/orders?page=0"), 422, ProblemFactory.VALIDATION_ERROR.toString())))
+        assertThat(errors(assertProblem(http.get("/orders?page=0"), 422, "/problems/validation-error")))
                 .containsExactly("/query/page: must be greater than or equal to 1");
-        assertThat(errors(assertProblem(http.get("/orders?page=two"), 422, ProblemFactory.VALIDATION_ERROR.toString())))
+        assertThat(errors(assertProblem(http.get("/orders?page=two"), 422, "/problems/validation-error")))
                 .containsExactly("/query/page: must be an integer");
-        assertThat(errors(assertProblem(http.get("/orders/42"), 422, ProblemFactory.VALIDATION_ERROR.toString())))
+        assertThat(errors(assertProblem(http.get("/orders/42"), 422, "/problems/validation-error")))
                 .containsExactly("/path/id: must be a UUID");
     }
 
@@ -89,7 +89,7 @@ abstract class ProblemResponsesContract {
     void anUnknownPathIsNotFoundEvenForABrowser() {
         HttpResponse<String> response = http.get("/no/such/thing", "Accept", "text/html");
 
-        JsonNode problem = assertProblem(response, 404, "about:blank");
+        JsonNode problem = assertProblem(response, 404, "/problems/not-found");
         assertThat(problem.path("title").asString()).isEqualTo("Not Found");
         assertThat(problem.path("instance").asString()).isEqualTo("/no/such/thing");
         assertThat(problem.path("detail").asString()).isEqualTo("Nothing is served at /no/such/thing.");
@@ -99,7 +99,7 @@ abstract class ProblemResponsesContract {
     void aNotFoundRaisedByTheApplicationKeepsItsDetail() {
         HttpResponse<String> response = http.get("/orders/6d1c5d4e-0b7a-4f2e-9a43-3c0f2b8f5e11");
 
-        JsonNode problem = assertProblem(response, 404, "about:blank");
+        JsonNode problem = assertProblem(response, 404, "/problems/not-found");
         assertThat(problem.path("detail").asString())
                 .isEqualTo("Order 6d1c5d4e-0b7a-4f2e-9a43-3c0f2b8f5e11 does not exist.");
     }
@@ -108,7 +108,7 @@ abstract class ProblemResponsesContract {
     void anUnsupportedMethodIsNotAllowedAndSaysWhatIs() {
         HttpResponse<String> response = http.send("DELETE", "/orders", "application/json", "");
 
-        JsonNode problem = assertProblem(response, 405, "about:blank");
+        JsonNode problem = assertProblem(response, 405, "/problems/method-not-allowed");
         assertThat(problem.path("detail").asString()).isEqualTo("DELETE is not allowed on /orders; see the Allow header.");
         assertThat(response.headers().firstValue("Allow").orElse("")).contains("GET").contains("POST");
     }
@@ -117,7 +117,7 @@ abstract class ProblemResponsesContract {
     void anUnsupportedContentTypeIsRejected() {
         HttpResponse<String> response = http.send("POST", "/orders", "text/plain", VALID_ORDER);
 
-        JsonNode problem = assertProblem(response, 415, "about:blank");
+        JsonNode problem = assertProblem(response, 415, "/problems/unsupported-media-type");
         assertThat(response.body()).doesNotContain("dev.polyglot", "bodyType");
         assertThat(response.headers().firstValue("Accept").orElse("")).contains("application/json");
     }
@@ -126,7 +126,7 @@ abstract class ProblemResponsesContract {
     void aServerErrorRevealsNothingAboutTheServer() {
         HttpResponse<String> response = http.get("/failure");
 
-        JsonNode problem = assertProblem(response, 500, ProblemFactory.INTERNAL_ERROR.toString());
+        JsonNode problem = assertProblem(response, 500, "/problems/internal-error");
         assertThat(problem.path("title").asString()).isEqualTo("Internal Server Error");
         assertThat(problem.path("detail").asString()).isEqualTo("An unexpected error occurred.");
         assertThat(response.body()).doesNotContain("hunter2", "postgresql", "IllegalStateException", "at dev.polyglot");

@@ -62,7 +62,7 @@ abstract class SecuredServiceContract {
         JsonNode problem = json(response);
         assertThat(problem.path("status").asInt()).isEqualTo(401);
         assertThat(problem.path("title").asString()).isEqualTo("Unauthorized");
-        assertThat(problem.path("type").asString()).isEqualTo("https://polyglot.dev/problems/unauthorized");
+        assertThat(problem.path("type").asString()).isEqualTo("/problems/unauthorized");
         return problem;
     }
 

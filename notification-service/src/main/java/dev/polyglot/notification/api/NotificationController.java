@@ -1,10 +1,10 @@
 package dev.polyglot.notification.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.polyglot.contracts.events.NotificationBroadcast;
 import dev.polyglot.notification.NotificationProperties;
 import dev.polyglot.notification.Reader;
 import dev.polyglot.notification.history.Notification;
-import dev.polyglot.notification.history.NotificationFeed;
 import dev.polyglot.notification.history.NotificationHistory;
 import dev.polyglot.notification.live.ConnectionRegistry;
 import dev.polyglot.notification.live.LiveConnection;
@@ -185,9 +185,22 @@ class NotificationController {
                 CloudEvent.formatTime(Instant.now()),
                 request.expiresAt() == null ? null : CloudEvent.formatTime(request.expiresAt().toInstant()));
         return blocking(() -> {
-            publisher.publish(NotificationFeed.STREAM, "notification.broadcast", broadcast);
+            publisher.publish(payloadOf(broadcast));
             return broadcast;
         });
+    }
+
+    /** The event the answer describes, as the contract's payload class (published to its type's stream). */
+    private static NotificationBroadcast payloadOf(Broadcast broadcast) {
+        NotificationBroadcast payload = new NotificationBroadcast();
+        payload.setBroadcastId(UUID.fromString(broadcast.broadcastId()));
+        payload.setTitle(broadcast.title());
+        payload.setMessage(broadcast.message());
+        payload.setSeverity(NotificationBroadcast.Severity.fromValue(broadcast.severity().name()));
+        payload.setSentBy(UUID.fromString(broadcast.sentBy()));
+        payload.setSentAt(Instant.parse(broadcast.sentAt()));
+        payload.setExpiresAt(broadcast.expiresAt() == null ? null : Instant.parse(broadcast.expiresAt()));
+        return payload;
     }
 
     private NotificationView view(Notification notification) {
