@@ -49,9 +49,11 @@ import org.springframework.web.server.ServerWebInputException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.InvalidNullException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -240,11 +242,13 @@ public class ProblemFactory {
             // JSON of the wrong shape (a member, or the whole body: `null`, `[]`) is invalid input; a body with no
             // JSON value at all (empty, blank) has no token and stays a malformed body.
             if (mismatch != null && (!mismatch.getPath().isEmpty() || readAValue(mismatch))) {
-                List<String> tokens = mismatch.getPath().stream()
-                        .map(step -> step.getPropertyName() != null
-                                ? step.getPropertyName() : String.valueOf(step.getIndex()))
-                        .toList();
-                violations.add(new Violation(RequestPointer.BODY.to(tokens), whatIsWrong(mismatch)));
+                violations.add(new Violation(RequestPointer.BODY.to(tokens(mismatch)), whatIsWrong(mismatch)));
+            }
+            // A value its type refused to be made from: an enum's @JsonCreator (generated models) throws for "root".
+            ValueInstantiationException refused = causeOf(error, ValueInstantiationException.class);
+            if (mismatch == null && refused != null && !refused.getPath().isEmpty()) {
+                violations.add(new Violation(RequestPointer.BODY.to(tokens(refused)),
+                        mustBe(refused.getType() == null ? null : refused.getType().getRawClass())));
             }
         }
         return violations;
@@ -306,6 +310,12 @@ public class ProblemFactory {
         return error instanceof ServerWebInputException input && input.getMethodParameter() != null
                 && (input.getMethodParameter().hasParameterAnnotation(RequestBody.class)
                 || causeOf(error, DecodingException.class) != null);
+    }
+
+    private static List<String> tokens(DatabindException error) {
+        return error.getPath().stream()
+                .map(step -> step.getPropertyName() != null ? step.getPropertyName() : String.valueOf(step.getIndex()))
+                .toList();
     }
 
     private static boolean readAValue(MismatchedInputException mismatch) {
