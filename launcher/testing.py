@@ -12,7 +12,8 @@ environment the suites see. The suites, in order:
   console    tsc --noEmit, vitest, chromium (the web console: its logic, its production build checked for the CSP,
                                             its job and report pages in a browser against a scripted platform)
   checks     pytest checks/                 (compose, Dockerfiles: static)
-  e2e        pytest e2e/                    (a whole platform started on free ports, called through its gateway)
+  e2e        pytest e2e/, then the Java e2e tests (e2e/java, ./mvnw -Pe2e) on the same platform
+                                            (a whole platform started on free ports, called through its gateway)
 """
 
 from __future__ import annotations
@@ -253,6 +254,11 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
         env = {**clean_environment(), "GATEWAY_URL": f"http://127.0.0.1:{ports['gateway']}",
                "E2E_SERVICE_URLS": json.dumps(service_urls), "E2E_LOGS_DIR": str(settings.logs_dir)}
         ok = _run([str(ROOT / ".venv" / "bin" / "pytest"), "e2e"], env)
+        # The Java end-to-end tests (e2e/java), with the client generated from the contracts, on the same platform.
+        # -am builds only the parent and platform-client, which have no tests of their own.
+        java_ok = _run([str(ROOT / "mvnw"), "-B", "-ntp", "-q", "-pl", "e2e/java", "-am", "verify", "-Pe2e",
+                        f"-Dgateway.url={env['GATEWAY_URL']}"], env)
+        ok = ok and java_ok
     except LauncherError as e:
         error(str(e))
         ok = False
