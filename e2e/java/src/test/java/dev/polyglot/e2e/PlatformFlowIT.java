@@ -32,6 +32,10 @@ import dev.polyglot.client.reporting.model.ReportParams;
 import dev.polyglot.client.reporting.model.ReportStatus;
 import dev.polyglot.client.reporting.model.ReportTypeId;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -124,6 +128,19 @@ class PlatformFlowIT {
             assertThat(page.getItems()).extracting(Notification::getTopic).containsOnly("user:" + registered.getId(),
                     "broadcast");
         });
+    }
+
+    @Test
+    void aMethodAPathDoesNotServeIs405WithItsAllowThroughTheGateway() throws Exception {
+        for (String method : List.of("TRACE", "PUT")) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(PlatformClients.gatewayUrl() + "/api/auth/service-info"))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).as(method).isEqualTo(405);
+            assertThat(response.headers().firstValue("Allow").orElse("")).contains("GET").doesNotContain(method);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        }
     }
 
     @Test
