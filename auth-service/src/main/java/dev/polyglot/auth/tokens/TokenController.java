@@ -7,22 +7,24 @@ import dev.polyglot.auth.api.model.TokenResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /** login, refresh, logout: contracts/openapi/auth.yaml, tag tokens. */
 @RestController
 class TokenController implements TokensApi {
 
     private final TokenService tokens;
-    private final HttpServletRequest request; // a proxy to the current request
 
-    TokenController(TokenService tokens, HttpServletRequest request) {
+    TokenController(TokenService tokens) {
         this.tokens = tokens;
-        this.request = request;
     }
 
     @Override
     public ResponseEntity<TokenResponse> login(LoginRequest login) {
-        // The address the request came from (the gateway's X-Forwarded-For once forward headers are honoured).
+        // The address the request came from (the gateway's X-Forwarded-For once forward headers are honoured); the
+        // generated interface has no parameter for the servlet request, so it is taken from the current one.
+        HttpServletRequest request = ((ServletRequestAttributes) RequestContextHolder.currentRequestAttributes()).getRequest();
         return ResponseEntity.ok(response(tokens.login(login.getEmail(), login.getPassword(), request.getRemoteAddr())));
     }
 
