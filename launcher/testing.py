@@ -12,7 +12,8 @@ environment the suites see. The suites, in order:
   console    tsc --noEmit, vitest, chromium (the web console: its logic, its production build checked for the CSP,
                                             its job and report pages in a browser against a scripted platform)
   checks     pytest checks/                 (compose, Dockerfiles: static)
-  e2e        pytest e2e/                    (a whole platform started on free ports, called through its gateway)
+  e2e        pytest e2e/, then the Java e2e tests (e2e/java, ./mvnw -Pe2e) on the same platform
+                                            (a whole platform started on free ports, called through its gateway)
   fuzz       schemathesis                   (another such platform: every operation of the four OpenAPI documents,
                                             generated requests for each role, every check; e2e/contract_fuzz)
 """
@@ -276,11 +277,14 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
 
 
 def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_environ: dict[str, str],
-                    pytest_args: list[str], env_of: Callable[[TestPlatform], dict[str, str]]) -> SuiteResult:
+                    commands: Callable[[TestPlatform], list[tuple[list[str], dict[str, str]]]]) -> SuiteResult:
+    """Runs each command (with its environment) against one platform started for the suite; every command runs, so
+    one report shows every failure."""
     platform = None
     try:
         with started_platform(servers, work_dir, name, extra_environ) as platform:
-            ok = _run([str(ROOT / ".venv" / "bin" / "pytest"), *pytest_args], {**clean_environment(), **env_of(platform)})
+            results = [_run(command, {**clean_environment(), **env}) for command, env in commands(platform)]
+            ok = all(results)
     except LauncherError as e:
         error(str(e))
         ok = False
@@ -291,12 +295,20 @@ def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_envir
 
 
 def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
-    """Start a whole platform on free ports, test it through its gateway, stop it, check nothing is left."""
-    return _platform_suite("e2e", servers, work_dir, {}, ["e2e", "--ignore=e2e/contract_fuzz"], lambda platform: {
-        "GATEWAY_URL": platform.gateway_url,
-        # The services' own ports too: a few checks (the contract drift of each service's live OpenAPI
-        # document) look at a service directly, as an operator would, not through the gateway.
-        "E2E_SERVICE_URLS": json.dumps(platform.service_urls), "E2E_LOGS_DIR": str(platform.logs_dir)})
+    """Start a whole platform on free ports, test it through its gateway (pytest, then the Java e2e tests), stop it,
+    check nothing is left."""
+    def commands(platform: TestPlatform) -> list[tuple[list[str], dict[str, str]]]:
+        env = {"GATEWAY_URL": platform.gateway_url,
+               # The services' own ports too: a few checks (the contract drift of each service's live OpenAPI
+               # document) look at a service directly, as an operator would, not through the gateway.
+               "E2E_SERVICE_URLS": json.dumps(platform.service_urls), "E2E_LOGS_DIR": str(platform.logs_dir)}
+        return [([str(ROOT / ".venv" / "bin" / "pytest"), "e2e", "--ignore=e2e/contract_fuzz"], env),
+                # The Java end-to-end tests (e2e/java), with the client generated from the contracts, on the same
+                # platform. -am builds only the parent and platform-client, which have no tests of their own.
+                ([str(ROOT / "mvnw"), "-B", "-ntp", "-q", "-pl", "e2e/java", "-am", "verify", "-Pe2e",
+                  f"-Dgateway.url={platform.gateway_url}"], env)]
+
+    return _platform_suite("e2e", servers, work_dir, {}, commands)
 
 
 # Fuzzing sends thousands of sign-ins with made-up credentials from one address: auth-service's failed-login throttle
@@ -307,11 +319,11 @@ FUZZ_ENVIRON = {"AUTH_LOGIN_THROTTLE_MAX_FAILURES_PER_IP": "1000000",
 
 def run_fuzz(servers: TestServers, work_dir: Path) -> SuiteResult:
     """schemathesis against a platform of its own: every contract, every role (e2e/contract_fuzz)."""
-    return _platform_suite("fuzz", servers, work_dir, FUZZ_ENVIRON, ["e2e/contract_fuzz", "-s"], lambda platform: {
-        "GATEWAY_URL": platform.gateway_url, "FUZZ_ADMIN_EMAIL": E2E_ADMIN_EMAIL,
-        "FUZZ_ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
-        # Kept after the run (var/ is never committed): each failure's full report, with the requests as curl.
-        "FUZZ_REPORT_DIR": str(ROOT / "var" / "fuzz-reports")})
+    return _platform_suite("fuzz", servers, work_dir, FUZZ_ENVIRON, lambda platform: [(
+        [str(ROOT / ".venv" / "bin" / "pytest"), "e2e/contract_fuzz", "-s"],
+        {"GATEWAY_URL": platform.gateway_url, "FUZZ_ADMIN_EMAIL": E2E_ADMIN_EMAIL, "FUZZ_ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
+         # Kept after the run (var/ is never committed): each failure's full report, with the requests as curl.
+         "FUZZ_REPORT_DIR": str(ROOT / "var" / "fuzz-reports")})])
 
 
 def _pid_alive(pid: int) -> bool:

@@ -210,7 +210,7 @@ class GatewayEdgeTest {
     }
 
     @Test
-    void aPathAServiceCouldReadDifferentlyOrAnUnusualMethodIs400BeforeAnyRule() throws Exception {
+    void aPathAServiceCouldReadDifferentlyOrANonStandardMethodIs400BeforeAnyRule() throws Exception {
         String[] admin = bearer(newUser(), "admin");
         int before = services.totalHits();
         for (String path : List.of("/api/inference/..%2Fauth/users", "/api/inference/../auth/users",
@@ -218,8 +218,18 @@ class GatewayEdgeTest {
                 "/api/auth/%2e%2e/users", "/api/auth/users%252F42", "/api/auth/users/..")) {
             assertProblem(send("GET", path, null, admin), 400);
         }
-        assertProblem(send("TRACE", "/api/auth/me", null, admin), 400);
+        assertProblem(send("QUERY", "/api/auth/me", null, admin), 400);
         assertThat(services.totalHits()).isEqualTo(before);
+    }
+
+    /** TRACE is a standard method: the service decides, and answers a path that does not serve it 405 with Allow. */
+    @Test
+    void traceIsPassedOnToTheServiceLikeAnyStandardMethod() throws Exception {
+        int before = services.hitsOn("/api/auth");
+        HttpResponse<String> response = send("TRACE", "/api/auth/me", null, bearer(newUser(), "user"));
+
+        assertThat(services.hitsOn("/api/auth")).isEqualTo(before + 1);
+        assertThat(JSON.readTree(response.body()).path("method").asString()).isEqualTo("TRACE");
     }
 
     @Test

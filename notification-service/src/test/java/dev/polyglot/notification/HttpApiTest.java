@@ -112,7 +112,8 @@ class HttpApiTest {
     @Test
     void invalidHistoryQueriesAreValidationProblems() {
         User user = TestIdentity.newUser("user");
-        for (String query : List.of("size=0", "size=101", "page=-1", "type=NotAType", "since=yesterday")) {
+        for (String query : List.of("size=0", "size=101", "page=-1", "type=NotAType", "since=yesterday", "since=",
+                "size=", "page=", "type=")) {
             HttpResponse<String> response = api.get("/api/notifications?" + query, user);
 
             assertThat(response.statusCode()).as(query).isEqualTo(422);
@@ -161,7 +162,9 @@ class HttpApiTest {
     void anInvalidBroadcastIsAValidationProblem() {
         User admin = TestIdentity.newUser("admin");
         for (String body : List.of("{}", "{\"message\":\"\"}", "{\"message\":\"hi\",\"severity\":\"loud\"}",
-                "{\"message\":\"" + "x".repeat(2001) + "\"}")) {
+                "{\"message\":\"" + "x".repeat(2001) + "\"}", "null", "[]", "{\"message\":\"hi\",\"zzz\":1}",
+                "{\"message\":\"hi\",\"expires_at\":\"\"}", "{\"message\":\"hi\",\"severity\":null}",
+                "{\"message\":7}")) {
             HttpResponse<String> response = api.post("/api/notifications/broadcast", admin, body);
 
             assertThat(response.statusCode()).as(body).isEqualTo(422);

@@ -38,16 +38,27 @@ public class UserService {
      * The display name as stored: trimmed, 2..100 characters, no control characters (PostgreSQL refuses NUL in text,
      * and a name is shown to people).
      */
+    static final String COMMON_PASSWORD = "is one of the most common passwords; choose another";
+
     static String checkName(String name, String pointer) {
+        String problem = nameProblem(name);
+        if (problem != null) {
+            throw AuthProblem.validation(pointer, problem);
+        }
+        return name.strip();
+    }
+
+    /** What is wrong with a display name, or null. */
+    static @Nullable String nameProblem(String name) {
         String trimmed = name.strip();
         int length = trimmed.codePointCount(0, trimmed.length());
         if (length < 2 || length > 100) {
-            throw AuthProblem.validation(pointer, "size must be between 2 and 100 after trimming");
+            return "size must be between 2 and 100 after trimming";
         }
         if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
-            throw AuthProblem.validation(pointer, "must not contain control characters");
+            return "must not contain control characters";
         }
-        return trimmed;
+        return null;
     }
 
     static void checkPassword(String password) {
@@ -66,7 +77,7 @@ public class UserService {
         String storedName = checkName(name, "/body/name");
         checkPassword(password);
         if (passwords.isCommon(password)) {
-            throw AuthProblem.validation("/body/password", "is one of the most common passwords; choose another");
+            throw AuthProblem.validation("/body/password", COMMON_PASSWORD);
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what both databases store exactly
         User user = new User(UUID.randomUUID(), normaliseEmail(email), storedName, passwords.hash(password), role,

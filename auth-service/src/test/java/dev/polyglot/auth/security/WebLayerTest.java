@@ -15,10 +15,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.polyglot.auth.api.config.EnumConverterConfiguration;
 import dev.polyglot.auth.keys.SigningKeys;
 import dev.polyglot.auth.problem.AuthProblem;
 import dev.polyglot.auth.tokens.TokenService;
 import dev.polyglot.auth.tokens.TokenSettings;
+import dev.polyglot.auth.users.Passwords;
 import dev.polyglot.auth.users.Role;
 import dev.polyglot.auth.users.User;
 import dev.polyglot.auth.users.UserService;
@@ -45,7 +47,7 @@ import org.springframework.test.web.servlet.MockMvc;
  */
 @WebMvcTest
 @EnableWebSecurity // Boot 4's MVC slice leaves security out; the real chain is imported below
-@Import(SecurityConfiguration.class)
+@Import({SecurityConfiguration.class, EnumConverterConfiguration.class}) // the generated ?role=viewer converter
 class WebLayerTest {
 
     private static final UUID ADMIN_ID = UUID.randomUUID();
@@ -61,6 +63,8 @@ class WebLayerTest {
     SigningKeys signingKeys;
     @MockitoBean
     TokenSettings tokenSettings;
+    @MockitoBean
+    Passwords passwords; // isCommon: false
     @MockitoBean
     JwtDecoder jwtDecoder; // the real one is tested end to end (AuthApiContract); here: token -> claims
 
@@ -83,7 +87,7 @@ class WebLayerTest {
                 .thenReturn(new TokenService.Tokens("access", "refresh", 900, 604800));
 
         mvc.perform(post("/api/auth/login").contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"email\":\" ada@example.com \",\"password\":\"correct-horse-battery-staple\"}"))
+                        .content("{\"email\":\"ada@example.com\",\"password\":\"correct-horse-battery-staple\"}"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.access_token").value("access"))
                 .andExpect(jsonPath("$.refresh_token").value("refresh"))

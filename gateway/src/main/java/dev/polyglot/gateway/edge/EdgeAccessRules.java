@@ -34,8 +34,13 @@ final class EdgeAccessRules {
     static final List<String> ADMIN_POST_PATHS = List.of("/api/notifications/broadcast");
     static final List<String> SIGNED_IN_PATHS = List.of("/api/**", "/actuator/**");
 
+    // The methods of RFC 9110 that a path can serve, passed on like any other request: the service behind knows which
+    // methods a path serves and answers the rest 405 with that path's Allow (no service of the platform serves TRACE,
+    // none echoes a request, so TRACE gives a 405 problem, not a reflected Authorization header). CONNECT asks for a
+    // tunnel to an authority, never a path, and any other method is none of the standard's: 400 bad-request
+    // (contracts/problems/problem-types.yaml).
     private static final Set<HttpMethod> METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
-            HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
+            HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS, HttpMethod.TRACE);
     // Encoded separators, dots and percent signs, semicolons (path parameters), NUL and line breaks, backslashes,
     // and empty segments: lower case, the raw path is compared lower-cased.
     private static final List<String> UNSAFE_IN_PATH = List.of("%2f", "%5c", "%2e", "%25", ";", "%3b", "%00", "%0a",

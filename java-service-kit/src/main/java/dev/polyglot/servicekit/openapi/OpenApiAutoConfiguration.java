@@ -36,6 +36,28 @@ public class OpenApiAutoConfiguration {
         };
     }
 
+    /**
+     * Controllers generated from a contract declare {@code produces = {application/json, application/problem+json}}
+     * (the operation answers either), and springdoc lists both under every success status. Problems are the error
+     * responses' media type only, as in the contracts.
+     */
+    @Bean
+    OperationCustomizer problemsAreNotSuccesses() {
+        return (operation, handlerMethod) -> {
+            if (operation.getResponses() != null) {
+                operation.getResponses().forEach((status, response) -> {
+                    if (status.startsWith("2") && response.getContent() != null) {
+                        response.getContent().remove("application/problem+json");
+                        if (response.getContent().isEmpty()) {
+                            response.setContent(null);
+                        }
+                    }
+                });
+            }
+            return operation;
+        };
+    }
+
     /** The document's title and version are the service's, not springdoc's "OpenAPI definition v0". */
     @Bean
     OpenApiCustomizer serviceInfoTitle(ServiceInfo serviceInfo) {

@@ -2,6 +2,10 @@ package dev.polyglot.servicekit.problem;
 
 import dev.polyglot.servicekit.problem.reactive.ProblemWebExceptionHandler;
 import dev.polyglot.servicekit.problem.servlet.ProblemErrorController;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
@@ -9,6 +13,13 @@ import org.springframework.boot.webmvc.error.ErrorAttributes;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,6 +45,31 @@ public class ProblemAutoConfiguration {
         ProblemErrorController problemErrorController(ErrorAttributes errorAttributes, ProblemFactory problems) {
             return new ProblemErrorController(errorAttributes, problems);
         }
+
+        @Bean
+        WebMvcConfigurer emptyQueryValuesCheck() {
+            HandlerInterceptor check = new HandlerInterceptor() {
+                @Override
+                public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+                    if (handler instanceof HandlerMethod method) {
+                        List<Violation> empty = EmptyQueryValues.of(method, name -> {
+                            String[] values = request.getParameterValues(name);
+                            return values == null ? List.of() : List.of(values);
+                        });
+                        if (!empty.isEmpty()) {
+                            throw new InvalidInputException(empty);
+                        }
+                    }
+                    return true;
+                }
+            };
+            return new WebMvcConfigurer() {
+                @Override
+                public void addInterceptors(InterceptorRegistry registry) {
+                    registry.addInterceptor(check);
+                }
+            };
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -44,6 +80,25 @@ public class ProblemAutoConfiguration {
         @Order(-1) // the slot of Boot's handler: before WebFlux's own, which only sets a status
         ErrorWebExceptionHandler problemWebExceptionHandler(ProblemFactory problems, JsonMapper jsonMapper) {
             return new ProblemWebExceptionHandler(problems, jsonMapper);
+        }
+
+        /** WebFlux has no handler interceptors: this filter asks the annotated controllers' mapping itself. */
+        @Bean
+        @Order(0) // after Spring Security (-100): an anonymous request is a 401 whatever its query
+        WebFilter emptyQueryValuesCheck(@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mapping) {
+            return (exchange, chain) -> exchange.getRequest().getQueryParams().values().stream()
+                    .noneMatch(values -> values.contains("")) ? chain.filter(exchange) // the usual case: no lookup
+                    : mapping.getHandler(exchange)
+                    .flatMap(handler -> {
+                        List<Violation> empty = handler instanceof HandlerMethod method
+                                ? EmptyQueryValues.of(method, name -> {
+                                    List<String> values = exchange.getRequest().getQueryParams().get(name);
+                                    return values == null ? List.of() : values;
+                                })
+                                : List.of();
+                        return empty.isEmpty() ? Mono.<Void>empty() : Mono.<Void>error(new InvalidInputException(empty));
+                    })
+                    .then(Mono.defer(() -> chain.filter(exchange)));
         }
     }
 }

@@ -44,12 +44,18 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.server.MissingRequestValueException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.InvalidNullException;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -107,6 +113,13 @@ public class ProblemFactory {
             violations.sort(Comparator.comparing(Violation::pointer).thenComparing(Violation::message));
             return problem(ProblemType.VALIDATION_ERROR,
                     violations.size() + " invalid value(s) in the request; see errors.", violations);
+        }
+        if (causeOf(error, MultipartException.class) != null) {
+            // Spring MVC parses any multipart/* request before it looks for a handler: a broken one (no boundary) is
+            // the client's unreadable body, whichever operation it was sent to.
+            return problem(HttpStatus.BAD_REQUEST, MALFORMED_BODY, "Malformed request body",
+                    "The request body is not valid multipart/form-data.",
+                    List.of(new Violation(RequestPointer.BODY.to(), "is not valid multipart/form-data")));
         }
         if (isUnreadableBody(error)) {
             StreamReadException syntaxError = causeOf(error, StreamReadException.class);
@@ -213,6 +226,8 @@ public class ProblemFactory {
         Violation missingServletInput = SERVLET_API ? MissingServletInputs.violationOf(error) : null;
         if (missingServletInput != null) {
             violations.add(missingServletInput);
+        } else if (error instanceof InvalidInputException invalid) {
+            violations.addAll(invalid.violations());
         } else if (error instanceof MethodArgumentNotValidException invalid) {
             addBindingErrors(violations, invalid.getBindingResult(), invalid.getBindingResult().getTarget(),
                     invalid.getParameter());
@@ -240,12 +255,16 @@ public class ProblemFactory {
                     mustBe(mismatch.getRequiredType())));
         } else if (isUnreadableBody(error)) {
             MismatchedInputException mismatch = causeOf(error, MismatchedInputException.class);
-            if (mismatch != null && !mismatch.getPath().isEmpty()) {
-                List<String> tokens = mismatch.getPath().stream()
-                        .map(step -> step.getPropertyName() != null
-                                ? step.getPropertyName() : String.valueOf(step.getIndex()))
-                        .toList();
-                violations.add(new Violation(RequestPointer.BODY.to(tokens), mustBe(mismatch.getTargetType())));
+            // JSON of the wrong shape (a member, or the whole body: `null`, `[]`) is invalid input; a body with no
+            // JSON value at all (empty, blank) has no token and stays a malformed body.
+            if (mismatch != null && (!mismatch.getPath().isEmpty() || readAValue(mismatch))) {
+                violations.add(new Violation(RequestPointer.BODY.to(tokens(mismatch)), whatIsWrong(mismatch)));
+            }
+            // A value its type refused to be made from: an enum's @JsonCreator (generated models) throws for "root".
+            ValueInstantiationException refused = causeOf(error, ValueInstantiationException.class);
+            if (mismatch == null && refused != null && !refused.getPath().isEmpty()) {
+                violations.add(new Violation(RequestPointer.BODY.to(tokens(refused)),
+                        mustBe(refused.getType() == null ? null : refused.getType().getRawClass())));
             }
         }
         return violations;
@@ -307,6 +326,27 @@ public class ProblemFactory {
         return error instanceof ServerWebInputException input && input.getMethodParameter() != null
                 && (input.getMethodParameter().hasParameterAnnotation(RequestBody.class)
                 || causeOf(error, DecodingException.class) != null);
+    }
+
+    private static List<String> tokens(DatabindException error) {
+        return error.getPath().stream()
+                .map(step -> step.getPropertyName() != null ? step.getPropertyName() : String.valueOf(step.getIndex()))
+                .toList();
+    }
+
+    private static boolean readAValue(MismatchedInputException mismatch) {
+        return mismatch.getCurrentToken() != null
+                || mismatch.processor() instanceof JsonParser parser && parser.currentToken() != null;
+    }
+
+    private static String whatIsWrong(MismatchedInputException mismatch) {
+        if (mismatch instanceof UnrecognizedPropertyException) {
+            return "is not a member of this object";
+        }
+        if (mismatch instanceof InvalidNullException && mismatch.getPath().size() > 0) {
+            return "must not be null";
+        }
+        return mustBe(mismatch.getTargetType());
     }
 
     /** "must be an integer", "must be one of [ADMIN, USER]": the expected JSON or text form of a type. */

@@ -76,6 +76,54 @@ abstract class ProblemResponsesContract {
     }
 
     @Test
+    void anUnknownMemberIsRefusedWhereverItIs() {
+        HttpResponse<String> response = http.send("POST", "/orders", "application/json",
+                VALID_ORDER.replace("\"city\": \"London\"", "\"city\": \"London\", \"is_admin\": true"));
+
+        JsonNode problem = assertProblem(response, 422, ProblemFactory.VALIDATION_ERROR.toString());
+        assertThat(errors(problem)).containsExactly("/body/shipping_address/is_admin: is not a member of this object");
+    }
+
+    @Test
+    void aBodyThatIsJsonButNotAnObjectIsInvalidNotMalformed() {
+        for (String body : List.of("null", "[]", "\"an order\"", "42")) {
+            HttpResponse<String> response = http.send("POST", "/orders", "application/json", body);
+
+            JsonNode problem = assertProblem(response, 422, ProblemFactory.VALIDATION_ERROR.toString());
+            assertThat(errors(problem)).as(body).containsExactly("/body: must be an object");
+        }
+        assertProblem(http.send("POST", "/orders", "application/json", "  "), 400,
+                ProblemFactory.MALFORMED_BODY.toString());
+    }
+
+    @Test
+    void noValueIsCoercedIntoAnotherJsonType() {
+        HttpResponse<String> number = http.send("POST", "/orders", "application/json",
+                VALID_ORDER.replace("\"ada@example.com\"", "7"));
+        HttpResponse<String> numberAsText = http.send("POST", "/orders", "application/json",
+                VALID_ORDER.replace("\"quantity\": 1", "\"quantity\": \"1\""));
+        HttpResponse<String> nullObject = http.send("POST", "/orders", "application/json",
+                VALID_ORDER.replace("{\"post_code\": \"SW1A 1AA\", \"city\": \"London\"}", "null"));
+
+        assertThat(errors(assertProblem(number, 422, ProblemFactory.VALIDATION_ERROR.toString())))
+                .containsExactly("/body/email: must be a string");
+        assertThat(errors(assertProblem(numberAsText, 422, ProblemFactory.VALIDATION_ERROR.toString())))
+                .containsExactly("/body/items/0/quantity: must be an integer");
+        assertThat(errors(assertProblem(nullObject, 422, ProblemFactory.VALIDATION_ERROR.toString())))
+                .containsExactly("/body/shipping_address: must not be null");
+    }
+
+    @Test
+    void aQueryValueSentEmptyIsNotTakenForAnAbsentOne() {
+        HttpResponse<String> response = http.get("/orders?page=&since=&customer=");
+
+        JsonNode problem = assertProblem(response, 422, ProblemFactory.VALIDATION_ERROR.toString());
+        assertThat(errors(problem)).containsExactly(
+                "/query/page: must be an integer", "/query/since: must be an RFC 3339 date-time");
+        assertThat(http.get("/orders?customer=").statusCode()).as("a text parameter may be empty").isEqualTo(200);
+    }
+
+    @Test
     void queryAndPathParametersArePointedAtByName() {
         assertThat(errors(assertProblem(http.get("/orders?page=0"), 422, "/problems/validation-error")))
                 .containsExactly("/query/page: must be greater than or equal to 1");

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -59,7 +60,9 @@ public class SampleApplication {
         }
 
         @GetMapping("/orders")
-        List<Order> list(@RequestParam(defaultValue = "1") @Min(1) int page) {
+        List<Order> list(@RequestParam(defaultValue = "1") @Min(1) int page,
+                         @RequestParam(required = false) OffsetDateTime since,
+                         @RequestParam(required = false) String customer) {
             return List.of();
         }
 
