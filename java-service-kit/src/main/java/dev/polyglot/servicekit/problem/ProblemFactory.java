@@ -117,8 +117,7 @@ public class ProblemFactory {
         if (causeOf(error, MultipartException.class) != null) {
             // Spring MVC parses any multipart/* request before it looks for a handler: a broken one (no boundary) is
             // the client's unreadable body, whichever operation it was sent to.
-            return problem(HttpStatus.BAD_REQUEST, MALFORMED_BODY, "Malformed request body",
-                    "The request body is not valid multipart/form-data.",
+            return problem(ProblemType.MALFORMED_BODY, "The request body is not valid multipart/form-data.",
                     List.of(new Violation(RequestPointer.BODY.to(), "is not valid multipart/form-data")));
         }
         if (isUnreadableBody(error)) {

@@ -1,5 +1,6 @@
 package dev.polyglot.servicekit.problem;
 
+import dev.polyglot.contracts.ProblemType;
 import static dev.polyglot.servicekit.testing.TestHttp.contentType;
 import static dev.polyglot.servicekit.testing.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,7 +81,7 @@ abstract class ProblemResponsesContract {
         HttpResponse<String> response = http.send("POST", "/orders", "application/json",
                 VALID_ORDER.replace("\"city\": \"London\"", "\"city\": \"London\", \"is_admin\": true"));
 
-        JsonNode problem = assertProblem(response, 422, ProblemFactory.VALIDATION_ERROR.toString());
+        JsonNode problem = assertProblem(response, 422, ProblemType.VALIDATION_ERROR.uri().toString());
         assertThat(errors(problem)).containsExactly("/body/shipping_address/is_admin: is not a member of this object");
     }
 
@@ -89,11 +90,11 @@ abstract class ProblemResponsesContract {
         for (String body : List.of("null", "[]", "\"an order\"", "42")) {
             HttpResponse<String> response = http.send("POST", "/orders", "application/json", body);
 
-            JsonNode problem = assertProblem(response, 422, ProblemFactory.VALIDATION_ERROR.toString());
+            JsonNode problem = assertProblem(response, 422, ProblemType.VALIDATION_ERROR.uri().toString());
             assertThat(errors(problem)).as(body).containsExactly("/body: must be an object");
         }
         assertProblem(http.send("POST", "/orders", "application/json", "  "), 400,
-                ProblemFactory.MALFORMED_BODY.toString());
+                ProblemType.MALFORMED_BODY.uri().toString());
     }
 
     @Test
@@ -105,11 +106,11 @@ abstract class ProblemResponsesContract {
         HttpResponse<String> nullObject = http.send("POST", "/orders", "application/json",
                 VALID_ORDER.replace("{\"post_code\": \"SW1A 1AA\", \"city\": \"London\"}", "null"));
 
-        assertThat(errors(assertProblem(number, 422, ProblemFactory.VALIDATION_ERROR.toString())))
+        assertThat(errors(assertProblem(number, 422, ProblemType.VALIDATION_ERROR.uri().toString())))
                 .containsExactly("/body/email: must be a string");
-        assertThat(errors(assertProblem(numberAsText, 422, ProblemFactory.VALIDATION_ERROR.toString())))
+        assertThat(errors(assertProblem(numberAsText, 422, ProblemType.VALIDATION_ERROR.uri().toString())))
                 .containsExactly("/body/items/0/quantity: must be an integer");
-        assertThat(errors(assertProblem(nullObject, 422, ProblemFactory.VALIDATION_ERROR.toString())))
+        assertThat(errors(assertProblem(nullObject, 422, ProblemType.VALIDATION_ERROR.uri().toString())))
                 .containsExactly("/body/shipping_address: must not be null");
     }
 
@@ -117,7 +118,7 @@ abstract class ProblemResponsesContract {
     void aQueryValueSentEmptyIsNotTakenForAnAbsentOne() {
         HttpResponse<String> response = http.get("/orders?page=&since=&customer=");
 
-        JsonNode problem = assertProblem(response, 422, ProblemFactory.VALIDATION_ERROR.toString());
+        JsonNode problem = assertProblem(response, 422, ProblemType.VALIDATION_ERROR.uri().toString());
         assertThat(errors(problem)).containsExactly(
                 "/query/page: must be an integer", "/query/since: must be an RFC 3339 date-time");
         assertThat(http.get("/orders?customer=").statusCode()).as("a text parameter may be empty").isEqualTo(200);

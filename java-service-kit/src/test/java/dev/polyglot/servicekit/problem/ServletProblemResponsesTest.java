@@ -1,5 +1,6 @@
 package dev.polyglot.servicekit.problem;
 
+import dev.polyglot.contracts.ProblemType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.polyglot.servicekit.sample.SampleApplication;
@@ -24,7 +25,7 @@ class ServletProblemResponsesTest extends ProblemResponsesContract {
             HttpResponse<String> response = http.send(method, "/orders", "multipart/form-data", "");
 
             assertThat(response.statusCode()).as(method + " " + response.body()).isEqualTo(400);
-            assertThat(TestHttp.json(response).path("type").asString()).isEqualTo(ProblemFactory.MALFORMED_BODY.toString());
+            assertThat(TestHttp.json(response).path("type").asString()).isEqualTo(ProblemType.MALFORMED_BODY.uri().toString());
         }
     }
 }
