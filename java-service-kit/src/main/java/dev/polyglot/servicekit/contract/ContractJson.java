@@ -8,7 +8,6 @@ import dev.polyglot.servicekit.problem.Violation;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
-import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,21 +22,14 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.HibernateValidatorConfiguration;
-import org.hibernate.validator.cfg.ConstraintMapping;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationContext;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.SerializationContext;
-import tools.jackson.databind.cfg.CoercionAction;
-import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.cfg.DateTimeFeature;
-import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.deser.std.StdScalarDeserializer;
 import tools.jackson.databind.exc.InvalidNullException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -46,16 +38,14 @@ import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.ser.std.StdSerializer;
-import tools.jackson.databind.type.LogicalType;
 
 /**
  * Reads and writes the classes generated from contracts/ (event payloads, WebSocket frames) as strictly as their JSON
  * Schemas accept them, so that Java never accepts what the contract (and the Python side) refuses:
  *
  * <ul>
- *   <li>unknown members are rejected (every schema says {@code additionalProperties: false}), and so are repeated
- *       members and explicit nulls (no schema allows null: an absent optional member is omitted);</li>
- *   <li>no coercion: {@code 1.5} or {@code "5"} is no integer, {@code 5} no string, {@code 0} no enum value;</li>
+ *   <li>{@link StrictJson}'s rules, the same as for request bodies: unknown and repeated members and any coercion
+ *       between JSON types are refused; so are explicit nulls (no schema allows null: an absent member is omitted);</li>
  *   <li>ids are lower-case UUIDs, timestamps RFC 3339 in UTC with a {@code Z} (written with six fraction digits, see
  *       {@link UtcTimestamp}), dates {@code YYYY-MM-DD}: the patterns
  *       the schemas put on these members, which jsonschema2pojo cannot carry over once it types them as
@@ -95,25 +85,15 @@ public final class ContractJson {
                 .addDeserializer(LocalDate.class, new PatternScalar<>(LocalDate.class, DATE, "a date (YYYY-MM-DD)",
                         LocalDate::parse))
                 .addSerializer(Instant.class, new UtcTimestamp());
-        this.mapper = JsonMapper.builder()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+        this.mapper = StrictJson.strict(JsonMapper.builder())
+                // The generated classes have setters: an absent member is never set, an explicit null always refused.
                 .changeDefaultNullHandling(ignored -> JsonSetter.Value.forValueNulls(Nulls.FAIL, Nulls.FAIL))
-                // ALLOW_COERCION_OF_SCALARS stops "5" becoming 5, not 5 becoming "5".
-                .withCoercionConfig(LogicalType.Textual, strings -> strings
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .addModule(contractScalars)
                 .build();
         HibernateValidatorConfiguration validation = Validation.byProvider(HibernateValidator.class).configure();
-        ConstraintMapping schemaSizes = validation.createConstraintMapping();
-        schemaSizes.constraintDefinition(Size.class).includeExistingValidators(false).validatedBy(SizeInCodePoints.class);
-        this.validator = validation.addMapping(schemaSizes).buildValidatorFactory().getValidator();
+        SizeInCodePoints.replaceSize(validation);
+        this.validator = validation.buildValidatorFactory().getValidator();
         this.jsonNames = new JsonPropertyPath(mapper.deserializationConfig());
     }
 

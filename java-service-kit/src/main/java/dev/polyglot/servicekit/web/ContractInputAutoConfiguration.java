@@ -1,11 +1,9 @@
 package dev.polyglot.servicekit.web;
 
+import dev.polyglot.servicekit.contract.SizeInCodePoints;
+import dev.polyglot.servicekit.contract.StrictJson;
 import jakarta.validation.constraints.Size;
 import org.hibernate.validator.HibernateValidatorConfiguration;
-import org.hibernate.validator.cfg.ConstraintMapping;
-import org.hibernate.validator.internal.constraintvalidators.bv.size.SizeValidatorForArray;
-import org.hibernate.validator.internal.constraintvalidators.bv.size.SizeValidatorForCollection;
-import org.hibernate.validator.internal.constraintvalidators.bv.size.SizeValidatorForMap;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.validation.autoconfigure.ValidationConfigurationCustomizer;
@@ -23,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Input checked as the contracts state it: request bodies of every Java service are read with {@link StrictJson}
  * (on either stack), so that what the contracts refuse never reaches a handler (a refused body is a 422 problem
- * pointing at the member), and text lengths are counted in characters ({@link CodePointSizeValidator}).
+ * pointing at the member), and text lengths are counted in characters ({@link SizeInCodePoints}).
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
@@ -39,14 +37,7 @@ public class ContractInputAutoConfiguration {
     ValidationConfigurationCustomizer codePointStringLengths() {
         return configuration -> {
             if (configuration instanceof HibernateValidatorConfiguration hibernate) {
-                ConstraintMapping mapping = hibernate.createConstraintMapping();
-                mapping.constraintDefinition(Size.class)
-                        .includeExistingValidators(false)
-                        .validatedBy(CodePointSizeValidator.class)
-                        .validatedBy(SizeValidatorForCollection.class)
-                        .validatedBy(SizeValidatorForMap.class)
-                        .validatedBy(SizeValidatorForArray.class);
-                hibernate.addMapping(mapping);
+                SizeInCodePoints.replaceSize(hibernate);
             }
         };
     }

@@ -1,9 +1,11 @@
-package dev.polyglot.servicekit.web;
+package dev.polyglot.servicekit.contract;
 
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.PropertyName;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.cfg.CoercionAction;
@@ -18,29 +20,45 @@ import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * The JSON reader of request bodies: the application's mapper (naming, modules) made as strict as the contracts.
- * Every request schema of the platform says {@code additionalProperties: false}, types its members exactly and
- * allows {@code null} nowhere, while Jackson's defaults are lenient in each of these ways:
+ * JSON read as strictly as the contracts' schemas: every schema of the platform says {@code additionalProperties:
+ * false}, types its members exactly and allows {@code null} nowhere, while Jackson's defaults are lenient in each of
+ * these ways. One set of rules for everything a Java service reads against a contract: request bodies
+ * ({@link #forRequestBodies}, the message converter of Spring MVC and the decoder of WebFlux) and the generated event
+ * and frame classes ({@link ContractJson}).
  * <ul>
- *   <li>an unknown member is refused, not skipped;</li>
+ *   <li>an unknown member is refused, not skipped, and so is a repeated one;</li>
  *   <li>no coercion between JSON types: {@code "role": 0} is not the first enum constant, {@code false} and
- *       {@code 7} are not strings, {@code "12"} is not a number, {@code ""} is not an absent date-time;</li>
- *   <li>a body, or a member, that is JSON {@code null} where an object is expected is refused: a body of
- *       {@code null} is JSON, but not the object the schema describes (422, not a 400 "missing body").</li>
+ *       {@code 7} are not strings, {@code "12"} or {@code 1.5} is not an integer, {@code ""} is not an absent
+ *       date-time;</li>
+ *   <li>a body that is JSON {@code null} where an object is expected is JSON, but not the object the schema describes
+ *       (422, not a 400 "missing body"). An explicit {@code null} member is refused too, by each reader: the
+ *       generated request models say so per member ({@code @JsonSetter(nulls = FAIL)}, openapi-generator), and
+ *       {@link ContractJson} for every member of the event and frame classes. (Not here for all: a record's absent
+ *       member reaches its constructor as null, and would be refused before Bean Validation names every problem.)</li>
  * </ul>
- * Only request bodies are read with it (the message converter of Spring MVC, the decoder of WebFlux): what a
- * service reads from Redis or elsewhere keeps the application's mapper.
+ * What a service reads from elsewhere (its own Redis keys, say) keeps the application's mapper.
  */
 public final class StrictJson {
 
     private StrictJson() {
     }
 
+    /** The application's mapper (naming, modules) with the rules above, for request bodies. */
     public static JsonMapper forRequestBodies(JsonMapper applicationMapper) {
-        return applicationMapper.rebuild()
+        return strict(applicationMapper.rebuild())
+                .addModule(new SimpleModule("null-is-not-an-object").setDeserializerModifier(new NullIsNotAnObject()))
+                .build();
+    }
+
+    /** {@code builder} with the rules above. */
+    public static JsonMapper.Builder strict(JsonMapper.Builder builder) {
+        return builder
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .withCoercionConfigDefaults(coercion -> coercion
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
@@ -49,12 +67,13 @@ public final class StrictJson {
                         .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.EmptyArray, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.EmptyObject, CoercionAction.Fail))
+                // An integer is a number: 8421 is a valid value of a `number` member, read into a double.
+                .withCoercionConfig(LogicalType.Float, numbers -> numbers
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert))
                 // A string stays a string: the defaults above would refuse "" and "x" for String members too.
                 .withCoercionConfig(LogicalType.Textual, coercion -> coercion
                         .setCoercion(CoercionInputShape.String, CoercionAction.TryConvert)
-                        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.TryConvert))
-                .addModule(new SimpleModule("null-is-not-an-object").setDeserializerModifier(new NullIsNotAnObject()))
-                .build();
+                        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.TryConvert));
     }
 
     /** Wraps each object's deserializer so that JSON {@code null} in its place fails as an invalid null. */
