@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class Operation(StrEnum):
@@ -21,7 +21,7 @@ class Operation(StrEnum):
 class Lane(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     origin: str = Field(..., pattern="^[A-Z]{2}$")
     """
@@ -48,7 +48,7 @@ class InferenceUsage(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     user_id: UUID
     """
@@ -58,7 +58,7 @@ class InferenceUsage(BaseModel):
     """
     What was called.
     """
-    job_id: UUID | None = None
+    job_id: UUID | MISSING = MISSING
     """
     The job, when operation is job.
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class Severity(StrEnum):
@@ -25,13 +25,13 @@ class NotificationBroadcast(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     broadcast_id: UUID
     """
     The broadcast's id.
     """
-    title: str | None = Field(None, max_length=120, min_length=1)
+    title: str | MISSING = Field(MISSING, max_length=120, min_length=1)
     """
     Optional headline.
     """
@@ -51,7 +51,7 @@ class NotificationBroadcast(BaseModel):
     """
     When it was sent.
     """
-    expires_at: AwareDatetime | None = None
+    expires_at: AwareDatetime | MISSING = MISSING
     """
     After this, clients stop showing it.
     """

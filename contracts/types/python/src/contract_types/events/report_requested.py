@@ -47,7 +47,7 @@ class ReportParameters(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     from_: date = Field(..., alias="from")
     """
@@ -74,7 +74,7 @@ class ReportRequested(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     report_id: UUID
     """

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
 
 class Service(StrEnum):
@@ -33,7 +33,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     service: Service
     """
@@ -75,7 +75,7 @@ class Role(StrEnum):
 class CreateUserRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     email: EmailStr = Field(..., max_length=254)
     """
@@ -98,7 +98,7 @@ class CreateUserRequest(BaseModel):
 class LoginRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     email: EmailStr = Field(..., max_length=254)
     password: str = Field(..., max_length=128, min_length=1)
@@ -107,7 +107,7 @@ class LoginRequest(BaseModel):
 class RefreshRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     refresh_token: str = Field(..., min_length=1)
     """
@@ -121,7 +121,7 @@ class TokenResponse(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     access_token: str
     """
@@ -136,7 +136,7 @@ class TokenResponse(BaseModel):
     """
     Lifetime of the access token, seconds
     """
-    refresh_expires_in: int | None = Field(None, ge=1)
+    refresh_expires_in: int | MISSING = Field(MISSING, ge=1)
     """
     Lifetime of the refresh token, seconds
     """
@@ -144,7 +144,7 @@ class TokenResponse(BaseModel):
 
 class User(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     id: UUID
     email: EmailStr
@@ -161,15 +161,15 @@ class UpdateUserRequest(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
-    name: str | None = Field(None, max_length=100, min_length=2)
-    role: Role | None = None
+    name: str | MISSING = Field(MISSING, max_length=100, min_length=2)
+    role: Role | MISSING = MISSING
 
 
 class UserPage(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     items: list[User]
     page: int = Field(..., ge=0)
@@ -184,11 +184,11 @@ class RsaPublicJsonWebKey(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     kty: Literal["RSA"]
-    use: Literal["sig"] | None = None
-    alg: Literal["RS256"] | None = None
+    use: Literal["sig"] | MISSING = MISSING
+    alg: Literal["RS256"] | MISSING = MISSING
     kid: str = Field(..., pattern="^[A-Za-z0-9_-]{43}$")
     """
     RFC 7638 JWK thumbprint (SHA-256, base64url)
@@ -206,7 +206,7 @@ class RsaPublicJsonWebKey(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -230,7 +230,7 @@ class Problem(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: str = Field(
         ...,
@@ -248,15 +248,17 @@ class Problem(BaseModel):
     """
     The HTTP status code of this response, repeated for clients that only keep the body.
     """
-    detail: str | None = Field(None, examples=["Nothing is served at /api/auth/nope."])
+    detail: str | MISSING = Field(
+        MISSING, examples=["Nothing is served at /api/auth/nope."]
+    )
     """
     Human-readable explanation of this occurrence. Never contains a stack trace or internals.
     """
-    instance: str | None = Field(None, examples=["/api/auth/nope"])
+    instance: str | MISSING = Field(MISSING, examples=["/api/auth/nope"])
     """
     Path of the request that failed.
     """
-    errors: list[FieldError] | None = Field(None, min_length=1)
+    errors: list[FieldError] | MISSING = Field(MISSING, min_length=1)
     """
     For invalid input only: every rejected value, with where it is in the request.
     """
@@ -264,6 +266,6 @@ class Problem(BaseModel):
 
 class JsonWebKeySet(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     keys: list[RsaPublicJsonWebKey]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class Service(StrEnum):
@@ -31,7 +31,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     service: Service
     """
@@ -77,7 +77,7 @@ class Shipment(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     origin: str = Field(..., pattern="^[A-Z]{2}$")
     """
@@ -114,7 +114,7 @@ class Shipment(BaseModel):
 class EtaBatchRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     shipments: list[Shipment] = Field(..., max_length=1000, min_length=1)
 
@@ -122,7 +122,7 @@ class EtaBatchRequest(BaseModel):
 class CreateJobRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     shipments: list[Shipment] = Field(..., max_length=100000, min_length=1)
 
@@ -140,7 +140,7 @@ class Error(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     code: str
     """
@@ -151,7 +151,7 @@ class Error(BaseModel):
 
 class Job(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     id: str
     status: JobStatus
@@ -161,18 +161,18 @@ class Job(BaseModel):
     """
     total_items: int
     processed_items: int
-    model_version: str | None = Field(None, pattern="^\\d+\\.\\d+\\.\\d+$")
+    model_version: str | MISSING = Field(MISSING, pattern="^\\d+\\.\\d+\\.\\d+$")
     """
     Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
     """
     created_at: AwareDatetime
-    started_at: AwareDatetime | None = None
-    finished_at: AwareDatetime | None = None
-    result_url: str | None = None
+    started_at: AwareDatetime | MISSING = MISSING
+    finished_at: AwareDatetime | MISSING = MISSING
+    result_url: str | MISSING = MISSING
     """
     The JSON result once the job succeeded; add ?format=csv for CSV
     """
-    error: Error | None = None
+    error: Error | MISSING = MISSING
     """
     Present once the job failed
     """
@@ -180,7 +180,7 @@ class Job(BaseModel):
 
 class Prediction(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     row: int = Field(..., ge=0)
     """
@@ -193,7 +193,7 @@ class Prediction(BaseModel):
 
 class JobResult(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     job_id: str
     model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
@@ -209,7 +209,7 @@ class Data(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     generator: str
     generator_version: int
@@ -227,12 +227,12 @@ class Type(StrEnum):
 
 class Feature(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     name: str
     type: Type
     description: str
-    categories: list[str] | None = None
+    categories: list[str] | MISSING = MISSING
     """
     Known values of a categorical feature
     """
@@ -240,7 +240,7 @@ class Feature(BaseModel):
 
 class TransitHours(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     mae_hours: float
     rmse_hours: float
@@ -254,7 +254,7 @@ class TransitHours(BaseModel):
 
 class ReliabilityItem(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     lower: float
     upper: float
@@ -268,7 +268,7 @@ class ReliabilityItem(BaseModel):
 
 class Delay(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     roc_auc: float
     brier_score: float
@@ -286,7 +286,7 @@ class Metrics(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     transit_hours: TransitHours
     delay: Delay
@@ -294,7 +294,7 @@ class Metrics(BaseModel):
 
 class ModelCard(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     name: str
     version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
@@ -326,7 +326,7 @@ class ModelCard(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -350,7 +350,7 @@ class Problem(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: str = Field(
         ...,
@@ -368,15 +368,17 @@ class Problem(BaseModel):
     """
     The HTTP status code of this response, repeated for clients that only keep the body.
     """
-    detail: str | None = Field(None, examples=["Nothing is served at /api/auth/nope."])
+    detail: str | MISSING = Field(
+        MISSING, examples=["Nothing is served at /api/auth/nope."]
+    )
     """
     Human-readable explanation of this occurrence. Never contains a stack trace or internals.
     """
-    instance: str | None = Field(None, examples=["/api/auth/nope"])
+    instance: str | MISSING = Field(MISSING, examples=["/api/auth/nope"])
     """
     Path of the request that failed.
     """
-    errors: list[FieldError] | None = Field(None, min_length=1)
+    errors: list[FieldError] | MISSING = Field(MISSING, min_length=1)
     """
     For invalid input only: every rejected value, with where it is in the request.
     """
@@ -384,7 +386,7 @@ class Problem(BaseModel):
 
 class EtaPrediction(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     transit_hours: float = Field(..., ge=0.0)
     """
@@ -406,7 +408,7 @@ class EtaPrediction(BaseModel):
 
 class EtaBatchResponse(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
     """

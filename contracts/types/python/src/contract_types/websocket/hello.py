@@ -33,7 +33,7 @@ class HelloFrame(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: Literal["hello"]
     connection_id: UUID
