@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class InferenceJobFailed(BaseModel):
@@ -36,7 +38,7 @@ class InferenceJobFailed(BaseModel):
     """
     Items predicted before the failure.
     """
-    failed_at: AwareDatetime
+    failed_at: DateTime
     """
     When the job failed.
     """

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class InferenceJobRequested(BaseModel):
@@ -28,7 +30,7 @@ class InferenceJobRequested(BaseModel):
     """
     Shipments in the job.
     """
-    requested_at: AwareDatetime
+    requested_at: DateTime
     """
     When the job was accepted.
     """

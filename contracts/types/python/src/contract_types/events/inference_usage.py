@@ -5,7 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class Operation(StrEnum):
@@ -82,7 +84,7 @@ class InferenceUsage(BaseModel):
     """
     Predictions per lane (origin state to destination state), so usage can be reported per lane without one event per row.
     """
-    occurred_at: AwareDatetime
+    occurred_at: DateTime
     """
     When the use ended.
     """

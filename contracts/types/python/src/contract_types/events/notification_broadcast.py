@@ -5,7 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class Severity(StrEnum):
@@ -47,11 +49,11 @@ class NotificationBroadcast(BaseModel):
     """
     The admin who sent it.
     """
-    sent_at: AwareDatetime
+    sent_at: DateTime
     """
     When it was sent.
     """
-    expires_at: AwareDatetime | MISSING = MISSING
+    expires_at: DateTime | MISSING = MISSING
     """
     After this, clients stop showing it.
     """

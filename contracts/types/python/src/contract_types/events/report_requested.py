@@ -6,7 +6,9 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class ReportType(StrEnum):
@@ -89,7 +91,7 @@ class ReportRequested(BaseModel):
     Which report.
     """
     parameters: ReportParameters
-    requested_at: AwareDatetime
+    requested_at: DateTime
     """
     When the report was accepted.
     """

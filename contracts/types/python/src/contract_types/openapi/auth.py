@@ -6,7 +6,9 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
-from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import MISSING, BaseModel, ConfigDict, EmailStr, Field
+
+from contract_types.formats import DateTime
 
 
 class Service(StrEnum):
@@ -56,7 +58,7 @@ class ServiceInfo(BaseModel):
     """
     INSTANCE_ID, by default <hostname>-<pid>; tells replicas apart.
     """
-    started_at: AwareDatetime = Field(..., examples=["2026-11-24T17:41:00Z"])
+    started_at: DateTime = Field(..., examples=["2026-11-24T17:41:00Z"])
     """
     When this instance started (RFC 3339, UTC).
     """
@@ -150,8 +152,8 @@ class User(BaseModel):
     email: EmailStr
     name: str = Field(..., max_length=100, min_length=2)
     role: Role
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
+    created_at: DateTime
+    updated_at: DateTime
 
 
 class UpdateUserRequest(BaseModel):

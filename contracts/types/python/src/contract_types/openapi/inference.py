@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class Service(StrEnum):
@@ -54,7 +56,7 @@ class ServiceInfo(BaseModel):
     """
     INSTANCE_ID, by default <hostname>-<pid>; tells replicas apart.
     """
-    started_at: AwareDatetime = Field(..., examples=["2026-11-24T17:41:00Z"])
+    started_at: DateTime = Field(..., examples=["2026-11-24T17:41:00Z"])
     """
     When this instance started (RFC 3339, UTC).
     """
@@ -105,7 +107,7 @@ class Shipment(BaseModel):
     """
     Carrier id; one the model does not know is predicted as "other".
     """
-    pickup_at: AwareDatetime
+    pickup_at: DateTime
     """
     Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
     """
@@ -165,9 +167,9 @@ class Job(BaseModel):
     """
     Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
     """
-    created_at: AwareDatetime
-    started_at: AwareDatetime | MISSING = MISSING
-    finished_at: AwareDatetime | MISSING = MISSING
+    created_at: DateTime
+    started_at: DateTime | MISSING = MISSING
+    finished_at: DateTime | MISSING = MISSING
     result_url: str | MISSING = MISSING
     """
     The JSON result once the job succeeded; add ?format=csv for CSV
@@ -187,7 +189,7 @@ class Prediction(BaseModel):
     Position of the shipment in the submitted rows
     """
     transit_hours: float
-    eta: AwareDatetime
+    eta: DateTime
     delay_probability: float
 
 
@@ -310,7 +312,7 @@ class ModelCard(BaseModel):
     """
     What each output means
     """
-    trained_at: AwareDatetime
+    trained_at: DateTime
     training_seconds: float
     data: Data
     """
@@ -392,7 +394,7 @@ class EtaPrediction(BaseModel):
     """
     Predicted hours from pickup to delivery
     """
-    eta: AwareDatetime
+    eta: DateTime
     """
     pickup_at + transit_hours, RFC 3339 UTC
     """

@@ -6,7 +6,9 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import MISSING, AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, AnyUrl, BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class Service(StrEnum):
@@ -56,7 +58,7 @@ class ServiceInfo(BaseModel):
     """
     INSTANCE_ID, by default <hostname>-<pid>; tells replicas apart.
     """
-    started_at: AwareDatetime = Field(..., examples=["2026-11-24T17:41:00Z"])
+    started_at: DateTime = Field(..., examples=["2026-11-24T17:41:00Z"])
     """
     When this instance started (RFC 3339, UTC).
     """
@@ -70,7 +72,7 @@ class WebSocketTicket(BaseModel):
     """
     Opaque, single-use
     """
-    expires_at: AwareDatetime
+    expires_at: DateTime
     """
     The handshake must happen before this time
     """
@@ -94,7 +96,7 @@ class BroadcastRequest(BaseModel):
     title: str | MISSING = Field(MISSING, max_length=120, min_length=1)
     message: str = Field(..., max_length=2000, min_length=1)
     severity: Severity | None = "info"
-    expires_at: AwareDatetime | MISSING = MISSING
+    expires_at: DateTime | MISSING = MISSING
     """
     After this, clients stop showing it
     """
@@ -113,8 +115,8 @@ class Broadcast(BaseModel):
     message: str
     severity: Severity
     sent_by: UUID
-    sent_at: AwareDatetime
-    expires_at: AwareDatetime | MISSING = MISSING
+    sent_at: DateTime
+    expires_at: DateTime | MISSING = MISSING
 
 
 class Notification(BaseModel):
@@ -138,7 +140,7 @@ class Notification(BaseModel):
     """
     `user:<id>`, `admin` or `broadcast`
     """
-    time: AwareDatetime
+    time: DateTime
     dataschema: AnyUrl | MISSING = MISSING
     """
     $id of the payload's schema (contracts/events/schemas)

@@ -7,7 +7,9 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel
+
+from contract_types.formats import DateTime
 
 
 class Service(StrEnum):
@@ -57,7 +59,7 @@ class ServiceInfo(BaseModel):
     """
     INSTANCE_ID, by default <hostname>-<pid>; tells replicas apart.
     """
-    started_at: AwareDatetime = Field(..., examples=["2026-11-24T17:41:00Z"])
+    started_at: DateTime = Field(..., examples=["2026-11-24T17:41:00Z"])
     """
     When this instance started (RFC 3339, UTC).
     """
@@ -282,12 +284,12 @@ class Report(BaseModel):
     The user who requested it
     """
     params: ReportParameters
-    created_at: AwareDatetime
-    started_at: AwareDatetime | MISSING = MISSING
+    created_at: DateTime
+    started_at: DateTime | MISSING = MISSING
     """
     When a worker (last) started it
     """
-    completed_at: AwareDatetime | MISSING = MISSING
+    completed_at: DateTime | MISSING = MISSING
     """
     When it became ready or failed
     """
@@ -348,7 +350,7 @@ class ReportData(BaseModel):
     report_id: UUID
     type: ReportTypeId
     params: ReportParameters
-    generated_at: AwareDatetime
+    generated_at: DateTime
     summary: dict[str, Any]
     columns: list[Column]
     """
