@@ -20,16 +20,79 @@ class Operation(StrEnum):
     job = "job"
 
 
+class UsStateCode(StrEnum):
+    """
+    Two-letter US state code, upper case: the 50 states, DC and the inhabited territories; the list of inference.yaml's UsStateCode, repeated here (event schemas are self-contained).
+    """
+
+    AK = "AK"
+    AL = "AL"
+    AR = "AR"
+    AS = "AS"
+    AZ = "AZ"
+    CA = "CA"
+    CO = "CO"
+    CT = "CT"
+    DC = "DC"
+    DE = "DE"
+    FL = "FL"
+    GA = "GA"
+    GU = "GU"
+    HI = "HI"
+    IA = "IA"
+    ID = "ID"
+    IL = "IL"
+    IN = "IN"
+    KS = "KS"
+    KY = "KY"
+    LA = "LA"
+    MA = "MA"
+    MD = "MD"
+    ME = "ME"
+    MI = "MI"
+    MN = "MN"
+    MO = "MO"
+    MP = "MP"
+    MS = "MS"
+    MT = "MT"
+    NC = "NC"
+    ND = "ND"
+    NE = "NE"
+    NH = "NH"
+    NJ = "NJ"
+    NM = "NM"
+    NV = "NV"
+    NY = "NY"
+    OH = "OH"
+    OK = "OK"
+    OR = "OR"
+    PA = "PA"
+    PR = "PR"
+    RI = "RI"
+    SC = "SC"
+    SD = "SD"
+    TN = "TN"
+    TX = "TX"
+    UT = "UT"
+    VA = "VA"
+    VI = "VI"
+    VT = "VT"
+    WA = "WA"
+    WI = "WI"
+    WV = "WV"
+    WY = "WY"
+
+
 class Lane(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         validate_by_name=True,
     )
-    origin: str = Field(..., pattern="^[A-Z]{2}$")
+    origin: UsStateCode
     """
     Origin, two-letter US state code.
     """
-    destination: str = Field(..., pattern="^[A-Z]{2}$")
+    destination: UsStateCode
     """
     Destination, two-letter US state code.
     """

@@ -72,61 +72,70 @@ class Mode(StrEnum):
     intermodal = "intermodal"
 
 
-class Shipment(BaseModel):
+class UsStateCode(StrEnum):
     """
-    One US freight shipment to predict.
+    Two-letter US state code, upper case: the 50 states, DC and the inhabited territories (AS, GU, MP, PR,
+    VI). A code the model has seen no lane of is still a valid shipment: it is predicted from distance,
+    mode and time alone. inference.usage repeats this list for its lanes.
+
     """
 
-    model_config = ConfigDict(
-        extra="forbid",
-        validate_by_name=True,
-    )
-    origin: str = Field(..., pattern="^[A-Z]{2}$")
-    """
-    Origin, two-letter US state code (upper case; DC and the territories included).
-    """
-    destination: str = Field(..., pattern="^[A-Z]{2}$")
-    """
-    Destination, two-letter US state code.
-    """
-    distance_km: float = Field(..., gt=0.0, le=10000.0)
-    """
-    Road distance, km.
-    """
-    weight_kg: float = Field(..., gt=0.0, le=50000.0)
-    """
-    Gross weight, kg.
-    """
-    mode: Mode
-    """
-    Full truckload, less than truckload or intermodal (rail + truck).
-    """
-    carrier: str = Field(
-        ..., max_length=64, min_length=1, pattern="^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-    )
-    """
-    Carrier id; one the model does not know is predicted as "other".
-    """
-    pickup_at: DateTime
-    """
-    Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
-    """
-
-
-class EtaBatchRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        validate_by_name=True,
-    )
-    shipments: list[Shipment] = Field(..., max_length=1000, min_length=1)
-
-
-class CreateJobRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        validate_by_name=True,
-    )
-    shipments: list[Shipment] = Field(..., max_length=100000, min_length=1)
+    AK = "AK"
+    AL = "AL"
+    AR = "AR"
+    AS = "AS"
+    AZ = "AZ"
+    CA = "CA"
+    CO = "CO"
+    CT = "CT"
+    DC = "DC"
+    DE = "DE"
+    FL = "FL"
+    GA = "GA"
+    GU = "GU"
+    HI = "HI"
+    IA = "IA"
+    ID = "ID"
+    IL = "IL"
+    IN = "IN"
+    KS = "KS"
+    KY = "KY"
+    LA = "LA"
+    MA = "MA"
+    MD = "MD"
+    ME = "ME"
+    MI = "MI"
+    MN = "MN"
+    MO = "MO"
+    MP = "MP"
+    MS = "MS"
+    MT = "MT"
+    NC = "NC"
+    ND = "ND"
+    NE = "NE"
+    NH = "NH"
+    NJ = "NJ"
+    NM = "NM"
+    NV = "NV"
+    NY = "NY"
+    OH = "OH"
+    OK = "OK"
+    OR = "OR"
+    PA = "PA"
+    PR = "PR"
+    RI = "RI"
+    SC = "SC"
+    SD = "SD"
+    TN = "TN"
+    TX = "TX"
+    UT = "UT"
+    VA = "VA"
+    VI = "VI"
+    VT = "VT"
+    WA = "WA"
+    WI = "WI"
+    WV = "WV"
+    WY = "WY"
 
 
 class JobStatus(StrEnum):
@@ -386,6 +395,47 @@ class Problem(BaseModel):
     """
 
 
+class Shipment(BaseModel):
+    """
+    One US freight shipment to predict.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    origin: UsStateCode
+    """
+    Origin, two-letter US state code (upper case; DC and the territories included).
+    """
+    destination: UsStateCode
+    """
+    Destination, two-letter US state code.
+    """
+    distance_km: float = Field(..., gt=0.0, le=10000.0)
+    """
+    Road distance, km.
+    """
+    weight_kg: float = Field(..., gt=0.0, le=50000.0)
+    """
+    Gross weight, kg.
+    """
+    mode: Mode
+    """
+    Full truckload, less than truckload or intermodal (rail + truck).
+    """
+    carrier: str = Field(
+        ..., max_length=64, min_length=1, pattern="^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+    )
+    """
+    Carrier id; one the model does not know is predicted as "other".
+    """
+    pickup_at: DateTime
+    """
+    Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
+    """
+
+
 class EtaPrediction(BaseModel):
     model_config = ConfigDict(
         validate_by_name=True,
@@ -408,6 +458,14 @@ class EtaPrediction(BaseModel):
     """
 
 
+class EtaBatchRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    shipments: list[Shipment] = Field(..., max_length=1000, min_length=1)
+
+
 class EtaBatchResponse(BaseModel):
     model_config = ConfigDict(
         validate_by_name=True,
@@ -417,3 +475,11 @@ class EtaBatchResponse(BaseModel):
     Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
     """
     predictions: list[EtaPrediction]
+
+
+class CreateJobRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    shipments: list[Shipment] = Field(..., max_length=100000, min_length=1)
