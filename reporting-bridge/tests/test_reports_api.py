@@ -219,6 +219,13 @@ def test_unknown_download_format_is_a_problem(service: TestClient, people):
     assert response.status_code == 422 and response.json()["errors"][0]["pointer"] == "/query/format"
 
 
+def test_a_bad_report_id_and_a_bad_format_are_reported_together(service: TestClient, people):
+    response = service.get("/api/reports/not-a-uuid/download", params={"format": "pdf"}, headers=people("user").headers)
+    assert response.status_code == 422 and response.headers["content-type"] == PROBLEM_JSON
+    assert {error["pointer"] for error in response.json()["errors"]} == {"/path/id", "/query/format"}
+    assert response.json()["type"] == "/problems/validation-error"
+
+
 def test_json_download_is_the_report_data(service: TestClient, worker: TestClient, people):
     admin = people("admin")
     created = service.post("/api/reports", headers=admin.headers,
