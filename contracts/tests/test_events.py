@@ -178,6 +178,8 @@ def test_payloads_repeat_the_openapi_schemas_they_carry() -> None:
         assert schema["properties"]["report_type"]["enum"] == report_types, event_type
     assert load(EVENTS / "schemas" / "report.ready.schema.json")["properties"]["formats"]["items"]["enum"] == (
         reporting["ReportFormat"]["enum"])
+    usage = load(EVENTS / "schemas" / "inference.usage.schema.json")
+    assert usage["$defs"]["UsStateCode"]["enum"] == inference["UsStateCode"]["enum"], "the lanes' state codes"
     auth = load(CONTRACTS / "openapi" / "auth.yaml")["components"]["schemas"]
     for event_type, field in [("user.registered", "role"), ("user.role_changed", "old_role"),
                               ("user.role_changed", "new_role")]:

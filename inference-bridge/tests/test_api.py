@@ -75,9 +75,10 @@ def test_unknown_carriers_are_predicted(client: TestClient, tokens, make_shipmen
     ("distance_km", "far", "valid number"),
     ("weight_kg", 1e9, "less than or equal to 50000"),
     ("mode", "air", "'ftl', 'ltl' or 'intermodal'"),
-    ("origin", "Texas", "two-letter US state code"),
-    ("origin", "tx", "two-letter US state code"),
-    ("destination", "XX", "two-letter US state code"),
+    ("origin", "Texas", "Input should be 'AK', 'AL'"),  # the contract's UsStateCode enum
+    ("origin", "tx", "Input should be 'AK', 'AL'"),
+    ("origin", "AA", "Input should be 'AK', 'AL'"),  # matched the old pattern ^[A-Z]{2}$: the fuzzer's find
+    ("destination", "XX", "Input should be 'AK', 'AL'"),
     ("carrier", "", "at least 1 character"),
     ("carrier", "a b", "should match pattern"),
     ("pickup_at", "2026-13-01T08:00:00Z", "month"),

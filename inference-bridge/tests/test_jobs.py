@@ -70,7 +70,7 @@ def csv_of(rows: list[dict]) -> bytes:
 def test_viewers_cannot_submit_jobs(api: TestClient, tokens, make_shipment):
     response = api.post(JOBS, json={"shipments": [make_shipment()]}, headers=tokens.headers("viewer"))
     assert response.status_code == 403
-    assert response.json()["type"] == "https://polyglot.dev/problems/forbidden"
+    assert response.json()["type"] == "/problems/forbidden"
     assert api.post(JOBS, json={"shipments": [make_shipment()]}).status_code == 401
 
 

@@ -51,9 +51,19 @@ async def ping() -> str:
     return "pong"
 
 
+@demo_routes.put("/items/{item_id}/owner")
+async def set_owner(item_id: int, user: NewUser, notify: Annotated[bool, Query()] = False) -> dict[str, int]:
+    return {"item_id": item_id}
+
+
 @demo_routes.post("/reports")
 async def start_report() -> None:
     raise HTTPException(status_code=409, detail="A report of this type is already running.")
+
+
+@demo_routes.get("/teapot")
+async def teapot() -> None:
+    raise HTTPException(status_code=418, detail="This service brews no coffee.")
 
 
 @demo_routes.get("/crash")

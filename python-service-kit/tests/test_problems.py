@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from contract_types.problems import ProblemType
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator
@@ -13,7 +14,7 @@ from openapi_spec_validator import validate
 from service_kit.problems import json_pointer
 
 PROBLEM_JSON = "application/problem+json"
-VALIDATION_ERROR = "https://polyglot.dev/problems/validation-error"
+VALIDATION_ERROR = ProblemType.VALIDATION_ERROR.value
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,8 @@ def assert_problem(problem_contract: Draft202012Validator):
         problem_contract.validate(problem)
         assert problem["status"] == status
         assert problem["instance"] == response.request.url.path
+        # One type scheme: `/problems/<name>` of contracts/problems, with that type's title (never about:blank).
+        assert problem["title"] == ProblemType(problem["type"]).title
         return problem
 
     return check
@@ -58,12 +61,22 @@ def test_bad_body_fields_point_into_the_body(client: TestClient, assert_problem)
     assert messages["/body/age"] == "Field required"
 
 
+def test_invalid_path_query_and_body_are_reported_in_one_answer(client: TestClient, assert_problem):
+    response = client.put("/api/demo/items/abc/owner", params={"notify": "perhaps"}, json={"name": "A"})
+    problem = assert_problem(response, 422)
+    assert problem["type"] == VALIDATION_ERROR
+    assert {error["pointer"] for error in problem["errors"]} == {
+        "/path/item_id", "/query/notify", "/body/name", "/body/age"}
+    assert problem["detail"] == "4 invalid value(s) in the request; see errors."
+
+
 def test_body_that_is_not_json_is_a_400(client: TestClient, assert_problem):
     response = client.post(
         "/api/demo/users", content=b'{"name": "Ada",', headers={"content-type": "application/json"}
     )
     problem = assert_problem(response, 400)
-    assert problem["type"] == "https://polyglot.dev/problems/malformed-body"
+    assert problem["type"] == "/problems/malformed-body"
+    assert problem["title"] == "Malformed request body"
     assert [error["pointer"] for error in problem["errors"]] == ["/body"]
 
 
@@ -74,7 +87,7 @@ def test_valid_input_reaches_the_handler(client: TestClient):
 
 def test_unknown_path_is_a_404(client: TestClient, assert_problem):
     problem = assert_problem(client.get("/api/demo/no/such/thing"), 404)
-    assert problem["type"] == "about:blank"
+    assert problem["type"] == "/problems/not-found"
     assert problem["title"] == "Not Found"
     assert "errors" not in problem
 
@@ -82,14 +95,23 @@ def test_unknown_path_is_a_404(client: TestClient, assert_problem):
 def test_wrong_method_is_a_405_that_names_the_allowed_ones(client: TestClient, assert_problem):
     response = client.delete("/api/demo/items")
     problem = assert_problem(response, 405)
+    assert problem["type"] == "/problems/method-not-allowed"
     assert problem["title"] == "Method Not Allowed"
     assert response.headers["allow"] == "GET"
 
 
 def test_http_exception_from_a_handler_keeps_its_detail(client: TestClient, assert_problem):
     problem = assert_problem(client.post("/api/demo/reports"), 409)
-    assert problem["title"] == "Conflict"
+    assert problem["type"] == "/problems/conflict" and problem["title"] == "Conflict"
     assert problem["detail"] == "A report of this type is already running."
+
+
+def test_a_status_without_a_type_of_its_own_gets_the_fallback_type_and_keeps_its_status(
+    client: TestClient, assert_problem
+):
+    problem = assert_problem(client.get("/api/demo/teapot"), 418)
+    assert problem["type"] == "/problems/bad-request" and problem["title"] == "Bad Request"
+    assert problem["detail"] == "This service brews no coffee."
 
 
 def test_exception_in_a_handler_is_a_500_without_internals_and_is_logged(
@@ -99,7 +121,7 @@ def test_exception_in_a_handler_is_a_500_without_internals_and_is_logged(
         response = client.get("/api/demo/crash", headers={"X-Request-Id": "crash-42"})
 
     problem = assert_problem(response, 500)
-    assert problem["type"] == "https://polyglot.dev/problems/internal-error"
+    assert problem["type"] == "/problems/internal-error"
     assert "crash-42" in problem["detail"], "the client needs the id to report the error"
     for internal in ("hunter2", "RuntimeError", "Traceback", "conftest"):
         assert internal not in response.text

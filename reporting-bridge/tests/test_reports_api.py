@@ -138,7 +138,7 @@ def test_service_ingests_platform_events_once(service: TestClient, database, tmp
                 "2026-11-02T10:00:00Z")
     redis = service.app.state.redis
     for _ in range(2):  # the same event twice on the stream: a publisher's retry
-        service.portal.call(redis.xadd, "platform.events", {"cloudevent": one.to_json()})
+        service.portal.call(redis.xadd, "platform.events", {"cloudevent": one.envelope.model_dump_json()})
     engine = engine_of(database, tmp_path)
 
     def stored() -> int:
@@ -157,7 +157,7 @@ def test_platform_reports_are_for_admins_and_viewers_submit_nothing(service: Tes
         response = service.post("/api/reports", headers=user.headers, json={"type": report_type, "params": RANGE})
         assert response.status_code == 403 and response.headers["content-type"] == PROBLEM_JSON
     response = service.post("/api/reports", headers=viewer.headers, json={"type": "inference-usage", "params": RANGE})
-    assert response.status_code == 403 and response.json()["type"] == "https://polyglot.dev/problems/forbidden"
+    assert response.status_code == 403 and response.json()["type"] == "/problems/forbidden"
     assert service.get("/api/reports", headers=user.headers).json()["total_items"] == 0
 
 
@@ -177,7 +177,7 @@ def test_only_the_owner_and_admins_see_a_report(service: TestClient, people):
     assert created["id"] in [r["id"] for r in service.get("/api/reports", headers=admin.headers).json()["items"]]
     # Without a worker the report stays queued: no download yet.
     not_ready = service.get(path + "/download", params={"format": "csv"}, headers=owner.headers)
-    assert not_ready.status_code == 409 and not_ready.json()["type"] == "https://polyglot.dev/problems/report-not-ready"
+    assert not_ready.status_code == 409 and not_ready.json()["type"] == "/problems/report-not-ready"
 
 
 def test_list_is_paginated_newest_first(service: TestClient, people):
@@ -217,6 +217,13 @@ def test_unknown_download_format_is_a_problem(service: TestClient, people):
     created = service.post("/api/reports", headers=user.headers, json={"type": "inference-usage", "params": RANGE}).json()
     response = service.get(f"/api/reports/{created['id']}/download", params={"format": "pdf"}, headers=user.headers)
     assert response.status_code == 422 and response.json()["errors"][0]["pointer"] == "/query/format"
+
+
+def test_a_bad_report_id_and_a_bad_format_are_reported_together(service: TestClient, people):
+    response = service.get("/api/reports/not-a-uuid/download", params={"format": "pdf"}, headers=people("user").headers)
+    assert response.status_code == 422 and response.headers["content-type"] == PROBLEM_JSON
+    assert {error["pointer"] for error in response.json()["errors"]} == {"/path/id", "/query/format"}
+    assert response.json()["type"] == "/problems/validation-error"
 
 
 def test_json_download_is_the_report_data(service: TestClient, worker: TestClient, people):

@@ -162,9 +162,9 @@ export interface components {
          */
         Shipment: {
             /** @description Origin, two-letter US state code (upper case; DC and the territories included). */
-            origin: string;
+            origin: components["schemas"]["UsStateCode"];
             /** @description Destination, two-letter US state code. */
-            destination: string;
+            destination: components["schemas"]["UsStateCode"];
             /** @description Road distance, km. */
             distance_km: number;
             /** @description Gross weight, kg. */
@@ -182,6 +182,13 @@ export interface components {
              */
             pickup_at: string;
         };
+        /**
+         * @description Two-letter US state code, upper case: the 50 states, DC and the inhabited territories (AS, GU, MP, PR,
+         *     VI). A code the model has seen no lane of is still a valid shipment: it is predicted from distance,
+         *     mode and time alone. inference.usage repeats this list for its lanes.
+         * @enum {string}
+         */
+        UsStateCode: "AK" | "AL" | "AR" | "AS" | "AZ" | "CA" | "CO" | "CT" | "DC" | "DE" | "FL" | "GA" | "GU" | "HI" | "IA" | "ID" | "IL" | "IN" | "KS" | "KY" | "LA" | "MA" | "MD" | "ME" | "MI" | "MN" | "MO" | "MP" | "MS" | "MT" | "NC" | "ND" | "NE" | "NH" | "NJ" | "NM" | "NV" | "NY" | "OH" | "OK" | "OR" | "PA" | "PR" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VA" | "VI" | "VT" | "WA" | "WI" | "WV" | "WY";
         EtaPrediction: {
             /** @description Predicted hours from pickup to delivery */
             transit_hours: number;

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class InferenceJobCompleted(BaseModel):
@@ -14,7 +16,7 @@ class InferenceJobCompleted(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     job_id: UUID
     """
@@ -50,7 +52,7 @@ class InferenceJobCompleted(BaseModel):
     """
     Wall time from start to finish, ms.
     """
-    completed_at: AwareDatetime
+    completed_at: DateTime
     """
     When the job finished.
     """

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class InferenceJobFailed(BaseModel):
@@ -14,7 +16,7 @@ class InferenceJobFailed(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     job_id: UUID
     """
@@ -32,11 +34,11 @@ class InferenceJobFailed(BaseModel):
     """
     Human-readable cause, without internals.
     """
-    processed_items: int | None = Field(None, ge=0)
+    processed_items: int | MISSING = Field(MISSING, ge=0)
     """
     Items predicted before the failure.
     """
-    failed_at: AwareDatetime
+    failed_at: DateTime
     """
     When the job failed.
     """

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class InferenceJobRequested(BaseModel):
@@ -14,7 +16,7 @@ class InferenceJobRequested(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     job_id: UUID
     """
@@ -28,7 +30,7 @@ class InferenceJobRequested(BaseModel):
     """
     Shipments in the job.
     """
-    requested_at: AwareDatetime
+    requested_at: DateTime
     """
     When the job was accepted.
     """

@@ -5,7 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class Severity(StrEnum):
@@ -25,13 +27,13 @@ class NotificationBroadcast(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     broadcast_id: UUID
     """
     The broadcast's id.
     """
-    title: str | None = Field(None, max_length=120, min_length=1)
+    title: str | MISSING = Field(MISSING, max_length=120, min_length=1)
     """
     Optional headline.
     """
@@ -47,11 +49,11 @@ class NotificationBroadcast(BaseModel):
     """
     The admin who sent it.
     """
-    sent_at: AwareDatetime
+    sent_at: DateTime
     """
     When it was sent.
     """
-    expires_at: AwareDatetime | None = None
+    expires_at: DateTime | MISSING = MISSING
     """
     After this, clients stop showing it.
     """

@@ -5,7 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class ReportType(StrEnum):
@@ -25,7 +27,7 @@ class ReportFailed(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     report_id: UUID
     """
@@ -47,7 +49,7 @@ class ReportFailed(BaseModel):
     """
     Human-readable cause.
     """
-    failed_at: AwareDatetime
+    failed_at: DateTime
     """
     When it failed.
     """

@@ -6,7 +6,9 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class ReportType(StrEnum):
@@ -47,7 +49,7 @@ class ReportParameters(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     from_: date = Field(..., alias="from")
     """
@@ -74,7 +76,7 @@ class ReportRequested(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     report_id: UUID
     """
@@ -89,7 +91,7 @@ class ReportRequested(BaseModel):
     Which report.
     """
     parameters: ReportParameters
-    requested_at: AwareDatetime
+    requested_at: DateTime
     """
     When the report was accepted.
     """

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
+
+from contract_types.formats import DateTime
 
 
 class UserDeleted(BaseModel):
@@ -14,7 +16,7 @@ class UserDeleted(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     user_id: UUID
     """
@@ -24,7 +26,7 @@ class UserDeleted(BaseModel):
     """
     Who deleted it: an admin, or the user themself.
     """
-    deleted_at: AwareDatetime
+    deleted_at: DateTime
     """
     When the deletion was committed.
     """

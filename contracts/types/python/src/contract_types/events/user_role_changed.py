@@ -5,7 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
+
+from contract_types.formats import DateTime
 
 
 class OldRole(StrEnum):
@@ -35,7 +37,7 @@ class UserRoleChanged(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     user_id: UUID
     """
@@ -53,7 +55,7 @@ class UserRoleChanged(BaseModel):
     """
     The admin who changed it.
     """
-    changed_at: AwareDatetime
+    changed_at: DateTime
     """
     When the change was committed.
     """

@@ -6,7 +6,9 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import MISSING, BaseModel, ConfigDict, EmailStr, Field
+
+from contract_types.formats import DateTime
 
 
 class Service(StrEnum):
@@ -33,7 +35,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     service: Service
     """
@@ -56,7 +58,7 @@ class ServiceInfo(BaseModel):
     """
     INSTANCE_ID, by default <hostname>-<pid>; tells replicas apart.
     """
-    started_at: AwareDatetime = Field(..., examples=["2026-11-24T17:41:00Z"])
+    started_at: DateTime = Field(..., examples=["2026-11-24T17:41:00Z"])
     """
     When this instance started (RFC 3339, UTC).
     """
@@ -75,7 +77,7 @@ class Role(StrEnum):
 class CreateUserRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     email: EmailStr = Field(..., max_length=254)
     """
@@ -98,7 +100,7 @@ class CreateUserRequest(BaseModel):
 class LoginRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     email: EmailStr = Field(..., max_length=254)
     password: str = Field(..., max_length=128, min_length=1)
@@ -107,7 +109,7 @@ class LoginRequest(BaseModel):
 class RefreshRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     refresh_token: str = Field(..., min_length=1)
     """
@@ -121,7 +123,7 @@ class TokenResponse(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     access_token: str
     """
@@ -136,7 +138,7 @@ class TokenResponse(BaseModel):
     """
     Lifetime of the access token, seconds
     """
-    refresh_expires_in: int | None = Field(None, ge=1)
+    refresh_expires_in: int | MISSING = Field(MISSING, ge=1)
     """
     Lifetime of the refresh token, seconds
     """
@@ -144,14 +146,14 @@ class TokenResponse(BaseModel):
 
 class User(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     id: UUID
     email: EmailStr
     name: str = Field(..., max_length=100, min_length=2)
     role: Role
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
+    created_at: DateTime
+    updated_at: DateTime
 
 
 class UpdateUserRequest(BaseModel):
@@ -161,15 +163,15 @@ class UpdateUserRequest(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
-    name: str | None = Field(None, max_length=100, min_length=2)
-    role: Role | None = None
+    name: str | MISSING = Field(MISSING, max_length=100, min_length=2)
+    role: Role | MISSING = MISSING
 
 
 class UserPage(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     items: list[User]
     page: int = Field(..., ge=0)
@@ -184,11 +186,11 @@ class RsaPublicJsonWebKey(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     kty: Literal["RSA"]
-    use: Literal["sig"] | None = None
-    alg: Literal["RS256"] | None = None
+    use: Literal["sig"] | MISSING = MISSING
+    alg: Literal["RS256"] | MISSING = MISSING
     kid: str = Field(..., pattern="^[A-Za-z0-9_-]{43}$")
     """
     RFC 7638 JWK thumbprint (SHA-256, base64url)
@@ -206,7 +208,7 @@ class RsaPublicJsonWebKey(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -230,7 +232,7 @@ class Problem(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: str = Field(
         ...,
@@ -248,15 +250,17 @@ class Problem(BaseModel):
     """
     The HTTP status code of this response, repeated for clients that only keep the body.
     """
-    detail: str | None = Field(None, examples=["Nothing is served at /api/auth/nope."])
+    detail: str | MISSING = Field(
+        MISSING, examples=["Nothing is served at /api/auth/nope."]
+    )
     """
     Human-readable explanation of this occurrence. Never contains a stack trace or internals.
     """
-    instance: str | None = Field(None, examples=["/api/auth/nope"])
+    instance: str | MISSING = Field(MISSING, examples=["/api/auth/nope"])
     """
     Path of the request that failed.
     """
-    errors: list[FieldError] | None = Field(None, min_length=1)
+    errors: list[FieldError] | MISSING = Field(MISSING, min_length=1)
     """
     For invalid input only: every rejected value, with where it is in the request.
     """
@@ -264,6 +268,6 @@ class Problem(BaseModel):
 
 class JsonWebKeySet(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     keys: list[RsaPublicJsonWebKey]

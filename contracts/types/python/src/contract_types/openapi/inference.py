@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class Service(StrEnum):
@@ -31,7 +33,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     service: Service
     """
@@ -54,7 +56,7 @@ class ServiceInfo(BaseModel):
     """
     INSTANCE_ID, by default <hostname>-<pid>; tells replicas apart.
     """
-    started_at: AwareDatetime = Field(..., examples=["2026-11-24T17:41:00Z"])
+    started_at: DateTime = Field(..., examples=["2026-11-24T17:41:00Z"])
     """
     When this instance started (RFC 3339, UTC).
     """
@@ -70,61 +72,70 @@ class Mode(StrEnum):
     intermodal = "intermodal"
 
 
-class Shipment(BaseModel):
+class UsStateCode(StrEnum):
     """
-    One US freight shipment to predict.
+    Two-letter US state code, upper case: the 50 states, DC and the inhabited territories (AS, GU, MP, PR,
+    VI). A code the model has seen no lane of is still a valid shipment: it is predicted from distance,
+    mode and time alone. inference.usage repeats this list for its lanes.
+
     """
 
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    origin: str = Field(..., pattern="^[A-Z]{2}$")
-    """
-    Origin, two-letter US state code (upper case; DC and the territories included).
-    """
-    destination: str = Field(..., pattern="^[A-Z]{2}$")
-    """
-    Destination, two-letter US state code.
-    """
-    distance_km: float = Field(..., gt=0.0, le=10000.0)
-    """
-    Road distance, km.
-    """
-    weight_kg: float = Field(..., gt=0.0, le=50000.0)
-    """
-    Gross weight, kg.
-    """
-    mode: Mode
-    """
-    Full truckload, less than truckload or intermodal (rail + truck).
-    """
-    carrier: str = Field(
-        ..., max_length=64, min_length=1, pattern="^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-    )
-    """
-    Carrier id; one the model does not know is predicted as "other".
-    """
-    pickup_at: AwareDatetime
-    """
-    Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
-    """
-
-
-class EtaBatchRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    shipments: list[Shipment] = Field(..., max_length=1000, min_length=1)
-
-
-class CreateJobRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    shipments: list[Shipment] = Field(..., max_length=100000, min_length=1)
+    AK = "AK"
+    AL = "AL"
+    AR = "AR"
+    AS = "AS"
+    AZ = "AZ"
+    CA = "CA"
+    CO = "CO"
+    CT = "CT"
+    DC = "DC"
+    DE = "DE"
+    FL = "FL"
+    GA = "GA"
+    GU = "GU"
+    HI = "HI"
+    IA = "IA"
+    ID = "ID"
+    IL = "IL"
+    IN = "IN"
+    KS = "KS"
+    KY = "KY"
+    LA = "LA"
+    MA = "MA"
+    MD = "MD"
+    ME = "ME"
+    MI = "MI"
+    MN = "MN"
+    MO = "MO"
+    MP = "MP"
+    MS = "MS"
+    MT = "MT"
+    NC = "NC"
+    ND = "ND"
+    NE = "NE"
+    NH = "NH"
+    NJ = "NJ"
+    NM = "NM"
+    NV = "NV"
+    NY = "NY"
+    OH = "OH"
+    OK = "OK"
+    OR = "OR"
+    PA = "PA"
+    PR = "PR"
+    RI = "RI"
+    SC = "SC"
+    SD = "SD"
+    TN = "TN"
+    TX = "TX"
+    UT = "UT"
+    VA = "VA"
+    VI = "VI"
+    VT = "VT"
+    WA = "WA"
+    WI = "WI"
+    WV = "WV"
+    WY = "WY"
 
 
 class JobStatus(StrEnum):
@@ -140,7 +151,7 @@ class Error(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     code: str
     """
@@ -151,7 +162,7 @@ class Error(BaseModel):
 
 class Job(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     id: str
     status: JobStatus
@@ -161,18 +172,18 @@ class Job(BaseModel):
     """
     total_items: int
     processed_items: int
-    model_version: str | None = Field(None, pattern="^\\d+\\.\\d+\\.\\d+$")
+    model_version: str | MISSING = Field(MISSING, pattern="^\\d+\\.\\d+\\.\\d+$")
     """
     Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
     """
-    created_at: AwareDatetime
-    started_at: AwareDatetime | None = None
-    finished_at: AwareDatetime | None = None
-    result_url: str | None = None
+    created_at: DateTime
+    started_at: DateTime | MISSING = MISSING
+    finished_at: DateTime | MISSING = MISSING
+    result_url: str | MISSING = MISSING
     """
     The JSON result once the job succeeded; add ?format=csv for CSV
     """
-    error: Error | None = None
+    error: Error | MISSING = MISSING
     """
     Present once the job failed
     """
@@ -180,20 +191,20 @@ class Job(BaseModel):
 
 class Prediction(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     row: int = Field(..., ge=0)
     """
     Position of the shipment in the submitted rows
     """
     transit_hours: float
-    eta: AwareDatetime
+    eta: DateTime
     delay_probability: float
 
 
 class JobResult(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     job_id: str
     model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
@@ -209,7 +220,7 @@ class Data(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     generator: str
     generator_version: int
@@ -227,12 +238,12 @@ class Type(StrEnum):
 
 class Feature(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     name: str
     type: Type
     description: str
-    categories: list[str] | None = None
+    categories: list[str] | MISSING = MISSING
     """
     Known values of a categorical feature
     """
@@ -240,7 +251,7 @@ class Feature(BaseModel):
 
 class TransitHours(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     mae_hours: float
     rmse_hours: float
@@ -254,7 +265,7 @@ class TransitHours(BaseModel):
 
 class ReliabilityItem(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     lower: float
     upper: float
@@ -268,7 +279,7 @@ class ReliabilityItem(BaseModel):
 
 class Delay(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     roc_auc: float
     brier_score: float
@@ -286,7 +297,7 @@ class Metrics(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     transit_hours: TransitHours
     delay: Delay
@@ -294,7 +305,7 @@ class Metrics(BaseModel):
 
 class ModelCard(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     name: str
     version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
@@ -310,7 +321,7 @@ class ModelCard(BaseModel):
     """
     What each output means
     """
-    trained_at: AwareDatetime
+    trained_at: DateTime
     training_seconds: float
     data: Data
     """
@@ -326,7 +337,7 @@ class ModelCard(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -350,7 +361,7 @@ class Problem(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: str = Field(
         ...,
@@ -368,29 +379,72 @@ class Problem(BaseModel):
     """
     The HTTP status code of this response, repeated for clients that only keep the body.
     """
-    detail: str | None = Field(None, examples=["Nothing is served at /api/auth/nope."])
+    detail: str | MISSING = Field(
+        MISSING, examples=["Nothing is served at /api/auth/nope."]
+    )
     """
     Human-readable explanation of this occurrence. Never contains a stack trace or internals.
     """
-    instance: str | None = Field(None, examples=["/api/auth/nope"])
+    instance: str | MISSING = Field(MISSING, examples=["/api/auth/nope"])
     """
     Path of the request that failed.
     """
-    errors: list[FieldError] | None = Field(None, min_length=1)
+    errors: list[FieldError] | MISSING = Field(MISSING, min_length=1)
     """
     For invalid input only: every rejected value, with where it is in the request.
     """
 
 
+class Shipment(BaseModel):
+    """
+    One US freight shipment to predict.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    origin: UsStateCode
+    """
+    Origin, two-letter US state code (upper case; DC and the territories included).
+    """
+    destination: UsStateCode
+    """
+    Destination, two-letter US state code.
+    """
+    distance_km: float = Field(..., gt=0.0, le=10000.0)
+    """
+    Road distance, km.
+    """
+    weight_kg: float = Field(..., gt=0.0, le=50000.0)
+    """
+    Gross weight, kg.
+    """
+    mode: Mode
+    """
+    Full truckload, less than truckload or intermodal (rail + truck).
+    """
+    carrier: str = Field(
+        ..., max_length=64, min_length=1, pattern="^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+    )
+    """
+    Carrier id; one the model does not know is predicted as "other".
+    """
+    pickup_at: DateTime
+    """
+    Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
+    """
+
+
 class EtaPrediction(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     transit_hours: float = Field(..., ge=0.0)
     """
     Predicted hours from pickup to delivery
     """
-    eta: AwareDatetime
+    eta: DateTime
     """
     pickup_at + transit_hours, RFC 3339 UTC
     """
@@ -404,12 +458,28 @@ class EtaPrediction(BaseModel):
     """
 
 
+class EtaBatchRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    shipments: list[Shipment] = Field(..., max_length=1000, min_length=1)
+
+
 class EtaBatchResponse(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
     """
     Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
     """
     predictions: list[EtaPrediction]
+
+
+class CreateJobRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    shipments: list[Shipment] = Field(..., max_length=100000, min_length=1)

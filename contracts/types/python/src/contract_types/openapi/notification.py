@@ -6,7 +6,9 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, AnyUrl, BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class Service(StrEnum):
@@ -33,7 +35,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     service: Service
     """
@@ -56,7 +58,7 @@ class ServiceInfo(BaseModel):
     """
     INSTANCE_ID, by default <hostname>-<pid>; tells replicas apart.
     """
-    started_at: AwareDatetime = Field(..., examples=["2026-11-24T17:41:00Z"])
+    started_at: DateTime = Field(..., examples=["2026-11-24T17:41:00Z"])
     """
     When this instance started (RFC 3339, UTC).
     """
@@ -64,13 +66,13 @@ class ServiceInfo(BaseModel):
 
 class WebSocketTicket(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     ticket: str = Field(..., min_length=16)
     """
     Opaque, single-use
     """
-    expires_at: AwareDatetime
+    expires_at: DateTime
     """
     The handshake must happen before this time
     """
@@ -89,12 +91,12 @@ class Severity(StrEnum):
 class BroadcastRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
-    title: str | None = Field(None, max_length=120, min_length=1)
+    title: str | MISSING = Field(MISSING, max_length=120, min_length=1)
     message: str = Field(..., max_length=2000, min_length=1)
     severity: Severity | None = "info"
-    expires_at: AwareDatetime | None = None
+    expires_at: DateTime | MISSING = MISSING
     """
     After this, clients stop showing it
     """
@@ -106,15 +108,15 @@ class Broadcast(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     broadcast_id: UUID
-    title: str | None = None
+    title: str | MISSING = MISSING
     message: str
     severity: Severity
     sent_by: UUID
-    sent_at: AwareDatetime
-    expires_at: AwareDatetime | None = None
+    sent_at: DateTime
+    expires_at: DateTime | MISSING = MISSING
 
 
 class Notification(BaseModel):
@@ -123,7 +125,7 @@ class Notification(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     id: UUID
     """
@@ -138,8 +140,8 @@ class Notification(BaseModel):
     """
     `user:<id>`, `admin` or `broadcast`
     """
-    time: AwareDatetime
-    dataschema: AnyUrl | None = None
+    time: DateTime
+    dataschema: AnyUrl | MISSING = MISSING
     """
     $id of the payload's schema (contracts/events/schemas)
     """
@@ -151,7 +153,7 @@ class Notification(BaseModel):
 
 class NotificationPage(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     items: list[Notification]
     page: int = Field(..., ge=0)
@@ -163,7 +165,7 @@ class NotificationPage(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -187,7 +189,7 @@ class Problem(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: str = Field(
         ...,
@@ -205,15 +207,17 @@ class Problem(BaseModel):
     """
     The HTTP status code of this response, repeated for clients that only keep the body.
     """
-    detail: str | None = Field(None, examples=["Nothing is served at /api/auth/nope."])
+    detail: str | MISSING = Field(
+        MISSING, examples=["Nothing is served at /api/auth/nope."]
+    )
     """
     Human-readable explanation of this occurrence. Never contains a stack trace or internals.
     """
-    instance: str | None = Field(None, examples=["/api/auth/nope"])
+    instance: str | MISSING = Field(MISSING, examples=["/api/auth/nope"])
     """
     Path of the request that failed.
     """
-    errors: list[FieldError] | None = Field(None, min_length=1)
+    errors: list[FieldError] | MISSING = Field(MISSING, min_length=1)
     """
     For invalid input only: every rejected value, with where it is in the request.
     """

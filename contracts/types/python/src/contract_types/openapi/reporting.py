@@ -7,7 +7,9 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel
+
+from contract_types.formats import DateTime
 
 
 class Service(StrEnum):
@@ -34,7 +36,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     service: Service
     """
@@ -57,7 +59,7 @@ class ServiceInfo(BaseModel):
     """
     INSTANCE_ID, by default <hostname>-<pid>; tells replicas apart.
     """
-    started_at: AwareDatetime = Field(..., examples=["2026-11-24T17:41:00Z"])
+    started_at: DateTime = Field(..., examples=["2026-11-24T17:41:00Z"])
     """
     When this instance started (RFC 3339, UTC).
     """
@@ -118,7 +120,7 @@ class ReportParams(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     from_: date_aliased = Field(..., alias="from")
     """
@@ -128,8 +130,8 @@ class ReportParams(BaseModel):
     """
     Last day covered (UTC, inclusive); not before `from`; at most 31 days by hour, 366 otherwise
     """
-    granularity: Granularity | None = None
-    group_by: GroupBy | None = None
+    granularity: Granularity | MISSING = MISSING
+    group_by: GroupBy | MISSING = MISSING
 
 
 class Granularity1(StrEnum):
@@ -160,7 +162,7 @@ class ReportParameters(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     from_: date_aliased = Field(..., alias="from")
     """
@@ -198,17 +200,17 @@ class ReportParameter(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     name: Name
     type: Type
     required: bool
     description: str
-    values: list[str] | None = None
+    values: list[str] | MISSING = MISSING
     """
     The values it takes, when they are a fixed set
     """
-    default_value: str | None = None
+    default_value: str | MISSING = MISSING
     """
     The value used when it is left out
     """
@@ -225,7 +227,7 @@ class Scope(StrEnum):
 
 class ReportType(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     id: ReportTypeId
     title: str
@@ -240,7 +242,7 @@ class ReportType(BaseModel):
 
 class ReportTypeList(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     items: list[ReportType]
 
@@ -248,7 +250,7 @@ class ReportTypeList(BaseModel):
 class CreateReportRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: ReportTypeId
     params: ReportParams
@@ -260,7 +262,7 @@ class Error(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     code: str = Field(..., pattern="^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
     reason: str
@@ -268,7 +270,7 @@ class Error(BaseModel):
 
 class Report(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     id: UUID
     type: ReportTypeId
@@ -282,28 +284,28 @@ class Report(BaseModel):
     The user who requested it
     """
     params: ReportParameters
-    created_at: AwareDatetime
-    started_at: AwareDatetime | None = None
+    created_at: DateTime
+    started_at: DateTime | MISSING = MISSING
     """
     When a worker (last) started it
     """
-    completed_at: AwareDatetime | None = None
+    completed_at: DateTime | MISSING = MISSING
     """
     When it became ready or failed
     """
-    formats: list[ReportFormat] | None = None
+    formats: list[ReportFormat] | MISSING = MISSING
     """
     Present once ready
     """
-    download_url: str | None = None
+    download_url: str | MISSING = MISSING
     """
     Present once ready; add ?format=
     """
-    row_count: int | None = Field(None, ge=0)
+    row_count: int | MISSING = Field(MISSING, ge=0)
     """
     Present once ready; rows of the table
     """
-    summary: dict[str, Any] | None = None
+    summary: dict[str, Any] | MISSING = MISSING
     """
     Present once ready: the report's totals. user-signups: `signups` (and `by_role`);
     inference-usage: `uses`, `predictions`, `mean_delay_probability`, `jobs`, `p50_job_duration_ms`,
@@ -311,7 +313,7 @@ class Report(BaseModel):
     platform-activity: `events` (and `by_event_type`).
 
     """
-    error: Error | None = None
+    error: Error | MISSING = MISSING
     """
     Present once failed
     """
@@ -319,7 +321,7 @@ class Report(BaseModel):
 
 class ReportPage(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     items: list[Report]
     page: int = Field(..., ge=0)
@@ -343,12 +345,12 @@ class ReportData(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     report_id: UUID
     type: ReportTypeId
     params: ReportParameters
-    generated_at: AwareDatetime
+    generated_at: DateTime
     summary: dict[str, Any]
     columns: list[Column]
     """
@@ -363,7 +365,7 @@ class ReportData(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -387,7 +389,7 @@ class Problem(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: str = Field(
         ...,
@@ -405,15 +407,17 @@ class Problem(BaseModel):
     """
     The HTTP status code of this response, repeated for clients that only keep the body.
     """
-    detail: str | None = Field(None, examples=["Nothing is served at /api/auth/nope."])
+    detail: str | MISSING = Field(
+        MISSING, examples=["Nothing is served at /api/auth/nope."]
+    )
     """
     Human-readable explanation of this occurrence. Never contains a stack trace or internals.
     """
-    instance: str | None = Field(None, examples=["/api/auth/nope"])
+    instance: str | MISSING = Field(MISSING, examples=["/api/auth/nope"])
     """
     Path of the request that failed.
     """
-    errors: list[FieldError] | None = Field(None, min_length=1)
+    errors: list[FieldError] | MISSING = Field(MISSING, min_length=1)
     """
     For invalid input only: every rejected value, with where it is in the request.
     """

@@ -15,7 +15,7 @@ class AckFrame(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: Literal["ack"]
     id: UUID

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum, StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 
 class Code(StrEnum):
@@ -34,16 +34,18 @@ class ErrorFrame(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: Literal["error"]
     code: Code
     message: str
-    request_id: str | None = Field(None, max_length=64, min_length=1, title="RequestId")
+    request_id: str | MISSING = Field(
+        MISSING, max_length=64, min_length=1, title="RequestId"
+    )
     """
     Chosen by the client; echoed in the reply
     """
-    close_code: CloseCode | None = None
+    close_code: CloseCode | MISSING = MISSING
     """
     Present when the server closes the connection right after this frame
     """

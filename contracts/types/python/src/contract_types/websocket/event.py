@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AnyUrl, BaseModel, ConfigDict, Field
+
+from contract_types.formats import DateTime
 
 
 class EventFrame(BaseModel):
@@ -15,7 +17,7 @@ class EventFrame(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: Literal["event"]
     id: UUID
@@ -35,7 +37,7 @@ class EventFrame(BaseModel):
     The CloudEvent type
     """
     source: str
-    time: AwareDatetime
+    time: DateTime
     dataschema: AnyUrl
     data: dict[str, Any]
     """

@@ -6,7 +6,9 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from contract_types.formats import DateTime
 
 
 class Role(StrEnum):
@@ -33,7 +35,7 @@ class HelloFrame(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: Literal["hello"]
     connection_id: UUID
@@ -45,4 +47,4 @@ class HelloFrame(BaseModel):
     """
     Larger client frames close the connection with 1009
     """
-    server_time: AwareDatetime
+    server_time: DateTime

@@ -14,7 +14,7 @@ class PingFrame(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: Literal["ping"]
     nonce: str = Field(..., max_length=64, min_length=1)

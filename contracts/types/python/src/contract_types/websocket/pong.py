@@ -14,7 +14,7 @@ class PongFrame(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: Literal["pong"]
     nonce: str = Field(..., max_length=64, min_length=1)

@@ -25,7 +25,7 @@ class UnsubscribeFrame(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: Literal["unsubscribe"]
     request_id: str = Field(..., max_length=64, min_length=1, title="RequestId")

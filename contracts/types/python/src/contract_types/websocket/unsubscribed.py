@@ -25,7 +25,7 @@ class UnsubscribedFrame(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: Literal["unsubscribed"]
     request_id: str = Field(..., max_length=64, min_length=1, title="RequestId")
