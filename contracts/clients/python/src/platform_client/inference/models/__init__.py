@@ -29,6 +29,7 @@ from .service_info_language import ServiceInfoLanguage
 from .service_info_service import ServiceInfoService
 from .shipment import Shipment
 from .shipment_mode import ShipmentMode
+from .us_state_code import UsStateCode
 
 __all__ = (
     "CreateInferenceJobFilesBody",
@@ -58,4 +59,5 @@ __all__ = (
     "ServiceInfoService",
     "Shipment",
     "ShipmentMode",
+    "UsStateCode",
 )

@@ -7,6 +7,7 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 
 from ..models.shipment_mode import ShipmentMode
+from ..models.us_state_code import UsStateCode
 
 T = TypeVar("T", bound="Shipment")
 
@@ -16,8 +17,14 @@ class Shipment:
     """One US freight shipment to predict.
 
     Attributes:
-        origin (str): Origin, two-letter US state code (upper case; DC and the territories included).
-        destination (str): Destination, two-letter US state code.
+        origin (UsStateCode): Two-letter US state code, upper case: the 50 states, DC and the inhabited territories (AS,
+            GU, MP, PR,
+            VI). A code the model has seen no lane of is still a valid shipment: it is predicted from distance,
+            mode and time alone. inference.usage repeats this list for its lanes.
+        destination (UsStateCode): Two-letter US state code, upper case: the 50 states, DC and the inhabited territories
+            (AS, GU, MP, PR,
+            VI). A code the model has seen no lane of is still a valid shipment: it is predicted from distance,
+            mode and time alone. inference.usage repeats this list for its lanes.
         distance_km (float): Road distance, km.
         weight_kg (float): Gross weight, kg.
         mode (ShipmentMode): Full truckload, less than truckload or intermodal (rail + truck).
@@ -25,8 +32,8 @@ class Shipment:
         pickup_at (datetime.datetime): Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
     """
 
-    origin: str
-    destination: str
+    origin: UsStateCode
+    destination: UsStateCode
     distance_km: float
     weight_kg: float
     mode: ShipmentMode
@@ -34,9 +41,9 @@ class Shipment:
     pickup_at: datetime.datetime
 
     def to_dict(self) -> dict[str, Any]:
-        origin = self.origin
+        origin = self.origin.value
 
-        destination = self.destination
+        destination = self.destination.value
 
         distance_km = self.distance_km
 
@@ -67,9 +74,9 @@ class Shipment:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        origin = d.pop("origin")
+        origin = UsStateCode(d.pop("origin"))
 
-        destination = d.pop("destination")
+        destination = UsStateCode(d.pop("destination"))
 
         distance_km = d.pop("distance_km")
 

@@ -19,16 +19,18 @@ T = TypeVar("T", bound="Notification")
 
 @_attrs_define
 class Notification:
-    """One event delivered to the user (the same object the WebSocket `event` frame and SSE carry)
+    """One event delivered to the user: an item of the history, and the `data` of each SSE event of the stream. The
+    WebSocket `event` frame (contracts/websocket/schemas/event.schema.json) is a different object with the same content:
+    `type` is `event` there and the CloudEvent type is `event_type`.
 
-    Attributes:
-        id (UUID): The CloudEvent id
-        type_ (str): The CloudEvent type, e.g. report.ready
-        source (str):
-        topic (str): `user:<id>`, `admin` or `broadcast`
-        time (datetime.datetime):
-        data (NotificationData): The event payload, valid against `dataschema`
-        dataschema (str | Unset): $id of the payload's schema (contracts/events/schemas)
+        Attributes:
+            id (UUID): The CloudEvent id
+            type_ (str): The CloudEvent type, e.g. report.ready
+            source (str):
+            topic (str): `user:<id>`, `admin` or `broadcast`
+            time (datetime.datetime):
+            data (NotificationData): The event payload, valid against `dataschema`
+            dataschema (str | Unset): $id of the payload's schema (contracts/events/schemas)
     """
 
     id: UUID
