@@ -22,6 +22,7 @@ import dev.polyglot.client.inference.model.Job;
 import dev.polyglot.client.inference.model.JobResult;
 import dev.polyglot.client.inference.model.JobStatus;
 import dev.polyglot.client.inference.model.Shipment;
+import dev.polyglot.client.inference.model.UsStateCode;
 import dev.polyglot.client.notification.api.HistoryApi;
 import dev.polyglot.client.notification.model.Notification;
 import dev.polyglot.client.notification.model.NotificationPage;
@@ -55,7 +56,7 @@ class PlatformFlowIT {
     private static final String PASSWORD = "correct-horse-battery-staple";
 
     private static Shipment shipment() {
-        return new Shipment().origin("TX").destination("IL").distanceKm(new BigDecimal("1480"))
+        return new Shipment().origin(UsStateCode.TX).destination(UsStateCode.IL).distanceKm(new BigDecimal("1480"))
                 .weightKg(new BigDecimal("12000")).mode(Shipment.ModeEnum.FTL).carrier("swift")
                 .pickupAt(OffsetDateTime.of(2026, 11, 24, 8, 0, 0, 0, ZoneOffset.ofHours(-6)));
     }
