@@ -28,7 +28,7 @@ await fresh(join(out, 'websocket'));
 
 const documents = (await readdir(join(CONTRACTS, 'openapi'))).filter((f) => f.endsWith('.yaml')).sort();
 for (const file of documents) {
-  const ast = await openapiTS(pathToFileURL(join(CONTRACTS, 'openapi', file)), { alphabetize: false });
+  const ast = await openapiTS(pathToFileURL(join(CONTRACTS, 'openapi', file)), { alphabetize: false, enumValues: true });
   await writeFile(join(out, 'openapi', file.replace(/\.yaml$/, '.ts')), header(`openapi/${file}`) + astToString(ast));
 }
 
@@ -110,7 +110,7 @@ const root = [
   "export * from './problems.js';",
   "export * from './websocket_protocol.js';",
   "export * from './redis_keys.js';",
-  ...documents.map((f) => `export type * as ${f.replace(/\.yaml$/, '')} from './openapi/${f.replace(/\.yaml$/, '.js')}';`),
+  ...documents.map((f) => `export * as ${f.replace(/\.yaml$/, '')} from './openapi/${f.replace(/\.yaml$/, '.js')}';`),
   '',
 ].join('\n');
 await writeFile(join(out, 'index.ts'), root);

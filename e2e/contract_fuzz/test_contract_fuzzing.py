@@ -84,10 +84,11 @@ def test_the_platform_behaves_as_its_contract_says(document: str, role: str, acc
                "run", str(CONTRACTS / f"{document}.yaml"), "--url", gateway_url,
                "--max-examples", str(MAX_EXAMPLES[role]), "--seed", str(SEED),
                "--report", "junit,ndjson", "--report-dir", str(report_dir), "--no-color"]
-    environment = {**os.environ, "FUZZ_TOKEN": accounts[role].access_token,
+    report_dir.mkdir(parents=True, exist_ok=True)
+    environment = {**os.environ, "FUZZ_TOKEN": accounts[role].access_token, "SCHEMATHESIS_HOOKS": str(HERE / "hooks.py"),
                    "FUZZ_PROTECTED_IDS": ",".join(account.id for account in accounts.values())}
     started = time.monotonic()
-    result = subprocess.run(command, cwd=HERE, env=environment, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(command, cwd=report_dir, env=environment, capture_output=True, text=True, timeout=600)
     seconds = time.monotonic() - started
     summary = result.stdout.strip().splitlines()
     print(f"{document} as {role}: {seconds:.0f} s, exit {result.returncode}; " + " | ".join(summary[-3:]))

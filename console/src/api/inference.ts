@@ -1,4 +1,4 @@
-import type { inference } from '@contracts';
+import { inference } from '@contracts';
 import { type PlatformApi, unwrap } from './client';
 
 type Schemas = inference.components['schemas'];
@@ -9,7 +9,16 @@ export type JobResult = Schemas['JobResult'];
 export type ModelCard = Schemas['ModelCard'];
 export type Mode = Shipment['mode'];
 
-export const MODES: readonly Mode[] = ['ftl', 'ltl', 'intermodal'];
+export type UsStateCode = Schemas['UsStateCode'];
+
+/** The contract's enums, as values (openapi-typescript's enumValues). */
+export const MODES: readonly Mode[] = inference.shipmentModeValues;
+export const US_STATE_CODES: readonly UsStateCode[] = inference.usStateCodeValues;
+
+/** `code` as a state code of the contract, or undefined. */
+export function usStateCode(code: string): UsStateCode | undefined {
+  return US_STATE_CODES.find((known) => known === code);
+}
 
 export async function predictEta(api: PlatformApi, shipment: Shipment): Promise<EtaPrediction> {
   return unwrap(await api.inference.POST('/api/inference/v1/eta', { body: shipment }));

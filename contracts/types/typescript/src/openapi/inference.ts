@@ -717,3 +717,18 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsApiInferenceV1JobsIdResultGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/inference/v1/jobs/{id}/result"]["get"]["parameters"]["query"]["format"]> = ["json", "csv"];
+export const shipmentModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Shipment"]["mode"]> = ["ftl", "ltl", "intermodal"];
+export const usStateCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UsStateCode"]> = ["AK", "AL", "AR", "AS", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "GU", "HI", "IA", "ID", "IL", "IN", "KS", "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MP", "MS", "MT", "NC", "ND", "NE", "NH", "NJ", "NM", "NV", "NY", "OH", "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VI", "VT", "WA", "WI", "WV", "WY"];
+export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["queued", "running", "succeeded", "failed"];
+export const modelCardFeaturesTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ModelCard"]["features"]["type"]> = ["number", "integer", "categorical"];
+export const serviceInfoSchemaServiceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["service"]> = ["gateway", "auth-service", "notification-service", "inference-bridge", "reporting-bridge"];
+export const serviceInfoSchemaLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["language"]> = ["java", "python"];

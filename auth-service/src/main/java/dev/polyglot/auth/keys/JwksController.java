@@ -36,9 +36,10 @@ class JwksController implements KeysApi {
     /** The RSA public key's members only, whatever the key object holds: never a private member. */
     private static RsaPublicJsonWebKey publicMembers(RSAKey key) {
         RSAKey publicKey = key.toPublicJWK();
-        return new RsaPublicJsonWebKey(publicKey.getKeyType().getValue(), publicKey.getKeyID(),
-                publicKey.getModulus().toString(), publicKey.getPublicExponent().toString())
-                .use(publicKey.getKeyUse() != null ? publicKey.getKeyUse().identifier() : null)
-                .alg(publicKey.getAlgorithm() != null ? publicKey.getAlgorithm().getName() : null);
+        // fromValue refuses anything but the contract's constants (RSA, sig, RS256): a key of another kind fails here.
+        return new RsaPublicJsonWebKey(RsaPublicJsonWebKey.KtyEnum.fromValue(publicKey.getKeyType().getValue()),
+                publicKey.getKeyID(), publicKey.getModulus().toString(), publicKey.getPublicExponent().toString())
+                .use(publicKey.getKeyUse() != null ? RsaPublicJsonWebKey.UseEnum.fromValue(publicKey.getKeyUse().identifier()) : null)
+                .alg(publicKey.getAlgorithm() != null ? RsaPublicJsonWebKey.AlgEnum.fromValue(publicKey.getAlgorithm().getName()) : null);
     }
 }
