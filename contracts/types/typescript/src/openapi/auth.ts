@@ -197,7 +197,7 @@ export interface components {
              * @description Sign-in name; unique, compared case-insensitively
              */
             email: string;
-            /** @description Display name */
+            /** @description Display name, kept as written (no control characters) */
             name: string;
             /** @description At least 12 characters; stored only as an Argon2id hash */
             password: string;

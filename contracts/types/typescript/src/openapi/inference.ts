@@ -178,7 +178,7 @@ export interface components {
             carrier: string;
             /**
              * Format: date-time
-             * @description Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
+             * @description Pickup time, RFC 3339 with an offset, in the years 2000 to 2099 (the model's calendar features, and an ETA that stays a date-time); the local weekday and hour matter.
              */
             pickup_at: string;
         };

@@ -409,7 +409,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /**
+                         * Format: uuid
+                         * @description The event id (the CloudEvent id); send it back as Last-Event-ID to resume
+                         */
+                        id: string;
+                        /** @description The CloudEvent type */
+                        event: string;
+                        /** @description The Notification, as one line of JSON */
+                        data: string;
+                    };
                 };
             };
             401: components["responses"]["Unauthorized"];

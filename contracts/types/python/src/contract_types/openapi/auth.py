@@ -79,13 +79,18 @@ class CreateUserRequest(BaseModel):
         extra="forbid",
         validate_by_name=True,
     )
-    email: EmailStr = Field(..., max_length=254)
+    email: EmailStr = Field(..., max_length=254, min_length=3)
     """
     Sign-in name; unique, compared case-insensitively
     """
-    name: str = Field(..., max_length=100, min_length=2)
+    name: str = Field(
+        ...,
+        max_length=100,
+        min_length=2,
+        pattern="^[^\\u0000-\\u001F\\u007F-\\u009F]*$",
+    )
     """
-    Display name
+    Display name, kept as written (no control characters)
     """
     password: str = Field(..., max_length=128, min_length=12)
     """
@@ -102,7 +107,7 @@ class LoginRequest(BaseModel):
         extra="forbid",
         validate_by_name=True,
     )
-    email: EmailStr = Field(..., max_length=254)
+    email: EmailStr = Field(..., max_length=254, min_length=3)
     password: str = Field(..., max_length=128, min_length=1)
 
 
@@ -149,8 +154,13 @@ class User(BaseModel):
         validate_by_name=True,
     )
     id: UUID
-    email: EmailStr
-    name: str = Field(..., max_length=100, min_length=2)
+    email: EmailStr = Field(..., max_length=254, min_length=3)
+    name: str = Field(
+        ...,
+        max_length=100,
+        min_length=2,
+        pattern="^[^\\u0000-\\u001F\\u007F-\\u009F]*$",
+    )
     role: Role
     created_at: DateTime
     updated_at: DateTime
@@ -165,7 +175,12 @@ class UpdateUserRequest(BaseModel):
         extra="forbid",
         validate_by_name=True,
     )
-    name: str | MISSING = Field(MISSING, max_length=100, min_length=2)
+    name: str | MISSING = Field(
+        MISSING,
+        max_length=100,
+        min_length=2,
+        pattern="^[^\\u0000-\\u001F\\u007F-\\u009F]*$",
+    )
     role: Role | MISSING = MISSING
 
 

@@ -432,7 +432,7 @@ class Shipment(BaseModel):
     """
     pickup_at: DateTime
     """
-    Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
+    Pickup time, RFC 3339 with an offset, in the years 2000 to 2099 (the model's calendar features, and an ETA that stays a date-time); the local weekday and hour matter.
     """
 
 

@@ -16,7 +16,7 @@ class CreateUserRequest:
     """
     Attributes:
         email (str): Sign-in name; unique, compared case-insensitively
-        name (str): Display name
+        name (str): Display name, kept as written (no control characters)
         password (str): At least 12 characters; stored only as an Argon2id hash
         role (Role | Unset): `admin` manages users and sees platform-wide data; `user` submits work; `viewer` only
             reads. Default: Role.USER.

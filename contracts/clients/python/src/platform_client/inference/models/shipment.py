@@ -29,7 +29,8 @@ class Shipment:
         weight_kg (float): Gross weight, kg.
         mode (ShipmentMode): Full truckload, less than truckload or intermodal (rail + truck).
         carrier (str): Carrier id; one the model does not know is predicted as "other".
-        pickup_at (datetime.datetime): Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
+        pickup_at (datetime.datetime): Pickup time, RFC 3339 with an offset, in the years 2000 to 2099 (the model's
+            calendar features, and an ETA that stays a date-time); the local weekday and hour matter.
     """
 
     origin: UsStateCode

@@ -11,6 +11,7 @@ from .service_info import ServiceInfo
 from .service_info_language import ServiceInfoLanguage
 from .service_info_service import ServiceInfoService
 from .severity import Severity
+from .stream_notifications_response_200 import StreamNotificationsResponse200
 from .web_socket_ticket import WebSocketTicket
 
 __all__ = (
@@ -25,5 +26,6 @@ __all__ = (
     "ServiceInfoLanguage",
     "ServiceInfoService",
     "Severity",
+    "StreamNotificationsResponse200",
     "WebSocketTicket",
 )

@@ -6,6 +6,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
+from ...models.stream_notifications_response_200 import StreamNotificationsResponse200
 from ...types import UNSET, Response, Unset
 
 
@@ -28,9 +29,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | str:
+) -> Problem | StreamNotificationsResponse200:
     if response.status_code == 200:
-        response_200 = response.text
+        response_200 = StreamNotificationsResponse200.from_dict(response.text)
+
         return response_200
 
     if response.status_code == 401:
@@ -45,7 +47,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | str]:
+) -> Response[Problem | StreamNotificationsResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -58,7 +60,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     last_event_id: UUID | Unset = UNSET,
-) -> Response[Problem | str]:
+) -> Response[Problem | StreamNotificationsResponse200]:
     """The signed-in user's notifications as Server-Sent Events
 
      `text/event-stream`: one SSE event per notification, `id` = the event id, `event` = the event
@@ -76,7 +78,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | str]
+        Response[Problem | StreamNotificationsResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -94,7 +96,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     last_event_id: UUID | Unset = UNSET,
-) -> Problem | str | None:
+) -> Problem | StreamNotificationsResponse200 | None:
     """The signed-in user's notifications as Server-Sent Events
 
      `text/event-stream`: one SSE event per notification, `id` = the event id, `event` = the event
@@ -112,7 +114,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | str
+        Problem | StreamNotificationsResponse200
     """
 
     return sync_detailed(
@@ -125,7 +127,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     last_event_id: UUID | Unset = UNSET,
-) -> Response[Problem | str]:
+) -> Response[Problem | StreamNotificationsResponse200]:
     """The signed-in user's notifications as Server-Sent Events
 
      `text/event-stream`: one SSE event per notification, `id` = the event id, `event` = the event
@@ -143,7 +145,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | str]
+        Response[Problem | StreamNotificationsResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -159,7 +161,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     last_event_id: UUID | Unset = UNSET,
-) -> Problem | str | None:
+) -> Problem | StreamNotificationsResponse200 | None:
     """The signed-in user's notifications as Server-Sent Events
 
      `text/event-stream`: one SSE event per notification, `id` = the event id, `event` = the event
@@ -177,7 +179,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | str
+        Problem | StreamNotificationsResponse200
     """
 
     return (
