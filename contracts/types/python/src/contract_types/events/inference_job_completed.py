@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
+from contract_types.formats import DateTimeMatching
 from pydantic import BaseModel, ConfigDict, Field
-
-from contract_types.formats import DateTime
 
 
 class InferenceJobCompleted(BaseModel):
@@ -52,7 +52,7 @@ class InferenceJobCompleted(BaseModel):
     """
     Wall time from start to finish, ms.
     """
-    completed_at: DateTime
+    completed_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the job finished.
     """

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
+from contract_types.formats import DateTimeMatching
 from pydantic import MISSING, BaseModel, ConfigDict, Field
-
-from contract_types.formats import DateTime
 
 
 class InferenceJobFailed(BaseModel):
@@ -38,7 +38,7 @@ class InferenceJobFailed(BaseModel):
     """
     Items predicted before the failure.
     """
-    failed_at: DateTime
+    failed_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the job failed.
     """

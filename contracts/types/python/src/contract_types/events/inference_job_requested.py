@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
+from contract_types.formats import DateTimeMatching
 from pydantic import BaseModel, ConfigDict, Field
-
-from contract_types.formats import DateTime
 
 
 class InferenceJobRequested(BaseModel):
@@ -30,7 +30,7 @@ class InferenceJobRequested(BaseModel):
     """
     Shipments in the job.
     """
-    requested_at: DateTime
+    requested_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the job was accepted.
     """

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
+from contract_types.formats import DateTimeMatching
 from pydantic import MISSING, BaseModel, ConfigDict, Field
-
-from contract_types.formats import DateTime
 
 
 class Operation(StrEnum):
@@ -147,7 +147,7 @@ class InferenceUsage(BaseModel):
     """
     Predictions per lane (origin state to destination state), so usage can be reported per lane without one event per row.
     """
-    occurred_at: DateTime
+    occurred_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the use ended.
     """

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
+from contract_types.formats import DateTimeMatching
 from pydantic import MISSING, BaseModel, ConfigDict, Field
-
-from contract_types.formats import DateTime
 
 
 class Severity(StrEnum):
@@ -49,11 +49,13 @@ class NotificationBroadcast(BaseModel):
     """
     The admin who sent it.
     """
-    sent_at: DateTime
+    sent_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When it was sent.
     """
-    expires_at: DateTime | MISSING = MISSING
+    expires_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]] | MISSING = (
+        MISSING
+    )
     """
     After this, clients stop showing it.
     """

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
+from contract_types.formats import DateTimeMatching
 from pydantic import BaseModel, ConfigDict, Field
-
-from contract_types.formats import DateTime
 
 
 class ReportType(StrEnum):
@@ -49,7 +49,7 @@ class ReportFailed(BaseModel):
     """
     Human-readable cause.
     """
-    failed_at: DateTime
+    failed_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When it failed.
     """

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
+from contract_types.formats import DateTimeMatching
 from pydantic import BaseModel, ConfigDict, Field
-
-from contract_types.formats import DateTime
 
 
 class ReportType(StrEnum):
@@ -60,7 +60,7 @@ class ReportReady(BaseModel):
     """
     Rows in the tabular result.
     """
-    completed_at: DateTime
+    completed_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the report was finished.
     """

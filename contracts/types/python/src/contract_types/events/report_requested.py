@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
+from contract_types.formats import DateTimeMatching
 from pydantic import BaseModel, ConfigDict, Field
-
-from contract_types.formats import DateTime
 
 
 class ReportType(StrEnum):
@@ -91,7 +91,7 @@ class ReportRequested(BaseModel):
     Which report.
     """
     parameters: ReportParameters
-    requested_at: DateTime
+    requested_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the report was accepted.
     """

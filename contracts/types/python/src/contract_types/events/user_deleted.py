@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
+from contract_types.formats import DateTimeMatching
 from pydantic import BaseModel, ConfigDict
-
-from contract_types.formats import DateTime
 
 
 class UserDeleted(BaseModel):
@@ -26,7 +26,7 @@ class UserDeleted(BaseModel):
     """
     Who deleted it: an admin, or the user themself.
     """
-    deleted_at: DateTime
+    deleted_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the deletion was committed.
     """

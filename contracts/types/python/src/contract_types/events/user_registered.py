@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
+from contract_types.formats import DateTimeMatching
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
-
-from contract_types.formats import DateTime
 
 
 class Role(StrEnum):
@@ -45,7 +45,7 @@ class UserRegistered(BaseModel):
     """
     Role given at registration.
     """
-    registered_at: DateTime
+    registered_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the account was created.
     """

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
+from contract_types.formats import DateTimeMatching
 from pydantic import BaseModel, ConfigDict
-
-from contract_types.formats import DateTime
 
 
 class OldRole(StrEnum):
@@ -55,7 +55,7 @@ class UserRoleChanged(BaseModel):
     """
     The admin who changed it.
     """
-    changed_at: DateTime
+    changed_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the change was committed.
     """

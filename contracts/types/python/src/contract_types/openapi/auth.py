@@ -6,9 +6,8 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
-from pydantic import MISSING, BaseModel, ConfigDict, EmailStr, Field
-
 from contract_types.formats import DateTime
+from pydantic import MISSING, BaseModel, ConfigDict, EmailStr, Field
 
 
 class Service(StrEnum):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
+from contract_types.formats import DateTime, DateTimeMatching
 from pydantic import MISSING, BaseModel, ConfigDict, Field
-
-from contract_types.formats import DateTime
 
 
 class Service(StrEnum):
@@ -430,7 +430,7 @@ class Shipment(BaseModel):
     """
     Carrier id; one the model does not know is predicted as "other".
     """
-    pickup_at: DateTime
+    pickup_at: DateTimeMatching[Literal["^20[0-9]{2}-.*$"]]
     """
     Pickup time, RFC 3339 with an offset, in the years 2000 to 2099 (the model's calendar features, and an ETA that stays a date-time); the local weekday and hour matter.
     """

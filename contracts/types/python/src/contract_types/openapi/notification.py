@@ -6,9 +6,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import MISSING, AnyUrl, BaseModel, ConfigDict, Field
-
 from contract_types.formats import DateTime
+from pydantic import MISSING, AnyUrl, BaseModel, ConfigDict, Field
 
 
 class Service(StrEnum):

@@ -7,9 +7,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel
-
 from contract_types.formats import DateTime
+from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel
 
 
 class Service(StrEnum):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from contract_types.formats import DateTime
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Service(StrEnum):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field
-
 from contract_types.formats import DateTime
+from pydantic import AnyUrl, BaseModel, ConfigDict, Field
 
 
 class EventFrame(BaseModel):

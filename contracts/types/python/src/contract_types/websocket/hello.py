@@ -6,9 +6,8 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
-
 from contract_types.formats import DateTime
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
 class Role(StrEnum):
