@@ -109,6 +109,21 @@ def test_a_user_gets_an_inference_usage_report_of_their_own_usage(service: TestC
     assert image.imread(io.BytesIO(png.content), format="png").shape[:2] == (600, 1200)
 
 
+def test_a_report_without_rows_downloads_in_every_format(service: TestClient, worker: TestClient, people):
+    """A per-lane report of a range without usage has no rows at all; its chart was a 500 (an empty series plotted)."""
+    user = people("user")
+    created = service.post("/api/reports", headers=user.headers,
+                           json={"type": "inference-usage", "params": {**RANGE, "group_by": "lane"}}).json()
+    report = wait_for_final(service, created["id"], user.headers)
+    assert report["status"] == "ready" and report["row_count"] == 0, report
+    for file_format in report["formats"]:
+        response = service.get(report["download_url"], params={"format": file_format}, headers=user.headers)
+        assert response.status_code == 200, (file_format, response.text)
+    png = service.get(report["download_url"], params={"format": "png"}, headers=user.headers)
+    assert png.headers["content-type"] == "image/png"
+    assert image.imread(io.BytesIO(png.content), format="png").shape[:2] == (600, 1200)
+
+
 def test_the_worker_publishes_progress_then_ready_on_platform_events(service: TestClient, worker: TestClient,
                                                                      people, pytestconfig: pytest.Config):
     """...and every event it (and the service) produces is valid against its contract schema."""

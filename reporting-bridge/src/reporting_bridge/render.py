@@ -51,7 +51,10 @@ def _chart(report: ReportData, table: pd.DataFrame) -> bytes:
     try:
         if "origin" in table.columns:  # per lane: the busiest lanes over the whole range
             lanes = table.assign(lane=table["origin"] + "→" + table["destination"]).groupby("lane")[measure].sum()
-            lanes.sort_values(ascending=False).head(20).sort_values().plot.barh(ax=axes, color="#4c72b0")
+            if lanes.empty:  # no use in the range, so no lane at all: pandas refuses to plot nothing
+                _say_no_data(axes)
+            else:
+                lanes.sort_values(ascending=False).head(20).sort_values().plot.barh(ax=axes, color="#4c72b0")
             axes.set_xlabel(measure)
         else:
             group = next((c for c in GROUP_COLUMNS if c in table.columns), None)
@@ -62,7 +65,7 @@ def _chart(report: ReportData, table: pd.DataFrame) -> bytes:
                                            fill_value=0)
                 series = series[series.sum().sort_values(ascending=False).index[:MAX_CHART_SERIES]]
             if series.empty:
-                axes.text(0.5, 0.5, "no data in this range", ha="center", va="center", transform=axes.transAxes)
+                _say_no_data(axes)
             else:
                 series.plot(ax=axes, kind="bar" if len(series) <= 31 else "line", stacked=group is not None,
                             rot=45)
@@ -74,3 +77,7 @@ def _chart(report: ReportData, table: pd.DataFrame) -> bytes:
         return buffer.getvalue()
     finally:
         plt.close(figure)
+
+
+def _say_no_data(axes: plt.Axes) -> None:
+    axes.text(0.5, 0.5, "no data in this range", ha="center", va="center", transform=axes.transAxes)
