@@ -166,3 +166,35 @@ def test_every_kind_of_date_time_pattern_is_checked() -> None:
     """The test above covers the contracts' patterns (the payloads' UTC "Z" and a pickup's years)."""
     fields = {(model, field) for _, model, field, _ in date_times_with_patterns()}
     assert {("Shipment", "pickup_at"), ("ReportFailed", "failed_at")} <= fields
+
+
+def operations_with_query_parameters() -> list[tuple[str, str, list[str]]]:
+    import yaml
+
+    found = []
+    for path in sorted((CONTRACTS / "openapi").glob("*.yaml")):
+        for path_item in yaml.safe_load(path.read_text())["paths"].values():
+            for method in ("get", "put", "post", "delete", "patch"):
+                if method not in path_item:
+                    continue
+                operation = path_item[method]
+                parameters = [*path_item.get("parameters", []), *operation.get("parameters", [])]
+                names = [p["name"] for p in parameters if p.get("in") == "query"]
+                if names:
+                    found.append((path.stem, operation["operationId"], names))
+    return found
+
+
+@pytest.mark.parametrize(("document", "operation_id", "names"), operations_with_query_parameters(),
+                         ids=lambda value: value if isinstance(value, str) else "")
+def test_python_models_of_each_operations_query_parameters(document: str, operation_id: str, names: list[str]) -> None:
+    """A service reads its query parameters as the contract's model (a page beyond the contract's maximum was a 500
+    in reporting-bridge); a parameter with a default is still never null."""
+    from pydantic import ValidationError
+
+    module = importlib.import_module(f"contract_types.openapi.{document}")
+    model = getattr(module, operation_id[0].upper() + operation_id[1:] + "ParametersQuery")
+    assert list(model.model_fields) == names
+    with pytest.raises(ValidationError) as refused:
+        model.model_validate(dict.fromkeys(names))
+    assert {error["loc"] for error in refused.value.errors()} == {(name,) for name in names}

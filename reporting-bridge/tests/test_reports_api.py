@@ -206,6 +206,25 @@ def test_list_is_paginated_newest_first(service: TestClient, people):
     assert service.get("/api/reports", params={"size": 101}, headers=user.headers).status_code == 422
 
 
+def test_pages_beyond_the_contracts_bound_are_a_422(service: TestClient, people):
+    """The contract's page maximum (1,000,000); a page of 39 digits overflowed SQLite's integers: a 500."""
+    user = people("user")
+    last = service.get("/api/reports", params={"page": 1_000_000, "size": 100}, headers=user.headers)
+    assert last.status_code == 200 and last.json()["items"] == [] and last.json()["page"] == 1_000_000
+    for page in ("1000001", "321813452487689409696165089031946764288"):
+        response = service.get("/api/reports", params={"page": page}, headers=user.headers)
+        assert response.status_code == 422, response.text
+        assert [error["pointer"] for error in response.json()["errors"]] == ["/query/page"]
+
+
+def test_list_parameters_are_checked_together(service: TestClient, people):
+    response = service.get("/api/reports", params={"page": -1, "size": 0, "status": "done", "type": "sales"},
+                           headers=people("user").headers)
+    assert response.status_code == 422 and response.headers["content-type"] == PROBLEM_JSON
+    assert {error["pointer"] for error in response.json()["errors"]} == {
+        "/query/page", "/query/size", "/query/status", "/query/type"}
+
+
 @pytest.mark.parametrize(("body", "pointer"), [
     ({"type": "sales", "params": RANGE}, "/body/type"),
     ({"type": "inference-usage", "params": {"from": "2026-13-01", "to": "2026-11-03"}}, "/body/params/from"),

@@ -15,17 +15,17 @@ from typing import Annotated, Any
 from contract_types.events import ReportRequested
 from contract_types.openapi.reporting import (
     CreateReportRequest,
+    ListReportsParametersQuery,
     Report,
     ReportData,
     ReportFormat,
     ReportPage,
-    ReportStatus,
-    ReportTypeId,
     ReportTypeList,
 )
 from contract_types.problems import ProblemType
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from pydantic import MISSING
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
@@ -106,17 +106,15 @@ async def create_report(
 async def list_reports(
     principal: Reader,
     engine: DatabaseEngine,
-    page: Annotated[int, Query(ge=0, description="Zero-based page number")] = 0,
-    size: Annotated[int, Query(ge=1, le=100, description="Reports per page")] = 20,
-    status: Annotated[ReportStatus | None, Query(description="Only reports in this status")] = None,
-    type: Annotated[ReportTypeId | None, Query(description="Only reports of this type")] = None,
+    # The contract's parameters, bounds included (a page beyond 1,000,000 overflowed SQLite's integers).
+    query: Annotated[ListReportsParametersQuery, Query()],
 ) -> ReportPage:
     owner = None if principal.has_any_role("admin") else principal.user_id
-    rows, total = await run_in_threadpool(jobs.page, engine, owner_id=owner, page_number=page, size=size,
-                                          status=status.value if status else None,
-                                          report_type=type.value if type else None)
-    return ReportPage(items=[jobs.representation(row) for row in rows], page=page, size=size, total_items=total,
-                      total_pages=math.ceil(total / size))
+    rows, total = await run_in_threadpool(jobs.page, engine, owner_id=owner, page_number=query.page, size=query.size,
+                                          status=None if query.status is MISSING else query.status.value,
+                                          report_type=None if query.type is MISSING else query.type.value)
+    return ReportPage(items=[jobs.representation(row) for row in rows], page=query.page, size=query.size,
+                      total_items=total, total_pages=math.ceil(total / query.size))
 
 
 @router.get("/{id}", operation_id="getReport", summary="One report's status, progress and summary",

@@ -95,7 +95,7 @@ class CreateUserRequest(BaseModel):
     """
     At least 12 characters; stored only as an Argon2id hash
     """
-    role: Role | None = "user"
+    role: Role = "user"
     """
     `admin` only when an admin registers the user
     """
@@ -238,6 +238,16 @@ class FieldError(BaseModel):
     """
     What is wrong with the value, for a human.
     """
+
+
+class ListUsersParametersQuery(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    page: int = Field(0, ge=0, le=1000000)
+    size: int = Field(20, ge=1, le=100)
+    email: str | MISSING = Field(MISSING, max_length=254, min_length=1)
+    role: Role | MISSING = MISSING
 
 
 class Problem(BaseModel):

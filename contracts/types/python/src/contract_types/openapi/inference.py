@@ -355,6 +355,28 @@ class FieldError(BaseModel):
     """
 
 
+class CreateInferenceJobRequest(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    file: bytes
+    """
+    CSV with a header row naming the shipment fields
+    """
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+class GetInferenceJobResultParametersQuery(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    format: Format = "json"
+
+
 class Problem(BaseModel):
     """
     RFC 9457 problem details: the one error body of every service and of the gateway, served as application/problem+json. Further members may be added by RFC 9457 extension; clients must ignore those they do not know.

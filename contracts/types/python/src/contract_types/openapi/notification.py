@@ -94,7 +94,7 @@ class BroadcastRequest(BaseModel):
     )
     title: str | MISSING = Field(MISSING, max_length=120, min_length=1)
     message: str = Field(..., max_length=2000, min_length=1)
-    severity: Severity | None = "info"
+    severity: Severity = "info"
     expires_at: DateTime | MISSING = MISSING
     """
     After this, clients stop showing it
@@ -180,6 +180,48 @@ class FieldError(BaseModel):
     """
     What is wrong with the value, for a human.
     """
+
+
+class StreamNotificationsResponse(BaseModel):
+    """
+    One server-sent event, by the fields the SSE format names (OpenAPI 3.1: `schema` of an event
+    stream describes each event). Comment lines (`: keep-alive`) are no events.
+
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: UUID
+    """
+    The event id (the CloudEvent id); send it back as Last-Event-ID to resume
+    """
+    event: str = Field(..., pattern="^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$")
+    """
+    The CloudEvent type
+    """
+    data: str = Field(
+        ...,
+        json_schema_extra={
+            "contentMediaType": "application/json",
+            "contentSchema": {"$ref": "#/components/schemas/Notification"},
+        },
+    )
+    """
+    The Notification, as one line of JSON
+    """
+
+
+class ListNotificationsParametersQuery(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    page: int = Field(0, ge=0, le=1000000)
+    size: int = Field(20, ge=1, le=100)
+    type: str | MISSING = Field(
+        MISSING, pattern="^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$"
+    )
+    since: DateTime | MISSING = MISSING
 
 
 class Problem(BaseModel):

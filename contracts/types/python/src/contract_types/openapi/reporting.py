@@ -382,6 +382,23 @@ class FieldError(BaseModel):
     """
 
 
+class ListReportsParametersQuery(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    page: int = Field(0, ge=0, le=1000000)
+    size: int = Field(20, ge=1, le=100)
+    status: ReportStatus | MISSING = MISSING
+    type: ReportTypeId | MISSING = MISSING
+
+
+class DownloadReportParametersQuery(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    format: ReportFormat
+
+
 class Problem(BaseModel):
     """
     RFC 9457 problem details: the one error body of every service and of the gateway, served as application/problem+json. Further members may be added by RFC 9457 extension; clients must ignore those they do not know.
