@@ -32,6 +32,12 @@ async def list_items(page: Annotated[int, Query(ge=1)] = 1) -> dict[str, int]:
     return {"page": page}
 
 
+# A second route of the same path: a 405 on /items names both methods.
+@demo_routes.post("/items", status_code=201)
+async def add_item() -> dict[str, int]:
+    return {"item_id": 1}
+
+
 @demo_routes.get("/items/{item_id}")
 async def get_item(item_id: int) -> dict[str, int]:
     return {"item_id": item_id}

@@ -92,12 +92,32 @@ def test_unknown_path_is_a_404(client: TestClient, assert_problem):
     assert "errors" not in problem
 
 
-def test_wrong_method_is_a_405_that_names_the_allowed_ones(client: TestClient, assert_problem):
-    response = client.delete("/api/demo/items")
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH", "OPTIONS"])
+def test_wrong_method_is_a_405_that_names_every_method_of_the_path(client: TestClient, assert_problem, method):
+    """GET and POST /items are two routes; Starlette's 405 named the first one's method only (`Allow: GET`)."""
+    response = client.request(method, "/api/demo/items")
     problem = assert_problem(response, 405)
     assert problem["type"] == "/problems/method-not-allowed"
     assert problem["title"] == "Method Not Allowed"
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, HEAD, POST"
+
+
+def test_a_405_names_only_the_methods_of_routes_matching_the_path(client: TestClient, assert_problem):
+    one_item = client.delete("/api/demo/items/7")
+    assert_problem(one_item, 405)
+    assert one_item.headers["allow"] == "GET, HEAD"  # not /items' POST, nor /items/{id}/owner's PUT
+    assert client.get("/api/demo/users").headers["allow"] == "POST"  # no GET, so no HEAD
+
+
+def test_head_is_served_wherever_get_is_as_get_without_a_body(client: TestClient, assert_problem):
+    get, head = client.get("/api/demo/items", params={"page": 3}), client.head("/api/demo/items", params={"page": 3})
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-length"] == get.headers["content-length"] == str(len(get.content))
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert client.head("/api/demo/service-info").status_code == 200  # the kit's own routes too
+    assert client.head("/api/demo/items", params={"page": "zero"}).status_code == 422
+    not_allowed = client.head("/api/demo/users")  # no GET there: a HEAD stays a HEAD, and is not allowed
+    assert not_allowed.status_code == 405 and not_allowed.headers["allow"] == "POST"
 
 
 def test_http_exception_from_a_handler_keeps_its_detail(client: TestClient, assert_problem):

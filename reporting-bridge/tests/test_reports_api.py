@@ -217,6 +217,13 @@ def test_pages_beyond_the_contracts_bound_are_a_422(service: TestClient, people)
         assert [error["pointer"] for error in response.json()["errors"]] == ["/query/page"]
 
 
+def test_a_wrong_method_is_told_every_method_of_the_path(service: TestClient, people):
+    """GET and POST /api/reports are two routes: the 405 said `Allow: POST` (the fuzzer's OPTIONS and PUT)."""
+    for method in ("OPTIONS", "PUT", "DELETE"):
+        response = service.request(method, "/api/reports", headers=people("user").headers)
+        assert (response.status_code, response.headers["allow"]) == (405, "GET, HEAD, POST")
+
+
 def test_list_parameters_are_checked_together(service: TestClient, people):
     response = service.get("/api/reports", params={"page": -1, "size": 0, "status": "done", "type": "sales"},
                            headers=people("user").headers)

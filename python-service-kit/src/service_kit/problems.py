@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service_kit.request_id import current_request_id
+from service_kit.routing import allowed_methods
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -87,8 +88,12 @@ async def http_exception_handler(request: Request, exc: HTTPException) -> Respon
         detail = f"{request.method} is not allowed on {request.url.path}; see the Allow header."
     else:
         detail = None
+    headers = exc.headers
+    if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED and (allowed := allowed_methods(request.scope)):
+        # Every route of the path, not only the first one Starlette's 405 names.
+        headers = {**(headers or {}), "Allow": ", ".join(sorted(allowed))}
     return problem_response(request.url.path, ProblemType.for_status(exc.status_code), status=exc.status_code,
-                            detail=detail, headers=exc.headers)
+                            detail=detail, headers=headers)
 
 
 async def request_validation_handler(request: Request, exc: RequestValidationError) -> Response:
