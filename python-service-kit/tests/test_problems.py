@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,12 @@ from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from service_kit.problems import json_pointer
+from service_kit.problems import json_pointer, problem_instance
 
 PROBLEM_JSON = "application/problem+json"
+# RFC 3986's path-absolute, the shape of every `instance` (a URI reference; jsonschema checks that format only with
+# an extra package, so the tests check it themselves).
+URI_PATH = re.compile(r"(/([A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)+")
 VALIDATION_ERROR = ProblemType.VALIDATION_ERROR.value
 
 
@@ -32,7 +36,9 @@ def assert_problem(problem_contract: Draft202012Validator):
         problem = response.json()
         problem_contract.validate(problem)
         assert problem["status"] == status
-        assert problem["instance"] == response.request.url.path
+        # The path as the client sent it (percent-encoded), a URI reference: not httpx's decoded url.path.
+        assert problem["instance"] == response.request.url.raw_path.decode("ascii").partition("?")[0]
+        assert URI_PATH.fullmatch(problem["instance"]), problem["instance"]
         # One type scheme: `/problems/<name>` of contracts/problems, with that type's title (never about:blank).
         assert problem["title"] == ProblemType(problem["type"]).title
         return problem
@@ -148,6 +154,22 @@ def test_exception_in_a_handler_is_a_500_without_internals_and_is_logged(
     [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
     assert response.headers["x-request-id"] == "crash-42"
+
+
+@pytest.mark.parametrize("path", ["/api/demo/no such/thing", "/api/demo/ünïcode/ß", "/api/demo/%2F/a%20b"])
+def test_a_problems_instance_is_the_path_as_sent_never_the_decoded_one(client: TestClient, assert_problem, path):
+    """The fuzzer found problems whose instance was the decoded path (a space, a non-ASCII letter): no URI reference."""
+    assert_problem(client.get(path), 404)  # instance: the raw path, checked to be a URI reference
+
+
+def test_a_problems_instance_from_any_path_the_server_passes_on_is_a_uri_reference():
+    """A server hands on what the request line held: bytes outside URIs and stray `%` are percent-encoded."""
+    raw = b'/api/a%20b/{x}"|^`\\<>/\xc3\xbc/%zz/%4'
+    assert problem_instance({"raw_path": raw, "path": "unused"}) == (
+        "/api/a%20b/%7Bx%7D%22%7C%5E%60%5C%3C%3E/%C3%BC/%25zz/%254")
+    assert problem_instance({"path": "/api/a b/ü"}) == "/api/a%20b/%C3%BC"  # a server without raw_path
+    for instance in (problem_instance({"raw_path": raw}), problem_instance({"path": "/api/a b/ü"})):
+        assert URI_PATH.fullmatch(instance)
 
 
 def test_json_pointer_escapes_slash_and_tilde():

@@ -12,6 +12,7 @@ never `about:blank`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -41,8 +42,22 @@ class ProblemResponse(Response):
         return content.model_dump_json().encode()  # members left out stay out (MISSING), never null
 
 
+# What RFC 3986 lets a path hold as it is: unreserved and sub-delimiter characters, ":", "@", "/", and "%" when it
+# starts an escape; anything else is percent-encoded, byte by byte.
+_NOT_AS_IS_IN_A_PATH = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:@/%-]|%(?![0-9A-Fa-f]{2})")
+
+
+def problem_instance(scope: Scope) -> str:
+    """A problem's `instance`: the request's path as the client sent it, which is a URI reference; not scope["path"],
+    which the server has percent-decoded (a space, "ü", even "/" from "%2F"). What a lenient server passes on beyond
+    the characters of a URI is encoded."""
+    raw = scope.get("raw_path") or scope["path"].encode()  # raw_path is optional in ASGI
+    text = raw.decode("latin-1").partition("?")[0]  # latin-1: one character per byte, each encoded below as that byte
+    return _NOT_AS_IS_IN_A_PATH.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode("latin-1")), text)
+
+
 def problem_response(
-    request_path: str,
+    scope: Scope,
     problem_type: ProblemType,
     *,
     status: int | None = None,
@@ -50,15 +65,15 @@ def problem_response(
     errors: Sequence[FieldError] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> ProblemResponse:
-    """A problem of `problem_type` (its title; its status unless `status` is given: a fallback type such as
-    bad-request stands for every status that has no type of its own)."""
+    """A problem of `problem_type` about the request of `scope` (its title; its status unless `status` is given: a
+    fallback type such as bad-request stands for every status that has no type of its own)."""
     status = status or problem_type.status
     problem = Problem(
         type=problem_type.value,
         title=problem_type.title,
         status=status,
         detail=MISSING if detail is None else detail,
-        instance=request_path,
+        instance=problem_instance(scope),
         errors=MISSING if not errors else list(errors),
     )
     return ProblemResponse(problem, status_code=status, headers=headers)
@@ -92,7 +107,7 @@ async def http_exception_handler(request: Request, exc: HTTPException) -> Respon
     if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED and (allowed := allowed_methods(request.scope)):
         # Every route of the path, not only the first one Starlette's 405 names.
         headers = {**(headers or {}), "Allow": ", ".join(sorted(allowed))}
-    return problem_response(request.url.path, ProblemType.for_status(exc.status_code), status=exc.status_code,
+    return problem_response(request.scope, ProblemType.for_status(exc.status_code), status=exc.status_code,
                             detail=detail, headers=headers)
 
 
@@ -104,13 +119,13 @@ async def request_validation_handler(request: Request, exc: RequestValidationErr
         # FastAPI reports ("body", <character offset>) here: an offset is not a pointer, so point at the body.
         reason = malformed.get("ctx", {}).get("error", "invalid JSON")
         return problem_response(
-            request.url.path,
+            request.scope,
             ProblemType.MALFORMED_BODY,
             detail="The request body is not valid JSON.",
             errors=[FieldError(pointer="/body", message=f"{reason} at character {malformed['loc'][-1]}")],
         )
     return problem_response(
-        request.url.path,
+        request.scope,
         ProblemType.VALIDATION_ERROR,
         detail=f"{len(errors)} invalid value(s) in the request; see errors.",
         errors=[FieldError(pointer=json_pointer(error["loc"]), message=error["msg"]) for error in errors],
@@ -148,7 +163,7 @@ class UnhandledErrorMiddleware:
             if response_started:
                 raise  # too late for a problem response: let the server abort the connection
             response = problem_response(
-                scope["path"],
+                scope,
                 ProblemType.INTERNAL_ERROR,
                 detail=f"An unexpected error occurred. Quote request id {current_request_id()} when reporting it.",
             )

@@ -134,7 +134,7 @@ async def download_report(
 ) -> Response:
     row = await run_in_threadpool(_visible_report, engine, principal, str(id))
     if row["status"] != "ready":
-        return problem_response(request.url.path, ProblemType.REPORT_NOT_READY,
+        return problem_response(request.scope, ProblemType.REPORT_NOT_READY,
                                 detail=f"The report is {row['status']} ({row['progress']} %); download it once it is ready.")
     result = await run_in_threadpool(jobs.result_of, engine, row["id"])
     report = ReportData(report_id=row["id"], type=row["type"], params=row["params"],
