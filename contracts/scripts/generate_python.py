@@ -10,7 +10,9 @@ Writes, deterministically (no timestamps, sorted inputs, one datamodel-code-gene
   websocket/__init__.py         FRAME_MODELS: frame `type` -> model class
   schemas/<name with _>.py      the schemas the OpenAPI documents share (contracts/schemas/<name>.schema.json):
                                 Problem and ServiceInfo, for code that serves them in every service (service_kit)
-  openapi/<service>.py          the component schemas of contracts/openapi/<service>.yaml
+  openapi/<service>.py          the component schemas of contracts/openapi/<service>.yaml, and per operation
+                                its query parameters (<OperationId>ParametersQuery) and inline bodies
+  formats.py                    DateTime and DateTimeMatching, what every `format: date-time` is (python_date_times)
 """
 
 from __future__ import annotations
