@@ -11,11 +11,13 @@ import dev.polyglot.notification.support.TestIdentity;
 import dev.polyglot.notification.support.TestIdentity.User;
 import dev.polyglot.servicekit.events.CloudEvent;
 import dev.polyglot.servicekit.events.EventPublisher;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -78,6 +80,41 @@ class HttpApiTest {
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(Api.json(response).path("type").asString()).isEqualTo("/problems/unauthorized");
         }
+    }
+
+    /**
+     * A method a path does not serve is a 405 problem with the path's Allow: TRACE and QUERY too, which Spring
+     * Security's firewall refused with a bare 400 (no body, no Content-Type).
+     */
+    @Test
+    void aMethodAPathDoesNotServeIs405WithAllow() {
+        User user = TestIdentity.newUser("user");
+        Map<String, String> allowed = Map.of("/api/notifications", "GET", "/api/notifications/ticket", "POST",
+                "/api/notifications/stream", "GET", "/api/notifications/broadcast", "POST",
+                "/api/notifications/service-info", "GET");
+        allowed.forEach((path, allow) -> {
+            for (String method : List.of("TRACE", "QUERY", "PUT")) {
+                HttpResponse<String> response = api.send(api.request(path, user)
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+                assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(405);
+                assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                assertThat(Api.json(response).path("type").asString()).isEqualTo("/problems/method-not-allowed");
+                assertThat(response.headers().firstValue("Allow").orElse("")).as(method + " " + path).contains(allow)
+                        .doesNotContain(method);
+            }
+        });
+    }
+
+    /** What Spring Security's firewall refuses (here a query parameter name with U+0017) is a 400 problem. */
+    @Test
+    void aRequestTheFirewallRefusesIsA400Problem() {
+        HttpResponse<String> response = api.get("/api/notifications?%C3%B8%C2%8F%17=null",
+                TestIdentity.newUser("user"));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(Api.json(response).path("type").asString()).isEqualTo("/problems/bad-request");
     }
 
     @Test
