@@ -218,18 +218,26 @@ class GatewayEdgeTest {
                 "/api/auth/%2e%2e/users", "/api/auth/users%252F42", "/api/auth/users/..")) {
             assertProblem(send("GET", path, null, admin), 400);
         }
-        assertProblem(send("QUERY", "/api/auth/me", null, admin), 400);
+        for (String method : List.of("FROBNICATE", "PROPFIND")) {
+            assertProblem(send(method, "/api/auth/me", null, admin), 400);
+        }
         assertThat(services.totalHits()).isEqualTo(before);
     }
 
-    /** TRACE is a standard method: the service decides, and answers a path that does not serve it 405 with Allow. */
+    /**
+     * TRACE and QUERY are standard methods: the service decides, and answers a path that does not serve them 405 with
+     * Allow.
+     */
     @Test
-    void traceIsPassedOnToTheServiceLikeAnyStandardMethod() throws Exception {
-        int before = services.hitsOn("/api/auth");
-        HttpResponse<String> response = send("TRACE", "/api/auth/me", null, bearer(newUser(), "user"));
+    void traceAndQueryArePassedOnToTheServiceLikeAnyStandardMethod() throws Exception {
+        String[] user = bearer(newUser(), "user");
+        for (String method : List.of("TRACE", "QUERY")) {
+            int before = services.hitsOn("/api/auth");
+            HttpResponse<String> response = send(method, "/api/auth/me", null, user);
 
-        assertThat(services.hitsOn("/api/auth")).isEqualTo(before + 1);
-        assertThat(JSON.readTree(response.body()).path("method").asString()).isEqualTo("TRACE");
+            assertThat(services.hitsOn("/api/auth")).as(method).isEqualTo(before + 1);
+            assertThat(JSON.readTree(response.body()).path("method").asString()).isEqualTo(method);
+        }
     }
 
     @Test
