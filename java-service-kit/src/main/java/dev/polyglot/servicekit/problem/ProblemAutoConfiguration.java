@@ -4,7 +4,11 @@ import dev.polyglot.servicekit.problem.reactive.ProblemWebExceptionHandler;
 import dev.polyglot.servicekit.problem.servlet.ProblemErrorController;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -47,15 +51,17 @@ public class ProblemAutoConfiguration {
         }
 
         @Bean
-        WebMvcConfigurer emptyQueryValuesCheck() {
+        WebMvcConfigurer emptyRequestValuesCheck() {
             HandlerInterceptor check = new HandlerInterceptor() {
                 @Override
                 public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
                     if (handler instanceof HandlerMethod method) {
-                        List<Violation> empty = EmptyQueryValues.of(method, name -> {
-                            String[] values = request.getParameterValues(name);
-                            return values == null ? List.of() : List.of(values);
-                        });
+                        List<Violation> empty = EmptyRequestValues.of(method,
+                                name -> {
+                                    String[] values = request.getParameterValues(name);
+                                    return values == null ? List.of() : List.of(values);
+                                },
+                                name -> Collections.list(request.getHeaders(name)));
                         if (!empty.isEmpty()) {
                             throw new InvalidInputException(empty);
                         }
@@ -85,20 +91,29 @@ public class ProblemAutoConfiguration {
         /** WebFlux has no handler interceptors: this filter asks the annotated controllers' mapping itself. */
         @Bean
         @Order(0) // after Spring Security (-100): an anonymous request is a 401 whatever its query
-        WebFilter emptyQueryValuesCheck(@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mapping) {
-            return (exchange, chain) -> exchange.getRequest().getQueryParams().values().stream()
-                    .noneMatch(values -> values.contains("")) ? chain.filter(exchange) // the usual case: no lookup
+        WebFilter emptyRequestValuesCheck(@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mapping) {
+            return (exchange, chain) -> !hasBlankValue(exchange.getRequest().getQueryParams().entrySet())
+                    && !hasBlankValue(exchange.getRequest().getHeaders().headerSet())
+                    ? chain.filter(exchange) // the usual case: no lookup
                     : mapping.getHandler(exchange)
                     .flatMap(handler -> {
                         List<Violation> empty = handler instanceof HandlerMethod method
-                                ? EmptyQueryValues.of(method, name -> {
-                                    List<String> values = exchange.getRequest().getQueryParams().get(name);
-                                    return values == null ? List.of() : values;
-                                })
+                                ? EmptyRequestValues.of(method,
+                                        name -> valuesOf(exchange.getRequest().getQueryParams().get(name)),
+                                        name -> valuesOf(exchange.getRequest().getHeaders().get(name)))
                                 : List.of();
                         return empty.isEmpty() ? Mono.<Void>empty() : Mono.<Void>error(new InvalidInputException(empty));
                     })
                     .then(Mono.defer(() -> chain.filter(exchange)));
+        }
+
+        private static boolean hasBlankValue(Set<Map.Entry<String, List<String>>> values) {
+            // A parameter sent without '=' (?flag) has a null value: not an empty one, and no reason for a lookup.
+            return values.stream().anyMatch(entry -> entry.getValue().stream().anyMatch(EmptyRequestValues::isBlank));
+        }
+
+        private static List<String> valuesOf(@Nullable List<String> values) {
+            return values == null ? List.of() : values;
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.polyglot.servicekit.testing.TestHttp;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -122,6 +123,20 @@ abstract class ProblemResponsesContract {
         assertThat(errors(problem)).containsExactly(
                 "/query/page: must be an integer", "/query/since: must be an RFC 3339 date-time");
         assertThat(http.get("/orders?customer=").statusCode()).as("a text parameter may be empty").isEqualTo(200);
+        // A parameter without '=' is no empty value (the check once failed on its null value, with a 500).
+        assertThat(http.get("/orders?flag&customer").statusCode()).isEqualTo(200);
+    }
+
+    /** An empty header is no UUID either (Spring reads it as absent): the fuzzer's empty Last-Event-ID. */
+    @Test
+    void aHeaderValueSentEmptyIsNotTakenForAnAbsentOne() {
+        for (String value : List.of("", "not-a-uuid")) {
+            HttpResponse<String> response = http.get("/orders", "Last-Order-ID", value);
+
+            JsonNode problem = assertProblem(response, 422, ProblemType.VALIDATION_ERROR.uri().toString());
+            assertThat(errors(problem)).as("'%s'", value).containsExactly("/header/Last-Order-ID: must be a UUID");
+        }
+        assertThat(http.get("/orders", "Last-Order-ID", UUID.randomUUID().toString()).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -62,7 +63,8 @@ public class SampleApplication {
         @GetMapping("/orders")
         List<Order> list(@RequestParam(defaultValue = "1") @Min(1) int page,
                          @RequestParam(required = false) OffsetDateTime since,
-                         @RequestParam(required = false) String customer) {
+                         @RequestParam(required = false) String customer,
+                         @RequestHeader(name = "Last-Order-ID", required = false) UUID lastOrderId) {
             return List.of();
         }
 
