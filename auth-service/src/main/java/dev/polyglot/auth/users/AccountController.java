@@ -29,9 +29,8 @@ class AccountController implements AccountApi {
     }
 
     /**
-     * The account rules the contract's schema cannot state (a name is counted after trimming and has no control
-     * characters; a password is not a common one), checked with the schema's constraints so that one answer lists
-     * every invalid member.
+     * The one account rule the contract's schema cannot state (a password is not a common one), checked with the
+     * schema's constraints so that one answer lists every invalid member.
      */
     @InitBinder("createUserRequest")
     void accountRules(WebDataBinder binder) {
@@ -44,10 +43,6 @@ class AccountController implements AccountApi {
             @Override
             public void validate(Object target, Errors errors) {
                 CreateUserRequest request = (CreateUserRequest) target;
-                String nameProblem = request.getName() == null ? null : UserService.nameProblem(request.getName());
-                if (nameProblem != null && !errors.hasFieldErrors("name")) {
-                    errors.rejectValue("name", "DisplayName", nameProblem);
-                }
                 if (request.getPassword() != null && !errors.hasFieldErrors("password")
                         && passwords.isCommon(request.getPassword())) {
                     errors.rejectValue("password", "CommonPassword", UserService.COMMON_PASSWORD);

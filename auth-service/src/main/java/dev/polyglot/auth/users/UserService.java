@@ -34,32 +34,7 @@ public class UserService {
         return email.strip().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * The display name as stored: trimmed, 2..100 characters, no control characters (PostgreSQL refuses NUL in text,
-     * and a name is shown to people).
-     */
     static final String COMMON_PASSWORD = "is one of the most common passwords; choose another";
-
-    static String checkName(String name, String pointer) {
-        String problem = nameProblem(name);
-        if (problem != null) {
-            throw AuthProblem.validation(pointer, problem);
-        }
-        return name.strip();
-    }
-
-    /** What is wrong with a display name, or null. */
-    static @Nullable String nameProblem(String name) {
-        String trimmed = name.strip();
-        int length = trimmed.codePointCount(0, trimmed.length());
-        if (length < 2 || length > 100) {
-            return "size must be between 2 and 100 after trimming";
-        }
-        if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
-            return "must not contain control characters";
-        }
-        return null;
-    }
 
     static void checkPassword(String password) {
         if (password.length() < Passwords.MIN_LENGTH) {
@@ -70,17 +45,19 @@ public class UserService {
     /**
      * Creates an account and writes {@code user.registered}.
      *
-     * @throws AuthProblem 409 when the email is taken, 422 when the name or password breaks the policy
+     * <p>The name is stored as written: what the contract allows (CreateUserRequest's constraints, checked before the
+     * request reaches a handler) is a valid name.
+     *
+     * @throws AuthProblem 409 when the email is taken, 422 when the password breaks the policy
      */
     @Transactional
     public User create(String email, String name, String password, Role role) {
-        String storedName = checkName(name, "/body/name");
         checkPassword(password);
         if (passwords.isCommon(password)) {
             throw AuthProblem.validation("/body/password", COMMON_PASSWORD);
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what both databases store exactly
-        User user = new User(UUID.randomUUID(), normaliseEmail(email), storedName, passwords.hash(password), role,
+        User user = new User(UUID.randomUUID(), normaliseEmail(email), name, passwords.hash(password), role,
                 now, now);
         try {
             users.insert(user);
@@ -120,12 +97,11 @@ public class UserService {
     }
 
     /**
-     * Changes name and/or role; a role change writes {@code user.role_changed}. The last admin cannot be demoted,
-     * and an admin cannot demote themself.
+     * Changes name (stored as written, like {@link #create}'s) and/or role; a role change writes
+     * {@code user.role_changed}. The last admin cannot be demoted, and an admin cannot demote themself.
      */
     @Transactional
     public User update(UUID id, @Nullable String name, @Nullable Role role, UUID actor) {
-        String newName = name == null ? null : checkName(name, "/body/name");
         boolean demotingAdmin = role != null && role != Role.admin;
         long admins = demotingAdmin ? users.lockAdminsAndCount() : -1;
         User user = get(id);
@@ -139,7 +115,7 @@ public class UserService {
             }
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        users.update(id, newName == null ? user.name() : newName, newRole, now);
+        users.update(id, name == null ? user.name() : name, newRole, now);
         if (newRole != user.role()) {
             UserRoleChanged changed = new UserRoleChanged();
             changed.setUserId(id);

@@ -140,14 +140,14 @@ abstract class AuthApiContract {
     // --- register ---
 
     @Test
-    void registerNormalisesEmailTrimsNameAndAnswers201WithLocation() {
+    void registerNormalisesEmailKeepsTheNameAsWrittenAndAnswers201WithLocation() {
         String email = email();
         Api.Response response = register(email.toUpperCase(), "  Ada Lovelace  ", PASSWORD);
 
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         JsonNode user = response.json();
         assertThat(user.path("email").asString()).isEqualTo(email);
-        assertThat(user.path("name").asString()).isEqualTo("Ada Lovelace");
+        assertThat(user.path("name").asString()).isEqualTo("  Ada Lovelace  ");
         assertThat(user.path("role").asString()).isEqualTo("user");
         assertThat(user.has("password")).isFalse();
         assertThat(user.has("password_hash")).isFalse();
@@ -170,7 +170,7 @@ abstract class AuthApiContract {
         Api.Response common = register(email(), "Ada", "Password1234");
         assertProblem(common, 422, "/problems/validation-error");
         assertThat(common.json().path("errors").get(0).path("message").asString()).contains("common");
-        Api.Response oneLetter = register(email(), "   A   ", PASSWORD);
+        Api.Response oneLetter = register(email(), "A", PASSWORD);
         assertProblem(oneLetter, 422, "/problems/validation-error");
         assertThat(oneLetter.json().path("errors").get(0).path("pointer").asString()).isEqualTo("/body/name");
         assertProblem(api.post("/api/auth/register", "{\"email\":"), 400,
@@ -179,11 +179,44 @@ abstract class AuthApiContract {
                 "role", "superuser")), 422, "/problems/validation-error");
     }
 
+    /**
+     * A name is valid exactly when the contract says so (2..100 characters, none of them a C0 or C1 control
+     * character) and is kept as written: " A" is a name of two characters, "Ada" and U+0085 (NEL, a C1 control) is
+     * none.
+     */
+    @Test
+    void aNameIsValidExactlyWhenTheContractSaysSo() {
+        for (String name : List.of(" A", "A ", "\u00a0\u00a0", "A\u2028B", "Ada\u00a0Lovelace")) {
+            Api.Response response = register(email(), name, PASSWORD);
+            assertThat(response.status()).as("'%s' -> %s", name, response.body()).isEqualTo(201);
+            assertThat(response.text("name")).isEqualTo(name);
+        }
+        for (String name : List.of("A", "", "Ada\u0007", "Ada\u0085", "\u007f\u007f", "tab\tname", "x".repeat(101))) {
+            assertThat(pointers(register(email(), name, PASSWORD))).as("'%s'", name).containsOnly("/body/name");
+        }
+        String id = registerOk(email()).path("id").asString();
+        assertThat(pointers(api.call("PATCH", "/api/auth/users/" + id, adminToken(), Map.of("name", "Ada\u009f"))))
+                .containsExactly("/body/name");
+        Api.Response renamed = api.call("PATCH", "/api/auth/users/" + id, adminToken(), Map.of("name", " B"));
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        assertThat(renamed.text("name")).isEqualTo(" B");
+    }
+
+    /** An empty email passed @Email (and registered, then signed in): the contract's minLength 3 refuses it. */
+    @Test
+    void anEmailOfFewerThanThreeCharactersIs422OnRegisterAndLogin() {
+        for (String email : List.of("", "a", "a@")) {
+            assertThat(pointers(register(email, "Ada", PASSWORD))).as("register '%s'", email)
+                    .containsOnly("/body/email");
+            assertThat(pointers(login(email, PASSWORD))).as("login '%s'", email).containsOnly("/body/email");
+        }
+    }
+
     @Test
     void registrationReportsEveryInvalidMemberAtOnce() {
         assertThat(pointers(register("not-an-email", "A", PASSWORD))).containsExactly("/body/email", "/body/name");
-        // The rules beyond the schema (trimmed length, common passwords) join the schema's in the same answer.
-        assertThat(pointers(register("not-an-email", "   A   ", "Password1234")))
+        // The rule beyond the schema (common passwords) joins the schema's in the same answer.
+        assertThat(pointers(register("not-an-email", "A", "Password1234")))
                 .containsExactly("/body/email", "/body/name", "/body/password");
         // A padded email is not the contract's email format (only its case is normalised).
         assertThat(pointers(register("  " + email() + " ", "Ada", PASSWORD))).containsExactly("/body/email");
@@ -529,7 +562,7 @@ abstract class AuthApiContract {
                 Map.of("role", "viewer", "name", "  Renamed  "));
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
         assertThat(changed.text("role")).isEqualTo("viewer");
-        assertThat(changed.text("name")).isEqualTo("Renamed");
+        assertThat(changed.text("name")).as("kept as written").isEqualTo("  Renamed  ");
         assertProblem(api.call("PATCH", "/api/auth/users/" + ids.get(1), admin, Map.of()), 422,
                 "/problems/validation-error");
         assertThat(outboxPayloads("user.role_changed", ids.get(1))).singleElement()
