@@ -2,6 +2,7 @@ package dev.polyglot.notification.api;
 
 import dev.polyglot.notification.NotificationProperties;
 import dev.polyglot.notification.Reader;
+import dev.polyglot.notification.api.model.StreamNotifications200Response;
 import dev.polyglot.notification.history.NotificationHistory;
 import dev.polyglot.notification.live.ConnectionRegistry;
 import dev.polyglot.notification.live.LiveConnection;
@@ -50,9 +51,11 @@ class NotificationStream {
     @Operation(operationId = "streamNotifications", tags = "live",
             summary = "The signed-in user's notifications as Server-Sent Events",
             security = {@SecurityRequirement(name = "bearer_auth")},
+            // As in the contract (OpenAPI 3.1): the schema of an event stream is that of one event, by its SSE fields;
+            // the model generated from it names them.
             responses = @ApiResponse(responseCode = "200", description = "An endless event stream",
                     content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
-                            schema = @Schema(type = "string"))))
+                            schema = @Schema(implementation = StreamNotifications200Response.class))))
     @GetMapping(path = "${service-kit.api-prefix}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<String>> stream(@AuthenticationPrincipal Jwt token,
                                          @RequestHeader(name = "Last-Event-ID", required = false) @Nullable UUID lastEventId) {
