@@ -201,12 +201,18 @@ class HttpApiTest {
         for (String body : List.of("{}", "{\"message\":\"\"}", "{\"message\":\"hi\",\"severity\":\"loud\"}",
                 "{\"message\":\"" + "x".repeat(2001) + "\"}", "null", "[]", "{\"message\":\"hi\",\"zzz\":1}",
                 "{\"message\":\"hi\",\"expires_at\":\"\"}", "{\"message\":\"hi\",\"severity\":null}",
-                "{\"message\":7}")) {
+                "{\"message\":7}",
+                // A number is no RFC 3339 date-time (Jackson read it as seconds since 1970; the fuzzer's finding).
+                "{\"message\":\"hi\",\"expires_at\":0}", "{\"message\":\"hi\",\"expires_at\":1795542060.5}")) {
             HttpResponse<String> response = api.post("/api/notifications/broadcast", admin, body);
 
             assertThat(response.statusCode()).as(body).isEqualTo(422);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         }
+        JsonNode epoch = Api.json(api.post("/api/notifications/broadcast", admin,
+                "{\"message\":\"hi\",\"expires_at\":0}"));
+        assertThat(epoch.path("errors").get(0).path("pointer").asString()).isEqualTo("/body/expires_at");
+        assertThat(epoch.path("errors").get(0).path("message").asString()).isEqualTo("must be an RFC 3339 date-time");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.polyglot.servicekit.contract;
 
+import java.time.temporal.Temporal;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationConfig;
@@ -29,7 +32,8 @@ import tools.jackson.databind.type.LogicalType;
  *   <li>an unknown member is refused, not skipped, and so is a repeated one;</li>
  *   <li>no coercion between JSON types: {@code "role": 0} is not the first enum constant, {@code false} and
  *       {@code 7} are not strings, {@code "12"} or {@code 1.5} is not an integer, {@code ""} is not an absent
- *       date-time;</li>
+ *       date-time, and a number is no date-time or date (java.time's readers take one for seconds since 1970,
+ *       whatever the coercion settings);</li>
  *   <li>a body that is JSON {@code null} where an object is expected is JSON, but not the object the schema describes
  *       (422, not a 400 "missing body"). An explicit {@code null} member is refused too, by each reader: the
  *       generated request models say so per member ({@code @JsonSetter(nulls = FAIL)}, openapi-generator), and
@@ -47,6 +51,7 @@ public final class StrictJson {
     public static JsonMapper forRequestBodies(JsonMapper applicationMapper) {
         return strict(applicationMapper.rebuild())
                 .addModule(new SimpleModule("null-is-not-an-object").setDeserializerModifier(new NullIsNotAnObject()))
+                .addModule(new SimpleModule("date-times-are-strings").setDeserializerModifier(new TimeIsAString()))
                 .build();
     }
 
@@ -74,6 +79,37 @@ public final class StrictJson {
                 .withCoercionConfig(LogicalType.Textual, coercion -> coercion
                         .setCoercion(CoercionInputShape.String, CoercionAction.TryConvert)
                         .setCoercion(CoercionInputShape.EmptyString, CoercionAction.TryConvert));
+    }
+
+    /** Wraps each java.time deserializer so that only a JSON string is read as a date-time or date. */
+    private static final class TimeIsAString extends ValueDeserializerModifier {
+
+        @Override
+        public ValueDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription.Supplier description,
+                                                      ValueDeserializer<?> deserializer) {
+            return Temporal.class.isAssignableFrom(description.getBeanClass()) ? new StringOnly(deserializer)
+                    : deserializer;
+        }
+    }
+
+    private static final class StringOnly extends DelegatingDeserializer {
+
+        StringOnly(ValueDeserializer<?> delegate) {
+            super(delegate);
+        }
+
+        @Override
+        protected ValueDeserializer<?> newDelegatingInstance(ValueDeserializer<?> newDelegatee) {
+            return new StringOnly(newDelegatee);
+        }
+
+        @Override
+        public Object deserialize(JsonParser parser, DeserializationContext context) {
+            if (!parser.hasToken(JsonToken.VALUE_STRING)) {
+                return context.handleUnexpectedToken(handledType(), parser);
+            }
+            return super.deserialize(parser, context);
+        }
     }
 
     /** Wraps each object's deserializer so that JSON {@code null} in its place fails as an invalid null. */
