@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -40,6 +43,21 @@ abstract class ProblemResponsesContract {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(json(response).path("shipping_address").path("post_code").asString()).isEqualTo("SW1A 1AA");
+    }
+
+    /**
+     * No refused input reaches a log line (it can be a password): Spring MVC's DefaultHandlerExceptionResolver logged
+     * every invalid body at WARN with its rejected values.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void refusedInputIsNotLogged(CapturedOutput output) {
+        String secret = "hunter2-correct-horse";
+        HttpResponse<String> response = http.send("POST", "/orders", "application/json",
+                VALID_ORDER.replace("ada@example.com", secret));
+
+        assertProblem(response, 422, "/problems/validation-error");
+        assertThat(output.getAll()).doesNotContain(secret);
     }
 
     @Test
