@@ -137,7 +137,24 @@ public class ProblemFactory {
         if (causeOf(error, ConnectException.class) != null) {
             return plain(HttpStatus.SERVICE_UNAVAILABLE, null, method, path);
         }
+        if (isUnparsableParameters(error)) {
+            return plain(HttpStatus.BAD_REQUEST, "The query string cannot be read as parameters.", method, path);
+        }
         return plain(HttpStatus.INTERNAL_SERVER_ERROR, null, method, path);
+    }
+
+    /**
+     * Tomcat 11 refuses a query string (or form body) it cannot parse, such as a parameter without a name
+     * ({@code ?=7}), with this IllegalStateException once anything asks for a parameter: the client's error, a 400.
+     * Named, not imported: a reactive application has no Tomcat.
+     */
+    private static boolean isUnparsableParameters(Throwable error) {
+        for (Throwable current = error; current != null; current = current.getCause()) {
+            if ("org.apache.tomcat.util.http.InvalidParameterException".equals(current.getClass().getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ProblemDetail problem(ProblemType type, String detail, List<Violation> errors) {
