@@ -78,6 +78,8 @@ async def ingest_through_the_stream(redis_url: str, engine, count: int) -> float
 
     from reporting_bridge.ingest import EventIngestor
     from reporting_bridge.store import events
+    from contract_types.streams import ConsumerGroup, Stream
+
     from service_kit.events import ConsumerSettings, StreamConsumer
 
     class Opened:  # what EventIngestor needs of a Database: the engine
@@ -87,11 +89,12 @@ async def ingest_through_the_stream(redis_url: str, engine, count: int) -> float
     redis = Redis.from_url(redis_url, decode_responses=True)
     pipeline = redis.pipeline(transaction=False)
     for n in range(count):
-        pipeline.xadd("platform.events", {"cloudevent": usage_event(n).to_json()})
+        pipeline.xadd(Stream.PLATFORM_EVENTS, {"cloudevent": usage_event(n).envelope.model_dump_json()})
     await pipeline.execute()
-    settings = ConsumerSettings(stream="platform.events", group="reporting", consumer="benchmark", block_ms=200)
+    settings = ConsumerSettings(stream=Stream.PLATFORM_EVENTS, group=ConsumerGroup.REPORTING, consumer="benchmark",
+                                block_ms=200)
     started = time.monotonic()
-    async with StreamConsumer(redis, settings, EventIngestor(Opened(engine))):
+    async with StreamConsumer(redis, settings, EventIngestor(Opened(engine)).handlers()):
         while True:
             with engine.connect() as connection:
                 stored = connection.execute(select(func.count()).select_from(events)).scalar_one()

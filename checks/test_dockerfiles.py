@@ -202,6 +202,20 @@ def test_python_image_installs_from_the_lock_file_frozen(dockerfiles: dict, memb
 
 
 @pytest.mark.parametrize("member", sorted(PYTHON_IMAGES))
+def test_python_image_copies_every_workspace_members_pyproject_before_the_first_sync(dockerfiles: dict,
+                                                                                    member: str) -> None:
+    """`uv sync --frozen` reads the whole workspace: a member whose pyproject.toml is missing fails the build."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    members = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["uv"]["workspace"]["members"]
+    instructions = dockerfiles[member]
+    first_sync = next(n for n, i in enumerate(instructions) if i.keyword == "RUN" and "uv sync" in i.arguments)
+    copied = {i.arguments.split()[0] for i in instructions[:first_sync] if i.keyword == "COPY"}
+    assert {f"{m}/pyproject.toml" for m in members} <= copied, f"{member}: COPY each member's pyproject.toml"
+
+
+@pytest.mark.parametrize("member", sorted(PYTHON_IMAGES))
 def test_python_image_starts_the_service_module(dockerfiles: dict, member: str) -> None:
     package = PYTHON_IMAGES[member][0]
     runtime = stages(dockerfiles[member])[-1]

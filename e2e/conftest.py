@@ -1,13 +1,26 @@
-"""Black-box tests: they see the platform only as a user does, through its gateway."""
+"""Black-box tests: they see the platform only as a user does, through its gateway.
+
+They call it with the generated Python client (platform_client, one signed-in PlatformSession per account), and
+with plain httpx (the `gateway` fixture) only where a test sends what a typed client cannot: no token, a forged
+one, a malformed body, an unknown route, headers of its own.
+"""
 
 import json
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import httpx
 import pytest
+
+from platform_client import PlatformSession
+from platform_client.auth.api.account import get_current_user, register_user
+from platform_client.auth.api.users import update_user
+from platform_client.auth.models import CreateUserRequest, Role, UpdateUserRequest, User
+from platform_client.notification.api.live import create_web_socket_ticket
+from platform_client.notification.models import WebSocketTicket
 
 
 @pytest.fixture(scope="session")
@@ -44,46 +57,62 @@ E2E_PASSWORD = "correct-horse-battery-staple"
 
 @dataclass
 class Account:
-    """A signed-in user of the platform under test."""
+    """A signed-in user of the platform under test, and its session with the platform."""
 
     id: str
     email: str
     role: str
-    access_token: str
-    refresh_token: str
+    api: PlatformSession
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.access_token}"}
+        """The access token as a header, for the raw requests of tests that send what the client cannot."""
+        assert self.api.tokens is not None, "signed out"
+        return {"Authorization": f"Bearer {self.api.tokens.access_token}"}
 
 
-def sign_in(gateway: httpx.Client, email: str, password: str) -> dict:
-    response = gateway.post("/api/auth/login", json={"email": email, "password": password})
-    assert response.status_code == 200, response.text
-    return response.json()
+def websocket_ticket(account: Account) -> WebSocketTicket:
+    """A fresh single-use ticket from notification-service, as a browser gets one before its handshake."""
+    return account.api.expect(create_web_socket_ticket.sync_detailed(client=account.api.notification),
+                              WebSocketTicket, 201)
+
+
+def signed_in(gateway_url: str, email: str, password: str) -> tuple[PlatformSession, User]:
+    api = PlatformSession(gateway_url, timeout=10)
+    api.sign_in(email, password)
+    return api, api.expect(get_current_user.sync_detailed(client=api.auth), User)
 
 
 @pytest.fixture(scope="session")
-def admin(gateway: httpx.Client) -> Account:
-    tokens = sign_in(gateway, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD)
-    me = gateway.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}).json()
-    return Account(me["id"], me["email"], me["role"], tokens["access_token"], tokens["refresh_token"])
+def anonymous(gateway_url: str) -> Iterator[PlatformSession]:
+    """A session that never signs in: register, login, refresh, logout."""
+    with PlatformSession(gateway_url, timeout=10) as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def admin(gateway_url: str) -> Iterator[Account]:
+    api, me = signed_in(gateway_url, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD)
+    with api:
+        yield Account(str(me.id), me.email, str(me.role), api)
 
 
 @pytest.fixture
-def new_account(gateway: httpx.Client, admin: Account) -> Callable[..., Account]:
+def new_account(gateway_url: str, anonymous: PlatformSession, admin: Account) -> Iterator[Callable[..., Account]]:
     """Registers a fresh user, gives it `role` (through the admin API when not `user`) and signs it in."""
 
-    def create(role: str = "user") -> Account:
-        email = f"e2e-{uuid.uuid4().hex[:12]}@example.com"
-        registered = gateway.post("/api/auth/register", json={"email": email, "name": "E2E User",
-                                                               "password": E2E_PASSWORD})
-        assert registered.status_code == 201, registered.text
-        user_id = registered.json()["id"]
-        if role != "user":
-            changed = gateway.patch(f"/api/auth/users/{user_id}", json={"role": role}, headers=admin.headers)
-            assert changed.status_code == 200, changed.text
-        tokens = sign_in(gateway, email, E2E_PASSWORD)
-        return Account(user_id, email, role, tokens["access_token"], tokens["refresh_token"])
+    with ExitStack() as sessions:
 
-    return create
+        def create(role: str = "user") -> Account:
+            email = f"e2e-{uuid.uuid4().hex[:12]}@example.com"
+            registered = anonymous.expect(register_user.sync_detailed(
+                client=anonymous.auth, body=CreateUserRequest(email=email, name="E2E User", password=E2E_PASSWORD)),
+                User, 201)
+            if role != "user":
+                admin.api.expect(update_user.sync_detailed(registered.id, client=admin.api.auth,
+                                                           body=UpdateUserRequest(role=Role(role))), User, 200)
+            api, _ = signed_in(gateway_url, email, E2E_PASSWORD)
+            sessions.enter_context(api)
+            return Account(str(registered.id), email, role, api)
+
+        yield create

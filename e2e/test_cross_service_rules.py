@@ -8,19 +8,21 @@ import time
 from contextlib import contextmanager
 from urllib.parse import urlparse
 
-import httpx
 import pytest
 from websockets.sync.client import connect
+
+from e2e.conftest import websocket_ticket
+from platform_client.inference.api.jobs import create_inference_job
+from platform_client.inference.models import CreateJobRequest, Job, Shipment
+from platform_client.notification.api.history import list_notifications
 
 SHIPMENT = {"origin": "WA", "destination": "OR", "distance_km": 280, "weight_kg": 900, "mode": "ltl",
             "carrier": "estes", "pickup_at": "2026-11-24T09:00:00-08:00"}
 
 
 @contextmanager
-def open_feed(gateway: httpx.Client, gateway_url: str, account):
-    ticket = gateway.post("/api/notifications/ticket", headers=account.headers)
-    assert ticket.status_code == 201, ticket.text
-    url = gateway_url.replace("http://", "ws://", 1) + ticket.json()["ws_url"]
+def open_feed(gateway_url: str, account):
+    url = gateway_url.replace("http://", "ws://", 1) + websocket_ticket(account).ws_url
     with connect(url, origin=f"http://127.0.0.1:{urlparse(gateway_url).port}", open_timeout=10) as feed:
         assert json.loads(feed.recv(timeout=10))["type"] == "hello"
         yield feed
@@ -41,12 +43,11 @@ def job_events(feed, seconds: float) -> list[dict]:
     return events
 
 
-def test_a_jobs_notifications_reach_its_owner_and_nobody_else(gateway, gateway_url, new_account):
+def test_a_jobs_notifications_reach_its_owner_and_nobody_else(gateway_url, new_account):
     owner, other = new_account("user"), new_account("user")
-    with open_feed(gateway, gateway_url, owner) as owner_feed, open_feed(gateway, gateway_url, other) as other_feed:
-        submitted = gateway.post("/api/inference/v1/jobs", headers=owner.headers, json={"shipments": [SHIPMENT] * 3})
-        assert submitted.status_code == 202, submitted.text
-        job_id = submitted.json()["id"]
+    with open_feed(gateway_url, owner) as owner_feed, open_feed(gateway_url, other) as other_feed:
+        job_id = owner.api.expect(create_inference_job.sync_detailed(
+            client=owner.api.inference, body=CreateJobRequest(shipments=[Shipment.from_dict(SHIPMENT)] * 3)), Job, 202).id
 
         deadline = time.monotonic() + 60
         owner_events: list[dict] = []
@@ -57,9 +58,9 @@ def test_a_jobs_notifications_reach_its_owner_and_nobody_else(gateway, gateway_u
 
         # Whatever the other user's socket got by now (the same fan-out delivered the owner's), none is the job's.
         assert not [e for e in job_events(other_feed, 1.0) if e["data"].get("job_id") == job_id]
-    history = gateway.get("/api/notifications", headers=other.headers)
+    history = list_notifications.sync_detailed(client=other.api.notification)
     assert history.status_code == 200
-    assert job_id not in history.text
+    assert job_id not in history.content.decode()
 
 
 @pytest.mark.parametrize(("what", "method", "path", "role", "body", "status"), [
@@ -78,6 +79,7 @@ def test_a_jobs_notifications_reach_its_owner_and_nobody_else(gateway, gateway_u
      {"shipments": [SHIPMENT] * 20000}, 413),
 ])
 def test_every_error_is_one_problem_shape(gateway, new_account, what, method, path, role, body, status):
+    # Raw on purpose: no token, invalid bodies, unknown routes and oversized bodies are what a typed client prevents.
     headers = new_account(role).headers if role else {}
     response = gateway.request(method, path, headers=headers, json=body)
     assert response.status_code == status, f"{what}: {response.status_code} {response.text[:300]}"

@@ -5,7 +5,7 @@
   ./platform status                      one line per part; exit 0 only when every part is healthy
   ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names
   ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e) with its own Redis/PostgreSQL
-  ./platform generate                    regenerate the Python and TypeScript types in contracts/types from contracts/
+  ./platform generate                    regenerate the types in contracts/types and the Python client in contracts/clients
   ./platform demo [--only steps]         a narrated walkthrough of the running platform, through its gateway
 """
 
@@ -214,7 +214,7 @@ def main(argv: list[str]) -> int:
     test = commands.add_parser("test", help="run every test suite")
     test.add_argument("suites", nargs="*", help="java, python, interop, contracts, console, checks, e2e (default: all)")
     test.set_defaults(run=cmd_test)
-    commands.add_parser("generate", help="regenerate the types in contracts/types from the contracts"
+    commands.add_parser("generate", help="regenerate the types and the Python client from the contracts"
                         ).set_defaults(run=cmd_generate)
     demo = commands.add_parser("demo", help="a narrated walkthrough of the running platform (exit 0 when every step worked)")
     demo.add_argument("--only", help="comma-separated steps, in order: register,login,predict,live,job,notification,report,download")

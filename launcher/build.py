@@ -51,6 +51,9 @@ def _newest_source_mtime() -> float:
         for path in [ROOT / module / "pom.xml", *(ROOT / module / "src" / "main").rglob("*")]:
             if path.is_file():
                 newest = max(newest, path.stat().st_mtime)
+    # The Java services' HTTP interfaces and models are generated from these at build time.
+    for path in [*(ROOT / "contracts" / "openapi").glob("*.yaml"), *(ROOT / "contracts" / "schemas").glob("*.json")]:
+        newest = max(newest, path.stat().st_mtime)
     return newest
 
 

@@ -4,7 +4,8 @@ Register, sign in, predict an ETA, open the live notification feed (WebSocket wi
 batch job and receive its notification, request a report, download it. Each step prints what it did;
 the exit code is 0 only when every step worked, else the failed step says why (the problem+json detail).
 
-Runs on the project's virtualenv (httpx, websockets), which `./platform demo` prepares first.
+Every HTTP call goes through the generated Python client (platform_client, contracts/clients/python) and the
+WebSocket through the websockets package: both from the project's virtualenv, which `./platform demo` prepares first.
 """
 
 from __future__ import annotations
@@ -23,8 +24,22 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
+from uuid import UUID
 
 import httpx
+
+from platform_client import ApiError, PlatformSession
+from platform_client.auth.api.account import get_current_user, register_user
+from platform_client.auth.models import CreateUserRequest, User
+from platform_client.inference.api.jobs import create_inference_job, get_inference_job_result
+from platform_client.inference.api.predictions import predict_eta
+from platform_client.inference.models import CreateInferenceJobFilesBody, EtaPrediction, Job, JobResult, Shipment
+from platform_client.inference.types import File as Upload
+from platform_client.notification.api.live import create_web_socket_ticket
+from platform_client.notification.models import WebSocketTicket
+from platform_client.reporting.api.reports import create_report, download_report
+from platform_client.reporting.models import CreateReportRequest, Granularity, Report, ReportFormat, ReportParams, ReportTypeId
+from platform_client.reporting.types import File as Download
 
 JOB_WAIT_SECONDS = 90
 REPORT_WAIT_SECONDS = 120
@@ -60,32 +75,11 @@ def connect_websocket(url: str, origin: str) -> LiveConnection:
     return connect(url, origin=origin, open_timeout=10, close_timeout=2).__enter__()
 
 
-def problem_text(response: httpx.Response) -> str:
-    """`<METHOD> <path> answered <status>: <detail>`, with the field errors of a problem+json body."""
-    request = response.request
-    reason = f"{response.status_code} {response.reason_phrase}".strip()
-    text = f"{request.method} {request.url.path} answered {reason}"
-    try:
-        body = response.json()
-    except ValueError:
-        return text
-    if not isinstance(body, dict):
-        return text
-    detail = body.get("detail") or body.get("title")
-    if detail:
-        text += f": {detail}"
-    errors = [f"{e.get('pointer')} {e.get('message')}" for e in body.get("errors") or [] if isinstance(e, dict)]
-    if errors:
-        text += " (" + "; ".join(errors) + ")"
-    return text
-
-
 @dataclass
 class DemoState:
     email: str = ""
     password: str = ""
     user_id: str = ""
-    access_token: str = ""
     live: LiveConnection | None = None
     job_id: str = ""
     report_id: str = ""
@@ -99,7 +93,7 @@ class Demo:
                  connect: ConnectWebSocket = connect_websocket, out: Callable[[str], None] = print,
                  download_dir: Path | None = None, clock: Callable[[], float] = time.monotonic):
         self.gateway_url = gateway_url.rstrip("/")
-        self.http = http or httpx.Client(base_url=self.gateway_url, timeout=30)
+        self.api = PlatformSession(self.gateway_url, http=http, timeout=30)
         self.connect = connect
         self.out = out
         self.download_dir = download_dir or Path("var") / "demo"
@@ -123,36 +117,32 @@ class Demo:
     def register(self) -> str:
         self.state.email = f"demo-{secrets.token_hex(4)}@example.com"
         self.state.password = secrets.token_urlsafe(18)
-        user = self._json("POST", "/api/auth/register", 201,
-                          json={"email": self.state.email, "name": "Demo User", "password": self.state.password})
-        self.state.user_id = str(user.get("id", ""))
-        return f"{self.state.email}, role {user.get('role')}, id {self.state.user_id}"
+        user = self.api.expect(register_user.sync_detailed(client=self.api.auth, body=CreateUserRequest(
+            email=self.state.email, name="Demo User", password=self.state.password)), User, 201)
+        self.state.user_id = str(user.id)
+        return f"{self.state.email}, role {user.role}, id {self.state.user_id}"
 
     def login(self) -> str:
-        tokens = self._json("POST", "/api/auth/login", 200,
-                            json={"email": self.state.email, "password": self.state.password})
-        self.state.access_token = str(tokens.get("access_token", ""))
-        if not self.state.access_token:
-            raise StepFailed("the login answer has no access_token")
-        me = self._json("GET", "/api/auth/me", 200)
-        if me.get("email") != self.state.email:
-            raise StepFailed(f"/api/auth/me names {me.get('email')!r}, not the account that signed in")
-        return (f"an RS256 access token valid {tokens.get('expires_in')} s and a refresh token; "
-                f"/api/auth/me says {me.get('name')} <{me.get('email')}> ({me.get('role')})")
+        tokens = self.api.sign_in(self.state.email, self.state.password)
+        me = self.api.expect(get_current_user.sync_detailed(client=self.api.auth), User, 200)
+        if me.email != self.state.email:
+            raise StepFailed(f"/api/auth/me names {me.email!r}, not the account that signed in")
+        return (f"an RS256 access token valid {tokens.expires_in} s and a refresh token; "
+                f"/api/auth/me says {me.name} <{me.email}> ({me.role})")
 
     def predict(self) -> str:
         shipment = {**SHIPMENTS[0], "pickup_at": _pickup()}
-        prediction = self._json("POST", "/api/inference/v1/eta", 200, json=shipment)
-        risk = prediction.get("delay_probability")
+        prediction = self.api.expect(predict_eta.sync_detailed(client=self.api.inference, body=Shipment.from_dict(shipment)),
+                                     EtaPrediction, 200)
         return (f"{shipment['distance_km']} km {shipment['origin']} → {shipment['destination']} by {shipment['mode']} "
-                f"({shipment['carrier']}): {prediction.get('transit_hours')} h in transit, arriving around "
-                f"{prediction.get('eta')}, delay risk {risk * 100:.1f} % (model {prediction.get('model_version')})"
-                if isinstance(risk, (int, float)) else f"an answer without a delay_probability: {prediction}")
+                f"({shipment['carrier']}): {prediction.transit_hours} h in transit, arriving around "
+                f"{_utc(prediction.eta)}, delay risk {prediction.delay_probability * 100:.1f} % "
+                f"(model {prediction.model_version})")
 
     def open_live_feed(self) -> str:
-        ticket = self._json("POST", "/api/notifications/ticket", 201)
-        ws_url = str(ticket.get("ws_url") or f"/ws/notifications?ticket={ticket.get('ticket')}")
-        url = _websocket_url(self.gateway_url, ws_url)
+        ticket = self.api.expect(create_web_socket_ticket.sync_detailed(client=self.api.notification),
+                                 WebSocketTicket, 201)
+        url = _websocket_url(self.gateway_url, ticket.ws_url)
         origin = _origin(self.gateway_url)
         try:
             self.state.live = self.connect(url, origin)
@@ -165,10 +155,11 @@ class Demo:
 
     def submit_job(self) -> str:
         csv_text = _csv_of([{**s, "pickup_at": _pickup()} for s in SHIPMENTS])
-        job = self._json("POST", "/api/inference/v1/jobs", 202,
-                         files={"file": ("shipments.csv", csv_text.encode(), "text/csv")})
-        self.state.job_id = str(job.get("id", ""))
-        return f"uploaded a CSV of {len(SHIPMENTS)} shipments: job {self.state.job_id} is {job.get('status')} ({job.get('total_items')} shipments)"
+        upload = Upload(payload=csv_text.encode(), file_name="shipments.csv", mime_type="text/csv")
+        job = self.api.expect(create_inference_job.sync_detailed(
+            client=self.api.inference, body=CreateInferenceJobFilesBody(file=upload)), Job, 202)
+        self.state.job_id = job.id
+        return f"uploaded a CSV of {len(SHIPMENTS)} shipments: job {job.id} is {job.status} ({job.total_items} shipments)"
 
     def receive_job_notification(self) -> str:
         progress: list[str] = []
@@ -185,19 +176,20 @@ class Demo:
         raise AssertionError("unreachable")
 
     def _job_result(self, result_url: str) -> str:
-        result = self._json("GET", result_url, 200)
-        predictions = result.get("predictions") or []
-        if len(predictions) != len(SHIPMENTS):
-            raise StepFailed(f"the job's result has {len(predictions)} predictions for {len(SHIPMENTS)} shipments")
-        hours = ", ".join(f"{p.get('transit_hours')} h" for p in predictions)
-        return f"inference.job.completed; its result ({result_url}): {hours} (model {result.get('model_version')})"
+        result = self.api.expect(get_inference_job_result.sync_detailed(UUID(self.state.job_id), client=self.api.inference),
+                                 JobResult, 200)
+        if len(result.predictions) != len(SHIPMENTS):
+            raise StepFailed(f"the job's result has {len(result.predictions)} predictions for {len(SHIPMENTS)} shipments")
+        hours = ", ".join(f"{p.transit_hours} h" for p in result.predictions)
+        return f"inference.job.completed; its result ({result_url}): {hours} (model {result.model_version})"
 
     def request_report(self) -> str:
-        today = datetime.now(timezone.utc).date().isoformat()
-        report = self._json("POST", "/api/reports", 202, json={
-            "type": "inference-usage", "params": {"from": today, "to": today, "granularity": "day"}})
-        self.state.report_id = str(report.get("id", ""))
-        self.out(f"      … report {self.state.report_id} is {report.get('status')}")
+        today = datetime.now(timezone.utc).date()
+        request = CreateReportRequest(type_=ReportTypeId.INFERENCE_USAGE,
+                                      params=ReportParams(from_=today, to=today, granularity=Granularity.DAY))
+        report = self.api.expect(create_report.sync_detailed(client=self.api.reporting, body=request), Report, 202)
+        self.state.report_id = str(report.id)
+        self.out(f"      … report {self.state.report_id} is {report.status}")
         for kind, data in self._events_about("report_id", self.state.report_id, REPORT_WAIT_SECONDS,
                                              "the report's notification"):
             if kind == "report.progress":
@@ -211,16 +203,18 @@ class Demo:
     def download_report(self) -> str:
         self.download_dir.mkdir(parents=True, exist_ok=True)
         saved = []
-        for fmt in ("csv", "png"):
-            response = self._request("GET", f"/api/reports/{self.state.report_id}/download", 200, params={"format": fmt})
-            if not response.content:
+        for fmt in (ReportFormat.CSV, ReportFormat.PNG):
+            download = self.api.expect(download_report.sync_detailed(
+                UUID(self.state.report_id), client=self.api.reporting, format_=fmt), Download, 200)
+            content = download.payload.read()
+            if not content:
                 raise StepFailed(f"the {fmt} download is empty")
-            if fmt == "png" and not response.content.startswith(b"\x89PNG"):
+            if fmt == ReportFormat.PNG and not content.startswith(b"\x89PNG"):
                 raise StepFailed("the png download is not a PNG image")
             path = self.download_dir / f"report-{self.state.report_id}.{fmt}"
-            path.write_bytes(response.content)
+            path.write_bytes(content)
             self.state.downloads[fmt] = path
-            saved.append(f"{path} ({len(response.content)} bytes)")
+            saved.append(f"{path} ({len(content)} bytes)")
         first_lines = self.state.downloads["csv"].read_text(errors="replace").splitlines()[:3]
         for line in first_lines:
             self.out(f"      | {line}")
@@ -236,8 +230,8 @@ class Demo:
                 self.out(f"[{number}/{len(steps)}] {title}")
                 started = self.clock()
                 try:
-                    result = action()
-                except StepFailed as e:
+                    result = self._failing_as_step(action)
+                except (StepFailed, ApiError) as e:
                     self.out(f"      FAILED: {e}")
                     self.out(f"The demo stopped at step {number} ({name}): {e}")
                     return 1
@@ -249,29 +243,17 @@ class Demo:
         finally:
             if self.state.live is not None:
                 self.state.live.close()
+            self.api.close()
         self.out(f"Every step worked ({len(steps)} of {len(steps)}).")
         return 0
 
     # ----- helpers
 
-    def _request(self, method: str, path: str, expected: int, **kwargs: Any) -> httpx.Response:
-        headers = {"Accept": "application/json, application/problem+json, */*"}
-        if self.state.access_token:
-            headers["Authorization"] = f"Bearer {self.state.access_token}"
-        response = self.http.request(method, path, headers=headers, **kwargs)
-        if response.status_code != expected:
-            raise StepFailed(problem_text(response))
-        return response
-
-    def _json(self, method: str, path: str, expected: int, **kwargs: Any) -> dict[str, Any]:
-        response = self._request(method, path, expected, **kwargs)
+    def _failing_as_step(self, action: Callable[[], str]) -> str:
         try:
-            body = response.json()
-        except ValueError as e:
-            raise StepFailed(f"{method} {path} answered {expected} but not with JSON") from e
-        if not isinstance(body, dict):
-            raise StepFailed(f"{method} {path} answered {expected} with JSON that is not an object")
-        return body
+            return action()
+        except json.JSONDecodeError as e:  # a generated parser met an error answer that is not problem+json
+            raise self.api.latest_answer_error() from e
 
     def _next_frame(self, timeout: float) -> dict[str, Any]:
         live = self.state.live
@@ -329,6 +311,10 @@ def _csv_of(shipments: list[dict[str, Any]]) -> str:
     writer.writeheader()
     writer.writerows(shipments)
     return out.getvalue()
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _pickup() -> str:

@@ -12,7 +12,10 @@ environment the suites see. The suites, in order:
   console    tsc --noEmit, vitest, chromium (the web console: its logic, its production build checked for the CSP,
                                             its job and report pages in a browser against a scripted platform)
   checks     pytest checks/                 (compose, Dockerfiles: static)
-  e2e        pytest e2e/                    (a whole platform started on free ports, called through its gateway)
+  e2e        pytest e2e/, then the Java e2e tests (e2e/java, ./mvnw -Pe2e) on the same platform
+                                            (a whole platform started on free ports, called through its gateway)
+  fuzz       schemathesis                   (another such platform: every operation of the four OpenAPI documents,
+                                            generated requests for each role, every check; e2e/contract_fuzz)
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,11 +37,11 @@ from .config import PLATFORM_VARIABLES, REDIS, ROOT, SERVICES, Part, free_port, 
 from .console import LauncherError, error, fail, paint, step
 from .supervisor import Supervisor
 
-SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e")
+SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e", "fuzz")
 POSTGRES_HINT = ("PostgreSQL server binaries (initdb, postgres) not found: install PostgreSQL 14+ "
                  "(Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql) "
                  "or put its bin folder on PATH")
-POSTGRES_DATABASES = ("java_tests", "python_tests", "e2e_auth", "e2e_reporting")
+POSTGRES_DATABASES = ("java_tests", "python_tests", "e2e_auth", "e2e_reporting", "fuzz_auth", "fuzz_reporting")
 
 
 @dataclass
@@ -227,43 +232,98 @@ def run_interop(servers: TestServers, work_dir: Path) -> SuiteResult:
 
 # gateway: every e2e test registers, signs in and calls from 127.0.0.1, so the e2e platform's limits are generous;
 # the exact counts and the reset are proven by the gateway's own tests (GatewayEdgeTest, small limits, real Redis).
+E2E_ADMIN_EMAIL = "e2e-admin@example.com"
+E2E_ADMIN_PASSWORD = "e2e-admin-password-not-secret"
 E2E_GATEWAY_ENVIRON = {
     "RATE_LIMIT_SIGNED_IN": "100000", "RATE_LIMIT_ANONYMOUS": "100000", "RATE_LIMIT_SIGN_IN": "100000",
 }
 
 
-def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
-    """Start a whole platform on free ports, test it through its gateway, stop it, check nothing is left."""
+@dataclass
+class TestPlatform:
+    """A whole platform started for a suite: its gateway, each service's own URL, its logs."""
+
+    gateway_url: str
+    service_urls: dict[str, str]
+    logs_dir: Path
+    left_behind: list[int]
+
+
+@contextmanager
+def started_platform(servers: TestServers, work_dir: Path, name: str, extra_environ: dict[str, str]) -> Iterator[TestPlatform]:
+    """Starts a whole platform on free ports with its own databases (<name>_auth, <name>_reporting) and data folder,
+    exactly as ./platform up does; stops it on exit and records in `left_behind` any process or port it left."""
     ports = {part.name: free_port() for part in (REDIS, *SERVICES)}
-    environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url("e2e_auth"),
-               "REPORTING_DATABASE_URL": servers.postgres_url("e2e_reporting"),
-               "ADMIN_EMAIL": "e2e-admin@example.com", "ADMIN_PASSWORD": "e2e-admin-password-not-secret",
-               **E2E_GATEWAY_ENVIRON}
-    settings = load_settings(data_dir=work_dir / "e2e-platform", ports=ports, environ=environ)
+    environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url(f"{name}_auth"),
+               "REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
+               "ADMIN_EMAIL": E2E_ADMIN_EMAIL, "ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
+               **E2E_GATEWAY_ENVIRON, **extra_environ}
+    settings = load_settings(data_dir=work_dir / f"{name}-platform", ports=ports, environ=environ)
     supervisor = Supervisor(settings)
     build.build_java(settings.logs_dir)
     build.build_console(settings.logs_dir)  # as ./platform up does: the gateway serves console/dist at /
     build.ensure_model(settings.logs_dir, settings.model_dir)
-    step(f"starting an end-to-end platform: gateway on port {ports['gateway']}, data in {settings.data_dir}")
+    step(f"starting a platform for {name}: gateway on port {ports['gateway']}, data in {settings.data_dir}")
+    platform = TestPlatform(f"http://127.0.0.1:{ports['gateway']}",
+                            {part.name: f"http://127.0.0.1:{ports[part.name]}" for part in SERVICES},
+                            settings.logs_dir, [])
     try:
         supervisor.start_platform()  # the very code path of ./platform up
-        # The services' own ports too: a few checks (the contract drift of each service's live OpenAPI
-        # document) look at a service directly, as an operator would, not through the gateway.
-        service_urls = {part.name: f"http://127.0.0.1:{ports[part.name]}" for part in SERVICES}
-        env = {**clean_environment(), "GATEWAY_URL": f"http://127.0.0.1:{ports['gateway']}",
-               "E2E_SERVICE_URLS": json.dumps(service_urls), "E2E_LOGS_DIR": str(settings.logs_dir)}
-        ok = _run([str(ROOT / ".venv" / "bin" / "pytest"), "e2e"], env)
-    except LauncherError as e:
-        error(str(e))
-        ok = False
+        yield platform
     finally:
         pids = [r.pid for r in supervisor.running.values()]
         supervisor.stop_all()
-    leftovers = [pid for pid in pids if _pid_alive(pid)] + [p for p in ports.values() if port_in_use(p)]
-    if leftovers:
-        error(f"processes or listening ports left behind after stopping the platform: {leftovers}")
-        return SuiteResult("e2e", False, 0, "left processes behind")
-    return SuiteResult("e2e", ok, 0, "platform stopped cleanly")
+        platform.left_behind += [pid for pid in pids if _pid_alive(pid)] + [p for p in ports.values() if port_in_use(p)]
+
+
+def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_environ: dict[str, str],
+                    commands: Callable[[TestPlatform], list[tuple[list[str], dict[str, str]]]]) -> SuiteResult:
+    """Runs each command (with its environment) against one platform started for the suite; every command runs, so
+    one report shows every failure."""
+    platform = None
+    try:
+        with started_platform(servers, work_dir, name, extra_environ) as platform:
+            results = [_run(command, {**clean_environment(), **env}) for command, env in commands(platform)]
+            ok = all(results)
+    except LauncherError as e:
+        error(str(e))
+        ok = False
+    if platform is not None and platform.left_behind:
+        error(f"processes or listening ports left behind after stopping the platform: {platform.left_behind}")
+        return SuiteResult(name, False, 0, "left processes behind")
+    return SuiteResult(name, ok, 0, "platform stopped cleanly")
+
+
+def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
+    """Start a whole platform on free ports, test it through its gateway (pytest, then the Java e2e tests), stop it,
+    check nothing is left."""
+    def commands(platform: TestPlatform) -> list[tuple[list[str], dict[str, str]]]:
+        env = {"GATEWAY_URL": platform.gateway_url,
+               # The services' own ports too: a few checks (the contract drift of each service's live OpenAPI
+               # document) look at a service directly, as an operator would, not through the gateway.
+               "E2E_SERVICE_URLS": json.dumps(platform.service_urls), "E2E_LOGS_DIR": str(platform.logs_dir)}
+        return [([str(ROOT / ".venv" / "bin" / "pytest"), "e2e", "--ignore=e2e/contract_fuzz"], env),
+                # The Java end-to-end tests (e2e/java), with the client generated from the contracts, on the same
+                # platform. -am builds only the parent and platform-client, which have no tests of their own.
+                ([str(ROOT / "mvnw"), "-B", "-ntp", "-q", "-pl", "e2e/java", "-am", "verify", "-Pe2e",
+                  f"-Dgateway.url={platform.gateway_url}"], env)]
+
+    return _platform_suite("e2e", servers, work_dir, {}, commands)
+
+
+# Fuzzing sends thousands of sign-ins with made-up credentials from one address: auth-service's failed-login throttle
+# (20 per address, 5 per account in 15 minutes; its own tests prove it) would turn most of them into 429s.
+FUZZ_ENVIRON = {"AUTH_LOGIN_THROTTLE_MAX_FAILURES_PER_IP": "1000000",
+                "AUTH_LOGIN_THROTTLE_MAX_FAILURES_PER_ACCOUNT": "1000000"}
+
+
+def run_fuzz(servers: TestServers, work_dir: Path) -> SuiteResult:
+    """schemathesis against a platform of its own: every contract, every role (e2e/contract_fuzz)."""
+    return _platform_suite("fuzz", servers, work_dir, FUZZ_ENVIRON, lambda platform: [(
+        [str(ROOT / ".venv" / "bin" / "pytest"), "e2e/contract_fuzz", "-s"],
+        {"GATEWAY_URL": platform.gateway_url, "FUZZ_ADMIN_EMAIL": E2E_ADMIN_EMAIL, "FUZZ_ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
+         # Kept after the run (var/ is never committed): each failure's full report, with the requests as curl.
+         "FUZZ_REPORT_DIR": str(ROOT / "var" / "fuzz-reports")})])
 
 
 def _pid_alive(pid: int) -> bool:
@@ -297,6 +357,7 @@ def run_test_suites(selected: list[str]) -> int:
                 "console": lambda: run_console(work_dir),
                 "checks": lambda: run_pytest("checks", ["checks"], servers, None),
                 "e2e": lambda: run_e2e(servers, work_dir),
+                "fuzz": lambda: run_fuzz(servers, work_dir),
             }
             for suite in suites:
                 step(f"suite {suite}")

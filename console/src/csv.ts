@@ -1,4 +1,4 @@
-import { MODES, type Shipment } from './api/inference';
+import { MODES, type Shipment, usStateCode } from './api/inference';
 
 /**
  * The header of a batch CSV: the seven Shipment fields, as the inference contract's CSV upload names them
@@ -14,7 +14,6 @@ export const MAX_JOB_ROWS = 100_000;
 /** The gateway refuses larger request bodies with 413 (GATEWAY_MAX_BODY_SIZE, default 2 MB). */
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
 
-const STATE_CODE = /^[A-Z]{2}$/;
 const CARRIER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 // RFC 3339 with a mandatory offset, as the service reads pickup_at (the local hour and weekday matter).
 const RFC3339_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -113,17 +112,19 @@ export function shipmentsFromCsv(text: string): CsvShipments {
       expect(column, raw !== '' && Number.isFinite(parsed), 'a number');
       return parsed;
     };
+    const origin = usStateCode(value('origin').toUpperCase());
+    const destination = usStateCode(value('destination').toUpperCase());
     const shipment: Shipment = {
-      origin: value('origin').toUpperCase(),
-      destination: value('destination').toUpperCase(),
+      origin: origin ?? 'TX', // with a problem recorded above, the row is not sent
+      destination: destination ?? 'TX',
       distance_km: number('distance_km'),
       weight_kg: number('weight_kg'),
       mode: value('mode').toLowerCase() as Shipment['mode'],
       carrier: value('carrier'),
       pickup_at: value('pickup_at'),
     };
-    expect('origin', STATE_CODE.test(shipment.origin), 'a two-letter US state code such as TX');
-    expect('destination', STATE_CODE.test(shipment.destination), 'a two-letter US state code such as TX');
+    expect('origin', origin !== undefined, 'a two-letter US state code such as TX');
+    expect('destination', destination !== undefined, 'a two-letter US state code such as TX');
     expect('mode', MODES.includes(shipment.mode), `one of ${MODES.join(', ')}`);
     expect('carrier', shipment.carrier.length <= 64 && CARRIER_ID.test(shipment.carrier), 'a carrier id (letters, digits, _ . -)');
     expect('pickup_at', RFC3339_WITH_OFFSET.test(shipment.pickup_at), 'an RFC 3339 time with an offset, such as 2026-11-25T08:00:00-06:00');

@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { type User, login as loginCall, logout as logoutCall } from './api/auth';
-import { ApiClient } from './api/client';
+import { PlatformApi } from './api/client';
 import type { FeedEvent } from './live/feed';
 import { LiveFeed, type LiveState } from './live/connection';
 
@@ -8,7 +8,7 @@ import { LiveFeed, type LiveState } from './live/connection';
 const FEED_LIMIT = 200;
 
 interface Session {
-  api: ApiClient;
+  api: PlatformApi;
   user: User | null;
   events: FeedEvent[];
   live: LiveState;
@@ -35,7 +35,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const api = useMemo(
     () =>
-      new ApiClient({
+      new PlatformApi({
         onSignedOut: () => {
           setUser(null);
           setEndedReason('Your session has ended. Please sign in again.');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiClient } from '../src/api/client';
+import { PlatformApi } from '../src/api/client';
 import { type LiveState, LiveFeed, webSocketUrl } from '../src/live/connection';
 import type { FeedEvent } from '../src/live/feed';
 
@@ -24,20 +24,21 @@ const hello = { type: 'hello', connection_id: 'c', user_id: 'u1', role: 'user', 
 function harness(ticketStatus = 200) {
   let tickets = 0;
   const sseRequests: (string | null)[] = [];
-  const fetch = async (path: string, init: RequestInit = {}) => {
+  const fetch = async (request: Request) => {
+    const path = new URL(request.url).pathname;
     if (path === '/api/notifications/ticket') {
       tickets++;
       if (ticketStatus !== 200) return new Response('{}', { status: ticketStatus });
       return new Response(JSON.stringify({ ticket: `t${tickets}`, expires_at: 'x', ws_url: `/ws/notifications?ticket=t${tickets}` }), { status: 200 });
     }
     if (path === '/api/notifications/stream') {
-      sseRequests.push(new Headers(init.headers).get('Last-Event-ID'));
+      sseRequests.push(request.headers.get('Last-Event-ID'));
       const body = `id: e3\ndata: ${JSON.stringify({ id: 'e3', type: 'report.ready', topic: 'user:u1', time: 't', data: { report_id: 'r1' } })}\n\n`;
       return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
     }
     return new Response('{}', { status: 404 });
   };
-  const api = new ApiClient({ fetch });
+  const api = new PlatformApi({ baseUrl: 'http://console.example', fetch });
   api.setTokens({ access_token: 'a', refresh_token: 'r', token_type: 'Bearer', expires_in: 900 });
   const sockets: FakeSocket[] = [];
   const timers: { callback: () => void; ms: number }[] = [];

@@ -67,6 +67,14 @@ describe('batch CSV to shipments', () => {
     expect(upload).toBe(`${HEADER}\n${ROW}\n`);
   });
 
+  it('knows the state codes from the contract: a code of the right shape that the contract does not list is refused', () => {
+    const { shipments, problems } = shipmentsFromCsv(`${HEADER}\n${ROW.replace(/^TX/, 'ZZ')}\n${ROW.replace(/^TX/, 'pr')}\n`);
+    expect(problems).toEqual([
+      { line: 2, column: 'origin', message: 'origin must be a two-letter US state code such as TX, got "ZZ"' },
+    ]);
+    expect(shipments.map((s) => s.origin)).toEqual(['PR']);
+  });
+
   it('says when a file has no shipments, more than one job takes, or more than the gateway accepts', () => {
     const empty = shipmentsFromCsv(`${HEADER}\n\n`);
     expect(empty.problems).toEqual([{ line: 2, message: 'the file has no shipments' }]);

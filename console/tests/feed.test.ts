@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { websocket } from '@contracts';
 import {
   type FeedEvent, FeedBookkeeping, JOB_EVENTS, REPORT_EVENTS, feedEventOfFrame, feedEventOfSse, parseServerFrame,
   reconnectDecision, taskProgress,
@@ -42,7 +43,7 @@ describe('reconnect decisions (close codes of the AsyncAPI channel)', () => {
 });
 
 describe('frames and events', () => {
-  const frame = {
+  const frame: websocket.EventFrame = {
     type: 'event', id: '4f7d6c5b-3a29-4e18-9d07-c6b5a4938271', topic: 'user:3f2c', event_type: 'inference.job.progress',
     source: '/inference-bridge', time: '2026-11-24T17:41:00Z', dataschema: 'https://polyglot.dev/schemas/events/inference.job.progress.json',
     data: { job_id: 'j1', user_id: 'u1', progress: 50, processed_items: 5, total_items: 10 },
@@ -55,7 +56,7 @@ describe('frames and events', () => {
   });
 
   it('turns a WebSocket event frame and an SSE notification into the same feed event', () => {
-    const fromWs = feedEventOfFrame(frame as Parameters<typeof feedEventOfFrame>[0]);
+    const fromWs = feedEventOfFrame(frame);
     const fromSse = feedEventOfSse(JSON.stringify({ id: frame.id, type: frame.event_type, source: frame.source, topic: frame.topic, time: frame.time, data: frame.data }));
     expect(fromSse).toEqual(fromWs);
     expect(feedEventOfSse('{"id":1}')).toBeNull();

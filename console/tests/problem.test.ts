@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, asProblem, errorFromResponse, fieldOfPointer, problemMessages } from '../src/api/problem';
+import { unwrap } from '../src/api/client';
+import { ApiError, asProblem, fieldOfPointer, problemMessages } from '../src/api/problem';
 
 const validation = {
-  type: 'https://polyglot.dev/problems/validation-error',
+  type: '/problems/validation-error',
   title: 'Invalid request',
   status: 400,
   detail: 'The request has 2 invalid values.',
@@ -48,19 +49,31 @@ describe('problem+json to messages', () => {
     expect(parsed).toEqual({ type: 'about:blank', title: 'Bad', status: 400, errors: [{ pointer: '/body/x', message: 'm' }] });
   });
 
-  it('reads a failed response into an ApiError with the problem', async () => {
-    const response = new Response(JSON.stringify(validation), { status: 400, headers: { 'Content-Type': 'application/problem+json' } });
-    const error = await errorFromResponse(response);
+  // openapi-fetch hands over the parsed body of a failed answer as `error`; unwrap() turns it into an ApiError.
+  it('reads a failed answer into an ApiError with the problem', () => {
+    const response = new Response(null, { status: 400 });
+    const error = errorOf(() => unwrap({ error: validation, response }));
     expect(error).toBeInstanceOf(ApiError);
     expect(error.status).toBe(400);
     expect(error.message).toBe('The request has 2 invalid values.');
     expect(error.messages.fields.email).toEqual(['must be a well-formed email address']);
   });
 
-  it('gives a clear message for a failure without a problem body', async () => {
-    const error = await errorFromResponse(new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway', headers: { 'Content-Type': 'text/html' } }));
+  it('gives a clear message for a failure without a problem body', () => {
+    const response = new Response(null, { status: 502, statusText: 'Bad Gateway' });
+    const error = errorOf(() => unwrap({ error: '<html>bad gateway</html>', response }));
     expect(error.problem).toBeNull();
     expect(error.message).toBe('The request failed: 502 Bad Gateway');
     expect(error.messages).toEqual({ summary: 'The request failed: 502 Bad Gateway', fields: {} });
   });
 });
+
+function errorOf(call: () => unknown): ApiError {
+  try {
+    call();
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('no ApiError thrown');
+}

@@ -24,10 +24,11 @@ async function fresh(dir) {
 
 await fresh(join(out, 'openapi'));
 await fresh(join(out, 'events'));
+await fresh(join(out, 'websocket'));
 
 const documents = (await readdir(join(CONTRACTS, 'openapi'))).filter((f) => f.endsWith('.yaml')).sort();
 for (const file of documents) {
-  const ast = await openapiTS(pathToFileURL(join(CONTRACTS, 'openapi', file)), { alphabetize: false });
+  const ast = await openapiTS(pathToFileURL(join(CONTRACTS, 'openapi', file)), { alphabetize: false, enumValues: true });
   await writeFile(join(out, 'openapi', file.replace(/\.yaml$/, '.ts')), header(`openapi/${file}`) + astToString(ast));
 }
 
@@ -73,11 +74,43 @@ const index = [
 ].join('\n');
 await writeFile(join(out, 'events', 'index.ts'), index);
 
+const frames = [];
+const frameFiles = (await readdir(join(CONTRACTS, 'websocket', 'schemas'))).filter((f) => f.endsWith('.schema.json')).sort();
+for (const file of frameFiles) {
+  const path = join(CONTRACTS, 'websocket', 'schemas', file);
+  const schema = JSON.parse(await readFile(path, 'utf8'));
+  if (schema.type !== 'object') continue; // a shared definition (topic, request id) the frames $ref
+  const frame = file.replace(/\.schema\.json$/, '');
+  await writeFile(join(out, 'websocket', `${frame}.ts`), await compileSchema(path, `websocket/schemas/${file}`));
+  frames.push([schema.properties.type.const, schema.title, frame]);
+}
+const websocketIndex = [
+  header('websocket').trimEnd(),
+  '',
+  ...frames.map(([, title, module]) => `import type { ${title} } from './${module}.js';`),
+  ...frames.map(([, title, module]) => `export type { ${title} } from './${module}.js';`),
+  '',
+  '/** Every frame of the live notifications WebSocket, by its `type`. */',
+  'export interface Frames {',
+  ...frames.map(([type, title]) => `  ${type}: ${title};`),
+  '}',
+  '',
+  '/** Any frame. */',
+  'export type Frame = Frames[keyof Frames];',
+  '',
+].join('\n');
+await writeFile(join(out, 'websocket', 'index.ts'), websocketIndex);
+
 const root = [
-  header('openapi and events').trimEnd(),
+  header('openapi, events, websocket and problems').trimEnd(),
   '',
   "export type * from './events/index.js';",
-  ...documents.map((f) => `export type * as ${f.replace(/\.yaml$/, '')} from './openapi/${f.replace(/\.yaml$/, '.js')}';`),
+  "export type * as websocket from './websocket/index.js';",
+  "export * from './streams.js';",
+  "export * from './problems.js';",
+  "export * from './websocket_protocol.js';",
+  "export * from './redis_keys.js';",
+  ...documents.map((f) => `export * as ${f.replace(/\.yaml$/, '')} from './openapi/${f.replace(/\.yaml$/, '.js')}';`),
   '',
 ].join('\n');
 await writeFile(join(out, 'index.ts'), root);

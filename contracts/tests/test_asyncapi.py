@@ -162,15 +162,27 @@ def test_websocket_protocol() -> None:
     channel = next(c for c in document()["channels"].values() if c["address"] == "/ws/notifications")
     frames = {}
     for reference in channel["messages"].values():
-        message, _ = resolve(reference)
-        frames[message["name"]] = message
-        assert message["payload"]["properties"]["type"] == {"const": message["name"]}, "every frame says its type"
-        assert "type" in message["payload"]["required"]
+        message, base = resolve(reference)
+        payload, schema_file = resolve(message["payload"], base)
+        assert schema_file.parent == CONTRACTS / "websocket" / "schemas", "frames are JSON Schemas the generators read"
+        frames[message["name"]] = payload
+        assert payload["properties"]["type"] == {"type": "string", "const": message["name"]}, "every frame says its type"
+        assert "type" in payload["required"]
     assert set(frames) == WS_MESSAGES
-    assert "id" in frames["event"]["payload"]["required"] and "id" in frames["ack"]["payload"]["required"]
-    topic = document()["components"]["schemas"]["Topic"]["pattern"]
+    assert "id" in frames["event"]["required"] and "id" in frames["ack"]["required"]
+    topic = load(CONTRACTS / "websocket" / "schemas" / "topic.schema.json")["pattern"]
     assert "user:" in topic and "admin" in topic and "broadcast" in topic
     assert channel["bindings"]["ws"]["query"]["required"] == ["ticket"]
     codes = {entry["code"]: entry["reason"] for entry in channel["x-close-codes"]}
     for code, words in CLOSE_CODES.items():
         assert code in codes and words in codes[code], (code, words)
+
+
+def test_shared_redis_keys_are_declared_with_owner_and_readers() -> None:
+    channel = next(c for c in document()["channels"].values() if c["address"] == "/ws/notifications")
+    keys = {entry["name"]: entry for entry in channel["x-redis-keys"]}
+    ticket = keys["websocket_ticket"]
+    assert ticket["key"] == "notification:ticket:<ticket>"
+    assert ticket["owner"] == "notification-service" and "gateway" in ticket["reads"]
+    for entry in keys.values():
+        assert {"name", "key", "owner", "value", "ttl", "writes", "reads"} <= set(entry), entry["name"]

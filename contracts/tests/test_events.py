@@ -90,6 +90,29 @@ def test_payload_schema_id_title_and_conventions(event_type: str) -> None:
     assert "uniqueItems" not in json.dumps(schema), "jsonschema2pojo maps uniqueItems to a Jackson 2 databind annotation"
 
 
+def patterns(node: Any, where: str = "") -> list[tuple[str, str]]:
+    """Every `pattern` keyword in a schema, with where it is."""
+    found = []
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            found.append((where, node["pattern"]))
+        for key, value in node.items():
+            found += patterns(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += patterns(value, f"{where}/{index}")
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((EVENTS / "schemas").glob("*.schema.json"))
+                         + sorted((CONTRACTS / "websocket" / "schemas").glob("*.schema.json")), ids=lambda p: p.name)
+def test_every_pattern_is_anchored_at_both_ends(path: Path) -> None:
+    # JSON Schema (and pydantic) search for a pattern anywhere in the string; the Java classes' @Pattern (Bean
+    # Validation, from jsonschema2pojo) matches the whole string. Anchored at both ends, both read it the same way.
+    for where, pattern in patterns(load(path)):
+        assert pattern.startswith("^") and pattern.endswith("$"), f"{path.name}{where}: {pattern!r}"
+
+
 def test_envelope_schema_id() -> None:
     assert load(EVENTS / "cloudevent.schema.json")["$id"] == f"{SCHEMA_BASE}cloudevent.json"
 
@@ -155,6 +178,8 @@ def test_payloads_repeat_the_openapi_schemas_they_carry() -> None:
         assert schema["properties"]["report_type"]["enum"] == report_types, event_type
     assert load(EVENTS / "schemas" / "report.ready.schema.json")["properties"]["formats"]["items"]["enum"] == (
         reporting["ReportFormat"]["enum"])
+    usage = load(EVENTS / "schemas" / "inference.usage.schema.json")
+    assert usage["$defs"]["UsStateCode"]["enum"] == inference["UsStateCode"]["enum"], "the lanes' state codes"
     auth = load(CONTRACTS / "openapi" / "auth.yaml")["components"]["schemas"]
     for event_type, field in [("user.registered", "role"), ("user.role_changed", "old_role"),
                               ("user.role_changed", "new_role")]:

@@ -214,16 +214,17 @@ def test_shared_schemas_are_valid_json_schema_2020_12(schema_file: str) -> None:
 def test_problem_schema_accepts_the_platform_error_shapes() -> None:
     validator = Draft202012Validator(load_document(CONTRACTS / "schemas" / "problem.schema.json"))
     validation_problem = {
-        "type": "https://polyglot.dev/problems/validation-error",
+        "type": "/problems/validation-error",
         "title": "Invalid request",
         "status": 422,
         "detail": "1 invalid value(s) in the request; see errors.",
         "instance": "/api/auth/register",
         "errors": [{"pointer": "/body/email", "message": "must be a well-formed email address"}],
     }
-    not_found = {"type": "about:blank", "title": "Not Found", "status": 404, "instance": "/api/nope"}
+    not_found = {"type": "/problems/not-found", "title": "Not Found", "status": 404, "instance": "/api/nope"}
     assert validator.is_valid(validation_problem) and validator.is_valid(not_found)
-    for field, wrong in [("type", "https://example.com/oops"), ("status", 200), ("errors", [{"pointer": "email"}])]:
+    for field, wrong in [("type", "https://example.com/oops"), ("type", "about:blank"), ("status", 200),
+                         ("errors", [{"pointer": "email"}])]:
         assert not validator.is_valid({**validation_problem, field: wrong}), field
 
 
@@ -273,7 +274,7 @@ def test_an_example_that_contradicts_its_schema_is_reported(tmp_path: Path) -> N
 def test_an_invalid_document_is_rejected() -> None:
     document = copy.deepcopy(load_document(document_path("inference")))
     del document["paths"]["/api/inference/service-info"]["get"]["responses"]["200"]["description"]
-    with pytest.raises(Exception, match="'description' is a required property"):
+    with pytest.raises(Exception, match="[\'\"]description[\'\"] is a required property"):
         validate_openapi(document, base_uri=document_path("inference").resolve().as_uri())
 
 

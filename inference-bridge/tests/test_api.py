@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -75,9 +76,10 @@ def test_unknown_carriers_are_predicted(client: TestClient, tokens, make_shipmen
     ("distance_km", "far", "valid number"),
     ("weight_kg", 1e9, "less than or equal to 50000"),
     ("mode", "air", "'ftl', 'ltl' or 'intermodal'"),
-    ("origin", "Texas", "two-letter US state code"),
-    ("origin", "tx", "two-letter US state code"),
-    ("destination", "XX", "two-letter US state code"),
+    ("origin", "Texas", "Input should be 'AK', 'AL'"),  # the contract's UsStateCode enum
+    ("origin", "tx", "Input should be 'AK', 'AL'"),
+    ("origin", "AA", "Input should be 'AK', 'AL'"),  # matched the old pattern ^[A-Z]{2}$: the fuzzer's find
+    ("destination", "XX", "Input should be 'AK', 'AL'"),
     ("carrier", "", "at least 1 character"),
     ("carrier", "a b", "should match pattern"),
     ("pickup_at", "2026-13-01T08:00:00Z", "month"),
@@ -90,6 +92,29 @@ def test_each_invalid_field_is_one_error_at_its_pointer(client: TestClient, toke
     errors = pointers(client.post(ETA, json=make_shipment(**{field: value}), headers=tokens.headers("user")))
     assert list(errors) == [f"/body/{field}"]
     assert message in errors[f"/body/{field}"]
+
+
+# The contract's pickups are in the years 2000 to 2099 (Shipment.pickup_at's pattern beside `format: date-time`):
+# the model's calendar features, and an ETA that stays a four-digit date-time. Years 0379 and 0080 were a 500.
+@pytest.mark.parametrize("pickup_at", ["0379-11-26T03:21:00Z", "0080-07-26T05:34:03.43Z", "1999-12-31T23:59:59Z",
+                                       "2100-01-01T00:00:00Z", "6538-11-24T14:26:45.605250Z"])
+def test_a_pickup_outside_the_years_2000_to_2099_is_a_422_at_its_pointer(client: TestClient, tokens, make_shipment,
+                                                                        pickup_at):
+    headers = tokens.headers("user")
+    errors = pointers(client.post(ETA, json=make_shipment(pickup_at=pickup_at), headers=headers))
+    assert errors == {"/body/pickup_at": "String should match pattern '^20[0-9]{2}-.*$'"}
+    batch = [make_shipment(), make_shipment(pickup_at=pickup_at)]
+    assert list(pointers(client.post(BATCH, json={"shipments": batch}, headers=headers))) == [
+        "/body/shipments/1/pickup_at"]
+
+
+@pytest.mark.parametrize("pickup_at", ["2000-01-01T00:00:00+14:00", "2099-12-31T23:59:59-12:00"])
+def test_pickups_at_the_ends_of_the_range_have_an_rfc3339_eta(client: TestClient, tokens, make_shipment, pickup_at):
+    response = client.post(ETA, json=make_shipment(pickup_at=pickup_at), headers=tokens.headers("user"))
+    assert response.status_code == 200, response.text
+    eta = response.json()["eta"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", eta), eta
+    assert datetime.fromisoformat(eta) > datetime.fromisoformat(pickup_at)
 
 
 def test_every_invalid_field_is_reported_at_once(client: TestClient, tokens, make_shipment):

@@ -70,7 +70,7 @@ def csv_of(rows: list[dict]) -> bytes:
 def test_viewers_cannot_submit_jobs(api: TestClient, tokens, make_shipment):
     response = api.post(JOBS, json={"shipments": [make_shipment()]}, headers=tokens.headers("viewer"))
     assert response.status_code == 403
-    assert response.json()["type"] == "https://polyglot.dev/problems/forbidden"
+    assert response.json()["type"] == "/problems/forbidden"
     assert api.post(JOBS, json={"shipments": [make_shipment()]}).status_code == 401
 
 
@@ -134,6 +134,15 @@ def test_csv_errors_point_at_row_and_column(api: TestClient, tokens, make_shipme
     no_file = api.post(JOBS, data={"other": "x"}, files={"nothing": ("a", b"", "text/plain")}, headers=headers)
     assert no_file.status_code == 422
     assert no_file.json()["errors"][0]["pointer"] == "/body/file"
+
+
+def test_a_csv_pickup_outside_the_years_2000_to_2099_is_refused(api: TestClient, tokens, make_shipment):
+    """The CSV path reads rows with the contract's Shipment too: such a pickup gave a result with eta "315-11-19..."."""
+    rows = [make_shipment(), make_shipment(pickup_at="0315-11-19T05:17:00Z")]
+    response = api.post(JOBS, files={"file": ("s.csv", csv_of(rows), "text/csv")}, headers=tokens.headers("user"))
+    assert response.status_code == 422, response.text
+    assert [(e["pointer"], e["message"]) for e in response.json()["errors"]] == [
+        ("/body/file/1/pickup_at", "String should match pattern '^20[0-9]{2}-.*$'")]
 
 
 def test_the_worker_runs_a_job_to_its_downloadable_result(api: TestClient, job_redis: str, tokens, make_shipment,

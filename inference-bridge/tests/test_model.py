@@ -10,9 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from contract_types.openapi.inference import UsStateCode
 
 from inference_bridge.model import EtaModel, ModelUnavailable, load_model
 from inference_bridge.model.artifact import CURRENT_FILE, artifact_path
+from inference_bridge.model.dataset import STATE_CODES
 from inference_bridge.model.features import carrier_category, encode
 from inference_bridge.model.train import train
 
@@ -115,3 +117,8 @@ def test_the_compiled_trees_predict_what_scikit_learn_predicts(model: EtaModel):
     hours, probability = model.predict(matrix)
     np.testing.assert_allclose(hours, np.exp(model.regressor.predict(matrix)), rtol=1e-12)
     np.testing.assert_allclose(probability, model.classifier.predict_proba(matrix)[:, 1], rtol=1e-12, atol=1e-15)
+
+
+def test_every_state_the_model_knows_is_a_code_the_contract_accepts():
+    # The contract's UsStateCode is what the API accepts; the model answers for codes it saw no lane of too.
+    assert set(STATE_CODES) < {code.value for code in UsStateCode}

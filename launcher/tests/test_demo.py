@@ -14,10 +14,11 @@ import uuid
 import httpx
 import pytest
 
-from launcher.demo import Demo, problem_text
+from launcher.demo import Demo
 
 GATEWAY = "http://127.0.0.1:18080"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+NOW = "2026-11-24T23:00:00Z"
 
 
 def problem(status: int, detail: str, errors=None) -> httpx.Response:
@@ -53,7 +54,8 @@ class FakeSocket:
 
 
 class FakePlatform:
-    """Answers the gateway's routes as the contracts say; `fail` makes one route answer a problem."""
+    """Answers the gateway's routes as the contracts say (the generated client reads every answer as its contract
+    has it); `fail` makes one route answer a problem."""
 
     def __init__(self, fail: dict | None = None, job_outcome: str = "completed"):
         self.fail = fail or {}
@@ -77,6 +79,9 @@ class FakePlatform:
         [part] = [p for p in message.iter_parts() if p.get_param("name", header="content-disposition") == "file"]
         return list(csv.DictReader(io.StringIO(part.get_content())))
 
+    def user(self, name: str) -> dict:
+        return {"id": self.user_id, "email": self.email, "name": name, "role": "user", "created_at": NOW, "updated_at": NOW}
+
     def connect(self, url: str, origin: str) -> FakeSocket:
         self.socket = FakeSocket(url, origin)
         self.socket.push({"type": "hello", "connection_id": str(uuid.uuid4()), "user_id": self.user_id, "role": "user",
@@ -98,20 +103,19 @@ class FakePlatform:
         if path == "/api/auth/register":
             body = json.loads(request.content)
             self.email = body["email"]
-            return httpx.Response(201, json={"id": self.user_id, "email": body["email"], "name": body["name"], "role": "user",
-                                             "created_at": "x", "updated_at": "x"})
+            return httpx.Response(201, json=self.user(body["name"]))
         if path == "/api/auth/login":
             return httpx.Response(200, json={"access_token": "access-1", "refresh_token": "r", "token_type": "Bearer", "expires_in": 900})
         if not signed_in:
             return problem(401, "A bearer token is required.")
         if path == "/api/auth/me":
-            return httpx.Response(200, json={"id": self.user_id, "email": self.email, "name": "Demo User", "role": "user"})
+            return httpx.Response(200, json=self.user("Demo User"))
         if path == "/api/inference/v1/eta":
             self.predicted = json.loads(request.content)
             return httpx.Response(200, json={"transit_hours": 27.41, "eta": "2026-11-25T17:24:36Z",
                                              "delay_probability": 0.0312, "model_version": "1.1.2726225545"})
         if path == "/api/notifications/ticket":
-            return httpx.Response(201, json={"ticket": "t" * 43, "expires_at": "x", "ws_url": "/ws/notifications?ticket=" + "t" * 43})
+            return httpx.Response(201, json={"ticket": "t" * 43, "expires_at": NOW, "ws_url": "/ws/notifications?ticket=" + "t" * 43})
         if path == "/api/inference/v1/jobs":
             job_id = self.job_id = str(uuid.uuid4())
             items = self.uploaded = self.uploaded_rows(request)
@@ -128,7 +132,7 @@ class FakePlatform:
                 self.event("inference.job.failed", {"job_id": job_id, "user_id": self.user_id, "error_code": "model_unavailable",
                                                      "reason": "no model is loaded", "failed_at": "2026-11-24T23:00:01Z"})
             return httpx.Response(202, json={"id": job_id, "status": "queued", "progress": 0, "total_items": len(items),
-                                             "processed_items": 0, "created_at": "x"})
+                                             "processed_items": 0, "created_at": NOW})
         if path == f"/api/inference/v1/jobs/{self.job_id}/result":
             return httpx.Response(200, json={"job_id": self.job_id, "model_version": "1.1.2726225545", "predictions": [
                 {"row": n, "transit_hours": 20.5 + n, "eta": "2026-11-25T17:24:36Z", "delay_probability": 0.1} for n in range(3)]})
@@ -139,7 +143,9 @@ class FakePlatform:
             self.event("report.progress", {**common, "progress": 50, "stage": "aggregating"})
             self.event("report.ready", {**common, "row_count": 1, "formats": ["csv", "xlsx", "json", "png"],
                                         "download_url": f"/api/reports/{report_id}/download", "completed_at": "x"})
-            return httpx.Response(202, json={"id": report_id, "status": "queued", "progress": 0})
+            return httpx.Response(202, json={"id": report_id, "type": "inference-usage", "status": "queued", "progress": 0,
+                                             "owner_id": self.user_id, "created_at": NOW, "params": {
+                                                 **self.report_request["params"], "group_by": "none"}})
         if path.startswith("/api/reports/") and path.endswith("/download"):
             fmt = request.url.params["format"]
             return httpx.Response(200, content=PNG if fmt == "png" else b"day,predictions\n2026-11-24,4\n")
@@ -242,12 +248,15 @@ def test_an_unreachable_gateway_is_said_plainly(tmp_path):
 
 
 @pytest.mark.parametrize("response, expected", [
-    (httpx.Response(404, text="<html>no</html>"), "GET /x answered 404 Not Found"),
-    (httpx.Response(429, json={"title": "Too Many Requests", "status": 429}), "GET /x answered 429 Too Many Requests: Too Many Requests"),
+    (httpx.Response(502, text="<html>Bad Gateway</html>", headers={"Content-Type": "text/html"}),
+     "POST /api/inference/v1/eta answered 502 Bad Gateway"),
+    (httpx.Response(429, json={"type": "/problems/rate-limited", "title": "Too Many Requests", "status": 429}),
+     "POST /api/inference/v1/eta answered 429 Too Many Requests: Too Many Requests"),
 ])
-def test_problem_text_without_a_detail(response, expected):
-    response.request = httpx.Request("GET", GATEWAY + "/x")
-    assert problem_text(response) == expected
+def test_an_answer_without_a_detail_is_still_said_plainly(tmp_path, response, expected):
+    code, lines, _ = run_demo(FakePlatform(fail={"/api/inference/v1/eta": response}), tmp_path)
+    assert code == 1
+    assert lines[-1] == f"The demo stopped at step 3 (predict): {expected}"
 
 
 def test_a_websocket_closed_by_the_server_mid_step_is_a_failed_step_not_a_crash(tmp_path):

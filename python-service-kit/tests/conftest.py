@@ -32,6 +32,12 @@ async def list_items(page: Annotated[int, Query(ge=1)] = 1) -> dict[str, int]:
     return {"page": page}
 
 
+# A second route of the same path: a 405 on /items names both methods.
+@demo_routes.post("/items", status_code=201)
+async def add_item() -> dict[str, int]:
+    return {"item_id": 1}
+
+
 @demo_routes.get("/items/{item_id}")
 async def get_item(item_id: int) -> dict[str, int]:
     return {"item_id": item_id}
@@ -51,9 +57,19 @@ async def ping() -> str:
     return "pong"
 
 
+@demo_routes.put("/items/{item_id}/owner")
+async def set_owner(item_id: int, user: NewUser, notify: Annotated[bool, Query()] = False) -> dict[str, int]:
+    return {"item_id": item_id}
+
+
 @demo_routes.post("/reports")
 async def start_report() -> None:
     raise HTTPException(status_code=409, detail="A report of this type is already running.")
+
+
+@demo_routes.get("/teapot")
+async def teapot() -> None:
+    raise HTTPException(status_code=418, detail="This service brews no coffee.")
 
 
 @demo_routes.get("/crash")

@@ -7,20 +7,22 @@ started (HINCRBY <stream>:started) and when it completed (HINCRBY <stream>:compl
 import asyncio
 import sys
 
-from service_kit.events import CloudEvent, ConsumerSettings, StreamConsumer
+from typing import Any
+
+from service_kit.events import ConsumerSettings, EventHandlers, StreamConsumer, TypedEvent
 from service_kit.redis_client import create_redis_client
 
 
 async def main(redis_url: str, stream: str, group: str, consumer: str, seconds: float) -> None:
     redis = create_redis_client(redis_url)
 
-    async def slow(event: CloudEvent) -> None:
+    async def slow(event: TypedEvent[Any]) -> None:
         await redis.hincrby(f"{stream}:started", event.id, 1)
         await asyncio.sleep(seconds)
         await redis.hincrby(f"{stream}:completed", event.id, 1)
 
     settings = ConsumerSettings.from_env(stream=stream, group=group, consumer=consumer, block_ms=100)
-    await StreamConsumer(redis, settings, slow).run()  # until killed
+    await StreamConsumer(redis, settings, EventHandlers().on_every_type(slow)).run()  # until killed
 
 
 if __name__ == "__main__":

@@ -187,7 +187,7 @@ def assert_401(response: Any) -> dict[str, Any]:
     problem = response.json()
     assert problem["status"] == 401
     assert problem["title"] == "Unauthorized"
-    assert problem["type"] == "https://polyglot.dev/problems/unauthorized", "the contracts' type for 401"
+    assert problem["type"] == "/problems/unauthorized", "the contracts' type for 401"
     return problem
 
 
@@ -217,7 +217,7 @@ def test_a_user_without_the_role_gets_a_403_problem(client: TestClient, key: Sig
     assert response.status_code == 403, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
     assert response.json()["status"] == 403
-    assert response.json()["type"] == "https://polyglot.dev/problems/forbidden", "the contracts' type for 403"
+    assert response.json()["type"] == "/problems/forbidden", "the contracts' type for 403"
     assert "admin" in response.json()["detail"]
 
 

@@ -4,12 +4,13 @@ the lifespan (stopped gracefully on shutdown), with the event metrics on /metric
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from service_kit import ServiceSettings, create_service_app
-from service_kit.events import CloudEvent, Subscription
-from service_kit.testing import check_event_publisher, wait_until
+from service_kit.events import CloudEvent, EventHandlers, Subscription, TypedEvent
+from service_kit.testing import check_event_publisher, sample_broadcast, wait_until
 
 
 def test_the_app_publishes_through_the_kit(redis_url: str):
@@ -22,16 +23,16 @@ def test_consumers_run_while_the_app_runs(redis_url: str):
     stream = f"test.app.{uuid.uuid4().hex[:8]}"
     handled: list[CloudEvent] = []
 
-    async def handle(event: CloudEvent) -> None:
-        handled.append(event)
+    async def handle(event: TypedEvent[Any]) -> None:
+        handled.append(event.envelope)
 
     app = create_service_app(
         service_name="demo-service", version="1.2.3", api_prefix="/api/demo",
         settings=ServiceSettings(redis_url=redis_url, instance_id="demo-7"),
-        consumers=[Subscription(stream, "demo-service", handle, {"block_ms": 100})],
+        consumers=[Subscription(stream, "demo-service", EventHandlers().on_every_type(handle), {"block_ms": 100})],
     )
     with TestClient(app) as client:
-        event = client.portal.call(app.state.publisher.publish, stream, "notification.broadcast", {"message": "x"})
+        event = client.portal.call(lambda: app.state.publisher.publish(sample_broadcast("x"), stream=stream))
         wait_until(lambda: handled == [event], message="the event handled by the app's consumer")
         consumers = client.portal.call(app.state.redis.xinfo_consumers, stream, "demo-service")
         wait_until(lambda: 'events_acked_total{group="demo-service",stream="' + stream + '"} 1.0'

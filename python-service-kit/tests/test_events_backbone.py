@@ -1,5 +1,6 @@
 """The event backbone against the real Redis of REDIS_URL: publish, consume, ack only after success, reclaim,
-dead letters, idempotency, graceful shutdown, trace continuation, metrics. Each test has its own streams."""
+dead letters, idempotency, graceful shutdown, trace continuation, typed dispatch, metrics. Each test has its own
+streams."""
 
 from __future__ import annotations
 
@@ -12,17 +13,24 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from contract_types.event_types import NOTIFICATION_BROADCAST, USER_DELETED, USER_REGISTERED, USER_ROLE_CHANGED
+from contract_types.events import NotificationBroadcast, UserDeleted, UserRegistered, UserRoleChanged
 from redis.asyncio import Redis
 
 from service_kit.events import (
     CloudEvent,
     ConsumerSettings,
+    EventHandlers,
     EventMetrics,
     EventPublisher,
     StreamConsumer,
     StreamRetention,
     TraceContext,
+    TypedEvent,
     current_trace,
+    new_event,
+    occurred_at,
+    trace_of,
     use_trace,
 )
 from service_kit.logs import RequestIdFilter
@@ -32,6 +40,27 @@ from service_kit.testing import wait_until_async
 pytestmark = pytest.mark.anyio
 
 RFC3339_MICROS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"
+USER = "3f2c1d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"
+ADMIN = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+
+def broadcast(message: str = "hello") -> NotificationBroadcast:
+    return NotificationBroadcast(broadcast_id="1b4e28ba-2fa1-4d2b-8f3a-6b7c9d0e1f20", message=message,
+                                 severity="info", sent_by=ADMIN, sent_at="2026-11-24T21:00:00Z")
+
+
+def registered() -> UserRegistered:
+    return UserRegistered(user_id=USER, email="ada@example.com", name="Ada Lovelace", role="user",
+                          registered_at="2026-11-24T17:41:00Z")
+
+
+def role_changed() -> UserRoleChanged:
+    return UserRoleChanged(user_id=USER, old_role="user", new_role="admin", changed_by=ADMIN,
+                           changed_at="2026-11-24T17:42:00Z")
+
+
+def deleted() -> UserDeleted:
+    return UserDeleted(user_id=USER, deleted_by=ADMIN, deleted_at="2026-11-24T17:43:00Z")
 
 
 @pytest.fixture
@@ -77,18 +106,24 @@ def sample(metrics: EventMetrics, name: str, **labels: str) -> float:
 
 
 class Recorder:
-    """A handler that records what it saw; `fail` decides per event whether to raise."""
+    """A handler that records the envelopes it saw; `fail` decides per event whether to raise."""
 
-    def __init__(self, fail: Callable[[CloudEvent], bool] = lambda event: False) -> None:
+    def __init__(self, fail: Callable[[TypedEvent[Any]], bool] = lambda event: False) -> None:
         self.events: list[CloudEvent] = []
+        self.typed: list[TypedEvent[Any]] = []
         self.calls: Counter[str] = Counter()
         self.fail = fail
 
-    async def __call__(self, event: CloudEvent) -> None:
+    async def __call__(self, event: TypedEvent[Any]) -> None:
         self.calls[event.id] += 1
         if self.fail(event):
             raise RuntimeError(f"boom on {event.id}")
-        self.events.append(event)
+        self.events.append(event.envelope)
+        self.typed.append(event)
+
+
+def every(handler: Callable[[TypedEvent[Any]], Any]) -> EventHandlers:
+    return EventHandlers().on_every_type(handler)
 
 
 async def test_published_events_reach_the_handler_once_and_are_acked(
@@ -96,8 +131,8 @@ async def test_published_events_reach_the_handler_once_and_are_acked(
 ):
     publisher = EventPublisher(redis, source="/test-service", metrics=metrics)
     handler = Recorder()
-    async with StreamConsumer(redis, fast_settings(stream), handler, metrics=metrics):
-        sent = [await publisher.publish(stream, "notification.broadcast", {"message": f"m{n}"}, subject=f"s{n}")
+    async with StreamConsumer(redis, fast_settings(stream), every(handler), metrics=metrics):
+        sent = [await publisher.publish(broadcast(f"m{n}"), subject=f"s{n}", stream=stream)
                 for n in range(3)]
         await wait_until_async(lambda: len(handler.events) == 3, message="3 events handled")
         await wait_until_async(lambda: sample(metrics, "events_acked_total", stream=stream, group="g1") == 3)
@@ -107,7 +142,7 @@ async def test_published_events_reach_the_handler_once_and_are_acked(
     assert sent[0].dataschema == "https://polyglot.dev/schemas/events/notification.broadcast.json"
     assert re.fullmatch(RFC3339_MICROS, sent[0].time)
     entries = await redis.xrange(stream)
-    assert [fields for _, fields in entries] == [{"cloudevent": event.to_json()} for event in sent]
+    assert [fields for _, fields in entries] == [{"cloudevent": event.model_dump_json()} for event in sent]
     assert (await redis.xpending(stream, "g1"))["pending"] == 0
     assert sample(metrics, "events_published_total", stream=stream, type="notification.broadcast") == 3
     assert sample(metrics, "events_consumed_total", stream=stream, group="g1") == 3
@@ -117,12 +152,12 @@ async def test_published_events_reach_the_handler_once_and_are_acked(
 
 async def test_consumer_group_is_created_from_the_start_of_the_stream(redis: Redis, stream: str, cleanup: None):
     publisher = EventPublisher(redis, source="/test-service")
-    before = await publisher.publish(stream, "notification.broadcast", {"message": "before the group"})
+    before = await publisher.publish(broadcast("before the group"), stream=stream)
     await redis.xgroup_create(stream, "existing", id="$")  # BUSYGROUP must be ignored
     handler = Recorder()
-    async with StreamConsumer(redis, fast_settings(stream, group="fresh"), handler):
+    async with StreamConsumer(redis, fast_settings(stream, group="fresh"), every(handler)):
         await wait_until_async(lambda: handler.events == [before])
-    async with StreamConsumer(redis, fast_settings(stream, group="existing"), Recorder()):
+    async with StreamConsumer(redis, fast_settings(stream, group="existing"), every(Recorder())):
         pass
 
 
@@ -138,29 +173,29 @@ async def test_the_handler_runs_inside_the_events_trace(redis: Redis, stream: st
     published_inside: list[CloudEvent] = []
     traces: dict[str, TraceContext | None] = {}
 
-    async def handle(event: CloudEvent) -> None:
+    async def handle(event: TypedEvent[Any]) -> None:
         traces[event.type] = current_trace()
         handler_logger.info("handling %s", event.id)
-        if event.type == "first.step":
-            published_inside.append(await publisher.publish(stream, "second.step", {}))
+        if event.type == "user.registered":
+            published_inside.append(await publisher.publish(role_changed(), stream=stream))
 
     origin = TraceContext.new()
     try:
-        async with StreamConsumer(redis, fast_settings(stream), handle):
+        async with StreamConsumer(redis, fast_settings(stream), every(handle)):
             with use_trace(origin):
-                first = await publisher.publish(stream, "first.step", {})
-            await publisher.publish(stream, "third.step", {})  # outside any trace: the publisher starts one
+                first = await publisher.publish(registered(), stream=stream)
+            await publisher.publish(deleted(), stream=stream)  # outside any trace: the publisher starts one
             await wait_until_async(lambda: len(traces) == 3, message="3 events handled")
     finally:
         handler_logger.removeHandler(capture)
 
-    assert first.trace is not None and first.trace.trace_id == origin.trace_id
-    second = published_inside[0]
-    assert second.trace is not None and second.trace.trace_id == origin.trace_id
-    assert second.trace.span_id not in (origin.span_id, first.trace.span_id)
-    assert traces["first.step"] is not None and traces["first.step"].trace_id == origin.trace_id
-    assert traces["second.step"] is not None and traces["second.step"].trace_id == origin.trace_id
-    assert traces["third.step"] is not None and traces["third.step"].trace_id != origin.trace_id  # a new trace
+    assert trace_of(first).trace_id == origin.trace_id
+    second = trace_of(published_inside[0])
+    assert second.trace_id == origin.trace_id
+    assert second.span_id not in (origin.span_id, trace_of(first).span_id)
+    assert traces["user.registered"] is not None and traces["user.registered"].trace_id == origin.trace_id
+    assert traces["user.role_changed"] is not None and traces["user.role_changed"].trace_id == origin.trace_id
+    assert traces["user.deleted"] is not None and traces["user.deleted"].trace_id != origin.trace_id  # a new trace
     assert sorted(getattr(record, "trace_id", None) for record in records) == sorted(
         trace.trace_id for trace in traces.values() if trace is not None)
     assert current_trace() is None
@@ -169,7 +204,7 @@ async def test_the_handler_runs_inside_the_events_trace(redis: Redis, stream: st
 async def test_streams_are_trimmed_to_about_their_retention(redis: Redis, stream: str, cleanup: None):
     publisher = EventPublisher(redis, source="/test-service", retention=StreamRetention(by_stream={stream: 10}))
     for n in range(600):
-        await publisher.publish(stream, "notification.broadcast", {"n": n})
+        await publisher.publish(broadcast(f"{n}"), stream=stream)
     length = await redis.xlen(stream)
     # MAXLEN ~ trims whole macro nodes (stream-node-max-entries, 100 by default): never below 10.
     assert 10 <= length <= 10 + 100, length
@@ -184,13 +219,13 @@ async def test_an_entry_is_acked_only_after_its_handler_succeeded(
     release = asyncio.Event()
     started: list[CloudEvent] = []
 
-    async def handle(event: CloudEvent) -> None:
+    async def handle(event: TypedEvent[Any]) -> None:
         started.append(event)
         await release.wait()
 
     publisher = EventPublisher(redis, source="/test-service")
-    async with StreamConsumer(redis, fast_settings(stream, dedupe_window_ms=60_000), handle, metrics=metrics):
-        event = await publisher.publish(stream, "notification.broadcast", {})
+    async with StreamConsumer(redis, fast_settings(stream, dedupe_window_ms=60_000), every(handle), metrics=metrics):
+        event = await publisher.publish(broadcast(), stream=stream)
         await wait_until_async(lambda: started)
         processed_key = f"{stream}:g1:processed:{event.id}"
         assert (await redis.xpending(stream, "g1"))["pending"] == 1
@@ -206,14 +241,14 @@ async def test_a_failed_entry_stays_pending_and_is_handled_again_after_min_idle(
 ):
     failures = Counter[str]()
 
-    def fail_first_time(event: CloudEvent) -> bool:
+    def fail_first_time(event: TypedEvent[Any]) -> bool:
         failures[event.id] += 1
         return failures[event.id] == 1
 
     handler = Recorder(fail=fail_first_time)
     publisher = EventPublisher(redis, source="/test-service")
-    async with StreamConsumer(redis, fast_settings(stream), handler, metrics=metrics):
-        event = await publisher.publish(stream, "notification.broadcast", {})
+    async with StreamConsumer(redis, fast_settings(stream), every(handler), metrics=metrics):
+        event = await publisher.publish(broadcast(), stream=stream)
         await wait_until_async(lambda: handler.calls[event.id] == 1)
         assert (await redis.xpending(stream, "g1"))["pending"] == 1
         await wait_until_async(lambda: handler.events == [event], message="handled on the second delivery")
@@ -227,20 +262,20 @@ async def test_an_always_failing_entry_is_dead_lettered_after_max_deliveries_and
     redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
 ):
     publisher = EventPublisher(redis, source="/test-service")
-    poison = await publisher.publish(stream, "notification.broadcast", {"message": "poison"})
+    poison = await publisher.publish(broadcast("poison"), stream=stream)
     handler = Recorder(fail=lambda event: event.id == poison.id)
     settings = fast_settings(stream, max_deliveries=3, consumer="c-dlq")
-    async with StreamConsumer(redis, settings, handler, metrics=metrics):
-        good = await publisher.publish(stream, "notification.broadcast", {"message": "fine"})
+    async with StreamConsumer(redis, settings, every(handler), metrics=metrics):
+        good = await publisher.publish(broadcast("fine"), stream=stream)
         await wait_until_async(lambda: handler.events == [good], message="the later entry handled")
         await wait_until_async(lambda: redis.xlen(f"{stream}.dlq"), message="a dead letter")
-        later = await publisher.publish(stream, "notification.broadcast", {"message": "after"})
+        later = await publisher.publish(broadcast("after"), stream=stream)
         await wait_until_async(lambda: handler.events == [good, later], message="entries after the dead letter")
 
     [(_, letter)] = await redis.xrange(f"{stream}.dlq")
     entry_id = (await redis.xrange(stream, count=1))[0][0]
     assert letter == {
-        "cloudevent": poison.to_json(),
+        "cloudevent": poison.model_dump_json(),
         "stream": stream,
         "entry_id": entry_id,
         "group": "g1",
@@ -250,7 +285,7 @@ async def test_an_always_failing_entry_is_dead_lettered_after_max_deliveries_and
         "failed_at": letter["failed_at"],
     }
     assert re.fullmatch(RFC3339_MICROS, letter["failed_at"])
-    assert datetime.fromisoformat(letter["failed_at"]) >= poison.occurred_at
+    assert datetime.fromisoformat(letter["failed_at"]) >= occurred_at(poison)
     # Deliveries 1 and 2 failed and were retried; the handler failing on delivery 3 (= max) dead-lettered it.
     assert handler.calls[poison.id] == 3
     assert (await redis.xpending(stream, "g1"))["pending"] == 0
@@ -267,8 +302,8 @@ async def test_malformed_entries_are_dead_lettered_at_once(
     await redis.xadd(stream, {"cloudevent": '{"specversion":"1.0","id":"nope"}'})
     handler = Recorder()
     publisher = EventPublisher(redis, source="/test-service")
-    good = await publisher.publish(stream, "notification.broadcast", {})
-    async with StreamConsumer(redis, fast_settings(stream, min_idle_ms=60_000), handler, metrics=metrics):
+    good = await publisher.publish(broadcast(), stream=stream)
+    async with StreamConsumer(redis, fast_settings(stream, min_idle_ms=60_000), every(handler), metrics=metrics):
         await wait_until_async(lambda: handler.events == [good])
         await wait_until_async(lambda: sample(metrics, "events_dead_lettered_total", stream=stream, group="g1") == 3)
 
@@ -277,22 +312,99 @@ async def test_malformed_entries_are_dead_lettered_at_once(
         '{"something":"else"}', "not json at all", '{"specversion":"1.0","id":"nope"}']
     assert all(letter["error"].startswith("malformed event: ") for letter in letters), letters
     assert "no 'cloudevent' field" in letters[0]["error"]
-    assert "not JSON" in letters[1]["error"]
-    assert "id: must be a UUID" in letters[2]["error"]
+    assert "$: Invalid JSON" in letters[1]["error"]
+    assert "id: String should match pattern" in letters[2]["error"]
+    assert "source: Field required" in letters[2]["error"]
     assert all(letter["deliveries"] == "1" for letter in letters)
     assert (await redis.xpending(stream, "g1"))["pending"] == 0
     assert sample(metrics, "events_retried_total", stream=stream, group="g1") == 0
+
+
+async def test_a_payload_that_breaks_its_schema_is_dead_lettered_at_once(
+    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+):
+    publisher = EventPublisher(redis, source="/test-service")
+    valid = new_event(broadcast(), source="/test-service")
+    # A valid envelope around a payload the contract refuses (another publisher's bug): no delivery would help.
+    broken = valid.model_copy(update={"id": "0d9bd1a4-5a4e-4a8e-9a55-2f1f3f1f6b0e",
+                                      "data": {**valid.data, "severity": "catastrophic", "sentBy": "x"}})
+    await publisher.publish_event(broken, stream=stream)
+    good = await publisher.publish(broadcast("fine"), stream=stream)
+    handler = Recorder()
+    async with StreamConsumer(redis, fast_settings(stream, min_idle_ms=60_000), every(handler), metrics=metrics):
+        await wait_until_async(lambda: handler.events == [good], message="the valid event after it handled")
+        await wait_until_async(lambda: sample(metrics, "events_dead_lettered_total", stream=stream, group="g1") == 1)
+
+    [(_, letter)] = await redis.xrange(f"{stream}.dlq")
+    assert letter["cloudevent"] == broken.model_dump_json()
+    assert letter["deliveries"] == "1"
+    assert letter["error"].startswith("malformed event: ")
+    assert "data.severity: Input should be 'info', 'warning' or 'critical'" in letter["error"]
+    assert "data.sentBy: Extra inputs are not permitted" in letter["error"]
+    assert handler.calls[broken.id] == 0
+    assert sample(metrics, "events_retried_total", stream=stream, group="g1") == 0
+
+
+async def test_handlers_get_the_payload_model_of_their_type_and_other_types_are_acked_and_ignored(
+    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+):
+    publisher = EventPublisher(redis, source="/test-service")
+    deletions, registrations = Recorder(), Recorder()
+    handlers = EventHandlers().on(USER_DELETED, deletions).on(USER_REGISTERED, registrations)
+    async with StreamConsumer(redis, fast_settings(stream), handlers, metrics=metrics):
+        ignored = await publisher.publish(broadcast(), stream=stream)
+        deletion = await publisher.publish(deleted(), subject=USER, stream=stream)
+        registration = await publisher.publish(registered(), stream=stream)
+        await wait_until_async(lambda: sample(metrics, "events_acked_total", stream=stream, group="g1") == 3)
+
+    assert deletions.events == [deletion] and registrations.events == [registration]
+    [typed] = deletions.typed
+    assert typed.data == deleted() and isinstance(typed.data, UserDeleted)
+    assert (typed.id, typed.type, typed.source, typed.subject) == (deletion.id, "user.deleted", "/test-service", USER)
+    assert typed.occurred_at == occurred_at(deletion) and typed.trace == trace_of(deletion)
+    assert registrations.typed[0].subject is None
+    assert (await redis.xpending(stream, "g1"))["pending"] == 0
+    # Ignored: acknowledged without running a handler or remembering its id.
+    assert not await redis.exists(f"{stream}:g1:processed:{ignored.id}")
+    assert await redis.exists(f"{stream}:g1:processed:{deletion.id}")
+    assert sample(metrics, "event_handler_seconds_count", stream=stream, group="g1") == 2
+
+
+def test_a_type_has_one_handler_and_there_is_one_every_type_handler():
+    handlers = EventHandlers().on(USER_DELETED, Recorder())
+    with pytest.raises(ValueError, match="user.deleted has a handler already"):
+        handlers.on(USER_DELETED, Recorder())
+    handlers.on_every_type(Recorder())
+    with pytest.raises(ValueError, match="every-type handler already"):
+        handlers.on_every_type(Recorder())
+    assert EventHandlers().on(USER_DELETED, Recorder()).handled_types == {"user.deleted"}
+    assert "notification.broadcast" in handlers.handled_types
+
+
+async def test_the_every_type_handler_gets_what_has_no_handler_of_its_own_and_only_the_contracts_types():
+    specific, everything = Recorder(), Recorder()
+    handlers = EventHandlers().on(USER_DELETED, specific).on_every_type(everything)
+    deletion = new_event(deleted(), source="/test-service")
+    unknown = new_event(broadcast(), source="/test-service").model_copy(update={"type": "demo.unknown"})
+
+    for event in (deletion, new_event(broadcast(), source="/test-service")):
+        delivery = handlers.route(event)
+        assert delivery is not None
+        await delivery()
+    assert [event.type for event in specific.events] == ["user.deleted"]
+    assert [event.type for event in everything.events] == ["notification.broadcast"]
+    assert handlers.route(unknown) is None  # no payload model to give it: acked and ignored
 
 
 async def test_the_same_event_id_twice_is_handled_once(
     redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
 ):
     publisher = EventPublisher(redis, source="/test-service")
-    event = CloudEvent.create(source="/test-service", type="notification.broadcast", data={})
-    await publisher.publish_event(stream, event)
-    await publisher.publish_event(stream, event)
+    event = new_event(broadcast(), source="/test-service")
+    await publisher.publish_event(event, stream=stream)
+    await publisher.publish_event(event, stream=stream)
     handler = Recorder()
-    async with StreamConsumer(redis, fast_settings(stream), handler, metrics=metrics):
+    async with StreamConsumer(redis, fast_settings(stream), every(handler), metrics=metrics):
         await wait_until_async(
             lambda: sample(metrics, "events_duplicates_skipped_total", stream=stream, group="g1") == 1)
     assert handler.calls == {event.id: 1}
@@ -303,14 +415,14 @@ async def test_a_reclaimed_entry_whose_event_was_handled_meanwhile_is_skipped(
     redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
 ):
     publisher = EventPublisher(redis, source="/test-service")
-    event = CloudEvent.create(source="/test-service", type="notification.broadcast", data={})
+    event = new_event(broadcast(), source="/test-service")
     await redis.xgroup_create(stream, "g1", id="0", mkstream=True)
-    await publisher.publish_event(stream, event)
+    await publisher.publish_event(event, stream=stream)
     # A consumer that took the first entry and died: it stays pending under its name.
     [[_, [(first_entry, _)]]] = await redis.xreadgroup("g1", "dead-consumer", {stream: ">"}, count=1)
-    await publisher.publish_event(stream, event)  # the same event again (a publisher's retry)
+    await publisher.publish_event(event, stream=stream)  # the same event again (a publisher's retry)
     handler = Recorder()
-    async with StreamConsumer(redis, fast_settings(stream), handler, metrics=metrics):
+    async with StreamConsumer(redis, fast_settings(stream), every(handler), metrics=metrics):
         await wait_until_async(
             lambda: sample(metrics, "events_duplicates_skipped_total", stream=stream, group="g1") == 1,
             message="the reclaimed first entry skipped as a duplicate")
@@ -323,21 +435,21 @@ async def test_stop_waits_for_the_handler_in_flight(redis: Redis, stream: str, c
     finished: list[str] = []
     started = asyncio.Event()
 
-    async def slow(event: CloudEvent) -> None:
+    async def slow(event: TypedEvent[Any]) -> None:
         started.set()
         await asyncio.sleep(0.5)
         finished.append(event.id)
 
     publisher = EventPublisher(redis, source="/test-service")
-    consumer = StreamConsumer(redis, fast_settings(stream), slow)
+    consumer = StreamConsumer(redis, fast_settings(stream), every(slow))
     await consumer.start()
-    event = await publisher.publish(stream, "notification.broadcast", {})
+    event = await publisher.publish(broadcast(), stream=stream)
     await asyncio.wait_for(started.wait(), 10)
     await consumer.stop()
     assert finished == [event.id]
     assert (await redis.xpending(stream, "g1"))["pending"] == 0
 
-    later = await publisher.publish(stream, "notification.broadcast", {})
+    later = await publisher.publish(broadcast(), stream=stream)
     await asyncio.sleep(0.3)  # a stopped consumer reads nothing more (not a timing assertion: nothing runs)
     assert later.id not in finished
 
@@ -347,13 +459,13 @@ async def test_stop_gives_up_on_a_handler_that_outlasts_the_shutdown_timeout(
 ):
     started = asyncio.Event()
 
-    async def stuck(event: CloudEvent) -> None:
+    async def stuck(event: TypedEvent[Any]) -> None:
         started.set()
         await asyncio.Event().wait()
 
-    consumer = StreamConsumer(redis, fast_settings(stream, shutdown_timeout_ms=200), stuck)
+    consumer = StreamConsumer(redis, fast_settings(stream, shutdown_timeout_ms=200), every(stuck))
     await consumer.start()
-    await EventPublisher(redis, source="/test-service").publish(stream, "notification.broadcast", {})
+    await EventPublisher(redis, source="/test-service").publish(broadcast(), stream=stream)
     await asyncio.wait_for(started.wait(), 10)
     loop = asyncio.get_running_loop()
     begun = loop.time()
@@ -364,16 +476,16 @@ async def test_stop_gives_up_on_a_handler_that_outlasts_the_shutdown_timeout(
 
 async def test_pending_and_lag_gauges(redis: Redis, stream: str, cleanup: None, metrics: EventMetrics):
     publisher = EventPublisher(redis, source="/test-service")
-    failing = await publisher.publish(stream, "notification.broadcast", {})
+    failing = await publisher.publish(broadcast(), stream=stream)
     for _ in range(3):
-        await publisher.publish(stream, "notification.broadcast", {})
+        await publisher.publish(broadcast(), stream=stream)
     await redis.xgroup_create(stream, "g1", id="0")
     await redis.xgroup_create(stream, "idle-group", id="0")  # nobody reads: all 4 entries are its lag
 
     handler = Recorder(fail=lambda event: event.id == failing.id)
-    idle = StreamConsumer(redis, fast_settings(stream, group="idle-group", batch_size=1), Recorder(),
+    idle = StreamConsumer(redis, fast_settings(stream, group="idle-group", batch_size=1), every(Recorder()),
                           metrics=metrics)
-    async with StreamConsumer(redis, fast_settings(stream, min_idle_ms=60_000), handler, metrics=metrics):
+    async with StreamConsumer(redis, fast_settings(stream, min_idle_ms=60_000), every(handler), metrics=metrics):
         await wait_until_async(lambda: len(handler.events) == 3)
         await wait_until_async(lambda: sample(metrics, "events_pending", stream=stream, group="g1") == 1,
                                message="the failed entry counted as pending")

@@ -10,13 +10,22 @@ import re
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from contract_types.streams import Stream
 from redis.asyncio import Redis
 
-from service_kit.events import CloudEvent, ConsumerSettings, EventPublisher, StreamConsumer
+from service_kit.events import (
+    CloudEvent,
+    ConsumerSettings,
+    EventHandlers,
+    EventPublisher,
+    StreamConsumer,
+    TypedEvent,
+)
 from service_kit.redis_client import create_redis_client
-from service_kit.testing import PrivateRedis, wait_until_async
+from service_kit.testing import PrivateRedis, sample_broadcast, wait_until_async
 
 pytestmark = pytest.mark.anyio
 
@@ -38,7 +47,7 @@ async def test_entries_of_a_consumer_killed_mid_batch_are_handled_by_another_exa
     stream = unique_name("test.sigkill")
     count = 12
     publisher = EventPublisher(redis, source="/test-service")
-    sent = [await publisher.publish(stream, "notification.broadcast", {"n": n}) for n in range(count)]
+    sent = [await publisher.publish(sample_broadcast(f"{n}"), stream=stream) for n in range(count)]
     started_key, completed_key = f"{stream}:started", f"{stream}:completed"
 
     environment = {**os.environ, "EVENTS_MIN_IDLE_MS": "300", "EVENTS_RECLAIM_INTERVAL_MS": "100"}
@@ -64,13 +73,13 @@ async def test_entries_of_a_consumer_killed_mid_batch_are_handled_by_another_exa
     assert done_by_victim < count
     assert (await redis.xpending(stream, "g1"))["pending"] == count - done_by_victim
 
-    async def record(event: CloudEvent) -> None:
+    async def record(event: TypedEvent[Any]) -> None:
         await redis.hincrby(started_key, event.id, 1)
         await redis.hincrby(completed_key, event.id, 1)
 
     settings = ConsumerSettings(stream=stream, group="g1", consumer="rescuer", block_ms=100,
                                 reclaim_interval_ms=100, min_idle_ms=300)
-    async with StreamConsumer(redis, settings, record):
+    async with StreamConsumer(redis, settings, EventHandlers().on_every_type(record)):
         await wait_until_async(lambda: redis.hlen(completed_key), timeout=20)
         await wait_until_async(lambda: _all_completed(redis, completed_key, count), timeout=20,
                                message=f"all {count} events completed")
@@ -99,16 +108,16 @@ async def test_a_consumer_resumes_by_itself_after_redis_restarts(
     redis = create_redis_client(private_redis.url)
     handled: list[CloudEvent] = []
 
-    async def handle(event: CloudEvent) -> None:
-        handled.append(event)
+    async def handle(event: TypedEvent[Any]) -> None:
+        handled.append(event.envelope)
 
-    settings = ConsumerSettings(stream="platform.events", group="g1", consumer="c1", block_ms=100,
+    settings = ConsumerSettings(stream=Stream.PLATFORM_EVENTS, group="g1", consumer="c1", block_ms=100,
                                 reclaim_interval_ms=100, backoff_initial_ms=20, backoff_max_ms=160)
     publisher = EventPublisher(redis, source="/test-service")
-    consumer = StreamConsumer(redis, settings, handle)
+    consumer = StreamConsumer(redis, settings, EventHandlers().on_every_type(handle))
     try:
         await consumer.start()
-        before = [await publisher.publish("platform.events", "notification.broadcast", {"n": n}) for n in range(3)]
+        before = [await publisher.publish(sample_broadcast(f"{n}")) for n in range(3)]  # to platform.events
         await wait_until_async(lambda: handled == before, message="events before the restart")
 
         await asyncio.to_thread(private_redis.stop)
@@ -116,7 +125,7 @@ async def test_a_consumer_resumes_by_itself_after_redis_restarts(
                                message="backing off up to its maximum")
         await asyncio.to_thread(private_redis.start)  # same port, empty: the stream and group are gone
 
-        after = [await publisher.publish("platform.events", "notification.broadcast", {"n": n}) for n in range(3)]
+        after = [await publisher.publish(sample_broadcast(f"{n}")) for n in range(3)]
         await wait_until_async(lambda: handled == before + after, timeout=20, message="events after the restart")
         assert consumer.running
     finally:

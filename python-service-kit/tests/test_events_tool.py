@@ -10,6 +10,11 @@ from pathlib import Path
 
 import redis as redis_sync
 
+REPORT_READY = {"report_id": "d4c3b2a1-0f9e-4d8c-b7a6-5f4e3d2c1b0a", "user_id": "3f2c1d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f",
+                "report_type": "inference-usage", "formats": ["csv", "json"],
+                "download_url": "/api/reports/d4c3b2a1-0f9e-4d8c-b7a6-5f4e3d2c1b0a/download", "row_count": 31,
+                "completed_at": "2026-11-24T17:41:09.999999Z"}
+
 
 def run_tool(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "service_kit.events", *args], capture_output=True, text=True,
@@ -19,7 +24,7 @@ def run_tool(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str
 def test_publish_then_consume_with_the_tool(redis_url: str, unique_name: Callable[[str], str], tmp_path: Path):
     stream = unique_name("test.tool")
     published = run_tool("publish", "--redis-url", redis_url, "--stream", stream, "--count", "25",
-                         "--type", "report.ready", "--source", "/reporting-bridge", "--data-json", '{"report_id":"r1"}')
+                         "--type", "report.ready", "--source", "/reporting-bridge", "--data-json", json.dumps(REPORT_READY))
     assert published.returncode == 0, published.stderr
     summary = json.loads(published.stdout)
     assert summary["published"] == 25 and summary["seconds"] > 0 and summary["per_second"] > 0
@@ -40,7 +45,7 @@ def test_publish_then_consume_with_the_tool(redis_url: str, unique_name: Callabl
         entries = [json.loads(fields["cloudevent"]) for _, fields in client.xrange(stream)]
         assert [line["id"] for line in lines] == [entry["id"] for entry in entries]
         assert {entry["source"] for entry in entries} == {"/reporting-bridge"}
-        assert {json.dumps(entry["data"]) for entry in entries} == {'{"report_id": "r1"}'}
+        assert all(entry["data"] == REPORT_READY for entry in entries)
         assert all(set(line) == {"id", "type", "source", "traceparent", "latency_ms"} for line in lines)
         assert (client.xpending(stream, "tool"))["pending"] == 0
     finally:
@@ -50,8 +55,8 @@ def test_publish_then_consume_with_the_tool(redis_url: str, unique_name: Callabl
 
 def test_consume_fails_after_its_timeout_when_too_few_events_come(redis_url: str, unique_name: Callable[[str], str]):
     stream = unique_name("test.tool")
-    assert run_tool("publish", "--redis-url", redis_url, "--stream", stream, "--count", "2",
-                    "--data-json", '{"report_id":"r1"}').returncode == 0
+    assert run_tool("publish", "--redis-url", redis_url, "--stream", stream, "--count", "2", "--type", "report.ready",
+                    "--data-json", json.dumps(REPORT_READY)).returncode == 0
     consumed = run_tool("consume", "--redis-url", redis_url, "--stream", stream, "--group", "tool", "--count", "3",
                         "--timeout-seconds", "1")
     assert consumed.returncode == 1
@@ -59,3 +64,20 @@ def test_consume_fails_after_its_timeout_when_too_few_events_come(redis_url: str
     client = redis_sync.Redis.from_url(redis_url, decode_responses=True)
     client.delete(stream, *client.keys(f"{stream}:*"))
     client.close()
+
+
+def test_publish_refuses_data_that_is_not_a_payload_of_the_type(redis_url: str, unique_name: Callable[[str], str]):
+    stream = unique_name("test.tool")
+    published = run_tool("publish", "--redis-url", redis_url, "--stream", stream, "--count", "1",
+                         "--type", "report.ready", "--data-json", '{"report_id":"r1"}')
+    assert published.returncode != 0
+    assert "--data-json is not a valid report.ready payload" in published.stderr
+    assert "user_id" in published.stderr  # pydantic names each missing member
+    unknown = run_tool("publish", "--redis-url", redis_url, "--stream", stream, "--count", "1",
+                       "--type", "demo.unknown", "--data-json", "{}")
+    assert unknown.returncode == 2 and "invalid choice: 'demo.unknown'" in unknown.stderr
+    client = redis_sync.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        assert client.exists(stream) == 0, "nothing was sent"
+    finally:
+        client.close()

@@ -2,18 +2,23 @@
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
+from contract_types.problems import ProblemType
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from service_kit.problems import json_pointer
+from service_kit.problems import json_pointer, problem_instance
 
 PROBLEM_JSON = "application/problem+json"
-VALIDATION_ERROR = "https://polyglot.dev/problems/validation-error"
+# RFC 3986's path-absolute, the shape of every `instance` (a URI reference; jsonschema checks that format only with
+# an extra package, so the tests check it themselves).
+URI_PATH = re.compile(r"(/([A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)+")
+VALIDATION_ERROR = ProblemType.VALIDATION_ERROR.value
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +36,11 @@ def assert_problem(problem_contract: Draft202012Validator):
         problem = response.json()
         problem_contract.validate(problem)
         assert problem["status"] == status
-        assert problem["instance"] == response.request.url.path
+        # The path as the client sent it (percent-encoded), a URI reference: not httpx's decoded url.path.
+        assert problem["instance"] == response.request.url.raw_path.decode("ascii").partition("?")[0]
+        assert URI_PATH.fullmatch(problem["instance"]), problem["instance"]
+        # One type scheme: `/problems/<name>` of contracts/problems, with that type's title (never about:blank).
+        assert problem["title"] == ProblemType(problem["type"]).title
         return problem
 
     return check
@@ -58,12 +67,22 @@ def test_bad_body_fields_point_into_the_body(client: TestClient, assert_problem)
     assert messages["/body/age"] == "Field required"
 
 
+def test_invalid_path_query_and_body_are_reported_in_one_answer(client: TestClient, assert_problem):
+    response = client.put("/api/demo/items/abc/owner", params={"notify": "perhaps"}, json={"name": "A"})
+    problem = assert_problem(response, 422)
+    assert problem["type"] == VALIDATION_ERROR
+    assert {error["pointer"] for error in problem["errors"]} == {
+        "/path/item_id", "/query/notify", "/body/name", "/body/age"}
+    assert problem["detail"] == "4 invalid value(s) in the request; see errors."
+
+
 def test_body_that_is_not_json_is_a_400(client: TestClient, assert_problem):
     response = client.post(
         "/api/demo/users", content=b'{"name": "Ada",', headers={"content-type": "application/json"}
     )
     problem = assert_problem(response, 400)
-    assert problem["type"] == "https://polyglot.dev/problems/malformed-body"
+    assert problem["type"] == "/problems/malformed-body"
+    assert problem["title"] == "Malformed request body"
     assert [error["pointer"] for error in problem["errors"]] == ["/body"]
 
 
@@ -74,22 +93,51 @@ def test_valid_input_reaches_the_handler(client: TestClient):
 
 def test_unknown_path_is_a_404(client: TestClient, assert_problem):
     problem = assert_problem(client.get("/api/demo/no/such/thing"), 404)
-    assert problem["type"] == "about:blank"
+    assert problem["type"] == "/problems/not-found"
     assert problem["title"] == "Not Found"
     assert "errors" not in problem
 
 
-def test_wrong_method_is_a_405_that_names_the_allowed_ones(client: TestClient, assert_problem):
-    response = client.delete("/api/demo/items")
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH", "OPTIONS"])
+def test_wrong_method_is_a_405_that_names_every_method_of_the_path(client: TestClient, assert_problem, method):
+    """GET and POST /items are two routes; Starlette's 405 named the first one's method only (`Allow: GET`)."""
+    response = client.request(method, "/api/demo/items")
     problem = assert_problem(response, 405)
+    assert problem["type"] == "/problems/method-not-allowed"
     assert problem["title"] == "Method Not Allowed"
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, HEAD, POST"
+
+
+def test_a_405_names_only_the_methods_of_routes_matching_the_path(client: TestClient, assert_problem):
+    one_item = client.delete("/api/demo/items/7")
+    assert_problem(one_item, 405)
+    assert one_item.headers["allow"] == "GET, HEAD"  # not /items' POST, nor /items/{id}/owner's PUT
+    assert client.get("/api/demo/users").headers["allow"] == "POST"  # no GET, so no HEAD
+
+
+def test_head_is_served_wherever_get_is_as_get_without_a_body(client: TestClient, assert_problem):
+    get, head = client.get("/api/demo/items", params={"page": 3}), client.head("/api/demo/items", params={"page": 3})
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-length"] == get.headers["content-length"] == str(len(get.content))
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert client.head("/api/demo/service-info").status_code == 200  # the kit's own routes too
+    assert client.head("/api/demo/items", params={"page": "zero"}).status_code == 422
+    not_allowed = client.head("/api/demo/users")  # no GET there: a HEAD stays a HEAD, and is not allowed
+    assert not_allowed.status_code == 405 and not_allowed.headers["allow"] == "POST"
 
 
 def test_http_exception_from_a_handler_keeps_its_detail(client: TestClient, assert_problem):
     problem = assert_problem(client.post("/api/demo/reports"), 409)
-    assert problem["title"] == "Conflict"
+    assert problem["type"] == "/problems/conflict" and problem["title"] == "Conflict"
     assert problem["detail"] == "A report of this type is already running."
+
+
+def test_a_status_without_a_type_of_its_own_gets_the_fallback_type_and_keeps_its_status(
+    client: TestClient, assert_problem
+):
+    problem = assert_problem(client.get("/api/demo/teapot"), 418)
+    assert problem["type"] == "/problems/bad-request" and problem["title"] == "Bad Request"
+    assert problem["detail"] == "This service brews no coffee."
 
 
 def test_exception_in_a_handler_is_a_500_without_internals_and_is_logged(
@@ -99,13 +147,29 @@ def test_exception_in_a_handler_is_a_500_without_internals_and_is_logged(
         response = client.get("/api/demo/crash", headers={"X-Request-Id": "crash-42"})
 
     problem = assert_problem(response, 500)
-    assert problem["type"] == "https://polyglot.dev/problems/internal-error"
+    assert problem["type"] == "/problems/internal-error"
     assert "crash-42" in problem["detail"], "the client needs the id to report the error"
     for internal in ("hunter2", "RuntimeError", "Traceback", "conftest"):
         assert internal not in response.text
     [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
     assert response.headers["x-request-id"] == "crash-42"
+
+
+@pytest.mark.parametrize("path", ["/api/demo/no such/thing", "/api/demo/ünïcode/ß", "/api/demo/%2F/a%20b"])
+def test_a_problems_instance_is_the_path_as_sent_never_the_decoded_one(client: TestClient, assert_problem, path):
+    """The fuzzer found problems whose instance was the decoded path (a space, a non-ASCII letter): no URI reference."""
+    assert_problem(client.get(path), 404)  # instance: the raw path, checked to be a URI reference
+
+
+def test_a_problems_instance_from_any_path_the_server_passes_on_is_a_uri_reference():
+    """A server hands on what the request line held: bytes outside URIs and stray `%` are percent-encoded."""
+    raw = b'/api/a%20b/{x}"|^`\\<>/\xc3\xbc/%zz/%4'
+    assert problem_instance({"raw_path": raw, "path": "unused"}) == (
+        "/api/a%20b/%7Bx%7D%22%7C%5E%60%5C%3C%3E/%C3%BC/%25zz/%254")
+    assert problem_instance({"path": "/api/a b/ü"}) == "/api/a%20b/%C3%BC"  # a server without raw_path
+    for instance in (problem_instance({"raw_path": raw}), problem_instance({"path": "/api/a b/ü"})):
+        assert URI_PATH.fullmatch(instance)
 
 
 def test_json_pointer_escapes_slash_and_tilde():

@@ -109,6 +109,21 @@ def test_a_user_gets_an_inference_usage_report_of_their_own_usage(service: TestC
     assert image.imread(io.BytesIO(png.content), format="png").shape[:2] == (600, 1200)
 
 
+def test_a_report_without_rows_downloads_in_every_format(service: TestClient, worker: TestClient, people):
+    """A per-lane report of a range without usage has no rows at all; its chart was a 500 (an empty series plotted)."""
+    user = people("user")
+    created = service.post("/api/reports", headers=user.headers,
+                           json={"type": "inference-usage", "params": {**RANGE, "group_by": "lane"}}).json()
+    report = wait_for_final(service, created["id"], user.headers)
+    assert report["status"] == "ready" and report["row_count"] == 0, report
+    for file_format in report["formats"]:
+        response = service.get(report["download_url"], params={"format": file_format}, headers=user.headers)
+        assert response.status_code == 200, (file_format, response.text)
+    png = service.get(report["download_url"], params={"format": "png"}, headers=user.headers)
+    assert png.headers["content-type"] == "image/png"
+    assert image.imread(io.BytesIO(png.content), format="png").shape[:2] == (600, 1200)
+
+
 def test_the_worker_publishes_progress_then_ready_on_platform_events(service: TestClient, worker: TestClient,
                                                                      people, pytestconfig: pytest.Config):
     """...and every event it (and the service) produces is valid against its contract schema."""
@@ -138,7 +153,7 @@ def test_service_ingests_platform_events_once(service: TestClient, database, tmp
                 "2026-11-02T10:00:00Z")
     redis = service.app.state.redis
     for _ in range(2):  # the same event twice on the stream: a publisher's retry
-        service.portal.call(redis.xadd, "platform.events", {"cloudevent": one.to_json()})
+        service.portal.call(redis.xadd, "platform.events", {"cloudevent": one.envelope.model_dump_json()})
     engine = engine_of(database, tmp_path)
 
     def stored() -> int:
@@ -157,7 +172,7 @@ def test_platform_reports_are_for_admins_and_viewers_submit_nothing(service: Tes
         response = service.post("/api/reports", headers=user.headers, json={"type": report_type, "params": RANGE})
         assert response.status_code == 403 and response.headers["content-type"] == PROBLEM_JSON
     response = service.post("/api/reports", headers=viewer.headers, json={"type": "inference-usage", "params": RANGE})
-    assert response.status_code == 403 and response.json()["type"] == "https://polyglot.dev/problems/forbidden"
+    assert response.status_code == 403 and response.json()["type"] == "/problems/forbidden"
     assert service.get("/api/reports", headers=user.headers).json()["total_items"] == 0
 
 
@@ -177,7 +192,7 @@ def test_only_the_owner_and_admins_see_a_report(service: TestClient, people):
     assert created["id"] in [r["id"] for r in service.get("/api/reports", headers=admin.headers).json()["items"]]
     # Without a worker the report stays queued: no download yet.
     not_ready = service.get(path + "/download", params={"format": "csv"}, headers=owner.headers)
-    assert not_ready.status_code == 409 and not_ready.json()["type"] == "https://polyglot.dev/problems/report-not-ready"
+    assert not_ready.status_code == 409 and not_ready.json()["type"] == "/problems/report-not-ready"
 
 
 def test_list_is_paginated_newest_first(service: TestClient, people):
@@ -189,6 +204,32 @@ def test_list_is_paginated_newest_first(service: TestClient, people):
     assert (first["total_items"], first["total_pages"]) == (3, 2)
     assert {r["id"] for r in first["items"] + second["items"]} == set(ids) and len(second["items"]) == 1
     assert service.get("/api/reports", params={"size": 101}, headers=user.headers).status_code == 422
+
+
+def test_pages_beyond_the_contracts_bound_are_a_422(service: TestClient, people):
+    """The contract's page maximum (1,000,000); a page of 39 digits overflowed SQLite's integers: a 500."""
+    user = people("user")
+    last = service.get("/api/reports", params={"page": 1_000_000, "size": 100}, headers=user.headers)
+    assert last.status_code == 200 and last.json()["items"] == [] and last.json()["page"] == 1_000_000
+    for page in ("1000001", "321813452487689409696165089031946764288"):
+        response = service.get("/api/reports", params={"page": page}, headers=user.headers)
+        assert response.status_code == 422, response.text
+        assert [error["pointer"] for error in response.json()["errors"]] == ["/query/page"]
+
+
+def test_a_wrong_method_is_told_every_method_of_the_path(service: TestClient, people):
+    """GET and POST /api/reports are two routes: the 405 said `Allow: POST` (the fuzzer's OPTIONS and PUT)."""
+    for method in ("OPTIONS", "PUT", "DELETE"):
+        response = service.request(method, "/api/reports", headers=people("user").headers)
+        assert (response.status_code, response.headers["allow"]) == (405, "GET, HEAD, POST")
+
+
+def test_list_parameters_are_checked_together(service: TestClient, people):
+    response = service.get("/api/reports", params={"page": -1, "size": 0, "status": "done", "type": "sales"},
+                           headers=people("user").headers)
+    assert response.status_code == 422 and response.headers["content-type"] == PROBLEM_JSON
+    assert {error["pointer"] for error in response.json()["errors"]} == {
+        "/query/page", "/query/size", "/query/status", "/query/type"}
 
 
 @pytest.mark.parametrize(("body", "pointer"), [
@@ -217,6 +258,13 @@ def test_unknown_download_format_is_a_problem(service: TestClient, people):
     created = service.post("/api/reports", headers=user.headers, json={"type": "inference-usage", "params": RANGE}).json()
     response = service.get(f"/api/reports/{created['id']}/download", params={"format": "pdf"}, headers=user.headers)
     assert response.status_code == 422 and response.json()["errors"][0]["pointer"] == "/query/format"
+
+
+def test_a_bad_report_id_and_a_bad_format_are_reported_together(service: TestClient, people):
+    response = service.get("/api/reports/not-a-uuid/download", params={"format": "pdf"}, headers=people("user").headers)
+    assert response.status_code == 422 and response.headers["content-type"] == PROBLEM_JSON
+    assert {error["pointer"] for error in response.json()["errors"]} == {"/path/id", "/query/format"}
+    assert response.json()["type"] == "/problems/validation-error"
 
 
 def test_json_download_is_the_report_data(service: TestClient, worker: TestClient, people):

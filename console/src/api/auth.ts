@@ -1,5 +1,5 @@
 import type { auth } from '@contracts';
-import { type ApiClient, type Tokens, jsonBody } from './client';
+import { type PlatformApi, unwrap } from './client';
 
 type Schemas = auth.components['schemas'];
 export type User = Schemas['User'];
@@ -9,41 +9,38 @@ export type RegisterRequest = Omit<Schemas['CreateUserRequest'], 'role'>;
 
 export const ROLES: readonly Role[] = ['admin', 'user', 'viewer'];
 
-export async function register(api: ApiClient, request: RegisterRequest): Promise<User> {
-  const response = await api.anonymous('/api/auth/register', jsonBody('POST', request));
-  return (await response.json()) as User;
+export async function register(api: PlatformApi, request: RegisterRequest): Promise<User> {
+  // The console registers users only: `role` has a default in the contract, which the generated type makes required.
+  return unwrap(await api.auth.POST('/api/auth/register', { body: { ...request, role: 'user' } }));
 }
 
-export async function login(api: ApiClient, email: string, password: string): Promise<User> {
-  const response = await api.anonymous('/api/auth/login', jsonBody('POST', { email, password }));
-  api.setTokens((await response.json()) as Tokens);
+export async function login(api: PlatformApi, email: string, password: string): Promise<User> {
+  api.setTokens(unwrap(await api.auth.POST('/api/auth/login', { body: { email, password } })));
   return me(api);
 }
 
-export function me(api: ApiClient): Promise<User> {
-  return api.json<User>('/api/auth/me');
+export async function me(api: PlatformApi): Promise<User> {
+  return unwrap(await api.auth.GET('/api/auth/me'));
 }
 
 /** Revokes the refresh token's family on the server, then forgets the tokens whatever the answer. */
-export async function logout(api: ApiClient): Promise<void> {
+export async function logout(api: PlatformApi): Promise<void> {
   const refreshToken = api.refreshToken;
   try {
-    if (refreshToken !== null) await api.anonymous('/api/auth/logout', jsonBody('POST', { refresh_token: refreshToken }));
+    if (refreshToken !== null) unwrap(await api.auth.POST('/api/auth/logout', { body: { refresh_token: refreshToken } }));
   } finally {
     api.clear(false);
   }
 }
 
-export function listUsers(api: ApiClient, page: number, size: number, email?: string): Promise<UserPage> {
-  const query = new URLSearchParams({ page: String(page), size: String(size) });
-  if (email) query.set('email', email);
-  return api.json<UserPage>(`/api/auth/users?${query}`);
+export async function listUsers(api: PlatformApi, page: number, size: number, email?: string): Promise<UserPage> {
+  return unwrap(await api.auth.GET('/api/auth/users', { params: { query: { page, size, ...(email ? { email } : {}) } } }));
 }
 
-export function changeRole(api: ApiClient, id: string, role: Role): Promise<User> {
-  return api.json<User>(`/api/auth/users/${encodeURIComponent(id)}`, jsonBody('PATCH', { role }));
+export async function changeRole(api: PlatformApi, id: string, role: Role): Promise<User> {
+  return unwrap(await api.auth.PATCH('/api/auth/users/{id}', { params: { path: { id } }, body: { role } }));
 }
 
-export async function deleteUser(api: ApiClient, id: string): Promise<void> {
-  await api.authorized(`/api/auth/users/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export async function deleteUser(api: PlatformApi, id: string): Promise<void> {
+  unwrap(await api.auth.DELETE('/api/auth/users/{id}', { params: { path: { id } } }));
 }

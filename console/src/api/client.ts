@@ -1,30 +1,45 @@
-import type { auth } from '@contracts';
-import { ApiError, errorFromResponse } from './problem';
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import type { auth, inference, notification, reporting } from '@contracts';
+import { ApiError, asProblem } from './problem';
 
 export type Tokens = auth.components['schemas']['TokenResponse'];
 
-type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+type FetchLike = (request: Request) => Promise<Response>;
 
-export interface ApiClientOptions {
+export interface PlatformApiOptions {
+  /** Where the gateway is: '' (the page's own origin) in the browser; an absolute URL where there is no page. */
+  baseUrl?: string;
   fetch?: FetchLike;
   /** Called once the session is over (refresh refused or signed out): the app shows the sign-in page. */
   onSignedOut?: () => void;
 }
 
 /**
- * The one way the console calls the platform. Tokens live in memory only (never in storage a script
- * could read later). A 401 triggers one refresh (shared by every request that got a 401 meanwhile, since
- * a refresh token is single use) and one retry; a second 401, or a refused refresh, ends the session.
+ * The one way the console calls the platform: an openapi-fetch client per service, typed by the contracts'
+ * generated `paths` (contracts/types/typescript), all four sharing this session's tokens through one middleware.
+ * Tokens live in memory only (never in storage a script could read later). A 401 triggers one refresh (shared
+ * by every request that got a 401 meanwhile, since a refresh token is single use) and one retry; a second 401,
+ * or a refused refresh, ends the session.
  */
-export class ApiClient {
+export class PlatformApi {
+  readonly auth: Client<auth.paths>;
+  readonly inference: Client<inference.paths>;
+  readonly notification: Client<notification.paths>;
+  readonly reporting: Client<reporting.paths>;
   private tokens: Tokens | null = null;
   private refreshing: Promise<boolean> | null = null;
-  private readonly fetchImpl: FetchLike;
   private readonly onSignedOut: () => void;
 
-  constructor(options: ApiClientOptions = {}) {
-    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  constructor(options: PlatformApiOptions = {}) {
+    // openapi-fetch takes globalThis.fetch when it builds a client; a test passes its own.
+    const common = { baseUrl: options.baseUrl ?? '', ...(options.fetch ? { fetch: options.fetch } : {}) };
+    this.auth = createClient<auth.paths>(common);
+    this.inference = createClient<inference.paths>(common);
+    this.notification = createClient<notification.paths>(common);
+    this.reporting = createClient<reporting.paths>(common);
     this.onSignedOut = options.onSignedOut ?? (() => {});
+    const middleware = bearerMiddleware(this);
+    for (const client of [this.auth, this.inference, this.notification, this.reporting]) client.use(middleware);
   }
 
   get signedIn(): boolean {
@@ -51,51 +66,15 @@ export class ApiClient {
     if (notify && hadSession) this.onSignedOut();
   }
 
-  /** A request without a token (register, login, refresh, logout). */
-  async anonymous(path: string, init: RequestInit = {}): Promise<Response> {
-    const response = await this.fetchImpl(path, init);
-    if (!response.ok) throw await errorFromResponse(response);
-    return response;
-  }
-
-  /** A request with the access token, refreshed once on a 401. Throws ApiError on any other failure. */
-  async authorized(path: string, init: RequestInit = {}): Promise<Response> {
-    const sentWith = this.accessToken;
-    if (sentWith === null) throw new ApiError(401, null, 'You are not signed in.');
-    let response = await this.fetchImpl(path, withBearer(init, sentWith));
-    if (response.status === 401) {
-      const refreshed = await this.refreshOnce(sentWith);
-      const next = this.accessToken;
-      if (!refreshed || next === null) {
-        throw await errorFromResponse(response);
-      }
-      response = await this.fetchImpl(path, withBearer(init, next));
-      if (response.status === 401) {
-        const error = await errorFromResponse(response);
-        this.clear();
-        throw error;
-      }
-    }
-    if (!response.ok) throw await errorFromResponse(response);
-    return response;
-  }
-
-  async json<T>(path: string, init: RequestInit = {}): Promise<T> {
-    const response = await this.authorized(path, init);
-    return (await response.json()) as T;
-  }
-
   /**
    * Exchanges the refresh token once for every caller whose token `staleToken` was refused. A caller
    * whose token was already replaced by another caller's refresh just retries with the new one.
    */
-  async refreshOnce(staleToken: string): Promise<boolean> {
-    if (this.tokens !== null && this.tokens.access_token !== staleToken) return true;
-    if (this.refreshing === null) {
-      this.refreshing = this.refresh().finally(() => {
-        this.refreshing = null;
-      });
-    }
+  refreshOnce(staleToken: string): Promise<boolean> {
+    if (this.tokens !== null && this.tokens.access_token !== staleToken) return Promise.resolve(true);
+    this.refreshing ??= this.refresh().finally(() => {
+      this.refreshing = null;
+    });
     return this.refreshing;
   }
 
@@ -103,12 +82,12 @@ export class ApiClient {
     const refreshToken = this.refreshToken;
     if (refreshToken === null) return false;
     try {
-      const response = await this.fetchImpl('/api/auth/refresh', jsonBody('POST', { refresh_token: refreshToken }));
-      if (!response.ok) {
+      const { data } = await this.auth.POST('/api/auth/refresh', { body: { refresh_token: refreshToken } });
+      if (data === undefined) {
         this.clear();
         return false;
       }
-      this.tokens = (await response.json()) as Tokens;
+      this.tokens = data;
       return true;
     } catch {
       // The network failed, not the session: keep the tokens, the caller sees its own 401.
@@ -117,12 +96,50 @@ export class ApiClient {
   }
 }
 
-export function withBearer(init: RequestInit, token: string): RequestInit {
-  const headers = new Headers(init.headers);
-  headers.set('Authorization', `Bearer ${token}`);
-  return { ...init, headers };
+/** The operations the console sends without a token (their contracts allow it); their 401 is the answer itself. */
+const ANONYMOUS = new Set(['/api/auth/register', '/api/auth/login', '/api/auth/refresh', '/api/auth/logout']);
+
+/**
+ * Bearer token on every operation but the anonymous ones; a 401 answer is refreshed once and the request sent
+ * again (from a copy taken before sending: a body can be read only once). A second 401 ends the session.
+ */
+function bearerMiddleware(api: PlatformApi): Middleware {
+  const sent = new Map<string, { copy: Request; token: string }>();
+  return {
+    onRequest({ request, schemaPath, id }) {
+      if (ANONYMOUS.has(schemaPath)) return undefined;
+      const token = api.accessToken;
+      if (token === null) throw new ApiError(401, null, 'You are not signed in.');
+      request.headers.set('Authorization', `Bearer ${token}`);
+      sent.set(id, { copy: request.clone(), token });
+      return request;
+    },
+    async onResponse({ response, id, options }) {
+      const request = sent.get(id);
+      sent.delete(id);
+      if (response.status !== 401 || request === undefined) return undefined;
+      const next = (await api.refreshOnce(request.token)) ? api.accessToken : null;
+      if (next === null) return undefined;
+      request.copy.headers.set('Authorization', `Bearer ${next}`);
+      const retried = await options.fetch(request.copy);
+      if (retried.status === 401) api.clear();
+      return retried;
+    },
+    onError({ id }) {
+      sent.delete(id);
+      return undefined;
+    },
+  };
 }
 
-export function jsonBody(method: string, body: unknown): RequestInit {
-  return { method, headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) };
+/**
+ * The data of an openapi-fetch answer, or the ApiError the pages show. openapi-fetch never throws on a status:
+ * it gives `{ data }` or `{ error }`, the error typed as the contract's problem but, at run time, whatever the body
+ * was (the parsed JSON, or the text of, say, a proxy's HTML page), so it is checked for the problem shape here.
+ */
+export function unwrap<T>(answer: { data?: T; error?: unknown; response: Response }): T {
+  const { response } = answer;
+  if (response.ok) return answer.data as T;
+  const fallback = `The request failed: ${response.status} ${response.statusText}`.trim();
+  throw new ApiError(response.status, asProblem(answer.error), fallback);
 }

@@ -1,5 +1,5 @@
-import type { inference } from '@contracts';
-import { type ApiClient, jsonBody } from './client';
+import { inference } from '@contracts';
+import { type PlatformApi, unwrap } from './client';
 
 type Schemas = inference.components['schemas'];
 export type Shipment = Schemas['Shipment'];
@@ -9,29 +9,41 @@ export type JobResult = Schemas['JobResult'];
 export type ModelCard = Schemas['ModelCard'];
 export type Mode = Shipment['mode'];
 
-export const MODES: readonly Mode[] = ['ftl', 'ltl', 'intermodal'];
+export type UsStateCode = Schemas['UsStateCode'];
 
-export function predictEta(api: ApiClient, shipment: Shipment): Promise<EtaPrediction> {
-  return api.json<EtaPrediction>('/api/inference/v1/eta', jsonBody('POST', shipment));
+/** The contract's enums, as values (openapi-typescript's enumValues). */
+export const MODES: readonly Mode[] = inference.shipmentModeValues;
+export const US_STATE_CODES: readonly UsStateCode[] = inference.usStateCodeValues;
+
+/** `code` as a state code of the contract, or undefined. */
+export function usStateCode(code: string): UsStateCode | undefined {
+  return US_STATE_CODES.find((known) => known === code);
+}
+
+export async function predictEta(api: PlatformApi, shipment: Shipment): Promise<EtaPrediction> {
+  return unwrap(await api.inference.POST('/api/inference/v1/eta', { body: shipment }));
 }
 
 /** A job from a CSV upload (multipart, form field `file`): the service reads the file itself. */
-export function submitCsvJob(api: ApiClient, csv: Blob, fileName: string): Promise<Job> {
+export async function submitCsvJob(api: PlatformApi, csv: Blob, fileName: string): Promise<Job> {
   const form = new FormData();
   form.append('file', csv, fileName);
-  return api.json<Job>('/api/inference/v1/jobs', { method: 'POST', headers: { Accept: 'application/json' }, body: form });
+  // The generated multipart body type is `{ file: string }` (`format: binary`); the FormData is what is sent, and
+  // the browser writes its Content-Type with the boundary.
+  return unwrap(await api.inference.POST('/api/inference/v1/jobs', { body: { file: fileName }, bodySerializer: () => form }));
 }
 
-export function getJob(api: ApiClient, id: string): Promise<Job> {
-  return api.json<Job>(`/api/inference/v1/jobs/${encodeURIComponent(id)}`);
+export async function getJob(api: PlatformApi, id: string): Promise<Job> {
+  return unwrap(await api.inference.GET('/api/inference/v1/jobs/{id}', { params: { path: { id } } }));
 }
 
 /** The predictions of a job that succeeded, as CSV (row, transit_hours, eta, delay_probability). */
-export async function jobResultCsv(api: ApiClient, id: string): Promise<Blob> {
-  const response = await api.authorized(`/api/inference/v1/jobs/${encodeURIComponent(id)}/result?format=csv`);
-  return response.blob();
+export async function jobResultCsv(api: PlatformApi, id: string): Promise<Blob> {
+  return unwrap(await api.inference.GET('/api/inference/v1/jobs/{id}/result', {
+    params: { path: { id }, query: { format: 'csv' } }, parseAs: 'blob',
+  }));
 }
 
-export function modelCard(api: ApiClient): Promise<ModelCard> {
-  return api.json<ModelCard>('/api/inference/v1/model');
+export async function modelCard(api: PlatformApi): Promise<ModelCard> {
+  return unwrap(await api.inference.GET('/api/inference/v1/model'));
 }

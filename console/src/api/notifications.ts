@@ -1,5 +1,5 @@
 import type { notification } from '@contracts';
-import { type ApiClient, jsonBody } from './client';
+import { type PlatformApi, unwrap } from './client';
 
 type Schemas = notification.components['schemas'];
 export type WebSocketTicket = Schemas['WebSocketTicket'];
@@ -9,21 +9,27 @@ export type Notification = Schemas['Notification'];
 export type NotificationPage = Schemas['NotificationPage'];
 export type Severity = Schemas['Severity'];
 
-export function createTicket(api: ApiClient): Promise<WebSocketTicket> {
-  return api.json<WebSocketTicket>('/api/notifications/ticket', { method: 'POST' });
+export async function createTicket(api: PlatformApi): Promise<WebSocketTicket> {
+  return unwrap(await api.notification.POST('/api/notifications/ticket'));
 }
 
-export function broadcast(api: ApiClient, request: BroadcastRequest): Promise<Broadcast> {
-  return api.json<Broadcast>('/api/notifications/broadcast', jsonBody('POST', request));
+export async function broadcast(api: PlatformApi, request: BroadcastRequest): Promise<Broadcast> {
+  return unwrap(await api.notification.POST('/api/notifications/broadcast', { body: request }));
 }
 
-export function history(api: ApiClient, page = 0, size = 50): Promise<NotificationPage> {
-  return api.json<NotificationPage>(`/api/notifications?page=${page}&size=${size}`);
+export async function history(api: PlatformApi, page = 0, size = 50): Promise<NotificationPage> {
+  return unwrap(await api.notification.GET('/api/notifications', { params: { query: { page, size } } }));
 }
 
 /** The SSE stream (fallback of the WebSocket), read with fetch so that the Bearer header goes along. */
-export function openStream(api: ApiClient, lastEventId: string | null, signal: AbortSignal): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'text/event-stream' };
-  if (lastEventId) headers['Last-Event-ID'] = lastEventId;
-  return api.authorized('/api/notifications/stream', { headers, signal });
+export async function openStream(api: PlatformApi, lastEventId: string | null,
+                                 signal: AbortSignal): Promise<NonNullable<Response['body']>> {
+  const stream = unwrap(await api.notification.GET('/api/notifications/stream', {
+    params: { header: lastEventId ? { 'Last-Event-ID': lastEventId } : {} },
+    headers: { Accept: 'text/event-stream' },
+    parseAs: 'stream',
+    signal,
+  }));
+  if (!stream) throw new Error('the stream has no body');
+  return stream;
 }

@@ -73,18 +73,3 @@ export function problemMessages(problem: Problem): ProblemMessages {
   const summary = problem.detail?.trim() || problem.title;
   return { summary, fields };
 }
-
-/** Reads a failed response into an ApiError; a body that is not a problem still gives a clear message. */
-export async function errorFromResponse(response: Response): Promise<ApiError> {
-  let problem: Problem | null = null;
-  const type = response.headers.get('content-type') ?? '';
-  if (type.includes('json')) {
-    try {
-      problem = asProblem(await response.json());
-    } catch {
-      problem = null;
-    }
-  }
-  const fallback = `The request failed: ${response.status} ${response.statusText}`.trim();
-  return new ApiError(response.status, problem, fallback);
-}

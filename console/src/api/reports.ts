@@ -1,5 +1,5 @@
 import type { reporting } from '@contracts';
-import { type ApiClient, jsonBody } from './client';
+import { type PlatformApi, unwrap } from './client';
 
 type Schemas = reporting.components['schemas'];
 export type ReportType = Schemas['ReportType'];
@@ -9,24 +9,25 @@ export type Report = Schemas['Report'];
 export type ReportPage = Schemas['ReportPage'];
 export type CreateReportRequest = Schemas['CreateReportRequest'];
 
-export async function reportTypes(api: ApiClient): Promise<ReportType[]> {
-  return (await api.json<Schemas['ReportTypeList']>('/api/reports/types')).items;
+export async function reportTypes(api: PlatformApi): Promise<ReportType[]> {
+  return unwrap(await api.reporting.GET('/api/reports/types')).items;
 }
 
-export function requestReport(api: ApiClient, request: CreateReportRequest): Promise<Report> {
-  return api.json<Report>('/api/reports', jsonBody('POST', request));
+export async function requestReport(api: PlatformApi, request: CreateReportRequest): Promise<Report> {
+  return unwrap(await api.reporting.POST('/api/reports', { body: request }));
 }
 
-export function getReport(api: ApiClient, id: string): Promise<Report> {
-  return api.json<Report>(`/api/reports/${encodeURIComponent(id)}`);
+export async function getReport(api: PlatformApi, id: string): Promise<Report> {
+  return unwrap(await api.reporting.GET('/api/reports/{id}', { params: { path: { id } } }));
 }
 
-export function listReports(api: ApiClient, page = 0, size = 20): Promise<ReportPage> {
-  return api.json<ReportPage>(`/api/reports?page=${page}&size=${size}`);
+export async function listReports(api: PlatformApi, page = 0, size = 20): Promise<ReportPage> {
+  return unwrap(await api.reporting.GET('/api/reports', { params: { query: { page, size } } }));
 }
 
 /** The file of a ready report: downloads need the Bearer token, so they are fetched and handed out as blobs. */
-export async function downloadReport(api: ApiClient, id: string, format: ReportFormat): Promise<Blob> {
-  const response = await api.authorized(`/api/reports/${encodeURIComponent(id)}/download?format=${format}`);
-  return response.blob();
+export async function downloadReport(api: PlatformApi, id: string, format: ReportFormat): Promise<Blob> {
+  return unwrap(await api.reporting.GET('/api/reports/{id}/download', {
+    params: { path: { id }, query: { format } }, parseAs: 'blob',
+  }));
 }

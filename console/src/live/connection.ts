@@ -1,6 +1,9 @@
-import type { ApiClient } from '../api/client';
+import { CloseCode } from '@contracts';
+import type { PlatformApi } from '../api/client';
 import { createTicket, openStream } from '../api/notifications';
 import {
+  ABNORMAL_CLOSURE,
+  type ClientFrame,
   type FeedEvent,
   FeedBookkeeping,
   WEBSOCKET_ATTEMPTS_BEFORE_SSE,
@@ -19,7 +22,7 @@ export type LiveState =
   | { kind: 'stopped'; reason: string };
 
 export interface LiveFeedOptions {
-  api: ApiClient;
+  api: PlatformApi;
   onEvent: (event: FeedEvent) => void;
   onState: (state: LiveState) => void;
   /** The page's location, to turn the ticket's ws_url path into a ws: or wss: URL. */
@@ -87,7 +90,7 @@ export class LiveFeed {
     try {
       ticket = await createTicket(this.options.api);
     } catch (error) {
-      this.retry(1011, error instanceof Error ? error.message : String(error));
+      this.retry(CloseCode.INTERNAL_SERVER_ERROR, error instanceof Error ? error.message : String(error));
       return;
     }
     if (this.stopped) return;
@@ -96,6 +99,7 @@ export class LiveFeed {
     const socket = create(webSocketUrl(ticket.ws_url, href));
     this.socket = socket;
     let greeted = false;
+    const send = (frame: ClientFrame) => socket.send(JSON.stringify(frame));
     socket.onmessage = (message) => {
       const frame = parseServerFrame(String(message.data));
       if (!frame) return;
@@ -105,9 +109,9 @@ export class LiveFeed {
         this.socketFailuresWithoutHello = 0;
         this.options.onState({ kind: 'live', via: 'websocket' });
       } else if (frame.type === 'ping') {
-        socket.send(JSON.stringify({ type: 'pong', nonce: frame.nonce }));
+        send({ type: 'pong', nonce: frame.nonce });
       } else if (frame.type === 'event') {
-        socket.send(JSON.stringify({ type: 'ack', id: frame.id }));
+        send({ type: 'ack', id: frame.id });
         if (this.bookkeeping.accept(frame.id)) this.options.onEvent(feedEventOfFrame(frame));
       }
     };
@@ -123,12 +127,11 @@ export class LiveFeed {
     const abort = new AbortController();
     this.sseAbort = abort;
     try {
-      const response = await openStream(this.options.api, this.bookkeeping.lastEventId, abort.signal);
-      if (!response.body) throw new Error('the stream has no body');
+      const stream = await openStream(this.options.api, this.bookkeeping.lastEventId, abort.signal);
       this.failedAttempts = 0;
       this.options.onState({ kind: 'live', via: 'sse' });
       const parser = new SseParser();
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
@@ -137,9 +140,9 @@ export class LiveFeed {
           if (event && this.bookkeeping.accept(event.id)) this.options.onEvent(event);
         }
       }
-      if (!this.stopped) this.retry(1006, 'the stream ended');
+      if (!this.stopped) this.retry(ABNORMAL_CLOSURE, 'the stream ended');
     } catch (error) {
-      if (!this.stopped) this.retry(1011, error instanceof Error ? error.message : String(error));
+      if (!this.stopped) this.retry(CloseCode.INTERNAL_SERVER_ERROR, error instanceof Error ? error.message : String(error));
     }
   }
 

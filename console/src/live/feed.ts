@@ -1,4 +1,4 @@
-import type { EventType } from '@contracts';
+import { CloseCode, type EventType, type websocket } from '@contracts';
 
 /** One event of the live feed, whichever way it came (WebSocket `event` frame or SSE). */
 export interface FeedEvent {
@@ -39,8 +39,16 @@ export class FeedBookkeeping {
   }
 }
 
+/**
+ * What a socket can close with: the contract's close codes, and those the browser reports itself (1006: the
+ * connection dropped without a close frame, which no server sends).
+ */
+export const ABNORMAL_CLOSURE = 1006;
+
 /** The close codes of contracts/asyncapi (channel notifications, x-close-codes) after which reconnecting cannot help. */
-const FINAL_CLOSE_CODES = new Set([1000, 1008, 4400, 4403]);
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.NORMAL_CLOSURE, CloseCode.HANDSHAKE_ORIGIN_NOT_ALLOWED, CloseCode.PROTOCOL_ERROR, CloseCode.FORBIDDEN_TOPIC,
+]);
 
 export type ReconnectDecision = { reconnect: false; reason: string } | { reconnect: true; delayMs: number };
 
@@ -53,22 +61,22 @@ export function reconnectDecision(code: number, attempt: number, random: () => n
   if (FINAL_CLOSE_CODES.has(code)) {
     return { reconnect: false, reason: closeReason(code) };
   }
-  if (code === 1001) return { reconnect: true, delayMs: Math.round(1000 + random() * 4000) };
+  if (code === CloseCode.SERVER_GOING_AWAY) return { reconnect: true, delayMs: Math.round(1000 + random() * 4000) };
   const ceiling = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 10));
   return { reconnect: true, delayMs: Math.round(Math.max(250, random() * ceiling)) };
 }
 
 export function closeReason(code: number): string {
   switch (code) {
-    case 1000: return 'closed';
-    case 1001: return 'the server is restarting';
-    case 1008: return 'this page’s origin is not allowed to connect';
-    case 1009: return 'a message was too big';
-    case 4400: return 'protocol error';
-    case 4401: return 'the ticket was refused';
-    case 4403: return 'a topic was forbidden';
-    case 4408: return 'heartbeat timeout';
-    case 4429: return 'too slow to read events';
+    case CloseCode.NORMAL_CLOSURE: return 'closed';
+    case CloseCode.SERVER_GOING_AWAY: return 'the server is restarting';
+    case CloseCode.HANDSHAKE_ORIGIN_NOT_ALLOWED: return 'this page’s origin is not allowed to connect';
+    case CloseCode.MESSAGE_TOO_BIG: return 'a message was too big';
+    case CloseCode.PROTOCOL_ERROR: return 'protocol error';
+    case CloseCode.BAD_TICKET: return 'the ticket was refused';
+    case CloseCode.FORBIDDEN_TOPIC: return 'a topic was forbidden';
+    case CloseCode.HEARTBEAT_TIMEOUT: return 'heartbeat timeout';
+    case CloseCode.SLOW_CONSUMER: return 'too slow to read events';
     default: return `connection lost (${code})`;
   }
 }
@@ -76,14 +84,12 @@ export function closeReason(code: number): string {
 /** After this many WebSocket attempts in a row that never reached `hello`, the feed falls back to SSE. */
 export const WEBSOCKET_ATTEMPTS_BEFORE_SSE = 3;
 
-/** Server frames of the WebSocket protocol (contracts/asyncapi/platform.asyncapi.yaml, channel notifications). */
-export type ServerFrame =
-  | { type: 'hello'; connection_id: string; user_id: string; role: string; topics: string[]; heartbeat_interval_ms: number }
-  | { type: 'event'; id: string; topic: string; event_type: string; source: string; time: string; data: Record<string, unknown> }
-  | { type: 'ping'; nonce: string }
-  | { type: 'pong'; nonce: string }
-  | { type: 'subscribed' | 'unsubscribed'; request_id: string; topics: string[] }
-  | { type: 'error'; code: string; message: string; close_code?: number };
+/** The frames a server sends (contracts/websocket/schemas, generated into contracts/types/typescript). */
+export type ServerFrame = websocket.Frames[
+  'hello' | 'event' | 'ping' | 'pong' | 'subscribed' | 'unsubscribed' | 'error'];
+
+/** The frames the console sends. */
+export type ClientFrame = websocket.Frames['ack' | 'pong'];
 
 export function parseServerFrame(text: string): ServerFrame | null {
   try {
@@ -97,8 +103,9 @@ export function parseServerFrame(text: string): ServerFrame | null {
   return null;
 }
 
-export function feedEventOfFrame(frame: Extract<ServerFrame, { type: 'event' }>): FeedEvent {
-  return { id: frame.id, type: frame.event_type, topic: frame.topic, time: frame.time, data: frame.data };
+export function feedEventOfFrame(frame: websocket.EventFrame): FeedEvent {
+  // `data` is an open object in the schema (valid against the event's dataschema), `{}` in the generated type.
+  return { id: frame.id, type: frame.event_type, topic: frame.topic, time: frame.time, data: frame.data as Record<string, unknown> };
 }
 
 /** An SSE message's data is the Notification object of the notification contract. */

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { type EtaPrediction, MODES, type Shipment, predictEta } from '../api/inference';
+import { type EtaPrediction, MODES, type Shipment, predictEta, usStateCode } from '../api/inference';
 import { ErrorSummary, Field, useSubmit } from '../components/forms';
 import { useSession } from '../session';
 
@@ -35,9 +35,11 @@ export function PredictPage() {
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
   const { busy, errors, submit } = useSubmit(async () => {
     setPrediction(null);
+    // A code the contract does not know is sent as typed: the service's 422 names the field, as for any other value.
+    const stateOf = (typed: string) => usStateCode(typed.trim().toUpperCase()) ?? (typed.trim().toUpperCase() as Shipment['origin']);
     const shipment: Shipment = {
-      origin: form.origin.trim().toUpperCase(),
-      destination: form.destination.trim().toUpperCase(),
+      origin: stateOf(form.origin),
+      destination: stateOf(form.destination),
       distance_km: Number(form.distance_km),
       weight_kg: Number(form.weight_kg),
       mode: form.mode as Shipment['mode'],

@@ -1,4 +1,8 @@
-"""The HTTP API under /api/inference/v1: sync predictions, jobs and the model card."""
+"""The HTTP API under /api/inference/v1: sync predictions, jobs and the model card.
+
+Request and response bodies are the contract's models (contract_types.openapi.inference); the events it
+publishes (inference.job.requested, inference.usage) are the contract's payload models.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,20 @@ from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
 import orjson
+from annotated_types import MaxLen
+from contract_types.events import InferenceJobRequested, InferenceUsage
+from contract_types.openapi.inference import (
+    CreateJobRequest,
+    EtaBatchRequest,
+    EtaBatchResponse,
+    EtaPrediction,
+    Job,
+    JobResult,
+    JobStatus,
+    ModelCard,
+    Shipment,
+)
+from contract_types.openapi.inference import Error as JobError
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError
@@ -21,24 +39,14 @@ from inference_bridge.jobs import JobState, JobStore, job_ttl_seconds
 from inference_bridge.metrics import InferenceMetrics
 from inference_bridge.model import EtaModel
 from inference_bridge.predictions import columns_of, prediction_rows, usage_event
-from inference_bridge.schemas import (
-    MAX_JOB_ROWS,
-    CreateJobRequest,
-    EtaBatchRequest,
-    EtaBatchResponse,
-    EtaPrediction,
-    Job,
-    JobResult,
-    ModelCard,
-    Shipment,
-)
 from service_kit.auth import Principal, require_principal
 from service_kit.events import EventPublisher
 
 API_PREFIX = "/api/inference"
-JOBS_STREAM = "inference.jobs"
-EVENTS_STREAM = "platform.events"
 CSV_COLUMNS = tuple(Shipment.model_fields)
+# The contract's bound on a job's rows (CreateJobRequest.shipments maxItems), which a CSV upload obeys too.
+MAX_JOB_ROWS = next(bound.max_length for bound in CreateJobRequest.model_fields["shipments"].metadata
+                    if isinstance(bound, MaxLen))
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1")
@@ -57,10 +65,10 @@ def _metrics(request: Request) -> InferenceMetrics:
     return request.app.state.inference_metrics
 
 
-def _publish_usage(publisher: EventPublisher, data: dict[str, Any]) -> Any:
+def _publish_usage(publisher: EventPublisher, usage: InferenceUsage) -> Any:
     async def publish() -> None:
         try:
-            await publisher.publish(EVENTS_STREAM, "inference.usage", data, subject=data["user_id"])
+            await publisher.publish(usage, subject=str(usage.user_id))
         except Exception:  # the prediction was served: a lost usage record must not turn it into an error
             logger.warning("could not publish inference.usage", exc_info=True)
 
@@ -68,7 +76,7 @@ def _publish_usage(publisher: EventPublisher, data: dict[str, Any]) -> Any:
 
 
 def _predict(request: Request, principal: Principal, background: BackgroundTasks, shipments: list[Shipment],
-             operation: str) -> list[dict[str, Any]]:
+             operation: str) -> list[EtaPrediction]:
     model, metrics = _model(request), _metrics(request)
     started = time.perf_counter()
     columns = columns_of(shipments)
@@ -79,29 +87,29 @@ def _predict(request: Request, principal: Principal, background: BackgroundTasks
     background.add_task(_publish_usage(request.app.state.publisher, usage_event(
         user_id=principal.user_id, operation=operation, model_version=model.version, latency_ms=seconds * 1000,
         origins=columns["origin"], destinations=columns["destination"],
-        probabilities=[row["delay_probability"] for row in rows])))
+        probabilities=[row.delay_probability for row in rows])))
     return rows
 
 
 @router.post("/eta", operation_id="predictEta", tags=["predictions"], response_model=EtaPrediction,
              summary="Predict the transit time, ETA and delay risk of one shipment")
 async def predict_eta(shipment: Shipment, request: Request, principal: SignedIn,
-                      background: BackgroundTasks) -> dict[str, Any]:
+                      background: BackgroundTasks) -> EtaPrediction:
     return _predict(request, principal, background, [shipment], "eta")[0]
 
 
 @router.post("/eta/batch", operation_id="predictEtaBatch", tags=["predictions"], response_model=EtaBatchResponse,
              summary="Predict up to 1000 shipments in one vectorised call")
 async def predict_eta_batch(body: EtaBatchRequest, request: Request, principal: SignedIn,
-                            background: BackgroundTasks) -> dict[str, Any]:
+                            background: BackgroundTasks) -> EtaBatchResponse:
     rows = _predict(request, principal, background, body.shipments, "eta_batch")
-    return {"model_version": _model(request).version, "predictions": rows}
+    return EtaBatchResponse(model_version=_model(request).version, predictions=rows)
 
 
 @router.get("/model", operation_id="getModelCard", tags=["model"], response_model=ModelCard,
-            response_model_exclude_none=True, summary="The model card of the served model")
-async def get_model_card(request: Request, principal: SignedIn) -> dict[str, Any]:
-    return _model(request).card
+            summary="The model card of the served model")
+async def get_model_card(request: Request, principal: SignedIn) -> ModelCard:
+    return ModelCard.model_validate(_model(request).card)
 
 
 # -- jobs --------------------------------------------------------------------------------------------
@@ -179,25 +187,24 @@ _JOB_BODY = {
 }
 
 
-def _job_view(job: JobState) -> dict[str, Any]:
+def _job_view(job: JobState) -> Job:
+    """The Job resource; what a job does not have (yet) is left out."""
     total, processed = job.total_items, job.processed_items
-    view: dict[str, Any] = {
-        "id": job.id, "status": job.status, "progress": 100 if job.status == "succeeded" else processed * 100 // total,
-        "total_items": total, "processed_items": processed, "model_version": job.get("model_version"),
-        "created_at": job.fields["created_at"], "started_at": job.get("started_at"),
-        "finished_at": job.get("finished_at"),
-    }
-    if job.status == "succeeded":
-        view["result_url"] = f"{API_PREFIX}/v1/jobs/{job.id}/result"
-    if job.status == "failed":
-        view["error"] = {"code": job.get("error_code") or "internal_error", "reason": job.get("error_reason") or ""}
-    return view
+    present: dict[str, Any] = {name: job.get(name) for name in ("model_version", "started_at", "finished_at")
+                               if job.get(name) is not None}
+    if job.status == JobStatus.succeeded:
+        present["result_url"] = f"{API_PREFIX}/v1/jobs/{job.id}/result"
+    if job.status == JobStatus.failed:
+        present["error"] = JobError(code=job.get("error_code") or "internal_error", reason=job.get("error_reason") or "")
+    return Job(id=job.id, status=job.status, total_items=total, processed_items=processed,
+               progress=100 if job.status == JobStatus.succeeded else processed * 100 // total,
+               created_at=job.fields["created_at"], **present)
 
 
 @router.post("/jobs", operation_id="createInferenceJob", tags=["jobs"], status_code=HTTPStatus.ACCEPTED,
-             response_model=Job, response_model_exclude_none=True, openapi_extra=_JOB_BODY,
+             response_model=Job, openapi_extra=_JOB_BODY,
              summary="Submit up to 100,000 shipments (JSON, or a CSV upload) for a queued prediction job")
-async def create_job(request: Request, response: Response, principal: Submitter) -> dict[str, Any]:
+async def create_job(request: Request, response: Response, principal: Submitter) -> Job:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "application/json":
         shipments = await _shipments_from_json(request)
@@ -208,10 +215,9 @@ async def create_job(request: Request, response: Response, principal: Submitter)
                             detail="Send application/json ({\"shipments\": [...]}) or multipart/form-data with a CSV 'file'.")
     store = JobStore(request.app.state.redis, job_ttl_seconds())
     job = await store.create(user_id=principal.user_id, columns=columns_of(shipments), total_items=len(shipments))
-    await request.app.state.publisher.publish(JOBS_STREAM, "inference.job.requested", {
-        "job_id": job.id, "user_id": principal.user_id, "total_items": job.total_items,
-        "requested_at": job.fields["created_at"],
-    }, subject=job.id)
+    await request.app.state.publisher.publish(InferenceJobRequested(
+        job_id=job.id, user_id=principal.user_id, total_items=job.total_items, requested_at=job.fields["created_at"],
+    ), subject=job.id)
     _metrics(request).jobs.labels("submitted").inc()
     response.headers["Location"] = f"{API_PREFIX}/v1/jobs/{job.id}"
     return _job_view(job)
@@ -226,8 +232,8 @@ async def _visible_job(request: Request, job_id: uuid.UUID, principal: Principal
 
 
 @router.get("/jobs/{id}", operation_id="getInferenceJob", tags=["jobs"], response_model=Job,
-            response_model_exclude_none=True, summary="A job's status and progress, and where its result is")
-async def get_job(id: uuid.UUID, request: Request, principal: SignedIn) -> dict[str, Any]:
+            summary="A job's status and progress, and where its result is")
+async def get_job(id: uuid.UUID, request: Request, principal: SignedIn) -> Job:
     _, job = await _visible_job(request, id, principal)
     return _job_view(job)
 

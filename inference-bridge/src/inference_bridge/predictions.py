@@ -11,10 +11,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from contract_types.events import InferenceUsage
+from contract_types.events.inference_usage import Lane
+from contract_types.openapi.inference import EtaPrediction, Shipment
+from pydantic import MISSING
 
 from inference_bridge.model import EtaModel
 from inference_bridge.model.features import encode
-from inference_bridge.schemas import Shipment
 
 # The columns a job stores: the model's features plus the pickup instant (to compute the ETA).
 Columns = dict[str, list[Any]]
@@ -23,12 +26,12 @@ MAX_USAGE_LANES = 2500  # inference.usage's lanes[] bound
 
 def columns_of(shipments: Sequence[Shipment]) -> Columns:
     pickups = [shipment.pickup_at for shipment in shipments]
-    return {
-        "origin": [s.origin for s in shipments],
-        "destination": [s.destination for s in shipments],
+    return {  # plain values (the enums' codes): the columns are stored as JSON and encoded for the model
+        "origin": [s.origin.value for s in shipments],
+        "destination": [s.destination.value for s in shipments],
         "distance_km": [s.distance_km for s in shipments],
         "weight_kg": [s.weight_kg for s in shipments],
-        "mode": [s.mode for s in shipments],
+        "mode": [s.mode.value for s in shipments],
         "carrier": [s.carrier for s in shipments],
         "pickup_epoch": [p.timestamp() for p in pickups],
         # In the pickup's own offset: the shipper's clock decides whether it is Friday evening.
@@ -55,17 +58,17 @@ def rfc3339(epoch_seconds: float) -> str:
     return datetime.fromtimestamp(round(epoch_seconds), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def prediction_rows(model: EtaModel, columns: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
-    """The API's EtaPrediction objects for `columns`, in row order."""
+def prediction_rows(model: EtaModel, columns: Mapping[str, list[Any]]) -> list[EtaPrediction]:
+    """The API's predictions for `columns`, in row order."""
     hours, probability, eta = predict_columns(model, columns)
     return [
-        {"transit_hours": round(float(h), 2), "eta": rfc3339(e), "delay_probability": round(float(p), 4),
-         "model_version": model.version}
+        EtaPrediction(transit_hours=round(float(h), 2), eta=rfc3339(e), delay_probability=round(float(p), 4),
+                      model_version=model.version)
         for h, p, e in zip(hours, probability, eta, strict=True)
     ]
 
 
-def lane_usage(origins: Sequence[str], destinations: Sequence[str], probabilities: Sequence[float]) -> list[dict[str, Any]]:
+def lane_usage(origins: Sequence[str], destinations: Sequence[str], probabilities: Sequence[float]) -> list[Lane]:
     """inference.usage's lanes[]: predictions and mean delay probability per origin -> destination, busiest
     first, at most MAX_USAGE_LANES (more distinct lanes than that in one use is beyond what 56 codes allow in
     practice; the rest would be left out)."""
@@ -75,23 +78,21 @@ def lane_usage(origins: Sequence[str], destinations: Sequence[str], probabilitie
         entry[0] += 1
         entry[1] += float(probability)
     lanes = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))[:MAX_USAGE_LANES]
-    return [{"origin": origin, "destination": destination, "predictions": int(count),
-             "mean_delay_probability": round(total / count, 4)} for (origin, destination), (count, total) in lanes]
+    return [Lane(origin=origin, destination=destination, predictions=int(count),
+                 mean_delay_probability=round(total / count, 4)) for (origin, destination), (count, total) in lanes]
 
 
 def usage_event(*, user_id: str, operation: str, model_version: str, latency_ms: float, origins: Sequence[str],
-                destinations: Sequence[str], probabilities: Sequence[float], job_id: str | None = None) -> dict[str, Any]:
-    """The data of one inference.usage event (one per sync call, batch or job, never per row)."""
-    data: dict[str, Any] = {
-        "user_id": user_id,
-        "operation": operation,
-        "model_version": model_version,
-        "predictions": len(probabilities),
-        "latency_ms": round(latency_ms, 3),
-        "mean_delay_probability": round(float(np.mean(probabilities)), 4),
-        "lanes": lane_usage(origins, destinations, probabilities),
-        "occurred_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-    }
-    if job_id is not None:
-        data["job_id"] = job_id
-    return data
+                destinations: Sequence[str], probabilities: Sequence[float], job_id: str | None = None) -> InferenceUsage:
+    """One inference.usage payload (one per sync call, batch or job, never per row)."""
+    return InferenceUsage(
+        user_id=user_id,
+        operation=operation,
+        job_id=MISSING if job_id is None else job_id,
+        model_version=model_version,
+        predictions=len(probabilities),
+        latency_ms=round(latency_ms, 3),
+        mean_delay_probability=round(float(np.mean(probabilities)), 4),
+        lanes=lane_usage(origins, destinations, probabilities),
+        occurred_at=datetime.now(UTC),
+    )

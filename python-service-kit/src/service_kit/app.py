@@ -14,6 +14,7 @@ from service_kit.events import EventMetrics, EventPublisher, StreamRetention, Su
 from service_kit.problems import PROBLEM_RESPONSES, UnhandledErrorMiddleware, install_problem_handlers
 from service_kit.redis_client import create_redis_client
 from service_kit.request_id import RequestIdMiddleware
+from service_kit.routing import ImplicitHeadMiddleware
 from service_kit.service_info import ServiceInfo, service_info_router
 from service_kit.settings import ServiceSettings
 from service_kit.telemetry import HttpMetrics, RequestTelemetryMiddleware
@@ -70,7 +71,8 @@ def create_service_app(
 
     # Each middleware added wraps the ones added before it; from the outside in, requests meet:
     # request id (so that everything inside logs it), telemetry (so that it records the final status, 500s
-    # included), then the catch-all that turns unhandled errors into a 500 problem.
+    # included), the catch-all that turns unhandled errors into a 500 problem, then HEAD served as GET.
+    app.add_middleware(ImplicitHeadMiddleware)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(RequestTelemetryMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)

@@ -3,99 +3,78 @@
 Every error a service answers (400, 404, 405, 422, 500, and any HTTPException a handler raises) is
 `application/problem+json` with `type, title, status, detail, instance` and, for invalid input,
 `errors: [{pointer, message}]` where `pointer` is a JSON Pointer into the request (`/body/email`,
-`/query/page`, `/path/id`, `/header/x-token`).
+`/query/page`, `/path/id`, `/header/x-token`). The body is the contract's `Problem` (contracts/schemas,
+generated into contract_types.schemas.problem); its `type` and `title` come from the contract's problem types
+(contracts/problems/problem-types.yaml, generated into contract_types.problems.ProblemType): `/problems/<name>`,
+never `about:blank`.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
+from contract_types.problems import ProblemType
+from contract_types.schemas.problem import FieldError, Problem
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field
-from pydantic.json_schema import SkipJsonSchema, models_json_schema
+from pydantic import MISSING
+from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service_kit.request_id import current_request_id
+from service_kit.routing import allowed_methods
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-PROBLEM_TYPE_BASE = "https://polyglot.dev/problems/"
-VALIDATION_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "validation-error"
-MALFORMED_BODY_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "malformed-body"
-INTERNAL_ERROR_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "internal-error"
-UNAUTHORIZED_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "unauthorized"
-FORBIDDEN_PROBLEM_TYPE = PROBLEM_TYPE_BASE + "forbidden"
-# Statuses every contract gives a type of its own, whoever answers them (the Java kit uses the same ones).
-STATUS_PROBLEM_TYPES = {
-    HTTPStatus.UNAUTHORIZED: UNAUTHORIZED_PROBLEM_TYPE,
-    HTTPStatus.FORBIDDEN: FORBIDDEN_PROBLEM_TYPE,
-}
 
 logger = logging.getLogger(__name__)
-
-
-class FieldError(BaseModel):
-    pointer: str = Field(
-        description="JSON Pointer into the request: /body/<pointer into the JSON body>, /query/<name>, "
-        "/path/<name> or /header/<name>",
-        examples=["/body/email"],
-    )
-    message: str = Field(examples=["Field required"])
-
-
-def _absent(schema: dict[str, Any]) -> None:
-    """An optional member that is left out when unset has no `default` (null is not one of its values)."""
-    schema.pop("default", None)
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details."""
-
-    type: str = Field(
-        description="`about:blank` for plain HTTP errors, else https://polyglot.dev/problems/<slug>",
-    )
-    title: str = Field(examples=["Not Found"])
-    status: int = Field(examples=[404])
-    # Optional members are left out, never null (ProblemResponse renders with exclude_none): the schema says
-    # so, as the contract does (SkipJsonSchema keeps `null` out of the OpenAPI document, _absent its default).
-    detail: str | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_absent)
-    instance: str | SkipJsonSchema[None] = Field(
-        default=None, description="Path of the request that failed", json_schema_extra=_absent
-    )
-    errors: list[FieldError] | SkipJsonSchema[None] = Field(
-        default=None, description="What is wrong with the input, if invalid", json_schema_extra=_absent
-    )
 
 
 class ProblemResponse(Response):
     media_type = PROBLEM_MEDIA_TYPE
 
     def render(self, content: Problem) -> bytes:
-        return content.model_dump_json(exclude_none=True).encode()
+        return content.model_dump_json().encode()  # members left out stay out (MISSING), never null
+
+
+# What RFC 3986 lets a path hold as it is: unreserved and sub-delimiter characters, ":", "@", "/", and "%" when it
+# starts an escape; anything else is percent-encoded, byte by byte.
+_NOT_AS_IS_IN_A_PATH = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:@/%-]|%(?![0-9A-Fa-f]{2})")
+
+
+def problem_instance(scope: Scope) -> str:
+    """A problem's `instance`: the request's path as the client sent it, which is a URI reference; not scope["path"],
+    which the server has percent-decoded (a space, "ü", even "/" from "%2F"). What a lenient server passes on beyond
+    the characters of a URI is encoded."""
+    raw = scope.get("raw_path") or scope["path"].encode()  # raw_path is optional in ASGI
+    text = raw.decode("latin-1").partition("?")[0]  # latin-1: one character per byte, each encoded below as that byte
+    return _NOT_AS_IS_IN_A_PATH.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode("latin-1")), text)
 
 
 def problem_response(
-    request_path: str,
-    status: int,
+    scope: Scope,
+    problem_type: ProblemType,
     *,
-    title: str | None = None,
+    status: int | None = None,
     detail: str | None = None,
-    problem_type: str = "about:blank",
-    errors: list[FieldError] | None = None,
+    errors: Sequence[FieldError] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> ProblemResponse:
+    """A problem of `problem_type` about the request of `scope` (its title; its status unless `status` is given: a
+    fallback type such as bad-request stands for every status that has no type of its own)."""
+    status = status or problem_type.status
     problem = Problem(
-        type=problem_type,
-        title=title or status_phrase(status),
+        type=problem_type.value,
+        title=problem_type.title,
         status=status,
-        detail=detail,
-        instance=request_path,
-        errors=errors,
+        detail=MISSING if detail is None else detail,
+        instance=problem_instance(scope),
+        errors=MISSING if not errors else list(errors),
     )
     return ProblemResponse(problem, status_code=status, headers=headers)
 
@@ -116,8 +95,7 @@ async def http_exception_handler(request: Request, exc: HTTPException) -> Respon
     """Router 404/405 and every HTTPException raised by a handler or dependency."""
     if exc.status_code in (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED):  # these must not have a body
         return Response(status_code=exc.status_code, headers=exc.headers)
-    title = status_phrase(exc.status_code)
-    if isinstance(exc.detail, str) and exc.detail != title:
+    if isinstance(exc.detail, str) and exc.detail != status_phrase(exc.status_code):
         detail = exc.detail
     elif exc.status_code == HTTPStatus.NOT_FOUND:
         detail = f"Nothing is served at {request.url.path}."
@@ -125,8 +103,12 @@ async def http_exception_handler(request: Request, exc: HTTPException) -> Respon
         detail = f"{request.method} is not allowed on {request.url.path}; see the Allow header."
     else:
         detail = None
-    return problem_response(request.url.path, exc.status_code, title=title, detail=detail, headers=exc.headers,
-                            problem_type=STATUS_PROBLEM_TYPES.get(exc.status_code, "about:blank"))
+    headers = exc.headers
+    if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED and (allowed := allowed_methods(request.scope)):
+        # Every route of the path, not only the first one Starlette's 405 names.
+        headers = {**(headers or {}), "Allow": ", ".join(sorted(allowed))}
+    return problem_response(request.scope, ProblemType.for_status(exc.status_code), status=exc.status_code,
+                            detail=detail, headers=headers)
 
 
 async def request_validation_handler(request: Request, exc: RequestValidationError) -> Response:
@@ -137,18 +119,14 @@ async def request_validation_handler(request: Request, exc: RequestValidationErr
         # FastAPI reports ("body", <character offset>) here: an offset is not a pointer, so point at the body.
         reason = malformed.get("ctx", {}).get("error", "invalid JSON")
         return problem_response(
-            request.url.path,
-            HTTPStatus.BAD_REQUEST,
-            problem_type=MALFORMED_BODY_PROBLEM_TYPE,
-            title="Malformed request body",
+            request.scope,
+            ProblemType.MALFORMED_BODY,
             detail="The request body is not valid JSON.",
             errors=[FieldError(pointer="/body", message=f"{reason} at character {malformed['loc'][-1]}")],
         )
     return problem_response(
-        request.url.path,
-        HTTPStatus.UNPROCESSABLE_ENTITY,
-        problem_type=VALIDATION_PROBLEM_TYPE,
-        title="Invalid request",
+        request.scope,
+        ProblemType.VALIDATION_ERROR,
         detail=f"{len(errors)} invalid value(s) in the request; see errors.",
         errors=[FieldError(pointer=json_pointer(error["loc"]), message=error["msg"]) for error in errors],
     )
@@ -185,9 +163,8 @@ class UnhandledErrorMiddleware:
             if response_started:
                 raise  # too late for a problem response: let the server abort the connection
             response = problem_response(
-                scope["path"],
-                HTTPStatus.INTERNAL_SERVER_ERROR,
-                problem_type=INTERNAL_ERROR_PROBLEM_TYPE,
+                scope,
+                ProblemType.INTERNAL_ERROR,
                 detail=f"An unexpected error occurred. Quote request id {current_request_id()} when reporting it.",
             )
             await response(scope, receive, send)

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -323,10 +324,19 @@ def check_event_publisher(app, *, service_name: str) -> None:
     with TestClient(app) as client:
         publisher = app.state.publisher
         assert isinstance(publisher, EventPublisher)
-        event = client.portal.call(publisher.publish, stream, "notification.broadcast", {"message": "wired"})
+        event = client.portal.call(lambda: publisher.publish(sample_broadcast("wired"), stream=stream))
         entries = client.portal.call(app.state.redis.xrange, stream)
         client.portal.call(app.state.redis.delete, stream)
         metrics = client.get("/metrics").text
     assert event.source == f"/{service_name}"
-    assert [json.loads(fields["cloudevent"]) for _, fields in entries] == [json.loads(event.to_json())]
+    assert [json.loads(fields["cloudevent"]) for _, fields in entries] == [json.loads(event.model_dump_json())]
     assert f'events_published_total{{stream="{stream}",type="notification.broadcast"}} 1.0' in metrics
+
+
+def sample_broadcast(message: str = "hello") -> Any:
+    """A valid `notification.broadcast` payload (contract_types.events.NotificationBroadcast): the event tests
+    publish when the type does not matter."""
+    from contract_types.events import NotificationBroadcast
+
+    return NotificationBroadcast(broadcast_id=str(uuid.uuid4()), message=message, severity="info",
+                                 sent_by="7c9e6679-7425-40de-944b-e07fc1f90ae7", sent_at="2026-11-24T21:00:00Z")

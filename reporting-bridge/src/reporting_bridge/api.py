@@ -1,33 +1,41 @@
-"""The report API under /api/reports: catalogue, requests, status, lists and downloads."""
+"""The report API under /api/reports: catalogue, requests, status, lists and downloads.
+
+Request and response bodies are the contract's models (contract_types.openapi.reporting); `report.requested`
+is published as the contract's payload model, onto the stream the contract gives it (reporting.jobs).
+"""
 
 from __future__ import annotations
 
 import logging
 import math
+import uuid
 from http import HTTPStatus
 from typing import Annotated, Any
 
+from contract_types.events import ReportRequested
+from contract_types.openapi.reporting import (
+    CreateReportRequest,
+    ListReportsParametersQuery,
+    Report,
+    ReportData,
+    ReportFormat,
+    ReportPage,
+    ReportTypeList,
+)
+from contract_types.problems import ProblemType
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from pydantic import MISSING
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
 from reporting_bridge import jobs
-from reporting_bridge.catalogue import (
-    REPORT_TYPES,
-    CreateReportRequest,
-    ReportFormat,
-    ReportTypeId,
-    check_params,
-    describe,
-)
+from reporting_bridge.catalogue import REPORT_TYPES, check_params, describe
 from reporting_bridge.database import get_engine
 from reporting_bridge.render import MEDIA_TYPES, render
-from reporting_bridge.resources import Report, ReportData, ReportPage, ReportStatus, ReportTypeList
-from reporting_bridge.streams import JOBS_STREAM
 from service_kit.auth import Principal, require_principal
 from service_kit.events import EventPublisher, get_publisher
-from service_kit.problems import PROBLEM_TYPE_BASE, problem_response
+from service_kit.problems import problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +66,13 @@ def _visible_report(engine: Engine, principal: Principal, report_id: str) -> dic
 
 
 @router.get("/types", operation_id="listReportTypes", summary="The reports the caller may request",
-            response_model=ReportTypeList, response_model_exclude_none=True)
-async def list_report_types(principal: Reader) -> dict[str, Any]:
-    return {"items": [describe(t) for t in REPORT_TYPES.values() if t.visible_to(principal)]}
+            response_model=ReportTypeList)
+async def list_report_types(principal: Reader) -> ReportTypeList:
+    return ReportTypeList(items=[describe(t) for t in REPORT_TYPES.values() if t.visible_to(principal)])
 
 
 @router.post("", operation_id="createReport", status_code=HTTPStatus.ACCEPTED, summary="Request a report (asynchronous)",
-             response_model=Report, response_model_exclude_none=True)
+             response_model=Report)
 async def create_report(
     body: CreateReportRequest,
     request: Request,
@@ -72,18 +80,19 @@ async def create_report(
     principal: Submitter,
     engine: DatabaseEngine,
     publisher: Annotated[EventPublisher, Depends(get_publisher)],
-) -> dict[str, Any]:
-    report_type = REPORT_TYPES[body.type]
-    if not report_type.visible_to(principal):
-        raise HTTPException(HTTPStatus.FORBIDDEN, detail=f"{body.type} is a platform-wide report: admins only.")
-    params = check_params(report_type, body.params)
-    scope_user_id = None if report_type.scope == "platform" or principal.has_any_role("admin") else principal.user_id
-    row = await run_in_threadpool(jobs.create, engine, owner_id=principal.user_id, report_type=body.type,
+) -> Report:
+    definition = REPORT_TYPES[body.type]
+    if not definition.visible_to(principal):
+        raise HTTPException(HTTPStatus.FORBIDDEN, detail=f"{body.type.value} is a platform-wide report: admins only.")
+    params = check_params(definition, body.params)
+    scope_user_id = (None if definition.scope == "platform" or principal.has_any_role("admin")
+                     else principal.user_id)
+    row = await run_in_threadpool(jobs.create, engine, owner_id=principal.user_id, report_type=body.type.value,
                                   params=params, scope_user_id=scope_user_id)
     try:
-        await publisher.publish(JOBS_STREAM, "report.requested", {
-            "report_id": row["id"], "user_id": principal.user_id, "report_type": body.type, "parameters": params,
-            "requested_at": jobs.rfc3339(row["created_at"])}, subject=row["id"])
+        await publisher.publish(ReportRequested(
+            report_id=row["id"], user_id=principal.user_id, report_type=body.type.value, parameters=params,
+            requested_at=jobs.aware(row["created_at"])), subject=row["id"])
     except Exception:
         logger.exception("Could not queue report %s; taking it back", row["id"])
         await run_in_threadpool(jobs.discard, engine, row["id"])
@@ -93,44 +102,44 @@ async def create_report(
 
 
 @router.get("", operation_id="listReports", summary="The caller's reports (an admin sees everyone's), newest first",
-            response_model=ReportPage, response_model_exclude_none=True)
+            response_model=ReportPage)
 async def list_reports(
     principal: Reader,
     engine: DatabaseEngine,
-    page: Annotated[int, Query(ge=0, description="Zero-based page number")] = 0,
-    size: Annotated[int, Query(ge=1, le=100, description="Reports per page")] = 20,
-    status: Annotated[ReportStatus | None, Query(description="Only reports in this status")] = None,
-    type: Annotated[ReportTypeId | None, Query(description="Only reports of this type")] = None,
-) -> dict[str, Any]:
+    # The contract's parameters, bounds included (a page beyond 1,000,000 overflowed SQLite's integers).
+    query: Annotated[ListReportsParametersQuery, Query()],
+) -> ReportPage:
     owner = None if principal.has_any_role("admin") else principal.user_id
-    rows, total = await run_in_threadpool(jobs.page, engine, owner_id=owner, page_number=page, size=size,
-                                          status=status, report_type=type)
-    return {"items": [jobs.representation(row) for row in rows], "page": page, "size": size,
-            "total_items": total, "total_pages": math.ceil(total / size)}
+    rows, total = await run_in_threadpool(jobs.page, engine, owner_id=owner, page_number=query.page, size=query.size,
+                                          status=None if query.status is MISSING else query.status.value,
+                                          report_type=None if query.type is MISSING else query.type.value)
+    return ReportPage(items=[jobs.representation(row) for row in rows], page=query.page, size=query.size,
+                      total_items=total, total_pages=math.ceil(total / query.size))
 
 
 @router.get("/{id}", operation_id="getReport", summary="One report's status, progress and summary",
-            response_model=Report, response_model_exclude_none=True)
-async def get_report(id: str, principal: Reader, engine: DatabaseEngine) -> dict[str, Any]:
-    return jobs.representation(await run_in_threadpool(_visible_report, engine, principal, id))
+            response_model=Report)
+async def get_report(id: uuid.UUID, principal: Reader, engine: DatabaseEngine) -> Report:
+    return jobs.representation(await run_in_threadpool(_visible_report, engine, principal, str(id)))
 
 
 @router.get("/{id}/download", operation_id="downloadReport", summary="Download a ready report",
             response_class=Response, responses={200: {"description": "The report file", "model": ReportData, "content": DOWNLOAD_CONTENT}})
 async def download_report(
-    id: str,
+    id: uuid.UUID,
     format: Annotated[ReportFormat, Query(description="File format; the response's media type follows it")],
     request: Request,
     principal: Reader,
     engine: DatabaseEngine,
 ) -> Response:
-    row = await run_in_threadpool(_visible_report, engine, principal, id)
+    row = await run_in_threadpool(_visible_report, engine, principal, str(id))
     if row["status"] != "ready":
-        return problem_response(request.url.path, HTTPStatus.CONFLICT, title="Report not ready",
-                                problem_type=PROBLEM_TYPE_BASE + "report-not-ready",
+        return problem_response(request.scope, ProblemType.REPORT_NOT_READY,
                                 detail=f"The report is {row['status']} ({row['progress']} %); download it once it is ready.")
-    result = await run_in_threadpool(jobs.result_of, engine, id)
-    document = {**row, "generated_at": jobs.rfc3339(result["generated_at"])}
-    content = await run_in_threadpool(render, format, document, result["columns"], result["rows"])
-    return Response(content, media_type=MEDIA_TYPES[format], headers={
-        "Content-Disposition": f'attachment; filename="{row["type"]}-{id}.{format}"'})
+    result = await run_in_threadpool(jobs.result_of, engine, row["id"])
+    report = ReportData(report_id=row["id"], type=row["type"], params=row["params"],
+                        generated_at=jobs.aware(result["generated_at"]), summary=row["summary"] or {},
+                        columns=result["columns"], rows=result["rows"])
+    content = await run_in_threadpool(render, format.value, report)
+    return Response(content, media_type=MEDIA_TYPES[format.value], headers={
+        "Content-Disposition": f'attachment; filename="{row["type"]}-{row["id"]}.{format.value}"'})

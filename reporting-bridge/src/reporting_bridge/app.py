@@ -1,11 +1,11 @@
 """The reporting-bridge ASGI app: the report API, and the `reporting` group's ingestion of platform.events."""
 
+from contract_types.streams import ConsumerGroup, Stream
 from fastapi import FastAPI
 
 from reporting_bridge.api import router
 from reporting_bridge.database import Database, open_database_around_lifespan
 from reporting_bridge.ingest import EventIngestor
-from reporting_bridge.streams import EVENTS_STREAM, INGEST_GROUP
 from service_kit import create_service_app
 from service_kit.events import Subscription
 from service_kit.settings import ServiceSettings
@@ -20,7 +20,7 @@ def create_app() -> FastAPI:
     database = Database(settings.data_dir)
     app = create_service_app(
         service_name=SERVICE_NAME, api_prefix=API_PREFIX, settings=settings,
-        consumers=[Subscription(EVENTS_STREAM, INGEST_GROUP, EventIngestor(database))],
+        consumers=[Subscription(Stream.PLATFORM_EVENTS, ConsumerGroup.REPORTING, EventIngestor(database).handlers())],
     )
     open_database_around_lifespan(app, database)
     app.include_router(router, prefix=API_PREFIX)

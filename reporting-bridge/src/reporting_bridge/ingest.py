@@ -1,7 +1,9 @@
 """The event store's writer: each platform.events CloudEvent becomes one `events` row (plus its lanes).
 
-Idempotent on the event id (the primary key): the backbone already skips ids it has handled, and this covers
-what it cannot, such as an event handled again after its idempotency key expired or a replay.
+Every type of the contract is stored (`EVENT_STORE` handles them all); the typed columns the reports aggregate
+are read from the payload models, per type. Idempotent on the event id (the primary key): the backbone already
+skips ids it has handled, and this covers what it cannot, such as an event handled again after its
+idempotency key expired or a replay.
 """
 
 from __future__ import annotations
@@ -10,12 +12,31 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
+from contract_types.events import (
+    InferenceJobCompleted,
+    InferenceJobFailed,
+    InferenceJobProgress,
+    InferenceJobRequested,
+    InferenceUsage,
+    NotificationBroadcast,
+    ReportFailed,
+    ReportProgress,
+    ReportReady,
+    ReportRequested,
+    UserDeleted,
+    UserRegistered,
+    UserRoleChanged,
+)
+from pydantic import MISSING, BaseModel
 from sqlalchemy import Engine, insert
 from sqlalchemy.exc import IntegrityError
 
 from reporting_bridge.database import Database
 from reporting_bridge.store import event_lanes, events
-from service_kit.events import CloudEvent
+from service_kit.events import EventHandlers, TypedEvent
+
+AGGREGATED_COLUMNS = ("user_id", "role", "operation", "job_id", "predictions", "latency_ms",
+                      "mean_delay_probability", "duration_ms")
 
 
 def naive_utc(moment: datetime) -> datetime:
@@ -25,51 +46,53 @@ def naive_utc(moment: datetime) -> datetime:
     return moment
 
 
-def _number(data: dict[str, Any], name: str, kind: type) -> Any:
-    value = data.get(name)
-    return kind(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def aggregated_columns(data: BaseModel) -> dict[str, Any]:
+    """The typed columns of one payload: every event about a user or owned by one names it `user_id` (report
+    and job events: the owner); usage and finished jobs carry what the inference-usage report sums."""
+    match data:
+        case InferenceUsage():
+            return {"user_id": str(data.user_id), "operation": data.operation.value,
+                    "job_id": None if data.job_id is MISSING else str(data.job_id), "predictions": data.predictions,
+                    "latency_ms": data.latency_ms, "mean_delay_probability": data.mean_delay_probability}
+        case InferenceJobCompleted():
+            return {"user_id": str(data.user_id), "job_id": str(data.job_id), "duration_ms": data.duration_ms}
+        case InferenceJobRequested() | InferenceJobProgress() | InferenceJobFailed():
+            return {"user_id": str(data.user_id), "job_id": str(data.job_id)}
+        case UserRegistered():
+            return {"user_id": str(data.user_id), "role": data.role.value}
+        case UserRoleChanged() | UserDeleted() | ReportRequested() | ReportProgress() | ReportReady() | ReportFailed():
+            return {"user_id": str(data.user_id)}
+        case NotificationBroadcast():
+            return {}
+    raise TypeError(f"no columns known for {type(data).__qualname__}: add its event type here")
 
 
-def _text(data: dict[str, Any], name: str) -> str | None:
-    value = data.get(name)
-    return value if isinstance(value, str) else None
-
-
-def event_row(event: CloudEvent) -> dict[str, Any]:
-    data = event.data
+def event_row(event: TypedEvent[Any]) -> dict[str, Any]:
     return {
         "id": event.id,
         "type": event.type,
         "source": event.source,
         "occurred_at": naive_utc(event.occurred_at),
         "subject": event.subject,
-        # Every event about a user or owned by one names it user_id (report and job events: the owner).
-        "user_id": _text(data, "user_id"),
-        "role": _text(data, "role"),
-        "operation": _text(data, "operation"),
-        "job_id": _text(data, "job_id"),
-        "predictions": _number(data, "predictions", int),
-        "latency_ms": _number(data, "latency_ms", float),
-        "mean_delay_probability": _number(data, "mean_delay_probability", float),
-        "duration_ms": _number(data, "duration_ms", int),
-        "data": data,
+        **dict.fromkeys(AGGREGATED_COLUMNS),
+        **aggregated_columns(event.data),
+        "data": event.envelope.data,  # the payload as it was published
         "ingested_at": naive_utc(datetime.now(UTC)),
     }
 
 
-def lane_rows(event: CloudEvent, row: dict[str, Any]) -> list[dict[str, Any]]:
-    if event.type != "inference.usage" or row["user_id"] is None:
+def lane_rows(event: TypedEvent[Any], row: dict[str, Any]) -> list[dict[str, Any]]:
+    if not isinstance(event.data, InferenceUsage):
         return []
     return [
         {"event_id": event.id, "occurred_at": row["occurred_at"], "user_id": row["user_id"],
-         "origin": lane["origin"], "destination": lane["destination"], "predictions": int(lane["predictions"]),
-         "mean_delay_probability": float(lane["mean_delay_probability"])}
-        for lane in event.data.get("lanes") or []
-        if isinstance(lane, dict)
+         "origin": lane.origin, "destination": lane.destination, "predictions": lane.predictions,
+         "mean_delay_probability": lane.mean_delay_probability}
+        for lane in event.data.lanes
     ]
 
 
-def store_event(engine: Engine, event: CloudEvent) -> bool:
+def store_event(engine: Engine, event: TypedEvent[Any]) -> bool:
     """Stores `event`; False when an event with its id is stored already (nothing is written then)."""
     row = event_row(event)
     lanes = lane_rows(event, row)
@@ -84,10 +107,13 @@ def store_event(engine: Engine, event: CloudEvent) -> bool:
 
 
 class EventIngestor:
-    """The `reporting` group's handler on platform.events."""
+    """The `reporting` group's handler on platform.events: every event type is stored."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    async def __call__(self, event: CloudEvent) -> None:
+    async def __call__(self, event: TypedEvent[Any]) -> None:
         await asyncio.to_thread(store_event, self.database.engine, event)
+
+    def handlers(self) -> EventHandlers:
+        return EventHandlers().on_every_type(self)

@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from contract_types.openapi.reporting import Error, Report, ReportParameters
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from reporting_bridge.catalogue import FORMATS
@@ -23,10 +24,6 @@ FINAL = ("ready", "failed")
 
 def now() -> datetime:
     return naive_utc(datetime.now(UTC))
-
-
-def rfc3339(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def create(engine: Engine, *, owner_id: str, report_type: str, params: dict[str, Any],
@@ -112,18 +109,20 @@ def download_url(report_id: str) -> str:
     return f"/api/reports/{report_id}/download"
 
 
-def representation(row: dict[str, Any]) -> dict[str, Any]:
-    """The Report resource of the API."""
-    shown: dict[str, Any] = {
-        "id": row["id"], "type": row["type"], "status": row["status"], "progress": row["progress"],
-        "owner_id": row["owner_id"], "params": row["params"], "created_at": rfc3339(row["created_at"]),
-    }
-    for name in ("started_at", "completed_at"):
-        if row.get(name) is not None:
-            shown[name] = rfc3339(row[name])
+def aware(moment: datetime) -> datetime:
+    """A stored (naive UTC) timestamp as the aware datetime the contract's models take."""
+    return moment.replace(tzinfo=UTC)
+
+
+def representation(row: dict[str, Any]) -> Report:
+    """The Report resource of the API; members that do not apply (yet) are left out."""
+    present: dict[str, Any] = {name: aware(row[name]) for name in ("started_at", "completed_at")
+                               if row.get(name) is not None}
     if row["status"] == "ready":
-        shown.update(formats=list(FORMATS), download_url=download_url(row["id"]), row_count=row["row_count"],
-                     summary=row["summary"] or {})
+        present.update(formats=list(FORMATS), download_url=download_url(row["id"]), row_count=row["row_count"],
+                       summary=row["summary"] or {})
     if row["status"] == "failed":
-        shown["error"] = {"code": row["error_code"], "reason": row["error_reason"]}
-    return shown
+        present["error"] = Error(code=row["error_code"], reason=row["error_reason"])
+    return Report(id=row["id"], type=row["type"], status=row["status"], progress=row["progress"],
+                  owner_id=row["owner_id"], params=ReportParameters.model_validate(row["params"]),
+                  created_at=aware(row["created_at"]), **present)

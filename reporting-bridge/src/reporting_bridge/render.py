@@ -1,4 +1,5 @@
-"""A ready report's table as a file: CSV, XLSX (openpyxl), JSON (ReportData) or a PNG chart (matplotlib)."""
+"""A ready report's table as a file: CSV, XLSX (openpyxl), JSON (the contract's ReportData) or a PNG chart
+(matplotlib)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ import io
 from typing import Any
 
 import matplotlib
+from contract_types.openapi.reporting import ReportData
 
 matplotlib.use("Agg")  # headless: no display on servers; set before pyplot is imported
 
 import matplotlib.pyplot as plt  # noqa: E402
-import orjson  # noqa: E402
 import pandas as pd  # noqa: E402
 
 MEDIA_TYPES = {
@@ -29,30 +30,31 @@ def frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def render(file_format: str, report: dict[str, Any], columns: list[str], rows: list[dict[str, Any]]) -> bytes:
-    table = frame(columns, rows)
+def render(file_format: str, report: ReportData) -> bytes:
+    if file_format == "json":
+        return report.model_dump_json(by_alias=True).encode()
+    table = frame([column.root for column in report.columns], report.rows)
     if file_format == "csv":
         return table.to_csv(index=False).encode()
     if file_format == "xlsx":
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            table.to_excel(writer, sheet_name=report["type"][:31], index=False)
+            table.to_excel(writer, sheet_name=report.type.value[:31], index=False)
         return buffer.getvalue()
-    if file_format == "json":
-        return orjson.dumps({"report_id": report["id"], "type": report["type"], "params": report["params"],
-                             "generated_at": report["generated_at"], "summary": report.get("summary") or {},
-                             "columns": columns, "rows": rows})
     return _chart(report, table)
 
 
-def _chart(report: dict[str, Any], table: pd.DataFrame) -> bytes:
-    measure = CHART_MEASURES[report["type"]]
-    params = report["params"]
+def _chart(report: ReportData, table: pd.DataFrame) -> bytes:
+    measure = CHART_MEASURES[report.type.value]
+    params = report.params
     figure, axes = plt.subplots(figsize=(12, 6), dpi=100)
     try:
         if "origin" in table.columns:  # per lane: the busiest lanes over the whole range
             lanes = table.assign(lane=table["origin"] + "→" + table["destination"]).groupby("lane")[measure].sum()
-            lanes.sort_values(ascending=False).head(20).sort_values().plot.barh(ax=axes, color="#4c72b0")
+            if lanes.empty:  # no use in the range, so no lane at all: pandas refuses to plot nothing
+                _say_no_data(axes)
+            else:
+                lanes.sort_values(ascending=False).head(20).sort_values().plot.barh(ax=axes, color="#4c72b0")
             axes.set_xlabel(measure)
         else:
             group = next((c for c in GROUP_COLUMNS if c in table.columns), None)
@@ -63,15 +65,19 @@ def _chart(report: dict[str, Any], table: pd.DataFrame) -> bytes:
                                            fill_value=0)
                 series = series[series.sum().sort_values(ascending=False).index[:MAX_CHART_SERIES]]
             if series.empty:
-                axes.text(0.5, 0.5, "no data in this range", ha="center", va="center", transform=axes.transAxes)
+                _say_no_data(axes)
             else:
                 series.plot(ax=axes, kind="bar" if len(series) <= 31 else "line", stacked=group is not None,
                             rot=45)
             axes.set_ylabel(measure)
-        axes.set_title(f"{report['type']} {params['from']} .. {params['to']} ({params['granularity']})")
+        axes.set_title(f"{report.type.value} {params.from_} .. {params.to} ({params.granularity.value})")
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
         return buffer.getvalue()
     finally:
         plt.close(figure)
+
+
+def _say_no_data(axes: plt.Axes) -> None:
+    axes.text(0.5, 0.5, "no data in this range", ha="center", va="center", transform=axes.transAxes)

@@ -20,20 +20,27 @@ from sqlalchemy import Engine, insert
 
 from reporting_bridge.ingest import store_event
 from reporting_bridge.store import event_lanes, events
+from contract_types.event_types import EVENT_TYPES
 from service_kit.auth import AuthSettings, JwksCache, TokenVerifier
-from service_kit.events import CloudEvent
+from service_kit.events import CloudEvent, TypedEvent
 
 AUTH = AuthSettings(jwks_url="http://auth.test/jwks.json")
 KID = "reporting-tests"
 
 
-def event(type: str, data: dict[str, Any], at: str, *, event_id: str | None = None) -> CloudEvent:
-    return CloudEvent(specversion="1.0", id=event_id or str(uuid.uuid4()), source="/tests", type=type,
-                      time=at, datacontenttype="application/json", dataschema=f"https://polyglot.dev/{type}",
-                      traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", data=data)
+def event(type: str, data: dict[str, Any], at: str, *, event_id: str | None = None) -> TypedEvent[Any]:
+    """An event of `type` at `at` (RFC 3339 UTC), as the consumer hands it to a handler; `data` must be a valid
+    payload of the type (it is parsed into the type's generated model)."""
+    event_type = EVENT_TYPES[type]
+    payload = event_type.payload.model_validate(data)
+    envelope = CloudEvent(specversion="1.0", id=event_id or str(uuid.uuid4()), source="/tests", type=type, time=at,
+                          datacontenttype="application/json", dataschema=event_type.dataschema,
+                          traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                          data=payload.model_dump(mode="json", by_alias=True))
+    return TypedEvent(envelope, payload)
 
 
-def store(engine: Engine, *events: CloudEvent) -> None:
+def store(engine: Engine, *events: TypedEvent[Any]) -> None:
     for one in events:
         store_event(engine, one)
 

@@ -16,15 +16,17 @@ import logging
 import os
 from typing import Any
 
+from contract_types.event_types import REPORT_REQUESTED
+from contract_types.events import ReportFailed, ReportProgress, ReportReady, ReportRequested
+from contract_types.streams import ConsumerGroup, Stream
 from fastapi import FastAPI
 
 from reporting_bridge import jobs
 from reporting_bridge.catalogue import FORMATS
 from reporting_bridge.compute import DEFAULT_CHUNK_ROWS, ReportJob, compute
 from reporting_bridge.database import Database, open_database_around_lifespan
-from reporting_bridge.streams import EVENTS_STREAM, JOBS_GROUP, JOBS_STREAM
 from service_kit import create_service_app, run
-from service_kit.events import CloudEvent, EventPublisher, Subscription
+from service_kit.events import EventHandlers, EventPublisher, Subscription, TypedEvent
 from service_kit.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -46,8 +48,8 @@ class ReportWorker:
         publisher: EventPublisher = self.app.state.publisher
         return publisher
 
-    async def __call__(self, event: CloudEvent) -> None:
-        report_id = event.data["report_id"]
+    async def __call__(self, event: TypedEvent[ReportRequested]) -> None:
+        report_id = str(event.data.report_id)
         engine = self.database.engine
         report = await asyncio.to_thread(jobs.find, engine, report_id)
         if report is None:
@@ -83,21 +85,21 @@ class ReportWorker:
         await self._announce(await asyncio.to_thread(jobs.find, engine, report_id))
 
     async def _progress(self, report: dict[str, Any], percent: int) -> None:
-        await self.publisher.publish(EVENTS_STREAM, "report.progress", {
-            "report_id": report["id"], "user_id": report["owner_id"], "report_type": report["type"],
-            "progress": percent, "stage": "loading" if percent < 90 else "aggregating"}, subject=report["id"])
+        await self.publisher.publish(ReportProgress(
+            report_id=report["id"], user_id=report["owner_id"], report_type=report["type"], progress=percent,
+            stage="loading" if percent < 90 else "aggregating"), subject=report["id"])
 
     async def _announce(self, report: dict[str, Any]) -> None:
         common = {"report_id": report["id"], "user_id": report["owner_id"], "report_type": report["type"]}
+        finished_at = jobs.aware(report["completed_at"])
         if report["status"] == "ready":
-            await self.publisher.publish(EVENTS_STREAM, "report.ready", {
-                **common, "formats": list(FORMATS), "download_url": jobs.download_url(report["id"]),
-                "row_count": report["row_count"], "completed_at": jobs.rfc3339(report["completed_at"])},
-                subject=report["id"])
+            await self.publisher.publish(ReportReady(
+                **common, formats=list(FORMATS), download_url=jobs.download_url(report["id"]),
+                row_count=report["row_count"], completed_at=finished_at), subject=report["id"])
         else:
-            await self.publisher.publish(EVENTS_STREAM, "report.failed", {
-                **common, "error_code": report["error_code"], "reason": report["error_reason"],
-                "failed_at": jobs.rfc3339(report["completed_at"])}, subject=report["id"])
+            await self.publisher.publish(ReportFailed(
+                **common, error_code=report["error_code"], reason=report["error_reason"], failed_at=finished_at),
+                subject=report["id"])
 
 
 def create_worker_app() -> FastAPI:
@@ -107,7 +109,8 @@ def create_worker_app() -> FastAPI:
     # The worker's own name (source "/reporting-worker" on its events), the reporting-bridge distribution's version.
     app = create_service_app(service_name=WORKER_NAME, api_prefix="/api/reporting-worker", settings=settings,
                              version=importlib.metadata.version("reporting-bridge"))
-    app.state.subscriptions.append(Subscription(JOBS_STREAM, JOBS_GROUP, ReportWorker(database, app, chunk_rows)))
+    handlers = EventHandlers().on(REPORT_REQUESTED, ReportWorker(database, app, chunk_rows))
+    app.state.subscriptions.append(Subscription(Stream.REPORTING_JOBS, ConsumerGroup.REPORTING_WORKER, handlers))
     open_database_around_lifespan(app, database)
     return app
 

@@ -74,10 +74,10 @@ STATES: dict[str, tuple[float, float, float, bool]] = {
     "WA": (47.3, -121.6, 3, True), "WV": (38.8, -80.9, 0.7, False), "WI": (43.7, -89.0, 2.5, True),
     "WY": (42.8, -107.5, 0.4, True),
 }
+# The states the generated lanes run between. The valid input codes are the contract's (UsStateCode in
+# contracts/openapi/inference.yaml): codes outside STATE_CODES (AK, HI, PR, ...) are valid shipments the model has
+# seen no lane of; it answers for them from distance, mode and time alone.
 STATE_CODES = tuple(STATES)
-# Every US state, DC and the inhabited territories: valid input codes. Codes outside STATE_CODES (AK, HI, PR, ...)
-# are valid shipments the model has seen no lane of; it answers for them from distance, mode and time alone.
-US_STATE_CODES = frozenset(STATE_CODES) | {"AK", "HI", "PR", "GU", "VI", "AS", "MP"}
 
 FEATURES = ("origin", "destination", "distance_km", "weight_kg", "mode", "carrier",
             "pickup_weekday", "pickup_hour", "pickup_month")

@@ -22,21 +22,23 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from contract_types.event_types import INFERENCE_JOB_REQUESTED
+from contract_types.events import InferenceJobCompleted, InferenceJobFailed, InferenceJobProgress, InferenceJobRequested
+from contract_types.streams import ConsumerGroup, Stream
 from fastapi import FastAPI
-from threadpoolctl import threadpool_limits
+from pydantic import BaseModel
 from redis.exceptions import RedisError
+from threadpoolctl import threadpool_limits
 
-from inference_bridge.api import EVENTS_STREAM, JOBS_STREAM
 from inference_bridge.jobs import JobState, JobStore, job_ttl_seconds, now_rfc3339
 from inference_bridge.metrics import InferenceMetrics
 from inference_bridge.model import EtaModel, load_model, model_dir_from_env
 from inference_bridge.predictions import predict_columns, rfc3339, slice_columns, usage_event
 from inference_bridge.settings import int_setting
 from service_kit import create_service_app
-from service_kit.events import CloudEvent, EventPublisher, Subscription
+from service_kit.events import EventHandlers, EventPublisher, Subscription, TypedEvent, event_type_of
 
 SERVICE_NAME = "inference-bridge"
-WORKER_GROUP = "inference-worker"
 DEFAULT_CHUNK_ROWS = 2000
 PROGRESS_INTERVAL_SECONDS = 1.0
 API_PREFIX = "/api/inference"
@@ -47,7 +49,7 @@ logger = logging.getLogger(__name__)
 
 
 class JobRunner:
-    """Runs the jobs of inference.jobs; `handle` is the consumer's handler."""
+    """Runs the jobs of inference.jobs; `handle` is the consumer's handler of inference.job.requested."""
 
     def __init__(self, app: FastAPI, model: EtaModel, metrics: InferenceMetrics,
                  environ: Mapping[str, str] = os.environ) -> None:
@@ -63,10 +65,10 @@ class JobRunner:
     def publisher(self) -> EventPublisher:
         return self.app.state.publisher
 
-    async def handle(self, event: CloudEvent) -> None:
-        job_id = event.data.get("job_id")
+    async def handle(self, event: TypedEvent[InferenceJobRequested]) -> None:
+        job_id = str(event.data.job_id)
         store = JobStore(self.app.state.redis, self.ttl_seconds)
-        job = await store.get(job_id) if isinstance(job_id, str) else None
+        job = await store.get(job_id)
         if job is None:
             logger.warning("job %s of event %s is unknown or expired: nothing to run", job_id, event.id)
             return
@@ -105,9 +107,9 @@ class JobRunner:
             await store.append_chunk(job.id, index, rows, stop)
             if stop < total and time.monotonic() - last_progress >= PROGRESS_INTERVAL_SECONDS:
                 last_progress = time.monotonic()
-                await self.publisher.publish(EVENTS_STREAM, "inference.job.progress", {
-                    "job_id": job.id, "user_id": job.user_id, "progress": stop * 100 // total,
-                    "processed_items": stop, "total_items": total}, subject=job.id)
+                await self.publisher.publish(InferenceJobProgress(
+                    job_id=job.id, user_id=job.user_id, progress=stop * 100 // total, processed_items=stop,
+                    total_items=total), subject=job.id)
             if self.chunk_pause:
                 await asyncio.sleep(self.chunk_pause)
         finished = await store.finish(job.id, status="succeeded", processed_items=str(total),
@@ -130,33 +132,33 @@ class JobRunner:
 
     async def _publish_outcome(self, store: JobStore, job: JobState) -> None:
         if job.status == "failed":
-            await self._publish_once(job.id, "inference.job.failed", {
-                "job_id": job.id, "user_id": job.user_id, "error_code": job.get("error_code") or "internal_error",
-                "reason": job.get("error_reason") or "The job failed.", "processed_items": job.processed_items,
-                "failed_at": job.get("finished_at") or now_rfc3339()})
+            await self._publish_once(job.id, InferenceJobFailed(
+                job_id=job.id, user_id=job.user_id, error_code=job.get("error_code") or "internal_error",
+                reason=job.get("error_reason") or "The job failed.", processed_items=job.processed_items,
+                failed_at=job.get("finished_at") or now_rfc3339()))
             await store.mark_events_published(job.id)
             return
         predictions = await store.results(job.id)
         duration_ms = _duration_ms(job)
-        await self._publish_once(job.id, "inference.job.completed", {
-            "job_id": job.id, "user_id": job.user_id, "model_version": job.get("model_version") or self.model.version,
-            "total_items": job.total_items, "succeeded_items": len(predictions), "failed_items": 0,
-            "result_url": f"{API_PREFIX}/v1/jobs/{job.id}/result", "duration_ms": duration_ms,
-            "completed_at": job.get("finished_at") or now_rfc3339()})
+        await self._publish_once(job.id, InferenceJobCompleted(
+            job_id=job.id, user_id=job.user_id, model_version=job.get("model_version") or self.model.version,
+            total_items=job.total_items, succeeded_items=len(predictions), failed_items=0,
+            result_url=f"{API_PREFIX}/v1/jobs/{job.id}/result", duration_ms=duration_ms,
+            completed_at=job.get("finished_at") or now_rfc3339()))
         columns = await store.input_columns(job.id)  # dropped once the events are out
         if columns is not None:
             origins, destinations = columns["origin"], columns["destination"]
             probabilities = [p["delay_probability"] for p in predictions]
-            await self._publish_once(job.id, "inference.usage", usage_event(
+            await self._publish_once(job.id, usage_event(
                 user_id=job.user_id, operation="job", model_version=job.get("model_version") or self.model.version,
                 latency_ms=float(duration_ms), origins=origins, destinations=destinations,
                 probabilities=probabilities, job_id=job.id))
         await store.mark_events_published(job.id)
 
-    async def _publish_once(self, job_id: str, event_type: str, data: dict[str, Any]) -> None:
-        event = CloudEvent.create(source=self.publisher.source, type=event_type, data=data, subject=job_id)
-        event = event.model_copy(update={"id": str(uuid.uuid5(OUTCOME_EVENT_NAMESPACE, f"{job_id}/{event_type}"))})
-        await self.publisher.publish_event(EVENTS_STREAM, event)
+    async def _publish_once(self, job_id: str, payload: BaseModel) -> None:
+        """Publishes an outcome of the job with an id derived from the job and the type: a repeat is a duplicate."""
+        event_id = uuid.uuid5(OUTCOME_EVENT_NAMESPACE, f"{job_id}/{event_type_of(payload).type}")
+        await self.publisher.publish(payload, subject=job_id, event_id=str(event_id))
 
 
 def _predict_one_thread(model: EtaModel, columns: dict[str, list[Any]]) -> Any:
@@ -184,7 +186,8 @@ def create_worker_app(model: EtaModel | None = None) -> FastAPI:
     metrics = InferenceMetrics(app.state.metrics_registry, model)
     runner = JobRunner(app, model, metrics)
     app.state.model, app.state.job_runner = model, runner
-    app.state.subscriptions.append(Subscription(JOBS_STREAM, WORKER_GROUP, runner.handle))
+    handlers = EventHandlers().on(INFERENCE_JOB_REQUESTED, runner.handle)
+    app.state.subscriptions.append(Subscription(Stream.INFERENCE_JOBS, ConsumerGroup.INFERENCE_WORKER, handlers))
     return app
 
 

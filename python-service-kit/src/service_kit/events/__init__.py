@@ -1,22 +1,37 @@
-"""The Python event backbone: CloudEvents 1.0 (structured-mode JSON) over Redis Streams, at least once.
+"""The Python event backbone: CloudEvents 1.0 (structured-mode JSON) over Redis Streams, at least once, typed by
+the contract (contract_types: the envelope and payload models, event types, streams and consumer groups).
 
 Mapping onto a stream entry (identical in the Java services):
 `XADD <stream> MAXLEN ~ <retention> * cloudevent <event JSON>`: exactly one field, `cloudevent`, holding the
-whole event; `traceparent` (W3C) is an extension attribute of the event. Retention per stream:
-`settings.DEFAULT_RETENTION`, every `<stream>.dlq` 10000, configurable (EVENTS_RETENTION, ...).
+whole event; `traceparent` (W3C) is an extension attribute of the event. Retention per stream: the contract's
+(contract_types.streams.RETENTION), configurable (EVENTS_RETENTION, ...).
 
-- `EventPublisher.publish(stream, type, data, subject=None)`: stamps id, time (microseconds), source and the
-  current trace;
-- `StreamConsumer(redis, ConsumerSettings(...), handler)`: consumer group, ack only after the handler
+- `EventPublisher.publish(payload, subject=None)`: `payload` is a generated payload model; its event type
+  gives the CloudEvent type, dataschema and stream; stamps id, time (microseconds), source and the current
+  trace. `publish_event(event)` appends an event built elsewhere (relays, replays) as it is;
+- `EventHandlers().on(USER_DELETED, handler)` (or `.on_every_type(handler)`): a handler gets a `TypedEvent`,
+  the envelope and `data` as the type's payload model; a type without a handler is acknowledged and ignored;
+- `StreamConsumer(redis, ConsumerSettings(...), handlers)`: consumer group, ack only after the handler
   succeeded (with the idempotency key, in one MULTI/EXEC), reclaim of idle entries, dead letters in
-  `<stream>.dlq`, reconnect with backoff, graceful shutdown, metrics per stream and group;
-- in a service: `create_service_app(..., consumers=[Subscription(stream, group, handler)])`, and
+  `<stream>.dlq` (at once for a malformed envelope or a payload that breaks its schema), reconnect with
+  backoff, graceful shutdown, metrics per stream and group;
+- in a service: `create_service_app(..., consumers=[Subscription(Stream.X, ConsumerGroup.Y, handlers)])`, and
   `app.state.publisher` (or the `get_publisher` dependency);
 - `python -m service_kit.events publish|consume ...`: the events tool (cross-language tests, benchmark).
 """
 
-from service_kit.events.consumer import AutoclaimReply, Handler, StreamConsumer, parse_autoclaim_reply
-from service_kit.events.envelope import CloudEvent, MalformedEvent
+from service_kit.events.consumer import AutoclaimReply, StreamConsumer, parse_autoclaim_reply
+from service_kit.events.envelope import (
+    CloudEvent,
+    MalformedEvent,
+    decode_event,
+    event_type_of,
+    new_event,
+    occurred_at,
+    subject_of,
+    trace_of,
+)
+from service_kit.events.handlers import EventHandlers, Handler, TypedEvent
 from service_kit.events.metrics import EventMetrics, default_event_metrics
 from service_kit.events.publisher import EVENT_FIELD, EventPublisher
 from service_kit.events.settings import ConsumerSettings, StreamRetention, dead_letter_stream
@@ -28,6 +43,7 @@ __all__ = [
     "AutoclaimReply",
     "CloudEvent",
     "ConsumerSettings",
+    "EventHandlers",
     "EventMetrics",
     "EventPublisher",
     "Handler",
@@ -36,11 +52,18 @@ __all__ = [
     "StreamRetention",
     "Subscription",
     "TraceContext",
+    "TypedEvent",
     "current_trace",
     "dead_letter_stream",
+    "decode_event",
     "default_event_metrics",
+    "event_type_of",
     "get_publisher",
+    "new_event",
+    "occurred_at",
     "parse_autoclaim_reply",
     "running_consumers",
+    "subject_of",
+    "trace_of",
     "use_trace",
 ]

@@ -1,12 +1,15 @@
-"""`StreamConsumer`: at-least-once delivery of a stream's CloudEvents to a handler, through a consumer group.
+"""`StreamConsumer`: at-least-once delivery of a stream's CloudEvents to typed handlers, through a consumer group.
 
-Per entry: parse, skip if the event id was handled within the dedupe window, call the handler inside the
-event's trace, and only when it succeeded record the id and acknowledge, both in one MULTI/EXEC. A failed
+Per entry: parse the envelope, find the handler of its type (none: acknowledge and move on) and parse its
+`data` into the type's payload model, skip if the event id was handled within the dedupe window, call the
+handler inside the event's trace, and only when it succeeded record the id and acknowledge, both in one
+MULTI/EXEC. A failed
 entry stays pending; entries idle longer than `min_idle_ms` are reclaimed (XAUTOCLAIM) by any consumer of the
 group and handled again. The handler runs at most `max_deliveries` times for an entry: when it fails on that
 delivery, the entry goes to `<stream>.dlq` with the reason and is acknowledged so that the stream moves on (a
 reclaimed entry already delivered more often, its consumer having died mid-handler, goes there without
-another try). Malformed entries go there at once. Lost connections are retried with exponential backoff; a group that disappeared (Redis restarted
+another try). Malformed entries (no event, an envelope that breaks the profile, or a payload that breaks its
+type's schema) go there at once. Lost connections are retried with exponential backoff; a group that disappeared (Redis restarted
 without persistence) is created again.
 
 Entries of one batch are handled one after the other, in stream order.
@@ -17,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,15 +31,15 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from service_kit.events.envelope import CloudEvent, MalformedEvent, format_time
+from service_kit.events.envelope import MalformedEvent, decode_event, format_time, trace_of
+from service_kit.events.handlers import EventHandlers
 from service_kit.events.metrics import EventMetrics, default_event_metrics
 from service_kit.events.publisher import EVENT_FIELD
 from service_kit.events.settings import ConsumerSettings
-from service_kit.events.trace_context import TraceContext, use_trace
+from service_kit.events.trace_context import use_trace
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[CloudEvent], Awaitable[None]]
 Fields = dict[str, str]
 
 MAX_ERROR_LENGTH = 1000
@@ -89,7 +92,8 @@ def _error_text(error: BaseException) -> str:
 
 
 class StreamConsumer:
-    """Consumes `settings.stream` as `settings.consumer` in `settings.group`, calling `handler` per event.
+    """Consumes `settings.stream` as `settings.consumer` in `settings.group`, handing each event to the handler
+    of its type in `handlers`.
 
     Run it with `await consumer.start()` ... `await consumer.stop()`, or `async with consumer:`, or
     `await consumer.run()` (returns after `stop()`). `redis` must decode responses (service_kit's client does).
@@ -99,13 +103,13 @@ class StreamConsumer:
         self,
         redis: Redis,
         settings: ConsumerSettings,
-        handler: Handler,
+        handlers: EventHandlers,
         *,
         metrics: EventMetrics | None = None,
     ) -> None:
         self.redis = redis
         self.settings = settings
-        self.handler = handler
+        self.handlers = handlers
         metrics = metrics or default_event_metrics()
         labels = (settings.stream, settings.group)
         self._consumed = metrics.consumed.labels(*labels)
@@ -309,9 +313,14 @@ class StreamConsumer:
             )
             return
         try:
-            event = CloudEvent.parse(text)
+            event = decode_event(text)
+            delivery = self.handlers.route(event)
         except MalformedEvent as error:
             await self._dead_letter(entry_id, fields, deliveries, f"{MALFORMED_PREFIX}{error}")
+            return
+        if delivery is None:  # a type this group does not handle: done with it, nothing to remember
+            await self.redis.xack(s.stream, s.group, entry_id)
+            self._acked.inc()
             return
 
         processed_key = f"{s.stream}:{s.group}:processed:{event.id}"
@@ -321,11 +330,10 @@ class StreamConsumer:
             logger.info("skipped entry %s of %s: event %s was handled already", entry_id, s.stream, event.id)
             return
 
-        trace = event.trace.child()
-        with use_trace(trace):
+        with use_trace(trace_of(event).child()):
             started = time.perf_counter()
             try:
-                await self.handler(event)
+                await delivery()
             except Exception as error:
                 self._handler_seconds.observe(time.perf_counter() - started)
                 if deliveries >= s.max_deliveries:

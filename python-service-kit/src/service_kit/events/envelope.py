@@ -1,43 +1,39 @@
-"""The event envelope: a CloudEvents 1.0 event in structured mode, JSON (the mapping: docs in `__init__`).
+"""The event envelope: a CloudEvents 1.0 event in structured mode, JSON, as the generated
+`contract_types.events.CloudEvent` describes it (the mapping onto a stream entry: docs in `__init__`).
 
-One event is one JSON object whose attributes sit beside `data` (the payload, snake_case). The model is
-strict on purpose: the Java services parse the same text, and anything one side accepts and the other
-rejects would surface as dead letters in production, so both sides follow the shared example vectors.
+The generated model is the envelope: it carries every rule of contracts/events/cloudevent.schema.json (the
+platform's profile), which the Java kit enforces too. What one side accepted and the other rejected would
+surface as dead letters in production, so both follow the shared example vectors in contracts/events/examples.
+This module only adds what a model cannot hold: building a new event from a payload model, reading text into an
+event with the reasons it is not one, and the derived values (the time as a datetime, the trace context).
+docs/decisions/0003-python-cloudevents-sdk.md says why this is not the CloudEvents SDK's JSONFormat.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Literal
 
-import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from contract_types.event_types import EVENT_TYPE_OF_PAYLOAD, EventType
+from contract_types.events import CloudEvent
+from pydantic import MISSING, BaseModel, ValidationError
 
 from service_kit.events.trace_context import TraceContext, outgoing_trace
 
+__all__ = ["CloudEvent", "MalformedEvent", "decode_event", "event_type_of", "format_time", "new_event",
+           "occurred_at", "subject_of", "trace_of"]
+
+SPECVERSION = "1.0"
 JSON_CONTENT_TYPE = "application/json"
-DATASCHEMA_BASE = "https://polyglot.dev/schemas/events/"
 # Where a problem concerns the event as a whole rather than one attribute (JSONPath's root).
 WHOLE_EVENT = "$"
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-# RFC 3339 in UTC ("Z"), fractional seconds optional: what Java's Instant.toString() and ours write.
-_RFC3339_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z")
-_ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 
 
 def format_time(moment: datetime) -> str:
     """RFC 3339 in UTC with "Z" and microseconds, as both languages' publishers write `time`
     (consumers measure latency from it)."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def dataschema_of(event_type: str) -> str:
-    """The `$id` of `event_type`'s payload schema in contracts/events/schemas."""
-    return f"{DATASCHEMA_BASE}{event_type}.json"
 
 
 class MalformedEvent(ValueError):
@@ -48,122 +44,78 @@ class MalformedEvent(ValueError):
         super().__init__("; ".join(f"{attribute}: {problem}" for attribute, problem in self.problems.items()))
 
 
-class CloudEvent(BaseModel):
-    """An immutable event. Build new ones with `CloudEvent.create`, read received ones with `CloudEvent.parse`."""
-
-    # The platform's profile of CloudEvents (contracts/events/cloudevent.schema.json), enforced exactly as the
-    # Java side does: strict (a number is not a string), no attribute beyond the profile's, time, datacontenttype,
-    # dataschema and traceparent always present, and an absent attribute is omitted, never null. What one side
-    # accepted and the other rejected would surface as dead letters in production.
-    model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
-
-    specversion: Literal["1.0"]
-    id: str = Field(description="UUID, unique per event: the consumers' idempotency key")
-    source: str = Field(pattern=r"^/[a-z0-9][a-z0-9-]*$", description='"/" + the name of the publishing service')
-    type: str = Field(pattern=r"^[a-z0-9_-]+(\.[a-z0-9_-]+)+$", description='e.g. "user.registered"')
-    subject: str | None = Field(default=None, min_length=1)
-    time: str = Field(description="RFC 3339, UTC")
-    datacontenttype: Literal["application/json"]
-    dataschema: str = Field(description="the $id of the payload's schema in contracts/events/schemas")
-    traceparent: str = Field(description="W3C trace context extension attribute")
-    tracestate: str | None = None
-    data: dict[str, Any]
-
-    @field_validator("id")
-    @classmethod
-    def _id_is_uuid(cls, value: str) -> str:
-        if not _UUID.fullmatch(value):
-            raise ValueError("must be a UUID")
-        return value
-
-    @field_validator("time")
-    @classmethod
-    def _time_is_rfc3339_utc(cls, value: str) -> str:
-        if not _RFC3339_UTC.fullmatch(value):
-            raise ValueError('must be an RFC 3339 UTC timestamp such as "2026-11-24T17:41:00.123456Z"')
-        try:
-            datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError("is not a date and time that exists") from None
-        return value
-
-    @field_validator("dataschema")
-    @classmethod
-    def _dataschema_is_absolute_uri(cls, value: str) -> str:
-        if not _ABSOLUTE_URI.fullmatch(value):
-            raise ValueError("must be an absolute URI")
-        return value
-
-    @field_validator("traceparent")
-    @classmethod
-    def _traceparent_is_w3c(cls, value: str | None) -> str | None:
-        if value is not None:
-            TraceContext.parse(value)  # its ValueError names the problem
-        return value
-
-    @classmethod
-    def create(
-        cls,
-        *,
-        source: str,
-        type: str,
-        data: Mapping[str, Any],
-        subject: str | None = None,
-        dataschema: str | None = None,
-        trace: TraceContext | None = None,
-    ) -> CloudEvent:
-        """A new event with a fresh id, the current time, `trace` (default: the current trace, continued) and
-        `dataschema` (default: the platform's schema id of `type`)."""
-        return cls(
-            specversion="1.0",
-            id=str(uuid.uuid4()),
-            source=source,
-            type=type,
-            subject=subject,
-            time=format_time(datetime.now(UTC)),
-            datacontenttype=JSON_CONTENT_TYPE,
-            dataschema=dataschema or dataschema_of(type),
-            traceparent=(trace or outgoing_trace()).traceparent,
-            data=dict(data),
-        )
-
-    @classmethod
-    def parse(cls, text: str | bytes) -> CloudEvent:
-        """The event in `text` (structured-mode JSON); raises MalformedEvent naming each bad attribute."""
-        try:
-            document = orjson.loads(text)
-        except orjson.JSONDecodeError as error:
-            raise MalformedEvent({WHOLE_EVENT: f"not JSON ({error})"}) from None
-        if not isinstance(document, dict):
-            raise MalformedEvent({WHOLE_EVENT: "not a JSON object"})
-        nulls = {name: "is null: an absent attribute is omitted, never null" for name, value in document.items()
-                 if value is None}
-        if nulls:
-            raise MalformedEvent(nulls)
-        try:
-            return cls.model_validate(document)
-        except ValidationError as error:
-            raise MalformedEvent(_problems_by_attribute(error)) from None
-
-    def to_json(self) -> str:
-        """Compact JSON; attributes without a value are left out (CloudEvents: absent, never null)."""
-        return orjson.dumps(self.model_dump(exclude_none=True)).decode()
-
-    @property
-    def trace(self) -> TraceContext:
-        return TraceContext.parse(self.traceparent)
-
-    @property
-    def occurred_at(self) -> datetime:
-        return datetime.fromisoformat(self.time)
+def event_type_of(payload: BaseModel) -> EventType[BaseModel]:
+    """The contract's event type whose `data` `payload` is (its type string, stream and dataschema)."""
+    try:
+        return EVENT_TYPE_OF_PAYLOAD[type(payload)]
+    except KeyError:
+        raise TypeError(f"{type(payload).__qualname__} is not an event payload model of contract_types.events") from None
 
 
-def _problems_by_attribute(error: ValidationError) -> dict[str, str]:
+def new_event(
+    payload: BaseModel,
+    *,
+    source: str,
+    subject: str | None = None,
+    event_id: str | None = None,
+    trace: TraceContext | None = None,
+) -> CloudEvent:
+    """A new event carrying `payload` (a generated payload model): its type and dataschema follow from the
+    payload's class; a fresh id unless `event_id` is given (say, derived from a job id, so that a repeat after a
+    crash is skipped as a duplicate), the current time, and `trace` (default: the current trace, continued)."""
+    event_type = event_type_of(payload)
+    return CloudEvent(
+        specversion=SPECVERSION,
+        id=event_id or str(uuid.uuid4()),
+        source=source,
+        type=event_type.type,
+        subject=MISSING if subject is None else subject,
+        time=format_time(datetime.now(UTC)),
+        datacontenttype=JSON_CONTENT_TYPE,
+        dataschema=event_type.dataschema,
+        traceparent=(trace or outgoing_trace()).traceparent,
+        data=payload.model_dump(mode="json", by_alias=True),  # the contract's names: `from`, not `from_`
+    )
+
+
+def decode_event(text: str | bytes) -> CloudEvent:
+    """The event in `text` (structured-mode JSON); raises MalformedEvent naming each bad attribute."""
+    try:
+        event = CloudEvent.model_validate_json(text)
+    except ValidationError as error:
+        raise MalformedEvent(problems_by_location(error)) from None
+    try:
+        occurred_at(event)
+    except ValueError:  # the pattern admits 2026-02-30; Java's Instant.parse, like the schema's format, does not
+        raise MalformedEvent({"time": f"{event.time!r} is not a date and time that exists"}) from None
+    return event
+
+
+def problems_by_location(error: ValidationError, prefix: str = "") -> dict[str, str]:
+    """What pydantic found wrong, by dotted location (`data.lanes.0.origin`), one message per location."""
     problems: dict[str, str] = {}
     for detail in error.errors(include_url=False):
-        location = detail["loc"]
-        attribute = str(location[0]) if location else WHOLE_EVENT
-        # "Value error, must be a UUID" -> "must be a UUID": the prefix is pydantic's, not news to the reader.
-        message = detail["msg"].removeprefix("Value error, ")
-        problems.setdefault(attribute, message)
+        location = ".".join(str(part) for part in detail["loc"])
+        where = f"{prefix}.{location}" if prefix and location else (prefix or location or WHOLE_EVENT)
+        if detail["input"] is None and detail["loc"]:
+            message = "is null: what is absent is omitted, never null"
+        else:
+            # "Value error, must be a UUID" -> "must be a UUID": the prefix is pydantic's, not news to the reader.
+            message = detail["msg"].removeprefix("Value error, ")
+        problems.setdefault(where, message)
     return problems
+
+
+def occurred_at(event: CloudEvent) -> datetime:
+    """The event's `time` (UTC) as a datetime."""
+    return datetime.fromisoformat(event.time)
+
+
+def trace_of(event: CloudEvent) -> TraceContext:
+    """The trace the event was published in (its `traceparent`)."""
+    return TraceContext.parse(event.traceparent)
+
+
+def subject_of(event: CloudEvent) -> str | None:
+    """The event's `subject`, None when it has none."""
+    return None if event.subject is MISSING else event.subject

@@ -4,7 +4,7 @@ Durations are milliseconds, as Redis takes them. An empty variable counts as uns
 
 | variable | default | meaning |
 |---|---|---|
-| EVENTS_RETENTION | (see DEFAULT_RETENTION) | `stream=entries,...`: approximate MAXLEN per stream, merged over the defaults |
+| EVENTS_RETENTION | the contract's (contract_types.streams.RETENTION) | `stream=entries,...`: approximate MAXLEN per stream, merged over the defaults |
 | EVENTS_DEFAULT_RETENTION | 10000 | MAXLEN ~ of a stream not listed |
 | EVENTS_DLQ_RETENTION | 10000 | MAXLEN ~ of every `<stream>.dlq` not listed |
 | INSTANCE_ID | `<hostname>-<pid>` | consumer name (unique per process) |
@@ -26,19 +26,22 @@ from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
 
+from contract_types.streams import DEAD_LETTER_STREAMS, RETENTION, Stream
+
 from service_kit.settings import default_instance_id
 
 DEAD_LETTER_SUFFIX = ".dlq"
 
-# Approximate entries kept per stream (XADD MAXLEN ~): the platform's streams and their documented retention.
-DEFAULT_RETENTION: Mapping[str, int] = MappingProxyType(
-    {"platform.events": 100_000, "inference.jobs": 10_000, "reporting.jobs": 10_000}
-)
-DEFAULT_DEAD_LETTER_RETENTION = 10_000
+# Approximate entries kept per stream (XADD MAXLEN ~): the platform's streams, as the AsyncAPI document gives them.
+DEFAULT_RETENTION: Mapping[str, int] = MappingProxyType({stream.value: RETENTION[stream] for stream in Stream})
+# The contract gives every dead-letter stream the same retention (EVENTS_DLQ_RETENTION changes it for all of
+# them); the unpacking fails at import if it ever stops doing so, rather than silently picking one.
+(DEFAULT_DEAD_LETTER_RETENTION,) = {RETENTION[dead_letter] for dead_letter in DEAD_LETTER_STREAMS.values()}
 DEFAULT_OTHER_RETENTION = 10_000
 
 
 def dead_letter_stream(stream: str) -> str:
+    """`<stream>.dlq`: for the platform's streams, what contract_types.streams.DEAD_LETTER_STREAMS names."""
     return stream + DEAD_LETTER_SUFFIX
 
 

@@ -25,8 +25,11 @@ import time
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from contract_types.event_types import EVENT_TYPES
+from pydantic import ValidationError
+
 from service_kit.events.consumer import StreamConsumer
-from service_kit.events.envelope import CloudEvent
+from service_kit.events.handlers import EventHandlers, TypedEvent
 from service_kit.events.metrics import EventMetrics
 from service_kit.events.publisher import EventPublisher
 from service_kit.events.settings import ConsumerSettings, StreamRetention
@@ -41,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--redis-url", required=True)
     publish.add_argument("--stream", required=True)
     publish.add_argument("--count", type=int, required=True)
-    publish.add_argument("--type", default="notification.broadcast")
+    publish.add_argument("--type", default="notification.broadcast", choices=sorted(EVENT_TYPES),
+                         help="an event type of the contract")
     publish.add_argument("--source", default="/events-tool")
     publish.add_argument("--rate", type=float, default=0, help="events per second; 0: as fast as possible")
     publish.add_argument("--data-json", required=True,
@@ -60,9 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def publish(args: argparse.Namespace) -> int:
-    data = json.loads(args.data_json)
-    if not isinstance(data, dict):
-        raise SystemExit("--data-json must be a JSON object")
+    try:  # the payload model of the type: what a service publishes, checked before anything is sent
+        payload = EVENT_TYPES[args.type].payload.model_validate_json(args.data_json)
+    except ValidationError as error:
+        raise SystemExit(f"--data-json is not a valid {args.type} payload:\n{error}") from None
     redis = create_redis_client(args.redis_url)
     publisher = EventPublisher(redis, source=args.source, retention=StreamRetention.from_env(), metrics=EventMetrics())
     interval = 1 / args.rate if args.rate > 0 else 0.0
@@ -73,7 +78,7 @@ async def publish(args: argparse.Namespace) -> int:
                 delay = started + number * interval - time.perf_counter()
                 if delay > 0:
                     await asyncio.sleep(delay)
-            await publisher.publish(args.stream, args.type, data)
+            await publisher.publish(payload, stream=args.stream)
         seconds = time.perf_counter() - started
     finally:
         await redis.aclose()
@@ -91,7 +96,7 @@ async def consume(args: argparse.Namespace) -> int:
     done = asyncio.Event()
     ids_file: TextIO | None = open(args.ids_file, "a", encoding="utf-8") if args.ids_file else None  # noqa: SIM115
 
-    async def handle(event: CloudEvent) -> None:
+    async def handle(event: TypedEvent[Any]) -> None:
         nonlocal handled, first_measured, last_handled
         now = datetime.now(UTC)
         if handled >= args.count:
@@ -100,7 +105,7 @@ async def consume(args: argparse.Namespace) -> int:
         latency_ms = (now - event.occurred_at).total_seconds() * 1000
         if ids_file is not None:
             ids_file.write(json.dumps({"id": event.id, "type": event.type, "source": event.source,
-                                       "traceparent": event.traceparent, "latency_ms": round(latency_ms, 3)}) + "\n")
+                                       "traceparent": event.envelope.traceparent, "latency_ms": round(latency_ms, 3)}) + "\n")
             ids_file.flush()
         if handled > args.warmup:
             if first_measured is None:
@@ -111,7 +116,7 @@ async def consume(args: argparse.Namespace) -> int:
             done.set()
 
     settings = ConsumerSettings.from_env(stream=args.stream, group=args.group)
-    consumer = StreamConsumer(redis, settings, handle, metrics=metrics)
+    consumer = StreamConsumer(redis, settings, EventHandlers().on_every_type(handle), metrics=metrics)
     try:
         await consumer.start()
         try:

@@ -1,7 +1,8 @@
 """Running the backbone inside a FastAPI service: publisher on `app.state`, consumers in the lifespan.
 
-`create_service_app(..., consumers=[Subscription("inference.jobs", "inference-bridge", handle_job)])` is all
-a service writes; `running_consumers` is there for lifespans of one's own (and for scripts).
+`create_service_app(..., consumers=[Subscription(Stream.INFERENCE_JOBS, ConsumerGroup.INFERENCE_WORKER,
+EventHandlers().on(INFERENCE_JOB_REQUESTED, run_job))])` is all a service writes (the names are the contract's:
+contract_types.streams and contract_types.event_types); `running_consumers` is there for lifespans of one's own (and for scripts).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 from fastapi import Request
 from redis.asyncio import Redis
 
-from service_kit.events.consumer import Handler, StreamConsumer
+from service_kit.events.consumer import StreamConsumer
+from service_kit.events.handlers import EventHandlers
 from service_kit.events.metrics import EventMetrics
 from service_kit.events.publisher import EventPublisher
 from service_kit.events.settings import ConsumerSettings
@@ -23,12 +25,13 @@ from service_kit.events.settings import ConsumerSettings
 
 @dataclass(frozen=True)
 class Subscription:
-    """What a service consumes: `handler` gets each event of `stream` once per `group`. `options` override
-    ConsumerSettings fields (e.g. {"max_deliveries": 3}); everything else comes from the environment."""
+    """What a service consumes: `handlers` get each event of `stream` once per `group` (a `Stream` and a
+    `ConsumerGroup` of contract_types.streams in a service). `options` override ConsumerSettings fields
+    (e.g. {"max_deliveries": 3}); everything else comes from the environment."""
 
     stream: str
     group: str
-    handler: Handler
+    handlers: EventHandlers
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def consumer(
@@ -38,7 +41,7 @@ class Subscription:
         if consumer_name is not None:
             options.setdefault("consumer", consumer_name)
         settings = ConsumerSettings.from_env(stream=self.stream, group=self.group, **options)
-        return StreamConsumer(redis, settings, self.handler, metrics=metrics)
+        return StreamConsumer(redis, settings, self.handlers, metrics=metrics)
 
 
 @asynccontextmanager

@@ -197,7 +197,7 @@ export interface components {
              * @description Sign-in name; unique, compared case-insensitively
              */
             email: string;
-            /** @description Display name */
+            /** @description Display name, kept as written (no control characters) */
             name: string;
             /** @description At least 12 characters; stored only as an Argon2id hash */
             password: string;
@@ -291,9 +291,10 @@ export interface components {
          */
         "problem.schema": {
             /**
-             * @description Identifies the kind of problem: `about:blank` for a plain HTTP error (the title is then the status phrase), else a platform problem type.
-             * @example about:blank
-             * @example https://polyglot.dev/problems/validation-error
+             * Format: uri-reference
+             * @description The problem type: `/problems/<name>`, a name from contracts/problems/problem-types.yaml. A relative URI reference: resolved against the answer's URL it is <platform base URL>/problems/<name>, which the gateway serves with the type's description.
+             * @example /problems/not-found
+             * @example /problems/validation-error
              */
             type: string;
             /**
@@ -765,3 +766,14 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "user", "viewer"];
+export const serviceInfoSchemaServiceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["service"]> = ["gateway", "auth-service", "notification-service", "inference-bridge", "reporting-bridge"];
+export const serviceInfoSchemaLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["language"]> = ["java", "python"];

@@ -162,9 +162,9 @@ export interface components {
          */
         Shipment: {
             /** @description Origin, two-letter US state code (upper case; DC and the territories included). */
-            origin: string;
+            origin: components["schemas"]["UsStateCode"];
             /** @description Destination, two-letter US state code. */
-            destination: string;
+            destination: components["schemas"]["UsStateCode"];
             /** @description Road distance, km. */
             distance_km: number;
             /** @description Gross weight, kg. */
@@ -178,10 +178,17 @@ export interface components {
             carrier: string;
             /**
              * Format: date-time
-             * @description Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
+             * @description Pickup time, RFC 3339 with an offset, in the years 2000 to 2099 (the model's calendar features, and an ETA that stays a date-time); the local weekday and hour matter.
              */
             pickup_at: string;
         };
+        /**
+         * @description Two-letter US state code, upper case: the 50 states, DC and the inhabited territories (AS, GU, MP, PR,
+         *     VI). A code the model has seen no lane of is still a valid shipment: it is predicted from distance,
+         *     mode and time alone. inference.usage repeats this list for its lanes.
+         * @enum {string}
+         */
+        UsStateCode: "AK" | "AL" | "AR" | "AS" | "AZ" | "CA" | "CO" | "CT" | "DC" | "DE" | "FL" | "GA" | "GU" | "HI" | "IA" | "ID" | "IL" | "IN" | "KS" | "KY" | "LA" | "MA" | "MD" | "ME" | "MI" | "MN" | "MO" | "MP" | "MS" | "MT" | "NC" | "ND" | "NE" | "NH" | "NJ" | "NM" | "NV" | "NY" | "OH" | "OK" | "OR" | "PA" | "PR" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VA" | "VI" | "VT" | "WA" | "WI" | "WV" | "WY";
         EtaPrediction: {
             /** @description Predicted hours from pickup to delivery */
             transit_hours: number;
@@ -320,9 +327,10 @@ export interface components {
          */
         "problem.schema": {
             /**
-             * @description Identifies the kind of problem: `about:blank` for a plain HTTP error (the title is then the status phrase), else a platform problem type.
-             * @example about:blank
-             * @example https://polyglot.dev/problems/validation-error
+             * Format: uri-reference
+             * @description The problem type: `/problems/<name>`, a name from contracts/problems/problem-types.yaml. A relative URI reference: resolved against the answer's URL it is <platform base URL>/problems/<name>, which the gateway serves with the type's description.
+             * @example /problems/not-found
+             * @example /problems/validation-error
              */
             type: string;
             /**
@@ -709,3 +717,18 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsApiInferenceV1JobsIdResultGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/inference/v1/jobs/{id}/result"]["get"]["parameters"]["query"]["format"]> = ["json", "csv"];
+export const shipmentModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Shipment"]["mode"]> = ["ftl", "ltl", "intermodal"];
+export const usStateCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UsStateCode"]> = ["AK", "AL", "AR", "AS", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "GU", "HI", "IA", "ID", "IL", "IN", "KS", "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MP", "MS", "MT", "NC", "ND", "NE", "NH", "NJ", "NM", "NV", "NY", "OH", "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VI", "VT", "WA", "WI", "WV", "WY"];
+export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["queued", "running", "succeeded", "failed"];
+export const modelCardFeaturesTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ModelCard"]["features"]["type"]> = ["number", "integer", "categorical"];
+export const serviceInfoSchemaServiceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["service"]> = ["gateway", "auth-service", "notification-service", "inference-bridge", "reporting-bridge"];
+export const serviceInfoSchemaLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["language"]> = ["java", "python"];

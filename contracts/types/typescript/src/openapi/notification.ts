@@ -156,7 +156,7 @@ export interface components {
             /** Format: date-time */
             expires_at?: string;
         };
-        /** @description One event delivered to the user (the same object the WebSocket `event` frame and SSE carry) */
+        /** @description One event delivered to the user: an item of the history, and the `data` of each SSE event of the stream. The WebSocket `event` frame (contracts/websocket/schemas/event.schema.json) is a different object with the same content: `type` is `event` there and the CloudEvent type is `event_type`. */
         Notification: {
             /**
              * Format: uuid
@@ -205,9 +205,10 @@ export interface components {
          */
         "problem.schema": {
             /**
-             * @description Identifies the kind of problem: `about:blank` for a plain HTTP error (the title is then the status phrase), else a platform problem type.
-             * @example about:blank
-             * @example https://polyglot.dev/problems/validation-error
+             * Format: uri-reference
+             * @description The problem type: `/problems/<name>`, a name from contracts/problems/problem-types.yaml. A relative URI reference: resolved against the answer's URL it is <platform base URL>/problems/<name>, which the gateway serves with the type's description.
+             * @example /problems/not-found
+             * @example /problems/validation-error
              */
             type: string;
             /**
@@ -408,7 +409,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /**
+                         * Format: uuid
+                         * @description The event id (the CloudEvent id); send it back as Last-Event-ID to resume
+                         */
+                        id: string;
+                        /** @description The CloudEvent type */
+                        event: string;
+                        /** @description The Notification, as one line of JSON */
+                        data: string;
+                    };
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -476,3 +487,14 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Severity"]> = ["info", "warning", "critical"];
+export const serviceInfoSchemaServiceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["service"]> = ["gateway", "auth-service", "notification-service", "inference-bridge", "reporting-bridge"];
+export const serviceInfoSchemaLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["language"]> = ["java", "python"];

@@ -312,9 +312,10 @@ export interface components {
          */
         "problem.schema": {
             /**
-             * @description Identifies the kind of problem: `about:blank` for a plain HTTP error (the title is then the status phrase), else a platform problem type.
-             * @example about:blank
-             * @example https://polyglot.dev/problems/validation-error
+             * Format: uri-reference
+             * @description The problem type: `/problems/<name>`, a name from contracts/problems/problem-types.yaml. A relative URI reference: resolved against the answer's URL it is <platform base URL>/problems/<name>, which the gateway serves with the type's description.
+             * @example /problems/not-found
+             * @example /problems/validation-error
              */
             type: string;
             /**
@@ -653,3 +654,23 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const reportTypeIdValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportTypeId"]> = ["user-signups", "inference-usage", "platform-activity"];
+export const reportFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportFormat"]> = ["csv", "xlsx", "json", "png"];
+export const reportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportStatus"]> = ["queued", "running", "ready", "failed"];
+export const granularityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Granularity"]> = ["hour", "day", "week"];
+export const groupByValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GroupBy"]> = ["none", "role", "lane", "event_type"];
+export const reportParametersGranularityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportParameters"]["granularity"]> = ["hour", "day", "week"];
+export const reportParametersGroup_byValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportParameters"]["group_by"]> = ["none", "role", "lane", "event_type"];
+export const reportParameterNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportParameter"]["name"]> = ["from", "to", "granularity", "group_by"];
+export const reportParameterTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportParameter"]["type"]> = ["date", "string"];
+export const reportTypeScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportType"]["scope"]> = ["own", "platform"];
+export const serviceInfoSchemaServiceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["service"]> = ["gateway", "auth-service", "notification-service", "inference-bridge", "reporting-bridge"];
+export const serviceInfoSchemaLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["language"]> = ["java", "python"];

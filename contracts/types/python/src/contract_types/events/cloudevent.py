@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from typing import Any, Literal
-from uuid import UUID
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 
 class CloudEvent(BaseModel):
@@ -15,14 +14,16 @@ class CloudEvent(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
         regex_engine="python-re",
     )
     specversion: Literal["1.0"]
     """
     CloudEvents version.
     """
-    id: UUID
+    id: str = Field(
+        ..., pattern="^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    )
     """
     UUID of this event (lowercase). The idempotency key: a consumer handles an id at most once within its dedupe window.
     """
@@ -42,16 +43,21 @@ class CloudEvent(BaseModel):
     """
     Event type: dot-separated snake_case words; one payload schema per type.
     """
-    subject: str | None = Field(None, min_length=1)
+    subject: str | MISSING = Field(MISSING, min_length=1)
     """
     The resource the event is about (e.g. a user or job id), when the type does not already say.
     """
-    time: AwareDatetime
+    time: str = Field(
+        ..., pattern="^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"
+    )
     """
     When the event happened: RFC 3339 in UTC with "Z". Publishers write microsecond precision (6 fraction digits); consumers accept any precision.
     """
     datacontenttype: Literal["application/json"]
-    dataschema: AnyUrl
+    dataschema: str = Field(
+        ...,
+        pattern="^https://polyglot\\.dev/schemas/events/[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.json$",
+    )
     """
     $id of the payload schema: https://polyglot.dev/schemas/events/<type>.json.
     """
@@ -61,7 +67,7 @@ class CloudEvent(BaseModel):
     """
     W3C Trace Context traceparent (extension attribute): the publisher's current trace, or a new one.
     """
-    tracestate: str | None = Field(None, max_length=512)
+    tracestate: str | MISSING = Field(MISSING, max_length=512)
     """
     W3C Trace Context tracestate (extension attribute), when the trace has one.
     """

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from contract_types.formats import DateTimeMatching
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class InferenceJobCompleted(BaseModel):
@@ -14,7 +16,7 @@ class InferenceJobCompleted(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     job_id: UUID
     """
@@ -40,7 +42,9 @@ class InferenceJobCompleted(BaseModel):
     """
     Items rejected (invalid features).
     """
-    result_url: str = Field(..., pattern="^/api/inference/v1/jobs/")
+    result_url: str = Field(
+        ..., pattern="^/api/inference/v1/jobs/[0-9a-f-]{36}(/result)?$"
+    )
     """
     Where the owner fetches the job with its predictions (path through the gateway).
     """
@@ -48,7 +52,7 @@ class InferenceJobCompleted(BaseModel):
     """
     Wall time from start to finish, ms.
     """
-    completed_at: AwareDatetime
+    completed_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the job finished.
     """

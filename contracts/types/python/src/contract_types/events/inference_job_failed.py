@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from contract_types.formats import DateTimeMatching
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 
 class InferenceJobFailed(BaseModel):
@@ -14,7 +16,7 @@ class InferenceJobFailed(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     job_id: UUID
     """
@@ -32,11 +34,11 @@ class InferenceJobFailed(BaseModel):
     """
     Human-readable cause, without internals.
     """
-    processed_items: int | None = Field(None, ge=0)
+    processed_items: int | MISSING = Field(MISSING, ge=0)
     """
     Items predicted before the failure.
     """
-    failed_at: AwareDatetime
+    failed_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the job failed.
     """

@@ -14,7 +14,7 @@ class InferenceJobProgress(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     job_id: UUID
     """

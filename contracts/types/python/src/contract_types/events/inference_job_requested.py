@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from contract_types.formats import DateTimeMatching
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class InferenceJobRequested(BaseModel):
@@ -14,7 +16,7 @@ class InferenceJobRequested(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     job_id: UUID
     """
@@ -28,7 +30,7 @@ class InferenceJobRequested(BaseModel):
     """
     Shipments in the job.
     """
-    requested_at: AwareDatetime
+    requested_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the job was accepted.
     """

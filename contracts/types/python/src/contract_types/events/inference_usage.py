@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from contract_types.formats import DateTimeMatching
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 
 class Operation(StrEnum):
@@ -18,16 +20,79 @@ class Operation(StrEnum):
     job = "job"
 
 
+class UsStateCode(StrEnum):
+    """
+    Two-letter US state code, upper case: the 50 states, DC and the inhabited territories; the list of inference.yaml's UsStateCode, repeated here (event schemas are self-contained).
+    """
+
+    AK = "AK"
+    AL = "AL"
+    AR = "AR"
+    AS = "AS"
+    AZ = "AZ"
+    CA = "CA"
+    CO = "CO"
+    CT = "CT"
+    DC = "DC"
+    DE = "DE"
+    FL = "FL"
+    GA = "GA"
+    GU = "GU"
+    HI = "HI"
+    IA = "IA"
+    ID = "ID"
+    IL = "IL"
+    IN = "IN"
+    KS = "KS"
+    KY = "KY"
+    LA = "LA"
+    MA = "MA"
+    MD = "MD"
+    ME = "ME"
+    MI = "MI"
+    MN = "MN"
+    MO = "MO"
+    MP = "MP"
+    MS = "MS"
+    MT = "MT"
+    NC = "NC"
+    ND = "ND"
+    NE = "NE"
+    NH = "NH"
+    NJ = "NJ"
+    NM = "NM"
+    NV = "NV"
+    NY = "NY"
+    OH = "OH"
+    OK = "OK"
+    OR = "OR"
+    PA = "PA"
+    PR = "PR"
+    RI = "RI"
+    SC = "SC"
+    SD = "SD"
+    TN = "TN"
+    TX = "TX"
+    UT = "UT"
+    VA = "VA"
+    VI = "VI"
+    VT = "VT"
+    WA = "WA"
+    WI = "WI"
+    WV = "WV"
+    WY = "WY"
+
+
 class Lane(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
-    origin: str = Field(..., pattern="^[A-Z]{2}$")
+    origin: UsStateCode
     """
     Origin, two-letter US state code.
     """
-    destination: str = Field(..., pattern="^[A-Z]{2}$")
+    destination: UsStateCode
     """
     Destination, two-letter US state code.
     """
@@ -48,7 +113,7 @@ class InferenceUsage(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     user_id: UUID
     """
@@ -58,7 +123,7 @@ class InferenceUsage(BaseModel):
     """
     What was called.
     """
-    job_id: UUID | None = None
+    job_id: UUID | MISSING = MISSING
     """
     The job, when operation is job.
     """
@@ -82,7 +147,7 @@ class InferenceUsage(BaseModel):
     """
     Predictions per lane (origin state to destination state), so usage can be reported per lane without one event per row.
     """
-    occurred_at: AwareDatetime
+    occurred_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the use ended.
     """

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from contract_types.formats import DateTimeMatching
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 
 class Severity(StrEnum):
@@ -25,13 +27,13 @@ class NotificationBroadcast(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     broadcast_id: UUID
     """
     The broadcast's id.
     """
-    title: str | None = Field(None, max_length=120, min_length=1)
+    title: str | MISSING = Field(MISSING, max_length=120, min_length=1)
     """
     Optional headline.
     """
@@ -47,11 +49,13 @@ class NotificationBroadcast(BaseModel):
     """
     The admin who sent it.
     """
-    sent_at: AwareDatetime
+    sent_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When it was sent.
     """
-    expires_at: AwareDatetime | None = None
+    expires_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]] | MISSING = (
+        MISSING
+    )
     """
     After this, clients stop showing it.
     """

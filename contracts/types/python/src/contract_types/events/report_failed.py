@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from contract_types.formats import DateTimeMatching
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ReportType(StrEnum):
@@ -25,7 +27,7 @@ class ReportFailed(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     report_id: UUID
     """
@@ -47,7 +49,7 @@ class ReportFailed(BaseModel):
     """
     Human-readable cause.
     """
-    failed_at: AwareDatetime
+    failed_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When it failed.
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 
 class ReportType(StrEnum):
@@ -35,7 +35,7 @@ class ReportProgress(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     report_id: UUID
     """
@@ -53,7 +53,7 @@ class ReportProgress(BaseModel):
     """
     Percent done, 0..100.
     """
-    stage: Stage | None = None
+    stage: Stage | MISSING = MISSING
     """
     What the worker is doing.
     """

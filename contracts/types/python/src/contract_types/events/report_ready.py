@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from contract_types.formats import DateTimeMatching
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ReportType(StrEnum):
@@ -32,7 +34,7 @@ class ReportReady(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     report_id: UUID
     """
@@ -58,7 +60,7 @@ class ReportReady(BaseModel):
     """
     Rows in the tabular result.
     """
-    completed_at: AwareDatetime
+    completed_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the report was finished.
     """

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from contract_types.formats import DateTimeMatching
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ReportType(StrEnum):
@@ -47,7 +49,7 @@ class ReportParameters(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     from_: date = Field(..., alias="from")
     """
@@ -74,7 +76,7 @@ class ReportRequested(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     report_id: UUID
     """
@@ -89,7 +91,7 @@ class ReportRequested(BaseModel):
     Which report.
     """
     parameters: ReportParameters
-    requested_at: AwareDatetime
+    requested_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the report was accepted.
     """

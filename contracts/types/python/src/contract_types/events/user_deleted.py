@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from contract_types.formats import DateTimeMatching
+from pydantic import BaseModel, ConfigDict
 
 
 class UserDeleted(BaseModel):
@@ -14,7 +16,7 @@ class UserDeleted(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     user_id: UUID
     """
@@ -24,7 +26,7 @@ class UserDeleted(BaseModel):
     """
     Who deleted it: an admin, or the user themself.
     """
-    deleted_at: AwareDatetime
+    deleted_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the deletion was committed.
     """

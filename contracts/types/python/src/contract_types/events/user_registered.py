@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from contract_types.formats import DateTimeMatching
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 
 class Role(StrEnum):
@@ -25,7 +27,7 @@ class UserRegistered(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     user_id: UUID
     """
@@ -43,7 +45,7 @@ class UserRegistered(BaseModel):
     """
     Role given at registration.
     """
-    registered_at: AwareDatetime
+    registered_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the account was created.
     """

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from contract_types.formats import DateTimeMatching
+from pydantic import BaseModel, ConfigDict
 
 
 class OldRole(StrEnum):
@@ -35,7 +37,7 @@ class UserRoleChanged(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     user_id: UUID
     """
@@ -53,7 +55,7 @@ class UserRoleChanged(BaseModel):
     """
     The admin who changed it.
     """
-    changed_at: AwareDatetime
+    changed_at: DateTimeMatching[Literal["^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$"]]
     """
     When the change was committed.
     """

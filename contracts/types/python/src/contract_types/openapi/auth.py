@@ -6,7 +6,8 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from contract_types.formats import DateTime
+from pydantic import MISSING, BaseModel, ConfigDict, EmailStr, Field
 
 
 class Service(StrEnum):
@@ -33,7 +34,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     service: Service
     """
@@ -56,7 +57,7 @@ class ServiceInfo(BaseModel):
     """
     INSTANCE_ID, by default <hostname>-<pid>; tells replicas apart.
     """
-    started_at: AwareDatetime = Field(..., examples=["2026-11-24T17:41:00Z"])
+    started_at: DateTime = Field(..., examples=["2026-11-24T17:41:00Z"])
     """
     When this instance started (RFC 3339, UTC).
     """
@@ -75,21 +76,26 @@ class Role(StrEnum):
 class CreateUserRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
-    email: EmailStr = Field(..., max_length=254)
+    email: EmailStr = Field(..., max_length=254, min_length=3)
     """
     Sign-in name; unique, compared case-insensitively
     """
-    name: str = Field(..., max_length=100, min_length=2)
+    name: str = Field(
+        ...,
+        max_length=100,
+        min_length=2,
+        pattern="^[^\\u0000-\\u001F\\u007F-\\u009F]*$",
+    )
     """
-    Display name
+    Display name, kept as written (no control characters)
     """
     password: str = Field(..., max_length=128, min_length=12)
     """
     At least 12 characters; stored only as an Argon2id hash
     """
-    role: Role | None = "user"
+    role: Role = "user"
     """
     `admin` only when an admin registers the user
     """
@@ -98,16 +104,16 @@ class CreateUserRequest(BaseModel):
 class LoginRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
-    email: EmailStr = Field(..., max_length=254)
+    email: EmailStr = Field(..., max_length=254, min_length=3)
     password: str = Field(..., max_length=128, min_length=1)
 
 
 class RefreshRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     refresh_token: str = Field(..., min_length=1)
     """
@@ -121,7 +127,7 @@ class TokenResponse(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     access_token: str
     """
@@ -136,7 +142,7 @@ class TokenResponse(BaseModel):
     """
     Lifetime of the access token, seconds
     """
-    refresh_expires_in: int | None = Field(None, ge=1)
+    refresh_expires_in: int | MISSING = Field(MISSING, ge=1)
     """
     Lifetime of the refresh token, seconds
     """
@@ -144,14 +150,19 @@ class TokenResponse(BaseModel):
 
 class User(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     id: UUID
-    email: EmailStr
-    name: str = Field(..., max_length=100, min_length=2)
+    email: EmailStr = Field(..., max_length=254, min_length=3)
+    name: str = Field(
+        ...,
+        max_length=100,
+        min_length=2,
+        pattern="^[^\\u0000-\\u001F\\u007F-\\u009F]*$",
+    )
     role: Role
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
+    created_at: DateTime
+    updated_at: DateTime
 
 
 class UpdateUserRequest(BaseModel):
@@ -161,15 +172,20 @@ class UpdateUserRequest(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
-    name: str | None = Field(None, max_length=100, min_length=2)
-    role: Role | None = None
+    name: str | MISSING = Field(
+        MISSING,
+        max_length=100,
+        min_length=2,
+        pattern="^[^\\u0000-\\u001F\\u007F-\\u009F]*$",
+    )
+    role: Role | MISSING = MISSING
 
 
 class UserPage(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     items: list[User]
     page: int = Field(..., ge=0)
@@ -184,11 +200,11 @@ class RsaPublicJsonWebKey(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     kty: Literal["RSA"]
-    use: Literal["sig"] | None = None
-    alg: Literal["RS256"] | None = None
+    use: Literal["sig"] | MISSING = MISSING
+    alg: Literal["RS256"] | MISSING = MISSING
     kid: str = Field(..., pattern="^[A-Za-z0-9_-]{43}$")
     """
     RFC 7638 JWK thumbprint (SHA-256, base64url)
@@ -206,7 +222,7 @@ class RsaPublicJsonWebKey(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -224,21 +240,31 @@ class FieldError(BaseModel):
     """
 
 
+class ListUsersParametersQuery(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    page: int = Field(0, ge=0, le=1000000)
+    size: int = Field(20, ge=1, le=100)
+    email: str | MISSING = Field(MISSING, max_length=254, min_length=1)
+    role: Role | MISSING = MISSING
+
+
 class Problem(BaseModel):
     """
     RFC 9457 problem details: the one error body of every service and of the gateway, served as application/problem+json. Further members may be added by RFC 9457 extension; clients must ignore those they do not know.
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: str = Field(
         ...,
-        examples=["about:blank", "https://polyglot.dev/problems/validation-error"],
-        pattern="^(about:blank|https://polyglot\\.dev/problems/[a-z0-9]+(-[a-z0-9]+)*)$",
+        examples=["/problems/not-found", "/problems/validation-error"],
+        pattern="^/problems/[a-z0-9]+(-[a-z0-9]+)*$",
     )
     """
-    Identifies the kind of problem: `about:blank` for a plain HTTP error (the title is then the status phrase), else a platform problem type.
+    The problem type: `/problems/<name>`, a name from contracts/problems/problem-types.yaml. A relative URI reference: resolved against the answer's URL it is <platform base URL>/problems/<name>, which the gateway serves with the type's description.
     """
     title: str = Field(..., examples=["Not Found"], min_length=1)
     """
@@ -248,15 +274,17 @@ class Problem(BaseModel):
     """
     The HTTP status code of this response, repeated for clients that only keep the body.
     """
-    detail: str | None = Field(None, examples=["Nothing is served at /api/auth/nope."])
+    detail: str | MISSING = Field(
+        MISSING, examples=["Nothing is served at /api/auth/nope."]
+    )
     """
     Human-readable explanation of this occurrence. Never contains a stack trace or internals.
     """
-    instance: str | None = Field(None, examples=["/api/auth/nope"])
+    instance: str | MISSING = Field(MISSING, examples=["/api/auth/nope"])
     """
     Path of the request that failed.
     """
-    errors: list[FieldError] | None = Field(None, min_length=1)
+    errors: list[FieldError] | MISSING = Field(MISSING, min_length=1)
     """
     For invalid input only: every rejected value, with where it is in the request.
     """
@@ -264,6 +292,6 @@ class Problem(BaseModel):
 
 class JsonWebKeySet(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     keys: list[RsaPublicJsonWebKey]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from contract_types.formats import DateTime, DateTimeMatching
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 
 class Service(StrEnum):
@@ -31,7 +33,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     service: Service
     """
@@ -54,7 +56,7 @@ class ServiceInfo(BaseModel):
     """
     INSTANCE_ID, by default <hostname>-<pid>; tells replicas apart.
     """
-    started_at: AwareDatetime = Field(..., examples=["2026-11-24T17:41:00Z"])
+    started_at: DateTime = Field(..., examples=["2026-11-24T17:41:00Z"])
     """
     When this instance started (RFC 3339, UTC).
     """
@@ -70,6 +72,351 @@ class Mode(StrEnum):
     intermodal = "intermodal"
 
 
+class UsStateCode(StrEnum):
+    """
+    Two-letter US state code, upper case: the 50 states, DC and the inhabited territories (AS, GU, MP, PR,
+    VI). A code the model has seen no lane of is still a valid shipment: it is predicted from distance,
+    mode and time alone. inference.usage repeats this list for its lanes.
+
+    """
+
+    AK = "AK"
+    AL = "AL"
+    AR = "AR"
+    AS = "AS"
+    AZ = "AZ"
+    CA = "CA"
+    CO = "CO"
+    CT = "CT"
+    DC = "DC"
+    DE = "DE"
+    FL = "FL"
+    GA = "GA"
+    GU = "GU"
+    HI = "HI"
+    IA = "IA"
+    ID = "ID"
+    IL = "IL"
+    IN = "IN"
+    KS = "KS"
+    KY = "KY"
+    LA = "LA"
+    MA = "MA"
+    MD = "MD"
+    ME = "ME"
+    MI = "MI"
+    MN = "MN"
+    MO = "MO"
+    MP = "MP"
+    MS = "MS"
+    MT = "MT"
+    NC = "NC"
+    ND = "ND"
+    NE = "NE"
+    NH = "NH"
+    NJ = "NJ"
+    NM = "NM"
+    NV = "NV"
+    NY = "NY"
+    OH = "OH"
+    OK = "OK"
+    OR = "OR"
+    PA = "PA"
+    PR = "PR"
+    RI = "RI"
+    SC = "SC"
+    SD = "SD"
+    TN = "TN"
+    TX = "TX"
+    UT = "UT"
+    VA = "VA"
+    VI = "VI"
+    VT = "VT"
+    WA = "WA"
+    WI = "WI"
+    WV = "WV"
+    WY = "WY"
+
+
+class JobStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+class Error(BaseModel):
+    """
+    Present once the job failed
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    code: str
+    """
+    snake_case cause, as in inference.job.failed (input_expired, internal_error)
+    """
+    reason: str
+
+
+class Job(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: str
+    status: JobStatus
+    progress: int = Field(..., ge=0, le=100)
+    """
+    Percent done, 0..100
+    """
+    total_items: int
+    processed_items: int
+    model_version: str | MISSING = Field(MISSING, pattern="^\\d+\\.\\d+\\.\\d+$")
+    """
+    Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
+    """
+    created_at: DateTime
+    started_at: DateTime | MISSING = MISSING
+    finished_at: DateTime | MISSING = MISSING
+    result_url: str | MISSING = MISSING
+    """
+    The JSON result once the job succeeded; add ?format=csv for CSV
+    """
+    error: Error | MISSING = MISSING
+    """
+    Present once the job failed
+    """
+
+
+class Prediction(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    row: int = Field(..., ge=0)
+    """
+    Position of the shipment in the submitted rows
+    """
+    transit_hours: float
+    eta: DateTime
+    delay_probability: float
+
+
+class JobResult(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    job_id: str
+    model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
+    """
+    Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
+    """
+    predictions: list[Prediction]
+
+
+class Data(BaseModel):
+    """
+    The seeded synthetic dataset the model was trained and evaluated on
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    generator: str
+    generator_version: int
+    seed: int
+    rows: int
+    training_rows: int
+    validation_rows: int
+
+
+class Type(StrEnum):
+    number = "number"
+    integer = "integer"
+    categorical = "categorical"
+
+
+class Feature(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    name: str
+    type: Type
+    description: str
+    categories: list[str] | MISSING = MISSING
+    """
+    Known values of a categorical feature
+    """
+
+
+class TransitHours(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    mae_hours: float
+    rmse_hours: float
+    r2: float
+    median_actual_hours: float
+    baseline_mae_hours: float
+    """
+    MAE of predicting the training median for every shipment
+    """
+
+
+class ReliabilityItem(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    lower: float
+    upper: float
+    count: int
+    mean_predicted: float | None
+    """
+    null when no prediction fell in the bin
+    """
+    observed_rate: float | None
+
+
+class Delay(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    roc_auc: float
+    brier_score: float
+    log_loss: float
+    late_rate: float
+    reliability: list[ReliabilityItem]
+    """
+    Ten bins of predicted probability, each with the observed late rate
+    """
+
+
+class Metrics(BaseModel):
+    """
+    On the held-out split
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    transit_hours: TransitHours
+    delay: Delay
+
+
+class ModelCard(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    name: str
+    version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
+    """
+    Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
+    """
+    artifact_sha256: str
+    """
+    sha256 of the artifact file, checked when the model is loaded
+    """
+    algorithm: str
+    targets: dict[str, str]
+    """
+    What each output means
+    """
+    trained_at: DateTime
+    training_seconds: float
+    data: Data
+    """
+    The seeded synthetic dataset the model was trained and evaluated on
+    """
+    features: list[Feature]
+    metrics: Metrics
+    """
+    On the held-out split
+    """
+
+
+class FieldError(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    pointer: str = Field(
+        ...,
+        examples=["/body/email", "/query/page"],
+        pattern="^/(body(/.*)?|(query|path|header)/[^/]+)$",
+    )
+    """
+    JSON Pointer (RFC 6901) into the request: /body followed by a pointer into the JSON body, or /query/<name>, /path/<name>, /header/<name>.
+    """
+    message: str = Field(
+        ..., examples=["must be a well-formed email address"], min_length=1
+    )
+    """
+    What is wrong with the value, for a human.
+    """
+
+
+class CreateInferenceJobRequest(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    file: bytes
+    """
+    CSV with a header row naming the shipment fields
+    """
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+class GetInferenceJobResultParametersQuery(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    format: Format = "json"
+
+
+class Problem(BaseModel):
+    """
+    RFC 9457 problem details: the one error body of every service and of the gateway, served as application/problem+json. Further members may be added by RFC 9457 extension; clients must ignore those they do not know.
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    type: str = Field(
+        ...,
+        examples=["/problems/not-found", "/problems/validation-error"],
+        pattern="^/problems/[a-z0-9]+(-[a-z0-9]+)*$",
+    )
+    """
+    The problem type: `/problems/<name>`, a name from contracts/problems/problem-types.yaml. A relative URI reference: resolved against the answer's URL it is <platform base URL>/problems/<name>, which the gateway serves with the type's description.
+    """
+    title: str = Field(..., examples=["Not Found"], min_length=1)
+    """
+    Short, human-readable summary of the problem type; the same for every occurrence.
+    """
+    status: int = Field(..., examples=[404], ge=400, le=599)
+    """
+    The HTTP status code of this response, repeated for clients that only keep the body.
+    """
+    detail: str | MISSING = Field(
+        MISSING, examples=["Nothing is served at /api/auth/nope."]
+    )
+    """
+    Human-readable explanation of this occurrence. Never contains a stack trace or internals.
+    """
+    instance: str | MISSING = Field(MISSING, examples=["/api/auth/nope"])
+    """
+    Path of the request that failed.
+    """
+    errors: list[FieldError] | MISSING = Field(MISSING, min_length=1)
+    """
+    For invalid input only: every rejected value, with where it is in the request.
+    """
+
+
 class Shipment(BaseModel):
     """
     One US freight shipment to predict.
@@ -77,13 +424,13 @@ class Shipment(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
-    origin: str = Field(..., pattern="^[A-Z]{2}$")
+    origin: UsStateCode
     """
     Origin, two-letter US state code (upper case; DC and the territories included).
     """
-    destination: str = Field(..., pattern="^[A-Z]{2}$")
+    destination: UsStateCode
     """
     Destination, two-letter US state code.
     """
@@ -105,292 +452,21 @@ class Shipment(BaseModel):
     """
     Carrier id; one the model does not know is predicted as "other".
     """
-    pickup_at: AwareDatetime
+    pickup_at: DateTimeMatching[Literal["^20[0-9]{2}-.*$"]]
     """
-    Pickup time, RFC 3339 with an offset; the local weekday and hour matter.
-    """
-
-
-class EtaBatchRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    shipments: list[Shipment] = Field(..., max_length=1000, min_length=1)
-
-
-class CreateJobRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    shipments: list[Shipment] = Field(..., max_length=100000, min_length=1)
-
-
-class JobStatus(StrEnum):
-    queued = "queued"
-    running = "running"
-    succeeded = "succeeded"
-    failed = "failed"
-
-
-class Error(BaseModel):
-    """
-    Present once the job failed
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    code: str
-    """
-    snake_case cause, as in inference.job.failed (input_expired, internal_error)
-    """
-    reason: str
-
-
-class Job(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    id: str
-    status: JobStatus
-    progress: int = Field(..., ge=0, le=100)
-    """
-    Percent done, 0..100
-    """
-    total_items: int
-    processed_items: int
-    model_version: str | None = Field(None, pattern="^\\d+\\.\\d+\\.\\d+$")
-    """
-    Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
-    """
-    created_at: AwareDatetime
-    started_at: AwareDatetime | None = None
-    finished_at: AwareDatetime | None = None
-    result_url: str | None = None
-    """
-    The JSON result once the job succeeded; add ?format=csv for CSV
-    """
-    error: Error | None = None
-    """
-    Present once the job failed
-    """
-
-
-class Prediction(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    row: int = Field(..., ge=0)
-    """
-    Position of the shipment in the submitted rows
-    """
-    transit_hours: float
-    eta: AwareDatetime
-    delay_probability: float
-
-
-class JobResult(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    job_id: str
-    model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
-    """
-    Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
-    """
-    predictions: list[Prediction]
-
-
-class Data(BaseModel):
-    """
-    The seeded synthetic dataset the model was trained and evaluated on
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    generator: str
-    generator_version: int
-    seed: int
-    rows: int
-    training_rows: int
-    validation_rows: int
-
-
-class Type(StrEnum):
-    number = "number"
-    integer = "integer"
-    categorical = "categorical"
-
-
-class Feature(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    name: str
-    type: Type
-    description: str
-    categories: list[str] | None = None
-    """
-    Known values of a categorical feature
-    """
-
-
-class TransitHours(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    mae_hours: float
-    rmse_hours: float
-    r2: float
-    median_actual_hours: float
-    baseline_mae_hours: float
-    """
-    MAE of predicting the training median for every shipment
-    """
-
-
-class ReliabilityItem(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    lower: float
-    upper: float
-    count: int
-    mean_predicted: float | None
-    """
-    null when no prediction fell in the bin
-    """
-    observed_rate: float | None
-
-
-class Delay(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    roc_auc: float
-    brier_score: float
-    log_loss: float
-    late_rate: float
-    reliability: list[ReliabilityItem]
-    """
-    Ten bins of predicted probability, each with the observed late rate
-    """
-
-
-class Metrics(BaseModel):
-    """
-    On the held-out split
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    transit_hours: TransitHours
-    delay: Delay
-
-
-class ModelCard(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    name: str
-    version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
-    """
-    Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
-    """
-    artifact_sha256: str
-    """
-    sha256 of the artifact file, checked when the model is loaded
-    """
-    algorithm: str
-    targets: dict[str, str]
-    """
-    What each output means
-    """
-    trained_at: AwareDatetime
-    training_seconds: float
-    data: Data
-    """
-    The seeded synthetic dataset the model was trained and evaluated on
-    """
-    features: list[Feature]
-    metrics: Metrics
-    """
-    On the held-out split
-    """
-
-
-class FieldError(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    pointer: str = Field(
-        ...,
-        examples=["/body/email", "/query/page"],
-        pattern="^/(body(/.*)?|(query|path|header)/[^/]+)$",
-    )
-    """
-    JSON Pointer (RFC 6901) into the request: /body followed by a pointer into the JSON body, or /query/<name>, /path/<name>, /header/<name>.
-    """
-    message: str = Field(
-        ..., examples=["must be a well-formed email address"], min_length=1
-    )
-    """
-    What is wrong with the value, for a human.
-    """
-
-
-class Problem(BaseModel):
-    """
-    RFC 9457 problem details: the one error body of every service and of the gateway, served as application/problem+json. Further members may be added by RFC 9457 extension; clients must ignore those they do not know.
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    type: str = Field(
-        ...,
-        examples=["about:blank", "https://polyglot.dev/problems/validation-error"],
-        pattern="^(about:blank|https://polyglot\\.dev/problems/[a-z0-9]+(-[a-z0-9]+)*)$",
-    )
-    """
-    Identifies the kind of problem: `about:blank` for a plain HTTP error (the title is then the status phrase), else a platform problem type.
-    """
-    title: str = Field(..., examples=["Not Found"], min_length=1)
-    """
-    Short, human-readable summary of the problem type; the same for every occurrence.
-    """
-    status: int = Field(..., examples=[404], ge=400, le=599)
-    """
-    The HTTP status code of this response, repeated for clients that only keep the body.
-    """
-    detail: str | None = Field(None, examples=["Nothing is served at /api/auth/nope."])
-    """
-    Human-readable explanation of this occurrence. Never contains a stack trace or internals.
-    """
-    instance: str | None = Field(None, examples=["/api/auth/nope"])
-    """
-    Path of the request that failed.
-    """
-    errors: list[FieldError] | None = Field(None, min_length=1)
-    """
-    For invalid input only: every rejected value, with where it is in the request.
+    Pickup time, RFC 3339 with an offset, in the years 2000 to 2099 (the model's calendar features, and an ETA that stays a date-time); the local weekday and hour matter.
     """
 
 
 class EtaPrediction(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     transit_hours: float = Field(..., ge=0.0)
     """
     Predicted hours from pickup to delivery
     """
-    eta: AwareDatetime
+    eta: DateTime
     """
     pickup_at + transit_hours, RFC 3339 UTC
     """
@@ -404,12 +480,28 @@ class EtaPrediction(BaseModel):
     """
 
 
+class EtaBatchRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    shipments: list[Shipment] = Field(..., max_length=1000, min_length=1)
+
+
 class EtaBatchResponse(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     model_version: str = Field(..., pattern="^\\d+\\.\\d+\\.\\d+$")
     """
     Semantic version of a trained model: artifact format . dataset generator . a number from the artifact's sha256
     """
     predictions: list[EtaPrediction]
+
+
+class CreateJobRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    shipments: list[Shipment] = Field(..., max_length=100000, min_length=1)

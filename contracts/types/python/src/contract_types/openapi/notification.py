@@ -6,7 +6,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
+from contract_types.formats import DateTime
+from pydantic import MISSING, AnyUrl, BaseModel, ConfigDict, Field
 
 
 class Service(StrEnum):
@@ -33,7 +34,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     service: Service
     """
@@ -56,7 +57,7 @@ class ServiceInfo(BaseModel):
     """
     INSTANCE_ID, by default <hostname>-<pid>; tells replicas apart.
     """
-    started_at: AwareDatetime = Field(..., examples=["2026-11-24T17:41:00Z"])
+    started_at: DateTime = Field(..., examples=["2026-11-24T17:41:00Z"])
     """
     When this instance started (RFC 3339, UTC).
     """
@@ -64,13 +65,13 @@ class ServiceInfo(BaseModel):
 
 class WebSocketTicket(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     ticket: str = Field(..., min_length=16)
     """
     Opaque, single-use
     """
-    expires_at: AwareDatetime
+    expires_at: DateTime
     """
     The handshake must happen before this time
     """
@@ -89,12 +90,12 @@ class Severity(StrEnum):
 class BroadcastRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
-    title: str | None = Field(None, max_length=120, min_length=1)
+    title: str | MISSING = Field(MISSING, max_length=120, min_length=1)
     message: str = Field(..., max_length=2000, min_length=1)
-    severity: Severity | None = "info"
-    expires_at: AwareDatetime | None = None
+    severity: Severity = "info"
+    expires_at: DateTime | MISSING = MISSING
     """
     After this, clients stop showing it
     """
@@ -106,24 +107,24 @@ class Broadcast(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     broadcast_id: UUID
-    title: str | None = None
+    title: str | MISSING = MISSING
     message: str
     severity: Severity
     sent_by: UUID
-    sent_at: AwareDatetime
-    expires_at: AwareDatetime | None = None
+    sent_at: DateTime
+    expires_at: DateTime | MISSING = MISSING
 
 
 class Notification(BaseModel):
     """
-    One event delivered to the user (the same object the WebSocket `event` frame and SSE carry)
+    One event delivered to the user: an item of the history, and the `data` of each SSE event of the stream. The WebSocket `event` frame (contracts/websocket/schemas/event.schema.json) is a different object with the same content: `type` is `event` there and the CloudEvent type is `event_type`.
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     id: UUID
     """
@@ -138,8 +139,8 @@ class Notification(BaseModel):
     """
     `user:<id>`, `admin` or `broadcast`
     """
-    time: AwareDatetime
-    dataschema: AnyUrl | None = None
+    time: DateTime
+    dataschema: AnyUrl | MISSING = MISSING
     """
     $id of the payload's schema (contracts/events/schemas)
     """
@@ -151,7 +152,7 @@ class Notification(BaseModel):
 
 class NotificationPage(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     items: list[Notification]
     page: int = Field(..., ge=0)
@@ -163,7 +164,7 @@ class NotificationPage(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -181,21 +182,63 @@ class FieldError(BaseModel):
     """
 
 
+class StreamNotificationsResponse(BaseModel):
+    """
+    One server-sent event, by the fields the SSE format names (OpenAPI 3.1: `schema` of an event
+    stream describes each event). Comment lines (`: keep-alive`) are no events.
+
+    """
+
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    id: UUID
+    """
+    The event id (the CloudEvent id); send it back as Last-Event-ID to resume
+    """
+    event: str = Field(..., pattern="^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$")
+    """
+    The CloudEvent type
+    """
+    data: str = Field(
+        ...,
+        json_schema_extra={
+            "contentMediaType": "application/json",
+            "contentSchema": {"$ref": "#/components/schemas/Notification"},
+        },
+    )
+    """
+    The Notification, as one line of JSON
+    """
+
+
+class ListNotificationsParametersQuery(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    page: int = Field(0, ge=0, le=1000000)
+    size: int = Field(20, ge=1, le=100)
+    type: str | MISSING = Field(
+        MISSING, pattern="^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$"
+    )
+    since: DateTime | MISSING = MISSING
+
+
 class Problem(BaseModel):
     """
     RFC 9457 problem details: the one error body of every service and of the gateway, served as application/problem+json. Further members may be added by RFC 9457 extension; clients must ignore those they do not know.
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: str = Field(
         ...,
-        examples=["about:blank", "https://polyglot.dev/problems/validation-error"],
-        pattern="^(about:blank|https://polyglot\\.dev/problems/[a-z0-9]+(-[a-z0-9]+)*)$",
+        examples=["/problems/not-found", "/problems/validation-error"],
+        pattern="^/problems/[a-z0-9]+(-[a-z0-9]+)*$",
     )
     """
-    Identifies the kind of problem: `about:blank` for a plain HTTP error (the title is then the status phrase), else a platform problem type.
+    The problem type: `/problems/<name>`, a name from contracts/problems/problem-types.yaml. A relative URI reference: resolved against the answer's URL it is <platform base URL>/problems/<name>, which the gateway serves with the type's description.
     """
     title: str = Field(..., examples=["Not Found"], min_length=1)
     """
@@ -205,15 +248,17 @@ class Problem(BaseModel):
     """
     The HTTP status code of this response, repeated for clients that only keep the body.
     """
-    detail: str | None = Field(None, examples=["Nothing is served at /api/auth/nope."])
+    detail: str | MISSING = Field(
+        MISSING, examples=["Nothing is served at /api/auth/nope."]
+    )
     """
     Human-readable explanation of this occurrence. Never contains a stack trace or internals.
     """
-    instance: str | None = Field(None, examples=["/api/auth/nope"])
+    instance: str | MISSING = Field(MISSING, examples=["/api/auth/nope"])
     """
     Path of the request that failed.
     """
-    errors: list[FieldError] | None = Field(None, min_length=1)
+    errors: list[FieldError] | MISSING = Field(MISSING, min_length=1)
     """
     For invalid input only: every rejected value, with where it is in the request.
     """

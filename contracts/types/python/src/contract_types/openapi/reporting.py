@@ -7,7 +7,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from contract_types.formats import DateTime
+from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel
 
 
 class Service(StrEnum):
@@ -34,7 +35,7 @@ class ServiceInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     service: Service
     """
@@ -57,7 +58,7 @@ class ServiceInfo(BaseModel):
     """
     INSTANCE_ID, by default <hostname>-<pid>; tells replicas apart.
     """
-    started_at: AwareDatetime = Field(..., examples=["2026-11-24T17:41:00Z"])
+    started_at: DateTime = Field(..., examples=["2026-11-24T17:41:00Z"])
     """
     When this instance started (RFC 3339, UTC).
     """
@@ -118,7 +119,7 @@ class ReportParams(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     from_: date_aliased = Field(..., alias="from")
     """
@@ -128,8 +129,8 @@ class ReportParams(BaseModel):
     """
     Last day covered (UTC, inclusive); not before `from`; at most 31 days by hour, 366 otherwise
     """
-    granularity: Granularity | None = None
-    group_by: GroupBy | None = None
+    granularity: Granularity | MISSING = MISSING
+    group_by: GroupBy | MISSING = MISSING
 
 
 class Granularity1(StrEnum):
@@ -160,7 +161,7 @@ class ReportParameters(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     from_: date_aliased = Field(..., alias="from")
     """
@@ -198,17 +199,17 @@ class ReportParameter(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     name: Name
     type: Type
     required: bool
     description: str
-    values: list[str] | None = None
+    values: list[str] | MISSING = MISSING
     """
     The values it takes, when they are a fixed set
     """
-    default_value: str | None = None
+    default_value: str | MISSING = MISSING
     """
     The value used when it is left out
     """
@@ -225,7 +226,7 @@ class Scope(StrEnum):
 
 class ReportType(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     id: ReportTypeId
     title: str
@@ -240,7 +241,7 @@ class ReportType(BaseModel):
 
 class ReportTypeList(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     items: list[ReportType]
 
@@ -248,7 +249,7 @@ class ReportTypeList(BaseModel):
 class CreateReportRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: ReportTypeId
     params: ReportParams
@@ -260,7 +261,7 @@ class Error(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     code: str = Field(..., pattern="^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
     reason: str
@@ -268,7 +269,7 @@ class Error(BaseModel):
 
 class Report(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     id: UUID
     type: ReportTypeId
@@ -282,28 +283,28 @@ class Report(BaseModel):
     The user who requested it
     """
     params: ReportParameters
-    created_at: AwareDatetime
-    started_at: AwareDatetime | None = None
+    created_at: DateTime
+    started_at: DateTime | MISSING = MISSING
     """
     When a worker (last) started it
     """
-    completed_at: AwareDatetime | None = None
+    completed_at: DateTime | MISSING = MISSING
     """
     When it became ready or failed
     """
-    formats: list[ReportFormat] | None = None
+    formats: list[ReportFormat] | MISSING = MISSING
     """
     Present once ready
     """
-    download_url: str | None = None
+    download_url: str | MISSING = MISSING
     """
     Present once ready; add ?format=
     """
-    row_count: int | None = Field(None, ge=0)
+    row_count: int | MISSING = Field(MISSING, ge=0)
     """
     Present once ready; rows of the table
     """
-    summary: dict[str, Any] | None = None
+    summary: dict[str, Any] | MISSING = MISSING
     """
     Present once ready: the report's totals. user-signups: `signups` (and `by_role`);
     inference-usage: `uses`, `predictions`, `mean_delay_probability`, `jobs`, `p50_job_duration_ms`,
@@ -311,7 +312,7 @@ class Report(BaseModel):
     platform-activity: `events` (and `by_event_type`).
 
     """
-    error: Error | None = None
+    error: Error | MISSING = MISSING
     """
     Present once failed
     """
@@ -319,7 +320,7 @@ class Report(BaseModel):
 
 class ReportPage(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     items: list[Report]
     page: int = Field(..., ge=0)
@@ -343,12 +344,12 @@ class ReportData(BaseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     report_id: UUID
     type: ReportTypeId
     params: ReportParameters
-    generated_at: AwareDatetime
+    generated_at: DateTime
     summary: dict[str, Any]
     columns: list[Column]
     """
@@ -363,7 +364,7 @@ class ReportData(BaseModel):
 class FieldError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        populate_by_name=True,
+        validate_by_name=True,
     )
     pointer: str = Field(
         ...,
@@ -381,21 +382,38 @@ class FieldError(BaseModel):
     """
 
 
+class ListReportsParametersQuery(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    page: int = Field(0, ge=0, le=1000000)
+    size: int = Field(20, ge=1, le=100)
+    status: ReportStatus | MISSING = MISSING
+    type: ReportTypeId | MISSING = MISSING
+
+
+class DownloadReportParametersQuery(BaseModel):
+    model_config = ConfigDict(
+        validate_by_name=True,
+    )
+    format: ReportFormat
+
+
 class Problem(BaseModel):
     """
     RFC 9457 problem details: the one error body of every service and of the gateway, served as application/problem+json. Further members may be added by RFC 9457 extension; clients must ignore those they do not know.
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     type: str = Field(
         ...,
-        examples=["about:blank", "https://polyglot.dev/problems/validation-error"],
-        pattern="^(about:blank|https://polyglot\\.dev/problems/[a-z0-9]+(-[a-z0-9]+)*)$",
+        examples=["/problems/not-found", "/problems/validation-error"],
+        pattern="^/problems/[a-z0-9]+(-[a-z0-9]+)*$",
     )
     """
-    Identifies the kind of problem: `about:blank` for a plain HTTP error (the title is then the status phrase), else a platform problem type.
+    The problem type: `/problems/<name>`, a name from contracts/problems/problem-types.yaml. A relative URI reference: resolved against the answer's URL it is <platform base URL>/problems/<name>, which the gateway serves with the type's description.
     """
     title: str = Field(..., examples=["Not Found"], min_length=1)
     """
@@ -405,15 +423,17 @@ class Problem(BaseModel):
     """
     The HTTP status code of this response, repeated for clients that only keep the body.
     """
-    detail: str | None = Field(None, examples=["Nothing is served at /api/auth/nope."])
+    detail: str | MISSING = Field(
+        MISSING, examples=["Nothing is served at /api/auth/nope."]
+    )
     """
     Human-readable explanation of this occurrence. Never contains a stack trace or internals.
     """
-    instance: str | None = Field(None, examples=["/api/auth/nope"])
+    instance: str | MISSING = Field(MISSING, examples=["/api/auth/nope"])
     """
     Path of the request that failed.
     """
-    errors: list[FieldError] | None = Field(None, min_length=1)
+    errors: list[FieldError] | MISSING = Field(MISSING, min_length=1)
     """
     For invalid input only: every rejected value, with where it is in the request.
     """

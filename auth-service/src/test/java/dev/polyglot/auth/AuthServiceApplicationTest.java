@@ -84,6 +84,7 @@ class AuthServiceApplicationTest extends JavaServiceContract {
         // The document names fields as they are on the wire (snake_case), as the contract does.
         assertThat(document.path("components").path("schemas").path("ServiceInfo").path("properties").propertyNames())
                 .contains("instance_id", "started_at");
+        LiveOpenApi.assertErrorsAreProblems(document);
         LiveOpenApi.assertSwaggerUi(http);
     }
 

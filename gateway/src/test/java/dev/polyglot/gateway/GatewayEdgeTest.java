@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import dev.polyglot.contracts.ProblemType;
 import dev.polyglot.servicekit.testing.PrivateRedisServer;
 import dev.polyglot.servicekit.testing.TokenTestKit;
 import java.io.ByteArrayInputStream;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
@@ -35,6 +37,7 @@ import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The edge's rules, one test each, against the running gateway with a real Redis of its own, a real JWKS served by
@@ -175,8 +178,6 @@ class GatewayEdgeTest {
 
         assertProblem(users, 403);
         assertProblem(broadcast, 403);
-        assertThat(JSON.readTree(users.body()).path("type").asString())
-                .isEqualTo("https://polyglot.dev/problems/forbidden");
         assertThat(asAdmin.statusCode()).isEqualTo(200);
         assertThat(services.hitsOn("/api/auth")).isEqualTo(before + 1);
     }
@@ -209,7 +210,7 @@ class GatewayEdgeTest {
     }
 
     @Test
-    void aPathAServiceCouldReadDifferentlyOrAnUnusualMethodIs400BeforeAnyRule() throws Exception {
+    void aPathAServiceCouldReadDifferentlyOrANonStandardMethodIs400BeforeAnyRule() throws Exception {
         String[] admin = bearer(newUser(), "admin");
         int before = services.totalHits();
         for (String path : List.of("/api/inference/..%2Fauth/users", "/api/inference/../auth/users",
@@ -217,8 +218,26 @@ class GatewayEdgeTest {
                 "/api/auth/%2e%2e/users", "/api/auth/users%252F42", "/api/auth/users/..")) {
             assertProblem(send("GET", path, null, admin), 400);
         }
-        assertProblem(send("TRACE", "/api/auth/me", null, admin), 400);
+        for (String method : List.of("FROBNICATE", "PROPFIND")) {
+            assertProblem(send(method, "/api/auth/me", null, admin), 400);
+        }
         assertThat(services.totalHits()).isEqualTo(before);
+    }
+
+    /**
+     * TRACE and QUERY are standard methods: the service decides, and answers a path that does not serve them 405 with
+     * Allow.
+     */
+    @Test
+    void traceAndQueryArePassedOnToTheServiceLikeAnyStandardMethod() throws Exception {
+        String[] user = bearer(newUser(), "user");
+        for (String method : List.of("TRACE", "QUERY")) {
+            int before = services.hitsOn("/api/auth");
+            HttpResponse<String> response = send(method, "/api/auth/me", null, user);
+
+            assertThat(services.hitsOn("/api/auth")).as(method).isEqualTo(before + 1);
+            assertThat(JSON.readTree(response.body()).path("method").asString()).isEqualTo(method);
+        }
     }
 
     @Test
@@ -486,12 +505,30 @@ class GatewayEdgeTest {
     // --- docs and console ---
 
     @Test
-    void theDocsListEveryServiceAndTheirDocumentsPointAtTheGateway() throws Exception {
+    void theDocsShowTheContractsFirstThenEveryServiceAndAllPointAtTheGateway() throws Exception {
         HttpResponse<String> config = send("GET", "/v3/api-docs/swagger-config", null);
         assertThat(config.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(config.body()).path("urls").findValuesAsString("url")).containsExactlyInAnyOrder(
-                "/v3/api-docs/auth-service", "/v3/api-docs/notification-service",
-                "/v3/api-docs/inference-bridge", "/v3/api-docs/reporting-bridge");
+        assertThat(JSON.readTree(config.body()).path("urls").findValuesAsString("url")).containsExactly(
+                "/contracts/openapi/auth.yaml", "/contracts/openapi/inference.yaml",
+                "/contracts/openapi/notification.yaml", "/contracts/openapi/reporting.yaml",
+                "/v3/api-docs/auth-service", "/v3/api-docs/inference-bridge",
+                "/v3/api-docs/notification-service", "/v3/api-docs/reporting-bridge");
+        assertThat(JSON.readTree(config.body()).path("urls.primaryName").asString()).isEqualTo("contract: auth");
+        for (String contract : List.of("auth", "notification", "inference", "reporting")) {
+            HttpResponse<String> document = send("GET", "/contracts/openapi/" + contract + ".yaml", null);
+            assertThat(document.statusCode()).as(contract).isEqualTo(200);
+            assertThat(document.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/yaml");
+            JsonNode parsed = new YAMLMapper().readTree(document.body());
+            assertThat(parsed.path("servers").get(0).path("url").asString()).as("Try it out goes through this gateway")
+                    .isEqualTo("/");
+            String sharedSchema = parsed.path("components").path("schemas").path("Problem").path("$ref").asString();
+            assertThat(sharedSchema).as("relative, resolved by Swagger UI").isEqualTo("../schemas/problem.schema.json");
+        }
+        HttpResponse<String> problemSchema = send("GET", "/contracts/schemas/problem.schema.json", null);
+        assertThat(problemSchema.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(problemSchema.body()).path("title").asString()).isEqualTo("Problem");
+        assertProblem(send("GET", "/contracts/openapi/nothing.yaml", null), 404);
+        assertProblem(send("GET", "/contracts/schemas/..%2Fopenapi%2Fauth.json", null), 400);
         for (String service : List.of("auth-service", "notification-service", "inference-bridge", "reporting-bridge")) {
             HttpResponse<String> document = send("GET", "/v3/api-docs/" + service, null);
             assertThat(document.statusCode()).as(service).isEqualTo(200);
@@ -503,6 +540,64 @@ class GatewayEdgeTest {
         assertThat(redoc.statusCode()).isEqualTo(200);
         assertThat(redoc.headers().firstValue("Content-Security-Policy").orElseThrow())
                 .contains("script-src 'self' https://cdn.redoc.ly").doesNotContain("unsafe-eval");
+    }
+
+    @Test
+    void aGetAnsweredWithA500IsNotRetriedButOneAnsweredWithA503Is() throws Exception {
+        String token = bearer(newUser(), "user")[1];
+        int before = services.hitsOn("/api/reports");
+        HttpResponse<String> failed = send("GET", "/api/reports/status-500", null, "Authorization", token);
+        assertThat(failed.statusCode()).isEqualTo(500);
+        assertThat(services.hitsOn("/api/reports") - before).as("a 500 is the service's answer: passed on once")
+                .isEqualTo(1);
+
+        before = services.hitsOn("/api/reports");
+        send("GET", "/api/reports/status-503", null, "Authorization", token);
+        assertThat(services.hitsOn("/api/reports") - before).as("a 503 may pass: tried twice more").isEqualTo(3);
+        breakers.circuitBreaker("reporting-bridge").reset();
+    }
+
+    @Test
+    void requestsNettyCannotDecodeGetAProblemToo() throws Exception {
+        String longLine = "GET /api/reports?q=" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        String hugeHeader = "GET /api/auth/service-info HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(40_000)
+                + "\r\n\r\n";
+        String controlCharacter = "GET /api/auth/service-info HTTP/1.1\r\nHost: localhost\r\nX-Bad: a\u0001b\r\n\r\n";
+
+        assertRawProblem(rawExchange(longLine), 414, "/problems/uri-too-long");
+        assertRawProblem(rawExchange(hugeHeader), 431, "/problems/request-header-fields-too-large");
+        assertRawProblem(rawExchange(controlCharacter), 400, "/problems/bad-request");
+    }
+
+    private String rawExchange(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void assertRawProblem(String response, int status, String type) {
+        assertThat(response).as(response).startsWith("HTTP/1.1 " + status + " ");
+        assertThat(response.toLowerCase()).contains("content-type: application/problem+json");
+        JsonNode problem = JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+        assertThat(problem.path("type").asString()).isEqualTo(type);
+        assertThat(problem.path("status").asInt()).isEqualTo(status);
+    }
+
+    @Test
+    void aProblemTypeResolvesToItsDescriptionOnTheGateway() throws Exception {
+        HttpResponse<String> page = send("GET", "/problems/validation-error", null, "Accept", "text/html");
+        HttpResponse<String> json = send("GET", "/problems/report-not-ready", null, "Accept", "application/json");
+        HttpResponse<String> index = send("GET", "/problems", null, "Accept", "text/html");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<h1>Invalid request</h1>").contains("HTTP status 422");
+        assertThat(JSON.readTree(json.body()).path("status").asInt()).isEqualTo(409);
+        assertThat(JSON.readTree(json.body()).path("type").asString()).isEqualTo("/problems/report-not-ready");
+        assertThat(index.body()).contains("/problems/not-found").contains("/problems/rate-limited");
+        assertProblem(send("GET", "/problems/no-such-thing", null, "Accept", "text/html"), 404);
     }
 
     @Test
@@ -592,13 +687,22 @@ class GatewayEdgeTest {
         return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** What the gateway answers for each status (contracts/problems/problem-types.yaml: one type, one title). */
+    private static final Map<Integer, String> PROBLEM_TYPES = Map.of(400, "/problems/bad-request",
+            401, "/problems/unauthorized", 403, "/problems/forbidden", 404, "/problems/not-found",
+            405, "/problems/method-not-allowed", 413, "/problems/content-too-large", 429, "/problems/rate-limited",
+            503, "/problems/service-unavailable", 504, "/problems/gateway-timeout");
+
     private static void assertProblem(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
         JsonNode problem = JSON.readTree(response.body());
         assertThat(problem.path("status").asInt()).isEqualTo(status);
-        assertThat(problem.path("title").asString()).isNotBlank();
+        assertThat(problem.path("type").asString()).as(response.body()).isEqualTo(PROBLEM_TYPES.get(status));
+        assertThat(problem.path("title").asString()).as("the contract's title")
+                .isEqualTo(ProblemType.byName(problem.path("type").asString().substring("/problems/".length()))
+                        .orElseThrow().title());
         assertThat(problem.path("detail").asString()).isNotBlank();
     }
 

@@ -1,5 +1,7 @@
 package dev.polyglot.notification;
 
+import dev.polyglot.contracts.ConsumerGroups;
+import dev.polyglot.contracts.Streams;
 import dev.polyglot.notification.history.NotificationFeed;
 import dev.polyglot.notification.history.NotificationHistory;
 import dev.polyglot.notification.live.ConnectionRegistry;
@@ -42,6 +44,6 @@ class NotificationConfiguration {
     /** Consumes once the application is ready, so nothing is delivered before the fan-out listens. */
     @Bean
     ApplicationListener<ApplicationReadyEvent> notificationConsumer(StreamConsumers consumers, NotificationFeed feed) {
-        return ready -> consumers.start(NotificationFeed.STREAM, NotificationFeed.GROUP, feed);
+        return ready -> consumers.start(Streams.PLATFORM_EVENTS, ConsumerGroups.NOTIFICATION, feed.handlers());
     }
 }

@@ -32,10 +32,12 @@ public record NotificationProperties(
         List<String> allowedOrigins) {
 
     public NotificationProperties {
+        // The last two are what the hello frame may announce (contracts/websocket/schemas/hello.schema.json).
         if (historyCap < 1 || replayLimit < 0 || sendQueueSize < 1 || maxConnectionsPerUser < 1
-                || maxMessageBytes < 1024) {
+                || maxMessageBytes < 1024 || heartbeatInterval == null || heartbeatInterval.toMillis() < 1000) {
             throw new IllegalArgumentException("notification limits: history-cap, send-queue-size and "
-                    + "max-connections-per-user at least 1, replay-limit at least 0, max-message-bytes at least 1024");
+                    + "max-connections-per-user at least 1, replay-limit at least 0, max-message-bytes at least 1024, "
+                    + "heartbeat-interval at least 1 s");
         }
         allowedOrigins = allowedOrigins == null ? List.of()
                 : allowedOrigins.stream().map(String::strip).filter(origin -> !origin.isEmpty()).toList();

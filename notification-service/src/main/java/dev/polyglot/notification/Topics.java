@@ -1,5 +1,6 @@
 package dev.polyglot.notification;
 
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** The topics notifications are delivered on: {@code user:<user id>}, {@code admin}, {@code broadcast}. */
@@ -16,6 +17,10 @@ public final class Topics {
 
     public static String user(String userId) {
         return USER_PREFIX + userId;
+    }
+
+    public static String user(UUID userId) {
+        return user(userId.toString());
     }
 
     public static boolean isValid(String topic) {

@@ -11,11 +11,13 @@ import dev.polyglot.notification.support.TestIdentity;
 import dev.polyglot.notification.support.TestIdentity.User;
 import dev.polyglot.servicekit.events.CloudEvent;
 import dev.polyglot.servicekit.events.EventPublisher;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -76,8 +78,43 @@ class HttpApiTest {
                 api.post("/api/notifications/broadcast", null, "{\"message\":\"hi\"}"))) {
             assertThat(response.statusCode()).isEqualTo(401);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-            assertThat(Api.json(response).path("type").asString()).isEqualTo("https://polyglot.dev/problems/unauthorized");
+            assertThat(Api.json(response).path("type").asString()).isEqualTo("/problems/unauthorized");
         }
+    }
+
+    /**
+     * A method a path does not serve is a 405 problem with the path's Allow: TRACE and QUERY too, which Spring
+     * Security's firewall refused with a bare 400 (no body, no Content-Type).
+     */
+    @Test
+    void aMethodAPathDoesNotServeIs405WithAllow() {
+        User user = TestIdentity.newUser("user");
+        Map<String, String> allowed = Map.of("/api/notifications", "GET", "/api/notifications/ticket", "POST",
+                "/api/notifications/stream", "GET", "/api/notifications/broadcast", "POST",
+                "/api/notifications/service-info", "GET");
+        allowed.forEach((path, allow) -> {
+            for (String method : List.of("TRACE", "QUERY", "PUT")) {
+                HttpResponse<String> response = api.send(api.request(path, user)
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+                assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(405);
+                assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                assertThat(Api.json(response).path("type").asString()).isEqualTo("/problems/method-not-allowed");
+                assertThat(response.headers().firstValue("Allow").orElse("")).as(method + " " + path).contains(allow)
+                        .doesNotContain(method);
+            }
+        });
+    }
+
+    /** What Spring Security's firewall refuses (here a query parameter name with U+0017) is a 400 problem. */
+    @Test
+    void aRequestTheFirewallRefusesIsA400Problem() {
+        HttpResponse<String> response = api.get("/api/notifications?%C3%B8%C2%8F%17=null",
+                TestIdentity.newUser("user"));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(Api.json(response).path("type").asString()).isEqualTo("/problems/bad-request");
     }
 
     @Test
@@ -112,13 +149,14 @@ class HttpApiTest {
     @Test
     void invalidHistoryQueriesAreValidationProblems() {
         User user = TestIdentity.newUser("user");
-        for (String query : List.of("size=0", "size=101", "page=-1", "type=NotAType", "since=yesterday")) {
+        for (String query : List.of("size=0", "size=101", "page=-1", "type=NotAType", "since=yesterday", "since=",
+                "size=", "page=", "type=")) {
             HttpResponse<String> response = api.get("/api/notifications?" + query, user);
 
             assertThat(response.statusCode()).as(query).isEqualTo(422);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             JsonNode problem = Api.json(response);
-            assertThat(problem.path("type").asString()).isEqualTo("https://polyglot.dev/problems/validation-error");
+            assertThat(problem.path("type").asString()).isEqualTo("/problems/validation-error");
             assertThat(problem.path("errors").get(0).path("pointer").asString())
                     .isEqualTo("/query/" + query.substring(0, query.indexOf('=')));
         }
@@ -133,7 +171,7 @@ class HttpApiTest {
 
             HttpResponse<String> refused = api.post("/api/notifications/broadcast", viewer, "{\"message\":\"hi\"}");
             assertThat(refused.statusCode()).isEqualTo(403);
-            assertThat(Api.json(refused).path("type").asString()).isEqualTo("https://polyglot.dev/problems/forbidden");
+            assertThat(Api.json(refused).path("type").asString()).isEqualTo("/problems/forbidden");
 
             HttpResponse<String> accepted = api.post("/api/notifications/broadcast", admin,
                     "{\"title\":\"Maintenance\",\"message\":\"Restart at 22:00\",\"severity\":\"warning\"}");
@@ -161,19 +199,26 @@ class HttpApiTest {
     void anInvalidBroadcastIsAValidationProblem() {
         User admin = TestIdentity.newUser("admin");
         for (String body : List.of("{}", "{\"message\":\"\"}", "{\"message\":\"hi\",\"severity\":\"loud\"}",
-                "{\"message\":\"" + "x".repeat(2001) + "\"}")) {
+                "{\"message\":\"" + "x".repeat(2001) + "\"}", "null", "[]", "{\"message\":\"hi\",\"zzz\":1}",
+                "{\"message\":\"hi\",\"expires_at\":\"\"}", "{\"message\":\"hi\",\"severity\":null}",
+                "{\"message\":7}",
+                // A number is no RFC 3339 date-time (Jackson read it as seconds since 1970; the fuzzer's finding).
+                "{\"message\":\"hi\",\"expires_at\":0}", "{\"message\":\"hi\",\"expires_at\":1795542060.5}")) {
             HttpResponse<String> response = api.post("/api/notifications/broadcast", admin, body);
 
             assertThat(response.statusCode()).as(body).isEqualTo(422);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         }
+        JsonNode epoch = Api.json(api.post("/api/notifications/broadcast", admin,
+                "{\"message\":\"hi\",\"expires_at\":0}"));
+        assertThat(epoch.path("errors").get(0).path("pointer").asString()).isEqualTo("/body/expires_at");
+        assertThat(epoch.path("errors").get(0).path("message").asString()).isEqualTo("must be an RFC 3339 date-time");
     }
 
     @Test
     void eventsForNobodyAreAcknowledgedAndNotStored() {
         User user = TestIdentity.newUser("user");
-        CloudEvent ignored = publisher.publish("platform.events", "user.role_changed",
-                java.util.Map.of("user_id", user.id(), "old_role", "user", "new_role", "viewer"));
+        CloudEvent ignored = Events.roleChanged(publisher, user);
         CloudEvent delivered = Events.jobProgress(publisher, user, 1);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(

@@ -25,6 +25,15 @@ class NotificationServiceApplicationTest extends JavaServiceContract {
                 .contains("instance_id", "started_at");
         assertThat(document.path("components").path("schemas").path("NotificationPage").path("properties")
                 .propertyNames()).contains("total_items", "total_pages");
+        LiveOpenApi.assertErrorsAreProblems(document);
+        // The stream's schema is that of one event, by its SSE fields, as in the contract (not one string).
+        String event = document.path("paths").path("/api/notifications/stream").path("get").path("responses")
+                .path("200").path("content").path("text/event-stream").path("schema").path("$ref").asString();
+        JsonNode eventSchema = document.path("components").path("schemas")
+                .path(event.substring(event.lastIndexOf('/') + 1));
+        assertThat(eventSchema.path("properties").propertyNames()).containsExactlyInAnyOrder("id", "event", "data");
+        assertThat(eventSchema.path("required").valueStream().map(JsonNode::asString).toList())
+                .containsExactlyInAnyOrder("id", "event", "data");
         LiveOpenApi.assertSwaggerUi(http);
     }
 }

@@ -3,6 +3,9 @@ package dev.polyglot.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.polyglot.notification.support.Api;
 import dev.polyglot.notification.support.Events;
 import dev.polyglot.notification.support.NotificationServiceTest;
@@ -10,7 +13,10 @@ import dev.polyglot.notification.support.ProtocolClient;
 import dev.polyglot.notification.support.TestIdentity;
 import dev.polyglot.notification.support.TestIdentity.User;
 import dev.polyglot.servicekit.events.EventPublisher;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +31,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** A client that reconnects with its last event id gets what it missed, then live events, each once. */
 @NotificationServiceTest
@@ -106,17 +113,31 @@ class ReplayTest {
     }
 
     @Test
-    void aLastEventIdThatIsNotAnEventIdIsAValidationProblem() {
+    void aLastEventIdThatIsNotAnEventIdIsAValidationProblem() throws IOException {
         User user = TestIdentity.newUser("user");
-        HttpResponse<String> response = api.send(api.request("/api/notifications/stream", user)
-                .header("Last-Event-ID", "42").GET().build(), HttpResponse.BodyHandlers.ofString());
-
-        assertThat(response.statusCode()).isEqualTo(422);
-        assertThat(Api.json(response).path("errors").get(0).path("pointer").asString())
-                .isEqualTo("/header/Last-Event-ID");
+        // "" is what the fuzzer sent: Spring reads an empty header as an absent one, but it is no UUID either.
+        for (String value : List.of("42", "")) {
+            // Not ofString: were the stream opened, its body would never end.
+            HttpResponse<InputStream> response = api.send(api.request("/api/notifications/stream", user)
+                    .header("Last-Event-ID", value).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                assertThat(response.statusCode()).as("'%s'", value).isEqualTo(422);
+                assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                assertThat(JsonMapper.shared().readTree(body).path("errors").get(0).path("pointer").asString())
+                        .isEqualTo("/header/Last-Event-ID");
+            }
+        }
     }
 
-    /** The next SSE event: its id line must equal the id of its data; comments (keep-alive) are skipped. */
+    /** contracts/openapi/notification.yaml's Notification: what the stream's description says each data line is. */
+    private static final Schema NOTIFICATION_SCHEMA = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(YAMLMapper.builder().build().readTree(Path.of("../contracts/openapi/notification.yaml").toFile())
+                    .path("components").path("schemas").path("Notification"));
+
+    /**
+     * The next SSE event: its id line must equal the id of its data, and the data must be a Notification; comments
+     * (keep-alive) are skipped.
+     */
     private static JsonNode nextSseEvent(BlockingQueue<String> lines) throws InterruptedException {
         String id = null;
         String type = null;
@@ -131,6 +152,9 @@ class ReplayTest {
                 JsonNode data = JsonMapper.shared().readTree(line.substring(5).strip());
                 assertThat(data.path("id").asString()).isEqualTo(id);
                 assertThat(data.path("type").asString()).isEqualTo(type);
+                assertThat(NOTIFICATION_SCHEMA.validate(data,
+                        context -> context.executionConfig(config -> config.formatAssertionsEnabled(true))))
+                        .as("the SSE data is the contract's Notification: " + data).isEmpty();
                 return data;
             }
         }

@@ -32,9 +32,12 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = "notification.heartbeat-interval=60s")
 class SlowConsumerTest {
 
-    private static final int EVENTS = 500;
-    /** 500 events of 16 KiB: far more than the socket buffers, Netty's high-water mark and the queue hold. */
-    private static final String FILLER = "x".repeat(16 * 1024);
+    private static final int EVENTS = 2000;
+    /**
+     * 2,000 events of about 4 KiB, 8 MiB in all: far more than the socket buffers, Netty's high-water mark and the queue
+     * hold. The longest reason the contract allows (1,000 code points) of 4-byte characters is what makes them large.
+     */
+    private static final String REASON = "\uD83D\uDE42".repeat(1000);
 
     @LocalServerPort
     int port;
@@ -59,7 +62,7 @@ class SlowConsumerTest {
 
             Set<String> published = new HashSet<>();
             for (int i = 0; i < EVENTS; i++) {
-                published.add(Events.jobProgress(publisher, user, i % 100, FILLER).id());
+                published.add(Events.jobFailed(publisher, user, REASON).id());
             }
 
             Set<String> received = new HashSet<>();

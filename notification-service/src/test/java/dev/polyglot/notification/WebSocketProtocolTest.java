@@ -56,7 +56,7 @@ class WebSocketProtocolTest {
             assertThat(hello.path("user_id").asString()).isEqualTo(user.id());
             assertThat(hello.path("role").asString()).isEqualTo("user");
             assertThat(strings(hello.path("topics"))).containsExactly("broadcast", user.topic());
-            assertThat(hello.path("heartbeat_interval_ms").asLong()).isEqualTo(400);
+            assertThat(hello.path("heartbeat_interval_ms").asLong()).isEqualTo(1000);
             assertThat(hello.path("max_message_bytes").asInt()).isEqualTo(2048);
             assertThat(Instant.parse(hello.path("server_time").asString())).isAfter(before);
 
@@ -197,10 +197,10 @@ class WebSocketProtocolTest {
              ProtocolClient silent = api.connect(TestIdentity.newUser("user"))) {
             silent.stopAnsweringPings();
 
-            assertThat(silent.closeCode(Duration.ofSeconds(5))).isEqualTo(4408);
+            assertThat(silent.closeCode(Duration.ofSeconds(10))).isEqualTo(4408);
             assertThat(silent.pingsSeen()).isGreaterThanOrEqualTo(1);
             // Four heartbeat intervals later the client that answers is still connected.
-            Thread.sleep(1600);
+            Thread.sleep(4000);
             assertThat(answering.isOpen()).isTrue();
             assertThat(answering.pingsSeen()).isGreaterThanOrEqualTo(4);
         }
@@ -226,6 +226,28 @@ class WebSocketProtocolTest {
             socket.send("{\"type\":\"teleport\"}");
 
             assertThat(socket.next("error").path("code").asString()).isEqualTo("unknown_type");
+            assertThat(socket.closeCode()).isEqualTo(4400);
+        }
+    }
+
+    @Test
+    void aFrameThatBreaksItsSchemaIsABadFrameNamingTheMember() throws Exception {
+        try (ProtocolClient socket = api.connect(TestIdentity.newUser("user"))) {
+            socket.next("hello");
+            socket.send("{\"type\":\"ack\",\"id\":\"" + java.util.UUID.randomUUID() + "\",\"seen\":true}");
+
+            JsonNode error = socket.next("error");
+            assertThat(error.path("code").asString()).isEqualTo("bad_frame");
+            assertThat(error.path("message").asString()).isEqualTo("/seen: not a member of the contract");
+            assertThat(socket.closeCode()).isEqualTo(4400);
+        }
+        try (ProtocolClient socket = api.connect(TestIdentity.newUser("user"))) {
+            socket.next("hello");
+            socket.send("{\"type\":\"subscribe\",\"request_id\":\"s-1\",\"topics\":[]}");
+
+            JsonNode error = socket.next("error");
+            assertThat(error.path("message").asString()).isEqualTo("/topics: size must be between 1 and 10");
+            assertThat(error.path("request_id").asString()).isEqualTo("s-1");
             assertThat(socket.closeCode()).isEqualTo(4400);
         }
     }

@@ -1,15 +1,16 @@
 package dev.polyglot.auth.outbox;
 
+import dev.polyglot.contracts.EventTypes;
+import dev.polyglot.servicekit.contract.ContractJson;
+import dev.polyglot.servicekit.contract.ContractViolationException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes an event to the {@code outbox} table, in the caller's transaction (required: an event written outside the
@@ -19,18 +20,24 @@ import tools.jackson.databind.json.JsonMapper;
 public class Outbox {
 
     private final JdbcClient jdbc;
-    private final JsonMapper json;
+    private final ContractJson contract = ContractJson.strict();
 
-    Outbox(JdbcClient jdbc, JsonMapper json) {
+    Outbox(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.json = json;
     }
 
-    /** @param payload the event's data, with the snake_case member names of contracts/events/schemas/{type} */
+    /**
+     * @param payload a payload class generated from contracts/events/schemas; its type is the row's event type
+     * @param subject the CloudEvent {@code subject} (the user's id)
+     * @param at      the change's time, the event's {@code time}
+     * @throws ContractViolationException when the payload breaks its schema: the change is rolled back with it,
+     *                                    rather than committed with an event no consumer could read
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void add(String type, String subject, Map<String, Object> payload, Instant at) {
+    public void add(Object payload, String subject, Instant at) {
+        String type = EventTypes.of(payload.getClass()).type();
         jdbc.sql("INSERT INTO outbox (id, event_type, subject, payload, created_at) VALUES (?, ?, ?, ?, ?)")
-                .params(UUID.randomUUID(), type, subject, json.writeValueAsString(payload),
+                .params(UUID.randomUUID(), type, subject, contract.write(payload),
                         OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                 .update();
     }

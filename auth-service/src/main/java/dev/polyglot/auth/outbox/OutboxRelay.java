@@ -1,5 +1,8 @@
 package dev.polyglot.auth.outbox;
 
+import dev.polyglot.contracts.EventType;
+import dev.polyglot.contracts.EventTypes;
+import dev.polyglot.contracts.Streams;
 import dev.polyglot.servicekit.events.CloudEvent;
 import dev.polyglot.servicekit.events.EventPublisher;
 import dev.polyglot.servicekit.events.TraceParent;
@@ -19,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Publishes the outbox to {@code platform.events}, oldest first, and marks each row published once Redis took it.
+ * Publishes the outbox to each event type's stream ({@link Streams#PLATFORM_EVENTS} for the user events), oldest first, and marks each row published once Redis took it.
  * While Redis is down the rows wait; the next run after it is back publishes them. Delivery is at least once (a crash
  * between XADD and the update, or two instances relaying at once, repeats an event): the CloudEvent id is the outbox
  * row's id, so a repeat has the same id and consumers deduplicate it (the backbone's dedupe window).
@@ -27,7 +30,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class OutboxRelay {
 
-    public static final String STREAM = "platform.events";
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int BATCH = 100;
 
@@ -59,14 +61,18 @@ public class OutboxRelay {
                 .query(OutboxRelay::map).list();
         int published = 0;
         for (Row row : rows) {
+            // The row was checked against its contract when it was written: it is published as it is, a ready event
+            // whose id is the row's (so that a repeat after a crash is recognised as one).
+            EventType<?> type = EventTypes.byType(row.type).orElseThrow(() -> new IllegalStateException(
+                    "outbox row " + row.id + " has event type " + row.type + ", which the contracts do not define"));
             try {
-                publisher.publish(STREAM, new CloudEvent(row.id.toString(), publisher.source(), row.type, row.subject,
-                        CloudEvent.formatTime(row.createdAt), CloudEvent.JSON_CONTENT_TYPE,
-                        CloudEvent.dataschemaOf(row.type), TraceParent.newTrace(), null, json.readTree(row.payload)));
+                publisher.publish(type.stream(), new CloudEvent(row.id.toString(), publisher.source(), row.type,
+                        row.subject, CloudEvent.formatTime(row.createdAt), CloudEvent.JSON_CONTENT_TYPE,
+                        type.dataschema(), TraceParent.newTrace(), null, json.readTree(row.payload)));
             } catch (RuntimeException e) {
                 if (!failing) {
-                    log.warn("Outbox relay paused: cannot publish to {} ({}); {} event(s) wait", STREAM, e.toString(),
-                            rows.size() - published);
+                    log.warn("Outbox relay paused: cannot publish to {} ({}); {} event(s) wait", type.stream(),
+                            e.toString(), rows.size() - published);
                 }
                 failing = true;
                 return published;

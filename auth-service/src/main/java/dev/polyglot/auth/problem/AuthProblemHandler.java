@@ -19,8 +19,8 @@ class AuthProblemHandler {
     @ExceptionHandler(AuthProblem.class)
     ResponseEntity<ProblemDetail> handle(AuthProblem problem, HttpServletRequest request) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(problem.status(), problem.getMessage());
-        body.setType(problem.type());
-        body.setTitle(problem.title());
+        body.setType(problem.type().uri());
+        body.setTitle(problem.type().title());
         body.setInstance(URI.create(request.getRequestURI()));
         if (problem.errors() != null) {
             body.setProperty("errors", problem.errors());

@@ -1,71 +1,71 @@
 package dev.polyglot.auth.users;
 
+import dev.polyglot.auth.api.AccountApi;
+import dev.polyglot.auth.api.model.CreateUserRequest;
 import dev.polyglot.auth.problem.AuthProblem;
 import dev.polyglot.auth.security.CurrentUser;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Email;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.web.bind.WebDataBinder;
+import org.springframework.web.bind.annotation.InitBinder;
 import org.springframework.web.bind.annotation.RestController;
 
-/** register and me. */
+/** register and me: contracts/openapi/auth.yaml, tag account. */
 @RestController
-class AccountController {
+class AccountController implements AccountApi {
 
     private final UserService users;
+    private final Passwords passwords;
     private final String prefix;
 
-    AccountController(UserService users, @Value("${service-kit.api-prefix}") String prefix) {
+    AccountController(UserService users, Passwords passwords, @Value("${service-kit.api-prefix}") String prefix) {
         this.users = users;
+        this.passwords = passwords;
         this.prefix = prefix;
     }
 
-    @Schema(name = "CreateUserRequest")
-    record CreateUserRequest(
-            @NotNull @Email @Size(max = 254) String email,
-            // 2..100 characters (code points, as JSON Schema counts) after trimming: checked by UserService.
-            @NotNull @Schema(minLength = 2, maxLength = 100) String name,
-            @NotNull @Size(min = 12, max = 128) String password,
-            Role role) {
+    /**
+     * The one account rule the contract's schema cannot state (a password is not a common one), checked with the
+     * schema's constraints so that one answer lists every invalid member.
+     */
+    @InitBinder("createUserRequest")
+    void accountRules(WebDataBinder binder) {
+        binder.addValidators(new Validator() {
+            @Override
+            public boolean supports(Class<?> type) {
+                return CreateUserRequest.class.equals(type);
+            }
 
-        CreateUserRequest {
-            email = email == null ? null : email.strip(); // normalised before it is validated (case: UserService)
-        }
+            @Override
+            public void validate(Object target, Errors errors) {
+                CreateUserRequest request = (CreateUserRequest) target;
+                if (request.getPassword() != null && !errors.hasFieldErrors("password")
+                        && passwords.isCommon(request.getPassword())) {
+                    errors.rejectValue("password", "CommonPassword", UserService.COMMON_PASSWORD);
+                }
+            }
+        });
     }
 
-    @Operation(operationId = "registerUser", tags = "account", summary = "Create an account",
-            security = {@SecurityRequirement(name = "bearer_auth")})
-    @ResponseStatus(HttpStatus.CREATED)
-    @PostMapping(path = "${service-kit.api-prefix}/register", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<UserView> register(@Valid @RequestBody CreateUserRequest body) {
-        Role role = body.role() == null ? Role.user : body.role();
+    @Override
+    public ResponseEntity<dev.polyglot.auth.api.model.User> registerUser(CreateUserRequest request) {
+        Role role = request.getRole() == null ? Role.user : ApiUsers.role(request.getRole());
         if (role == Role.admin && !(CurrentUser.isAdmin() && CurrentUser.id().map(users::isAdminNow).orElse(false))) {
             throw AuthProblem.forbidden("Only an admin can create an admin account.");
         }
-        User user = users.create(body.email(), body.name(), body.password(), role);
-        return ResponseEntity.created(URI.create(prefix + "/users/" + user.id())).body(user.view());
+        User user = users.create(request.getEmail(), request.getName(), request.getPassword(), role);
+        return ResponseEntity.created(URI.create(prefix + "/users/" + user.id())).body(ApiUsers.of(user));
     }
 
-    @Operation(operationId = "getCurrentUser", tags = "account", summary = "The signed-in user",
-            security = {@SecurityRequirement(name = "bearer_auth")})
-    @GetMapping(path = "${service-kit.api-prefix}/me", produces = MediaType.APPLICATION_JSON_VALUE)
-    UserView me() {
+    @Override
+    public ResponseEntity<dev.polyglot.auth.api.model.User> getCurrentUser() {
         UUID id = CurrentUser.id().orElseThrow(() -> AuthProblem.unauthorized("A valid bearer access token is required."));
         try {
-            return users.get(id).view();
+            return ResponseEntity.ok(ApiUsers.of(users.get(id)));
         } catch (AuthProblem deleted) {
             throw AuthProblem.unauthorized("The account of this token no longer exists.");
         }

@@ -6,8 +6,4 @@ import java.util.UUID;
 /** A row of {@code users}. */
 public record User(UUID id, String email, String name, String passwordHash, Role role, Instant createdAt,
                    Instant updatedAt) {
-
-    public UserView view() {
-        return new UserView(id, email, name, role, createdAt, updatedAt);
-    }
 }

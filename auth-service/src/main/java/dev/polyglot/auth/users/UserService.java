@@ -2,12 +2,13 @@ package dev.polyglot.auth.users;
 
 import dev.polyglot.auth.outbox.Outbox;
 import dev.polyglot.auth.problem.AuthProblem;
+import dev.polyglot.contracts.events.UserDeleted;
+import dev.polyglot.contracts.events.UserRegistered;
+import dev.polyglot.contracts.events.UserRoleChanged;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
@@ -33,21 +34,7 @@ public class UserService {
         return email.strip().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * The display name as stored: trimmed, 2..100 characters, no control characters (PostgreSQL refuses NUL in text,
-     * and a name is shown to people).
-     */
-    static String checkName(String name, String pointer) {
-        String trimmed = name.strip();
-        int length = trimmed.codePointCount(0, trimmed.length());
-        if (length < 2 || length > 100) {
-            throw AuthProblem.validation(pointer, "size must be between 2 and 100 after trimming");
-        }
-        if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
-            throw AuthProblem.validation(pointer, "must not contain control characters");
-        }
-        return trimmed;
-    }
+    static final String COMMON_PASSWORD = "is one of the most common passwords; choose another";
 
     static void checkPassword(String password) {
         if (password.length() < Passwords.MIN_LENGTH) {
@@ -58,30 +45,32 @@ public class UserService {
     /**
      * Creates an account and writes {@code user.registered}.
      *
-     * @throws AuthProblem 409 when the email is taken, 422 when the name or password breaks the policy
+     * <p>The name is stored as written: what the contract allows (CreateUserRequest's constraints, checked before the
+     * request reaches a handler) is a valid name.
+     *
+     * @throws AuthProblem 409 when the email is taken, 422 when the password breaks the policy
      */
     @Transactional
     public User create(String email, String name, String password, Role role) {
-        String storedName = checkName(name, "/body/name");
         checkPassword(password);
         if (passwords.isCommon(password)) {
-            throw AuthProblem.validation("/body/password", "is one of the most common passwords; choose another");
+            throw AuthProblem.validation("/body/password", COMMON_PASSWORD);
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what both databases store exactly
-        User user = new User(UUID.randomUUID(), normaliseEmail(email), storedName, passwords.hash(password), role,
+        User user = new User(UUID.randomUUID(), normaliseEmail(email), name, passwords.hash(password), role,
                 now, now);
         try {
             users.insert(user);
         } catch (DuplicateKeyException taken) {
             throw AuthProblem.conflict("A user with this email already exists.");
         }
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("user_id", user.id().toString());
-        payload.put("email", user.email());
-        payload.put("name", user.name());
-        payload.put("role", user.role().name());
-        payload.put("registered_at", now.toString());
-        outbox.add("user.registered", user.id().toString(), payload, now);
+        UserRegistered registered = new UserRegistered();
+        registered.setUserId(user.id());
+        registered.setEmail(user.email());
+        registered.setName(user.name());
+        registered.setRole(UserRegistered.Role.fromValue(user.role().name()));
+        registered.setRegisteredAt(now);
+        outbox.add(registered, user.id().toString(), now);
         return user;
     }
 
@@ -108,12 +97,11 @@ public class UserService {
     }
 
     /**
-     * Changes name and/or role; a role change writes {@code user.role_changed}. The last admin cannot be demoted,
-     * and an admin cannot demote themself.
+     * Changes name (stored as written, like {@link #create}'s) and/or role; a role change writes
+     * {@code user.role_changed}. The last admin cannot be demoted, and an admin cannot demote themself.
      */
     @Transactional
     public User update(UUID id, @Nullable String name, @Nullable Role role, UUID actor) {
-        String newName = name == null ? null : checkName(name, "/body/name");
         boolean demotingAdmin = role != null && role != Role.admin;
         long admins = demotingAdmin ? users.lockAdminsAndCount() : -1;
         User user = get(id);
@@ -127,15 +115,15 @@ public class UserService {
             }
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        users.update(id, newName == null ? user.name() : newName, newRole, now);
+        users.update(id, name == null ? user.name() : name, newRole, now);
         if (newRole != user.role()) {
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("user_id", id.toString());
-            payload.put("old_role", user.role().name());
-            payload.put("new_role", newRole.name());
-            payload.put("changed_by", actor.toString());
-            payload.put("changed_at", now.toString());
-            outbox.add("user.role_changed", id.toString(), payload, now);
+            UserRoleChanged changed = new UserRoleChanged();
+            changed.setUserId(id);
+            changed.setOldRole(UserRoleChanged.OldRole.fromValue(user.role().name()));
+            changed.setNewRole(UserRoleChanged.NewRole.fromValue(newRole.name()));
+            changed.setChangedBy(actor);
+            changed.setChangedAt(now);
+            outbox.add(changed, id.toString(), now);
         }
         return get(id);
     }
@@ -150,10 +138,10 @@ public class UserService {
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         users.delete(id);
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("user_id", id.toString());
-        payload.put("deleted_by", actor.toString());
-        payload.put("deleted_at", now.toString());
-        outbox.add("user.deleted", id.toString(), payload, now);
+        UserDeleted deleted = new UserDeleted();
+        deleted.setUserId(id);
+        deleted.setDeletedBy(actor);
+        deleted.setDeletedAt(now);
+        outbox.add(deleted, id.toString(), now);
     }
 }

@@ -1,32 +1,20 @@
 package dev.polyglot.auth.users;
 
+import dev.polyglot.auth.api.UsersApi;
+import dev.polyglot.auth.api.model.UpdateUserRequest;
+import dev.polyglot.auth.api.model.UserPage;
 import dev.polyglot.auth.problem.AuthProblem;
 import dev.polyglot.auth.security.CurrentUser;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
-import java.util.List;
+import dev.polyglot.servicekit.problem.InvalidInputException;
+import dev.polyglot.servicekit.problem.RequestPointer;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PatchMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** User administration; the security chain lets only admins in. */
+/** User administration (contracts/openapi/auth.yaml, tag users); the security chain lets only admins in. */
 @RestController
-class UsersController {
+class UsersController implements UsersApi {
 
     private final UserService users;
 
@@ -34,51 +22,33 @@ class UsersController {
         this.users = users;
     }
 
-    @Schema(name = "UserPage")
-    record UserPage(@NotNull List<UserView> items, @NotNull Integer page, @NotNull Integer size,
-                    @NotNull Long totalItems, @NotNull Long totalPages) {
-    }
-
-    @Schema(name = "UpdateUserRequest")
-    record UpdateUserRequest(@Schema(minLength = 2, maxLength = 100) String name, Role role) {
-    }
-
-    @Operation(operationId = "listUsers", tags = "users", summary = "Users, a page at a time (admin)",
-            security = {@SecurityRequirement(name = "bearer_auth")})
-    @GetMapping(path = "${service-kit.api-prefix}/users", produces = MediaType.APPLICATION_JSON_VALUE)
-    UserPage list(@RequestParam(defaultValue = "0") @Min(0) Integer page,
-                  @RequestParam(defaultValue = "20") @Min(1) @Max(100) Integer size,
-                  @RequestParam(required = false) @Size(min = 1, max = 254) String email,
-                  @RequestParam(required = false) Role role) {
+    @Override
+    public ResponseEntity<UserPage> listUsers(Integer page, Integer size, @Nullable String email,
+                                              dev.polyglot.auth.api.model.@Nullable Role role) {
         actor();
-        UserService.Page result = users.list(email, role, page, size);
-        return new UserPage(result.items().stream().map(User::view).toList(), page, size, result.totalItems(),
-                (result.totalItems() + size - 1) / size);
+        UserService.Page result = users.list(email, role == null ? null : ApiUsers.role(role), page, size);
+        return ResponseEntity.ok(new UserPage(result.items().stream().map(ApiUsers::of).toList(), page, size,
+                Math.toIntExact(result.totalItems()), Math.toIntExact((result.totalItems() + size - 1) / size)));
     }
 
-    @Operation(operationId = "getUser", tags = "users", summary = "One user (admin)",
-            security = {@SecurityRequirement(name = "bearer_auth")})
-    @GetMapping(path = "${service-kit.api-prefix}/users/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    UserView get(@PathVariable UUID id) {
+    @Override
+    public ResponseEntity<dev.polyglot.auth.api.model.User> getUser(UUID id) {
         actor();
-        return users.get(id).view();
+        return ResponseEntity.ok(ApiUsers.of(users.get(id)));
     }
 
-    @Operation(operationId = "updateUser", tags = "users", summary = "Change a user's role or name (admin)",
-            security = {@SecurityRequirement(name = "bearer_auth")})
-    @PatchMapping(path = "${service-kit.api-prefix}/users/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    UserView update(@PathVariable UUID id, @Valid @RequestBody UpdateUserRequest body) {
-        if (body.name() == null && body.role() == null) {
-            throw AuthProblem.validation("/body", "at least one of name and role is required");
+    @Override
+    public ResponseEntity<dev.polyglot.auth.api.model.User> updateUser(UUID id, UpdateUserRequest request) {
+        // UpdateUserRequest's minProperties: 1, which the generated model does not carry.
+        if (request.getName() == null && request.getRole() == null) {
+            throw new InvalidInputException(RequestPointer.BODY.to(), "must have at least one of name and role");
         }
-        return users.update(id, body.name(), body.role(), actor()).view();
+        Role role = request.getRole() == null ? null : ApiUsers.role(request.getRole());
+        return ResponseEntity.ok(ApiUsers.of(users.update(id, request.getName(), role, actor())));
     }
 
-    @Operation(operationId = "deleteUser", tags = "users", summary = "Delete a user (admin)",
-            security = {@SecurityRequirement(name = "bearer_auth")})
-    @ResponseStatus(HttpStatus.NO_CONTENT)
-    @DeleteMapping(path = "${service-kit.api-prefix}/users/{id}")
-    ResponseEntity<Void> delete(@PathVariable UUID id) {
+    @Override
+    public ResponseEntity<Void> deleteUser(UUID id) {
         users.delete(id, actor());
         return ResponseEntity.noContent().build();
     }

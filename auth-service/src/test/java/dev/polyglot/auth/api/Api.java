@@ -33,13 +33,19 @@ final class Api {
     }
 
     Response call(String method, String path, String token, Object body) {
+        return call(method, path, token, body, "application/json");
+    }
+
+    Response call(String method, String path, String token, Object body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        if (body != null || !"application/json".equals(contentType)) {
+            request.header("Content-Type", contentType);
+        }
         if (body != null) {
-            request.header("Content-Type", "application/json");
             String text = body instanceof String s ? s : JSON.writeValueAsString(body);
             request.method(method, HttpRequest.BodyPublishers.ofString(text));
         } else {

@@ -7,6 +7,7 @@ import dev.polyglot.auth.AuthServiceApplication;
 import dev.polyglot.auth.users.Role;
 import dev.polyglot.auth.users.User;
 import dev.polyglot.auth.users.UserService;
+import dev.polyglot.contracts.Streams;
 import dev.polyglot.servicekit.testing.PrivateRedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +57,7 @@ class OutboxRedisRestartTest {
             await().atMost(DEADLINE).until(() -> publishedAt(jdbc, eventId) != null);
 
             RedissonClient redisson = app.getBean(RedissonClient.class);
-            long copies = redisson.<String, String>getStream(OutboxRelay.STREAM, StringCodec.INSTANCE)
+            long copies = redisson.<String, String>getStream(Streams.PLATFORM_EVENTS, StringCodec.INSTANCE)
                     .range(StreamMessageId.MIN, StreamMessageId.MAX).values().stream()
                     .filter(fields -> Objects.requireNonNull(fields.get("cloudevent")).contains(eventId.toString()))
                     .count();

@@ -15,10 +15,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.polyglot.auth.api.config.EnumConverterConfiguration;
 import dev.polyglot.auth.keys.SigningKeys;
 import dev.polyglot.auth.problem.AuthProblem;
 import dev.polyglot.auth.tokens.TokenService;
 import dev.polyglot.auth.tokens.TokenSettings;
+import dev.polyglot.auth.users.Passwords;
 import dev.polyglot.auth.users.Role;
 import dev.polyglot.auth.users.User;
 import dev.polyglot.auth.users.UserService;
@@ -45,7 +47,7 @@ import org.springframework.test.web.servlet.MockMvc;
  */
 @WebMvcTest
 @EnableWebSecurity // Boot 4's MVC slice leaves security out; the real chain is imported below
-@Import(SecurityConfiguration.class)
+@Import({SecurityConfiguration.class, EnumConverterConfiguration.class}) // the generated ?role=viewer converter
 class WebLayerTest {
 
     private static final UUID ADMIN_ID = UUID.randomUUID();
@@ -61,6 +63,8 @@ class WebLayerTest {
     SigningKeys signingKeys;
     @MockitoBean
     TokenSettings tokenSettings;
+    @MockitoBean
+    Passwords passwords; // isCommon: false
     @MockitoBean
     JwtDecoder jwtDecoder; // the real one is tested end to end (AuthApiContract); here: token -> claims
 
@@ -83,7 +87,7 @@ class WebLayerTest {
                 .thenReturn(new TokenService.Tokens("access", "refresh", 900, 604800));
 
         mvc.perform(post("/api/auth/login").contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"email\":\" ada@example.com \",\"password\":\"correct-horse-battery-staple\"}"))
+                        .content("{\"email\":\"ada@example.com\",\"password\":\"correct-horse-battery-staple\"}"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.access_token").value("access"))
                 .andExpect(jsonPath("$.refresh_token").value("refresh"))
@@ -102,14 +106,14 @@ class WebLayerTest {
                         .content("{\"email\":\"ada@example.com\",\"password\":\"nope\"}"))
                 .andExpect(status().isUnauthorized())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value("https://polyglot.dev/problems/bad-credentials"))
+                .andExpect(jsonPath("$.type").value("/problems/bad-credentials"))
                 .andExpect(jsonPath("$.detail").value("Email or password is wrong."))
                 .andExpect(jsonPath("$.instance").value("/api/auth/login"));
         mvc.perform(post("/api/auth/login").contentType(MediaType.APPLICATION_JSON)
                         .content("{\"email\":\"slow@example.com\",\"password\":\"nope\"}"))
                 .andExpect(status().isTooManyRequests())
                 .andExpect(header().string("Retry-After", "42"))
-                .andExpect(jsonPath("$.type").value("https://polyglot.dev/problems/rate-limited"));
+                .andExpect(jsonPath("$.type").value("/problems/rate-limited"));
     }
 
     @Test
@@ -133,7 +137,7 @@ class WebLayerTest {
                     .andExpect(status().isUnauthorized())
                     .andExpect(header().string("WWW-Authenticate", startsWith("Bearer")))
                     .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-                    .andExpect(jsonPath("$.type").value("https://polyglot.dev/problems/unauthorized"))
+                    .andExpect(jsonPath("$.type").value("/problems/unauthorized"))
                     .andExpect(jsonPath("$.instance").value("/api/auth/me"));
         }
         Instant now = Instant.now();
@@ -149,7 +153,7 @@ class WebLayerTest {
         mvc.perform(get("/api/auth/users").header("Authorization", "Bearer user-token"))
                 .andExpect(status().isForbidden())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value("https://polyglot.dev/problems/forbidden"));
+                .andExpect(jsonPath("$.type").value("/problems/forbidden"));
         verify(users, never()).list(any(), any(), anyInt(), anyInt());
 
         when(users.list(null, Role.viewer, 0, 20)).thenReturn(new UserService.Page(List.of(), 0, 20, 0));
@@ -165,7 +169,7 @@ class WebLayerTest {
                         .content("{\"email\":\"eve@example.com\",\"name\":\"Eve\",\"password\":\"correct-horse-battery\","
                                 + "\"role\":\"admin\"}"))
                 .andExpect(status().isForbidden())
-                .andExpect(jsonPath("$.type").value("https://polyglot.dev/problems/forbidden"));
+                .andExpect(jsonPath("$.type").value("/problems/forbidden"));
         verify(users, never()).create(anyString(), anyString(), anyString(), any());
     }
 }

@@ -34,7 +34,8 @@ public class ConsoleRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleRoutes.class);
     private static final List<String> NOT_CONSOLE = List.of(
-            "/api/", "/ws/", "/actuator", "/v3/", "/docs", "/redoc", "/webjars/", "/swagger-ui", "/error");
+            "/api/", "/ws/", "/actuator", "/v3/", "/docs", "/redoc", "/webjars/", "/swagger-ui", "/error",
+            "/contracts/", "/problems");
 
     @Bean
     RouterFunction<ServerResponse> console(EdgeProperties properties) {

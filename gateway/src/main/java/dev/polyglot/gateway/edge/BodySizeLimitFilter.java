@@ -1,9 +1,9 @@
 package dev.polyglot.gateway.edge;
 
+import dev.polyglot.contracts.ProblemType;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
@@ -53,7 +53,7 @@ public class BodySizeLimitFilter implements WebFilter {
     }
 
     private EdgeRejection tooLarge() {
-        return new EdgeRejection(HttpStatus.CONTENT_TOO_LARGE,
+        return new EdgeRejection(ProblemType.CONTENT_TOO_LARGE,
                 "The request body is larger than the limit of " + maxBytes + " bytes.");
     }
 }

@@ -1,7 +1,7 @@
 package dev.polyglot.gateway.edge;
 
+import dev.polyglot.contracts.ProblemType;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsUtils;
 import org.springframework.web.cors.reactive.DefaultCorsProcessor;
@@ -30,7 +30,7 @@ public class CorsFilter implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         CorsConfiguration configuration = source.getCorsConfiguration(exchange);
         if (!processor.process(configuration, exchange)) {
-            return Mono.error(new EdgeRejection(HttpStatus.FORBIDDEN,
+            return Mono.error(new EdgeRejection(ProblemType.FORBIDDEN,
                     "This origin, method or header is not allowed for cross-origin requests."));
         }
         if (CorsUtils.isPreFlightRequest(exchange.getRequest())) {

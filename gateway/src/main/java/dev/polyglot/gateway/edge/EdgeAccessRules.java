@@ -1,8 +1,8 @@
 package dev.polyglot.gateway.edge;
 
+import dev.polyglot.servicekit.web.AnsweredMethods;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
@@ -34,8 +34,6 @@ final class EdgeAccessRules {
     static final List<String> ADMIN_POST_PATHS = List.of("/api/notifications/broadcast");
     static final List<String> SIGNED_IN_PATHS = List.of("/api/**", "/actuator/**");
 
-    private static final Set<HttpMethod> METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
-            HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
     // Encoded separators, dots and percent signs, semicolons (path parameters), NUL and line breaks, backslashes,
     // and empty segments: lower case, the raw path is compared lower-cased.
     private static final List<String> UNSAFE_IN_PATH = List.of("%2f", "%5c", "%2e", "%25", ";", "%3b", "%00", "%0a",
@@ -58,7 +56,10 @@ final class EdgeAccessRules {
 
     /** Why this request is refused before any rule is read, or null if it is not. */
     String refusal(HttpMethod method, String rawPath) {
-        if (!METHODS.contains(method)) {
+        // A method a path can serve (TRACE and QUERY included) is passed on: the service behind knows which ones a path
+        // serves and answers the rest 405 with its Allow. Any other is none of the standards': 400 bad-request
+        // (contracts/problems/problem-types.yaml). The services' firewalls let the same list through.
+        if (!AnsweredMethods.contains(method)) {
             return "The method " + method.name() + " is not allowed.";
         }
         String lower = rawPath.toLowerCase(Locale.ROOT);

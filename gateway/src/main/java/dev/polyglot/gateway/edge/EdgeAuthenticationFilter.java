@@ -1,11 +1,11 @@
 package dev.polyglot.gateway.edge;
 
+import dev.polyglot.contracts.ProblemType;
 import dev.polyglot.gateway.edge.EdgeAccessRules.Access;
 import dev.polyglot.servicekit.security.ProblemServerAuthenticationEntryPoint;
 import java.util.List;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -59,7 +59,7 @@ public class EdgeAuthenticationFilter implements WebFilter {
         ServerHttpRequest request = exchange.getRequest();
         String refusal = rules.refusal(request.getMethod(), request.getPath().value());
         if (refusal != null) {
-            return Mono.error(new EdgeRejection(HttpStatus.BAD_REQUEST, refusal));
+            return Mono.error(new EdgeRejection(ProblemType.BAD_REQUEST, refusal));
         }
         Access access = rules.access(request.getMethod(), request.getPath().pathWithinApplication());
         String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);

@@ -11,6 +11,7 @@ import java.util.List;
 import org.redisson.api.RedissonClient;
 import org.redisson.spring.starter.RedissonAutoConfigurationCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -64,6 +65,12 @@ public class EdgeConfiguration {
     ReactiveJwtDecoder edgeJwtDecoder(AuthServiceJwkSource keys, OAuth2TokenValidator<Jwt> serviceKitTokenValidator) {
         return new CachingReactiveJwtDecoder(AccessTokens.reactiveDecoder(keys, serviceKitTokenValidator),
                 serviceKitTokenValidator, Duration.ofMinutes(1), 10_000, Clock.systemUTC());
+    }
+
+    /** Requests Netty cannot decode (too long a request line, too large headers) get a problem too, not a bare status. */
+    @Bean
+    NettyServerCustomizer undecodableRequestProblems() {
+        return UndecodableRequestProblems.customizer();
     }
 
     @Bean

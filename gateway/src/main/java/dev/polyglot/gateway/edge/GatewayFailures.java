@@ -1,5 +1,6 @@
 package dev.polyglot.gateway.edge;
 
+import dev.polyglot.contracts.ProblemType;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -7,7 +8,6 @@ import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.cloud.gateway.support.ServiceUnavailableException;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -30,11 +30,11 @@ public class GatewayFailures implements ErrorWebExceptionHandler {
         if (error instanceof CallNotPermittedException || error instanceof ServiceUnavailableException) {
             HttpHeaders headers = new HttpHeaders();
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
-            return Mono.error(new EdgeRejection(HttpStatus.SERVICE_UNAVAILABLE,
+            return Mono.error(new EdgeRejection(ProblemType.SERVICE_UNAVAILABLE,
                     "The service behind this path is failing; the gateway stops calling it for a while.", headers));
         }
         if (error instanceof TimeoutException) {
-            return Mono.error(new EdgeRejection(HttpStatus.GATEWAY_TIMEOUT,
+            return Mono.error(new EdgeRejection(ProblemType.GATEWAY_TIMEOUT,
                     "A service needed to answer this request did not answer in time."));
         }
         return Mono.error(error);

@@ -1,5 +1,6 @@
 package dev.polyglot.gateway.edge;
 
+import dev.polyglot.contracts.ProblemType;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -8,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -81,7 +81,7 @@ public class RateLimitFilter implements WebFilter {
                     headers.set("RateLimit-Policy", verdict.limit() + ";w=" + window.toSeconds());
                     if (!verdict.allowed()) {
                         headers.set(HttpHeaders.RETRY_AFTER, Long.toString(verdict.secondsUntilReset()));
-                        return Mono.<Void>error(new EdgeRejection(HttpStatus.TOO_MANY_REQUESTS,
+                        return Mono.<Void>error(new EdgeRejection(ProblemType.RATE_LIMITED,
                                 "Too many requests: at most " + verdict.limit() + " per " + window.toSeconds()
                                         + " s. Try again in " + verdict.secondsUntilReset() + " s.", headers));
                     }

@@ -1,18 +1,26 @@
 package dev.polyglot.servicekit.events;
 
+import dev.polyglot.contracts.EventType;
+import dev.polyglot.contracts.EventTypes;
+import dev.polyglot.servicekit.contract.ContractJson;
+import dev.polyglot.servicekit.contract.ContractViolationException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.client.codec.StringCodec;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.PropertyNamingStrategies;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Publishes CloudEvents to Redis streams: {@code XADD <stream> MAXLEN ~ <retention> * cloudevent <JSON>}.
- * Every event carries the current trace (see {@link TraceContext}), so an event published by a handler continues
- * the trace of the event it handles.
+ *
+ * <p>A service publishes a payload object generated from contracts/events/schemas
+ * ({@code publisher.publish(userRegistered, "users/42")}): its event type, stream and dataschema follow from its class
+ * ({@link EventTypes#of(Class)}), and it is validated against its contract first ({@link ContractJson}), so a
+ * publisher never writes what a consumer would have to dead-letter. A ready CloudEvent (an outbox row, an event being
+ * forwarded) is published as it is with {@link #publish(String, CloudEvent)}.
+ *
+ * <p>Every new event carries the current trace (see {@link TraceContext}), so an event published by a handler
+ * continues the trace of the event it handles.
  */
 public class EventPublisher {
 
@@ -22,41 +30,38 @@ public class EventPublisher {
     private final RedissonClient redisson;
     private final EventsProperties properties;
     private final String source;
-    private final JsonMapper json;
     private final MeterRegistry meters;
+    private final ContractJson contract = ContractJson.strict();
 
-    /**
-     * @param source "/" + the service name
-     * @param json   turns payload objects into JSON; it must write snake_case (Boot's mapper does, through
-     *               service-kit-defaults.yaml)
-     */
-    public EventPublisher(RedissonClient redisson, EventsProperties properties, String source, JsonMapper json,
-                          MeterRegistry meters) {
+    /** @param source "/" + the service name */
+    public EventPublisher(RedissonClient redisson, EventsProperties properties, String source, MeterRegistry meters) {
         this.redisson = redisson;
         this.properties = properties;
         this.source = source;
-        this.json = json;
         this.meters = meters;
     }
 
-    /** For use without Spring: the platform's payload convention (snake_case), as Boot's mapper is configured. */
-    public static JsonMapper snakeCaseJson() {
-        return JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+    /** {@link #publish(Object, String)} without a subject. */
+    public CloudEvent publish(Object payload) {
+        return publish(payload, null);
     }
 
-    public CloudEvent publish(String stream, String type, Object data) {
-        return publish(stream, type, data, null);
-    }
-
-    /** Publishes a new event of {@code type} with {@code data} (an object or a JsonNode) and returns it. */
-    public CloudEvent publish(String stream, String type, Object data, String subject) {
-        JsonNode payload = data == null ? null : json.valueToTree(data);
-        CloudEvent event = CloudEvent.create(source, type, subject, payload);
-        publish(stream, event);
+    /**
+     * Publishes a new event whose data is {@code payload}, on its type's stream, and returns it.
+     *
+     * @param payload an instance of a class generated from contracts/events/schemas ({@code dev.polyglot.contracts.events})
+     * @param subject the CloudEvent {@code subject} (what the event is about, e.g. {@code users/42}), or null
+     * @throws IllegalArgumentException    when the payload's class is not an event payload of the contracts
+     * @throws ContractViolationException when the payload breaks its schema (nothing is written)
+     */
+    public CloudEvent publish(Object payload, String subject) {
+        EventType<?> type = EventTypes.of(payload.getClass());
+        CloudEvent event = CloudEvent.create(source, type.type(), subject, contract.toTree(payload));
+        publish(type.stream(), event);
         return event;
     }
 
-    /** Publishes an event as it is (for example one being forwarded) and returns its stream entry id. */
+    /** Publishes an event as it is (an outbox row, an event being forwarded) and returns its stream entry id. */
     public String publish(String stream, CloudEvent event) {
         String entryId = redisson.<String, String>getStream(stream, StringCodec.INSTANCE)
                 .add(StreamAddArgs.<String, String>entry(FIELD, event.toJsonText())

@@ -12,7 +12,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The event backbone of every Java service that has Redisson: an {@link EventPublisher} whose events name the
@@ -30,9 +29,9 @@ public class EventsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     EventPublisher eventPublisher(RedissonClient redisson, EventsProperties properties, Environment environment,
-                                  ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters) {
+                                  ObjectProvider<MeterRegistry> meters) {
         return new EventPublisher(redisson, properties, "/" + environment.getRequiredProperty("spring.application.name"),
-                json.getIfAvailable(EventPublisher::snakeCaseJson), meters.getIfAvailable(() -> Metrics.globalRegistry));
+                meters.getIfAvailable(() -> Metrics.globalRegistry));
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.polyglot.servicekit.events;
 
+import dev.polyglot.contracts.Streams;
 import dev.polyglot.servicekit.config.ServiceKitEnvironmentPostProcessor;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,7 +14,7 @@ import org.springframework.core.env.StandardEnvironment;
  * {@code service-kit-defaults.yaml} only (documented there); tools without a Spring context read the same file
  * through {@link #defaults()}.
  *
- * @param retention        approximate MAXLEN per stream name
+ * @param retention        approximate MAXLEN per stream name, over the contract's ({@link Streams#RETENTION})
  * @param retentionOverrides "stream=entries,..." (EVENTS_RETENTION, as the Python services read it) over {@code retention}
  * @param defaultRetention for a stream that {@code retention} does not name
  * @param dlqRetention     for a {@code <stream>.dlq} that {@code retention} does not name
@@ -31,7 +32,9 @@ public record EventsProperties(
     static final String DLQ_SUFFIX = ".dlq";
 
     public EventsProperties {
-        Map<String, Integer> merged = new HashMap<>(retention == null ? Map.of() : retention);
+        // The contract's retention (the AsyncAPI document's x-redis-stream) first; configuration may change it.
+        Map<String, Integer> merged = new HashMap<>(Streams.RETENTION);
+        merged.putAll(retention == null ? Map.of() : retention);
         merged.putAll(parseRetention(retentionOverrides));
         retention = Map.copyOf(merged);
     }

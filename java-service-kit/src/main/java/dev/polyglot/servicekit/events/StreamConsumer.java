@@ -40,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@code maxDeliveries} times for an entry: failing on that delivery sends the entry to {@code <stream>.dlq}
  *       with the reason, acknowledged in the same MULTI/EXEC; a reclaimed entry delivered more often (its consumer
  *       died mid-handler) goes there without another try.</li>
- *   <li>An entry that is not a CloudEvent goes to the dead-letter stream at once.</li>
+ *   <li>An entry that is not a CloudEvent goes to the dead-letter stream at once, and so does one whose handler
+ *       throws {@link InvalidCloudEventException} (an event breaking its contract, see {@link EventHandlers}).</li>
  *   <li>Redis errors never end the loop: it backs off (100 ms doubling to 5 s) and resumes, recreating the group
  *       when Redis lost it (NOGROUP).</li>
  *   <li>{@link #stop()} stops reading and waits (bounded) for the handler in progress.</li>
@@ -296,6 +297,12 @@ public class StreamConsumer {
             return;
         }
         Throwable failure = handle(entryId, event, deliveries);
+        if (failure instanceof InvalidCloudEventException broken) {
+            // The handler found the event itself unusable (EventHandlers: data breaking its contract): as final as a
+            // malformed envelope.
+            deadLetter(entryId, text, deliveries, "malformed event: " + broken.getMessage());
+            return;
+        }
         if (failure != null) {
             if (deliveries >= settings.maxDeliveries()) {
                 deadLetter(entryId, text, deliveries, describe(failure));
@@ -318,6 +325,8 @@ public class StreamConsumer {
         try (TraceContext.Scope scope = TraceContext.open(trace)) {
             handler.handle(event);
             return null;
+        } catch (InvalidCloudEventException broken) {
+            return broken; // dead-lettered with its reason, which says all there is to say
         } catch (Exception | AssertionError failure) {
             log.warn("Handler failed on event {} of {} (entry {}, delivery {}): {}", event.id(), settings.stream(),
                     entryId, deliveries, describe(failure), failure);

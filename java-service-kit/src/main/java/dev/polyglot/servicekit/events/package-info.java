@@ -2,12 +2,26 @@
  * The platform's event backbone: CloudEvents 1.0 (structured JSON) over Redis Streams, the same wire format and
  * behaviour as the Python backbone (service_kit.events).
  *
- * <p>A service publishes through the auto-configured {@link dev.polyglot.servicekit.events.EventPublisher}
- * ({@code publisher.publish("platform.events", "user.registered", payload, "users/42")}) and consumes through
- * {@link dev.polyglot.servicekit.events.StreamConsumers}
- * ({@code consumers.start("platform.events", "notification-service", event -> ...)}), typically when the
- * application is ready; consumers stop with the context. Retention and consumer defaults are the
- * {@code service-kit.events.*} properties of service-kit-defaults.yaml. Delivery is at least once, and a handler
- * sees an event id at most once within the dedupe window; see {@link dev.polyglot.servicekit.events.StreamConsumer}.
+ * <p>Events are published and handled as the classes generated from contracts/events/schemas
+ * ({@code dev.polyglot.contracts.events}), never as maps or JSON built by hand:
+ *
+ * <ul>
+ *   <li>A service publishes a payload object through the auto-configured
+ *       {@link dev.polyglot.servicekit.events.EventPublisher}: {@code publisher.publish(userRegistered, "users/42")}.
+ *       Its type, stream and dataschema come from {@code EventTypes.of(payload.getClass())}, and it is checked against
+ *       its schema before the XADD. A ready CloudEvent (an outbox row, an event being forwarded) is published as it
+ *       is with {@code publisher.publish(stream, cloudEvent)}.</li>
+ *   <li>A service consumes through {@link dev.polyglot.servicekit.events.StreamConsumers}, with the stream and group
+ *       names of the contracts ({@code Streams}, {@code ConsumerGroups}) and a typed dispatcher:
+ *       {@code consumers.start(Streams.PLATFORM_EVENTS, ConsumerGroups.NOTIFICATION,
+ *       EventHandlers.builder().on(EventTypes.REPORT_READY, event -> ...).build())}, typically when the application
+ *       is ready; consumers stop with the context. See {@link dev.polyglot.servicekit.events.EventHandlers} for what
+ *       happens to data that breaks its contract (dead-lettered at once) and to types without a handler
+ *       (acknowledged, ignored).</li>
+ * </ul>
+ *
+ * Retention comes from the contract ({@code Streams.RETENTION}) and the consumer defaults from the
+ * {@code service-kit.events.*} properties of service-kit-defaults.yaml. Delivery is at least once, and a handler sees
+ * an event id at most once within the dedupe window; see {@link dev.polyglot.servicekit.events.StreamConsumer}.
  */
 package dev.polyglot.servicekit.events;

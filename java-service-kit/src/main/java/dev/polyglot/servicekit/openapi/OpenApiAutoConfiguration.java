@@ -1,6 +1,7 @@
 package dev.polyglot.servicekit.openapi;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.polyglot.contracts.schemas.Problem;
 import dev.polyglot.servicekit.info.ServiceInfo;
 import dev.polyglot.servicekit.info.ServiceInfoController;
 import io.swagger.v3.core.jackson.ModelResolver;
@@ -8,10 +9,12 @@ import io.swagger.v3.core.util.Json;
 import java.util.List;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.http.ProblemDetail;
 
 /**
  * For a service that serves its live OpenAPI document with springdoc (settings in
@@ -23,6 +26,16 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(OperationCustomizer.class)
 public class OpenApiAutoConfiguration {
 
+    private static final String PROBLEM_JSON = "application/problem+json";
+
+    static {
+        // Every error is a ProblemDetail in the code (the generated interfaces' responses name it, by the generator's
+        // schemaMappings), and the contract's Problem on the wire: springdoc documents the class generated from
+        // contracts/schemas/problem.schema.json in its place, not Spring's ProblemDetail (whose `properties` map is
+        // no member of the body, and whose `type`, `title`, `status` the contract requires).
+        SpringDocUtils.getConfig().replaceWithClass(ProblemDetail.class, Problem.class);
+    }
+
     @Bean
     OperationCustomizer serviceInfoOperation(Environment environment) {
         String operationId = serviceInfoOperationId(environment.getRequiredProperty("spring.application.name"));
@@ -31,6 +44,47 @@ public class OpenApiAutoConfiguration {
                 operation.setOperationId(operationId);
                 operation.setSummary("What this service is and which instance answered");
                 operation.setTags(List.of("service"));
+            }
+            return operation;
+        };
+    }
+
+    /**
+     * Controllers generated from a contract declare {@code produces = {application/json, application/problem+json}}
+     * (the operation answers either), and springdoc lists both under every success status. Problems are the error
+     * responses' media type only, as in the contracts.
+     */
+    @Bean
+    OperationCustomizer problemsAreNotSuccesses() {
+        return (operation, handlerMethod) -> {
+            if (operation.getResponses() != null) {
+                operation.getResponses().forEach((status, response) -> {
+                    if (status.startsWith("2") && response.getContent() != null) {
+                        response.getContent().remove(PROBLEM_JSON);
+                        if (response.getContent().isEmpty()) {
+                            response.setContent(null);
+                        }
+                    }
+                });
+            }
+            return operation;
+        };
+    }
+
+    /**
+     * The generated interfaces list every media type an operation produces under each error response too; an error
+     * is only ever a problem, served as application/problem+json (ProblemFactory), so that is its one media type.
+     */
+    @Bean
+    OperationCustomizer errorsAreProblems() {
+        return (operation, handlerMethod) -> {
+            if (operation.getResponses() != null) {
+                operation.getResponses().forEach((status, response) -> {
+                    if (!status.startsWith("2") && response.getContent() != null
+                            && response.getContent().containsKey(PROBLEM_JSON)) {
+                        response.getContent().keySet().removeIf(mediaType -> !PROBLEM_JSON.equals(mediaType));
+                    }
+                });
             }
             return operation;
         };

@@ -20,17 +20,17 @@ import tools.jackson.databind.cfg.MapperConfig;
  * <p>Field errors name Java properties while clients only know the JSON names, which differ as soon as a
  * naming strategy (the platform uses snake_case) or {@code @JsonProperty} is involved.
  */
-final class JsonPropertyPath {
+public final class JsonPropertyPath {
 
     private static final Pattern SEGMENT = Pattern.compile("([^.\\[\\]]+)|\\[([^\\]]*)\\]");
 
     private final MapperConfig<?> mapperConfig;
 
-    JsonPropertyPath(MapperConfig<?> mapperConfig) {
+    public JsonPropertyPath(MapperConfig<?> mapperConfig) {
         this.mapperConfig = mapperConfig;
     }
 
-    List<String> tokens(Class<?> rootType, String propertyPath) {
+    public List<String> tokens(Class<?> rootType, String propertyPath) {
         List<String> tokens = new ArrayList<>();
         ResolvableType current = ResolvableType.forClass(rootType);
         Matcher segment = SEGMENT.matcher(propertyPath);

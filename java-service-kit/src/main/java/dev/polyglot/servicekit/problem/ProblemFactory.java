@@ -1,5 +1,6 @@
 package dev.polyglot.servicekit.problem;
 
+import dev.polyglot.contracts.ProblemType;
 import java.lang.annotation.Annotation;
 import java.math.BigInteger;
 import java.net.ConnectException;
@@ -12,6 +13,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.TypeMismatchException;
@@ -42,18 +44,28 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.server.MissingRequestValueException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.InvalidNullException;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns whatever went wrong while handling a request into the platform's one error shape: an RFC 9457
- * problem {@code {type, title, status, detail, instance, errors?}}, with the same types, titles and wording
- * as the Python services' (python-service-kit's problems module) and contracts/schemas/problem.schema.json.
+ * problem {@code {type, title, status, detail, instance, errors?}}, with the same wording as the Python services'
+ * (python-service-kit's problems module) and contracts/schemas/problem.schema.json. The type and title always come
+ * from contracts/problems/problem-types.yaml ({@link ProblemType}): a named type where there is one
+ * ({@code validation-error}, {@code malformed-body}, or the one an application's exception carries, see
+ * {@link #typed}), else the type the contract gives the status ({@link ProblemType#forStatus(int)}), so that even
+ * a plain 404 has a named type rather than RFC 9457's blank one.
  *
  * <p>Only spring-web types are used here, so the servlet and the reactive stack share every rule: which
  * status an error gets, how an invalid input is located ({@link RequestPointer}), and that a 500 says
@@ -61,24 +73,6 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link MissingServletInputs}.)
  */
 public class ProblemFactory {
-
-    /** Inputs that were read but break a constraint or have the wrong type; {@code errors} lists them. */
-    public static final URI VALIDATION_ERROR = URI.create("https://polyglot.dev/problems/validation-error");
-
-    /** A request body that could not be read at all: missing, or not JSON. */
-    public static final URI MALFORMED_BODY = URI.create("https://polyglot.dev/problems/malformed-body");
-
-    /** No valid access token (missing, expired, wrong issuer or audience): the type every contract names for 401. */
-    public static final URI UNAUTHORIZED = URI.create("https://polyglot.dev/problems/unauthorized");
-
-    /** A valid access token whose roles do not allow the operation: the type every contract names for 403. */
-    public static final URI FORBIDDEN = URI.create("https://polyglot.dev/problems/forbidden");
-
-    /** Something failed inside the service; the client is told nothing more. */
-    public static final URI INTERNAL_ERROR = URI.create("https://polyglot.dev/problems/internal-error");
-
-    /** RFC 9457 section 4.2.1: no more to say than the status code; the title is its reason phrase. */
-    public static final URI ABOUT_BLANK = URI.create("about:blank");
 
     static final String REQUIRED = "is required";
 
@@ -117,29 +111,56 @@ public class ProblemFactory {
         List<Violation> violations = violations(error);
         if (!violations.isEmpty()) {
             violations.sort(Comparator.comparing(Violation::pointer).thenComparing(Violation::message));
-            return problem(HttpStatus.UNPROCESSABLE_CONTENT, VALIDATION_ERROR, "Invalid request",
+            return problem(ProblemType.VALIDATION_ERROR,
                     violations.size() + " invalid value(s) in the request; see errors.", violations);
+        }
+        if (causeOf(error, MultipartException.class) != null) {
+            // Spring MVC parses any multipart/* request before it looks for a handler: a broken one (no boundary) is
+            // the client's unreadable body, whichever operation it was sent to.
+            return problem(ProblemType.MALFORMED_BODY, "The request body is not valid multipart/form-data.",
+                    List.of(new Violation(RequestPointer.BODY.to(), "is not valid multipart/form-data")));
         }
         if (isUnreadableBody(error)) {
             StreamReadException syntaxError = causeOf(error, StreamReadException.class);
             String reason = syntaxError == null ? "is missing or not JSON" : describe(syntaxError);
-            return problem(HttpStatus.BAD_REQUEST, MALFORMED_BODY, "Malformed request body",
+            return problem(ProblemType.MALFORMED_BODY,
                     "The request body is not valid JSON.", List.of(new Violation(RequestPointer.BODY.to(), reason)));
         }
         if (error instanceof ErrorResponse response) {
-            return plain(response.getStatusCode(), applicationDetail(error, response), method, path);
+            ProblemDetail problem = plain(response.getStatusCode(), applicationDetail(error, response), method, path);
+            applicationType(error, response).ifPresent(type -> {
+                problem.setType(type.uri());
+                problem.setTitle(type.title());
+            });
+            return problem;
         }
         if (causeOf(error, ConnectException.class) != null) {
             return plain(HttpStatus.SERVICE_UNAVAILABLE, null, method, path);
         }
+        if (isUnparsableParameters(error)) {
+            return plain(HttpStatus.BAD_REQUEST, "The query string cannot be read as parameters.", method, path);
+        }
         return plain(HttpStatus.INTERNAL_SERVER_ERROR, null, method, path);
     }
 
-    private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail,
-                                         List<Violation> errors) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(type);
-        problem.setTitle(title);
+    /**
+     * Tomcat 11 refuses a query string (or form body) it cannot parse, such as a parameter without a name
+     * ({@code ?=7}), with this IllegalStateException once anything asks for a parameter: the client's error, a 400.
+     * Named, not imported: a reactive application has no Tomcat.
+     */
+    private static boolean isUnparsableParameters(Throwable error) {
+        for (Throwable current = error; current != null; current = current.getCause()) {
+            if ("org.apache.tomcat.util.http.InvalidParameterException".equals(current.getClass().getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ProblemDetail problem(ProblemType type, String detail, List<Violation> errors) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(type.status()), detail);
+        problem.setType(type.uri());
+        problem.setTitle(type.title());
         problem.setProperty("errors", errors);
         return problem;
     }
@@ -148,8 +169,9 @@ public class ProblemFactory {
     private static ProblemDetail plain(HttpStatusCode status, @Nullable String applicationDetail,
                                        HttpMethod method, String path) {
         ProblemDetail problem = ProblemDetail.forStatus(status);
-        // Written out: Spring 7 leaves "type" out of the JSON unless it is set.
-        problem.setType(status.value() == 500 ? INTERNAL_ERROR : ABOUT_BLANK);
+        ProblemType type = ProblemType.forStatus(status.value());
+        problem.setType(type.uri());
+        problem.setTitle(type.title());
         problem.setDetail(status.value() != 500 && applicationDetail != null
                 ? applicationDetail
                 : switch (status.value()) {
@@ -172,9 +194,32 @@ public class ProblemFactory {
      * own details are not used: they differ between the two stacks and can name Java types.
      */
     private static @Nullable String applicationDetail(Throwable error, ErrorResponse response) {
-        boolean springsOwn = error.getClass().getName().startsWith("org.springframework.")
+        return isSpringsOwn(error) ? null : response.getBody().getDetail();
+    }
+
+    private static boolean isSpringsOwn(Throwable error) {
+        return error.getClass().getName().startsWith("org.springframework.")
                 && error.getClass() != ResponseStatusException.class;
-        return springsOwn ? null : response.getBody().getDetail();
+    }
+
+    /**
+     * Marks an application's exception with the problem type it stands for: its body gets that type's URI and title,
+     * and the answer keeps them (the status stays the exception's). For the exceptions of a service or the gateway
+     * ({@code ResponseStatusException} and subclasses) that have something more specific to say than their status.
+     */
+    public static <E extends ErrorResponse> E typed(E error, ProblemType type) {
+        error.getBody().setType(type.uri());
+        error.getBody().setTitle(type.title());
+        return error;
+    }
+
+    /** The type {@link #typed} gave an application's exception; Spring's own exceptions get the status's. */
+    private static Optional<ProblemType> applicationType(Throwable error, ErrorResponse response) {
+        URI type = response.getBody().getType();
+        if (isSpringsOwn(error) || type == null || !type.toString().startsWith(ProblemType.BASE)) {
+            return Optional.empty();
+        }
+        return ProblemType.byName(type.toString().substring(ProblemType.BASE.length()));
     }
 
     /** What the JSON parser stumbled on, and where: it is about the client's own input, nothing internal. */
@@ -197,6 +242,8 @@ public class ProblemFactory {
         Violation missingServletInput = SERVLET_API ? MissingServletInputs.violationOf(error) : null;
         if (missingServletInput != null) {
             violations.add(missingServletInput);
+        } else if (error instanceof InvalidInputException invalid) {
+            violations.addAll(invalid.violations());
         } else if (error instanceof MethodArgumentNotValidException invalid) {
             addBindingErrors(violations, invalid.getBindingResult(), invalid.getBindingResult().getTarget(),
                     invalid.getParameter());
@@ -224,12 +271,16 @@ public class ProblemFactory {
                     mustBe(mismatch.getRequiredType())));
         } else if (isUnreadableBody(error)) {
             MismatchedInputException mismatch = causeOf(error, MismatchedInputException.class);
-            if (mismatch != null && !mismatch.getPath().isEmpty()) {
-                List<String> tokens = mismatch.getPath().stream()
-                        .map(step -> step.getPropertyName() != null
-                                ? step.getPropertyName() : String.valueOf(step.getIndex()))
-                        .toList();
-                violations.add(new Violation(RequestPointer.BODY.to(tokens), mustBe(mismatch.getTargetType())));
+            // JSON of the wrong shape (a member, or the whole body: `null`, `[]`) is invalid input; a body with no
+            // JSON value at all (empty, blank) has no token and stays a malformed body.
+            if (mismatch != null && (!mismatch.getPath().isEmpty() || readAValue(mismatch))) {
+                violations.add(new Violation(RequestPointer.BODY.to(tokens(mismatch)), whatIsWrong(mismatch)));
+            }
+            // A value its type refused to be made from: an enum's @JsonCreator (generated models) throws for "root".
+            ValueInstantiationException refused = causeOf(error, ValueInstantiationException.class);
+            if (mismatch == null && refused != null && !refused.getPath().isEmpty()) {
+                violations.add(new Violation(RequestPointer.BODY.to(tokens(refused)),
+                        mustBe(refused.getType() == null ? null : refused.getType().getRawClass())));
             }
         }
         return violations;
@@ -293,8 +344,29 @@ public class ProblemFactory {
                 || causeOf(error, DecodingException.class) != null);
     }
 
+    private static List<String> tokens(DatabindException error) {
+        return error.getPath().stream()
+                .map(step -> step.getPropertyName() != null ? step.getPropertyName() : String.valueOf(step.getIndex()))
+                .toList();
+    }
+
+    private static boolean readAValue(MismatchedInputException mismatch) {
+        return mismatch.getCurrentToken() != null
+                || mismatch.processor() instanceof JsonParser parser && parser.currentToken() != null;
+    }
+
+    private static String whatIsWrong(MismatchedInputException mismatch) {
+        if (mismatch instanceof UnrecognizedPropertyException) {
+            return "is not a member of this object";
+        }
+        if (mismatch instanceof InvalidNullException && mismatch.getPath().size() > 0) {
+            return "must not be null";
+        }
+        return mustBe(mismatch.getTargetType());
+    }
+
     /** "must be an integer", "must be one of [ADMIN, USER]": the expected JSON or text form of a type. */
-    static String mustBe(@Nullable Class<?> type) {
+    public static String mustBe(@Nullable Class<?> type) {
         if (type == null) {
             return "has an invalid value";
         }

@@ -1,7 +1,6 @@
 package dev.polyglot.servicekit.security;
 
-import dev.polyglot.servicekit.problem.ProblemFactory;
-import java.net.URI;
+import dev.polyglot.contracts.ProblemType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.security.core.AuthenticationException;
@@ -37,19 +36,19 @@ public final class SecurityProblems {
     }
 
     public byte[] unauthorized(AuthenticationException failure, String path) {
-        return problem(401, ProblemFactory.UNAUTHORIZED, "Unauthorized", tokenWasPresented(failure)
+        return problem(ProblemType.UNAUTHORIZED, tokenWasPresented(failure)
                 ? "The access token is invalid or expired." : "A bearer access token is required.", path);
     }
 
     public byte[] forbidden(String path) {
-        return problem(403, ProblemFactory.FORBIDDEN, "Forbidden", "Your role does not allow this.", path);
+        return problem(ProblemType.FORBIDDEN, "Your role does not allow this.", path);
     }
 
-    private byte[] problem(int status, URI type, String title, String detail, String path) {
+    private byte[] problem(ProblemType type, String detail, String path) {
         Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", type.toString());
-        problem.put("title", title);
-        problem.put("status", status);
+        problem.put("type", type.uri().toString());
+        problem.put("title", type.title());
+        problem.put("status", type.status());
         problem.put("detail", detail);
         problem.put("instance", path);
         return jsonMapper.writeValueAsBytes(problem);

@@ -10,11 +10,14 @@ import java.util.UUID;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.stream.StreamMessageId;
 import org.redisson.client.codec.StringCodec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Shared by the backbone's Redis tests: a client for REDIS_URL, fresh stream names, fast consumer settings. */
 final class EventsTestSupport {
 
     static final String GROUP = "test-group";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private EventsTestSupport() {
     }
@@ -39,8 +42,26 @@ final class EventsTestSupport {
     }
 
     static EventPublisher publisher(RedissonClient redisson, MeterRegistry meters) {
-        return new EventPublisher(redisson, EventsProperties.defaults(), "/events-test",
-                EventPublisher.snakeCaseJson(), meters);
+        return new EventPublisher(redisson, EventsProperties.defaults(), "/events-test", meters);
+    }
+
+    /**
+     * Publishes a new event of a made-up type ({@code test.*}) with {@code data} to a test's own stream, through the
+     * publisher's path for ready events: the backbone's delivery does not depend on what the payload is.
+     */
+    static CloudEvent publish(EventPublisher publisher, String stream, String type, Object data, String subject) {
+        CloudEvent event = CloudEvent.create(publisher.source(), type, subject, JSON.valueToTree(data));
+        publisher.publish(stream, event);
+        return event;
+    }
+
+    /** {@code data} (a map, say) as the JSON tree an event carries. */
+    static JsonNode tree(Object data) {
+        return JSON.valueToTree(data);
+    }
+
+    static CloudEvent publish(EventPublisher publisher, String stream, String type, Object data) {
+        return publish(publisher, stream, type, data, null);
     }
 
     static List<Map<String, String>> entries(RedissonClient redisson, String stream) {

@@ -32,7 +32,7 @@ class KilledConsumerTest {
             EventPublisher publisher = EventsTestSupport.publisher(redisson, new SimpleMeterRegistry());
             Set<String> ids = new HashSet<>();
             for (int i = 0; i < EVENTS; i++) {
-                ids.add(publisher.publish(stream, "test.work", Map.of("n", i)).id());
+                ids.add(EventsTestSupport.publish(publisher, stream, "test.work", Map.of("n", i)).id());
             }
             RecordingHandler handler = new RecordingHandler(redisson, stream, Duration.ZERO);
 

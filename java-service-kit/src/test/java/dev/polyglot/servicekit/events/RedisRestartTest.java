@@ -35,7 +35,7 @@ class RedisRestartTest {
             List<String> handled = new CopyOnWriteArrayList<>();
             consumer = new StreamConsumer(redisson, EventsTestSupport.fastSettings(stream, "c1"),
                     event -> handled.add(event.id()), new SimpleMeterRegistry()).start();
-            String before = publisher.publish(stream, "test.before", Map.of()).id();
+            String before = EventsTestSupport.publish(publisher, stream, "test.before", Map.of()).id();
             await().atMost(DEADLINE).until(() -> handled.contains(before));
 
             redis.restart();
@@ -44,7 +44,7 @@ class RedisRestartTest {
             for (int i = 0; i < 3; i++) {
                 // The publisher's connection may still be reconnecting: a service would retry or fail the request.
                 after.add(await().atMost(DEADLINE).ignoreExceptions()
-                        .until(() -> publisher.publish(stream, "test.after", Map.of()).id(), Objects::nonNull));
+                        .until(() -> EventsTestSupport.publish(publisher, stream, "test.after", Map.of()).id(), Objects::nonNull));
             }
             await().atMost(DEADLINE).until(() -> handled.containsAll(after));
             assertThat(consumer.isRunning()).isTrue();

@@ -65,12 +65,12 @@ class StreamConsumerTest {
         List<String> mdcTraceIds = new CopyOnWriteArrayList<>();
         start(fastSettings(stream, "c1"), event -> {
             mdcTraceIds.add(MDC.get(TraceContext.MDC_TRACE_ID));
-            publisher.publish(downstream, "test.echo", event.data());
+            EventsTestSupport.publish(publisher, downstream, "test.echo", event.data());
         });
         TraceParent origin = TraceParent.newTrace();
         CloudEvent published;
         try (TraceContext.Scope scope = TraceContext.open(origin)) {
-            published = publisher.publish(stream, "test.ping", Map.of("display_name", "Ada"), "users/1");
+            published = EventsTestSupport.publish(publisher, stream, "test.ping", Map.of("display_name", "Ada"), "users/1");
         }
 
         await().atMost(DEADLINE).until(() -> entries(redisson, downstream).size() == 1);
@@ -91,17 +91,17 @@ class StreamConsumerTest {
         EventsProperties defaults = EventsProperties.defaults();
         EventsProperties small = new EventsProperties(Map.of(stream, 100), null, defaults.defaultRetention(),
                 defaults.dlqRetention(), defaults.consumer());
-        EventPublisher trimming = new EventPublisher(redisson, small, "/events-test", EventPublisher.snakeCaseJson(), meters);
+        EventPublisher trimming = new EventPublisher(redisson, small, "/events-test", meters);
 
         for (int i = 0; i < 1000; i++) {
-            trimming.publish(stream, "test.fill", Map.of("n", i));
+            EventsTestSupport.publish(trimming, stream, "test.fill", Map.of("n", i));
         }
 
         List<Map<String, String>> kept = entries(redisson, stream);
         // MAXLEN ~ trims whole macro nodes (100 entries by default): at least the retention, far less than written.
         assertThat(kept.size()).isBetween(100, 300);
         assertThat(kept).allSatisfy(fields -> assertThat(fields).containsOnlyKeys(EventPublisher.FIELD));
-        assertThat(defaults.retentionFor("platform.events")).as("bracketed key in the YAML").isEqualTo(100_000);
+        assertThat(defaults.retentionFor("platform.events")).as("the contract's retention").isEqualTo(100_000);
         assertThat(defaults.retentionFor("inference.jobs")).isEqualTo(10_000);
         assertThat(defaults.retentionFor("platform.events.dlq")).isEqualTo(10_000);
     }
@@ -118,7 +118,7 @@ class StreamConsumerTest {
             }
             handled.add(event.id());
         });
-        CloudEvent poison = publisher.publish(stream, "test.poison", Map.of("poison", true));
+        CloudEvent poison = EventsTestSupport.publish(publisher, stream, "test.poison", Map.of("poison", true));
 
         await().atMost(DEADLINE).until(() -> count("events.retried", stream) >= 1);
         assertThat(entries(redisson, stream + ".dlq")).isEmpty();
@@ -135,7 +135,7 @@ class StreamConsumerTest {
         assertThat(count("events.retried", stream)).isEqualTo(2);
         assertThat(poisonAttempts).as("the handler ran on each of the 3 deliveries").hasValue(3);
 
-        CloudEvent later = publisher.publish(stream, "test.fine", Map.of("poison", false));
+        CloudEvent later = EventsTestSupport.publish(publisher, stream, "test.fine", Map.of("poison", false));
         await().atMost(DEADLINE).until(() -> handled.contains(later.id()));
         await().atMost(DEADLINE).until(() -> pending(redisson, stream) == 0);
         assertThat(count("events.dead_lettered", stream)).isEqualTo(1);
@@ -152,7 +152,7 @@ class StreamConsumerTest {
         raw.add(StreamAddArgs.entry(EventPublisher.FIELD, "{not json"));
         raw.add(StreamAddArgs.entry(EventPublisher.FIELD, CloudEvent.create("/t", "test.malformed", null, null).toJsonText()
                 .replaceFirst("\"id\":\"[^\"]+\"", "\"id\":\"not-a-uuid\"")));
-        CloudEvent fine = publisher.publish(stream, "test.fine", Map.of());
+        CloudEvent fine = EventsTestSupport.publish(publisher, stream, "test.fine", Map.of());
 
         await().atMost(DEADLINE).until(() -> handled.contains(fine.id()));
         List<Map<String, String>> dead = entries(redisson, stream + ".dlq");
@@ -200,7 +200,7 @@ class StreamConsumerTest {
             Thread.sleep(500);
             handlerFinished.set(true);
         });
-        publisher.publish(stream, "test.slow", Map.of());
+        EventsTestSupport.publish(publisher, stream, "test.slow", Map.of());
         assertThat(handlerStarted.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 
         consumer.stop();
@@ -215,7 +215,7 @@ class StreamConsumerTest {
         String stream = uniqueStream("metrics");
         start(fastSettings(stream, "c1"), event -> {
         });
-        publisher.publish(stream, "test.metric", Map.of());
+        EventsTestSupport.publish(publisher, stream, "test.metric", Map.of());
 
         await().atMost(DEADLINE).until(() -> count("events.acked", stream) == 1);
         for (String counter : List.of("events.consumed", "events.acked", "events.retried", "events.dead_lettered",

@@ -3,6 +3,7 @@ package dev.polyglot.servicekit.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.polyglot.contracts.ProblemType;
 import java.net.ConnectException;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,35 @@ class ProblemFactoryTest {
         assertThat(problem.getStatus()).isEqualTo(503);
         assertThat(problem.getDetail()).doesNotContain("auth:8081");
         assertThat(problem.getInstance()).hasToString("/api/auth/me");
+    }
+
+    @Test
+    void everyStatusGetsTheContractsTypeAndTitleNeverAboutBlank() {
+        ProblemDetail notFound = problems.fromStatus(HttpStatus.NOT_FOUND, HttpMethod.GET, "/x");
+        ProblemDetail teapot = problems.fromStatus(HttpStatus.I_AM_A_TEAPOT, HttpMethod.GET, "/x");
+        ProblemDetail badGateway = problems.fromStatus(HttpStatus.BAD_GATEWAY, HttpMethod.GET, "/x");
+        ProblemDetail loopDetected = problems.fromStatus(HttpStatus.LOOP_DETECTED, HttpMethod.GET, "/x");
+
+        assertThat(notFound.getType()).hasToString("/problems/not-found");
+        assertThat(notFound.getTitle()).isEqualTo("Not Found");
+        assertThat(teapot.getType()).as("a 4xx without a type of its own").hasToString("/problems/bad-request");
+        assertThat(teapot.getStatus()).isEqualTo(418);
+        assertThat(badGateway.getType()).hasToString("/problems/bad-gateway");
+        assertThat(loopDetected.getType()).as("a 5xx without a type of its own").hasToString("/problems/internal-error");
+    }
+
+    @Test
+    void anApplicationsExceptionKeepsTheProblemTypeItWasGiven() {
+        ResponseStatusException conflict = ProblemFactory.typed(
+                new ResponseStatusException(HttpStatus.CONFLICT, "The report is still running."),
+                ProblemType.REPORT_NOT_READY);
+
+        ProblemDetail problem = problems.fromException(conflict, HttpMethod.GET, "/api/reports/1/download");
+
+        assertThat(problem.getType()).hasToString("/problems/report-not-ready");
+        assertThat(problem.getTitle()).isEqualTo("Report not ready");
+        assertThat(problem.getStatus()).isEqualTo(409);
+        assertThat(problem.getDetail()).isEqualTo("The report is still running.");
     }
 
     @Test

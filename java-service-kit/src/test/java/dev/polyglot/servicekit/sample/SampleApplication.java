@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -14,6 +15,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -59,7 +61,10 @@ public class SampleApplication {
         }
 
         @GetMapping("/orders")
-        List<Order> list(@RequestParam(defaultValue = "1") @Min(1) int page) {
+        List<Order> list(@RequestParam(defaultValue = "1") @Min(1) int page,
+                         @RequestParam(required = false) OffsetDateTime since,
+                         @RequestParam(required = false) String customer,
+                         @RequestHeader(name = "Last-Order-ID", required = false) UUID lastOrderId) {
             return List.of();
         }
 

@@ -44,11 +44,16 @@ abstract class SecuredServiceContract {
     @LocalServerPort
     private int port;
 
-    private TestHttp http;
+    protected TestHttp http;
+
 
     @BeforeEach
     void connect() {
         http = new TestHttp(port);
+    }
+
+    static String userToken() {
+        return sign(KEY, claims(c -> c.claim("roles", List.of("user"))));
     }
 
     private HttpResponse<String> get(String path, String token) {
@@ -62,7 +67,7 @@ abstract class SecuredServiceContract {
         JsonNode problem = json(response);
         assertThat(problem.path("status").asInt()).isEqualTo(401);
         assertThat(problem.path("title").asString()).isEqualTo("Unauthorized");
-        assertThat(problem.path("type").asString()).isEqualTo("https://polyglot.dev/problems/unauthorized");
+        assertThat(problem.path("type").asString()).isEqualTo("/problems/unauthorized");
         return problem;
     }
 
@@ -128,5 +133,48 @@ abstract class SecuredServiceContract {
     @Test
     void anUnknownPathWithoutATokenIsA401NotALeakOfWhatExists() {
         assert401(http.get("/api/demo/nothing-here"), "Bearer");
+    }
+
+    /**
+     * TRACE (RFC 9110) and QUERY (the safe method with a body, OpenAPI 3.2's query operation) reach the application,
+     * which answers a path that does not serve them 405 with the path's Allow, as for any other method; Spring
+     * Security's firewall refused both with a 400 (WebFlux: with no body at all).
+     */
+    @Test
+    void aStandardMethodAPathDoesNotServeIs405WithAllow() {
+        String token = userToken();
+        for (String method : List.of("TRACE", "QUERY", "PUT")) {
+            HttpResponse<String> response = http.call(method, "/api/demo/me", "Authorization", "Bearer " + token);
+
+            assertThat(response.statusCode()).as(method + ": " + response.body()).isEqualTo(405);
+            assertThat(contentType(response)).as(method).isEqualTo("application/problem+json");
+            assertThat(json(response).path("type").asString()).isEqualTo("/problems/method-not-allowed");
+            assertThat(response.headers().firstValue("Allow").orElse("")).as(method).contains("GET")
+                    .doesNotContain(method);
+        }
+    }
+
+    /** What the firewall refuses is the platform's 400 problem, not a bare status, and repeats nothing it was sent. */
+    @Test
+    void aRequestTheFirewallRefusesIsA400Problem() {
+        String token = userToken();
+        assertRefused(token, List.of(
+                http.call("FROBNICATE", "/api/demo/me", "Authorization", "Bearer " + token),
+                http.get("/api/demo/%2e%2e/admin/stats", "Authorization", "Bearer " + token)));
+    }
+
+    static void assertRefused(String token, List<HttpResponse<String>> refused) {
+        for (HttpResponse<String> response : refused) {
+            String request = response.request().method() + " " + response.request().uri();
+            assertThat(response.statusCode()).as(request + ": " + response.body()).isEqualTo(400);
+            assertThat(contentType(response)).as(request).isEqualTo("application/problem+json");
+            JsonNode problem = json(response);
+            assertThat(problem.path("type").asString()).as(request).isEqualTo("/problems/bad-request");
+            assertThat(problem.path("title").asString()).isEqualTo("Bad Request");
+            assertThat(problem.path("status").asInt()).isEqualTo(400);
+            assertThat(problem.path("detail").asString()).as(request).isNotBlank()
+                    .doesNotContain(token);
+            assertThat(problem.path("instance").asString()).as(request).startsWith("/api/demo/");
+        }
     }
 }

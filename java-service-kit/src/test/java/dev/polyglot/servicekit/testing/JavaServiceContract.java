@@ -110,7 +110,7 @@ public abstract class JavaServiceContract {
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(contentType(response)).isEqualTo("application/problem+json");
         JsonNode problem = json(response);
-        assertThat(problem.path("type").asString()).isEqualTo("about:blank");
+        assertThat(problem.path("type").asString()).isEqualTo("/problems/not-found");
         assertThat(problem.path("title").asString()).isEqualTo("Not Found");
         assertThat(problem.path("status").asInt()).isEqualTo(404);
         assertThat(problem.path("instance").asString()).isEqualTo(apiPrefix() + "/no-such-endpoint");

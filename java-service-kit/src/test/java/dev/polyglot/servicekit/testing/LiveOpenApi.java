@@ -47,6 +47,37 @@ public final class LiveOpenApi {
         return document;
     }
 
+    /**
+     * Every error response the document describes is the contract's Problem (contracts/schemas/problem.schema.json:
+     * type, title and status required, no member but the body's), served as application/problem+json only; it
+     * listed application/json too, with Spring's ProblemDetail, and the drift check failed on every operation.
+     */
+    public static void assertErrorsAreProblems(JsonNode document) {
+        List<String> errorResponses = new ArrayList<>();
+        document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(operation ->
+                operation.getValue().path("responses").properties().forEach(response -> {
+                    if (response.getKey().startsWith("2") || response.getValue().path("content").isMissingNode()) {
+                        return;
+                    }
+                    String where = operation.getKey().toUpperCase() + " " + path.getKey() + " " + response.getKey();
+                    errorResponses.add(where);
+                    JsonNode content = response.getValue().path("content");
+                    assertThat(content.propertyNames()).as(where).containsExactly("application/problem+json");
+                    assertIsProblem(document, content.path("application/problem+json").path("schema"), where);
+                })));
+        assertThat(errorResponses).as("error responses described").isNotEmpty();
+    }
+
+    private static void assertIsProblem(JsonNode document, JsonNode schema, String where) {
+        String ref = schema.path("$ref").asString();
+        assertThat(ref).as(where).startsWith("#/components/schemas/");
+        JsonNode problem = document.path("components").path("schemas").path(ref.substring(ref.lastIndexOf('/') + 1));
+        assertThat(problem.path("properties").propertyNames()).as(where)
+                .containsExactlyInAnyOrder("type", "title", "status", "detail", "instance", "errors");
+        assertThat(problem.path("required").valueStream().map(JsonNode::asString).toList()).as(where)
+                .containsExactlyInAnyOrder("type", "title", "status");
+    }
+
     /** GET /docs leads to Swagger UI, which loads. */
     public static void assertSwaggerUi(TestHttp http) {
         HttpResponse<String> docs = http.get("/docs");

@@ -28,6 +28,11 @@ public final class TestHttp {
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** Any method, with no body: what a client or a fuzzer probes a path with. */
+    public HttpResponse<String> call(String method, String path, String... headers) {
+        return send(request(path, headers).method(method, HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     public static JsonNode json(HttpResponse<String> response) {
         return JsonMapper.shared().readTree(response.body());
     }

@@ -1,18 +1,22 @@
 package dev.polyglot.notification.history;
 
+import dev.polyglot.contracts.EventTypes;
+import dev.polyglot.notification.Topics;
 import dev.polyglot.notification.live.NotificationFanout;
-import dev.polyglot.servicekit.events.CloudEvent;
-import dev.polyglot.servicekit.events.EventHandler;
+import dev.polyglot.servicekit.events.EventHandlers;
+import dev.polyglot.servicekit.events.TypedEvent;
 
 /**
- * The handler of group {@code notification} on platform.events: an event for someone is stored in its topic's
- * history, then fanned out to every instance. Throwing leaves the entry pending, so the backbone delivers it again;
- * the history keeps the first copy and each connection drops the repeat, so a retry never shows twice.
+ * The handlers of group {@code notification} on platform.events, one per event type it delivers (the AsyncAPI
+ * document's {@code handles} for the group): a job's or a report's events go to their owner ({@code user:<user_id>} of
+ * the typed payload), a new account to the admins, a broadcast to everyone. Every other type is acknowledged and
+ * ignored by the dispatcher; an event whose data breaks its contract is dead-lettered by it.
+ *
+ * <p>Delivering stores the notification in its topic's history, then fans it out to every instance. Throwing leaves
+ * the entry pending, so the backbone delivers it again; the history keeps the first copy and each connection drops
+ * the repeat, so a retry never shows twice.
  */
-public class NotificationFeed implements EventHandler {
-
-    public static final String STREAM = "platform.events";
-    public static final String GROUP = "notification";
+public class NotificationFeed {
 
     private final NotificationHistory history;
     private final NotificationFanout fanout;
@@ -22,11 +26,21 @@ public class NotificationFeed implements EventHandler {
         this.fanout = fanout;
     }
 
-    @Override
-    public void handle(CloudEvent event) {
-        NotificationRouting.topicOf(event).ifPresent(topic -> {
-            StoredNotification stored = history.append(Notification.of(event, topic));
-            fanout.publish(stored.notification());
-        });
+    public EventHandlers handlers() {
+        return EventHandlers.builder()
+                .on(EventTypes.INFERENCE_JOB_PROGRESS, event -> deliver(event, Topics.user(event.payload().getUserId())))
+                .on(EventTypes.INFERENCE_JOB_COMPLETED, event -> deliver(event, Topics.user(event.payload().getUserId())))
+                .on(EventTypes.INFERENCE_JOB_FAILED, event -> deliver(event, Topics.user(event.payload().getUserId())))
+                .on(EventTypes.REPORT_PROGRESS, event -> deliver(event, Topics.user(event.payload().getUserId())))
+                .on(EventTypes.REPORT_READY, event -> deliver(event, Topics.user(event.payload().getUserId())))
+                .on(EventTypes.REPORT_FAILED, event -> deliver(event, Topics.user(event.payload().getUserId())))
+                .on(EventTypes.USER_REGISTERED, event -> deliver(event, Topics.ADMIN))
+                .on(EventTypes.NOTIFICATION_BROADCAST, event -> deliver(event, Topics.BROADCAST))
+                .build();
+    }
+
+    private void deliver(TypedEvent<?> event, String topic) {
+        StoredNotification stored = history.append(Notification.of(event.envelope(), topic));
+        fanout.publish(stored.notification());
     }
 }

@@ -55,7 +55,7 @@ public class NotificationHistory {
         Long sequence = redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, APPEND,
                 RScript.ReturnType.LONG,
                 List.of(SEQUENCE_KEY, HISTORY_PREFIX + notification.topic(), POSITION_PREFIX + notification.id()),
-                json.writeValueAsString(notification.toJson(json)), Integer.toString(properties.historyCap()),
+                json.writeValueAsString(notification), Integer.toString(properties.historyCap()),
                 Long.toString(properties.historyTtl().toMillis()));
         return new StoredNotification(sequence, notification);
     }
@@ -98,7 +98,7 @@ public class NotificationHistory {
 
     private List<StoredNotification> parse(Collection<ScoredEntry<String>> entries) {
         return entries.stream().map(entry -> new StoredNotification(entry.getScore().longValue(),
-                Notification.fromJson(json.readTree(entry.getValue())))).toList();
+                json.readValue(entry.getValue(), Notification.class))).toList();
     }
 
     /** One page of the contract's NotificationPage. */

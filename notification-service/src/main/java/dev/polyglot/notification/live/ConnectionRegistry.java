@@ -1,8 +1,10 @@
 package dev.polyglot.notification.live;
 
+import dev.polyglot.contracts.CloseCode;
 import dev.polyglot.notification.NotificationProperties;
 import dev.polyglot.notification.Topics;
 import dev.polyglot.notification.history.Notification;
+import dev.polyglot.servicekit.contract.ContractJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,8 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class ConnectionRegistry implements SmartLifecycle {
 
-    public static final int GOING_AWAY = 1001;
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
+    /** Writes the WebSocket event frame, checked against contracts/websocket/schemas/event.schema.json. */
+    private static final ContractJson FRAMES = ContractJson.strict();
 
     private final Map<String, Set<LiveConnection>> byUser = new ConcurrentHashMap<>();
     private final Set<LiveConnection> all = ConcurrentHashMap.newKeySet();
@@ -102,8 +105,8 @@ public class ConnectionRegistry implements SmartLifecycle {
 
     /** The queue item of a notification, serialized once for every connection. */
     public Outbound.Event event(Notification notification) {
-        return new Outbound.Event(notification, json.writeValueAsString(notification.toEventFrame(json)),
-                json.writeValueAsString(notification.toJson(json)));
+        return new Outbound.Event(notification, FRAMES.write(notification.toEventFrame(json)),
+                json.writeValueAsString(notification));
     }
 
     /** Called by a transport as it writes a notification to its client. */
@@ -134,7 +137,7 @@ public class ConnectionRegistry implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        all.forEach(connection -> connection.close(GOING_AWAY, "server going away"));
+        all.forEach(connection -> connection.close(CloseCode.SERVER_GOING_AWAY.code(), "server going away"));
         long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
         while (!all.isEmpty() && System.nanoTime() < deadline) {
             try {

@@ -33,14 +33,14 @@ public class NotificationFanout implements SmartLifecycle {
 
     /** Blocking: returns once Redis has the message. */
     public void publish(Notification notification) {
-        topic.publish(json.writeValueAsString(notification.toJson(json)));
+        topic.publish(json.writeValueAsString(notification));
     }
 
     @Override
     public void start() {
         listenerId = topic.addListener(String.class, (channel, message) -> {
             try {
-                connections.deliver(Notification.fromJson(json.readTree(message)));
+                connections.deliver(json.readValue(message, Notification.class));
             } catch (RuntimeException unreadable) {
                 log.warn("Ignored an unreadable fan-out message: {}", unreadable.toString());
             }

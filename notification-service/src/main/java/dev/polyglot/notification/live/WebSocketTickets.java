@@ -1,5 +1,6 @@
 package dev.polyglot.notification.live;
 
+import dev.polyglot.contracts.RedisKeys;
 import dev.polyglot.notification.NotificationProperties;
 import dev.polyglot.notification.Reader;
 import java.security.SecureRandom;
@@ -11,18 +12,18 @@ import java.util.regex.Pattern;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Single-use WebSocket tickets: {@code notification:ticket:<ticket>} holds {@code {"user_id", "email", "roles"}}
- * for {@code ticket-ttl}; the handshake takes it with GETDEL, so a ticket opens one socket at most. The gateway
- * only checks that the key exists.
+ * for {@code ticket-ttl}; the handshake takes it with GETDEL, so a ticket opens one socket at most.
+ *
+ * <p>The gateway checks that the key exists before it lets a handshake through: the key is a contract between the
+ * two (the AsyncAPI document's {@code x-redis-keys}, this service the owner), so its prefix is the generated
+ * {@link RedisKeys#WEBSOCKET_TICKET_PREFIX}, never a literal. The value stays this service's own business.
  */
 public class WebSocketTickets {
 
-    public static final String KEY_PREFIX = "notification:ticket:";
     /** 32 random bytes, base64url without padding. */
     private static final Pattern TICKET = Pattern.compile("[A-Za-z0-9_-]{43}");
 
@@ -42,11 +43,7 @@ public class WebSocketTickets {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        ObjectNode holder = json.createObjectNode();
-        holder.put("user_id", reader.userId());
-        holder.put("email", reader.email());
-        var roles = holder.putArray("roles");
-        reader.roles().forEach(roles::add);
+        Holder holder = new Holder(reader.userId(), reader.email(), reader.roles());
         Instant expiresAt = Instant.now().plus(properties.ticketTtl());
         bucket(ticket).set(json.writeValueAsString(holder), properties.ticketTtl());
         return new Ticket(ticket, expiresAt);
@@ -61,15 +58,18 @@ public class WebSocketTickets {
         if (stored == null) {
             return Optional.empty();
         }
-        JsonNode holder = json.readTree(stored);
-        List<String> roles = holder.path("roles").valueStream().map(JsonNode::asString).toList();
-        return Optional.of(new Reader(holder.path("user_id").asString(), holder.path("email").asString(null), roles));
+        Holder holder = json.readValue(stored, Holder.class);
+        return Optional.of(new Reader(holder.userId(), holder.email(), holder.roles()));
     }
 
     private RBucket<String> bucket(String ticket) {
-        return redisson.getBucket(KEY_PREFIX + ticket, StringCodec.INSTANCE);
+        return redisson.getBucket(RedisKeys.WEBSOCKET_TICKET_PREFIX + ticket, StringCodec.INSTANCE);
     }
 
     public record Ticket(String ticket, Instant expiresAt) {
+    }
+
+    /** What a ticket's key holds (snake_case through Boot's mapper): who the ticket was issued to. */
+    private record Holder(String userId, String email, List<String> roles) {
     }
 }

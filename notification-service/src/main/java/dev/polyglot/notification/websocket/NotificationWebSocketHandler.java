@@ -1,5 +1,12 @@
 package dev.polyglot.notification.websocket;
 
+import dev.polyglot.contracts.CloseCode;
+import dev.polyglot.contracts.websocket.AckFrame;
+import dev.polyglot.contracts.websocket.ErrorFrame;
+import dev.polyglot.contracts.websocket.PingFrame;
+import dev.polyglot.contracts.websocket.PongFrame;
+import dev.polyglot.contracts.websocket.SubscribeFrame;
+import dev.polyglot.contracts.websocket.UnsubscribeFrame;
 import dev.polyglot.notification.NotificationProperties;
 import dev.polyglot.notification.Reader;
 import dev.polyglot.notification.Topics;
@@ -8,11 +15,9 @@ import dev.polyglot.notification.live.ConnectionRegistry;
 import dev.polyglot.notification.live.LiveConnection;
 import dev.polyglot.notification.live.Outbound;
 import dev.polyglot.notification.live.WebSocketTickets;
-import dev.polyglot.servicekit.events.CloudEvent;
+import dev.polyglot.servicekit.contract.ContractViolationException;
 import io.netty.channel.Channel;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,7 +39,6 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /ws/notifications?ticket=…[&last_event_id=…]}: the protocol of contracts/asyncapi (channel
@@ -42,19 +46,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class NotificationWebSocketHandler implements WebSocketHandler {
 
-    static final int ORIGIN_NOT_ALLOWED = 1008;
-    static final int MESSAGE_TOO_BIG = 1009;
-    static final int PROTOCOL_ERROR = 4400;
-    static final int BAD_TICKET = 4401;
-    static final int FORBIDDEN_TOPIC = 4403;
-    static final int HEARTBEAT_TIMEOUT = 4408;
-    static final int TOO_MANY_CONNECTIONS = 4409;
-    static final int SLOW_CONSUMER = 4429;
-
     private static final Logger log = LoggerFactory.getLogger(NotificationWebSocketHandler.class);
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** The subscribe and unsubscribe frames' maxItems: more is answered too_many_topics, and the socket stays open. */
     private static final int MAX_TOPICS_PER_FRAME = 10;
-    private static final int MAX_TOKEN_LENGTH = 64;
+    /** A request_id's maxLength (request-id.schema.json). */
+    private static final int MAX_REQUEST_ID_LENGTH = 64;
     /** How long a dropped slow consumer may take to read its close frame before its TCP connection is cut. */
     private static final Duration DROP_GRACE = Duration.ofSeconds(2);
     private static final Duration WRITABILITY_POLL = Duration.ofMillis(5);
@@ -81,37 +78,38 @@ class NotificationWebSocketHandler implements WebSocketHandler {
         String origin = session.getHandshakeInfo().getHeaders().getOrigin();
         // No Origin: not a browser, so no cross-site request to fear; the ticket still decides.
         if (origin != null && !properties.allowedOrigins().contains(origin)) {
-            return session.close(new CloseStatus(ORIGIN_NOT_ALLOWED, "origin not allowed"));
+            return session.close(close(CloseCode.HANDSHAKE_ORIGIN_NOT_ALLOWED, "origin not allowed"));
         }
         MultiValueMap<String, String> query = UriComponentsBuilder.fromUri(session.getHandshakeInfo().getUri())
                 .build().getQueryParams();
         String lastEventId = query.getFirst("last_event_id");
         if (lastEventId != null && !UUID.matcher(lastEventId).matches()) {
-            return session.close(new CloseStatus(PROTOCOL_ERROR, "last_event_id is not an event id"));
+            return session.close(close(CloseCode.PROTOCOL_ERROR, "last_event_id is not an event id"));
         }
         String ticket = query.getFirst("ticket");
         return Mono.fromCallable(() -> tickets.redeem(ticket))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(reader -> reader.isPresent()
                         ? serve(session, reader.get(), lastEventId)
-                        : session.close(new CloseStatus(BAD_TICKET, "bad ticket")));
+                        : session.close(close(CloseCode.BAD_TICKET, "bad ticket")));
     }
 
     private Mono<Void> serve(WebSocketSession session, Reader reader, String lastEventId) {
         LiveConnection connection = new LiveConnection(reader, LiveConnection.Transport.WEBSOCKET,
                 properties.sendQueueSize());
         if (!connections.tryAdd(connection)) {
-            return session.close(new CloseStatus(TOO_MANY_CONNECTIONS, "too many connections"));
+            return session.close(close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections"));
         }
         connection.startReplay();
-        connection.send(hello(connection));
+        connection.send(Frames.hello(connection, (int) properties.heartbeatInterval().toMillis(),
+                properties.maxMessageBytes()));
         AtomicLong lastPong = new AtomicLong(System.nanoTime());
         Duration interval = properties.heartbeatInterval();
         Disposable heartbeat = Flux.interval(interval, interval).subscribe(tick -> {
             if (System.nanoTime() - lastPong.get() > 2 * interval.toNanos()) {
-                connection.close(HEARTBEAT_TIMEOUT, "heartbeat timeout");
+                connection.close(CloseCode.HEARTBEAT_TIMEOUT.code(), "heartbeat timeout");
             } else {
-                connection.send(frame("ping").put("nonce", Long.toString(tick)).toString());
+                connection.send(Frames.ping(Long.toString(tick)));
             }
         });
         Disposable replay = replay(connection, lastEventId);
@@ -119,7 +117,7 @@ class NotificationWebSocketHandler implements WebSocketHandler {
             log.info("Closing slow consumer {} (user {}): more than {} frames waiting", connection.id(),
                     reader.userId(), properties.sendQueueSize());
             // Not waited for: the close frame queues behind what the client does not read.
-            session.close(new CloseStatus(SLOW_CONSUMER, "slow consumer")).subscribe(null, ignored -> { });
+            session.close(close(CloseCode.SLOW_CONSUMER, "slow consumer")).subscribe(null, ignored -> { });
         })).then(Mono.delay(DROP_GRACE)).subscribe(done -> cut(session));
         AtomicReference<CloseStatus> closeWith = new AtomicReference<>();
         Channel channel = session instanceof ReactorNettyWebSocketSession netty ? channels.find(netty.getChannelId())
@@ -189,127 +187,110 @@ class NotificationWebSocketHandler implements WebSocketHandler {
         return ((Outbound.Control) item).frame();
     }
 
+    /**
+     * A client frame: its {@code type} picks the generated frame class, which it is then read as, strictly (unknown
+     * members, wrong types and missing members are a bad_frame, then 4400).
+     */
     private void onFrame(LiveConnection connection, WebSocketMessage message, AtomicLong lastPong) {
         if (message.getType() != WebSocketMessage.Type.TEXT) {
             if (message.getType() == WebSocketMessage.Type.BINARY) {
-                fail(connection, "bad_frame", "Frames are JSON text.", null, PROTOCOL_ERROR);
+                fail(connection, ErrorFrame.Code.BAD_FRAME, "Frames are JSON text.", null, CloseCode.PROTOCOL_ERROR);
             }
             return;
         }
         if (message.getPayload().readableByteCount() > properties.maxMessageBytes()) {
-            connection.close(MESSAGE_TOO_BIG, "message too big");
+            connection.close(CloseCode.MESSAGE_TOO_BIG.code(), "message too big");
             return;
         }
+        String text = message.getPayloadAsText();
         JsonNode frame;
         try {
-            frame = json.readTree(message.getPayloadAsText());
+            frame = json.readTree(text);
         } catch (JacksonException notJson) {
-            fail(connection, "bad_frame", "A frame is one JSON object.", null, PROTOCOL_ERROR);
+            fail(connection, ErrorFrame.Code.BAD_FRAME, "A frame is one JSON object.", null, CloseCode.PROTOCOL_ERROR);
             return;
         }
         if (frame == null || !frame.isObject() || !frame.path("type").isString()) {
-            fail(connection, "bad_frame", "A frame is a JSON object with a type.", null, PROTOCOL_ERROR);
+            fail(connection, ErrorFrame.Code.BAD_FRAME, "A frame is a JSON object with a type.", null,
+                    CloseCode.PROTOCOL_ERROR);
             return;
         }
-        switch (frame.path("type").asString()) {
-            case "subscribe" -> changeTopics(connection, frame, true);
-            case "unsubscribe" -> changeTopics(connection, frame, false);
-            case "ack" -> {
-                if (!UUID.matcher(frame.path("id").asString("")).matches()) {
-                    fail(connection, "bad_frame", "ack needs the event id.", null, PROTOCOL_ERROR);
+        String type = frame.path("type").asString();
+        switch (type) {
+            case "subscribe", "unsubscribe" -> {
+                String requestId = requestIdOf(frame);
+                if (frame.path("topics").size() > MAX_TOPICS_PER_FRAME) {
+                    fail(connection, ErrorFrame.Code.TOO_MANY_TOPICS, "At most " + MAX_TOPICS_PER_FRAME
+                            + " topics per frame.", requestId, null);
+                } else if (type.equals("subscribe")) {
+                    read(connection, text, SubscribeFrame.class, requestId).ifPresent(subscribe ->
+                            changeTopics(connection, subscribe.getRequestId(), subscribe.getTopics(), true));
                 } else {
-                    connections.recordAck();
+                    read(connection, text, UnsubscribeFrame.class, requestId).ifPresent(unsubscribe ->
+                            changeTopics(connection, unsubscribe.getRequestId(), unsubscribe.getTopics(), false));
                 }
             }
-            case "ping" -> {
-                String nonce = token(frame, "nonce");
-                if (nonce == null) {
-                    fail(connection, "bad_frame", "ping needs a nonce of 1 to 64 characters.", null, PROTOCOL_ERROR);
-                } else {
-                    connection.send(frame("pong").put("nonce", nonce).toString());
-                }
-            }
-            case "pong" -> lastPong.set(System.nanoTime());
-            default -> fail(connection, "unknown_type", "Unknown frame type '" + frame.path("type").asString() + "'.",
-                    null, PROTOCOL_ERROR);
+            case "ack" -> read(connection, text, AckFrame.class, null).ifPresent(ack -> connections.recordAck());
+            case "ping" -> read(connection, text, PingFrame.class, null)
+                    .ifPresent(ping -> connection.send(Frames.pong(ping.getNonce())));
+            case "pong" -> read(connection, text, PongFrame.class, null)
+                    .ifPresent(pong -> lastPong.set(System.nanoTime()));
+            default -> fail(connection, ErrorFrame.Code.UNKNOWN_TYPE, "Unknown frame type '" + type + "'.", null,
+                    CloseCode.PROTOCOL_ERROR);
         }
     }
 
-    private void changeTopics(LiveConnection connection, JsonNode frame, boolean subscribe) {
-        String requestId = token(frame, "request_id");
-        JsonNode topics = frame.path("topics");
-        if (requestId == null || !topics.isArray() || topics.isEmpty()) {
-            fail(connection, "bad_frame", "subscribe and unsubscribe need a request_id and a list of topics.",
-                    requestId, PROTOCOL_ERROR);
-            return;
+    /** The frame as its generated class; empty (and the connection failed with bad_frame) when the contract refuses it. */
+    private <T> Optional<T> read(LiveConnection connection, String text, Class<T> frameClass, String requestId) {
+        try {
+            return Optional.of(Frames.CONTRACT.read(text, frameClass));
+        } catch (ContractViolationException refused) {
+            fail(connection, ErrorFrame.Code.BAD_FRAME, ContractViolationException.describe(refused.violations()),
+                    requestId, CloseCode.PROTOCOL_ERROR);
+            return Optional.empty();
         }
-        if (topics.size() > MAX_TOPICS_PER_FRAME) {
-            fail(connection, "too_many_topics", "At most " + MAX_TOPICS_PER_FRAME + " topics per frame.", requestId,
-                    null);
-            return;
-        }
-        List<String> named = new ArrayList<>();
-        for (JsonNode topic : topics) {
-            if (!Topics.isValid(topic.asString(null))) {
-                fail(connection, "unknown_topic", "No such topic: " + topic + ".", requestId, null);
+    }
+
+    private void changeTopics(LiveConnection connection, String requestId, List<String> topics, boolean subscribe) {
+        for (String topic : topics) {
+            // The topic pattern is not on the generated list's items: checked here, answered without closing.
+            if (!Topics.isValid(topic)) {
+                fail(connection, ErrorFrame.Code.UNKNOWN_TOPIC, "No such topic: \"" + topic + "\".", requestId, null);
                 return;
             }
-            named.add(topic.asString());
         }
         if (subscribe) {
-            Optional<String> forbidden = named.stream().filter(topic -> !connection.reader().mayRead(topic)).findFirst();
+            Optional<String> forbidden = topics.stream().filter(topic -> !connection.reader().mayRead(topic)).findFirst();
             if (forbidden.isPresent()) {
-                fail(connection, "forbidden_topic", forbidden.get().equals(Topics.ADMIN)
+                fail(connection, ErrorFrame.Code.FORBIDDEN_TOPIC, forbidden.get().equals(Topics.ADMIN)
                         ? "The admin topic needs the admin role." : "Only your own user topic.", requestId,
-                        FORBIDDEN_TOPIC);
+                        CloseCode.FORBIDDEN_TOPIC);
                 return;
             }
-            connection.subscribe(named);
+            connection.subscribe(topics);
         } else {
-            connection.unsubscribe(named);
+            connection.unsubscribe(topics);
         }
-        ObjectNode reply = frame(subscribe ? "subscribed" : "unsubscribed").put("request_id", requestId);
-        var list = reply.putArray("topics");
-        connection.topics().stream().sorted().forEach(list::add);
-        connection.send(reply.toString());
+        connection.send(Frames.topicsChanged(subscribe, requestId, connection.topics()));
     }
 
-    private void fail(LiveConnection connection, String code, String message, String requestId, Integer closeCode) {
-        ObjectNode error = frame("error").put("code", code).put("message", message);
-        if (requestId != null) {
-            error.put("request_id", requestId);
-        }
+    private void fail(LiveConnection connection, ErrorFrame.Code code, String message, String requestId,
+                      CloseCode closeCode) {
+        connection.send(Frames.error(code, message, requestId, closeCode));
         if (closeCode != null) {
-            error.put("close_code", closeCode);
-        }
-        connection.send(error.toString());
-        if (closeCode != null) {
-            connection.close(closeCode, code);
+            connection.close(closeCode.code(), code.value());
         }
     }
 
-    private String hello(LiveConnection connection) {
-        ObjectNode hello = frame("hello")
-                .put("connection_id", connection.id())
-                .put("user_id", connection.reader().userId())
-                .put("role", connection.reader().role());
-        var topics = hello.putArray("topics");
-        connection.topics().stream().sorted().forEach(topics::add);
-        return hello.put("heartbeat_interval_ms", properties.heartbeatInterval().toMillis())
-                .put("max_message_bytes", properties.maxMessageBytes())
-                .put("server_time", CloudEvent.formatTime(Instant.now()))
-                .toString();
-    }
-
-    private ObjectNode frame(String type) {
-        return json.createObjectNode().put("type", type);
-    }
-
-    /** A string member of 1 to 64 characters, else null. */
-    private static String token(JsonNode frame, String member) {
-        JsonNode value = frame.path(member);
-        return value.isString() && !value.asString().isEmpty() && value.asString().length() <= MAX_TOKEN_LENGTH
+    /** The frame's request_id when it is one the error frame may echo (a string of 1 to 64 characters), else null. */
+    private static String requestIdOf(JsonNode frame) {
+        JsonNode value = frame.path("request_id");
+        return value.isString() && !value.asString().isEmpty() && value.asString().length() <= MAX_REQUEST_ID_LENGTH
                 ? value.asString() : null;
+    }
+
+    private static CloseStatus close(CloseCode code, String reason) {
+        return new CloseStatus(code.code(), reason);
     }
 
     /** A client that reads nothing never reads its close frame either: cut its TCP connection. */

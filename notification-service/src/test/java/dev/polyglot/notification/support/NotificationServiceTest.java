@@ -14,7 +14,7 @@ import org.springframework.test.context.ContextConfiguration;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "notification.heartbeat-interval=400ms",
+        "notification.heartbeat-interval=1s",
         "notification.send-queue-size=64",
         "notification.max-connections-per-user=3",
         "notification.max-message-bytes=2048",

@@ -1,5 +1,8 @@
 package dev.polyglot.servicekit.events.tool;
 
+import dev.polyglot.contracts.EventType;
+import dev.polyglot.contracts.EventTypes;
+import dev.polyglot.servicekit.contract.ContractJson;
 import dev.polyglot.servicekit.events.CloudEvent;
 import dev.polyglot.servicekit.events.ConsumerSettings;
 import dev.polyglot.servicekit.events.EventPublisher;
@@ -32,7 +35,6 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 import org.redisson.config.SingleServerConfig;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -42,7 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>
  * EventsTool publish --redis-url URL --stream S --count N [--type T] [--source /events-tool] [--rate PER_SECOND]
- *                    --data-json JSON
+ *                    --data-json JSON      (T: an event type of the contracts, default notification.broadcast;
+ *                                           JSON: a payload valid for T's schema)
  * EventsTool consume --redis-url URL --stream S --group G --count N [--warmup W] [--timeout-seconds 60] [--ids-file F]
  * </pre>
  *
@@ -50,7 +53,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class EventsTool {
 
-    private static final JsonMapper JSON = EventPublisher.snakeCaseJson();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final ContractJson CONTRACT = ContractJson.strict();
 
     private EventsTool() {
     }
@@ -92,11 +96,15 @@ public final class EventsTool {
     private static int publish(RedissonClient redisson, Map<String, String> flags) {
         String stream = required(flags, "stream");
         int count = Integer.parseInt(required(flags, "count"));
-        String type = flags.getOrDefault("type", "notification.broadcast");
+        String typeName = flags.getOrDefault("type", EventTypes.NOTIFICATION_BROADCAST.type());
+        EventType<?> type = EventTypes.byType(typeName).orElseThrow(() -> new IllegalArgumentException(
+                "--type " + typeName + " is not an event type of the contracts"));
         double rate = Double.parseDouble(flags.getOrDefault("rate", "0"));
-        JsonNode data = JSON.readTree(required(flags, "data-json"));
-        EventPublisher publisher = new EventPublisher(redisson, EventsProperties.defaults(),
-                flags.getOrDefault("source", "/events-tool"), JSON, new SimpleMeterRegistry());
+        // Read as the service would build it: the generated payload class, checked against its schema.
+        Object payload = CONTRACT.read(required(flags, "data-json"), type.payloadClass());
+        String source = flags.getOrDefault("source", "/events-tool");
+        EventPublisher publisher = new EventPublisher(redisson, EventsProperties.defaults(), source,
+                new SimpleMeterRegistry());
 
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -105,7 +113,9 @@ public final class EventsTool {
                 long due = start + (long) (i * 1e9 / rate);
                 LockSupport.parkNanos(due - System.nanoTime());
             }
-            publisher.publish(stream, type, data);
+            // To --stream rather than the type's own, so that a test or benchmark run has a stream of its own; the
+            // payload is checked and written per event, the work publisher.publish(payload) does.
+            publisher.publish(stream, CloudEvent.create(source, type.type(), null, CONTRACT.toTree(payload)));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         ObjectNode result = JSON.createObjectNode();
