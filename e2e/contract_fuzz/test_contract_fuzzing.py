@@ -32,6 +32,9 @@ DOCUMENTS = ("auth", "notification", "inference", "reporting")
 # the suite's run under five minutes on two cores.
 MAX_EXAMPLES = {"admin": 30, "user": 10, "viewer": 10}
 SEED = int(os.environ.get("FUZZ_SEED", "20261202"))
+# A viewer may create no job and no report (403), so these documents' links never start a sequence for it: the
+# stateful phase would only repeat failed first steps (1,368 of them, a quarter of the suite's time, measured).
+WITHOUT_STATEFUL = {("inference", "viewer"), ("reporting", "viewer")}
 PASSWORD = "fuzzing-passphrase-not-secret"
 
 
@@ -84,6 +87,8 @@ def test_the_platform_behaves_as_its_contract_says(document: str, role: str, acc
                "run", str(CONTRACTS / f"{document}.yaml"), "--url", gateway_url,
                "--max-examples", str(MAX_EXAMPLES[role]), "--seed", str(SEED),
                "--report", "junit,ndjson", "--report-dir", str(report_dir), "--no-color"]
+    if (document, role) in WITHOUT_STATEFUL:
+        command += ["--phases", "examples,coverage,fuzzing"]
     report_dir.mkdir(parents=True, exist_ok=True)
     environment = {**os.environ, "FUZZ_TOKEN": accounts[role].access_token, "SCHEMATHESIS_HOOKS": str(HERE / "hooks.py"),
                    "FUZZ_PROTECTED_IDS": ",".join(account.id for account in accounts.values())}
