@@ -16,8 +16,8 @@ from contract_types.events.inference_usage import Lane
 from contract_types.openapi.inference import EtaPrediction, Shipment
 from pydantic import MISSING
 
-from inference_bridge.model import EtaModel
-from inference_bridge.model.features import encode
+from inference_bridge.domain.model import EtaModel
+from inference_bridge.domain.model.features import encode
 
 # The columns a job stores: the model's features plus the pickup instant (to compute the ETA).
 Columns = dict[str, list[Any]]

@@ -1,10 +1,10 @@
-"""The service's own Prometheus metrics, served on /metrics with the kit's (app.state.metrics_registry)."""
+"""The service's own Prometheus metrics, served on /metrics with the kit's (the registry `create_app` passes to the kit)."""
 
 from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, Info
 
-from inference_bridge.model import EtaModel
+from inference_bridge.domain.model import EtaModel
 
 ROW_BUCKETS = (1, 10, 50, 100, 250, 500, 1000, 5000, 10_000, 50_000, 100_000)
 JOB_SECONDS_BUCKETS = (0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)

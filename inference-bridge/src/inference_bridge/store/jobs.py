@@ -13,7 +13,6 @@ never append a chunk twice, and the next worker resumes after the last chunk sto
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,9 +22,6 @@ from typing import Any
 import orjson
 from redis.asyncio import Redis
 
-from inference_bridge.settings import int_setting
-
-DEFAULT_JOB_TTL_SECONDS = 24 * 60 * 60
 TERMINAL = ("succeeded", "failed")
 
 _APPEND_CHUNK = """
@@ -48,10 +44,6 @@ return 1
 
 def now_rfc3339() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def job_ttl_seconds(environ: Mapping[str, str] = os.environ) -> int:
-    return int_setting(environ, "INFERENCE_JOB_TTL_SECONDS", DEFAULT_JOB_TTL_SECONDS)
 
 
 def _key(job_id: str) -> str:
@@ -91,6 +83,9 @@ class JobState:
 
 
 class JobStore:
+    """The jobs of one Redis, each kept `ttl_seconds` (INFERENCE_JOB_TTL_SECONDS); one per app, made by its lifespan
+    (the Lua scripts are registered once)."""
+
     def __init__(self, redis: Redis, ttl_seconds: int) -> None:
         self.redis = redis
         self.ttl_seconds = ttl_seconds

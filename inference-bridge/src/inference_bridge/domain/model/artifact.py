@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,25 +17,15 @@ from typing import Any
 import joblib
 import numpy as np
 
-from inference_bridge.model.compiled import CompiledEtaModel
+from inference_bridge.domain.model.compiled import CompiledEtaModel
 
 ARTIFACT_FORMAT = 1
 CURRENT_FILE = "CURRENT"
-DEFAULT_MODEL_DIR = Path("var/models")
-TRAIN_COMMAND = "python -m inference_bridge.model.train"
+TRAIN_COMMAND = "python -m inference_bridge.domain.model.train"
 
 
 class ModelUnavailable(RuntimeError):
     """No loadable model: the message says where it looked and how to make one."""
-
-
-def model_dir_from_env(environ: Mapping[str, str] = os.environ) -> Path:
-    """MODEL_DIR, else <PLATFORM_DATA_DIR>/models, else var/models."""
-    if environ.get("MODEL_DIR"):
-        return Path(environ["MODEL_DIR"])
-    if environ.get("PLATFORM_DATA_DIR"):
-        return Path(environ["PLATFORM_DATA_DIR"]) / "models"
-    return DEFAULT_MODEL_DIR
 
 
 def artifact_path(model_dir: Path, version: str) -> Path:
@@ -98,3 +86,11 @@ def load_model(model_dir: Path) -> EtaModel:
     regressor, classifier = content["regressor"], content["classifier"]
     return EtaModel(version=version, regressor=regressor, classifier=classifier, card=card,
                     compiled=CompiledEtaModel(regressor, classifier))
+
+
+def model_or_exit(process: str, model_dir: Path) -> EtaModel:
+    """The model a process's entry point serves; without one the process stops, naming the training command."""
+    try:
+        return load_model(model_dir)
+    except ModelUnavailable as error:
+        raise SystemExit(f"{process} cannot start: {error}") from None

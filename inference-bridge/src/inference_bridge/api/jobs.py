@@ -1,118 +1,42 @@
-"""The HTTP API under /api/inference/v1: sync predictions, jobs and the model card.
-
-Request and response bodies are the contract's models (contract_types.openapi.inference); the events it
-publishes (inference.job.requested, inference.usage) are the contract's payload models.
-"""
+"""Jobs: POST /v1/jobs (up to 100,000 shipments, as JSON or a CSV upload) queues one on inference.jobs for the
+worker (`inference_bridge.worker`); GET /v1/jobs/{id} follows it, GET /v1/jobs/{id}/result downloads its
+predictions. A job is its owner's (or an admin's): to anyone else it does not exist."""
 
 from __future__ import annotations
 
 import csv
 import io
-import logging
-import time
 import uuid
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
 import orjson
 from annotated_types import MaxLen
-from contract_types.events import InferenceJobRequested, InferenceUsage
-from contract_types.openapi.inference import (
-    CreateJobRequest,
-    EtaBatchRequest,
-    EtaBatchResponse,
-    EtaPrediction,
-    Job,
-    JobResult,
-    JobStatus,
-    ModelCard,
-    Shipment,
-)
+from contract_types.events import InferenceJobRequested
+from contract_types.openapi.inference import CreateJobRequest, Job, JobResult, JobStatus, Shipment
 from contract_types.openapi.inference import Error as JobError
-from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from inference_bridge.jobs import JobState, JobStore, job_ttl_seconds
-from inference_bridge.metrics import InferenceMetrics
-from inference_bridge.model import EtaModel
-from inference_bridge.predictions import columns_of, prediction_rows, usage_event
-from service_kit.auth import Principal, require_principal
-from service_kit.events import EventPublisher
+from inference_bridge.api.dependencies import Jobs, Metrics, Publisher, SignedIn, Submitter
+from inference_bridge.domain.predictions import columns_of
+from inference_bridge.settings import API_PREFIX
+from inference_bridge.store.jobs import JobState, JobStore
+from service_kit.auth import Principal
 
-API_PREFIX = "/api/inference"
 CSV_COLUMNS = tuple(Shipment.model_fields)
 # The contract's bound on a job's rows (CreateJobRequest.shipments maxItems), which a CSV upload obeys too.
 MAX_JOB_ROWS = next(bound.max_length for bound in CreateJobRequest.model_fields["shipments"].metadata
                     if isinstance(bound, MaxLen))
 
-logger = logging.getLogger(__name__)
-router = APIRouter(prefix="/v1")
-SignedIn = Annotated[Principal, Depends(require_principal())]
-Submitter = Annotated[Principal, Depends(require_principal("admin", "user"))]
+router = APIRouter(tags=["jobs"])
 
 _job_request = TypeAdapter(CreateJobRequest)
 _csv_rows = TypeAdapter(list[Shipment])
 
-
-def _model(request: Request) -> EtaModel:
-    return request.app.state.model
-
-
-def _metrics(request: Request) -> InferenceMetrics:
-    return request.app.state.inference_metrics
-
-
-def _publish_usage(publisher: EventPublisher, usage: InferenceUsage) -> Any:
-    async def publish() -> None:
-        try:
-            await publisher.publish(usage, subject=str(usage.user_id))
-        except Exception:  # the prediction was served: a lost usage record must not turn it into an error
-            logger.warning("could not publish inference.usage", exc_info=True)
-
-    return publish
-
-
-def _predict(request: Request, principal: Principal, background: BackgroundTasks, shipments: list[Shipment],
-             operation: str) -> list[EtaPrediction]:
-    model, metrics = _model(request), _metrics(request)
-    started = time.perf_counter()
-    columns = columns_of(shipments)
-    rows = prediction_rows(model, columns)
-    seconds = time.perf_counter() - started
-    metrics.prediction_seconds.labels(operation).observe(seconds)
-    metrics.batch_rows.labels(operation).observe(len(rows))
-    background.add_task(_publish_usage(request.app.state.publisher, usage_event(
-        user_id=principal.user_id, operation=operation, model_version=model.version, latency_ms=seconds * 1000,
-        origins=columns["origin"], destinations=columns["destination"],
-        probabilities=[row.delay_probability for row in rows])))
-    return rows
-
-
-@router.post("/eta", operation_id="predictEta", tags=["predictions"], response_model=EtaPrediction,
-             summary="Predict the transit time, ETA and delay risk of one shipment")
-async def predict_eta(shipment: Shipment, request: Request, principal: SignedIn,
-                      background: BackgroundTasks) -> EtaPrediction:
-    return _predict(request, principal, background, [shipment], "eta")[0]
-
-
-@router.post("/eta/batch", operation_id="predictEtaBatch", tags=["predictions"], response_model=EtaBatchResponse,
-             summary="Predict up to 1000 shipments in one vectorised call")
-async def predict_eta_batch(body: EtaBatchRequest, request: Request, principal: SignedIn,
-                            background: BackgroundTasks) -> EtaBatchResponse:
-    rows = _predict(request, principal, background, body.shipments, "eta_batch")
-    return EtaBatchResponse(model_version=_model(request).version, predictions=rows)
-
-
-@router.get("/model", operation_id="getModelCard", tags=["model"], response_model=ModelCard,
-            summary="The model card of the served model")
-async def get_model_card(request: Request, principal: SignedIn) -> ModelCard:
-    return ModelCard.model_validate(_model(request).card)
-
-
-# -- jobs --------------------------------------------------------------------------------------------
 
 def _invalid(errors: list[dict[str, Any]], prefix: tuple[str | int, ...]) -> RequestValidationError:
     return RequestValidationError([{**error, "loc": (*prefix, *error["loc"])} for error in errors])
@@ -201,10 +125,11 @@ def _job_view(job: JobState) -> Job:
                created_at=job.fields["created_at"], **present)
 
 
-@router.post("/jobs", operation_id="createInferenceJob", tags=["jobs"], status_code=HTTPStatus.ACCEPTED,
+@router.post("/jobs", operation_id="createInferenceJob", status_code=HTTPStatus.ACCEPTED,
              response_model=Job, openapi_extra=_JOB_BODY,
              summary="Submit up to 100,000 shipments (JSON, or a CSV upload) for a queued prediction job")
-async def create_job(request: Request, response: Response, principal: Submitter) -> Job:
+async def create_job(request: Request, response: Response, principal: Submitter, store: Jobs, publisher: Publisher,
+                     metrics: Metrics) -> Job:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "application/json":
         shipments = await _shipments_from_json(request)
@@ -213,37 +138,35 @@ async def create_job(request: Request, response: Response, principal: Submitter)
     else:
         raise HTTPException(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                             detail="Send application/json ({\"shipments\": [...]}) or multipart/form-data with a CSV 'file'.")
-    store = JobStore(request.app.state.redis, job_ttl_seconds())
     job = await store.create(user_id=principal.user_id, columns=columns_of(shipments), total_items=len(shipments))
-    await request.app.state.publisher.publish(InferenceJobRequested(
+    await publisher.publish(InferenceJobRequested(
         job_id=job.id, user_id=principal.user_id, total_items=job.total_items, requested_at=job.fields["created_at"],
     ), subject=job.id)
-    _metrics(request).jobs.labels("submitted").inc()
+    metrics.jobs.labels("submitted").inc()
     response.headers["Location"] = f"{API_PREFIX}/v1/jobs/{job.id}"
     return _job_view(job)
 
 
-async def _visible_job(request: Request, job_id: uuid.UUID, principal: Principal) -> tuple[JobStore, JobState]:
-    store = JobStore(request.app.state.redis, job_ttl_seconds())
+async def _visible_job(store: JobStore, job_id: uuid.UUID, principal: Principal) -> JobState:
     job = await store.get(str(job_id))
     if job is None or not principal.may_access(job.user_id):  # someone else's job is not there at all
         raise HTTPException(HTTPStatus.NOT_FOUND, detail=f"There is no job {job_id}.")
-    return store, job
+    return job
 
 
-@router.get("/jobs/{id}", operation_id="getInferenceJob", tags=["jobs"], response_model=Job,
+@router.get("/jobs/{id}", operation_id="getInferenceJob", response_model=Job,
             summary="A job's status and progress, and where its result is")
-async def get_job(id: uuid.UUID, request: Request, principal: SignedIn) -> Job:
-    _, job = await _visible_job(request, id, principal)
+async def get_job(id: uuid.UUID, principal: SignedIn, store: Jobs) -> Job:
+    job = await _visible_job(store, id, principal)
     return _job_view(job)
 
 
-@router.get("/jobs/{id}/result", operation_id="getInferenceJobResult", tags=["jobs"], response_model=JobResult,
+@router.get("/jobs/{id}/result", operation_id="getInferenceJobResult", response_model=JobResult,
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
             summary="The predictions of a job that succeeded, as JSON or CSV")
-async def get_job_result(id: uuid.UUID, request: Request, principal: SignedIn,
+async def get_job_result(id: uuid.UUID, principal: SignedIn, store: Jobs,
                          format: Annotated[Literal["json", "csv"], Query(description="json or csv")] = "json") -> Response:
-    store, job = await _visible_job(request, id, principal)
+    job = await _visible_job(store, id, principal)
     if job.status != "succeeded":
         raise HTTPException(HTTPStatus.CONFLICT, detail=f"Job {id} is {job.status}: it has no result.")
     predictions = await store.results(job.id)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from inference_bridge.model.dataset import CARRIERS, FEATURES, MODES, OTHER_CARRIER, STATE_CODES
+from inference_bridge.domain.model.dataset import CARRIERS, FEATURES, MODES, OTHER_CARRIER, STATE_CODES
 
 _STATE_INDEX = {code: float(i) for i, code in enumerate(STATE_CODES)}
 _MODE_INDEX = {mode: float(i) for i, mode in enumerate(MODES)}

@@ -1,4 +1,4 @@
-"""`python -m inference_bridge.model.train [--seed N] [--rows N] [--output DIR]`: generate the dataset, train,
+"""`python -m inference_bridge.domain.model.train [--seed N] [--rows N] [--output DIR]`: generate the dataset, train,
 evaluate on a held-out 20 %, write the artifact and its model card, and point CURRENT at it.
 
 Deterministic for a seed: the same seed and row count give the same artifact bytes (hence version) and metrics.
@@ -23,17 +23,18 @@ from threadpoolctl import threadpool_limits
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.metrics import brier_score_loss, log_loss, mean_absolute_error, r2_score, roc_auc_score
 
-from inference_bridge.model import dataset
-from inference_bridge.model.artifact import (
+from inference_bridge.domain.model import dataset
+from inference_bridge.domain.model.artifact import (
     ARTIFACT_FORMAT,
     CURRENT_FILE,
     artifact_path,
     card_path,
-    model_dir_from_env,
     sha256_of,
     version_of,
 )
-from inference_bridge.model.features import CATEGORICAL_MASK, encode_frame
+from inference_bridge.domain.model.features import CATEGORICAL_MASK, encode_frame
+from inference_bridge.settings import InferenceSettings
+from service_kit import settings_or_exit
 
 DEFAULT_SEED = 42
 DEFAULT_ROWS = 200_000
@@ -146,7 +147,7 @@ def _train(*, seed: int, rows: int, output: Path) -> dict[str, Any]:
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "training_seconds": round(time.perf_counter() - started, 2),
         "data": {
-            "generator": "inference_bridge.model.dataset (synthetic, documented in its docstring and the README)",
+            "generator": "inference_bridge.domain.model.dataset (synthetic, documented in its docstring and the README)",
             "generator_version": dataset.GENERATOR_VERSION,
             "seed": seed,
             "rows": rows,
@@ -172,7 +173,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m inference_bridge.model.train", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m inference_bridge.domain.model.train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"dataset and model seed ({DEFAULT_SEED})")
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help=f"rows to generate ({DEFAULT_ROWS})")
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.rows < 1000:
         parser.error("--rows must be at least 1000 (a smaller held-out split says nothing)")
-    output = args.output or model_dir_from_env()
+    output = args.output or settings_or_exit(InferenceSettings).model_dir
     card = train(seed=args.seed, rows=args.rows, output=output, threads=max(1, args.threads))
     regression, delay = card["metrics"]["transit_hours"], card["metrics"]["delay"]
     print(f"trained ETA model {card['version']} on {args.rows} rows (seed {args.seed}) in "
