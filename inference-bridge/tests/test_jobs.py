@@ -24,7 +24,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from inference_bridge.app import create_app
 from inference_bridge.worker.app import create_worker_app
-from service_kit_testing.processes import free_port
+from service_kit_testing.processes import free_port, terminate
 from service_kit_testing.waiting import wait_until
 
 JOBS = "/api/inference/v1/jobs"
@@ -231,13 +231,7 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_completes_once(
                           message="the second worker finished the job")
     finally:
         for process in processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            terminate(process)
 
     assert done["processed_items"] == total
     assert "resumes at chunk" in (tmp_path / "worker-2.log").read_text()

@@ -41,5 +41,5 @@ def create_app(settings: InferenceSettings | None = None, model: EtaModel | None
 
     app = create_service_app(service_name=SERVICE_NAME, api_prefix=API_PREFIX, settings=settings,
                              lifespan=resources, metrics_registry=registry)
-    app.include_router(api.router, prefix=API_PREFIX)
+    app.include_router(api.router)
     return app

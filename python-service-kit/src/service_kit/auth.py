@@ -47,6 +47,7 @@ __all__ = [
     "InvalidToken",
     "JwksCache",
     "Principal",
+    "SignedIn",
     "TokenVerifier",
     "get_token_verifier",
     "require_principal",
@@ -284,3 +285,7 @@ def require_principal(*roles: str) -> Callable[..., Awaitable[Principal]]:
         return found
 
     return principal
+
+
+# Any signed-in role (admin, user, viewer): what reading takes.
+SignedIn = Annotated[Principal, Depends(require_principal())]

@@ -8,8 +8,8 @@ publishes (inference.job.requested, inference.usage) are the contract's payload 
 from fastapi import APIRouter
 
 from inference_bridge.api import jobs, model, predictions
+from inference_bridge.settings import API_PREFIX
 
-router = APIRouter(prefix="/v1")
-router.include_router(predictions.router)
-router.include_router(model.router)
-router.include_router(jobs.router)
+router = APIRouter()
+for resource in (predictions, model, jobs):
+    router.include_router(resource.router, prefix=f"{API_PREFIX}/v1")

@@ -11,8 +11,11 @@ from fastapi import Depends, Request
 from inference_bridge.domain.metrics import InferenceMetrics
 from inference_bridge.domain.model import EtaModel
 from inference_bridge.store.jobs import JobStore
-from service_kit.auth import Principal, require_principal
-from service_kit.events import EventPublisher, get_publisher
+from service_kit.auth import Principal, SignedIn, require_principal
+from service_kit.events import Publisher
+
+# Publisher and SignedIn are the kit's, named here too so that the routes take everything from one module.
+__all__ = ["Jobs", "Metrics", "Model", "Publisher", "SignedIn", "Submitter", "get_job_store", "get_metrics", "get_model"]
 
 
 def get_model(request: Request) -> EtaModel:
@@ -30,10 +33,8 @@ def get_job_store(request: Request) -> JobStore:
     return store
 
 
-SignedIn = Annotated[Principal, Depends(require_principal())]
 # A viewer can read, not submit work.
 Submitter = Annotated[Principal, Depends(require_principal("admin", "user"))]
 Model = Annotated[EtaModel, Depends(get_model)]
 Metrics = Annotated[InferenceMetrics, Depends(get_metrics)]
 Jobs = Annotated[JobStore, Depends(get_job_store)]
-Publisher = Annotated[EventPublisher, Depends(get_publisher)]

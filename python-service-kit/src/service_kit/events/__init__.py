@@ -36,7 +36,7 @@ from service_kit.events.metrics import EventMetrics, default_event_metrics
 from service_kit.events.publisher import EVENT_FIELD, EventPublisher
 from service_kit.events.settings import ConsumerSettings, EventSettings, StreamRetention, dead_letter_stream
 from service_kit.events.trace_context import TraceContext, current_trace, use_trace
-from service_kit.events.wiring import Subscription, get_publisher, running_consumers
+from service_kit.events.wiring import Publisher, Subscription, get_publisher, running_consumers
 
 __all__ = [
     "EVENT_FIELD",
@@ -49,6 +49,7 @@ __all__ = [
     "EventSettings",
     "Handler",
     "MalformedEvent",
+    "Publisher",
     "StreamConsumer",
     "StreamRetention",
     "Subscription",

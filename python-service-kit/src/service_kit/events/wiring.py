@@ -12,9 +12,9 @@ import asyncio
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from redis.asyncio import Redis
 
 from service_kit.events.consumer import StreamConsumer
@@ -61,3 +61,6 @@ def get_publisher(request: Request) -> EventPublisher:
     lifespan opens (`create_service_app`) and hands to requests in the lifespan state."""
     publisher: EventPublisher = request.state.publisher
     return publisher
+
+
+Publisher = Annotated[EventPublisher, Depends(get_publisher)]
