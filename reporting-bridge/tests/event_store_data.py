@@ -1,65 +1,28 @@
-"""Test helpers of reporting-bridge (its tests and the e2e/benchmark scripts): events with chosen times and
-ids, and real RS256 access tokens whose JWKS is served in-process (an httpx transport), not by auth-service.
+"""Events put straight into reporting-bridge's event store, for its tests and its benchmark
+(benchmarks/reporting_reports.py): a handful chosen by a test (`store_events`), or many like a busy platform's
+(`synthetic_events`, `load_events`). Test data only: production events come through platform.events.
+
+Importable by name because pytest's `pythonpath` (the root pyproject.toml) and the benchmark list this folder.
 """
 
 from __future__ import annotations
 
-import json
-import time
 import uuid
 from datetime import datetime
 from typing import Any
 
-import httpx
-import jwt
 import numpy as np
 import pandas as pd
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import Engine, insert
 
-from reporting_bridge.ingest import store_event
-from reporting_bridge.store import event_lanes, events
-from contract_types.event_types import EVENT_TYPES
-from service_kit.auth import AuthSettings, JwksCache, TokenVerifier
-from service_kit.events import CloudEvent, TypedEvent
-
-AUTH = AuthSettings(jwks_url="http://auth.test/jwks.json")
-KID = "reporting-tests"
+from reporting_bridge.store.events import store_event
+from reporting_bridge.store.tables import event_lanes, events
+from service_kit.events import TypedEvent
 
 
-def event(type: str, data: dict[str, Any], at: str, *, event_id: str | None = None) -> TypedEvent[Any]:
-    """An event of `type` at `at` (RFC 3339 UTC), as the consumer hands it to a handler; `data` must be a valid
-    payload of the type (it is parsed into the type's generated model)."""
-    event_type = EVENT_TYPES[type]
-    payload = event_type.payload.model_validate(data)
-    envelope = CloudEvent(specversion="1.0", id=event_id or str(uuid.uuid4()), source="/tests", type=type, time=at,
-                          datacontenttype="application/json", dataschema=event_type.dataschema,
-                          traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-                          data=payload.model_dump(mode="json", by_alias=True))
-    return TypedEvent(envelope, payload)
-
-
-def store(engine: Engine, *events: TypedEvent[Any]) -> None:
-    for one in events:
+def store_events(engine: Engine, *typed_events: TypedEvent[Any]) -> None:
+    for one in typed_events:
         store_event(engine, one)
-
-
-class Tokens:
-    def __init__(self) -> None:
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        jwk = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
-        self.jwks = {"keys": [{**jwk, "kid": KID, "use": "sig", "alg": "RS256"}]}
-
-    def verifier(self) -> TokenVerifier:
-        transport = httpx.MockTransport(lambda request: httpx.Response(200, json=self.jwks))
-        return TokenVerifier(AUTH, keys=JwksCache(AUTH, transport=transport))
-
-    def headers(self, user_id: str, *roles: str) -> dict[str, str]:
-        now = int(time.time())
-        claims = {"iss": AUTH.issuer, "aud": AUTH.audience, "sub": user_id, "roles": list(roles),
-                  "email": "someone@example.com", "iat": now, "exp": now + 600}
-        return {"Authorization": "Bearer " + jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": KID})}
 
 
 EVENT_MIX = (("inference.usage", 0.6), ("inference.job.completed", 0.1), ("user.registered", 0.1),

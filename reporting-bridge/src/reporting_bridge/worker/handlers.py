@@ -1,7 +1,5 @@
-"""`python -m reporting_bridge.worker`: the reporting worker, a process of its own (REPORTING_WORKER_PORT,
-default 8012, serving /health and /metrics only). It takes `report.requested` from reporting.jobs (group
-`reporting-worker`), computes the report with pandas, and publishes report.progress, then report.ready or
-report.failed, on platform.events.
+"""The report worker's handler of report.requested (`ReportWorker`): computes the report with pandas, and
+publishes report.progress, then report.ready or report.failed, on platform.events.
 
 A worker killed mid-report leaves the job pending on the stream; the backbone hands it to a worker again
 (EVENTS_MIN_IDLE_MS), which computes the report from the start: the result is written with `ready` in one
@@ -11,55 +9,41 @@ transaction, so nothing half-written is ever visible and recomputing is harmless
 from __future__ import annotations
 
 import asyncio
-import importlib.metadata
 import logging
-import os
 from typing import Any
 
-from contract_types.event_types import REPORT_REQUESTED
 from contract_types.events import ReportFailed, ReportProgress, ReportReady, ReportRequested
-from contract_types.streams import ConsumerGroup, Stream
-from fastapi import FastAPI
+from sqlalchemy import Engine
 
-from reporting_bridge import jobs
-from reporting_bridge.catalogue import FORMATS
-from reporting_bridge.compute import DEFAULT_CHUNK_ROWS, ReportJob, compute
-from reporting_bridge.database import Database, open_database_around_lifespan
-from service_kit import create_service_app, run
-from service_kit.events import EventHandlers, EventPublisher, Subscription, TypedEvent
-from service_kit.settings import ServiceSettings
+from reporting_bridge.domain.catalogue import FORMATS
+from reporting_bridge.domain.compute import ReportJob, compute
+from reporting_bridge.store import reports
+from service_kit.events import EventPublisher, TypedEvent
 
 logger = logging.getLogger(__name__)
 
-WORKER_NAME = "reporting-worker"
-CHUNK_ROWS_VARIABLE = "REPORTING_CHUNK_ROWS"
 # Progress events are for people watching: one per 5 % is plenty.
 PROGRESS_STEP = 5
 
 
 class ReportWorker:
-    def __init__(self, database: Database, app: FastAPI, chunk_rows: int) -> None:
-        self.database = database
-        self.app = app
+    def __init__(self, engine: Engine, publisher: EventPublisher, chunk_rows: int) -> None:
+        self.engine = engine
+        self.publisher = publisher
         self.chunk_rows = chunk_rows
-
-    @property
-    def publisher(self) -> EventPublisher:
-        publisher: EventPublisher = self.app.state.publisher
-        return publisher
 
     async def __call__(self, event: TypedEvent[ReportRequested]) -> None:
         report_id = str(event.data.report_id)
-        engine = self.database.engine
-        report = await asyncio.to_thread(jobs.find, engine, report_id)
+        engine = self.engine
+        report = await asyncio.to_thread(reports.find, engine, report_id)
         if report is None:
             logger.warning("report.requested for report %s, which does not exist (taken back); skipped", report_id)
             return
-        if report["status"] in jobs.FINAL:
+        if report["status"] in reports.FINAL:
             # Final but delivered again: the worker died after storing it, maybe before announcing it.
             await self._announce(report)
             return
-        await asyncio.to_thread(jobs.start, engine, report_id)
+        await asyncio.to_thread(reports.start, engine, report_id)
         job = ReportJob(report["type"], report["params"], report["scope_user_id"])
         loop = asyncio.get_running_loop()
         last_sent = [0]
@@ -68,7 +52,7 @@ class ReportWorker:
             if percent - last_sent[0] < PROGRESS_STEP:
                 return
             last_sent[0] = percent
-            jobs.set_progress(engine, report_id, percent)
+            reports.set_progress(engine, report_id, percent)
             try:  # progress is for people watching: a lost progress event must not fail the report
                 asyncio.run_coroutine_threadsafe(self._progress(report, percent), loop).result(timeout=10)
             except Exception:
@@ -79,10 +63,10 @@ class ReportWorker:
             result = await asyncio.to_thread(compute, engine, job, progress, self.chunk_rows)
         except Exception as error:  # a report that cannot be computed fails visibly, it is not retried
             logger.exception("Report %s (%s) failed", report_id, report["type"])
-            await asyncio.to_thread(jobs.fail, engine, report_id, "computation_error", f"{type(error).__name__}: {error}")
+            await asyncio.to_thread(reports.fail, engine, report_id, "computation_error", f"{type(error).__name__}: {error}")
         else:
-            await asyncio.to_thread(jobs.complete, engine, report_id, result)
-        await self._announce(await asyncio.to_thread(jobs.find, engine, report_id))
+            await asyncio.to_thread(reports.complete, engine, report_id, result)
+        await self._announce(await asyncio.to_thread(reports.find, engine, report_id))
 
     async def _progress(self, report: dict[str, Any], percent: int) -> None:
         await self.publisher.publish(ReportProgress(
@@ -91,31 +75,12 @@ class ReportWorker:
 
     async def _announce(self, report: dict[str, Any]) -> None:
         common = {"report_id": report["id"], "user_id": report["owner_id"], "report_type": report["type"]}
-        finished_at = jobs.aware(report["completed_at"])
+        finished_at = reports.aware(report["completed_at"])
         if report["status"] == "ready":
             await self.publisher.publish(ReportReady(
-                **common, formats=list(FORMATS), download_url=jobs.download_url(report["id"]),
+                **common, formats=list(FORMATS), download_url=reports.download_url(report["id"]),
                 row_count=report["row_count"], completed_at=finished_at), subject=report["id"])
         else:
             await self.publisher.publish(ReportFailed(
                 **common, error_code=report["error_code"], reason=report["error_reason"], failed_at=finished_at),
                 subject=report["id"])
-
-
-def create_worker_app() -> FastAPI:
-    settings = ServiceSettings.from_env()
-    database = Database(settings.data_dir)
-    chunk_rows = int(os.environ.get(CHUNK_ROWS_VARIABLE) or DEFAULT_CHUNK_ROWS)
-    # The worker's own name (source "/reporting-worker" on its events), the reporting-bridge distribution's version.
-    app = create_service_app(service_name=WORKER_NAME, api_prefix="/api/reporting-worker", settings=settings,
-                             version=importlib.metadata.version("reporting-bridge"))
-    handlers = EventHandlers().on(REPORT_REQUESTED, ReportWorker(database, app, chunk_rows))
-    app.state.subscriptions.append(Subscription(Stream.REPORTING_JOBS, ConsumerGroup.REPORTING_WORKER, handlers))
-    open_database_around_lifespan(app, database)
-    return app
-
-
-app = create_worker_app()
-
-if __name__ == "__main__":
-    run("reporting_bridge.worker:app", port_env="REPORTING_WORKER_PORT", default_port=8012)

@@ -1,8 +1,5 @@
-"""The report API under /api/reports: catalogue, requests, status, lists and downloads.
-
-Request and response bodies are the contract's models (contract_types.openapi.reporting); `report.requested`
-is published as the contract's payload model, onto the stream the contract gives it (reporting.jobs).
-"""
+"""Reports: the catalogue (GET /types), requests (POST, queued on reporting.jobs for the worker), status,
+lists and downloads. A report is its owner's (or an admin's): to anyone else it does not exist."""
 
 from __future__ import annotations
 
@@ -23,18 +20,17 @@ from contract_types.openapi.reporting import (
     ReportTypeList,
 )
 from contract_types.problems import ProblemType
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import MISSING
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
-from reporting_bridge import jobs
-from reporting_bridge.catalogue import REPORT_TYPES, check_params, describe
-from reporting_bridge.database import get_engine
-from reporting_bridge.render import MEDIA_TYPES, render
-from service_kit.auth import Principal, require_principal
-from service_kit.events import EventPublisher, get_publisher
+from reporting_bridge.api.dependencies import Database, Publisher, SignedIn, Submitter
+from reporting_bridge.domain.catalogue import REPORT_TYPES, check_params, describe
+from reporting_bridge.domain.render import MEDIA_TYPES, render
+from reporting_bridge.store import reports
+from service_kit.auth import Principal
 from service_kit.problems import problem_response
 
 logger = logging.getLogger(__name__)
@@ -48,10 +44,6 @@ DOWNLOAD_CONTENT = {
 
 router = APIRouter(tags=["reports"])
 
-DatabaseEngine = Annotated[Engine, Depends(get_engine)]
-Reader = Annotated[Principal, Depends(require_principal())]
-Submitter = Annotated[Principal, Depends(require_principal("user", "admin"))]
-
 
 def _not_found(report_id: str) -> HTTPException:
     return HTTPException(HTTPStatus.NOT_FOUND, detail=f"There is no report {report_id}.")
@@ -59,7 +51,7 @@ def _not_found(report_id: str) -> HTTPException:
 
 def _visible_report(engine: Engine, principal: Principal, report_id: str) -> dict[str, Any]:
     """Owner or admin; to anyone else a report that exists looks like one that does not."""
-    row = jobs.find(engine, report_id)
+    row = reports.find(engine, report_id)
     if row is None or not principal.may_access(row["owner_id"]):
         raise _not_found(report_id)
     return row
@@ -67,7 +59,7 @@ def _visible_report(engine: Engine, principal: Principal, report_id: str) -> dic
 
 @router.get("/types", operation_id="listReportTypes", summary="The reports the caller may request",
             response_model=ReportTypeList)
-async def list_report_types(principal: Reader) -> ReportTypeList:
+async def list_report_types(principal: SignedIn) -> ReportTypeList:
     return ReportTypeList(items=[describe(t) for t in REPORT_TYPES.values() if t.visible_to(principal)])
 
 
@@ -78,8 +70,8 @@ async def create_report(
     request: Request,
     response: Response,
     principal: Submitter,
-    engine: DatabaseEngine,
-    publisher: Annotated[EventPublisher, Depends(get_publisher)],
+    engine: Database,
+    publisher: Publisher,
 ) -> Report:
     definition = REPORT_TYPES[body.type]
     if not definition.visible_to(principal):
@@ -87,40 +79,40 @@ async def create_report(
     params = check_params(definition, body.params)
     scope_user_id = (None if definition.scope == "platform" or principal.has_any_role("admin")
                      else principal.user_id)
-    row = await run_in_threadpool(jobs.create, engine, owner_id=principal.user_id, report_type=body.type.value,
+    row = await run_in_threadpool(reports.create, engine, owner_id=principal.user_id, report_type=body.type.value,
                                   params=params, scope_user_id=scope_user_id)
     try:
         await publisher.publish(ReportRequested(
             report_id=row["id"], user_id=principal.user_id, report_type=body.type.value, parameters=params,
-            requested_at=jobs.aware(row["created_at"])), subject=row["id"])
+            requested_at=reports.aware(row["created_at"])), subject=row["id"])
     except Exception:
         logger.exception("Could not queue report %s; taking it back", row["id"])
-        await run_in_threadpool(jobs.discard, engine, row["id"])
+        await run_in_threadpool(reports.discard, engine, row["id"])
         raise HTTPException(HTTPStatus.SERVICE_UNAVAILABLE, detail="The report queue is unavailable; try again.")
     response.headers["Location"] = f"{request.url.path.rstrip('/')}/{row['id']}"
-    return jobs.representation(row)
+    return reports.representation(row)
 
 
 @router.get("", operation_id="listReports", summary="The caller's reports (an admin sees everyone's), newest first",
             response_model=ReportPage)
 async def list_reports(
-    principal: Reader,
-    engine: DatabaseEngine,
+    principal: SignedIn,
+    engine: Database,
     # The contract's parameters, bounds included (a page beyond 1,000,000 overflowed SQLite's integers).
     query: Annotated[ListReportsParametersQuery, Query()],
 ) -> ReportPage:
     owner = None if principal.has_any_role("admin") else principal.user_id
-    rows, total = await run_in_threadpool(jobs.page, engine, owner_id=owner, page_number=query.page, size=query.size,
+    rows, total = await run_in_threadpool(reports.page, engine, owner_id=owner, page_number=query.page, size=query.size,
                                           status=None if query.status is MISSING else query.status.value,
                                           report_type=None if query.type is MISSING else query.type.value)
-    return ReportPage(items=[jobs.representation(row) for row in rows], page=query.page, size=query.size,
+    return ReportPage(items=[reports.representation(row) for row in rows], page=query.page, size=query.size,
                       total_items=total, total_pages=math.ceil(total / query.size))
 
 
 @router.get("/{id}", operation_id="getReport", summary="One report's status, progress and summary",
             response_model=Report)
-async def get_report(id: uuid.UUID, principal: Reader, engine: DatabaseEngine) -> Report:
-    return jobs.representation(await run_in_threadpool(_visible_report, engine, principal, str(id)))
+async def get_report(id: uuid.UUID, principal: SignedIn, engine: Database) -> Report:
+    return reports.representation(await run_in_threadpool(_visible_report, engine, principal, str(id)))
 
 
 @router.get("/{id}/download", operation_id="downloadReport", summary="Download a ready report",
@@ -129,16 +121,16 @@ async def download_report(
     id: uuid.UUID,
     format: Annotated[ReportFormat, Query(description="File format; the response's media type follows it")],
     request: Request,
-    principal: Reader,
-    engine: DatabaseEngine,
+    principal: SignedIn,
+    engine: Database,
 ) -> Response:
     row = await run_in_threadpool(_visible_report, engine, principal, str(id))
     if row["status"] != "ready":
         return problem_response(request.scope, ProblemType.REPORT_NOT_READY,
                                 detail=f"The report is {row['status']} ({row['progress']} %); download it once it is ready.")
-    result = await run_in_threadpool(jobs.result_of, engine, row["id"])
+    result = await run_in_threadpool(reports.result_of, engine, row["id"])
     report = ReportData(report_id=row["id"], type=row["type"], params=row["params"],
-                        generated_at=jobs.aware(result["generated_at"]), summary=row["summary"] or {},
+                        generated_at=reports.aware(result["generated_at"]), summary=row["summary"] or {},
                         columns=result["columns"], rows=result["rows"])
     content = await run_in_threadpool(render, format.value, report)
     return Response(content, media_type=MEDIA_TYPES[format.value], headers={

@@ -14,10 +14,11 @@ from typing import Any
 from contract_types.openapi.reporting import Error, Report, ReportParameters
 from sqlalchemy import Engine, delete, func, insert, select, update
 
-from reporting_bridge.catalogue import FORMATS
-from reporting_bridge.compute import ReportResult
-from reporting_bridge.ingest import naive_utc
-from reporting_bridge.store import report_results, reports
+from reporting_bridge.domain.catalogue import FORMATS
+from reporting_bridge.domain.compute import ReportResult
+from reporting_bridge.settings import API_PREFIX
+from reporting_bridge.store.database import naive_utc
+from reporting_bridge.store.tables import report_results, reports
 
 FINAL = ("ready", "failed")
 
@@ -106,7 +107,7 @@ def result_of(engine: Engine, report_id: str) -> dict[str, Any] | None:
 
 
 def download_url(report_id: str) -> str:
-    return f"/api/reports/{report_id}/download"
+    return f"{API_PREFIX}/{report_id}/download"
 
 
 def aware(moment: datetime) -> datetime:

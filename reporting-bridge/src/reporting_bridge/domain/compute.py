@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
-from reporting_bridge.store import event_lanes, events
+from reporting_bridge.settings import DEFAULT_CHUNK_ROWS
+from reporting_bridge.store.tables import event_lanes, events
 
-DEFAULT_CHUNK_ROWS = 50_000
 Progress = Callable[[int], None]
 
 

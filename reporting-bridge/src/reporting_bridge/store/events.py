@@ -1,14 +1,13 @@
 """The event store's writer: each platform.events CloudEvent becomes one `events` row (plus its lanes).
 
-Every type of the contract is stored (`EVENT_STORE` handles them all); the typed columns the reports aggregate
-are read from the payload models, per type. Idempotent on the event id (the primary key): the backbone already
+Every type of the contract is stored (`domain.ingest` handles them all); the typed columns the reports
+aggregate are read from the payload models, per type. Idempotent on the event id (the primary key): the backbone already
 skips ids it has handled, and this covers what it cannot, such as an event handled again after its
 idempotency key expired or a replay.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,19 +30,12 @@ from pydantic import MISSING, BaseModel
 from sqlalchemy import Engine, insert
 from sqlalchemy.exc import IntegrityError
 
-from reporting_bridge.database import Database
-from reporting_bridge.store import event_lanes, events
-from service_kit.events import EventHandlers, TypedEvent
+from reporting_bridge.store.database import naive_utc
+from reporting_bridge.store.tables import event_lanes, events
+from service_kit.events import TypedEvent
 
 AGGREGATED_COLUMNS = ("user_id", "role", "operation", "job_id", "predictions", "latency_ms",
                       "mean_delay_probability", "duration_ms")
-
-
-def naive_utc(moment: datetime) -> datetime:
-    """The database stores UTC without a zone (SQLite has none): every timestamp goes through here."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
 
 
 def aggregated_columns(data: BaseModel) -> dict[str, Any]:
@@ -104,16 +96,3 @@ def store_event(engine: Engine, event: TypedEvent[Any]) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-class EventIngestor:
-    """The `reporting` group's handler on platform.events: every event type is stored."""
-
-    def __init__(self, database: Database) -> None:
-        self.database = database
-
-    async def __call__(self, event: TypedEvent[Any]) -> None:
-        await asyncio.to_thread(store_event, self.database.engine, event)
-
-    def handlers(self) -> EventHandlers:
-        return EventHandlers().on_every_type(self)
