@@ -25,13 +25,15 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 
 
 def platform_settings_config() -> SettingsConfigDict:
-    """The configuration of every settings class of the platform's Python code."""
+    """The configuration of every settings class of the platform's Python code.
+
+    Without `validate_by_name` on purpose: with it, pydantic-settings would also read each field's own name
+    (`redis_url`) from the environment. Code and tests set a field by its variable: ServiceSettings(REDIS_URL=...).
+    """
     return SettingsConfigDict(
         env_ignore_empty=True,
         # Exactly the names of .env.example: `redis_url` in the environment is not REDIS_URL.
         case_sensitive=True,
-        # No `validate_by_name`: with it, pydantic-settings would also read each field's own name (`redis_url`)
-        # from the environment. Code and tests set a field by its variable: ServiceSettings(REDIS_URL=...).
         # Only the process environment: the launcher and compose read .env, the services never do.
         env_file=None,
         extra="ignore",
