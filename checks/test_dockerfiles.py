@@ -1,6 +1,7 @@
 """Dockerfiles: one per language (docker/), parameterised by build args; hadolint clean, pinned base
 images, a non-root final stage, the build recipes the platform relies on (Maven reactor build + layered
-Boot jar; uv sync from uv.lock, frozen)."""
+Boot jar; uv sync from uv.lock, frozen), and, for each service of compose.yaml, what its build (with its
+build args) takes from the context, read by BuildKit's own parser (checks/docker-context)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+
+from launcher.config import SERVICES
 
 DOCKERFILES = {"java": "docker/java.Dockerfile", "python": "docker/python.Dockerfile"}
 LANGUAGES = sorted(DOCKERFILES)
@@ -133,6 +136,18 @@ def longest_shared_run(first: list[Instruction], second: list[Instruction]) -> l
     return first[match.a : match.a + match.size]
 
 
+def read_build_context(binary: Path, dockerfile: Path, context: Path, build_args: dict[str, str]):
+    """checks/docker-context: the Dockerfile read by BuildKit with these build args; its COPY sources."""
+    return subprocess.run(
+        [str(binary), "-f", str(dockerfile), "-context", str(context),
+         *(f"{name}={value}" for name, value in build_args.items())],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 @pytest.fixture(scope="module")
 def dockerfiles(repo_root: Path) -> dict[str, list[Instruction]]:
     parsed = {}
@@ -188,6 +203,21 @@ def test_image_is_multi_stage(dockerfiles: dict, language: str) -> None:
 def test_exposed_port_is_the_required_port_build_arg(dockerfiles: dict, language: str) -> None:
     exposed = [i.arguments for i in stages(dockerfiles[language])[-1] if i.keyword == "EXPOSE"]
     assert exposed == ["${PORT:?}"]
+
+
+@pytest.mark.parametrize("name", [part.name for part in SERVICES])
+def test_compose_build_takes_only_what_the_context_holds(
+    repo_root: Path, compose_project: dict, docker_context_binary: Path, name: str
+) -> None:
+    """Each service's build, with its build args: every required arg is passed (${NAME:?} expands), and every
+    COPY source exists in the repository and is not left out of the context by .dockerignore."""
+    build = compose_project["services"][name]["build"]
+    result = read_build_context(docker_context_binary, repo_root / build["dockerfile"], repo_root, build["args"])
+    assert result.returncode == 0, result.stderr
+    copies = json.loads(result.stdout)["copies"]
+    assert copies, "the helper saw no COPY from the context"
+    assert [c["source"] for c in copies if c["missing"]] == [], "COPY of a path the repository does not hold"
+    assert [c["source"] for c in copies if c["ignored"]] == [], "COPY of a path .dockerignore leaves out"
 
 
 # ---- Java
@@ -323,3 +353,21 @@ def test_a_dockerfile_per_service_repeats_build_steps(repo_root: Path) -> None:
     gateway, auth = (parse_dockerfile(recipe.replace("${SERVICE:?}", m).replace("${SERVICE}", m))
                      for m in ("gateway", "auth-service"))
     assert len(longest_shared_run(gateway, auth)) >= REPEATED_STEPS
+
+
+def test_the_context_reader_rejects_a_missing_build_arg(repo_root: Path, docker_context_binary: Path) -> None:
+    result = read_build_context(docker_context_binary, repo_root / DOCKERFILES["java"], repo_root, {"PORT": "8080"})
+    assert result.returncode != 0 and "SERVICE: is not allowed to be unset" in result.stderr
+
+
+def test_the_context_reader_sees_ignored_and_missing_sources(tmp_path: Path, docker_context_binary: Path) -> None:
+    (tmp_path / "e2e" / "java").mkdir(parents=True)
+    (tmp_path / "e2e" / "java" / "pom.xml").write_text("<project/>")
+    (tmp_path / "e2e" / "README.md").write_text("")
+    (tmp_path / ".dockerignore").write_text("e2e/\n!e2e/java/pom.xml\n")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM scratch\nARG WHAT\nCOPY e2e/java/pom.xml e2e/README.md ${WHAT}/ /src/\n")
+    result = read_build_context(docker_context_binary, dockerfile, tmp_path, {"WHAT": "absent"})
+    assert result.returncode == 0, result.stderr
+    copies = {c["source"]: (c["missing"], c["ignored"]) for c in json.loads(result.stdout)["copies"]}
+    assert copies == {"e2e/java/pom.xml": (False, False), "e2e/README.md": (False, True), "absent/": (True, False)}
