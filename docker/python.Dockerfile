@@ -1,9 +1,19 @@
 # syntax=docker/dockerfile:1
 #
-# reporting-bridge: FastAPI image. Build context = repository root:
-#   docker build -f reporting-bridge/Dockerfile .
-# (compose.yaml does exactly this.) The two Python Dockerfiles differ only in the workspace
-# member, its import package and the port; keep them in step.
+# The image of every Python process (FastAPI services and their job workers), one per entry module.
+# Build context = repository root:
+#   docker build -f docker/python.Dockerfile --build-arg SERVICE=reporting-bridge \
+#       --build-arg MODULE=reporting_bridge --build-arg PORT=8002 .
+# compose.yaml passes the build args per service; checks/test_compose_policy.py holds them to the
+# launcher's table (launcher/config.py).
+#
+# SERVICE:       the uv workspace member installed into the image (inference-bridge, reporting-bridge).
+# MODULE:        what the container runs, `python -m <MODULE>` (reporting_bridge, reporting_bridge.worker, ...).
+# PORT:          the port it listens on (documentation for `docker run -P`; the process reads its own
+#                <NAME>_PORT variable).
+# MODEL_TRAINER: a module that trains the service's model at build time, `python -m <it> --output /app/models`
+#                (inference-bridge and its worker: inference_bridge.domain.model.train); empty for a service without one.
+# A service and its worker share SERVICE and MODEL_TRAINER, so their build stage (and the model) is built once.
 
 # uv comes from its official image, pinned to the version the workspace's build backend
 # (uv_build 0.13.x) and uv.lock were made with.
@@ -15,6 +25,8 @@ FROM python:3.11.15-slim-bookworm AS python
 
 # ---- build: a self-contained virtual environment from uv.lock
 FROM python AS build
+ARG SERVICE
+ARG MODEL_TRAINER=""
 COPY --from=uv /uv /usr/local/bin/uv
 
 # UV_PROJECT_ENVIRONMENT: the venv lives at the path it will have at runtime (its scripts hold
@@ -37,15 +49,20 @@ COPY reporting-bridge/pyproject.toml reporting-bridge/
 COPY contracts/types/python/pyproject.toml contracts/types/python/
 COPY contracts/clients/python/pyproject.toml contracts/clients/python/
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --package reporting-bridge --no-install-workspace
+    uv sync --frozen --no-dev --package "${SERVICE:?}" --no-install-workspace
 
 # 2) The workspace packages this service needs, installed as real wheels (--no-editable), so the
 #    runtime stage needs the venv and nothing else from the source tree.
 COPY contracts/types/python/ contracts/types/python/
 COPY python-service-kit/ python-service-kit/
-COPY reporting-bridge/ reporting-bridge/
+COPY ${SERVICE}/ ${SERVICE}/
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --package reporting-bridge --no-editable
+    uv sync --frozen --no-dev --package "${SERVICE}" --no-editable
+
+# 3) The service's model, when it has one: trained at build time (seeded: every build makes the same
+#    artifact; a few seconds). inference-bridge and its worker refuse to start without it.
+RUN mkdir -p /app/models \
+    && if [ -n "${MODEL_TRAINER}" ]; then /app/.venv/bin/python -m "${MODEL_TRAINER}" --output /app/models; fi
 
 # ---- runtime: interpreter + venv, non-root
 FROM python AS runtime
@@ -59,16 +76,27 @@ RUN groupadd --system --gid 10001 polyglot \
     && chown polyglot:polyglot /app/var
 WORKDIR /app
 
-# Owned by root: the running service cannot modify its own code.
+# Owned by root: the running service cannot modify its own code, nor its model.
 COPY --from=build /app/.venv /app/.venv
+COPY --from=build /app/models /app/models
 
+# Declared this late so that a service and its worker share every layer above.
+ARG MODEL_TRAINER=""
+ARG MODULE
+ARG PORT
+
+# MODEL_DIR: the trained model, for a service that has one (empty, "the default", for the others).
+# SERVICE_MODULE: what CMD runs (an exec-form CMD cannot read a build arg).
 # PYTHONUNBUFFERED: log lines reach `docker logs` as they are written.
 # PYTHONDONTWRITEBYTECODE: the venv is read-only to the service and already compiled.
 ENV PATH="/app/.venv/bin:${PATH}" \
+    MODEL_DIR="${MODEL_TRAINER:+/app/models}" \
+    SERVICE_MODULE="${MODULE:?}" \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
 
 USER 10001:10001
-EXPOSE 8002
+EXPOSE ${PORT:?}
 
-CMD ["python", "-m", "reporting_bridge"]
+# exec: python replaces the shell, so it receives the signals (tini, compose's init, forwards them).
+CMD ["/bin/sh", "-c", "exec python -m \"$SERVICE_MODULE\""]
