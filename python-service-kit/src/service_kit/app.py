@@ -36,7 +36,7 @@ from service_kit.problems import PROBLEM_RESPONSES, UnhandledErrorMiddleware, in
 from service_kit.redis_client import create_redis_client
 from service_kit.request_id import RequestIdMiddleware
 from service_kit.routing import ImplicitHeadMiddleware
-from service_kit.service_info import ServiceInfo, service_info_router
+from service_kit.service_info import describe_this_process, service_info_router
 from service_kit.settings import ServiceSettings
 from service_kit.telemetry import HttpMetrics, RequestTelemetryMiddleware
 
@@ -122,6 +122,6 @@ def create_service_app(
 
     app.include_router(health.router)
     app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
-    info = ServiceInfo.of_this_process(service=service_name, version=version, instance_id=settings.instance_id)
+    info = describe_this_process(service=service_name, version=version, instance_id=settings.instance_id)
     app.include_router(service_info_router(info), prefix=api_prefix)
     return app
