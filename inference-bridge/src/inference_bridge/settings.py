@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contract_types.schemas.service_info import Service
 from pydantic import Field, NonNegativeInt, PositiveInt
 
 from service_kit import Port, ServiceSettings
 
 # The name in service-info, on the events' source ("/inference-bridge") and of the installed distribution.
-SERVICE_NAME = Service.inference_bridge.value
+SERVICE_NAME = "inference-bridge"
 # Where the gateway routes the service (contracts/openapi/inference.yaml's paths start with it).
 API_PREFIX = "/api/inference"
 

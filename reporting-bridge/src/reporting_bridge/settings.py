@@ -4,14 +4,13 @@ The API process and the report worker read the same settings, so a refused value
 
 from __future__ import annotations
 
-from contract_types.schemas.service_info import Service
 from contract_types.streams import ConsumerGroup
 from pydantic import Field, PositiveInt
 
 from service_kit import Port, ServiceSettings
 
 # The name in service-info, on the events' source ("/reporting-bridge") and of the installed distribution.
-SERVICE_NAME = Service.reporting_bridge.value
+SERVICE_NAME = "reporting-bridge"
 # The report worker's own name (source "/reporting-worker" on its events): its consumer group's, in the contract.
 WORKER_NAME = ConsumerGroup.REPORTING_WORKER.value
 # Where the gateway routes the service (contracts/openapi/reporting.yaml's paths start with it).

@@ -146,7 +146,7 @@ class JobRunner:
 
 def _predict_one_thread(model: EtaModel, columns: dict[str, list[Any]]) -> Any:
     # Off the event loop (health checks keep answering), with one OpenMP thread as in the API: threads that
-    # spin on cores other work is using made predictions many times slower (see the README's figures).
+    # spin on cores other work is using made predictions many times slower (see docs/performance.md).
     with threadpool_limits(limits=1):
         return predict_columns(model, columns)
 

@@ -1,7 +1,7 @@
 """HistGradientBoosting trees evaluated all at once with numpy, for the small inputs the API serves.
 
 scikit-learn predicts tree by tree, each call entering an OpenMP region: for one row that is 2 models x 100
-rounds of fixed cost, most of a request's time (see the README's figures). Here every tree of a model is one
+rounds of fixed cost, most of a request's time (see docs/performance.md). Here every tree of a model is one
 slice of a single node table, and all trees step down one level per numpy operation, so one row costs about
 a tree's depth in numpy calls. Same decisions as scikit-learn's `_predict_one_from_raw_data` (NaN and
 negative or unseen categories follow the node's missing-value direction; categories go left when in the

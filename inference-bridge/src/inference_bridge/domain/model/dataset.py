@@ -1,7 +1,7 @@
 """The seeded synthetic shipment dataset the ETA model learns from.
 
 There is no public shipment log with ETAs, so the data is generated, with a process written down here and in
-the README ("ETA predictions"). Every row is one US truckload/less-than-truckload/intermodal shipment:
+docs/flows.md ("ETA predictions and inference jobs"). Every row is one US truckload/less-than-truckload/intermodal shipment:
 
 - origin, destination: two-letter codes of the 48 contiguous states and DC, drawn with weights roughly
   proportional to freight volume (a few hubs such as TX, CA, IL dominate); 20 % of shipments stay in-state.

@@ -147,7 +147,7 @@ def _train(*, seed: int, rows: int, output: Path) -> dict[str, Any]:
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "training_seconds": round(time.perf_counter() - started, 2),
         "data": {
-            "generator": "inference_bridge.domain.model.dataset (synthetic, documented in its docstring and the README)",
+            "generator": "inference_bridge.domain.model.dataset (synthetic, documented in its docstring and docs/flows.md)",
             "generator_version": dataset.GENERATOR_VERSION,
             "seed": seed,
             "rows": rows,
