@@ -107,7 +107,7 @@ def main() -> None:
     # what was not read yet, and the consumer would wait for it forever.
     os.environ["EVENTS_DEFAULT_RETENTION"] = str(10 * (args.warmup + max(args.events, args.latency_events)))
     import redis  # noqa: PLC0415 (the workspace venv's)
-    from service_kit.testing import PrivateRedis  # noqa: PLC0415
+    from service_kit_testing.redis_server import PrivateRedis  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="events-benchmark-") as directory:
         server = PrivateRedis(binary=redis_server_executable(), port=free_port(), directory=Path(directory))

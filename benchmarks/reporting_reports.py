@@ -31,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The event store data reporting-bridge's tests load too (event_store_data.py).
+sys.path.insert(0, str(ROOT / "reporting-bridge" / "tests"))
 
 from launcher.build import redis_server_executable  # noqa: E402
 from launcher.config import free_port  # noqa: E402
@@ -48,9 +50,10 @@ USERS = [str(uuid.UUID(int=n, version=4)) for n in range(1, 51)]
 
 
 def open_database(url: str | None, folder: Path):
-    from reporting_bridge.store import create_database_engine, database_url, metadata, migrate
+    from reporting_bridge.store.database import create_database_engine, database_url, migrate
+    from reporting_bridge.store.tables import metadata
 
-    engine = create_database_engine(database_url(folder, {"REPORTING_DATABASE_URL": url or ""}))
+    engine = create_database_engine(database_url(folder, url))
     if url:
         from sqlalchemy import text
 
@@ -62,10 +65,10 @@ def open_database(url: str | None, folder: Path):
 
 
 def usage_event(n: int):
-    from reporting_bridge.testing import event
+    from service_kit_testing.events import typed_event
 
     at = (datetime(2026, 11, 2, tzinfo=UTC) + timedelta(seconds=n)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return event("inference.usage", {
+    return typed_event("inference.usage", {
         "user_id": USERS[n % len(USERS)], "operation": "eta_batch", "model_version": "1.0.0", "predictions": 3,
         "latency_ms": 4.2, "mean_delay_probability": 0.4, "occurred_at": at,
         "lanes": [{"origin": "TX", "destination": "CA", "predictions": 2, "mean_delay_probability": 0.5},
@@ -76,15 +79,11 @@ async def ingest_through_the_stream(redis_url: str, engine, count: int) -> float
     from redis.asyncio import Redis
     from sqlalchemy import func, select
 
-    from reporting_bridge.ingest import EventIngestor
-    from reporting_bridge.store import events
+    from reporting_bridge.domain.ingest import EventIngestor
+    from reporting_bridge.store.tables import events
     from contract_types.streams import ConsumerGroup, Stream
 
     from service_kit.events import ConsumerSettings, StreamConsumer
-
-    class Opened:  # what EventIngestor needs of a Database: the engine
-        def __init__(self, engine) -> None:
-            self.engine = engine
 
     redis = Redis.from_url(redis_url, decode_responses=True)
     pipeline = redis.pipeline(transaction=False)
@@ -94,7 +93,7 @@ async def ingest_through_the_stream(redis_url: str, engine, count: int) -> float
     settings = ConsumerSettings(stream=Stream.PLATFORM_EVENTS, group=ConsumerGroup.REPORTING, consumer="benchmark",
                                 block_ms=200)
     started = time.monotonic()
-    async with StreamConsumer(redis, settings, EventIngestor(Opened(engine)).handlers()):
+    async with StreamConsumer(redis, settings, EventIngestor(engine).handlers()):
         while True:
             with engine.connect() as connection:
                 stored = connection.execute(select(func.count()).select_from(events)).scalar_one()
@@ -107,7 +106,7 @@ async def ingest_through_the_stream(redis_url: str, engine, count: int) -> float
 
 
 def ingest_directly(engine, count: int) -> float:
-    from reporting_bridge.ingest import store_event
+    from reporting_bridge.store.events import store_event
 
     prepared = [usage_event(count + n) for n in range(count)]
     started = time.monotonic()
@@ -127,8 +126,8 @@ def memory_mib(field: str) -> float:
 
 def run_report(url: str, report_type: str, params: dict, queue: multiprocessing.Queue) -> None:
 
-    from reporting_bridge.compute import ReportJob, compute
-    from reporting_bridge.store import create_database_engine
+    from reporting_bridge.domain.compute import ReportJob, compute
+    from reporting_bridge.store.database import create_database_engine
 
     engine = create_database_engine(url)
     before = memory_mib("VmRSS")
@@ -155,13 +154,13 @@ def main() -> None:
     parser.add_argument("--database-url", help="PostgreSQL to use instead of a SQLite file (its tables are dropped)")
     args = parser.parse_args()
 
-    from service_kit.testing import PrivateRedis
-    from reporting_bridge.store import database_url
-    from reporting_bridge.testing import load_events, synthetic_events
+    from event_store_data import load_events, synthetic_events
+    from reporting_bridge.store.database import database_url
+    from service_kit_testing.redis_server import PrivateRedis
 
     with tempfile.TemporaryDirectory(prefix="reporting-benchmark-") as directory:
         folder = Path(directory)
-        url = database_url(folder, {"REPORTING_DATABASE_URL": args.database_url or ""})
+        url = database_url(folder, args.database_url)
         print(f"database: {url.split('@')[-1]}")
         server = PrivateRedis(binary=redis_server_executable(), port=free_port(), directory=folder)
         server.start()
@@ -181,7 +180,7 @@ def main() -> None:
             engine = open_database(args.database_url, folder)
             from sqlalchemy import delete
 
-            from reporting_bridge.store import event_lanes, events
+            from reporting_bridge.store.tables import event_lanes, events
 
             with engine.begin() as connection:
                 connection.execute(delete(event_lanes))

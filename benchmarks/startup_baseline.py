@@ -2,7 +2,7 @@
 
     python3 benchmarks/startup_baseline.py [--runs 3] [--idle-seconds 30] [--empty-caches] [--skip-build]
 
-Prints, as a Markdown table for the README:
+Prints, as a Markdown table for docs/performance.md:
   * first build: `./platform up`'s build step on a clean tree (no target/, no .venv). With --empty-caches
     the Maven and uv caches are temporary and empty too, as on a brand-new machine (downloads included);
   * start: `./platform up --detach` with everything built, from invocation to "all healthy" (median of runs);

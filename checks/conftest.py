@@ -2,7 +2,8 @@
 
 The checks need no Docker engine: compose.yaml is loaded by compose-go (the library Docker Compose
 itself is built on) through the small Go program in compose-config/, Dockerfiles are linted by
-hadolint. (The contracts are checked by the `contracts` suite: contracts/tests.)
+hadolint and read with compose's build args by BuildKit's own parser (docker-context/). (The contracts
+are checked by the `contracts` suite: contracts/tests.)
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CHECKS_DIR = Path(__file__).resolve().parent
 COMPOSE_FILE = REPO_ROOT / "compose.yaml"
 COMPOSE_CONFIG_SOURCE = CHECKS_DIR / "compose-config"
+DOCKER_CONTEXT_SOURCE = CHECKS_DIR / "docker-context"
 
 GO_MISSING_HINT = (
-    "`go` is not on PATH. The compose check runs compose-go (Docker Compose's own loader) through "
-    "checks/compose-config/, which needs Go >= 1.24: install it from https://go.dev/dl (Debian 12's "
-    "golang-go package is 1.19, too old), put its bin/ on PATH and re-run `pytest checks/`."
+    "`go` is not on PATH. The compose and Dockerfile checks run compose-go (Docker Compose's own loader) "
+    "and BuildKit's Dockerfile parser through checks/compose-config/ and checks/docker-context/, which need "
+    "Go >= 1.24: install it from https://go.dev/dl (Debian 12's golang-go package is 1.19, too old), put its "
+    "bin/ on PATH and re-run `pytest checks/`."
 )
 
 
@@ -49,24 +52,35 @@ def repo_root() -> Path:
     return REPO_ROOT
 
 
-@pytest.fixture(scope="session")
-def compose_config_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build checks/compose-config once per session (Go's build cache makes later sessions fast)."""
+def build_go_helper(source: Path, destination: Path) -> Path:
+    """Build one of the Go helpers of checks/ (Go's build cache makes later sessions fast)."""
     go = shutil.which("go")
     if go is None:
         pytest.fail(GO_MISSING_HINT, pytrace=False)
-    binary = tmp_path_factory.mktemp("compose-config") / "compose-config"
+    binary = destination / source.name
     build = subprocess.run(
         [go, "build", "-o", str(binary), "."],
-        cwd=COMPOSE_CONFIG_SOURCE,
+        cwd=source,
         check=False,
         capture_output=True,
         text=True,
-        timeout=600,  # the first build downloads compose-go from the Go module proxy
+        timeout=600,  # the first build downloads the libraries from the Go module proxy
     )
     if build.returncode != 0:
-        pytest.fail(f"building checks/compose-config failed:\n{build.stderr}", pytrace=False)
+        pytest.fail(f"building checks/{source.name} failed:\n{build.stderr}", pytrace=False)
     return binary
+
+
+@pytest.fixture(scope="session")
+def compose_config_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """checks/compose-config, built once per session."""
+    return build_go_helper(COMPOSE_CONFIG_SOURCE, tmp_path_factory.mktemp("compose-config"))
+
+
+@pytest.fixture(scope="session")
+def docker_context_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """checks/docker-context, built once per session."""
+    return build_go_helper(DOCKER_CONTEXT_SOURCE, tmp_path_factory.mktemp("docker-context"))
 
 
 @pytest.fixture(scope="session")

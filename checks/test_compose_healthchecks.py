@@ -25,6 +25,7 @@ PROBES = {
     "inference-bridge": ("/health", "8001"),
     "reporting-bridge": ("/health", "8002"),
     "inference-worker": ("/health", "8011"),
+    "reporting-worker": ("/health", "8012"),
 }
 
 

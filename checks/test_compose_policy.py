@@ -9,10 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from launcher.config import SERVICES as LAUNCHER_SERVICES
+
 JAVA_SERVICES = {"gateway": "GATEWAY_PORT", "auth-service": "AUTH_PORT", "notification-service": "NOTIFICATION_PORT"}
-# Python workers: a service's image running its worker module, with a command of its own.
+# Python workers: a service's package running its worker module.
 PYTHON_WORKERS = {"inference-worker": "INFERENCE_WORKER_PORT", "reporting-worker": "REPORTING_WORKER_PORT"}
-WORKER_IMAGES = {"inference-worker": "inference-bridge", "reporting-worker": "reporting-bridge"}
 PYTHON_SERVICES = {"inference-bridge": "INFERENCE_PORT", "reporting-bridge": "REPORTING_PORT", **PYTHON_WORKERS}
 APP_SERVICES = {**JAVA_SERVICES, **PYTHON_SERVICES}
 BACKING_SERVICES = ("redis", "postgres")
@@ -25,6 +26,13 @@ GATEWAY_ROUTE_TARGETS = {
     "INFERENCE_SERVICE_URL": "inference-bridge",
     "REPORTING_SERVICE_URL": "reporting-bridge",
 }
+
+# One Dockerfile per language; each service passes its part of the launcher's table as build args.
+LANGUAGE_DOCKERFILES = {"java": "docker/java.Dockerfile", "python": "docker/python.Dockerfile"}
+LAUNCHER_PARTS = {part.name: part for part in LAUNCHER_SERVICES}
+# inference-bridge and its worker refuse to start without the ETA model; ./platform up trains it the same way.
+MODEL_TRAINER = "inference_bridge.domain.model.train"
+MODEL_SERVICES = ("inference-bridge", "inference-worker")
 
 # ${NAME}, ${NAME:-default}, ${NAME:?error} but not $${NAME} (escaped: resolved in the container).
 INTERPOLATED_VARIABLE = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)")
@@ -95,12 +103,30 @@ def test_only_the_gateway_publishes_a_port_and_it_is_8080(services: dict) -> Non
 
 
 @pytest.mark.parametrize("name", sorted(APP_SERVICES))
-def test_app_services_are_built_from_their_own_dockerfile(repo_root: Path, services: dict, name: str) -> None:
+def test_app_services_are_built_from_their_languages_dockerfile(repo_root: Path, services: dict, name: str) -> None:
     build = services[name]["build"]
-    image = WORKER_IMAGES.get(name, name)
+    dockerfile = LANGUAGE_DOCKERFILES[LAUNCHER_PARTS[name].kind]
     assert Path(build["context"]) == repo_root, "build context must be the repository root"
-    assert build["dockerfile"] == f"{image}/Dockerfile"
-    assert (repo_root / image / "Dockerfile").is_file()
+    assert build["dockerfile"] == dockerfile
+    assert (repo_root / dockerfile).is_file()
+
+
+@pytest.mark.parametrize("name", sorted(APP_SERVICES))
+def test_build_args_are_the_launchers_part(services: dict, name: str) -> None:
+    """SERVICE, MODULE and PORT say what launcher/config.py says of the same part (the port the service reads too)."""
+    args = services[name]["build"]["args"]
+    part = LAUNCHER_PARTS[name]
+    port = str(part.default_port)
+    assert services[name]["environment"][part.port_var] == port
+    if part.kind == "java":
+        assert args == {"SERVICE": part.module, "PORT": port}
+        return
+    # SERVICE is the uv workspace member that holds the module: inference-bridge for inference_bridge.worker.
+    member = part.module.split(".")[0].replace("_", "-")
+    expected = {"SERVICE": member, "MODULE": part.module, "PORT": port}
+    if name in MODEL_SERVICES:
+        expected["MODEL_TRAINER"] = MODEL_TRAINER
+    assert args == expected
 
 
 @pytest.mark.parametrize("name", BACKING_SERVICES)

@@ -101,7 +101,7 @@ def test_the_python_kit_accepts_a_real_token_and_refuses_it_altered(anonymous: P
     from service_kit.auth import AuthSettings, InvalidToken, TokenVerifier
 
     token = anonymous.expect(log_in(anonymous, account.email, PASSWORD), TokenResponse).access_token
-    verifier = TokenVerifier(AuthSettings.from_env({"AUTH_SERVICE_URL": service_urls["auth-service"]}))
+    verifier = TokenVerifier(AuthSettings(AUTH_SERVICE_URL=service_urls["auth-service"]))
     principal = asyncio.run(verifier.verify(token))
     assert (principal.user_id, principal.email, principal.roles) == (str(account.id), account.email, ("user",))
 

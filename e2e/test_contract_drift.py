@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service_kit.testing import check_contract_drift
+from service_kit_testing.checks import check_contract_drift
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts" / "openapi"
 

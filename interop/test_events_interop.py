@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 
 from interop.events_tools import ROOT, broadcast_data, finish_tool, run_tool, start_tool
 from launcher.config import free_port
-from service_kit.testing import PrivateRedis
+from service_kit_testing.redis_server import PrivateRedis
 
 DIRECTIONS = [("java", "python"), ("python", "java")]
 COUNT = 200

@@ -117,8 +117,8 @@ def ensure_model(logs_dir: Path, model_dir: Path) -> None:
     if (model_dir / "CURRENT").is_file():
         return
     step(f"training the ETA model into {model_dir} (first start only)")
-    run_logged([venv_python(), "-m", "inference_bridge.model.train", "--output", str(model_dir)],
-               logs_dir / "build-model.log", f"ETA model (python -m inference_bridge.model.train into {model_dir})")
+    run_logged([venv_python(), "-m", "inference_bridge.domain.model.train", "--output", str(model_dir)],
+               logs_dir / "build-model.log", f"ETA model (python -m inference_bridge.domain.model.train into {model_dir})")
 
 
 CONTRACTS_DIR = ROOT / "contracts"

@@ -1,7 +1,7 @@
 """What the platform is made of and how each part is configured.
 
 One table (`PARTS`) describes every process the launcher runs; `./platform up`, `./platform test` and the
-README all follow from it. Configuration is twelve-factor: the environment variables listed in
+services table of docs/architecture.md all follow from it. Configuration is twelve-factor: the environment variables listed in
 `.env.example`, optionally from a `.env` file at the project root (never committed), the process
 environment winning over the file.
 """

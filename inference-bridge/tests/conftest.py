@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from threadpoolctl import threadpool_limits
 
-from inference_bridge.model import EtaModel, load_model
-from inference_bridge.model.train import train
+from inference_bridge.domain.model import EtaModel, load_model
+from inference_bridge.domain.model.train import train
 
 SESSION_MODEL_ROWS = 20_000
 SESSION_MODEL_SEED = 11

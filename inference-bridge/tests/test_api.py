@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator, FormatChecker
 
 from inference_bridge.app import create_app
-from service_kit.testing import wait_until
+from service_kit_testing.waiting import wait_until
 
 ETA = "/api/inference/v1/eta"
 BATCH = "/api/inference/v1/eta/batch"
@@ -37,7 +37,7 @@ def test_one_prediction(client: TestClient, tokens, make_shipment):
     assert response.status_code == 200, response.text
     body = response.json()
     assert set(body) == {"transit_hours", "eta", "delay_probability", "model_version"}
-    assert body["model_version"] == client.app.state.model.version
+    assert body["model_version"] == client.app_state["model"].version
     assert 2 < body["transit_hours"] < 24 * 10
     assert 0 <= body["delay_probability"] <= 1
     pickup = datetime.fromisoformat("2026-11-24T08:00:00-06:00")
@@ -139,7 +139,7 @@ def test_a_batch_keeps_the_order_and_matches_single_predictions(client: TestClie
     response = client.post(BATCH, json={"shipments": shipments}, headers=headers)
     assert response.status_code == 200, response.text
     batch = response.json()
-    assert batch["model_version"] == client.app.state.model.version
+    assert batch["model_version"] == client.app_state["model"].version
     singles = [client.post(ETA, json=s, headers=headers).json() for s in shipments]
     assert batch["predictions"] == singles
 
@@ -166,7 +166,7 @@ def test_a_full_batch_of_1000_is_served(client: TestClient, tokens, make_shipmen
 
 
 def _usage_events(client: TestClient, user_id: str) -> list[dict]:
-    entries = client.portal.call(client.app.state.redis.xrange, "platform.events")
+    entries = client.portal.call(client.app_state["redis"].xrange, "platform.events")
     events = [json.loads(fields["cloudevent"]) for _, fields in entries]
     return [e for e in events if e["type"] == "inference.usage" and e["data"]["user_id"] == user_id]
 
@@ -188,7 +188,7 @@ def test_one_usage_event_per_call_never_per_row(client: TestClient, tokens, make
     assert [(lane["origin"], lane["destination"], lane["predictions"]) for lane in batch["lanes"]] == [
         ("TX", "IL", 2), ("CA", "NV", 1)]
     assert 0 <= batch["mean_delay_probability"] <= 1 and batch["latency_ms"] >= 0
-    assert batch["model_version"] == client.app.state.model.version
+    assert batch["model_version"] == client.app_state["model"].version
 
 
 def test_the_model_card_needs_a_signed_in_caller(client: TestClient, tokens):
@@ -196,7 +196,7 @@ def test_the_model_card_needs_a_signed_in_caller(client: TestClient, tokens):
     response = client.get("/api/inference/v1/model", headers=tokens.headers("viewer"))
     assert response.status_code == 200
     card = response.json()
-    assert card["version"] == client.app.state.model.version
+    assert card["version"] == client.app_state["model"].version
     assert {"mae_hours", "rmse_hours", "r2"} <= set(card["metrics"]["transit_hours"])
     assert {"roc_auc", "brier_score", "reliability"} <= set(card["metrics"]["delay"])
 
@@ -207,4 +207,4 @@ def test_metrics_show_latency_batch_sizes_and_the_model_version(client: TestClie
     text = client.get("/metrics").text
     assert 'inference_prediction_seconds_count{operation="eta_batch"}' in text
     assert 'inference_batch_rows_bucket{le="10.0",operation="eta_batch"} 1.0' in text
-    assert f'version="{client.app.state.model.version}"' in text and "inference_model_info{" in text
+    assert f'version="{client.app_state["model"].version}"' in text and "inference_model_info{" in text

@@ -23,8 +23,9 @@ from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator, FormatChecker
 
 from inference_bridge.app import create_app
-from inference_bridge.worker import create_worker_app
-from service_kit.testing import _free_port, wait_until
+from inference_bridge.worker.app import create_worker_app
+from service_kit_testing.processes import free_port, terminate
+from service_kit_testing.waiting import wait_until
 
 JOBS = "/api/inference/v1/jobs"
 
@@ -158,7 +159,7 @@ def test_the_worker_runs_a_job_to_its_downloadable_result(api: TestClient, job_r
         done = wait_until(lambda: (j := api.get(f"{JOBS}/{job['id']}", headers=headers).json())["status"] == "succeeded"
                           and j, message="the job succeeded")
         metrics = worker.get("/metrics").text
-    assert (done["progress"], done["processed_items"], done["model_version"]) == (100, 101, api.app.state.model.version)
+    assert (done["progress"], done["processed_items"], done["model_version"]) == (100, 101, api.app_state["model"].version)
     assert done["result_url"] == f"{JOBS}/{job['id']}/result"
     assert done["started_at"] <= done["finished_at"]
     assert 'inference_jobs_total{outcome="succeeded"} 1.0' in metrics
@@ -186,7 +187,7 @@ def test_the_worker_runs_a_job_to_its_downloadable_result(api: TestClient, job_r
 
 def _start_worker(started: list[subprocess.Popen[bytes]], redis_url: str, log: Path,
                   **environment: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "REDIS_URL": redis_url, "BIND_ADDRESS": "127.0.0.1", "INFERENCE_WORKER_PORT": str(_free_port()),
+    env = {**os.environ, "REDIS_URL": redis_url, "BIND_ADDRESS": "127.0.0.1", "INFERENCE_WORKER_PORT": str(free_port()),
            **environment}
     with log.open("ab") as out:
         process = subprocess.Popen([sys.executable, "-m", "inference_bridge.worker"], env=env, stdout=out,
@@ -230,13 +231,7 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_completes_once(
                           message="the second worker finished the job")
     finally:
         for process in processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            terminate(process)
 
     assert done["processed_items"] == total
     assert "resumes at chunk" in (tmp_path / "worker-2.log").read_text()
@@ -252,7 +247,7 @@ def test_a_job_whose_input_expired_fails_with_an_event(api: TestClient, job_redi
     owner = str(uuid.uuid4())
     headers = tokens.headers("user", owner)
     job = api.post(JOBS, json={"shipments": [make_shipment()]}, headers=headers).json()
-    api.portal.call(api.app.state.redis.delete, f"inference:job:{job['id']}:input")  # as if it had expired
+    api.portal.call(api.app_state["redis"].delete, f"inference:job:{job['id']}:input")  # as if it had expired
 
     with TestClient(create_worker_app()) as worker:
         failed = wait_until(lambda: (j := api.get(f"{JOBS}/{job['id']}", headers=headers).json())["status"] == "failed"

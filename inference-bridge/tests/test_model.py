@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from contract_types.openapi.inference import UsStateCode
 
-from inference_bridge.model import EtaModel, ModelUnavailable, load_model
-from inference_bridge.model.artifact import CURRENT_FILE, artifact_path
-from inference_bridge.model.dataset import STATE_CODES
-from inference_bridge.model.features import carrier_category, encode
-from inference_bridge.model.train import train
+from inference_bridge.domain.model import EtaModel, ModelUnavailable, load_model
+from inference_bridge.domain.model.artifact import CURRENT_FILE, artifact_path
+from inference_bridge.domain.model.dataset import STATE_CODES
+from inference_bridge.domain.model.features import carrier_category, encode
+from inference_bridge.domain.model.train import train
 
 
 def test_the_same_seed_gives_the_same_artifact_and_metrics(tmp_path: Path):
@@ -74,7 +74,7 @@ def test_a_state_without_lanes_in_the_data_still_gets_a_prediction(model: EtaMod
 
 
 def test_loading_refuses_a_missing_or_altered_model(tmp_path: Path, model_dir: Path, model: EtaModel):
-    with pytest.raises(ModelUnavailable, match="python -m inference_bridge.model.train"):
+    with pytest.raises(ModelUnavailable, match="python -m inference_bridge.domain.model.train"):
         load_model(tmp_path)
     copy = tmp_path / "copy"
     copy.mkdir()
@@ -92,12 +92,12 @@ def test_the_processes_refuse_to_start_without_a_model(tmp_path: Path, module: s
     finished = subprocess.run([sys.executable, "-m", module], env=env, capture_output=True, text=True, timeout=60)
     assert finished.returncode != 0
     assert "cannot start: No ETA model in" in finished.stderr
-    assert "python -m inference_bridge.model.train" in finished.stderr
+    assert "python -m inference_bridge.domain.model.train" in finished.stderr
 
 
 def test_the_training_command_prints_its_figures(tmp_path: Path):
     finished = subprocess.run(
-        [sys.executable, "-m", "inference_bridge.model.train", "--rows", "3000", "--seed", "5", "--output", str(tmp_path)],
+        [sys.executable, "-m", "inference_bridge.domain.model.train", "--rows", "3000", "--seed", "5", "--output", str(tmp_path)],
         capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stderr
     version = (tmp_path / CURRENT_FILE).read_text().strip()
@@ -106,8 +106,8 @@ def test_the_training_command_prints_its_figures(tmp_path: Path):
 
 
 def test_the_compiled_trees_predict_what_scikit_learn_predicts(model: EtaModel):
-    from inference_bridge.model import dataset
-    from inference_bridge.model.features import encode_frame
+    from inference_bridge.domain.model import dataset
+    from inference_bridge.domain.model.features import encode_frame
 
     matrix = encode_frame(dataset.generate(2000, seed=99).features)
     matrix[::7, 0] = np.nan  # a state without lanes in the data

@@ -1,7 +1,7 @@
 """A demo service built with the kit, with routes that exercise each error path."""
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import pytest
 from fastapi import APIRouter, FastAPI, HTTPException, Query
@@ -78,10 +78,10 @@ async def crash() -> None:
 
 
 @pytest.fixture
-def make_demo_app() -> Callable[[ServiceSettings], FastAPI]:
-    def make(settings: ServiceSettings) -> FastAPI:
+def make_demo_app() -> Callable[..., FastAPI]:
+    def make(settings: ServiceSettings, **options: Any) -> FastAPI:
         app = create_service_app(
-            service_name="demo-service", version="1.2.3", api_prefix=DEMO_PREFIX, settings=settings
+            service_name="demo-service", version="1.2.3", api_prefix=DEMO_PREFIX, settings=settings, **options
         )
         app.include_router(demo_routes, prefix=DEMO_PREFIX)
         app.include_router(versioned_routes, prefix=f"{DEMO_PREFIX}/v1")
@@ -92,10 +92,10 @@ def make_demo_app() -> Callable[[ServiceSettings], FastAPI]:
 
 
 @pytest.fixture
-def demo_app(make_demo_app: Callable[[ServiceSettings], FastAPI]) -> FastAPI:
+def demo_app(make_demo_app: Callable[..., FastAPI]) -> FastAPI:
     # Nothing but /health talks to Redis, and the client is created by the lifespan, which a TestClient
     # used outside a `with` block does not run.
-    return make_demo_app(ServiceSettings(instance_id="demo-1"))
+    return make_demo_app(ServiceSettings(INSTANCE_ID="demo-1"))
 
 
 @pytest.fixture

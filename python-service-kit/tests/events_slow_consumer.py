@@ -9,7 +9,7 @@ import sys
 
 from typing import Any
 
-from service_kit.events import ConsumerSettings, EventHandlers, StreamConsumer, TypedEvent
+from service_kit.events import EventHandlers, EventSettings, StreamConsumer, TypedEvent
 from service_kit.redis_client import create_redis_client
 
 
@@ -21,7 +21,7 @@ async def main(redis_url: str, stream: str, group: str, consumer: str, seconds: 
         await asyncio.sleep(seconds)
         await redis.hincrby(f"{stream}:completed", event.id, 1)
 
-    settings = ConsumerSettings.from_env(stream=stream, group=group, consumer=consumer, block_ms=100)
+    settings = EventSettings().consumer(stream=stream, group=group, consumer=consumer, block_ms=100)
     await StreamConsumer(redis, settings, EventHandlers().on_every_type(slow)).run()  # until killed
 
 

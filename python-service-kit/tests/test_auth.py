@@ -25,7 +25,7 @@ from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 from jwt.algorithms import RSAAlgorithm
 
-from service_kit.auth import AuthSettings, JwksCache, Principal, TokenVerifier, require_principal
+from service_kit.auth import AuthSettings, JwksCache, Principal, TokenVerifier, get_token_verifier, require_principal
 from service_kit.problems import install_problem_handlers
 
 ISSUER = "polyglot-auth"
@@ -150,7 +150,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def settings(jwks: JwksServer) -> AuthSettings:
-    return AuthSettings(jwks_url=jwks.url, issuer=ISSUER, audience=AUDIENCE)
+    return AuthSettings(AUTH_JWKS_URL=jwks.url, AUTH_ISSUER=ISSUER, AUTH_AUDIENCE=AUDIENCE)
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def verifier(settings: AuthSettings, clock: FakeClock) -> TokenVerifier:
 def client(verifier: TokenVerifier) -> TestClient:
     app = FastAPI()
     install_problem_handlers(app)
-    app.state.token_verifier = verifier
+    app.dependency_overrides[get_token_verifier] = lambda: verifier
 
     @app.get("/me")
     async def me(principal: Principal = Depends(require_principal())) -> dict[str, Any]:
@@ -334,10 +334,11 @@ def test_a_key_withdrawn_from_the_jwks_stops_working_after_the_cache_age(
 def test_an_unreachable_jwks_is_a_401_never_a_500(key: SigningKey, clock: FakeClock) -> None:
     with JwksServer() as stopped:
         url = stopped.url  # its port is free again once it has stopped
-    settings = AuthSettings(jwks_url=url, issuer=ISSUER, audience=AUDIENCE, fetch_timeout_seconds=1)
+    settings = AuthSettings(AUTH_JWKS_URL=url, AUTH_ISSUER=ISSUER, AUTH_AUDIENCE=AUDIENCE)
     app = FastAPI()
     install_problem_handlers(app)
-    app.state.token_verifier = TokenVerifier(settings, keys=JwksCache(settings, clock=clock))
+    verifier = TokenVerifier(settings, keys=JwksCache(settings, clock=clock, fetch_timeout_seconds=1))
+    app.dependency_overrides[get_token_verifier] = lambda: verifier
 
     @app.get("/me")
     async def me(principal: Principal = Depends(require_principal())) -> dict[str, str]:
@@ -383,34 +384,25 @@ def test_private_and_non_signing_keys_in_the_jwks_are_ignored(
     assert_401(get(client, "/me", jwt.encode(claims(), key.private, algorithm="RS256", headers={"kid": "enc"})))
 
 
-def test_settings_default_to_auth_service_url() -> None:
-    assert AuthSettings.from_env({}) == AuthSettings(
-        jwks_url="http://127.0.0.1:8081/api/auth/.well-known/jwks.json", issuer=ISSUER, audience=AUDIENCE
-    )
-    from_service = AuthSettings.from_env(
-        {"AUTH_SERVICE_URL": "http://auth:9000/", "AUTH_ISSUER": "", "AUTH_JWKS_URL": ""}
-    )
-    assert from_service.jwks_url == "http://auth:9000/api/auth/.well-known/jwks.json"
+AUTH_VARIABLES = ("AUTH_SERVICE_URL", "AUTH_JWKS_URL", "AUTH_ISSUER", "AUTH_AUDIENCE")
+
+
+def test_settings_default_to_auth_service_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in AUTH_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    defaults = AuthSettings()
+    assert (defaults.keys_url, defaults.issuer, defaults.audience) == (
+        "http://127.0.0.1:8081/api/auth/.well-known/jwks.json", ISSUER, AUDIENCE)
+
+    monkeypatch.setenv("AUTH_SERVICE_URL", "http://auth:9000/")
+    monkeypatch.setenv("AUTH_ISSUER", "")
+    monkeypatch.setenv("AUTH_JWKS_URL", "")
+    from_service = AuthSettings()
+    assert from_service.keys_url == "http://auth:9000/api/auth/.well-known/jwks.json"
     assert from_service.issuer == ISSUER
-    explicit = AuthSettings.from_env(
-        {"AUTH_JWKS_URL": "https://keys.example/jwks", "AUTH_ISSUER": "i", "AUTH_AUDIENCE": "a"}
-    )
-    assert explicit == AuthSettings(jwks_url="https://keys.example/jwks", issuer="i", audience="a")
 
-
-def test_the_openapi_document_names_the_contracts_security_scheme(client: TestClient) -> None:
-    document = client.get("/openapi.json").json()
-    assert document["components"]["securitySchemes"]["bearer_auth"] == {
-        "type": "http",
-        "scheme": "bearer",
-        "bearerFormat": "JWT",
-    }
-    assert document["paths"]["/me"]["get"]["security"] == [{"bearer_auth": []}]
-
-
-def test_owned_things_are_open_to_their_owner_and_to_admins_only() -> None:
-    owner = "6f0b7a52-1f6e-4c1e-9d6c-2f1b2b0f6a11"
-    assert Principal(owner, None, ("viewer",)).may_access(owner)
-    assert Principal("another", None, ("admin",)).may_access(owner)
-    assert not Principal("another", None, ("user",)).may_access(owner)
-    assert not Principal("another", None, ("user", "viewer")).may_access(owner)
+    monkeypatch.setenv("AUTH_JWKS_URL", "https://keys.example/jwks")
+    monkeypatch.setenv("AUTH_ISSUER", "i")
+    monkeypatch.setenv("AUTH_AUDIENCE", "a")
+    explicit = AuthSettings()
+    assert (explicit.keys_url, explicit.issuer, explicit.audience) == ("https://keys.example/jwks", "i", "a")

@@ -35,7 +35,7 @@ from service_kit.events import (
 )
 from service_kit.logs import RequestIdFilter
 from service_kit.redis_client import create_redis_client
-from service_kit.testing import wait_until_async
+from service_kit_testing.waiting import wait_until_async
 
 pytestmark = pytest.mark.anyio
 

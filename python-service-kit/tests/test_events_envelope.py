@@ -35,7 +35,7 @@ from service_kit.events import (
     trace_of,
     use_trace,
 )
-from service_kit.testing import sample_broadcast
+from service_kit_testing.checks import sample_broadcast
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 EVENTS = REPOSITORY / "contracts" / "events"

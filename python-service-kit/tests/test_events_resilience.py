@@ -25,7 +25,9 @@ from service_kit.events import (
     TypedEvent,
 )
 from service_kit.redis_client import create_redis_client
-from service_kit.testing import PrivateRedis, sample_broadcast, wait_until_async
+from service_kit_testing.checks import sample_broadcast
+from service_kit_testing.redis_server import PrivateRedis
+from service_kit_testing.waiting import wait_until_async
 
 pytestmark = pytest.mark.anyio
 

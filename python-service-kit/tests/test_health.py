@@ -9,14 +9,14 @@ from service_kit.health import HEALTH_CHECK_TIMEOUT_SECONDS
 
 
 def test_health_is_up_when_redis_answers_ping(make_demo_app, redis_url: str):
-    with TestClient(make_demo_app(ServiceSettings(redis_url=redis_url))) as client:
+    with TestClient(make_demo_app(ServiceSettings(REDIS_URL=redis_url))) as client:
         response = client.get("/health")
     assert response.status_code == 200, response.text
     assert response.json() == {"status": "UP", "checks": {"redis": {"status": "UP"}}}
 
 
 def test_health_is_down_with_the_reason_when_redis_is_unreachable(make_demo_app, unreachable_redis_url: str):
-    with TestClient(make_demo_app(ServiceSettings(redis_url=unreachable_redis_url))) as client:
+    with TestClient(make_demo_app(ServiceSettings(REDIS_URL=unreachable_redis_url))) as client:
         started = time.monotonic()
         response = client.get("/health")
         elapsed = time.monotonic() - started

@@ -1,13 +1,29 @@
+"""The kit's settings come from the environment under the platform's names (.env.example), through
+pydantic-settings: an empty variable means the default, and a refused value names its variable."""
+
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from service_kit.server import run
-from service_kit.settings import ServiceSettings, read_port
+from service_kit.events import EventSettings
+from service_kit.settings import ServiceSettings, describe_refused_variables, settings_or_exit
+
+SERVICE_VARIABLES = ("REDIS_URL", "BIND_ADDRESS", "LOG_FORMAT", "INSTANCE_ID", "PLATFORM_DATA_DIR")
 
 
-def test_defaults_are_the_platforms():
-    settings = ServiceSettings.from_env({})
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """The process environment without any of the variables these tests read (./platform test sets some)."""
+    for variable in SERVICE_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    for variable in EventSettings.model_fields.values():
+        monkeypatch.delenv(str(variable.validation_alias), raising=False)
+    return monkeypatch
+
+
+def test_defaults_are_the_platforms(environment: pytest.MonkeyPatch):
+    settings = ServiceSettings()
     assert settings.redis_url == "redis://localhost:6379/0"
     assert settings.bind_address == "0.0.0.0"
     assert settings.log_format == "text"
@@ -16,14 +32,11 @@ def test_defaults_are_the_platforms():
     assert host and pid.isdigit()
 
 
-def test_values_come_from_the_environment_and_empty_means_default():
-    settings = ServiceSettings.from_env({
-        "REDIS_URL": "redis://cache:6380/2",
-        "BIND_ADDRESS": "",
-        "LOG_FORMAT": "json",
-        "INSTANCE_ID": "pod-7",
-        "PLATFORM_DATA_DIR": "/data",
-    })
+def test_values_come_from_the_environment_and_empty_means_default(environment: pytest.MonkeyPatch):
+    for variable, value in {"REDIS_URL": "redis://cache:6380/2", "BIND_ADDRESS": "", "LOG_FORMAT": "json",
+                            "INSTANCE_ID": "pod-7", "PLATFORM_DATA_DIR": "/data"}.items():
+        environment.setenv(variable, value)
+    settings = ServiceSettings()
     assert settings.redis_url == "redis://cache:6380/2"
     assert settings.bind_address == "0.0.0.0"
     assert settings.log_format == "json"
@@ -31,21 +44,85 @@ def test_values_come_from_the_environment_and_empty_means_default():
     assert settings.data_dir == Path("/data")
 
 
-def test_an_unknown_log_format_is_refused():
-    with pytest.raises(ValueError, match="LOG_FORMAT must be one of text, json"):
-        ServiceSettings.from_env({"LOG_FORMAT": "yaml"})
+def test_only_the_exact_variable_names_count(environment: pytest.MonkeyPatch):
+    environment.setenv("redis_url", "redis://lowercase:6379/0")
+    environment.setenv("data_dir", "/elsewhere")
+    settings = ServiceSettings()
+    assert (settings.redis_url, settings.data_dir) == ("redis://localhost:6379/0", Path("var"))
 
 
-def test_ports_are_read_and_checked():
-    assert read_port({}, "DEMO_PORT", 8001) == 8001
-    assert read_port({"DEMO_PORT": "18001"}, "DEMO_PORT", 8001) == 18001
-    with pytest.raises(ValueError, match="DEMO_PORT must be a port number"):
-        read_port({"DEMO_PORT": "http"}, "DEMO_PORT", 8001)
-    with pytest.raises(ValueError, match="DEMO_PORT must be between 1 and 65535"):
-        read_port({"DEMO_PORT": "70000"}, "DEMO_PORT", 8001)
+def test_an_unknown_log_format_is_refused_naming_the_variable(environment: pytest.MonkeyPatch):
+    environment.setenv("LOG_FORMAT", "yaml")
+    with pytest.raises(ValidationError) as refused:
+        ServiceSettings()
+    assert describe_refused_variables(refused.value) == "LOG_FORMAT: Input should be 'text' or 'json', not 'yaml'"
 
 
-def test_run_stops_with_a_message_on_bad_configuration(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("DEMO_PORT", "eighty")
-    with pytest.raises(SystemExit, match="Invalid configuration: DEMO_PORT must be a port number"):
-        run("unused:app", port_env="DEMO_PORT", default_port=8001)
+def test_a_process_stops_on_bad_configuration_with_one_line_per_variable(environment: pytest.MonkeyPatch):
+    environment.setenv("LOG_FORMAT", "yaml")
+    environment.setenv("EVENTS_BATCH_SIZE", "many")
+    with pytest.raises(SystemExit, match="^Invalid configuration: LOG_FORMAT: Input should be 'text' or 'json'"):
+        settings_or_exit(ServiceSettings)
+    with pytest.raises(SystemExit, match="Invalid configuration: EVENTS_BATCH_SIZE: Input should be a valid integer"):
+        settings_or_exit(EventSettings)
+
+
+def test_the_event_backbone_reads_its_variables(environment: pytest.MonkeyPatch):
+    defaults = EventSettings()
+    consumer = defaults.consumer(stream="platform.events", group="reporting", consumer="pod-7")
+    assert (consumer.batch_size, consumer.block_ms, consumer.reclaim_interval_ms, consumer.min_idle_ms,
+            consumer.max_deliveries, consumer.dedupe_window_ms, consumer.shutdown_timeout_ms,
+            consumer.group_start_id, consumer.dead_letter_retention) == (
+        16, 2000, 5000, 30000, 5, 86_400_000, 10_000, "0", 10_000)
+    assert defaults.stream_retention().for_stream("platform.events") == 100_000
+
+    for variable, value in {"EVENTS_BATCH_SIZE": "4", "EVENTS_BLOCK_MS": "100", "EVENTS_RECLAIM_INTERVAL_MS": "50",
+                            "EVENTS_MIN_IDLE_MS": "300", "EVENTS_MAX_DELIVERIES": "2", "EVENTS_DEDUPE_WINDOW_MS": "9",
+                            "EVENTS_SHUTDOWN_TIMEOUT_MS": "7", "EVENTS_GROUP_START_ID": "$",
+                            "EVENTS_RETENTION": " platform.events=500, audit.trail = 20 ,",
+                            "EVENTS_DLQ_RETENTION": "30", "EVENTS_DEFAULT_RETENTION": "40"}.items():
+        environment.setenv(variable, value)
+    events = EventSettings()
+    consumer = events.consumer(stream="platform.events", group="reporting", consumer="pod-7", block_ms=1000)
+    assert (consumer.batch_size, consumer.block_ms, consumer.reclaim_interval_ms, consumer.min_idle_ms,
+            consumer.max_deliveries, consumer.dedupe_window_ms, consumer.shutdown_timeout_ms,
+            consumer.group_start_id, consumer.dead_letter_retention) == (4, 1000, 50, 300, 2, 9, 7, "$", 30)
+    retention = events.stream_retention()
+    assert [retention.for_stream(stream) for stream in ("platform.events", "audit.trail", "inference.jobs",
+                                                        "inference.jobs.dlq", "other")] == [500, 20, 10_000, 30, 40]
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("EVENTS_BLOCK_MS", "0", "EVENTS_BLOCK_MS: Input should be greater than 0, not '0'"),
+    ("EVENTS_RETENTION", "platform.events", "EVENTS_RETENTION: Value error, EVENTS_RETENTION items are "
+                                            "stream=entries, not 'platform.events'"),
+    ("EVENTS_RETENTION", "platform.events=-1", "EVENTS_RETENTION.platform.events: Input should be greater than 0"),
+])
+def test_a_bad_backbone_value_is_refused_naming_the_variable(environment: pytest.MonkeyPatch, variable: str,
+                                                             value: str, message: str):
+    environment.setenv(variable, value)
+    with pytest.raises(ValidationError) as refused:
+        EventSettings()
+    assert describe_refused_variables(refused.value).startswith(message)
+
+
+def test_ports_are_checked(environment: pytest.MonkeyPatch):
+    from pydantic import Field
+    from pydantic_settings import BaseSettings
+
+    from service_kit import Port
+    from service_kit.settings import platform_settings_config
+
+    class DemoSettings(BaseSettings):
+        model_config = platform_settings_config()
+        port: Port = Field(8001, validation_alias="DEMO_PORT")
+
+    assert DemoSettings().port == 8001
+    environment.setenv("DEMO_PORT", "18001")
+    assert DemoSettings().port == 18001
+    environment.setenv("DEMO_PORT", "http")
+    with pytest.raises(SystemExit, match="Invalid configuration: DEMO_PORT: Input should be a valid integer"):
+        settings_or_exit(DemoSettings)
+    environment.setenv("DEMO_PORT", "70000")
+    with pytest.raises(SystemExit, match="Invalid configuration: DEMO_PORT: Input should be less than or equal to 65535"):
+        settings_or_exit(DemoSettings)

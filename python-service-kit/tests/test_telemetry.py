@@ -3,6 +3,8 @@
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from service_kit import ServiceSettings
+
 
 def request_counts(client: TestClient) -> dict[tuple[str, str, str], float]:
     response = client.get("/metrics")
@@ -74,10 +76,12 @@ def test_histogram_observes_every_request(client: TestClient):
     )
 
 
-def test_a_services_own_metrics_are_served_on_metrics(client: TestClient):
-    from prometheus_client import Counter
+def test_a_services_own_metrics_are_served_on_metrics(make_demo_app):
+    from prometheus_client import CollectorRegistry, Counter
 
-    jobs = Counter("demo_jobs", "Jobs run by the demo service", registry=client.app.state.metrics_registry)
+    registry = CollectorRegistry()
+    jobs = Counter("demo_jobs", "Jobs run by the demo service", registry=registry)
     jobs.inc(2)
+    client = TestClient(make_demo_app(ServiceSettings(INSTANCE_ID="demo-1"), metrics_registry=registry))
     families = {family.name: family for family in text_string_to_metric_families(client.get("/metrics").text)}
     assert [sample.value for sample in families["demo_jobs"].samples if sample.name == "demo_jobs_total"] == [2.0]

@@ -1,6 +1,7 @@
 """Fixtures of reporting-bridge's tests: its database on SQLite and on PostgreSQL, access tokens, and apps.
 
-Helpers shared with other scripts are in reporting_bridge.testing.
+Helpers shared with the benchmark are in event_store_data.py; those shared with the other services' tests
+in service_kit_testing.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from reporting_bridge.store import create_database_engine, database_url, metadata, migrate
-from reporting_bridge.testing import Tokens
+from reporting_bridge.store.database import create_database_engine, database_url, migrate
+from reporting_bridge.store.tables import metadata
+from service_kit.auth import get_token_verifier
+from service_kit_testing.tokens import Tokens
 
 
 def _reset(engine: Engine) -> None:
@@ -33,7 +36,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = os.environ.get("TEST_POSTGRES_URL")
     if not url:
         pytest.fail("TEST_POSTGRES_URL is not set: run through ./platform test python", pytrace=False)
-    engine = create_database_engine(database_url(tmp_path, {"REPORTING_DATABASE_URL": url}))
+    engine = create_database_engine(database_url(tmp_path, url))
     _reset(engine)
     engine.dispose()
     return url
@@ -41,7 +44,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def engine(database: str, tmp_path: Path) -> Iterator[Engine]:
-    engine = create_database_engine(database_url(tmp_path, {"REPORTING_DATABASE_URL": database}))
+    engine = create_database_engine(database_url(tmp_path, database))
     migrate(engine)
     yield engine
     engine.dispose()
@@ -86,14 +89,15 @@ def service(platform_env: str, tokens: Tokens) -> Iterator[TestClient]:
     from reporting_bridge.app import create_app
 
     app = create_app()
-    app.state.token_verifier = tokens.verifier()
+    verifier = tokens.verifier()
+    app.dependency_overrides[get_token_verifier] = lambda: verifier
     with TestClient(app) as client:
         yield client
 
 
 @pytest.fixture
 def worker(platform_env: str) -> Iterator[TestClient]:
-    from reporting_bridge.worker import create_worker_app
+    from reporting_bridge.worker.app import create_worker_app
 
     with TestClient(create_worker_app()) as client:
         yield client

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service_kit.testing import check_contract_drift
+from service_kit_testing.checks import check_contract_drift
 
 
 def test_live_openapi_document_matches_the_contract(start_service, pytestconfig: pytest.Config):

@@ -1,12 +1,12 @@
 """reporting-bridge through its real app and its real entry point, against the test Redis (REDIS_URL).
 
-The checks are the ones every Python service passes (service_kit.testing); this file names the service.
+The checks are the ones every Python service passes (service_kit_testing.checks); this file names the service.
 """
 
 import pytest
 
 from reporting_bridge.app import create_app
-from service_kit.testing import check_entry_point, check_event_publisher, check_health_up, check_service_info
+from service_kit_testing.checks import check_entry_point, check_event_publisher, check_health_up, check_service_info
 
 
 def test_service_info_describes_the_running_service(redis_url: str, pytestconfig: pytest.Config):

@@ -15,17 +15,19 @@ from matplotlib import image
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 
-from reporting_bridge.catalogue import REPORT_TYPES
-from reporting_bridge.store import create_database_engine, database_url, events, reports
-from reporting_bridge.testing import event, store
-from service_kit.testing import wait_until
+from reporting_bridge.domain.catalogue import REPORT_TYPES
+from reporting_bridge.store.database import create_database_engine, database_url
+from reporting_bridge.store.tables import events, reports
+from event_store_data import store_events
+from service_kit_testing.events import typed_event
+from service_kit_testing.waiting import wait_until
 
 PROBLEM_JSON = "application/problem+json"
 RANGE = {"from": "2026-11-02", "to": "2026-11-03"}
 
 
 def usage_of(user_id: str, at: str, predictions: int, risk: float):
-    return event("inference.usage", {
+    return typed_event("inference.usage", {
         "user_id": user_id, "operation": "eta_batch", "model_version": "1.0.0", "predictions": predictions,
         "latency_ms": 5.0, "mean_delay_probability": risk, "occurred_at": at,
         "lanes": [{"origin": "TX", "destination": "CA", "predictions": predictions, "mean_delay_probability": risk}]},
@@ -33,7 +35,7 @@ def usage_of(user_id: str, at: str, predictions: int, risk: float):
 
 
 def engine_of(database: str, tmp_path):
-    return create_database_engine(database_url(tmp_path, {"REPORTING_DATABASE_URL": database}))
+    return create_database_engine(database_url(tmp_path, database))
 
 
 def wait_for_final(client: TestClient, report_id: str, headers: dict[str, str]) -> dict:
@@ -46,7 +48,7 @@ def report_events(client: TestClient, report_id: str, final: str) -> list[dict]:
     """The events about `report_id` on platform.events, once `final` (report.ready or report.failed) is among
     them: the worker stores the final status first and announces it just after."""
     def read() -> list[dict]:
-        entries = client.portal.call(client.app.state.redis.xrange, "platform.events")
+        entries = client.portal.call(client.app_state["redis"].xrange, "platform.events")
         return [e for e in (json.loads(fields["cloudevent"]) for _, fields in entries)
                 if e["data"].get("report_id") == report_id]
 
@@ -72,7 +74,7 @@ def test_a_user_gets_an_inference_usage_report_of_their_own_usage(service: TestC
                                                                    database, tmp_path):
     user, other = people("user"), people("user")
     engine = engine_of(database, tmp_path)
-    store(engine, usage_of(user.id, "2026-11-02T10:00:00Z", 3, 0.5), usage_of(other.id, "2026-11-02T11:00:00Z", 7, 0.1))
+    store_events(engine, usage_of(user.id, "2026-11-02T10:00:00Z", 3, 0.5), usage_of(other.id, "2026-11-02T11:00:00Z", 7, 0.1))
 
     response = service.post("/api/reports", headers=user.headers,
                             json={"type": "inference-usage", "params": {**RANGE, "group_by": "lane"}})
@@ -131,7 +133,7 @@ def test_the_worker_publishes_progress_then_ready_on_platform_events(service: Te
     created = service.post("/api/reports", headers=admin.headers,
                            json={"type": "platform-activity", "params": RANGE}).json()
     wait_for_final(service, created["id"], admin.headers)
-    redis = service.app.state.redis
+    redis = service.app_state["redis"]
     mine = report_events(service, created["id"], "report.ready")
     assert [e["type"] for e in mine][-1] == "report.ready"
     assert {e["type"] for e in mine[:-1]} == {"report.progress"}
@@ -148,10 +150,10 @@ def test_the_worker_publishes_progress_then_ready_on_platform_events(service: Te
 
 
 def test_service_ingests_platform_events_once(service: TestClient, database, tmp_path):
-    one = event("user.registered", {"user_id": "dddddddd-0000-4000-8000-000000000004", "email": "x@example.com",
+    one = typed_event("user.registered", {"user_id": "dddddddd-0000-4000-8000-000000000004", "email": "x@example.com",
                                     "name": "Someone", "role": "user", "registered_at": "2026-11-02T10:00:00Z"},
                 "2026-11-02T10:00:00Z")
-    redis = service.app.state.redis
+    redis = service.app_state["redis"]
     for _ in range(2):  # the same event twice on the stream: a publisher's retry
         service.portal.call(redis.xadd, "platform.events", {"cloudevent": one.envelope.model_dump_json()})
     engine = engine_of(database, tmp_path)
@@ -250,7 +252,7 @@ def test_bad_requests_are_problems_and_write_nothing(service: TestClient, people
     assert pointer in [error["pointer"] for error in response.json()["errors"]]
     with engine_of(database, tmp_path).connect() as connection:
         assert connection.execute(select(func.count()).select_from(reports)).scalar_one() == 0
-    assert service.portal.call(service.app.state.redis.exists, "reporting.jobs") == 0
+    assert service.portal.call(service.app_state["redis"].exists, "reporting.jobs") == 0
 
 
 def test_unknown_download_format_is_a_problem(service: TestClient, people):

@@ -9,10 +9,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, func, select
 
-from reporting_bridge.compute import ReportJob, compute
-from reporting_bridge.ingest import store_event
-from reporting_bridge.store import event_lanes, events
-from reporting_bridge.testing import event, store
+from reporting_bridge.domain.compute import ReportJob, compute
+from reporting_bridge.store.events import store_event
+from reporting_bridge.store.tables import event_lanes, events
+from event_store_data import store_events
+from service_kit_testing.events import typed_event
 
 A = "aaaaaaaa-0000-4000-8000-000000000001"
 B = "bbbbbbbb-0000-4000-8000-000000000002"
@@ -27,24 +28,24 @@ def usage(user: str, at: str, operation: str, predictions: int, latency: float, 
                       for o, d, n, p in lanes]}
     if operation == "job":
         data["job_id"] = JOB
-    return event("inference.usage", data, at)
+    return typed_event("inference.usage", data, at)
 
 
 def job_completed(user: str, at: str, duration_ms: int):
-    return event("inference.job.completed", {
+    return typed_event("inference.job.completed", {
         "job_id": JOB, "user_id": user, "model_version": "1.0.0", "total_items": 4, "succeeded_items": 4,
         "failed_items": 0, "result_url": f"/api/inference/v1/jobs/{JOB}", "duration_ms": duration_ms,
         "completed_at": at}, at)
 
 
 def signup(at: str, role: str):
-    return event("user.registered", {"user_id": "dddddddd-0000-4000-8000-000000000004", "email": "x@example.com",
+    return typed_event("user.registered", {"user_id": "dddddddd-0000-4000-8000-000000000004", "email": "x@example.com",
                                      "name": "Someone", "role": role, "registered_at": at}, at)
 
 
 @pytest.fixture
 def dataset(engine: Engine) -> Engine:
-    store(engine,
+    store_events(engine,
           signup("2026-11-01T23:59:59Z", "user"),  # Sunday: before the day reports' range
           signup("2026-11-02T09:00:00Z", "user"),
           signup("2026-11-02T10:00:00Z", "user"),

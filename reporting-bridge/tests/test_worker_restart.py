@@ -15,10 +15,11 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from reporting_bridge.compute import ReportJob, compute
-from reporting_bridge.store import create_database_engine, database_url, migrate, report_results
-from reporting_bridge.testing import load_events, synthetic_events
-from service_kit.testing import wait_until
+from reporting_bridge.domain.compute import ReportJob, compute
+from reporting_bridge.store.database import create_database_engine, database_url, migrate
+from reporting_bridge.store.tables import report_results
+from event_store_data import load_events, synthetic_events
+from service_kit_testing.waiting import wait_until
 
 PARAMS = {"from": "2026-11-01", "to": "2026-11-10", "granularity": "hour", "group_by": "event_type"}
 
@@ -35,7 +36,7 @@ def start_worker(tmp_path: Path, name: str) -> subprocess.Popen[bytes]:
 
 
 def test_a_report_completes_after_its_worker_was_killed(service: TestClient, people, database, tmp_path: Path):
-    engine = create_database_engine(database_url(tmp_path, {"REPORTING_DATABASE_URL": database}))
+    engine = create_database_engine(database_url(tmp_path, database))
     migrate(engine)
     load_events(engine, synthetic_events(20_000, start=datetime(2026, 11, 1), days=10, users=["u1", "u2"]))
     admin = people("admin")

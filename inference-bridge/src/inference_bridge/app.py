@@ -1,17 +1,22 @@
-"""The inference-bridge ASGI app: the sync API and job submission (the jobs run in `inference_bridge.worker`)."""
+"""The inference-bridge app: the sync predictions, the model card and job submission (the jobs run in
+`inference_bridge.worker`)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
 import threadpoolctl
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
 
 from inference_bridge import api
-from inference_bridge.metrics import InferenceMetrics
-from inference_bridge.model import EtaModel, load_model, model_dir_from_env
-from service_kit import create_service_app
-
-SERVICE_NAME = "inference-bridge"
-API_PREFIX = api.API_PREFIX
+from inference_bridge.domain.metrics import InferenceMetrics
+from inference_bridge.domain.model import EtaModel, load_model
+from inference_bridge.settings import API_PREFIX, SERVICE_NAME, InferenceSettings
+from inference_bridge.store.jobs import JobStore
+from service_kit import ServiceRuntime, create_service_app
 
 
 def limit_native_threads() -> None:
@@ -20,22 +25,21 @@ def limit_native_threads() -> None:
     threadpoolctl.threadpool_limits(limits=1)
 
 
-def create_app(model: EtaModel | None = None) -> FastAPI:
-    """A new app configured from the environment, serving `model` (default: the one in MODEL_DIR; raises
-    ModelUnavailable, naming the training command, when there is none). Tests make one each."""
-    model = model or load_model(model_dir_from_env())
+def create_app(settings: InferenceSettings | None = None, model: EtaModel | None = None) -> FastAPI:
+    """A new app with `settings` (default: the environment's) serving `model` (default: the one in the model
+    folder; raises ModelUnavailable, naming the training command, when there is none). Tests make one each."""
+    settings = settings or InferenceSettings()
+    model = model or load_model(settings.model_dir)
     limit_native_threads()
-    app = create_service_app(service_name=SERVICE_NAME, api_prefix=API_PREFIX)
-    app.state.model = model
-    app.state.inference_metrics = InferenceMetrics(app.state.metrics_registry, model)
-    app.include_router(api.router, prefix=API_PREFIX)
+    registry = CollectorRegistry()
+    metrics = InferenceMetrics(registry, model)
+
+    @asynccontextmanager
+    async def resources(runtime: ServiceRuntime) -> AsyncIterator[Mapping[str, Any]]:
+        # What api.dependencies hands to the routes; the store registers its scripts once, here.
+        yield {"model": model, "metrics": metrics, "job_store": JobStore(runtime.redis, settings.job_ttl_seconds)}
+
+    app = create_service_app(service_name=SERVICE_NAME, api_prefix=API_PREFIX, settings=settings,
+                             lifespan=resources, metrics_registry=registry)
+    app.include_router(api.router)
     return app
-
-
-def __getattr__(name: str) -> FastAPI:
-    # `app` for the server ("inference_bridge.app:app"), made on first use: importing this module (tests,
-    # tools) must not need a trained model.
-    if name == "app":
-        globals()["app"] = created = create_app()
-        return created
-    raise AttributeError(name)

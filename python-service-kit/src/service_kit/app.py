@@ -1,25 +1,71 @@
-"""`create_service_app`: a FastAPI app with everything a platform service needs before its own routes."""
+"""`create_service_app`: a FastAPI app with everything a platform service needs before its own routes.
+
+What lives as long as the app runs (the Redis client, the event publisher, the service's own resources such
+as a database engine, the consumers) is opened by the app's lifespan and handed to requests through the
+lifespan state (Starlette's `request.state`), where the FastAPI dependencies (`get_redis`, `get_publisher`,
+`get_token_verifier` and the services' own) read it, and nothing outlives the app. A service adds its
+own resources with the `lifespan` hook:
+
+    @asynccontextmanager
+    async def resources(runtime: ServiceRuntime) -> AsyncIterator[dict[str, Any]]:
+        with opened_database(...) as engine:                    # before the consumers, which write to it
+            async with runtime.consuming(Subscription(Stream.PLATFORM_EVENTS, ConsumerGroup.REPORTING, ...)):
+                yield {"engine": engine}                        # request.state.engine, for the service's dependencies
+
+    app = create_service_app(service_name="reporting-bridge", api_prefix="/api/reports", lifespan=resources)
+"""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+from redis.asyncio import Redis
 
 from service_kit import health
-from service_kit.events import EventMetrics, EventPublisher, StreamRetention, Subscription, running_consumers
+from service_kit.auth import AuthSettings, TokenVerifier
+from service_kit.events import EventMetrics, EventPublisher, EventSettings, Subscription, running_consumers
 from service_kit.problems import PROBLEM_RESPONSES, UnhandledErrorMiddleware, install_problem_handlers
 from service_kit.redis_client import create_redis_client
 from service_kit.request_id import RequestIdMiddleware
 from service_kit.routing import ImplicitHeadMiddleware
-from service_kit.service_info import ServiceInfo, service_info_router
+from service_kit.service_info import describe_this_process, service_info_router
 from service_kit.settings import ServiceSettings
 from service_kit.telemetry import HttpMetrics, RequestTelemetryMiddleware
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceRuntime:
+    """What the kit has opened for a running app, handed to the service's lifespan hook."""
+
+    settings: ServiceSettings
+    events: EventSettings
+    redis: Redis
+    publisher: EventPublisher
+    event_metrics: EventMetrics
+
+    def consuming(self, *subscriptions: Subscription) -> AbstractAsyncContextManager[Any]:
+        """Runs a consumer per subscription (named after the instance id) until the block ends, then stops them
+        gracefully (each waits for its in-flight handler)."""
+        return running_consumers([
+            subscription.consumer(self.redis, self.events, consumer_name=self.settings.instance_id,
+                                  metrics=self.event_metrics)
+            for subscription in subscriptions
+        ])
+
+
+# A service's resources: opened after the kit's Redis client and publisher, closed before them; what it yields
+# joins the lifespan state that requests see (request.state.<name>).
+ServiceLifespan = Callable[[ServiceRuntime], AbstractAsyncContextManager[Mapping[str, Any] | None]]
 
 
 def create_service_app(
@@ -28,45 +74,42 @@ def create_service_app(
     api_prefix: str,
     version: str | None = None,
     settings: ServiceSettings | None = None,
-    consumers: Sequence[Subscription] = (),
+    lifespan: ServiceLifespan | None = None,
+    metrics_registry: CollectorRegistry | None = None,
 ) -> FastAPI:
     """The app of service `service_name`, serving its API under `api_prefix` (the gateway's route prefix).
 
     `version` defaults to that of the installed distribution named `service_name`; `settings` default to
-    the environment's. Adds: GET /health, GET /metrics, GET {api_prefix}/service-info, RFC 9457 errors,
-    X-Request-Id, request metrics and access log (the registry behind /metrics is `app.state.metrics_registry`,
-    for the service's own metrics), the Redis client (`service_kit.get_redis`), the event
-    publisher (`app.state.publisher`, source "/<service_name>") and, while the app runs, a consumer per
-    `consumers` entry (named after the instance id), stopped gracefully on shutdown. Subscriptions added
-    to `app.state.subscriptions` before startup run too.
+    the environment's. Adds: GET /health, GET /metrics (the kit's metrics in `metrics_registry`, where the
+    service registers its own, or a new registry), GET {api_prefix}/service-info, RFC 9457 errors,
+    X-Request-Id, request metrics and access log, and a lifespan that opens the Redis client (`get_redis`), the
+    event publisher (`get_publisher`, source "/<service_name>"), the access-token verifier
+    (`get_token_verifier`) and then the service's own `lifespan`, closing them in reverse order.
     """
-    settings = settings or ServiceSettings.from_env()
+    settings = settings or ServiceSettings()
+    events = EventSettings()
     version = version or importlib.metadata.version(service_name)
-    metrics = HttpMetrics()
+    metrics = HttpMetrics(metrics_registry)
     event_metrics = EventMetrics(metrics.registry)  # served on /metrics with the HTTP metrics
+    # One per app: its JWKS cache serves every request of the app.
+    token_verifier = TokenVerifier(AuthSettings())
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.redis = create_redis_client(settings.redis_url)
-        app.state.publisher = EventPublisher(
-            app.state.redis, source=f"/{service_name}", retention=StreamRetention.from_env(), metrics=event_metrics
-        )
-        stream_consumers = [
-            subscription.consumer(app.state.redis, consumer_name=settings.instance_id, metrics=event_metrics)
-            for subscription in app.state.subscriptions
-        ]
+    async def kit_lifespan(app: FastAPI) -> AsyncIterator[Mapping[str, Any]]:
+        redis = create_redis_client(settings.redis_url)
+        publisher = EventPublisher(redis, source=f"/{service_name}", retention=events.stream_retention(),
+                                   metrics=event_metrics)
+        runtime = ServiceRuntime(settings=settings, events=events, redis=redis, publisher=publisher,
+                                 event_metrics=event_metrics)
         logger.info("%s %s started as instance %s", service_name, version, settings.instance_id)
         try:
-            async with running_consumers(stream_consumers):
-                yield
+            async with lifespan(runtime) if lifespan else contextlib.nullcontext() as service_state:
+                yield {"redis": redis, "publisher": publisher, "token_verifier": token_verifier,
+                       **(service_state or {})}
         finally:
-            await app.state.redis.aclose()
+            await redis.aclose()
 
-    app = FastAPI(title=service_name, version=version, lifespan=lifespan, responses=PROBLEM_RESPONSES)
-    app.state.settings = settings  # for handlers: request.app.state.settings
-    # A service's own metrics (prediction latency, job outcomes) register here to be served on /metrics.
-    app.state.metrics_registry = metrics.registry
-    app.state.subscriptions = list(consumers)
+    app = FastAPI(title=service_name, version=version, lifespan=kit_lifespan, responses=PROBLEM_RESPONSES)
     install_problem_handlers(app)
 
     # Each middleware added wraps the ones added before it; from the outside in, requests meet:
@@ -79,6 +122,6 @@ def create_service_app(
 
     app.include_router(health.router)
     app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
-    info = ServiceInfo.of_this_process(service=service_name, version=version, instance_id=settings.instance_id)
+    info = describe_this_process(service=service_name, version=version, instance_id=settings.instance_id)
     app.include_router(service_info_router(info), prefix=api_prefix)
     return app

@@ -25,25 +25,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jwt.algorithms import RSAAlgorithm
+from pydantic import Field
+from pydantic_settings import BaseSettings
 from starlette.exceptions import HTTPException
+
+from service_kit.settings import platform_settings_config
 
 __all__ = [
     "AuthSettings",
     "InvalidToken",
     "JwksCache",
     "Principal",
+    "SignedIn",
     "TokenVerifier",
     "get_token_verifier",
     "require_principal",
@@ -58,29 +62,30 @@ DEFAULT_ISSUER = "polyglot-auth"
 DEFAULT_AUDIENCE = "polyglot-platform"
 
 
-@dataclass(frozen=True, kw_only=True)
-class AuthSettings:
-    """Where the keys are and what a token must say. Empty variables count as unset."""
+# Tolerated clock difference between auth-service and this service on exp, nbf and iat.
+CLOCK_SKEW_SECONDS = 60.0
+# An unknown kid makes the cache refetch at most this often; a failed fetch is retried no sooner either.
+MIN_REFETCH_INTERVAL_SECONDS = 10.0
+# Keys are refetched (on the next token) after this long, so a key auth-service withdrew stops working even
+# when no token with an unknown kid comes along. Until a refetch succeeds the cached keys stay.
+MAX_CACHE_AGE_SECONDS = 300.0
+FETCH_TIMEOUT_SECONDS = 3.0
 
-    jwks_url: str = DEFAULT_AUTH_SERVICE_URL + JWKS_PATH
-    issuer: str = DEFAULT_ISSUER
-    audience: str = DEFAULT_AUDIENCE
-    clock_skew_seconds: float = 60.0
-    # An unknown kid makes the cache refetch at most this often; a failed fetch is retried no sooner either.
-    min_refetch_interval_seconds: float = 10.0
-    # Keys are refetched (on the next token) after this long, so a key auth-service withdrew stops working
-    # even when no token with an unknown kid comes along. Until a refetch succeeds the cached keys stay.
-    max_cache_age_seconds: float = 300.0
-    fetch_timeout_seconds: float = 3.0
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> AuthSettings:
-        service_url = (environ.get("AUTH_SERVICE_URL") or DEFAULT_AUTH_SERVICE_URL).rstrip("/")
-        return cls(
-            jwks_url=environ.get("AUTH_JWKS_URL") or service_url + JWKS_PATH,
-            issuer=environ.get("AUTH_ISSUER") or DEFAULT_ISSUER,
-            audience=environ.get("AUTH_AUDIENCE") or DEFAULT_AUDIENCE,
-        )
+class AuthSettings(BaseSettings):
+    """Where the keys are and what a token must say (AUTH_*). Empty variables count as unset."""
+
+    model_config = platform_settings_config()
+
+    service_url: str = Field(DEFAULT_AUTH_SERVICE_URL, validation_alias="AUTH_SERVICE_URL")
+    jwks_url: str | None = Field(None, validation_alias="AUTH_JWKS_URL")
+    issuer: str = Field(DEFAULT_ISSUER, validation_alias="AUTH_ISSUER")
+    audience: str = Field(DEFAULT_AUDIENCE, validation_alias="AUTH_AUDIENCE")
+
+    @property
+    def keys_url(self) -> str:
+        """Where the keys are: AUTH_JWKS_URL, else auth-service's own JWKS under AUTH_SERVICE_URL."""
+        return self.jwks_url or self.service_url.rstrip("/") + JWKS_PATH
 
 
 @dataclass(frozen=True)
@@ -120,8 +125,10 @@ class JwksCache:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = _now,
+        fetch_timeout_seconds: float = FETCH_TIMEOUT_SECONDS,
     ) -> None:
-        self._settings = settings
+        self._jwks_url = settings.keys_url
+        self._fetch_timeout_seconds = fetch_timeout_seconds
         self._transport = transport
         self._clock = clock
         self._keys: dict[str, Any] = {}
@@ -144,12 +151,12 @@ class JwksCache:
             raise InvalidToken(f"unknown signing key {kid!r}")
 
     def _stale(self) -> bool:
-        return self._fetched_at is None or self._clock() - self._fetched_at >= self._settings.max_cache_age_seconds
+        return self._fetched_at is None or self._clock() - self._fetched_at >= MAX_CACHE_AGE_SECONDS
 
     def _may_fetch(self) -> bool:
         return (
             self._attempted_at is None
-            or self._clock() - self._attempted_at >= self._settings.min_refetch_interval_seconds
+            or self._clock() - self._attempted_at >= MIN_REFETCH_INTERVAL_SECONDS
         )
 
     async def _fetch(self) -> None:
@@ -157,17 +164,17 @@ class JwksCache:
         self.fetch_count += 1
         try:
             async with httpx.AsyncClient(
-                transport=self._transport, timeout=self._settings.fetch_timeout_seconds, follow_redirects=False
+                transport=self._transport, timeout=self._fetch_timeout_seconds, follow_redirects=False
             ) as client:
-                response = await client.get(self._settings.jwks_url, headers={"Accept": "application/json"})
+                response = await client.get(self._jwks_url, headers={"Accept": "application/json"})
                 response.raise_for_status()
                 document = response.json()
         except (httpx.HTTPError, ValueError) as error:
-            logger.warning("Cannot fetch the JWKS from %s: %s", self._settings.jwks_url, error)
+            logger.warning("Cannot fetch the JWKS from %s: %s", self._jwks_url, error)
             return
         keys = _rsa_signing_keys(document)
         if not keys:
-            logger.warning("The JWKS at %s has no RSA signing key with a kid", self._settings.jwks_url)
+            logger.warning("The JWKS at %s has no RSA signing key with a kid", self._jwks_url)
             return
         self._keys = keys
         self._fetched_at = self._clock()
@@ -195,7 +202,7 @@ class TokenVerifier:
     """Checks access tokens: RS256 only, a key from the JWKS, iss, aud, exp/nbf with clock skew."""
 
     def __init__(self, settings: AuthSettings | None = None, *, keys: JwksCache | None = None) -> None:
-        self.settings = settings or AuthSettings.from_env()
+        self.settings = settings or AuthSettings()
         self.keys = keys or JwksCache(self.settings)
 
     async def verify(self, token: str) -> Principal:
@@ -216,7 +223,7 @@ class TokenVerifier:
                 algorithms=[ALGORITHM],
                 audience=self.settings.audience,
                 issuer=self.settings.issuer,
-                leeway=self.settings.clock_skew_seconds,
+                leeway=CLOCK_SKEW_SECONDS,
                 options={"require": ["exp", "iss", "aud", "sub"], "verify_signature": True},
             )
         except jwt.PyJWTError as error:
@@ -238,10 +245,9 @@ def _principal(claims: Mapping[str, Any]) -> Principal:
 
 
 def get_token_verifier(request: Request) -> TokenVerifier:
-    """The app's verifier: `app.state.token_verifier` if set, else one from the environment, made once."""
-    verifier = getattr(request.app.state, "token_verifier", None)
-    if verifier is None:
-        verifier = request.app.state.token_verifier = TokenVerifier(AuthSettings.from_env())
+    """FastAPI dependency: the app's verifier, made once per app by `create_service_app` (its JWKS cache lives
+    as long as the app). Tests put theirs in `app.dependency_overrides[get_token_verifier]`."""
+    verifier: TokenVerifier = request.state.token_verifier
     return verifier
 
 
@@ -259,12 +265,13 @@ def require_principal(*roles: str) -> Callable[..., Awaitable[Principal]]:
 
     async def principal(
         request: Request,
-        credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+        verifier: Annotated[TokenVerifier, Depends(get_token_verifier)],
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
         if credentials is None:
             raise _unauthorized("A bearer access token is required.")
         try:
-            found = await get_token_verifier(request).verify(credentials.credentials)
+            found = await verifier.verify(credentials.credentials)
         except InvalidToken as rejected:
             logger.info("Rejected an access token on %s: %s", request.url.path, rejected)
             raise _unauthorized("The access token is invalid or expired.", error="invalid_token") from None
@@ -278,3 +285,7 @@ def require_principal(*roles: str) -> Callable[..., Awaitable[Principal]]:
         return found
 
     return principal
+
+
+# Any signed-in role (admin, user, viewer): what reading takes.
+SignedIn = Annotated[Principal, Depends(require_principal())]

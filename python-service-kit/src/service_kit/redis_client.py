@@ -28,6 +28,7 @@ def create_redis_client(url: str) -> Redis:
 
 
 def get_redis(request: Request) -> Redis:
-    """FastAPI dependency: `redis: Annotated[Redis, Depends(get_redis)]`."""
-    redis: Redis = request.app.state.redis
+    """FastAPI dependency: `redis: Annotated[Redis, Depends(get_redis)]`, the app's client, which its lifespan
+    opens (`create_service_app`) and hands to requests in the lifespan state."""
+    redis: Redis = request.state.redis
     return redis

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 
 import uvicorn
 from starlette.types import ASGIApp
 
 from service_kit.logs import configure_logging
-from service_kit.settings import ServiceSettings, read_port
+from service_kit.settings import ServiceSettings
 
 
-def run(app: str | ASGIApp, *, port_env: str, default_port: int) -> None:
-    """Serve `app` (an app, or its import string such as "inference_bridge.app:app") until stopped.
+def run(create_app: Callable[[], ASGIApp], *, settings: ServiceSettings, port: int) -> None:
+    """Serve the app `create_app()` makes on `settings.bind_address`:`port` until stopped.
 
-    Pass the import string so that logging is configured before the app module is imported.
+    The app is made by uvicorn (factory mode) after logging is configured, so that whatever the app logs
+    while it is made goes through the platform's log format.
     """
-    try:
-        settings = ServiceSettings.from_env()
-        port = read_port(os.environ, port_env, default_port)
-    except ValueError as error:
-        raise SystemExit(f"Invalid configuration: {error}") from None
     configure_logging(settings.log_format)
     uvicorn.run(
-        app,
+        create_app,
+        factory=True,
         host=settings.bind_address,
         port=port,
         # Logging is ours (configure_logging), and so is the access log, which has the request id.

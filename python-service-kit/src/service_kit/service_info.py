@@ -1,36 +1,26 @@
-"""`GET {api_prefix}/service-info`: what runs, in the same shape as the Java services' answer."""
+"""`GET {api_prefix}/service-info`: what runs, as contracts/schemas/service-info.schema.json says (the Java
+services answer the same generated type)."""
 
 from __future__ import annotations
 
 import platform
 from datetime import UTC, datetime
-from typing import Literal
 
 import fastapi
+from contract_types.schemas.service_info import Language, ServiceInfo
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
 
 
-class ServiceInfo(BaseModel):
-    service: str = Field(examples=["inference-bridge"])
-    version: str = Field(examples=["0.1.0"])
-    language: Literal["python"]
-    runtime: str = Field(examples=["Python 3.11.7"])
-    framework: str = Field(examples=["FastAPI 0.165.0"])
-    instance_id: str = Field(examples=["host-1234"])
-    started_at: datetime = Field(description="RFC 3339, UTC")
-
-    @classmethod
-    def of_this_process(cls, *, service: str, version: str, instance_id: str) -> ServiceInfo:
-        return cls(
-            service=service,
-            version=version,
-            language="python",
-            runtime=f"Python {platform.python_version()}",
-            framework=f"FastAPI {fastapi.__version__}",
-            instance_id=instance_id,
-            started_at=datetime.now(UTC).replace(microsecond=0),
-        )
+def describe_this_process(*, service: str, version: str, instance_id: str) -> ServiceInfo:
+    return ServiceInfo(
+        service=service,
+        version=version,
+        language=Language.python,
+        runtime=f"Python {platform.python_version()}",
+        framework=f"FastAPI {fastapi.__version__}",
+        instance_id=instance_id,
+        started_at=datetime.now(UTC).replace(microsecond=0),
+    )
 
 
 def service_info_router(info: ServiceInfo) -> APIRouter:

@@ -1,69 +1,77 @@
-"""Settings every Python service reads from the environment (twelve-factor).
+"""Settings every Python service reads from the environment (twelve-factor), through pydantic-settings.
 
 The variable names and defaults are the platform's, shared with the launcher, compose and the Java
-services (listed in .env.example). Service-specific settings (ports, databases) are read by
-the service or by `service_kit.server.run`, not here.
+services (listed in .env.example). Each field names its variable as its `validation_alias`, so that a
+reader finds the variable by grep, a refused value is reported under the variable's name, and no other name
+is read. An empty
+variable counts as unset (`env_ignore_empty`), so `.env` files can list every name without overriding the
+defaults. A service's own settings subclass `ServiceSettings` (ports, databases, its tunables).
 """
 
 from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Literal, TypeVar
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogFormat = Literal["text", "json"]
-LOG_FORMATS: tuple[LogFormat, ...] = ("text", "json")
+
+# A TCP port a process listens on.
+Port = Annotated[int, Field(ge=1, le=65535)]
 
 
-# Field name -> environment variable. An empty variable counts as unset, so `.env` files can list
-# every name without overriding the defaults.
-ENVIRONMENT_VARIABLES = {
-    "redis_url": "REDIS_URL",
-    "bind_address": "BIND_ADDRESS",
-    "log_format": "LOG_FORMAT",
-    "instance_id": "INSTANCE_ID",
-    "data_dir": "PLATFORM_DATA_DIR",
-}
+def platform_settings_config() -> SettingsConfigDict:
+    """The configuration of every settings class of the platform's Python code.
+
+    Without `validate_by_name` on purpose: with it, pydantic-settings would also read each field's own name
+    (`redis_url`) from the environment. Code and tests set a field by its variable: ServiceSettings(REDIS_URL=...).
+    """
+    return SettingsConfigDict(
+        env_ignore_empty=True,
+        # Exactly the names of .env.example: `redis_url` in the environment is not REDIS_URL.
+        case_sensitive=True,
+        # Only the process environment: the launcher and compose read .env, the services never do.
+        env_file=None,
+        extra="ignore",
+        frozen=True,
+    )
 
 
 def default_instance_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
-@dataclass(frozen=True, kw_only=True)
-class ServiceSettings:
-    redis_url: str = "redis://localhost:6379/0"
-    bind_address: str = "0.0.0.0"
-    log_format: LogFormat = "text"
-    # Unique per process: shown in service-info and, later, the Redis Streams consumer name (two
-    # instances sharing a consumer name would steal each other's messages).
-    instance_id: str = field(default_factory=default_instance_id)
-    data_dir: Path = Path("var")
+class ServiceSettings(BaseSettings):
+    model_config = platform_settings_config()
 
-    def __post_init__(self) -> None:
-        if self.log_format not in LOG_FORMATS:
-            raise ValueError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {self.log_format!r}")
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> ServiceSettings:
-        values: dict[str, Any] = {
-            name: environ[variable] for name, variable in ENVIRONMENT_VARIABLES.items() if environ.get(variable)
-        }
-        if "data_dir" in values:
-            values["data_dir"] = Path(values["data_dir"])
-        return cls(**values)
+    redis_url: str = Field("redis://localhost:6379/0", validation_alias="REDIS_URL")
+    bind_address: str = Field("0.0.0.0", validation_alias="BIND_ADDRESS")
+    log_format: LogFormat = Field("text", validation_alias="LOG_FORMAT")
+    # Unique per process: shown in service-info and the Redis Streams consumer name (two instances sharing a
+    # consumer name would steal each other's messages).
+    instance_id: str = Field(default_factory=default_instance_id, validation_alias="INSTANCE_ID")
+    data_dir: Path = Field(Path("var"), validation_alias="PLATFORM_DATA_DIR")
 
 
-def read_port(environ: Mapping[str, str], name: str, default: int) -> int:
-    """The TCP port named by `name`, failing with a message that names the variable."""
-    raw = environ.get(name) or str(default)
+Settings = TypeVar("Settings", bound=BaseSettings)
+
+
+def settings_or_exit(settings_class: type[Settings]) -> Settings:
+    """`settings_class()` from the environment; at a process's start, a refused value stops it with one line
+    per variable ("Invalid configuration: LOG_FORMAT: Input should be 'text' or 'json', not 'yaml'") rather
+    than pydantic's report and a traceback."""
     try:
-        port = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a port number, not {raw!r}") from None
-    if not 0 < port < 65536:
-        raise ValueError(f"{name} must be between 1 and 65535, not {port}")
-    return port
+        return settings_class()
+    except ValidationError as error:
+        raise SystemExit(f"Invalid configuration: {describe_refused_variables(error)}") from None
+
+
+def describe_refused_variables(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}, not {problem['input']!r}"
+        for problem in error.errors(include_url=False)
+    )

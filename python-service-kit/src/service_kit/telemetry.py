@@ -34,12 +34,13 @@ access_logger = logging.getLogger("service_kit.access")
 
 
 class HttpMetrics:
-    """The app's own registry: apps created side by side (tests) do not clash over metric names."""
+    """In the app's own registry (`registry`, or a new one): apps created side by side (tests) do not clash over
+    metric names."""
 
-    def __init__(self) -> None:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
         # `*_created` timestamp series double the output and no dashboard of ours reads them.
         disable_created_metrics()
-        self.registry = CollectorRegistry()
+        self.registry = registry or CollectorRegistry()
         ProcessCollector(registry=self.registry)
         PlatformCollector(registry=self.registry)
         GCCollector(registry=self.registry)

@@ -1,30 +1,35 @@
-"""The reporting-bridge ASGI app: the report API, and the `reporting` group's ingestion of platform.events."""
+"""The reporting-bridge app: the report API, and the `reporting` group's ingestion of platform.events into the
+event store (the reports are computed in `reporting_bridge.worker`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
 
 from contract_types.streams import ConsumerGroup, Stream
 from fastapi import FastAPI
 
-from reporting_bridge.api import router
-from reporting_bridge.database import Database, open_database_around_lifespan
-from reporting_bridge.ingest import EventIngestor
-from service_kit import create_service_app
+from reporting_bridge import api
+from reporting_bridge.domain.ingest import EventIngestor
+from reporting_bridge.settings import API_PREFIX, SERVICE_NAME, ReportingSettings
+from reporting_bridge.store.database import opened_database
+from service_kit import ServiceRuntime, create_service_app
 from service_kit.events import Subscription
-from service_kit.settings import ServiceSettings
-
-SERVICE_NAME = "reporting-bridge"
-API_PREFIX = "/api/reports"
 
 
-def create_app() -> FastAPI:
-    """A new app configured from the environment; tests make one each, the server uses `app`."""
-    settings = ServiceSettings.from_env()
-    database = Database(settings.data_dir)
-    app = create_service_app(
-        service_name=SERVICE_NAME, api_prefix=API_PREFIX, settings=settings,
-        consumers=[Subscription(Stream.PLATFORM_EVENTS, ConsumerGroup.REPORTING, EventIngestor(database).handlers())],
-    )
-    open_database_around_lifespan(app, database)
-    app.include_router(router, prefix=API_PREFIX)
+def create_app(settings: ReportingSettings | None = None) -> FastAPI:
+    """A new app with `settings` (default: the environment's). Tests make one each."""
+    settings = settings or ReportingSettings()
+
+    @asynccontextmanager
+    async def resources(runtime: ServiceRuntime) -> AsyncIterator[Mapping[str, Any]]:
+        # The schema is migrated before the ingestion starts writing to it.
+        with opened_database(settings.data_dir, settings.database_url) as engine:
+            ingestion = Subscription(Stream.PLATFORM_EVENTS, ConsumerGroup.REPORTING, EventIngestor(engine).handlers())
+            async with runtime.consuming(ingestion):
+                yield {"engine": engine}  # what api.dependencies hands to the routes
+
+    app = create_service_app(service_name=SERVICE_NAME, api_prefix=API_PREFIX, settings=settings, lifespan=resources)
+    app.include_router(api.router)
     return app
-
-
-app = create_app()

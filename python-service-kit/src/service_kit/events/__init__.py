@@ -11,12 +11,12 @@ whole event; `traceparent` (W3C) is an extension attribute of the event. Retenti
   trace. `publish_event(event)` appends an event built elsewhere (relays, replays) as it is;
 - `EventHandlers().on(USER_DELETED, handler)` (or `.on_every_type(handler)`): a handler gets a `TypedEvent`,
   the envelope and `data` as the type's payload model; a type without a handler is acknowledged and ignored;
-- `StreamConsumer(redis, ConsumerSettings(...), handlers)`: consumer group, ack only after the handler
-  succeeded (with the idempotency key, in one MULTI/EXEC), reclaim of idle entries, dead letters in
-  `<stream>.dlq` (at once for a malformed envelope or a payload that breaks its schema), reconnect with
+- `StreamConsumer(redis, EventSettings().consumer(stream=..., group=..., consumer=...), handlers)`: consumer
+  group, ack only after the handler succeeded (with the idempotency key, in one MULTI/EXEC), reclaim of idle
+  entries, dead letters in `<stream>.dlq` (at once for a malformed envelope or a payload that breaks its schema), reconnect with
   backoff, graceful shutdown, metrics per stream and group;
-- in a service: `create_service_app(..., consumers=[Subscription(Stream.X, ConsumerGroup.Y, handlers)])`, and
-  `app.state.publisher` (or the `get_publisher` dependency);
+- in a service: `runtime.consuming(Subscription(Stream.X, ConsumerGroup.Y, handlers))` in its lifespan hook
+  (`service_kit.app`), and the `get_publisher` dependency in its routes;
 - `python -m service_kit.events publish|consume ...`: the events tool (cross-language tests, benchmark).
 """
 
@@ -34,9 +34,9 @@ from service_kit.events.envelope import (
 from service_kit.events.handlers import EventHandlers, Handler, TypedEvent
 from service_kit.events.metrics import EventMetrics, default_event_metrics
 from service_kit.events.publisher import EVENT_FIELD, EventPublisher
-from service_kit.events.settings import ConsumerSettings, StreamRetention, dead_letter_stream
+from service_kit.events.settings import ConsumerSettings, EventSettings, StreamRetention, dead_letter_stream
 from service_kit.events.trace_context import TraceContext, current_trace, use_trace
-from service_kit.events.wiring import Subscription, get_publisher, running_consumers
+from service_kit.events.wiring import Publisher, Subscription, get_publisher, running_consumers
 
 __all__ = [
     "EVENT_FIELD",
@@ -46,8 +46,10 @@ __all__ = [
     "EventHandlers",
     "EventMetrics",
     "EventPublisher",
+    "EventSettings",
     "Handler",
     "MalformedEvent",
+    "Publisher",
     "StreamConsumer",
     "StreamRetention",
     "Subscription",

@@ -1,4 +1,6 @@
-"""Settings of the event backbone, read from the environment like `service_kit.settings` (twelve-factor).
+"""Settings of the event backbone: `EventSettings` reads the environment (pydantic-settings, like
+`service_kit.settings`); `StreamRetention` and `ConsumerSettings` are what the publisher and each consumer
+are built with, from those settings and the code's own choices (stream, group, test timings).
 
 Durations are milliseconds, as Redis takes them. An empty variable counts as unset.
 
@@ -7,7 +9,6 @@ Durations are milliseconds, as Redis takes them. An empty variable counts as uns
 | EVENTS_RETENTION | the contract's (contract_types.streams.RETENTION) | `stream=entries,...`: approximate MAXLEN per stream, merged over the defaults |
 | EVENTS_DEFAULT_RETENTION | 10000 | MAXLEN ~ of a stream not listed |
 | EVENTS_DLQ_RETENTION | 10000 | MAXLEN ~ of every `<stream>.dlq` not listed |
-| INSTANCE_ID | `<hostname>-<pid>` | consumer name (unique per process) |
 | EVENTS_BATCH_SIZE | 16 | XREADGROUP / XAUTOCLAIM COUNT |
 | EVENTS_BLOCK_MS | 2000 | XREADGROUP BLOCK |
 | EVENTS_RECLAIM_INTERVAL_MS | 5000 | how often idle pending entries are reclaimed (XAUTOCLAIM) |
@@ -16,19 +17,22 @@ Durations are milliseconds, as Redis takes them. An empty variable counts as uns
 | EVENTS_DEDUPE_WINDOW_MS | 86400000 | how long a handled event id is remembered (idempotency) |
 | EVENTS_SHUTDOWN_TIMEOUT_MS | 10000 | how long a graceful shutdown waits for in-flight handlers |
 | EVENTS_GROUP_START_ID | 0 | where a newly created consumer group starts |
+
+The consumer name is the instance id (INSTANCE_ID, `service_kit.settings`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any
 
 from contract_types.streams import DEAD_LETTER_STREAMS, RETENTION, Stream
+from pydantic import BeforeValidator, Field, PositiveInt
+from pydantic_settings import BaseSettings, NoDecode
 
-from service_kit.settings import default_instance_id
+from service_kit.settings import platform_settings_config
 
 DEAD_LETTER_SUFFIX = ".dlq"
 
@@ -45,19 +49,18 @@ def dead_letter_stream(stream: str) -> str:
     return stream + DEAD_LETTER_SUFFIX
 
 
-def _positive_int(environ: Mapping[str, str], variable: str) -> int | None:
-    raw = environ.get(variable)
-    return _parse_positive(raw, variable) if raw else None
-
-
-def _parse_positive(raw: str, variable: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{variable} must be a whole number, not {raw!r}") from None
-    if value <= 0:
-        raise ValueError(f"{variable} must be positive, not {value}")
-    return value
+def _retention_items(value: Any) -> Any:
+    """EVENTS_RETENTION's `stream=entries,...` (the format the Java services read too) as a mapping; the entries
+    are then checked as positive whole numbers, each reported under EVENTS_RETENTION.<stream>."""
+    if not isinstance(value, str):
+        return value
+    items: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        stream, separator, entries = item.partition("=")
+        if not separator or not stream.strip():
+            raise ValueError(f"EVENTS_RETENTION items are stream=entries, not {item!r}")
+        items[stream.strip()] = entries.strip()
+    return items
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,38 +76,6 @@ class StreamRetention:
             return self.by_stream[stream]
         return self.dead_letter if stream.endswith(DEAD_LETTER_SUFFIX) else self.other
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> StreamRetention:
-        by_stream = dict(DEFAULT_RETENTION)
-        for item in filter(None, (part.strip() for part in environ.get("EVENTS_RETENTION", "").split(","))):
-            stream, separator, raw = item.partition("=")
-            if not separator or not stream.strip():
-                raise ValueError(f"EVENTS_RETENTION items are stream=entries, not {item!r}")
-            by_stream[stream.strip()] = _parse_positive(raw.strip(), "EVENTS_RETENTION")
-        values: dict[str, Any] = {"by_stream": MappingProxyType(by_stream)}
-        if (dead_letter := _positive_int(environ, "EVENTS_DLQ_RETENTION")) is not None:
-            values["dead_letter"] = dead_letter
-        if (other := _positive_int(environ, "EVENTS_DEFAULT_RETENTION")) is not None:
-            values["other"] = other
-        return cls(**values)
-
-
-def default_consumer_name(environ: Mapping[str, str] = os.environ) -> str:
-    """INSTANCE_ID, else `<hostname>-<pid>`: two consumers sharing a name would take each other's entries."""
-    return environ.get("INSTANCE_ID") or default_instance_id()
-
-
-# Field name -> environment variable (integers).
-CONSUMER_ENVIRONMENT_VARIABLES = {
-    "batch_size": "EVENTS_BATCH_SIZE",
-    "block_ms": "EVENTS_BLOCK_MS",
-    "reclaim_interval_ms": "EVENTS_RECLAIM_INTERVAL_MS",
-    "min_idle_ms": "EVENTS_MIN_IDLE_MS",
-    "max_deliveries": "EVENTS_MAX_DELIVERIES",
-    "dedupe_window_ms": "EVENTS_DEDUPE_WINDOW_MS",
-    "shutdown_timeout_ms": "EVENTS_SHUTDOWN_TIMEOUT_MS",
-}
-
 
 @dataclass(frozen=True, kw_only=True)
 class ConsumerSettings:
@@ -112,7 +83,7 @@ class ConsumerSettings:
 
     stream: str
     group: str
-    consumer: str = field(default_factory=default_consumer_name)
+    consumer: str
     batch_size: int = 16
     block_ms: int = 2_000
     reclaim_interval_ms: int = 5_000
@@ -138,16 +109,40 @@ class ConsumerSettings:
     def dead_letter_stream(self) -> str:
         return dead_letter_stream(self.stream)
 
-    @classmethod
-    def from_env(
-        cls, *, stream: str, group: str, environ: Mapping[str, str] = os.environ, **overrides: Any
-    ) -> ConsumerSettings:
-        """Settings of the consumer of `stream` in `group`: the environment's, then `overrides` over them."""
-        values: dict[str, Any] = {"consumer": default_consumer_name(environ)}
-        for name, variable in CONSUMER_ENVIRONMENT_VARIABLES.items():
-            if (value := _positive_int(environ, variable)) is not None:
-                values[name] = value
-        if environ.get("EVENTS_GROUP_START_ID"):
-            values["group_start_id"] = environ["EVENTS_GROUP_START_ID"]
-        values["dead_letter_retention"] = StreamRetention.from_env(environ).for_stream(dead_letter_stream(stream))
-        return replace(cls(stream=stream, group=group, **values), **overrides)
+
+class EventSettings(BaseSettings):
+    """The backbone's variables (EVENTS_*), the same names and defaults as the Java services'; a consumer's
+    defaults are ConsumerSettings'."""
+
+    model_config = platform_settings_config()
+
+    retention: Annotated[Mapping[str, PositiveInt], NoDecode, BeforeValidator(_retention_items)] = Field(
+        default_factory=dict, validation_alias="EVENTS_RETENTION")
+    default_retention: PositiveInt = Field(DEFAULT_OTHER_RETENTION, validation_alias="EVENTS_DEFAULT_RETENTION")
+    dlq_retention: PositiveInt = Field(DEFAULT_DEAD_LETTER_RETENTION, validation_alias="EVENTS_DLQ_RETENTION")
+    batch_size: PositiveInt = Field(ConsumerSettings.batch_size, validation_alias="EVENTS_BATCH_SIZE")
+    block_ms: PositiveInt = Field(ConsumerSettings.block_ms, validation_alias="EVENTS_BLOCK_MS")
+    reclaim_interval_ms: PositiveInt = Field(ConsumerSettings.reclaim_interval_ms,
+                                             validation_alias="EVENTS_RECLAIM_INTERVAL_MS")
+    min_idle_ms: PositiveInt = Field(ConsumerSettings.min_idle_ms, validation_alias="EVENTS_MIN_IDLE_MS")
+    max_deliveries: PositiveInt = Field(ConsumerSettings.max_deliveries, validation_alias="EVENTS_MAX_DELIVERIES")
+    dedupe_window_ms: PositiveInt = Field(ConsumerSettings.dedupe_window_ms, validation_alias="EVENTS_DEDUPE_WINDOW_MS")
+    shutdown_timeout_ms: PositiveInt = Field(ConsumerSettings.shutdown_timeout_ms,
+                                             validation_alias="EVENTS_SHUTDOWN_TIMEOUT_MS")
+    group_start_id: str = Field(ConsumerSettings.group_start_id, validation_alias="EVENTS_GROUP_START_ID")
+
+    def stream_retention(self) -> StreamRetention:
+        return StreamRetention(by_stream=MappingProxyType({**DEFAULT_RETENTION, **self.retention}),
+                               dead_letter=self.dlq_retention, other=self.default_retention)
+
+    def consumer(self, *, stream: str, group: str, consumer: str, **overrides: Any) -> ConsumerSettings:
+        """Settings of `consumer` of `stream` in `group`: these, then `overrides` over them (tests' timings)."""
+        from_environment = {name: getattr(self, name) for name in CONSUMER_VARIABLES}
+        dead_letters = self.stream_retention().for_stream(dead_letter_stream(stream))
+        return replace(ConsumerSettings(stream=stream, group=group, consumer=consumer, **from_environment,
+                                        dead_letter_retention=dead_letters), **overrides)
+
+
+# The ConsumerSettings fields the environment sets.
+CONSUMER_VARIABLES = ("batch_size", "block_ms", "reclaim_interval_ms", "min_idle_ms", "max_deliveries",
+                      "dedupe_window_ms", "shutdown_timeout_ms", "group_start_id")

@@ -32,8 +32,9 @@ from service_kit.events.consumer import StreamConsumer
 from service_kit.events.handlers import EventHandlers, TypedEvent
 from service_kit.events.metrics import EventMetrics
 from service_kit.events.publisher import EventPublisher
-from service_kit.events.settings import ConsumerSettings, StreamRetention
+from service_kit.events.settings import EventSettings
 from service_kit.redis_client import create_redis_client
+from service_kit.settings import ServiceSettings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,7 +70,7 @@ async def publish(args: argparse.Namespace) -> int:
     except ValidationError as error:
         raise SystemExit(f"--data-json is not a valid {args.type} payload:\n{error}") from None
     redis = create_redis_client(args.redis_url)
-    publisher = EventPublisher(redis, source=args.source, retention=StreamRetention.from_env(), metrics=EventMetrics())
+    publisher = EventPublisher(redis, source=args.source, retention=EventSettings().stream_retention(), metrics=EventMetrics())
     interval = 1 / args.rate if args.rate > 0 else 0.0
     try:
         started = time.perf_counter()
@@ -115,7 +116,7 @@ async def consume(args: argparse.Namespace) -> int:
             last_handled = time.perf_counter()
             done.set()
 
-    settings = ConsumerSettings.from_env(stream=args.stream, group=args.group)
+    settings = EventSettings().consumer(stream=args.stream, group=args.group, consumer=ServiceSettings().instance_id)
     consumer = StreamConsumer(redis, settings, EventHandlers().on_every_type(handle), metrics=metrics)
     try:
         await consumer.start()

@@ -1,8 +1,9 @@
-"""Running the backbone inside a FastAPI service: publisher on `app.state`, consumers in the lifespan.
+"""Running the backbone inside a FastAPI service: the publisher as a dependency, consumers in the lifespan.
 
-`create_service_app(..., consumers=[Subscription(Stream.INFERENCE_JOBS, ConsumerGroup.INFERENCE_WORKER,
-EventHandlers().on(INFERENCE_JOB_REQUESTED, run_job))])` is all a service writes (the names are the contract's:
-contract_types.streams and contract_types.event_types); `running_consumers` is there for lifespans of one's own (and for scripts).
+In a service's lifespan (see `service_kit.app`), `runtime.consuming(Subscription(Stream.INFERENCE_JOBS,
+ConsumerGroup.INFERENCE_WORKER, EventHandlers().on(INFERENCE_JOB_REQUESTED, run_job)))` is all it writes (the
+names are the contract's: contract_types.streams and contract_types.event_types); `running_consumers` is there
+for scripts.
 """
 
 from __future__ import annotations
@@ -11,23 +12,23 @@ import asyncio
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from redis.asyncio import Redis
 
 from service_kit.events.consumer import StreamConsumer
 from service_kit.events.handlers import EventHandlers
 from service_kit.events.metrics import EventMetrics
 from service_kit.events.publisher import EventPublisher
-from service_kit.events.settings import ConsumerSettings
+from service_kit.events.settings import EventSettings
 
 
 @dataclass(frozen=True)
 class Subscription:
     """What a service consumes: `handlers` get each event of `stream` once per `group` (a `Stream` and a
     `ConsumerGroup` of contract_types.streams in a service). `options` override ConsumerSettings fields
-    (e.g. {"max_deliveries": 3}); everything else comes from the environment."""
+    (e.g. {"max_deliveries": 3}); everything else comes from the environment (`EventSettings`)."""
 
     stream: str
     group: str
@@ -35,12 +36,10 @@ class Subscription:
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def consumer(
-        self, redis: Redis, *, consumer_name: str | None = None, metrics: EventMetrics | None = None
+        self, redis: Redis, events: EventSettings, *, consumer_name: str, metrics: EventMetrics | None = None
     ) -> StreamConsumer:
-        options = dict(self.options)
-        if consumer_name is not None:
-            options.setdefault("consumer", consumer_name)
-        settings = ConsumerSettings.from_env(stream=self.stream, group=self.group, **options)
+        options = {"consumer": consumer_name, **self.options}
+        settings = events.consumer(stream=self.stream, group=self.group, **options)
         return StreamConsumer(redis, settings, self.handlers, metrics=metrics)
 
 
@@ -58,6 +57,10 @@ async def running_consumers(consumers: Sequence[StreamConsumer]) -> AsyncIterato
 
 
 def get_publisher(request: Request) -> EventPublisher:
-    """FastAPI dependency: `publisher: Annotated[EventPublisher, Depends(get_publisher)]`."""
-    publisher: EventPublisher = request.app.state.publisher
+    """FastAPI dependency: `publisher: Annotated[EventPublisher, Depends(get_publisher)]`, the app's, which its
+    lifespan opens (`create_service_app`) and hands to requests in the lifespan state."""
+    publisher: EventPublisher = request.state.publisher
     return publisher
+
+
+Publisher = Annotated[EventPublisher, Depends(get_publisher)]

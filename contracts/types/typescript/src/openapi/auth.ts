@@ -343,10 +343,11 @@ export interface components {
          */
         "service-info.schema": {
             /**
-             * @description Service name, as in compose.yaml and the launcher.
-             * @enum {string}
+             * @description Service name, as in compose.yaml and the launcher (spring.application.name in Java). A name, not an enum: a team's own service built on a kit answers the same shape.
+             * @example auth-service
+             * @example inference-bridge
              */
-            service: "gateway" | "auth-service" | "notification-service" | "inference-bridge" | "reporting-bridge";
+            service: string;
             /**
              * @description Version of the service's build.
              * @example 0.1.0
@@ -775,5 +776,4 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "user", "viewer"];
-export const serviceInfoSchemaServiceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["service"]> = ["gateway", "auth-service", "notification-service", "inference-bridge", "reporting-bridge"];
 export const serviceInfoSchemaLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["language"]> = ["java", "python"];

@@ -379,10 +379,11 @@ export interface components {
          */
         "service-info.schema": {
             /**
-             * @description Service name, as in compose.yaml and the launcher.
-             * @enum {string}
+             * @description Service name, as in compose.yaml and the launcher (spring.application.name in Java). A name, not an enum: a team's own service built on a kit answers the same shape.
+             * @example auth-service
+             * @example inference-bridge
              */
-            service: "gateway" | "auth-service" | "notification-service" | "inference-bridge" | "reporting-bridge";
+            service: string;
             /**
              * @description Version of the service's build.
              * @example 0.1.0
@@ -730,5 +731,4 @@ export const shipmentModeValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const usStateCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UsStateCode"]> = ["AK", "AL", "AR", "AS", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "GU", "HI", "IA", "ID", "IL", "IN", "KS", "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MP", "MS", "MT", "NC", "ND", "NE", "NH", "NJ", "NM", "NV", "NY", "OH", "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VI", "VT", "WA", "WI", "WV", "WY"];
 export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["queued", "running", "succeeded", "failed"];
 export const modelCardFeaturesTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ModelCard"]["features"]["type"]> = ["number", "integer", "categorical"];
-export const serviceInfoSchemaServiceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["service"]> = ["gateway", "auth-service", "notification-service", "inference-bridge", "reporting-bridge"];
 export const serviceInfoSchemaLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["language"]> = ["java", "python"];

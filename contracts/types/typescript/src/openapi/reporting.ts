@@ -364,10 +364,11 @@ export interface components {
          */
         "service-info.schema": {
             /**
-             * @description Service name, as in compose.yaml and the launcher.
-             * @enum {string}
+             * @description Service name, as in compose.yaml and the launcher (spring.application.name in Java). A name, not an enum: a team's own service built on a kit answers the same shape.
+             * @example auth-service
+             * @example inference-bridge
              */
-            service: "gateway" | "auth-service" | "notification-service" | "inference-bridge" | "reporting-bridge";
+            service: string;
             /**
              * @description Version of the service's build.
              * @example 0.1.0
@@ -672,5 +673,4 @@ export const reportParametersGroup_byValues: ReadonlyArray<FlattenedDeepRequired
 export const reportParameterNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportParameter"]["name"]> = ["from", "to", "granularity", "group_by"];
 export const reportParameterTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportParameter"]["type"]> = ["date", "string"];
 export const reportTypeScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportType"]["scope"]> = ["own", "platform"];
-export const serviceInfoSchemaServiceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["service"]> = ["gateway", "auth-service", "notification-service", "inference-bridge", "reporting-bridge"];
 export const serviceInfoSchemaLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["service-info.schema"]["language"]> = ["java", "python"];

@@ -10,18 +10,6 @@ from contract_types.formats import DateTime
 from pydantic import MISSING, AnyUrl, BaseModel, ConfigDict, Field
 
 
-class Service(StrEnum):
-    """
-    Service name, as in compose.yaml and the launcher.
-    """
-
-    gateway = "gateway"
-    auth_service = "auth-service"
-    notification_service = "notification-service"
-    inference_bridge = "inference-bridge"
-    reporting_bridge = "reporting-bridge"
-
-
 class Language(StrEnum):
     java = "java"
     python = "python"
@@ -36,9 +24,13 @@ class ServiceInfo(BaseModel):
         extra="forbid",
         validate_by_name=True,
     )
-    service: Service
+    service: str = Field(
+        ...,
+        examples=["auth-service", "inference-bridge"],
+        pattern="^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+    )
     """
-    Service name, as in compose.yaml and the launcher.
+    Service name, as in compose.yaml and the launcher (spring.application.name in Java). A name, not an enum: a team's own service built on a kit answers the same shape.
     """
     version: str = Field(..., examples=["0.1.0"], min_length=1)
     """

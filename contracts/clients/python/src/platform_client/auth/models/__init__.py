@@ -10,7 +10,6 @@ from .role import Role
 from .rsa_public_json_web_key import RsaPublicJsonWebKey
 from .service_info import ServiceInfo
 from .service_info_language import ServiceInfoLanguage
-from .service_info_service import ServiceInfoService
 from .token_response import TokenResponse
 from .update_user_request import UpdateUserRequest
 from .user import User
@@ -27,7 +26,6 @@ __all__ = (
     "RsaPublicJsonWebKey",
     "ServiceInfo",
     "ServiceInfoLanguage",
-    "ServiceInfoService",
     "TokenResponse",
     "UpdateUserRequest",
     "User",

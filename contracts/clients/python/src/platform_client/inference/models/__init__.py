@@ -26,7 +26,6 @@ from .model_card_targets import ModelCardTargets
 from .problem import Problem
 from .service_info import ServiceInfo
 from .service_info_language import ServiceInfoLanguage
-from .service_info_service import ServiceInfoService
 from .shipment import Shipment
 from .shipment_mode import ShipmentMode
 from .us_state_code import UsStateCode
@@ -56,7 +55,6 @@ __all__ = (
     "Problem",
     "ServiceInfo",
     "ServiceInfoLanguage",
-    "ServiceInfoService",
     "Shipment",
     "ShipmentMode",
     "UsStateCode",

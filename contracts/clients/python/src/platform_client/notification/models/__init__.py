@@ -9,7 +9,6 @@ from .notification_page import NotificationPage
 from .problem import Problem
 from .service_info import ServiceInfo
 from .service_info_language import ServiceInfoLanguage
-from .service_info_service import ServiceInfoService
 from .severity import Severity
 from .stream_notifications_response_200 import StreamNotificationsResponse200
 from .web_socket_ticket import WebSocketTicket
@@ -24,7 +23,6 @@ __all__ = (
     "Problem",
     "ServiceInfo",
     "ServiceInfoLanguage",
-    "ServiceInfoService",
     "Severity",
     "StreamNotificationsResponse200",
     "WebSocketTicket",

@@ -27,7 +27,6 @@ from .report_type_list import ReportTypeList
 from .report_type_scope import ReportTypeScope
 from .service_info import ServiceInfo
 from .service_info_language import ServiceInfoLanguage
-from .service_info_service import ServiceInfoService
 
 __all__ = (
     "CreateReportRequest",
@@ -57,5 +56,4 @@ __all__ = (
     "ReportTypeScope",
     "ServiceInfo",
     "ServiceInfoLanguage",
-    "ServiceInfoService",
 )

@@ -7,7 +7,6 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 
 from ..models.service_info_language import ServiceInfoLanguage
-from ..models.service_info_service import ServiceInfoService
 
 T = TypeVar("T", bound="ServiceInfo")
 
@@ -18,7 +17,8 @@ class ServiceInfo:
     prefix>/service-info).
 
         Attributes:
-            service (ServiceInfoService): Service name, as in compose.yaml and the launcher.
+            service (str): Service name, as in compose.yaml and the launcher (spring.application.name in Java). A name, not
+                an enum: a team's own service built on a kit answers the same shape.
             version (str): Version of the service's build.
             language (ServiceInfoLanguage):
             runtime (str): Language runtime and its version.
@@ -27,7 +27,7 @@ class ServiceInfo:
             started_at (datetime.datetime): When this instance started (RFC 3339, UTC).
     """
 
-    service: ServiceInfoService
+    service: str
     version: str
     language: ServiceInfoLanguage
     runtime: str
@@ -36,7 +36,7 @@ class ServiceInfo:
     started_at: datetime.datetime
 
     def to_dict(self) -> dict[str, Any]:
-        service = self.service.value
+        service = self.service
 
         version = self.version
 
@@ -69,7 +69,7 @@ class ServiceInfo:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        service = ServiceInfoService(d.pop("service"))
+        service = d.pop("service")
 
         version = d.pop("version")
 

@@ -1,6 +1,6 @@
 package dev.polyglot.servicekit;
 
-import dev.polyglot.servicekit.info.ServiceInfo;
+import dev.polyglot.contracts.schemas.ServiceInfo;
 import dev.polyglot.servicekit.info.ServiceInfoController;
 import dev.polyglot.servicekit.info.ServiceInstance;
 import org.redisson.client.codec.StringCodec;
@@ -28,18 +28,21 @@ public class ServiceKitAutoConfiguration {
         return ServiceInstance.of(environment);
     }
 
+    /** The answer of {@code GET <api-prefix>/service-info}: the contract's type (contracts/schemas/service-info.schema.json). */
     @Bean
     ServiceInfo serviceInfo(Environment environment, ServiceInstance instance,
                             ObjectProvider<BuildProperties> buildProperties) {
         BuildProperties build = buildProperties.getIfAvailable();
-        return new ServiceInfo(
-                environment.getRequiredProperty("spring.application.name"),
-                build != null ? build.getVersion() : "unknown", // no build-info when run outside Maven
-                "java",
-                "Java " + Runtime.version().feature() + "." + Runtime.version().interim() + "." + Runtime.version().update(),
-                "Spring Boot " + SpringBootVersion.getVersion(),
-                instance.instanceId(),
-                instance.startedAt());
+        ServiceInfo info = new ServiceInfo();
+        info.setService(environment.getRequiredProperty("spring.application.name"));
+        info.setVersion(build != null ? build.getVersion() : "unknown"); // no build-info when run outside Maven
+        info.setLanguage(ServiceInfo.Language.JAVA);
+        info.setRuntime("Java " + Runtime.version().feature() + "." + Runtime.version().interim() + "."
+                + Runtime.version().update());
+        info.setFramework("Spring Boot " + SpringBootVersion.getVersion());
+        info.setInstanceId(instance.instanceId());
+        info.setStartedAt(instance.startedAt());
+        return info;
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.polyglot.servicekit.info;
 
+import dev.polyglot.contracts.schemas.ServiceInfo;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;

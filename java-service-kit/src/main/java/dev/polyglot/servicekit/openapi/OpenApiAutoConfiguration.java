@@ -2,7 +2,7 @@ package dev.polyglot.servicekit.openapi;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.polyglot.contracts.schemas.Problem;
-import dev.polyglot.servicekit.info.ServiceInfo;
+import dev.polyglot.contracts.schemas.ServiceInfo;
 import dev.polyglot.servicekit.info.ServiceInfoController;
 import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.core.util.Json;
@@ -93,7 +93,7 @@ public class OpenApiAutoConfiguration {
     /** The document's title and version are the service's, not springdoc's "OpenAPI definition v0". */
     @Bean
     OpenApiCustomizer serviceInfoTitle(ServiceInfo serviceInfo) {
-        return openApi -> openApi.getInfo().title(serviceInfo.service()).version(serviceInfo.version());
+        return openApi -> openApi.getInfo().title(serviceInfo.getService()).version(serviceInfo.getVersion());
     }
 
     /**
