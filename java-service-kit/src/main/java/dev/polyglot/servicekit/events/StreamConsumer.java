@@ -272,9 +272,17 @@ public class StreamConsumer {
         }
         long deliveries = pendingEntry.get(0).getDeliveryCount();
         if (deliveries > settings.maxDeliveries()) {
-            deadLetter(entryId, fields.get(EventPublisher.FIELD), deliveries, "not handled successfully in "
-                    + settings.maxDeliveries() + " deliveries: the last attempt ended without an outcome"
-                    + " (its consumer stopped or died, see its log)");
+            String text = fields.get(EventPublisher.FIELD);
+            // In a CONSUMER span of the event's trace too, so that its trace shows where the event ended.
+            Span span = tracing.startProcess(settings.stream(), settings.group(), parsedOrNull(text));
+            try (Tracer.SpanInScope scope = tracing.inScope(span)) {
+                String error = "not handled successfully in " + settings.maxDeliveries() + " deliveries: the last"
+                        + " attempt ended without an outcome (its consumer stopped or died, see its log)";
+                span.error(new IllegalStateException(error));
+                deadLetter(entryId, text, deliveries, error);
+            } finally {
+                span.end();
+            }
         } else {
             process(entryId, fields, deliveries);
         }
@@ -310,6 +318,14 @@ public class StreamConsumer {
             throw redisFailure;
         } finally {
             span.end();
+        }
+    }
+
+    private static CloudEvent parsedOrNull(String text) {
+        try {
+            return text == null ? null : CloudEvent.parse(text);
+        } catch (InvalidCloudEventException malformed) {
+            return null;
         }
     }
 
