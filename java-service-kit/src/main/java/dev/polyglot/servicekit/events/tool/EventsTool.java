@@ -6,6 +6,7 @@ import dev.polyglot.servicekit.contract.ContractJson;
 import dev.polyglot.servicekit.events.CloudEvent;
 import dev.polyglot.servicekit.events.ConsumerSettings;
 import dev.polyglot.servicekit.events.EventPublisher;
+import dev.polyglot.servicekit.events.EventTracing;
 import dev.polyglot.servicekit.events.EventsProperties;
 import dev.polyglot.servicekit.events.StreamConsumer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -104,7 +105,7 @@ public final class EventsTool {
         Object payload = CONTRACT.read(required(flags, "data-json"), type.payloadClass());
         String source = flags.getOrDefault("source", "/events-tool");
         EventPublisher publisher = new EventPublisher(redisson, EventsProperties.defaults(), source,
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), EventTracing.standalone(source.substring(1)));
 
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -114,7 +115,8 @@ public final class EventsTool {
                 LockSupport.parkNanos(due - System.nanoTime());
             }
             // To --stream rather than the type's own, so that a test or benchmark run has a stream of its own; the
-            // payload is checked and written per event, the work publisher.publish(payload) does.
+            // payload is checked and written per event, the work publisher.publish(payload) does. Each event is the
+            // start of a trace of its own (its PRODUCER span is a root: the tool has no trace to continue).
             publisher.publish(stream, CloudEvent.create(source, type.type(), null, CONTRACT.toTree(payload)));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -158,7 +160,7 @@ public final class EventsTool {
                         lastHandled.set(System.nanoTime());
                     }
                     done.countDown();
-                }, meters);
+                }, meters, EventTracing.standalone("events-tool"));
         consumer.start();
         boolean complete;
         try {
@@ -200,7 +202,7 @@ public final class EventsTool {
         line.put("id", event.id());
         line.put("type", event.type());
         line.put("source", event.source());
-        line.put("traceparent", event.traceparent() == null ? null : event.traceparent().format());
+        line.put("traceparent", event.traceparent());
         line.put("latency_ms", latencyMs);
         try {
             synchronized (ids) {
