@@ -56,7 +56,7 @@ def deleted() -> UserDeleted:
 
 def carried(event: CloudEvent) -> tuple[str, str, bool]:
     """The trace id, parent span id and sampled flag of the event's traceparent (version 00). The flags may have
-    W3C level 2's random-trace-id bit (0x02) too, which the SDK sets for the ids it makes."""
+    W3C level 2's random-trace-id bit (0x02) too when a provider other than the kit's made them."""
     version, trace_id, span_id, flags = event.traceparent.split("-")
     assert version == "00"
     return trace_id, span_id, bool(int(flags, 16) & 0x01)
@@ -163,6 +163,14 @@ async def test_an_event_published_outside_any_span_starts_a_trace(redis: Redis, 
     send = spans.one(f"send {stream}")
     assert send.parent is None
     assert carried(event) == (trace_id_of(send), span_id_of(send), True)
+
+
+async def test_the_kits_traces_carry_the_flags_the_java_services_read(redis: Redis, stream: str):
+    """`…-01`, not the SDK's `…-03` (W3C level 2's random-trace-id bit): Brave's parser refuses it."""
+    tracing = Tracing("demo-service", sampling_probability=1.0, zipkin_endpoint="", registry=CollectorRegistry())
+    event = await EventPublisher(redis, source="/t", tracer=tracing.tracer).publish(registered(), stream=stream)
+    assert event.traceparent.endswith("-01")
+    assert new_event(registered(), source="/t").traceparent.endswith("-01")
 
 
 def test_an_event_made_outside_any_span_still_carries_a_new_trace_context():

@@ -29,6 +29,7 @@ from opentelemetry.exporter.zipkin.json import ZipkinExporter
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from opentelemetry.trace import Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -154,6 +155,15 @@ class ExportingSpanProcessor(SpanProcessor):
         return batch.force_flush(timeout_millis) if batch is not None else True
 
 
+class Level1TraceFlags(RandomIdGenerator):
+    """Random ids, without W3C level 2's random-trace-id flag (0x02) that the SDK would otherwise set on the traces
+    it starts (`…-03`): Brave's traceparent parser, which the Java services read events and requests with, accepts
+    only the flags 00 and 01 and would start a new trace instead (checked with brave-propagation-tracecontext 0.2.0)."""
+
+    def is_trace_id_random(self) -> bool:
+        return False
+
+
 class Tracing:
     """The tracing of one app: its provider (service.name = `part_name`), its tracer, and the export to Zipkin that
     its lifespan opens (`open_export`) and closes (`close_export`) when `zipkin_endpoint` is set."""
@@ -165,6 +175,7 @@ class Tracing:
         self.provider = TracerProvider(
             resource=Resource.create({SERVICE_NAME: part_name}),
             sampler=ParentBased(TraceIdRatioBased(sampling_probability)),
+            id_generator=Level1TraceFlags(),
             shutdown_on_exit=False,  # the lifespan closes the export; an atexit hook would do it a second time
         )
         self.drops = SpanDropCounter(registry)
