@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
-from opentelemetry.trace import SpanKind, StatusCode
+from opentelemetry.trace import SpanKind, StatusCode, format_span_id, format_trace_id, get_current_span
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
@@ -153,7 +153,10 @@ async def test_a_published_event_is_consumed_in_a_child_span_of_its_producer_spa
     assert parent_span_id_of(send_second) == span_id_of(process_first)
     assert carried(published_inside[0]) == (trace_id, span_id_of(send_second), True)
     assert parent_span_id_of(process_second) == span_id_of(send_second) and trace_id_of(process_second) == trace_id
-    assert handled.events[0].trace_context is not None
+    # The handler sees the context it was published in.
+    carried_context = get_current_span(handled.events[0].trace_context).get_span_context()
+    assert (format_trace_id(carried_context.trace_id), format_span_id(carried_context.span_id)) == (
+        trace_id, span_id_of(send_first))
 
 
 async def test_an_event_published_outside_any_span_starts_a_trace(redis: Redis, stream: str):
