@@ -304,7 +304,8 @@ def test_a_report_that_cannot_be_computed_fails_visibly(service: TestClient, wor
 
 def test_a_reports_spans_are_in_the_trace_of_the_request_that_asked_for_it(platform_env: str, tokens, people):
     """The caller's traceparent → reporting-bridge → send reporting.jobs → the worker's process reporting.jobs →
-    report → its stages → send platform.events (progress inside its stage, ready inside the report)."""
+    report → its stages → send platform.events (progress inside its stage, ready inside the report) → the service's
+    process platform.events (its event store)."""
     from reporting_bridge.app import create_app
     from reporting_bridge.worker.app import create_worker_app
 
@@ -318,6 +319,9 @@ def test_a_reports_spans_are_in_the_trace_of_the_request_that_asked_for_it(platf
                                json={"type": "platform-activity", "params": RANGE}).json()
         assert wait_for_final(service, created["id"], admin.headers)["status"] == "ready"
         wait_until(lambda: spans.named("process reporting.jobs"), message="the report's consumer span ended")
+        # The service's event store takes report.ready in, in the same trace.
+        wait_until(lambda: any((span.attributes or {}).get("cloudevents.event_type") == "report.ready"
+                               for span in spans.named("process platform.events")), message="report.ready ingested")
 
     server = spans.one("POST /api/reports")
     send = spans.one("send reporting.jobs")
@@ -337,5 +341,9 @@ def test_a_reports_spans_are_in_the_trace_of_the_request_that_asked_for_it(platf
     assert parent_span_id_of(by_type["report.ready"]) == span_id_of(report)
     progress = [span for span in published.values() if (span.attributes or {})["cloudevents.event_type"] == "report.progress"]
     assert progress and {parent_span_id_of(span) for span in progress} <= {span_id_of(s) for s in stages.values()}
-    for span in [server, send, process, report, *stages.values()]:
+    ingested = next(span for span in spans.named("process platform.events")
+                    if (span.attributes or {}).get("cloudevents.event_type") == "report.ready")
+    assert parent_span_id_of(ingested) == span_id_of(by_type["report.ready"])
+    assert ingested.resource.attributes["service.name"] == "reporting-bridge"
+    for span in [server, send, process, report, *stages.values(), ingested]:
         assert trace_id_of(span) == CALLER_TRACE_ID, span.name
