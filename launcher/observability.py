@@ -3,23 +3,32 @@
 One job per part, named after it (`job="gateway"`, …): the rules and dashboards in observability/ select by these
 names. `./platform up` writes the configuration of its own instance into <data dir>/prometheus/ (each part on
 127.0.0.1 and its port); compose.yaml mounts the committed observability/prometheus/compose/prometheus.yml, which
-is the same generator's output for the containers' names and ports (checks/test_observability.py keeps it so):
+is the same generator's output for the containers' names and ports (launcher/tests/test_observability.py keeps
+it so):
 
     python -m launcher.observability --compose > observability/prometheus/compose/prometheus.yml
+
+The rules and dashboards may only name series the parts really export: checks/test_observability.py holds them to
+the samples in observability/prometheus/metrics-sample/, scraped from a running platform (after `./platform demo`,
+so that every flow has left its series) with
+
+    python -m launcher.observability --capture-samples
 """
 
 from __future__ import annotations
 
 import sys
+import urllib.request
 from pathlib import Path
 
-from .config import PARTS, ROOT, Part
+from .config import PARTS, ROOT, Part, load_settings
 
 RULES_DIR = ROOT / "observability" / "prometheus" / "rules"
 RULE_FILES = "*.rules.yml"  # beside them, *.test.yml: promtool's unit tests of the rules
 SCRAPE_INTERVAL = "10s"
 COMPOSE_RULES_DIR = "/etc/prometheus/rules"
 COMPOSE_CONFIG = ROOT / "observability" / "prometheus" / "compose" / "prometheus.yml"
+SAMPLES_DIR = ROOT / "observability" / "prometheus" / "metrics-sample"
 
 
 def scraped(parts: tuple[Part, ...]) -> list[Part]:
@@ -60,7 +69,22 @@ def compose_config() -> str:
                              COMPOSE_RULES_DIR, "compose.yaml")
 
 
+def capture_samples() -> None:
+    """Each part's metrics, as the running platform (./platform up, this machine's settings) serves them."""
+    settings = load_settings()
+    SAMPLES_DIR.mkdir(parents=True, exist_ok=True)
+    for part in scraped(PARTS):
+        url = f"http://127.0.0.1:{settings.ports[part.name]}{part.metrics_path}"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            (SAMPLES_DIR / f"{part.name}.prom").write_bytes(response.read())
+        print(f"{part.name}: {url}")
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] != ["--compose"]:
-        sys.exit(f"usage: python -m launcher.observability --compose > {Path(COMPOSE_CONFIG).relative_to(ROOT)}")
-    sys.stdout.write(compose_config())
+    if sys.argv[1:] == ["--compose"]:
+        sys.stdout.write(compose_config())
+    elif sys.argv[1:] == ["--capture-samples"]:
+        capture_samples()
+    else:
+        sys.exit(f"usage: python -m launcher.observability --compose > {COMPOSE_CONFIG.relative_to(ROOT)}\n"
+                 f"       python -m launcher.observability --capture-samples   (into {SAMPLES_DIR.relative_to(ROOT)})")
