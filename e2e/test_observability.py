@@ -10,6 +10,7 @@ import json
 import os
 import secrets
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -17,27 +18,24 @@ import pytest
 SCRAPE_WAIT_SECONDS = 60  # scrape_interval is 10 s; a part's first scrape comes within one interval of its start
 
 
-def required_url(variable: str, hint: str) -> str:
+def client(variable: str, hint: str) -> Iterator[httpx.Client]:
     url = os.environ.get(variable)
     if not url:
         pytest.fail(f"{variable} is not set: {hint}")
-    return url.rstrip("/")
+    with httpx.Client(base_url=url.rstrip("/"), timeout=10) as http:
+        yield http
 
 
 @pytest.fixture(scope="module")
-def zipkin() -> httpx.Client:
-    url = required_url("E2E_ZIPKIN_URL", "run the end-to-end tests through ./platform test (or set it to a running "
-                                         "platform's Zipkin, e.g. http://localhost:9411)")
-    with httpx.Client(base_url=url, timeout=10) as client:
-        yield client
+def zipkin() -> Iterator[httpx.Client]:
+    yield from client("E2E_ZIPKIN_URL", "run the end-to-end tests through ./platform test (or set it to a running "
+                                        "platform's Zipkin, e.g. http://localhost:9411)")
 
 
 @pytest.fixture(scope="module")
-def prometheus() -> httpx.Client:
-    url = required_url("E2E_PROMETHEUS_URL", "the e2e platform ran without Prometheus: install it (Debian: "
-                                             "apt-get install prometheus; .ci/run does) so ./platform test starts it")
-    with httpx.Client(base_url=url, timeout=10) as client:
-        yield client
+def prometheus() -> Iterator[httpx.Client]:
+    yield from client("E2E_PROMETHEUS_URL", "the e2e platform ran without Prometheus: install it (Debian: "
+                                            "apt-get install prometheus; .ci/run does) so ./platform test starts it")
 
 
 def test_zipkin_is_healthy_with_in_memory_storage(zipkin: httpx.Client) -> None:
