@@ -86,3 +86,18 @@ def test_zipkin_listens_on_the_bind_address_and_its_port(tmp_path: Path, monkeyp
 def test_the_committed_compose_configuration_is_the_generated_one() -> None:
     assert COMPOSE_CONFIG.read_text() == compose_config(), (
         "regenerate: python -m launcher.observability --compose > observability/prometheus/compose/prometheus.yml")
+
+
+def test_a_taken_prometheus_port_stops_the_start_naming_its_variable(tmp_path: Path) -> None:
+    import socket
+
+    from launcher.config import free_port
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        taken = listener.getsockname()[1]
+        ports = {part.name: free_port() for part in PARTS} | {"prometheus": taken}
+        settings = load_settings(data_dir=tmp_path, ports=ports, environ={})
+        with pytest.raises(LauncherError, match=rf"port {taken} \(prometheus, PROMETHEUS_PORT\) is already in use"):
+            Supervisor(settings).check_ports(settings.parts())
