@@ -13,6 +13,7 @@ What counts as reading a variable, per reader (only what ships: */src/main, the 
   reads the environment itself: os.environ[NAME], <environ>.get(NAME), os.getenv(NAME), a helper called with
   (environ, NAME), a `*_env=NAME` keyword, where NAME is a literal, a module constant, or a loop variable
   over a module constant's names (a helper's own lookup, environ.get(name), is covered by its callers).
+- The Python suites' shared test support (service_kit_testing): the same source scan.
 - The launcher (stdlib, runs before the venv): the same source scan, and each part's port variable.
 - compose.yaml: ${NAME} interpolations, read from the host.
 """
@@ -38,7 +39,7 @@ from launcher.config import PARTS, SERVICES, read_env_file
 
 # Read, yet not in .env.example on purpose: the machine's or the tests' tooling, not a platform setting.
 NOT_PLATFORM_SETTINGS = {
-    "REDIS_SERVER_BINARY": "service_kit.testing (test support): the redis-server binary a test starts",
+    "REDIS_SERVER_BINARY": "service_kit_testing (the Python suites' pytest plugin): the redis-server binary a test starts",
     "JAVA_HOME": "launcher/build.py: the JDK the launcher builds and runs the Java services with",
     "CHROMIUM_BINARY": "launcher/build.py: the browser the console's tests drive",
     "NO_COLOR": "launcher/console.py: the no-color.org convention for terminal output",
@@ -237,6 +238,9 @@ def service_packages() -> list[str]:
     return sorted({"service_kit", *(part.module.split(".")[0] for part in SERVICES if part.kind == "python")})
 
 
+TEST_SUPPORT_PACKAGE = "service_kit_testing"
+
+
 def settings_classes(packages: Iterable[str]) -> list[type[BaseSettings]]:
     """Every BaseSettings subclass that the packages' modules define (each module is imported)."""
     packages = set(packages)
@@ -315,7 +319,7 @@ def readers(repo_root: Path, listed: set[str]) -> Readers:
     return merge(
         java_readers(repo_root),
         relaxed_binding_readers(repo_root, listed),
-        python_source_readers(repo_root, [package_folder(p) for p in packages]),
+        python_source_readers(repo_root, [package_folder(p) for p in [*packages, TEST_SUPPORT_PACKAGE]]),
         settings_class_readers(repo_root, settings_classes(packages)),
         launcher_readers(repo_root),
         compose_readers(repo_root),
