@@ -61,10 +61,11 @@ def print_urls(settings: Settings) -> None:
     rows.append(("redis", settings.redis_url, "external" if settings.external_redis_url else f"data in {settings.data_dir / 'redis'}"))
     rows += observability_rows(settings)
     width = max(len(r[0]) for r in rows)
+    url_width = max(28, *(len(r[1]) for r in rows))
     print()
     print(paint("The platform is up.", "1;32"))
     for name, url, note in rows:
-        print(f"  {name:<{width}}  {url:<{max(28, *(len(r[1]) for r in rows))}}  {note}")
+        print(f"  {name:<{width}}  {url:<{url_width}}  {note}")
     print(f"""
   Try it:
     {gateway}/            the web console (sign up, predict, jobs, reports, live notifications)

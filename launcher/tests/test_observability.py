@@ -101,3 +101,19 @@ def test_a_taken_prometheus_port_stops_the_start_naming_its_variable(tmp_path: P
         settings = load_settings(data_dir=tmp_path, ports=ports, environ={})
         with pytest.raises(LauncherError, match=rf"port {taken} \(prometheus, PROMETHEUS_PORT\) is already in use"):
             Supervisor(settings).check_ports(settings.parts())
+
+
+@pytest.mark.parametrize(("environ", "prometheus", "expected"), [
+    ({}, True, [("zipkin", "http://localhost:9411/zipkin/"), ("prometheus", "http://localhost:9090")]),
+    ({}, False, [("zipkin", "http://localhost:9411/zipkin/"), ("prometheus", "not started")]),
+    ({"PLATFORM_OBSERVABILITY": "off"}, True, [("observability", "off")]),
+    ({"TRACING_ZIPKIN_ENDPOINT": "http://t:9411/api/v2/spans"}, True,
+     [("traces", "http://t:9411/api/v2/spans"), ("prometheus", "http://localhost:9090")]),
+], ids=["both", "no-prometheus-binary", "off", "own-zipkin"])
+def test_up_prints_the_trace_ui_and_prometheus_or_why_not(tmp_path: Path, environ: dict, prometheus: bool,
+                                                          expected: list) -> None:
+    from launcher.__main__ import observability_rows
+
+    settings = load_settings(data_dir=tmp_path, environ=environ)
+    settings.prometheus = prometheus
+    assert [(name, url) for name, url, _ in observability_rows(settings)] == expected
