@@ -52,6 +52,17 @@ def service_urls() -> dict[str, str]:
     return {name: url.rstrip("/") for name, url in json.loads(urls).items()}
 
 
+@pytest.fixture(scope="session")
+def zipkin() -> Iterator[httpx.Client]:
+    """The trace UI of the platform under test (its API: /api/v2/trace/{id}, /api/v2/spans)."""
+    url = os.environ.get("E2E_ZIPKIN_URL")
+    if not url:
+        pytest.fail("E2E_ZIPKIN_URL is not set: run the end-to-end tests through ./platform test "
+                    "(or set it to a running platform's Zipkin, e.g. http://localhost:9411)")
+    with httpx.Client(base_url=url.rstrip("/"), timeout=10) as client:
+        yield client
+
+
 # What ./platform test starts the platform with (launcher/testing.py).
 E2E_ADMIN_EMAIL = "e2e-admin@example.com"
 E2E_ADMIN_PASSWORD = "e2e-admin-password-not-secret"

@@ -3,7 +3,6 @@ owner only, and every kind of error, whichever service or the edge answers it, i
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest

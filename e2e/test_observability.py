@@ -27,12 +27,6 @@ def client(variable: str, hint: str) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="module")
-def zipkin() -> Iterator[httpx.Client]:
-    yield from client("E2E_ZIPKIN_URL", "run the end-to-end tests through ./platform test (or set it to a running "
-                                        "platform's Zipkin, e.g. http://localhost:9411)")
-
-
-@pytest.fixture(scope="module")
 def prometheus() -> Iterator[httpx.Client]:
     yield from client("E2E_PROMETHEUS_URL", "the e2e platform ran without Prometheus: install it (Debian: "
                                             "apt-get install prometheus; .ci/run does) so ./platform test starts it")

@@ -6,7 +6,6 @@ event (not a new root per message, and not a mere link)."""
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 import uuid
@@ -24,16 +23,6 @@ CSV = (
     "TX,IL,1500,12000,ftl,werner,2026-11-24T07:30:00-06:00\n"
     "CA,NV,700,3000,intermodal,other,2026-11-25T10:00:00-08:00\n"
 )
-
-
-@pytest.fixture(scope="session")
-def zipkin(gateway_url: str):
-    url = os.environ.get("E2E_ZIPKIN_URL")
-    if not url:
-        pytest.fail("E2E_ZIPKIN_URL is not set: run the end-to-end tests through ./platform test "
-                    "(or set it to the trace UI of the platform under test, e.g. http://localhost:9411)")
-    with httpx.Client(base_url=url.rstrip("/"), timeout=10) as client:
-        yield client
 
 
 @dataclass(frozen=True)
@@ -119,7 +108,8 @@ def test_a_csv_job_is_one_trace_from_the_client_to_the_websocket_frame(gateway_u
 
     def complete(spans: list[Span]) -> bool:
         return (hop(spans, "inference.jobs", "inference-bridge", "inference-worker") is not None
-                and hop(spans, "platform.events", "inference-worker", "notification-service") is not None)
+                and hop(spans, "platform.events", "inference-worker", "notification-service") is not None
+                and any(span.name.startswith("deliver ") for span in spans))
 
     spans = trace(zipkin, client.trace_id, complete)
     assert {"gateway", "inference-bridge", "inference-worker", "notification-service"} <= services(spans)
@@ -134,6 +124,9 @@ def test_a_csv_job_is_one_trace_from_the_client_to_the_websocket_frame(gateway_u
     assert job_consumed.tags.get("messaging.destination.name") == "inference.jobs"
     below_job = {s.parent_id for s in spans if s.service == "inference-worker"}
     assert job_consumed.id in below_job, "the worker's job spans are not children of its consumer span"
+    # The frame the owner's WebSocket got: notification-service's send on that connection, under the event's trace.
+    deliveries = [s for s in spans if s.service == "notification-service" and s.name.startswith("deliver ")]
+    assert any(s.tags.get("notification.connection.kind") == "websocket" for s in deliveries), deliveries
     assert not [s for s in spans if "error" in s.tags], "\n".join(map(str, spans))
 
 
