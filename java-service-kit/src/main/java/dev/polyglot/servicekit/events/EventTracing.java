@@ -46,6 +46,15 @@ public final class EventTracing {
      * backbone's own tests): spans go to {@code handlers} only, none is exported.
      */
     public static EventTracing standalone(String serviceName, SpanHandler... handlers) {
+        return standalone(serviceName, 1.0f, handlers);
+    }
+
+    /**
+     * As {@link #standalone(String, SpanHandler...)}, recording the share {@code samplingProbability} (0.0 to 1.0) of
+     * the traces that start here, as a service's {@code TRACING_SAMPLING_PROBABILITY} does; a continued trace keeps its
+     * caller's decision.
+     */
+    public static EventTracing standalone(String serviceName, float samplingProbability, SpanHandler... handlers) {
         var mdc = MDCScopeDecorator.newBuilder();
         LogCorrelation.fields(mdc);
         Tracing.Builder builder = Tracing.newBuilder()
@@ -54,7 +63,7 @@ public final class EventTracing {
                 .propagationFactory(new W3CPropagation())
                 .supportsJoin(false)
                 .traceId128Bit(true)
-                .sampler(Sampler.ALWAYS_SAMPLE);
+                .sampler(Sampler.create(samplingProbability));
         for (SpanHandler handler : handlers) {
             builder.addSpanHandler(handler);
         }
