@@ -14,12 +14,14 @@ One trivial upstream for every row: nginx serving a small static JSON file. It i
     actuator): the floor under the platform's gateway, which is built on it,
   * through the gateway on a public path (no token: the edge filters, routing, proxying),
   * through the gateway with an RS256 access token on every request (the kit's JWT check as well),
-  * the same with tracing sampled at 0.0 instead of 1.0: the cost of tracing,
+  * the same with tracing sampled at 1.0 but not exported, and sampled at 0.0: the cost of tracing, and how much of
+    it is the export,
 
 all in one run. The gateway traces as the platform runs it: every request a sampled span (TRACING_SAMPLING_PROBABILITY
 1.0), exported through Brave's async reporter to a span intake that takes and drops everything (nginx answering 202,
 benchmarks/span_intake.py, on the client's core), so the figure is the gateway's cost of making, encoding and sending
-spans, not Zipkin's; the last row samples nothing (0.0: the trace context is still read and forwarded). The proxy under test (gateway or nginx proxy) is pinned to core 0 and has it to itself; wrk, the
+spans, not Zipkin's; "not exported" records every span and sends none (TRACING_ZIPKIN_ENDPOINT empty); "sampling 0.0"
+records nothing (the trace context is still read and forwarded). The proxy under test (gateway or nginx proxy) is pinned to core 0 and has it to itself; wrk, the
 upstream nginx and Redis are pinned to core 1. The gateway runs with the platform's JVM options (JAVA_OPTS default)
 unless --java-opts says otherwise, with the access log on (to a file) and the rate limits off (one client
 address would only measure 429s; a row with the limits on, i.e. one Redis round trip per request, is added).
@@ -125,18 +127,19 @@ def main() -> None:
         results["stock Spring Cloud Gateway"] = measure(url, {}, args, stock)
         stop(stock)
         jwt = {"Authorization": f"Bearer {token}"}
-        # (limits on, sampling probability, the rows measured on that gateway: name, path, headers)
+        exported = span_intake_url(intake_port)
+        # (limits on, sampling probability, where spans go, the rows measured on that gateway: name, path, headers)
         gateways = [
-            (False, "1.0", [("gateway, public path", "/api/auth/.well-known/jwks.json", {}),
-                            ("gateway, JWT check", "/api/auth/bench.json", jwt)]),
-            (True, "1.0", [("gateway, JWT check + Redis rate limit", "/api/auth/bench.json", jwt)]),
-            (False, "0.0", [("gateway, JWT check, sampling 0.0", "/api/auth/bench.json", jwt)]),
+            (False, "1.0", exported, [("gateway, public path", "/api/auth/.well-known/jwks.json", {}),
+                                      ("gateway, JWT check", "/api/auth/bench.json", jwt)]),
+            (True, "1.0", exported, [("gateway, JWT check + Redis rate limit", "/api/auth/bench.json", jwt)]),
+            (False, "1.0", "", [("gateway, JWT check, sampling 1.0 not exported", "/api/auth/bench.json", jwt)]),
+            (False, "0.0", exported, [("gateway, JWT check, sampling 0.0", "/api/auth/bench.json", jwt)]),
         ]
-        for limits, sampling, variants in gateways:
+        for limits, sampling, endpoint, variants in gateways:
             gateway_port = free_port()
             gateway = start_gateway(work, gateway_port, upstream, redis_port, args.java_opts, limits,
-                                    {"TRACING_ZIPKIN_ENDPOINT": span_intake_url(intake_port),
-                                     "TRACING_SAMPLING_PROBABILITY": sampling})
+                                    {"TRACING_ZIPKIN_ENDPOINT": endpoint, "TRACING_SAMPLING_PROBABILITY": sampling})
             processes.append(gateway)
             base = f"http://127.0.0.1:{gateway_port}"
             wait_for(f"{base}/actuator/health/readiness", {})
@@ -362,11 +365,15 @@ def report(results: dict[str, dict], args) -> None:
         print(f"{name:<40} {figures['rps']:>9,.0f} {figures['rps'] / proxy['rps']:>13.2f} {cpu} {figures['p50']:>8.2f}"
               f" {figures['p99']:>8.2f} {figures['fixed_p50']:>10.2f} {figures['fixed_p99']:>10.2f}"
               f" {figures['fixed_p50'] - direct['fixed_p50']:>+10.2f}")
-    traced, untraced = results["gateway, JWT check"], results["gateway, JWT check, sampling 0.0"]
-    print(f"\nTracing at 1.0 against 0.0 (JWT check): req/s × {traced['rps'] / untraced['rps']:.2f}, "
-          f"CPU µs/req {traced['cpu_us'] - untraced['cpu_us']:+.0f} ({traced['cpu_us'] / untraced['cpu_us']:.2f}×), "
-          f"@rate p50 {traced['fixed_p50'] - untraced['fixed_p50']:+.2f} ms, "
-          f"@rate p99 {traced['fixed_p99'] - untraced['fixed_p99']:+.2f} ms")
+    untraced = results["gateway, JWT check, sampling 0.0"]
+    print()
+    for label, name in (("Tracing at 1.0", "gateway, JWT check"),
+                        ("Recording at 1.0, no export", "gateway, JWT check, sampling 1.0 not exported")):
+        traced = results[name]
+        print(f"{label} against 0.0 (JWT check): req/s × {traced['rps'] / untraced['rps']:.2f}, "
+              f"CPU µs/req {traced['cpu_us'] - untraced['cpu_us']:+.0f} ({traced['cpu_us'] / untraced['cpu_us']:.2f}×), "
+              f"@rate p50 {traced['fixed_p50'] - untraced['fixed_p50']:+.2f} ms, "
+              f"@rate p99 {traced['fixed_p99'] - untraced['fixed_p99']:+.2f} ms")
 
 
 def stop(process: subprocess.Popen) -> None:
