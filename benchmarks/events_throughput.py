@@ -10,6 +10,10 @@ paths for context) it runs the shipped events tools (the backbones' own publishe
     consumer clock − the event's `time`, p50 and p99 (same machine, same clock).
 Every run first sends --warmup events that are handled but not measured: the figures are the steady state
 of a running service, not a JVM's first seconds (its JIT compiling on the same two cores).
+Each path runs twice: traced as the platform runs it (TRACING_SAMPLING_PROBABILITY 1.0: a `send` span per event at
+the publisher, a `process` span at the consumer, the context in the event's traceparent, every span exported to a
+span intake that takes and drops everything, nginx answering 202: benchmarks/span_intake.py), and sampled at 0.0
+(the context still written and read, no span recorded or exported). "× untraced" is the cost of tracing.
 The baseline is raw redis-py in the same run: XADD one entry per call, and an XREADGROUP COUNT 16 / XACK
 loop in another process, with no envelope, no idempotency key and no metrics. Ratio = path / raw.
 Two shared cores: read figures as orders of magnitude, and run it twice.
@@ -30,11 +34,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.span_intake import span_intake_url, start_span_intake  # noqa: E402
 from interop.events_tools import broadcast_data, finish_tool, run_tool, start_tool  # noqa: E402
 from launcher.build import redis_server_executable  # noqa: E402
 from launcher.config import free_port  # noqa: E402
 
 PATHS = [("java", "python"), ("python", "java"), ("python", "python"), ("java", "java")]
+SAMPLINGS = ("1.0", "0.0")
 
 
 def raw_consumer(redis_url: str, stream: str, count: int, warmup: int, queue: multiprocessing.Queue) -> None:
@@ -83,15 +89,16 @@ def raw_run(redis_url: str, count: int, rate: float, warmup: int) -> dict:
             "p50_ms": statistics.median(latencies), "p99_ms": latencies[int(len(latencies) * 0.99) - 1]}
 
 
-def tool_run(redis_url: str, publisher: str, consumer: str, count: int, rate: float, warmup: int) -> dict:
+def tool_run(redis_url: str, publisher: str, consumer: str, count: int, rate: float, warmup: int,
+             tracing: dict[str, str]) -> dict:
     stream = f"bench.{publisher}-{consumer}.{uuid.uuid4().hex[:8]}"
     consuming = start_tool(consumer, ["consume", "--redis-url", redis_url, "--stream", stream, "--group", "bench",
                                       "--count", str(warmup + count), "--warmup", str(warmup),
-                                      "--timeout-seconds", "300"])
+                                      "--timeout-seconds", "300"], env=tracing)
     time.sleep(2)  # let the consumer's group exist and its JVM start before the clock matters
     run_tool(publisher, ["publish", "--redis-url", redis_url, "--stream", stream, "--count", str(warmup + count),
                          "--rate", str(rate), "--type", "notification.broadcast",
-                         "--data-json", broadcast_data("x" * 200)])
+                         "--data-json", broadcast_data("x" * 200)], env=tracing)
     return finish_tool(consuming, consumer)
 
 
@@ -110,16 +117,22 @@ def main() -> None:
     from service_kit_testing.redis_server import PrivateRedis  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="events-benchmark-") as directory:
-        server = PrivateRedis(binary=redis_server_executable(), port=free_port(), directory=Path(directory))
+        work = Path(directory)
+        work.chmod(0o755)  # nginx workers run as an unprivileged user
+        intake_port = free_port()
+        intake = start_span_intake(work, intake_port)
+        server = PrivateRedis(binary=redis_server_executable(), port=free_port(), directory=work)
         server.start()
         try:
-            rows, raw_throughput, raw_latency = measure(server.url, args, redis)
+            rows, raw_throughput, raw_latency = measure(server.url, span_intake_url(intake_port), args, redis)
         finally:
             server.stop()
+            intake.terminate()
+            intake.wait(timeout=10)
     print_table(rows, raw_throughput, raw_latency)
 
 
-def measure(url: str, args: argparse.Namespace, redis) -> tuple[list, float, dict]:
+def measure(url: str, intake_url: str, args: argparse.Namespace, redis) -> tuple[list, float, dict]:
     version = redis.Redis.from_url(url).info("server")["redis_version"]
     print(f"redis {version} on {url}; {args.events} events for throughput, {args.latency_events} at "
           f"{args.rate:g}/s for latency, each after {args.warmup} warm-up events", flush=True)
@@ -127,22 +140,26 @@ def measure(url: str, args: argparse.Namespace, redis) -> tuple[list, float, dic
     raw_latency = raw_run(url, args.latency_events, args.rate, args.warmup)
     rows = []
     for publisher, consumer in PATHS:
-        throughput = tool_run(url, publisher, consumer, args.events, 0, args.warmup)["per_second"]
-        latency = tool_run(url, publisher, consumer, args.latency_events, args.rate, args.warmup)
-        rows.append((f"{publisher} → {consumer}", throughput, latency["p50_ms"], latency["p99_ms"]))
-        print(f"  measured {publisher} → {consumer}", flush=True)
+        for sampling in SAMPLINGS:
+            tracing = {"TRACING_SAMPLING_PROBABILITY": sampling, "TRACING_ZIPKIN_ENDPOINT": intake_url}
+            throughput = tool_run(url, publisher, consumer, args.events, 0, args.warmup, tracing)["per_second"]
+            latency = tool_run(url, publisher, consumer, args.latency_events, args.rate, args.warmup, tracing)
+            rows.append((f"{publisher} → {consumer}", sampling, throughput, latency["p50_ms"], latency["p99_ms"]))
+            print(f"  measured {publisher} → {consumer}, sampling {sampling}", flush=True)
     return rows, raw_throughput, raw_latency
 
 
 def print_table(rows: list, raw_throughput: float, raw_latency: dict) -> None:
     print()
-    print("| path | events/s | × raw | p50 ms | × raw | p99 ms | × raw |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    print(f"| raw redis-py XADD → XREADGROUP | {raw_throughput:,.0f} | 1.00 | {raw_latency['p50_ms']:.2f} | 1.00 "
+    print("| path | sampling | events/s | × raw | × untraced | p50 ms | × raw | p99 ms | × raw |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| raw redis-py XADD → XREADGROUP | | {raw_throughput:,.0f} | 1.00 | | {raw_latency['p50_ms']:.2f} | 1.00 "
           f"| {raw_latency['p99_ms']:.2f} | 1.00 |")
-    for name, throughput, p50, p99 in rows:
-        print(f"| {name} | {throughput:,.0f} | {throughput / raw_throughput:.2f} | {p50:.2f} | "
-              f"{p50 / raw_latency['p50_ms']:.2f} | {p99:.2f} | {p99 / raw_latency['p99_ms']:.2f} |")
+    untraced = {name: throughput for name, sampling, throughput, _, _ in rows if sampling == "0.0"}
+    for name, sampling, throughput, p50, p99 in rows:
+        print(f"| {name} | {sampling} | {throughput:,.0f} | {throughput / raw_throughput:.2f} | "
+              f"{throughput / untraced[name]:.2f} | {p50:.2f} | {p50 / raw_latency['p50_ms']:.2f} | {p99:.2f} | "
+              f"{p99 / raw_latency['p99_ms']:.2f} |")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,14 @@ One trivial upstream for every row: nginx serving a small static JSON file. It i
     actuator): the floor under the platform's gateway, which is built on it,
   * through the gateway on a public path (no token: the edge filters, routing, proxying),
   * through the gateway with an RS256 access token on every request (the kit's JWT check as well),
+  * the same with tracing sampled at 1.0 but not exported, and sampled at 0.0: the cost of tracing, and how much of
+    it is the export,
 
-all in one run. The proxy under test (gateway or nginx proxy) is pinned to core 0 and has it to itself; wrk, the
+all in one run. The gateway traces as the platform runs it: every request a sampled span (TRACING_SAMPLING_PROBABILITY
+1.0), exported through Brave's async reporter to a span intake that takes and drops everything (nginx answering 202,
+benchmarks/span_intake.py, on the client's core), so the figure is the gateway's cost of making, encoding and sending
+spans, not Zipkin's; "not exported" records every span and sends none (TRACING_ZIPKIN_ENDPOINT empty); "sampling 0.0"
+records nothing (the trace context is still read and forwarded). The proxy under test (gateway or nginx proxy) is pinned to core 0 and has it to itself; wrk, the
 upstream nginx and Redis are pinned to core 1. The gateway runs with the platform's JVM options (JAVA_OPTS default)
 unless --java-opts says otherwise, with the access log on (to a file) and the rate limits off (one client
 address would only measure 429s; a row with the limits on, i.e. one Redis round trip per request, is added).
@@ -60,6 +66,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.span_intake import span_intake_url, start_span_intake  # noqa: E402
 from launcher.build import java_executable, redis_server_executable  # noqa: E402
 from launcher.config import PLATFORM_VARIABLES, free_port  # noqa: E402
 
@@ -100,6 +107,8 @@ def main() -> None:
             ["taskset", "-c", CLIENT_CORE, str(redis_server_executable()), "--port", str(redis_port), "--save", "",
              "--appendonly", "no", "--dir", str(work)], stdout=subprocess.DEVNULL))
         upstream = f"http://127.0.0.1:{upstream_port}"
+        intake_port = free_port()
+        processes.append(start_span_intake(work, intake_port, CLIENT_CORE))
         token = sign(key)
 
         rows: list[tuple[str, str, dict[str, str]]] = [
@@ -117,20 +126,26 @@ def main() -> None:
         wait_for(url, {})
         results["stock Spring Cloud Gateway"] = measure(url, {}, args, stock)
         stop(stock)
-        for limits in (False, True):
+        jwt = {"Authorization": f"Bearer {token}"}
+        exported = span_intake_url(intake_port)
+        # (limits on, sampling probability, where spans go, the rows measured on that gateway: name, path, headers)
+        gateways = [
+            (False, "1.0", exported, [("gateway, public path", "/api/auth/.well-known/jwks.json", {}),
+                                      ("gateway, JWT check", "/api/auth/bench.json", jwt)]),
+            (True, "1.0", exported, [("gateway, JWT check + Redis rate limit", "/api/auth/bench.json", jwt)]),
+            (False, "1.0", "", [("gateway, JWT check, sampling 1.0 not exported", "/api/auth/bench.json", jwt)]),
+            (False, "0.0", exported, [("gateway, JWT check, sampling 0.0", "/api/auth/bench.json", jwt)]),
+        ]
+        for limits, sampling, endpoint, variants in gateways:
             gateway_port = free_port()
-            gateway = start_gateway(work, gateway_port, upstream, redis_port, args.java_opts, limits)
+            gateway = start_gateway(work, gateway_port, upstream, redis_port, args.java_opts, limits,
+                                    {"TRACING_ZIPKIN_ENDPOINT": endpoint, "TRACING_SAMPLING_PROBABILITY": sampling})
             processes.append(gateway)
             base = f"http://127.0.0.1:{gateway_port}"
             wait_for(f"{base}/actuator/health/readiness", {})
-            variants = [("gateway, JWT check", f"{base}/api/auth/bench.json", {"Authorization": f"Bearer {token}"})]
-            if not limits:
-                variants.insert(0, ("gateway, public path", f"{base}/api/auth/.well-known/jwks.json", {}))
-            else:
-                variants = [("gateway, JWT check + Redis rate limit", variants[0][1], variants[0][2])]
-            for name, url, headers in variants:
-                wait_for(url, headers)
-                results[name] = measure(url, headers, args, gateway)
+            for name, path, headers in variants:
+                wait_for(f"{base}{path}", headers)
+                results[name] = measure(f"{base}{path}", headers, args, gateway)
             stop(gateway)
         report(results, args)
     finally:
@@ -187,13 +202,13 @@ http {{ access_log off; keepalive_requests 100000; default_type application/json
 
 
 def start_gateway(work: Path, port: int, upstream: str, redis_port: int, java_opts: str,
-                  limits: bool) -> subprocess.Popen:
+                  limits: bool, tracing: dict[str, str]) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in PLATFORM_VARIABLES}
     env.update({
         "GATEWAY_PORT": str(port), "BIND_ADDRESS": "127.0.0.1", "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
         "AUTH_SERVICE_URL": upstream, "AUTH_JWKS_URL": f"{upstream}/api/auth/.well-known/jwks.json",
         "RATE_LIMIT_ENABLED": str(limits).lower(), "RATE_LIMIT_SIGNED_IN": "1000000000",
-        "CONSOLE_DIR": str(work / "no-console"),
+        "CONSOLE_DIR": str(work / "no-console"), **tracing,
     })
     log = open(work / f"gateway-{port}.log", "w")
     # Unpinned until warmed up: see measure().
@@ -350,6 +365,15 @@ def report(results: dict[str, dict], args) -> None:
         print(f"{name:<40} {figures['rps']:>9,.0f} {figures['rps'] / proxy['rps']:>13.2f} {cpu} {figures['p50']:>8.2f}"
               f" {figures['p99']:>8.2f} {figures['fixed_p50']:>10.2f} {figures['fixed_p99']:>10.2f}"
               f" {figures['fixed_p50'] - direct['fixed_p50']:>+10.2f}")
+    untraced = results["gateway, JWT check, sampling 0.0"]
+    print()
+    for label, name in (("Tracing at 1.0", "gateway, JWT check"),
+                        ("Recording at 1.0, no export", "gateway, JWT check, sampling 1.0 not exported")):
+        traced = results[name]
+        print(f"{label} against 0.0 (JWT check): req/s × {traced['rps'] / untraced['rps']:.2f}, "
+              f"CPU µs/req {traced['cpu_us'] - untraced['cpu_us']:+.0f} ({traced['cpu_us'] / untraced['cpu_us']:.2f}×), "
+              f"@rate p50 {traced['fixed_p50'] - untraced['fixed_p50']:+.2f} ms, "
+              f"@rate p99 {traced['fixed_p99'] - untraced['fixed_p99']:+.2f} ms")
 
 
 def stop(process: subprocess.Popen) -> None:

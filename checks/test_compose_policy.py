@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from launcher.config import SERVICES as LAUNCHER_SERVICES
 
@@ -17,7 +18,10 @@ PYTHON_WORKERS = {"inference-worker": "INFERENCE_WORKER_PORT", "reporting-worker
 PYTHON_SERVICES = {"inference-bridge": "INFERENCE_PORT", "reporting-bridge": "REPORTING_PORT", **PYTHON_WORKERS}
 APP_SERVICES = {**JAVA_SERVICES, **PYTHON_SERVICES}
 BACKING_SERVICES = ("redis", "postgres")
-ALL_SERVICES = sorted([*APP_SERVICES, *BACKING_SERVICES])
+# Operators' tools: not app services (images, nothing depends on them), their UIs published on loopback only.
+OBSERVABILITY_SERVICES = {"zipkin": 9411, "prometheus": 9090, "grafana": 3000}
+ALL_SERVICES = sorted([*APP_SERVICES, *BACKING_SERVICES, *OBSERVABILITY_SERVICES])
+ZIPKIN_ENDPOINT = "http://zipkin:9411/api/v2/spans"
 
 # The gateway finds each backend through one variable (same names as the launcher's).
 GATEWAY_ROUTE_TARGETS = {
@@ -96,10 +100,15 @@ def test_app_services_wait_for_what_they_use(services: dict) -> None:
 
 
 def test_only_the_gateway_publishes_a_port_and_it_is_8080(services: dict) -> None:
+    """The gateway is the one public door. The operators' UIs (traces, Prometheus, Grafana) have no authentication in
+    front of them: published too, for the person at this machine, but on the loopback interface only."""
     publishing = {name for name, service in services.items() if service.get("ports")}
-    assert publishing == {"gateway"}
+    assert publishing == {"gateway", *OBSERVABILITY_SERVICES}
     (port,) = services["gateway"]["ports"]
     assert (port["target"], str(port["published"])) == (8080, "8080")
+    for name, ui_port in OBSERVABILITY_SERVICES.items():
+        (port,) = services[name]["ports"]
+        assert (port["target"], str(port["published"]), port.get("host_ip")) == (ui_port, str(ui_port), "127.0.0.1"), name
 
 
 @pytest.mark.parametrize("name", sorted(APP_SERVICES))
@@ -129,7 +138,7 @@ def test_build_args_are_the_launchers_part(services: dict, name: str) -> None:
     assert args == expected
 
 
-@pytest.mark.parametrize("name", BACKING_SERVICES)
+@pytest.mark.parametrize("name", [*BACKING_SERVICES, *OBSERVABILITY_SERVICES])
 def test_backing_service_images_are_pinned(services: dict, name: str) -> None:
     image = services[name]["image"]
     repository, _, tag = image.rpartition(":")
@@ -142,6 +151,7 @@ def test_app_environment_follows_the_spec(services: dict, name: str, port_variab
     assert environment["LOG_FORMAT"] == "json"
     assert environment["BIND_ADDRESS"] == "0.0.0.0"
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
+    assert environment["TRACING_ZIPKIN_ENDPOINT"] == ZIPKIN_ENDPOINT
     assert environment[port_variable].isdigit(), f"{name}: set {port_variable}"
 
 
@@ -206,3 +216,37 @@ def test_every_variable_read_from_the_host_is_documented(repo_root: Path, docume
     interpolated = set(INTERPOLATED_VARIABLE.findall((repo_root / "compose.yaml").read_text()))
     undocumented = sorted(interpolated - documented_variables)
     assert undocumented == [], "add these to .env.example"
+
+
+def test_zipkin_keeps_spans_in_memory_and_bounded(services: dict) -> None:
+    environment = services["zipkin"]["environment"]
+    assert environment["STORAGE_TYPE"] == "mem" and int(environment["MEM_MAX_SPANS"]) > 0
+    assert "-Xmx" in environment["JAVA_OPTS"]
+
+
+def test_prometheus_scrapes_every_part_with_the_committed_rules(repo_root: Path, services: dict) -> None:
+    prometheus = services["prometheus"]
+    mounts = {volume["target"]: volume for volume in prometheus["volumes"]}
+    config_mount = mounts["/etc/prometheus/prometheus.yml"]
+    assert Path(config_mount["source"]) == repo_root / "observability" / "prometheus" / "compose" / "prometheus.yml"
+    assert Path(mounts["/etc/prometheus/rules"]["source"]) == repo_root / "observability" / "prometheus" / "rules"
+    assert mounts["/prometheus"]["type"] == "volume"
+    config = yaml.safe_load(Path(config_mount["source"]).read_text())
+    targets = {job["job_name"]: job["static_configs"][0]["targets"] for job in config["scrape_configs"]}
+    scraped = {name for name in services if name not in ("redis", "postgres", "grafana")}
+    assert set(targets) == scraped, "every app service, Zipkin and Prometheus itself"
+    for name in APP_SERVICES:
+        assert targets[name] == [f"{name}:{services[name]['environment'][APP_SERVICES[name]]}"]
+    assert config["rule_files"] == ["/etc/prometheus/rules/*.rules.yml"]
+
+
+def test_grafana_is_provisioned_with_prometheus_and_the_dashboards(repo_root: Path, services: dict) -> None:
+    grafana = services["grafana"]
+    mounts = {volume["target"]: Path(volume["source"]) for volume in grafana["volumes"] if volume["type"] == "bind"}
+    provisioning = mounts["/etc/grafana/provisioning"]
+    assert provisioning == repo_root / "observability" / "grafana" / "provisioning"
+    (datasource,) = yaml.safe_load((provisioning / "datasources" / "prometheus.yml").read_text())["datasources"]
+    assert (datasource["uid"], datasource["url"]) == ("prometheus", "http://prometheus:9090")
+    (provider,) = yaml.safe_load((provisioning / "dashboards" / "platform.yml").read_text())["providers"]
+    assert mounts[provider["options"]["path"]] == repo_root / "observability" / "grafana" / "dashboards"
+    assert "prometheus" in grafana["depends_on"]

@@ -7,13 +7,16 @@ one, a malformed body, an unknown route, headers of its own.
 
 import json
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import httpx
 import pytest
+from websockets.sync.client import ClientConnection, connect
 
 from platform_client import PlatformSession
 from platform_client.auth.api.account import get_current_user, register_user
@@ -49,6 +52,17 @@ def service_urls() -> dict[str, str]:
     return {name: url.rstrip("/") for name, url in json.loads(urls).items()}
 
 
+@pytest.fixture(scope="session")
+def zipkin() -> Iterator[httpx.Client]:
+    """The trace UI of the platform under test (its API: /api/v2/trace/{id}, /api/v2/spans)."""
+    url = os.environ.get("E2E_ZIPKIN_URL")
+    if not url:
+        pytest.fail("E2E_ZIPKIN_URL is not set: run the end-to-end tests through ./platform test "
+                    "(or set it to a running platform's Zipkin, e.g. http://localhost:9411)")
+    with httpx.Client(base_url=url.rstrip("/"), timeout=10) as client:
+        yield client
+
+
 # What ./platform test starts the platform with (launcher/testing.py).
 E2E_ADMIN_EMAIL = "e2e-admin@example.com"
 E2E_ADMIN_PASSWORD = "e2e-admin-password-not-secret"
@@ -75,6 +89,30 @@ def websocket_ticket(account: Account) -> WebSocketTicket:
     """A fresh single-use ticket from notification-service, as a browser gets one before its handshake."""
     return account.api.expect(create_web_socket_ticket.sync_detailed(client=account.api.notification),
                               WebSocketTicket, 201)
+
+
+@contextmanager
+def open_feed(gateway_url: str, account: Account) -> Iterator[ClientConnection]:
+    """The account's notifications over a WebSocket through the gateway, as the console opens it (past `hello`)."""
+    url = gateway_url.replace("http://", "ws://", 1) + websocket_ticket(account).ws_url
+    with connect(url, origin=f"http://127.0.0.1:{urlparse(gateway_url).port}", open_timeout=10) as feed:
+        assert json.loads(feed.recv(timeout=10))["type"] == "hello"
+        yield feed
+
+
+def job_events(feed: ClientConnection, seconds: float) -> list[dict]:
+    """Every event frame received within `seconds`, answering heartbeats meanwhile."""
+    events, deadline = [], time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            frame = json.loads(feed.recv(timeout=left))
+        except TimeoutError:
+            break
+        if frame["type"] == "ping":
+            feed.send(json.dumps({"type": "pong", "nonce": frame["nonce"]}))
+        elif frame["type"] == "event":
+            events.append(frame)
+    return events
 
 
 def signed_in(gateway_url: str, email: str, password: str) -> tuple[PlatformSession, User]:

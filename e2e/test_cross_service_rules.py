@@ -3,44 +3,17 @@ owner only, and every kind of error, whichever service or the edge answers it, i
 
 from __future__ import annotations
 
-import json
 import time
-from contextlib import contextmanager
-from urllib.parse import urlparse
 
 import pytest
-from websockets.sync.client import connect
 
-from e2e.conftest import websocket_ticket
+from e2e.conftest import job_events, open_feed
 from platform_client.inference.api.jobs import create_inference_job
 from platform_client.inference.models import CreateJobRequest, Job, Shipment
 from platform_client.notification.api.history import list_notifications
 
 SHIPMENT = {"origin": "WA", "destination": "OR", "distance_km": 280, "weight_kg": 900, "mode": "ltl",
             "carrier": "estes", "pickup_at": "2026-11-24T09:00:00-08:00"}
-
-
-@contextmanager
-def open_feed(gateway_url: str, account):
-    url = gateway_url.replace("http://", "ws://", 1) + websocket_ticket(account).ws_url
-    with connect(url, origin=f"http://127.0.0.1:{urlparse(gateway_url).port}", open_timeout=10) as feed:
-        assert json.loads(feed.recv(timeout=10))["type"] == "hello"
-        yield feed
-
-
-def job_events(feed, seconds: float) -> list[dict]:
-    """Every event frame received within `seconds`, answering heartbeats meanwhile."""
-    events, deadline = [], time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
-        try:
-            frame = json.loads(feed.recv(timeout=left))
-        except TimeoutError:
-            break
-        if frame["type"] == "ping":
-            feed.send(json.dumps({"type": "pong", "nonce": frame["nonce"]}))
-        elif frame["type"] == "event":
-            events.append(frame)
-    return events
 
 
 def test_a_jobs_notifications_reach_its_owner_and_nobody_else(gateway_url, new_account):

@@ -6,6 +6,7 @@ Every step's logic, and its failures, are also tested against a fake gateway in 
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -13,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_the_demo_registers_and_signs_in_through_the_gateway(gateway_url, tmp_path):
     result = subprocess.run([sys.executable, "-m", "launcher.demo", "--gateway", gateway_url, "--only", "register,login",
-                             "--download-dir", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                             "--download-dir", str(tmp_path), "--trace-ui", ""], cwd=ROOT, capture_output=True, text=True, timeout=120)
     lines = result.stdout.splitlines()
     assert result.returncode == 0, result.stdout + result.stderr
     assert lines[0] == f"Walking through the platform at {gateway_url} (2 steps)"
@@ -24,9 +25,10 @@ def test_the_demo_registers_and_signs_in_through_the_gateway(gateway_url, tmp_pa
     assert lines[-1] == "Every step worked (2 of 2)."
 
 
-def test_every_step_of_the_demo_works_through_the_gateway(gateway_url, tmp_path):
+def test_every_step_of_the_demo_works_through_the_gateway(gateway_url, zipkin, tmp_path):
+    trace_ui = str(zipkin.base_url).rstrip("/") + "/zipkin"
     result = subprocess.run([sys.executable, "-m", "launcher.demo", "--gateway", gateway_url,
-                             "--download-dir", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                             "--download-dir", str(tmp_path), "--trace-ui", trace_ui], cwd=ROOT, capture_output=True, text=True, timeout=300)
     output = result.stdout
     assert result.returncode == 0, output + result.stderr
     assert re.search(r"1480 km TX → IL by ftl \(swift\): \d+(\.\d+)? h in transit, arriving around \S+Z, "
@@ -40,6 +42,23 @@ def test_every_step_of_the_demo_works_through_the_gateway(gateway_url, tmp_path)
     [png] = tmp_path.glob("report-*.png")
     assert png.read_bytes().startswith(b"\x89PNG")
     assert output.splitlines()[-1] == "Every step worked (8 of 8)."
+
+    # Each step printed its trace's link, and the UI holds the traces: the job's reaches the WebSocket send.
+    links = re.findall(rf"^      trace: {re.escape(trace_ui)}/traces/([0-9a-f]{{32}})$", output, re.MULTILINE)
+    assert len(links) == 8 and links[4] == links[5], output
+    deadline = time.monotonic() + 60
+    while not {"auth-service", "inference-worker", "notification-service"} <= services_in(zipkin, links[0], links[4]):
+        assert time.monotonic() < deadline, f"the demo's traces {links[0]}, {links[4]} are not in the trace UI"
+        time.sleep(1)
+
+
+def services_in(zipkin, *trace_ids: str) -> set[str]:
+    found = set()
+    for trace_id in trace_ids:
+        answer = zipkin.get(f"/api/v2/trace/{trace_id}")
+        if answer.status_code == 200:
+            found |= {span["localEndpoint"]["serviceName"] for span in answer.json()}
+    return found
 
 
 def test_the_demo_says_which_step_failed_and_why(gateway_url, tmp_path):

@@ -45,19 +45,20 @@ def python_command() -> list[str]:
 LANGUAGES = {"java": java_command, "python": python_command}
 
 
-def run_tool(language: str, args: list[str], timeout: float = 300) -> dict:
-    """Runs a tool to completion; returns the JSON summary it prints last."""
+def run_tool(language: str, args: list[str], timeout: float = 300, env: dict[str, str] | None = None) -> dict:
+    """Runs a tool to completion (with `env` added to this process's environment); returns the JSON summary it prints
+    last."""
     result = subprocess.run([*LANGUAGES[language](), *args], cwd=ROOT, capture_output=True, text=True,
-                            timeout=timeout)
+                            timeout=timeout, env={**os.environ, **(env or {})})
     if result.returncode != 0:
         raise RuntimeError(f"{language} events tool {args[0]} failed (exit {result.returncode}):\n"
                            f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def start_tool(language: str, args: list[str]) -> subprocess.Popen:
+def start_tool(language: str, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen([*LANGUAGES[language](), *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
 
 
 def finish_tool(process: subprocess.Popen, language: str, timeout: float = 300) -> dict:

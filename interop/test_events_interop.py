@@ -87,3 +87,25 @@ def test_every_event_published_by_one_language_is_consumed_once_by_the_other(
     assert all(h["traceparent"] == e["traceparent"] for h, e in zip(
         sorted(handled, key=lambda h: h["id"]), sorted(on_the_wire, key=lambda e: e["id"])))
     assert client.xpending(stream, "interop")["pending"] == 0, "everything acknowledged"
+
+
+@pytest.mark.parametrize("language", ["java", "python"])
+def test_the_tools_sample_as_a_service_does(language: str, stream: str, redis_url: str) -> None:
+    """TRACING_SAMPLING_PROBABILITY reaches each tool as it reaches a service (the benchmark's tracing cost rests on
+    it): 1.0, the default, records each event's trace and says so in its traceparent's flags (01); 0.0 records
+    nothing and still propagates (00); a value outside 0..1 is refused before anything is sent."""
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    publish = ["publish", "--redis-url", redis_url, "--count", "3", "--data-json", broadcast_data("sampled?")]
+    try:
+        for sampling, flags in (("", "01"), ("1.0", "01"), ("0.0", "00")):
+            sampled_stream = f"{stream}.{sampling or 'default'}"
+            run_tool(language, [*publish, "--stream", sampled_stream], env={"TRACING_SAMPLING_PROBABILITY": sampling})
+            traceparents = [json.loads(fields["cloudevent"])["traceparent"] for _, fields in client.xrange(sampled_stream)]
+            assert len(traceparents) == 3 and len(set(traceparents)) == 3, "each event starts a trace of its own"
+            assert {traceparent[-2:] for traceparent in traceparents} == {flags}, f"sampling {sampling!r}"
+        with pytest.raises(RuntimeError, match="TRACING_SAMPLING_PROBABILITY"):
+            run_tool(language, [*publish, "--stream", f"{stream}.refused"], env={"TRACING_SAMPLING_PROBABILITY": "2"})
+        assert client.exists(f"{stream}.refused") == 0, "nothing was sent"
+    finally:
+        client.delete(*client.keys(f"{stream}*"))
+        client.close()

@@ -1,6 +1,8 @@
 """./platform: run the whole platform on this machine, without Docker.
 
-  ./platform up [--detach] [--rebuild]   build what is missing or stale, start everything, wait until healthy
+  ./platform up [--detach] [--rebuild] [--no-observability]
+                                         build what is missing or stale, start everything (Zipkin and Prometheus
+                                         too, unless --no-observability), wait until healthy
   ./platform down                        stop a platform started with --detach
   ./platform status                      one line per part; exit 0 only when every part is healthy
   ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names
@@ -17,7 +19,7 @@ import sys
 import time
 
 from . import build
-from .config import GATEWAY, SERVICES, Settings, load_settings
+from .config import GATEWAY, PROMETHEUS, SERVICES, ZIPKIN, Settings, load_settings
 from .console import LauncherError, error, paint, step
 from .health import probe
 from .supervisor import LogFollower, Supervisor
@@ -30,6 +32,16 @@ def _stop_on_signals() -> None:
     # SIGINT explicitly too: a launcher started in the background by a script inherits it ignored.
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, raise_interrupt)
+
+
+def resolve_observability(settings: Settings, enabled: bool = True) -> None:
+    """Zipkin and Prometheus, unless turned off; Prometheus only when its binary is found (a note says so)."""
+    settings.observability = settings.observability and enabled
+    if settings.observability and not build.prometheus_executable():
+        settings.prometheus = False
+        step(f"no `prometheus` on PATH: the platform starts without it ({build.PROMETHEUS_HINT})")
+    if settings.runs(ZIPKIN):
+        build.zipkin_server_jar()  # fetched once
 
 
 def build_all(settings: Settings, rebuild: bool = False) -> None:
@@ -47,11 +59,13 @@ def print_urls(settings: Settings) -> None:
               else "internal; a worker (health and metrics only)")
              for p in SERVICES if p is not GATEWAY]
     rows.append(("redis", settings.redis_url, "external" if settings.external_redis_url else f"data in {settings.data_dir / 'redis'}"))
+    rows += observability_rows(settings)
     width = max(len(r[0]) for r in rows)
+    url_width = max(28, *(len(r[1]) for r in rows))
     print()
     print(paint("The platform is up.", "1;32"))
     for name, url, note in rows:
-        print(f"  {name:<{width}}  {url:<28}  {note}")
+        print(f"  {name:<{width}}  {url:<{url_width}}  {note}")
     print(f"""
   Try it:
     {gateway}/            the web console (sign up, predict, jobs, reports, live notifications)
@@ -61,6 +75,22 @@ def print_urls(settings: Settings) -> None:
   Health: {gateway}/actuator/health   Metrics: {gateway}/actuator/prometheus
   Logs: ./platform logs [part]   Status: ./platform status   Data: {settings.data_dir}
 """, flush=True)
+
+
+def observability_rows(settings: Settings) -> list[tuple[str, str, str]]:
+    """The trace UI and Prometheus, or why they are not there."""
+    if not settings.observability:
+        return [("observability", "off", "no trace UI, no Prometheus (--no-observability or PLATFORM_OBSERVABILITY=off)")]
+    rows = []
+    if settings.runs(ZIPKIN):
+        rows.append(("zipkin", f"{settings.url(ZIPKIN)}/zipkin/", "the trace UI; every service exports its spans here"))
+    else:
+        rows.append(("traces", settings.zipkin_endpoint, "exported there (TRACING_ZIPKIN_ENDPOINT): no Zipkin started"))
+    if settings.runs(PROMETHEUS):
+        rows.append(("prometheus", settings.url(PROMETHEUS), "scrapes every part; rules in observability/prometheus/rules"))
+    else:
+        rows.append(("prometheus", "not started", f"no `prometheus` on PATH: {build.PROMETHEUS_HINT}"))
+    return rows
 
 
 def cmd_up(args) -> int:
@@ -75,6 +105,7 @@ def cmd_up(args) -> int:
     follower = None
     leave_running = False  # only a detached start that became healthy leaves processes behind
     try:
+        resolve_observability(settings, enabled=not args.no_observability)
         build_all(settings, rebuild=args.rebuild)
         if not args.detach:
             follower = LogFollower({p.name: settings.logs_dir / f"{p.name}.log" for p in settings.parts()})
@@ -203,6 +234,8 @@ def main(argv: list[str]) -> int:
     up = commands.add_parser("up", help="build what is missing, start everything, wait until healthy")
     up.add_argument("--detach", action="store_true", help="return once all parts are healthy")
     up.add_argument("--rebuild", action="store_true", help="rebuild the Java services and the console even if up to date")
+    up.add_argument("--no-observability", action="store_true",
+                    help="a lean start: no Zipkin, no Prometheus (as PLATFORM_OBSERVABILITY=off); spans are not exported")
     up.set_defaults(run=cmd_up)
     commands.add_parser("down", help="stop a detached platform").set_defaults(run=cmd_down)
     commands.add_parser("status", help="health of each part (exit 0 when all are healthy)").set_defaults(run=cmd_status)

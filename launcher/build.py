@@ -24,6 +24,8 @@ from .console import fail, step
 
 UV_VERSION = "0.13.8"
 EMBEDDED_REDIS = ("com.github.codemonstur", "embedded-redis", "1.4.4")
+# The trace UI: Zipkin's self-contained server (UI included, in-memory storage), from Maven Central.
+ZIPKIN_SERVER = ("io.zipkin", "zipkin-server", "3.6.1", "exec")
 JAVA_MODULES = ("java-service-kit", *(p.module for p in SERVICES if p.kind == "java"))
 TOOLS_DIR = ROOT / "var" / "tools"
 
@@ -249,6 +251,36 @@ def bundled_redis_server() -> str:
         binary.write_bytes(jar.read(sorted(names)[-1]))
     binary.chmod(0o755)
     return str(binary)
+
+
+def zipkin_server_jar() -> Path:
+    """io.zipkin:zipkin-server:3.6.1:exec, fetched once into var/tools/zipkin by the Maven wrapper (-C: a checksum
+    that does not match the repository's fails the fetch)."""
+    group, artifact, version, classifier = ZIPKIN_SERVER
+    folder = TOOLS_DIR / "zipkin"
+    jar = folder / f"{artifact}-{version}-{classifier}.jar"
+    if jar.exists():
+        return jar
+    step(f"fetching the trace UI, {group}:{artifact}:{version} ({classifier}, 135 MB; first start only)")
+    run_logged([str(ROOT / "mvnw"), "-B", "-q", "-C", "-N", "dependency:copy",
+                f"-Dartifact={group}:{artifact}:{version}:jar:{classifier}", f"-DoutputDirectory={folder}"],
+               TOOLS_DIR / "zipkin-fetch.log", "fetching Zipkin")
+    if not jar.exists():
+        fail(f"fetching Zipkin left no {jar}: see {TOOLS_DIR / 'zipkin-fetch.log'}")
+    return jar
+
+
+PROMETHEUS_HINT = "install it to have one (Debian: apt-get install prometheus; .ci/run does)"
+
+
+def prometheus_executable() -> str | None:
+    """Prometheus from PATH (Debian's `prometheus` package, 2.42), or None: the platform then runs without it."""
+    return shutil.which("prometheus")
+
+
+def promtool_executable() -> str | None:
+    """promtool, shipped with Prometheus: checks and unit-tests the rules (observability/prometheus)."""
+    return shutil.which("promtool")
 
 
 def run_logged(cmd: list[str], log_file: Path, what: str, env: dict[str, str] | None = None) -> None:

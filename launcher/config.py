@@ -13,13 +13,15 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .console import fail
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
 class Part:
     name: str
-    kind: str  # "redis" | "java" | "python"
+    kind: str  # "redis" | "java" | "python" | "zipkin" | "prometheus"
     port_var: str
     default_port: int
     health_path: str  # "" for redis (checked with PING)
@@ -28,10 +30,25 @@ class Part:
 
     @property
     def is_service(self) -> bool:
-        return self.kind != "redis"
+        return self.kind in ("java", "python")
 
+    @property
+    def metrics_path(self) -> str:
+        """Where Prometheus scrapes the part ("" for Redis, which serves no metrics)."""
+        return METRICS_PATHS.get(self.kind, "")
+
+
+# Micrometer's endpoint on the Java services, prometheus-client's on the Python ones (service_kit.app), Zipkin's own
+# (it serves Prometheus text on /prometheus), Prometheus' own.
+METRICS_PATHS = {"java": "/actuator/prometheus", "python": "/metrics", "zipkin": "/prometheus",
+                 "prometheus": "/metrics"}
 
 REDIS = Part("redis", "redis", "REDIS_PORT", 6379, "")
+# Observability: the trace UI the services export spans to, and Prometheus scraping every part (`--no-observability`
+# or PLATFORM_OBSERVABILITY=off leaves both out). Started after Redis and before the services.
+ZIPKIN = Part("zipkin", "zipkin", "ZIPKIN_PORT", 9411, "/health")
+PROMETHEUS = Part("prometheus", "prometheus", "PROMETHEUS_PORT", 9090, "/-/ready")
+OBSERVABILITY_PARTS = (ZIPKIN, PROMETHEUS)
 SERVICES = (
     Part("auth-service", "java", "AUTH_PORT", 8081, "/actuator/health/readiness", "auth-service", "/api/auth"),
     Part("notification-service", "java", "NOTIFICATION_PORT", 8082, "/actuator/health/readiness",
@@ -44,7 +61,7 @@ SERVICES = (
     Part("reporting-worker", "python", "REPORTING_WORKER_PORT", 8012, "/health", "reporting_bridge.worker"),
     Part("gateway", "java", "GATEWAY_PORT", 8080, "/actuator/health/readiness", "gateway"),
 )
-PARTS = (REDIS, *SERVICES)
+PARTS = (REDIS, *OBSERVABILITY_PARTS, *SERVICES)
 GATEWAY = SERVICES[-1]
 
 # Where the gateway finds each service (see gateway's application.yaml).
@@ -56,6 +73,12 @@ SERVICE_URL_VARS = {
 }
 
 DEFAULT_JAVA_OPTS = "-Xms64m -Xmx384m -XX:+UseSerialGC"
+# Zipkin (in-memory storage): a small heap, and a span cap it fits in (docs/performance.md has its RSS).
+ZIPKIN_JAVA_OPTS = ("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC")
+ZIPKIN_MAX_SPANS = 100_000
+# Tracing, read by every service (java-service-kit, service_kit); the launcher points them at its Zipkin.
+TRACING_VARIABLES = ("TRACING_ZIPKIN_ENDPOINT", "TRACING_SAMPLING_PROBABILITY")
+OBSERVABILITY_OFF = ("off", "false", "0", "no")
 
 # Every variable that configures a platform instance (the names of .env.example). A test instance
 # strips them from the developer's environment so it can never reach the developer's own instance.
@@ -92,7 +115,7 @@ GATEWAY_VARIABLES = (
 PLATFORM_VARIABLES = frozenset({
     *(p.port_var for p in PARTS), *SERVICE_URL_VARS.values(), "REDIS_URL", "AUTH_DATABASE_URL",
     "REPORTING_DATABASE_URL", "PLATFORM_DATA_DIR", "BIND_ADDRESS", "ADMIN_EMAIL", "ADMIN_PASSWORD",
-    "LOG_FORMAT", "INSTANCE_ID", "JAVA_OPTS", *EVENT_VARIABLES, *TOKEN_VARIABLES, *NOTIFICATION_VARIABLES,
+    "LOG_FORMAT", "INSTANCE_ID", "JAVA_OPTS", "PLATFORM_OBSERVABILITY", *TRACING_VARIABLES, *EVENT_VARIABLES, *TOKEN_VARIABLES, *NOTIFICATION_VARIABLES,
     *INFERENCE_VARIABLES, *REPORTING_VARIABLES, *GATEWAY_VARIABLES,
 })
 
@@ -124,6 +147,9 @@ class Settings:
     ports: dict[str, int]
     bind_address: str = "127.0.0.1"
     external_redis_url: str | None = None  # REDIS_URL given: use it, start no Redis
+    observability: bool = True  # Zipkin and Prometheus (off: --no-observability or PLATFORM_OBSERVABILITY=off)
+    prometheus: bool = True  # off as well when no `prometheus` binary is found (a note says so)
+    external_zipkin_endpoint: str | None = None  # TRACING_ZIPKIN_ENDPOINT given: export there, start no Zipkin
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)  # per part
 
     @property
@@ -146,7 +172,25 @@ class Settings:
         return f"http://localhost:{self.ports[part.name]}"
 
     def parts(self) -> tuple[Part, ...]:
-        return SERVICES if self.external_redis_url else PARTS
+        """What this instance runs, in start order."""
+        parts: list[Part] = [] if self.external_redis_url else [REDIS]
+        if self.observability and not self.external_zipkin_endpoint:
+            parts.append(ZIPKIN)
+        if self.observability and self.prometheus:
+            parts.append(PROMETHEUS)
+        return (*parts, *SERVICES)
+
+    def runs(self, part: Part) -> bool:
+        return part in self.parts()
+
+    @property
+    def zipkin_endpoint(self) -> str:
+        """Where the services send their spans (Zipkin v2 JSON); empty: they record spans and export none."""
+        if self.external_zipkin_endpoint:
+            return self.external_zipkin_endpoint
+        if self.runs(ZIPKIN):
+            return f"http://127.0.0.1:{self.ports['zipkin']}/api/v2/spans"
+        return ""
 
     def child_env(self, part: Part) -> dict[str, str]:
         # An empty variable means "the default" (.env.example), in both languages: leave it out.
@@ -158,6 +202,7 @@ class Settings:
             env[p.port_var] = str(self.ports[p.name])
         for name, var in SERVICE_URL_VARS.items():
             env.setdefault(var, f"http://127.0.0.1:{self.ports[name]}")
+        env["TRACING_ZIPKIN_ENDPOINT"] = self.zipkin_endpoint
         env.update(self.extra_env.get(part.name, {}))
         return env
 
@@ -180,13 +225,25 @@ def load_settings(data_dir: Path | None = None, ports: dict[str, int] | None = N
     if ports:
         resolved_ports.update(ports)
     base = Path(data_dir or env.get("PLATFORM_DATA_DIR") or ROOT / "var").resolve()
+    sampling = env.get("TRACING_SAMPLING_PROBABILITY") or ""
+    if sampling and not _is_probability(sampling):
+        fail(f"TRACING_SAMPLING_PROBABILITY must be a number from 0.0 to 1.0, got {sampling!r}")
     return Settings(
         data_dir=base,
         env=env,
         ports=resolved_ports,
         bind_address=env.get("BIND_ADDRESS") or "127.0.0.1",
         external_redis_url=env.get("REDIS_URL") or None,
+        observability=(env.get("PLATFORM_OBSERVABILITY") or "on").strip().lower() not in OBSERVABILITY_OFF,
+        external_zipkin_endpoint=env.get("TRACING_ZIPKIN_ENDPOINT") or None,
     )
+
+
+def _is_probability(text: str) -> bool:
+    try:
+        return 0.0 <= float(text) <= 1.0
+    except ValueError:
+        return False
 
 
 def free_port() -> int:

@@ -4,6 +4,10 @@ Register, sign in, predict an ETA, open the live notification feed (WebSocket wi
 batch job and receive its notification, request a report, download it. Each step prints what it did;
 the exit code is 0 only when every step worked, else the failed step says why (the problem+json detail).
 
+Each step is one trace: the demo starts it as a client's tracer would, sending its W3C `traceparent` on every request
+of the step, and prints the step's link in the trace UI (Zipkin, started by ./platform up) when one answers. The
+notification step continues the job's trace (the WebSocket send is a span of it), so its link is the job's.
+
 Every HTTP call goes through the generated Python client (platform_client, contracts/clients/python) and the
 WebSocket through the websockets package: both from the project's virtualenv, which `./platform demo` prepares first.
 """
@@ -53,6 +57,22 @@ SHIPMENTS = [
 JOB_CSV_COLUMNS = ("origin", "destination", "distance_km", "weight_kg", "mode", "carrier", "pickup_at")
 
 
+@dataclass(frozen=True)
+class ClientTrace:
+    """A trace the demo starts, as a client's tracer would: a new trace id and the client's own span id."""
+
+    trace_id: str
+    span_id: str
+
+    @classmethod
+    def new(cls) -> ClientTrace:
+        return cls(secrets.token_hex(16), secrets.token_hex(8))
+
+    @property
+    def traceparent(self) -> str:
+        return f"00-{self.trace_id}-{self.span_id}-01"  # version 00, sampled
+
+
 class StepFailed(Exception):
     """A step did not work; the message says why, for a person."""
 
@@ -82,6 +102,7 @@ class DemoState:
     user_id: str = ""
     live: LiveConnection | None = None
     job_id: str = ""
+    job_trace: ClientTrace | None = None
     report_id: str = ""
     downloads: dict[str, Path] = field(default_factory=dict)
 
@@ -91,9 +112,14 @@ class Demo:
 
     def __init__(self, gateway_url: str, http: httpx.Client | None = None,
                  connect: ConnectWebSocket = connect_websocket, out: Callable[[str], None] = print,
-                 download_dir: Path | None = None, clock: Callable[[], float] = time.monotonic):
+                 download_dir: Path | None = None, clock: Callable[[], float] = time.monotonic,
+                 trace_ui: str | None = None):
         self.gateway_url = gateway_url.rstrip("/")
         self.api = PlatformSession(self.gateway_url, http=http, timeout=30)
+        self.api.http.event_hooks["request"].append(self._in_step_trace)
+        self.trace = ClientTrace.new()
+        # Where a trace's page is (e.g. http://localhost:9411/zipkin); None: no trace UI, no links.
+        self.trace_ui = trace_ui.rstrip("/") if trace_ui else None
         self.connect = connect
         self.out = out
         self.download_dir = download_dir or Path("var") / "demo"
@@ -159,9 +185,11 @@ class Demo:
         job = self.api.expect(create_inference_job.sync_detailed(
             client=self.api.inference, body=CreateInferenceJobFilesBody(file=upload)), Job, 202)
         self.state.job_id = job.id
+        self.state.job_trace = self.trace
         return f"uploaded a CSV of {len(SHIPMENTS)} shipments: job {job.id} is {job.status} ({job.total_items} shipments)"
 
     def receive_job_notification(self) -> str:
+        self.trace = self.state.job_trace or self.trace
         progress: list[str] = []
         for kind, data in self._events_about("job_id", self.state.job_id, JOB_WAIT_SECONDS, "the job's notification"):
             if kind == "inference.job.progress":
@@ -228,6 +256,7 @@ class Demo:
         try:
             for number, (name, title, action) in enumerate(steps, start=1):
                 self.out(f"[{number}/{len(steps)}] {title}")
+                self.trace = ClientTrace.new()
                 started = self.clock()
                 try:
                     result = self._failing_as_step(action)
@@ -240,6 +269,8 @@ class Demo:
                     self.out(f"The demo stopped at step {number} ({name}); is the platform up? (./platform status)")
                     return 1
                 self.out(f"      ok ({self.clock() - started:.1f}s): {result}")
+                if self.trace_ui:
+                    self.out(f"      trace: {self.trace_ui}/traces/{self.trace.trace_id}")
         finally:
             if self.state.live is not None:
                 self.state.live.close()
@@ -248,6 +279,9 @@ class Demo:
         return 0
 
     # ----- helpers
+
+    def _in_step_trace(self, request: httpx.Request) -> None:
+        request.headers["traceparent"] = self.trace.traceparent
 
     def _failing_as_step(self, action: Callable[[], str]) -> str:
         try:
@@ -333,18 +367,34 @@ def _websocket_url(gateway_url: str, ws_path: str) -> str:
     return f"{scheme}://{parts.netloc}{ws_path if ws_path.startswith('/') else '/' + ws_path}"
 
 
+def answering(trace_ui: str) -> str | None:
+    """`trace_ui` if it answers, else None (said once: a platform started with --no-observability has none)."""
+    if not trace_ui:
+        return None
+    try:
+        if httpx.get(trace_ui, timeout=3, follow_redirects=True).status_code == 200:
+            return trace_ui
+    except httpx.HTTPError:
+        pass
+    print(f"(no trace UI answers at {trace_ui}: the steps' traces are not linked)")
+    return None
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="./platform demo", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gateway", default=os.environ.get("DEMO_GATEWAY_URL")
                         or f"http://localhost:{os.environ.get('GATEWAY_PORT') or 8080}",
                         help="the platform's public entry (default http://localhost:${GATEWAY_PORT:-8080})")
+    parser.add_argument("--trace-ui", default=f"http://localhost:{os.environ.get('ZIPKIN_PORT') or 9411}/zipkin",
+                        help="the trace UI whose links each step prints (default ./platform up's Zipkin, "
+                             "http://localhost:${ZIPKIN_PORT:-9411}/zipkin; empty: no links)")
     parser.add_argument("--only", help="comma-separated step names to run, e.g. register,login")
     parser.add_argument("--download-dir", type=Path, default=Path("var") / "demo",
                         help="where the report downloads are saved (default var/demo)")
     args = parser.parse_args(argv)
     only = [s.strip() for s in args.only.split(",")] if args.only else None
-    demo = Demo(args.gateway, download_dir=args.download_dir)
+    demo = Demo(args.gateway, download_dir=args.download_dir, trace_ui=answering(args.trace_ui))
     known = {name for name, _, _ in demo.steps()}
     if only and set(only) - known:
         parser.error(f"unknown step(s) {', '.join(sorted(set(only) - known))}; steps: {', '.join(known)}")

@@ -19,7 +19,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import build
-from .config import DEFAULT_JAVA_OPTS, PARTS, REDIS, ROOT, SERVICES, Part, Settings, port_in_use
+from .config import (DEFAULT_JAVA_OPTS, OBSERVABILITY_PARTS, PARTS, REDIS, ROOT, SERVICES, ZIPKIN_JAVA_OPTS,
+                     ZIPKIN_MAX_SPANS, Part, Settings, port_in_use)
+from .observability import local_config
 from .console import Prefixer, fail, step
 from .health import probe
 
@@ -100,6 +102,19 @@ class Supervisor:
             return [build.redis_server_executable(), "--port", str(self.settings.ports["redis"]),
                     "--bind", "127.0.0.1", "--dir", str(data), "--appendonly", "yes",
                     "--save", "", "--daemonize", "no", "--protected-mode", "yes"]
+        if part.kind == "zipkin":
+            # Armeria's port list replaces Zipkin's default one: address, port and protocol together.
+            return [build.java_executable(), *ZIPKIN_JAVA_OPTS, "-jar", str(build.zipkin_server_jar()),
+                    f"--armeria.ports[0].ip={self.settings.bind_address}",
+                    f"--armeria.ports[0].port={self.settings.ports['zipkin']}", "--armeria.ports[0].protocols[0]=http"]
+        if part.kind == "prometheus":
+            folder = self.settings.data_dir / "prometheus"
+            (folder / "data").mkdir(parents=True, exist_ok=True)
+            config = folder / "prometheus.yml"
+            config.write_text(local_config(self.settings.parts(), self.settings.ports))
+            return [build.prometheus_executable() or "prometheus", f"--config.file={config}",
+                    f"--storage.tsdb.path={folder / 'data'}", "--storage.tsdb.retention.time=2d",
+                    f"--web.listen-address={self.settings.bind_address}:{self.settings.ports['prometheus']}"]
         if part.kind == "java":
             java_opts = shlex.split(self.settings.env.get("JAVA_OPTS") or DEFAULT_JAVA_OPTS)
             return [build.java_executable(), *java_opts, "-jar", str(build.jar_path(part.module))]
@@ -114,8 +129,13 @@ class Supervisor:
 
     def start(self, part: Part) -> Running:
         cmd = self.command(part)
-        return self.spawn(part, cmd, self.settings.child_env(part),
-                          marker=cmd[-1] if part.kind != "redis" else "redis-server")
+        env = self.settings.child_env(part)
+        if part.kind == "zipkin":  # Zipkin's own variables: spans kept in memory, at most this many
+            env |= {"STORAGE_TYPE": "mem", "MEM_MAX_SPANS": str(ZIPKIN_MAX_SPANS)}
+        # What must appear in the process's command line: its jar, module or configuration file.
+        markers = {"redis": "redis-server", "zipkin": cmd[cmd.index("-jar") + 1] if "-jar" in cmd else "",
+                   "prometheus": cmd[1]}
+        return self.spawn(part, cmd, env, marker=markers.get(part.kind, cmd[-1]))
 
     def spawn(self, part: Part, cmd: list[str], env: dict[str, str], marker: str,
               user: str | None = None) -> Running:
@@ -155,15 +175,19 @@ class Supervisor:
             time.sleep(0.25)
 
     def start_platform(self, on_tick=None) -> None:
-        """Redis (unless REDIS_URL points elsewhere), then every service at once; returns when all are healthy."""
-        self.check_ports(self.settings.parts())
-        step("starting " + ", ".join(p.name for p in self.settings.parts()))
-        if not self.settings.external_redis_url:
+        """Redis (unless REDIS_URL points elsewhere), then Zipkin and Prometheus (unless observability is off), then
+        every service at once; returns when all are healthy. The services do not wait for Zipkin: their first spans
+        wait in their exporters' queues while it starts."""
+        parts = self.settings.parts()
+        self.check_ports(parts)
+        step("starting " + ", ".join(p.name for p in parts))
+        if REDIS in parts:
             self.start(REDIS)
             self.wait_healthy((REDIS,), timeout=30, on_tick=on_tick)
-        for part in SERVICES:
+        observability = tuple(p for p in OBSERVABILITY_PARTS if p in parts)
+        for part in (*observability, *SERVICES):
             self.start(part)
-        self.wait_healthy(SERVICES, timeout=START_TIMEOUT_SECONDS, on_tick=on_tick)
+        self.wait_healthy((*observability, *SERVICES), timeout=START_TIMEOUT_SECONDS, on_tick=on_tick)
 
     # -- stop --------------------------------------------------------------------------------------
 

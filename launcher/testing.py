@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import build
-from .config import PLATFORM_VARIABLES, REDIS, ROOT, SERVICES, Part, free_port, load_settings, port_in_use
+from .config import (OBSERVABILITY_PARTS, PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN, Part,
+                     free_port, load_settings, port_in_use)
 from .console import LauncherError, error, fail, paint, step
 from .supervisor import Supervisor
 
@@ -247,26 +248,35 @@ class TestPlatform:
     service_urls: dict[str, str]
     logs_dir: Path
     left_behind: list[int]
+    zipkin_url: str = ""  # "" when the platform runs without it
+    prometheus_url: str = ""  # "" without it (no observability, or no `prometheus` binary)
 
 
 @contextmanager
-def started_platform(servers: TestServers, work_dir: Path, name: str, extra_environ: dict[str, str]) -> Iterator[TestPlatform]:
+def started_platform(servers: TestServers, work_dir: Path, name: str, extra_environ: dict[str, str],
+                     observability: bool = False) -> Iterator[TestPlatform]:
     """Starts a whole platform on free ports with its own databases (<name>_auth, <name>_reporting) and data folder,
-    exactly as ./platform up does; stops it on exit and records in `left_behind` any process or port it left."""
-    ports = {part.name: free_port() for part in (REDIS, *SERVICES)}
+    exactly as ./platform up does (with Zipkin and Prometheus when `observability`, Prometheus only if its binary is
+    found); stops it on exit and records in `left_behind` any process or port it left."""
+    ports = {part.name: free_port() for part in (REDIS, *OBSERVABILITY_PARTS, *SERVICES)}
     environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url(f"{name}_auth"),
                "REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
                "ADMIN_EMAIL": E2E_ADMIN_EMAIL, "ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
-               **E2E_GATEWAY_ENVIRON, **extra_environ}
+               "PLATFORM_OBSERVABILITY": "on" if observability else "off", **E2E_GATEWAY_ENVIRON, **extra_environ}
     settings = load_settings(data_dir=work_dir / f"{name}-platform", ports=ports, environ=environ)
+    settings.prometheus = build.prometheus_executable() is not None
     supervisor = Supervisor(settings)
+    if settings.runs(ZIPKIN):
+        build.zipkin_server_jar()
     build.build_java(settings.logs_dir)
     build.build_console(settings.logs_dir)  # as ./platform up does: the gateway serves console/dist at /
     build.ensure_model(settings.logs_dir, settings.model_dir)
     step(f"starting a platform for {name}: gateway on port {ports['gateway']}, data in {settings.data_dir}")
     platform = TestPlatform(f"http://127.0.0.1:{ports['gateway']}",
                             {part.name: f"http://127.0.0.1:{ports[part.name]}" for part in SERVICES},
-                            settings.logs_dir, [])
+                            settings.logs_dir, [],
+                            f"http://127.0.0.1:{ports['zipkin']}" if settings.runs(ZIPKIN) else "",
+                            f"http://127.0.0.1:{ports['prometheus']}" if settings.runs(PROMETHEUS) else "")
     try:
         supervisor.start_platform()  # the very code path of ./platform up
         yield platform
@@ -277,12 +287,13 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
 
 
 def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_environ: dict[str, str],
-                    commands: Callable[[TestPlatform], list[tuple[list[str], dict[str, str]]]]) -> SuiteResult:
+                    commands: Callable[[TestPlatform], list[tuple[list[str], dict[str, str]]]],
+                    observability: bool = False) -> SuiteResult:
     """Runs each command (with its environment) against one platform started for the suite; every command runs, so
     one report shows every failure."""
     platform = None
     try:
-        with started_platform(servers, work_dir, name, extra_environ) as platform:
+        with started_platform(servers, work_dir, name, extra_environ, observability) as platform:
             results = [_run(command, {**clean_environment(), **env}) for command, env in commands(platform)]
             ok = all(results)
     except LauncherError as e:
@@ -301,14 +312,18 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
         env = {"GATEWAY_URL": platform.gateway_url,
                # The services' own ports too: a few checks (the contract drift of each service's live OpenAPI
                # document) look at a service directly, as an operator would, not through the gateway.
-               "E2E_SERVICE_URLS": json.dumps(platform.service_urls), "E2E_LOGS_DIR": str(platform.logs_dir)}
+               "E2E_SERVICE_URLS": json.dumps(platform.service_urls), "E2E_LOGS_DIR": str(platform.logs_dir),
+               # The trace UI the services export to, and Prometheus ("" when its binary is missing: the test that
+               # needs it fails, saying so).
+               "E2E_ZIPKIN_URL": platform.zipkin_url, "E2E_PROMETHEUS_URL": platform.prometheus_url}
         return [([str(ROOT / ".venv" / "bin" / "pytest"), "e2e", "--ignore=e2e/contract_fuzz"], env),
                 # The Java end-to-end tests (e2e/java), with the client generated from the contracts, on the same
                 # platform. -am builds only the parent and platform-client, which have no tests of their own.
                 ([str(ROOT / "mvnw"), "-B", "-ntp", "-q", "-pl", "e2e/java", "-am", "verify", "-Pe2e",
                   f"-Dgateway.url={platform.gateway_url}"], env)]
 
-    return _platform_suite("e2e", servers, work_dir, {}, commands)
+    # With Zipkin (the services export their spans to it, as under ./platform up) and Prometheus: a few seconds more.
+    return _platform_suite("e2e", servers, work_dir, {}, commands, observability=True)
 
 
 # Fuzzing sends thousands of sign-ins with made-up credentials from one address: auth-service's failed-login throttle
@@ -318,7 +333,8 @@ FUZZ_ENVIRON = {"AUTH_LOGIN_THROTTLE_MAX_FAILURES_PER_IP": "1000000",
 
 
 def run_fuzz(servers: TestServers, work_dir: Path) -> SuiteResult:
-    """schemathesis against a platform of its own: every contract, every role (e2e/contract_fuzz)."""
+    """schemathesis against a platform of its own: every contract, every role (e2e/contract_fuzz). Without Zipkin and
+    Prometheus: nothing there looks at them."""
     return _platform_suite("fuzz", servers, work_dir, FUZZ_ENVIRON, lambda platform: [(
         [str(ROOT / ".venv" / "bin" / "pytest"), "e2e/contract_fuzz", "-s"],
         {"GATEWAY_URL": platform.gateway_url, "FUZZ_ADMIN_EMAIL": E2E_ADMIN_EMAIL, "FUZZ_ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,

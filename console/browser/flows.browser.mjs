@@ -29,6 +29,7 @@ let server;
 let browser;
 let page;
 let socket = null;
+let role = 'user'; // the signed-in user's role: the trace links are for an admin only
 let eventCount = 0;
 const acks = [];
 const uploads = [];
@@ -60,16 +61,17 @@ async function platform(route) {
   if (key === 'POST /api/auth/login') {
     return json(route, 200, { access_token: 'access', refresh_token: 'refresh', token_type: 'Bearer', expires_in: 900 });
   }
+  if (key === 'POST /api/auth/logout') return route.fulfill({ status: 204 });
   if (request.headers().authorization !== 'Bearer access') {
     return json(route, 401, { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'No token.' });
   }
   switch (key) {
     case 'GET /api/auth/me':
-      return json(route, 200, { id: USER_ID, email: 'ada@example.com', name: 'Ada Lovelace', role: 'user', created_at: 'x', updated_at: 'x' });
+      return json(route, 200, { id: USER_ID, email: 'ada@example.com', name: 'Ada Lovelace', role, created_at: 'x', updated_at: 'x' });
     case 'POST /api/notifications/ticket':
       return json(route, 201, { ticket: 'tk_Zq3xP9mW2vL8rT5yK1nB7cD4', expires_at: 'x', ws_url: '/ws/notifications?ticket=tk_Zq3xP9mW2vL8rT5yK1nB7cD4' });
     case 'POST /api/inference/v1/jobs':
-      uploads.push({ contentType: request.headers()['content-type'] ?? '', body: request.postData() ?? '' });
+      uploads.push({ contentType: request.headers()['content-type'] ?? '', traceparent: request.headers().traceparent, body: request.postData() ?? '' });
       return json(route, 202, job);
     case `GET /api/inference/v1/jobs/${JOB_ID}`:
       return json(route, 200, {
@@ -91,7 +93,7 @@ async function platform(route) {
     case 'GET /api/reports':
       return json(route, 200, { items: [], page: 0, size: 20, total_items: 0, total_pages: 0 });
     case 'POST /api/reports':
-      reportRequests.push(request.postDataJSON());
+      reportRequests.push({ ...request.postDataJSON(), traceparent: request.headers().traceparent });
       return json(route, 202, report);
     case `GET /api/reports/${REPORT_ID}`:
       return json(route, 200, { ...report, status: 'ready', progress: 100, row_count: 24, formats: ['csv', 'xlsx', 'json', 'png'] });
@@ -122,17 +124,37 @@ before(async () => {
       if (frame.type === 'ack') acks.push(frame.id);
     });
     ws.send(JSON.stringify({
-      type: 'hello', connection_id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', user_id: USER_ID, role: 'user',
+      type: 'hello', connection_id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', user_id: USER_ID, role,
       topics: [`user:${USER_ID}`, 'broadcast'], heartbeat_interval_ms: 25000, max_message_bytes: 65536, server_time: new Date().toISOString(),
     }));
   });
-  const base = server.resolvedUrls.local[0];
-  await page.goto(base);
+  await page.goto(server.resolvedUrls.local[0]);
+  await signIn();
+});
+
+async function signIn() {
   await page.getByLabel('Email').fill('ada@example.com');
   await page.getByLabel('Password').fill('correct-horse-battery-staple');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('live (WebSocket)').waitFor();
-});
+}
+
+/** The trace id of a traceparent the console sent: version 00, 16-byte trace id, 8-byte parent id, sampled. */
+function traceIdOf(traceparent) {
+  const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(traceparent ?? '');
+  assert.ok(match, `a well-formed W3C traceparent: ${traceparent}`);
+  assert.notEqual(match[1], '0'.repeat(32));
+  assert.notEqual(match[2], '0'.repeat(16));
+  return match[1];
+}
+
+/** Where the console links a trace to by default: Zipkin on its own host, port 9411. */
+const zipkinTrace = (traceId) => `http://127.0.0.1:9411/zipkin/traces/${traceId}`;
+
+async function uploadAndSubmit(csv) {
+  await page.getByLabel('Shipments (CSV)').setInputFiles({ name: 'shipments.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Submit the job' }).click();
+}
 
 after(async () => {
   await browser?.close();
@@ -163,6 +185,7 @@ test('a CSV batch job: the file is checked, its good rows uploaded, and its prog
     'TX,IL,1480,12000,ftl,swift,2026-11-25T08:00:00-06:00',
     'WA,OR,280,950,ltl,werner,2026-11-25T09:30:00-08:00',
   ].join('\n')), 'the good rows are uploaded as CSV, the bad one is not');
+  traceIdOf(uploads[0].traceparent); // the job request started a trace
 
   sendEvent('inference.job.progress', { job_id: JOB_ID, user_id: USER_ID, progress: 50, processed_items: 1, total_items: 2 });
   await page.waitForFunction(() => document.querySelector('progress')?.getAttribute('value') === '50');
@@ -178,6 +201,7 @@ test('a CSV batch job: the file is checked, its good rows uploaded, and its prog
   await shot('flows-02-job-done');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the predictions (CSV)' }).click()]);
   assert.equal(download.suggestedFilename(), `job-${JOB_ID}.csv`);
+  assert.equal(await page.getByRole('link', { name: 'trace' }).count(), 0, 'a user sees no trace link');
 });
 
 test('a report: progress with its stage, then the chart inline and a download', async () => {
@@ -187,7 +211,8 @@ test('a report: progress with its stage, then the chart inline and a download', 
   await page.getByRole('button', { name: 'Request the report' }).click();
   await page.getByText('Status: queued').waitFor();
   assert.equal(reportRequests.length, 1);
-  assert.deepEqual(Object.keys(reportRequests[0]), ['type', 'params']);
+  assert.deepEqual(Object.keys(reportRequests[0]), ['type', 'params', 'traceparent']);
+  traceIdOf(reportRequests[0].traceparent);
   assert.equal(reportRequests[0].type, 'inference-usage');
   assert.deepEqual({ granularity: reportRequests[0].params.granularity, group_by: reportRequests[0].params.group_by }, { granularity: 'day', group_by: 'lane' });
   assert.match(reportRequests[0].params.from, /^\d{4}-\d{2}-\d{2}$/);
@@ -205,6 +230,7 @@ test('a report: progress with its stage, then the chart inline and a download', 
   await shot('flows-03-report-ready');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   assert.equal(download.suggestedFilename(), `inference-usage-${REPORT_ID}.csv`);
+  assert.equal(await page.getByRole('link', { name: 'trace' }).count(), 0, 'a user sees no trace link');
 });
 
 test('the notification page lists what arrived, newest first', async () => {
@@ -213,6 +239,30 @@ test('the notification page lists what arrived, newest first', async () => {
   await live.waitFor();
   const items = await live.locator(':scope > li strong').allInnerTexts();
   assert.deepEqual(items, ['report.ready', 'report.progress', 'inference.job.completed', 'inference.job.progress']);
+});
+
+test('an admin sees the trace of the request that created a job or a report, linked to Zipkin', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  role = 'admin';
+  await signIn();
+  await page.getByRole('link', { name: 'Batch jobs' }).click();
+  await uploadAndSubmit('origin,destination,distance_km,weight_kg,mode,carrier,pickup_at\nTX,IL,1480,12000,ftl,swift,2026-11-25T08:00:00-06:00\n');
+  await page.getByRole('heading', { name: `Job ${JOB_ID}` }).waitFor();
+  assert.equal(uploads.length, 2);
+  const jobTrace = traceIdOf(uploads[1].traceparent);
+  assert.notEqual(jobTrace, traceIdOf(uploads[0].traceparent), 'every request starts its own trace');
+  const jobLink = page.getByRole('link', { name: 'trace' });
+  assert.equal(await jobLink.getAttribute('href'), zipkinTrace(jobTrace));
+  assert.equal(await jobLink.getAttribute('target'), '_blank');
+  await shot('flows-04-job-trace-link');
+
+  await page.getByRole('link', { name: 'Reports' }).click();
+  await page.getByLabel('Report', { exact: true }).selectOption('inference-usage');
+  await page.getByRole('button', { name: 'Request the report' }).click();
+  await page.getByRole('heading', { name: /^inference-usage/ }).waitFor();
+  assert.equal(reportRequests.length, 2);
+  const reportTrace = traceIdOf(reportRequests[1].traceparent);
+  assert.equal(await page.getByRole('link', { name: 'trace' }).getAttribute('href'), zipkinTrace(reportTrace));
 });
 
 test('nothing the pages did was refused by the Content-Security-Policy', () => {

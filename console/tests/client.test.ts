@@ -5,6 +5,7 @@ import { jobResultCsv, submitCsvJob } from '../src/api/inference';
 import { history } from '../src/api/notifications';
 import { ApiError } from '../src/api/problem';
 import { downloadReport, getReport, listReports } from '../src/api/reports';
+import { TRACEPARENT, traceIdOf } from '../src/api/trace';
 
 const GATEWAY = 'http://gateway.test'; // openapi-fetch builds a Request, which needs an absolute URL outside a page
 const tokens = (n: number): Tokens => ({ access_token: `access-${n}`, refresh_token: `refresh-${n}`, token_type: 'Bearer', expires_in: 900 });
@@ -14,7 +15,7 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
 const user = { id: 'u1', email: 'ada@example.com', name: 'Ada Lovelace', role: 'user', created_at: 'x', updated_at: 'x' };
 const page = { items: [], page: 0, size: 20, total_items: 0, total_pages: 0 };
 
-interface Call { method: string; path: string; authorization: string | null; contentType: string | null; body: string }
+interface Call { method: string; path: string; authorization: string | null; contentType: string | null; traceparent: string | null; body: string }
 
 /** A fake gateway: accepts only the current access token, rotates refresh tokens once, answers as the contracts say. */
 function fakeGateway(options: { refreshWorks?: boolean; alwaysUnauthorized?: boolean } = {}) {
@@ -24,7 +25,7 @@ function fakeGateway(options: { refreshWorks?: boolean; alwaysUnauthorized?: boo
     const url = new URL(request.url);
     const body = await request.text();
     calls.push({ method: request.method, path: url.pathname + url.search, authorization: request.headers.get('Authorization'),
-                 contentType: request.headers.get('Content-Type'), body });
+                 contentType: request.headers.get('Content-Type'), traceparent: request.headers.get('traceparent'), body });
     await new Promise((r) => setTimeout(r, 1));
     if (url.pathname === '/api/auth/refresh') {
       const sent = JSON.parse(body) as { refresh_token: string };
@@ -139,9 +140,10 @@ describe('PlatformApi calls', () => {
     const gateway = fakeGateway();
     const api = platformApi(gateway);
     api.setTokens(tokens(1));
-    const job = await submitCsvJob(api, new Blob(['origin,destination\nTX,IL\n'], { type: 'text/csv' }), 'jobs.csv');
+    const { job, traceId } = await submitCsvJob(api, new Blob(['origin,destination\nTX,IL\n'], { type: 'text/csv' }), 'jobs.csv');
     expect(job.status).toBe('queued');
     const upload = gateway.calls.at(-1)!;
+    expect(upload.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`)); // the job's trace is the request's
     expect(upload.contentType).toMatch(/^multipart\/form-data; boundary=/);
     expect(upload.body).toContain('filename="jobs.csv"');
     expect(await (await jobResultCsv(api, 'j1')).text()).toBe('row,transit_hours\n0,27.4\n');
@@ -149,5 +151,26 @@ describe('PlatformApi calls', () => {
     const png = await downloadReport(api, 'r1', 'png');
     expect(new Uint8Array(await png.arrayBuffer())).toEqual(new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
     expect(gateway.calls.at(-1)!.path).toBe('/api/reports/r1/download?format=png');
+  });
+});
+
+describe('PlatformApi trace context', () => {
+  it('starts a trace per request (a fresh W3C traceparent each), and retries after a refresh in the same trace', async () => {
+    const gateway = fakeGateway();
+    const api = platformApi(gateway);
+    await login(api, 'ada@example.com', 'correct-horse-battery-staple');
+    await history(api);
+    await history(api);
+    const sent = gateway.calls.map((c) => c.traceparent);
+    for (const header of sent) expect(header).toMatch(TRACEPARENT);
+    expect(new Set(sent.map(traceIdOf)).size).toBe(sent.length);
+
+    api.setTokens({ ...tokens(1), access_token: 'stale' }); // refused once, refreshed, sent again
+    const before = gateway.calls.length;
+    await me(api);
+    const [first, refresh, retry] = gateway.calls.slice(before);
+    expect([first!.path, refresh!.path, retry!.path]).toEqual(['/api/auth/me', '/api/auth/refresh', '/api/auth/me']);
+    expect(retry!.traceparent).toBe(first!.traceparent);
+    expect(traceIdOf(refresh!.traceparent)).not.toBe(traceIdOf(first!.traceparent));
   });
 });

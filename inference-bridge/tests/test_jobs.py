@@ -25,6 +25,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from inference_bridge.app import create_app
 from inference_bridge.worker.app import create_worker_app
 from service_kit_testing.processes import free_port, terminate
+from service_kit_testing.spans import (CALLER_SPAN_ID, CALLER_TRACE_ID, CALLER_TRACEPARENT, RecordedSpans,
+                                       parent_span_id_of, span_id_of, trace_id_of)
 from service_kit_testing.waiting import wait_until
 
 JOBS = "/api/inference/v1/jobs"
@@ -260,3 +262,41 @@ def test_a_job_whose_input_expired_fails_with_an_event(api: TestClient, job_redi
     (event,) = [e for e in events_of(job_redis, job["id"]) if e["type"] == "inference.job.failed"]
     assert (event["data"]["user_id"], event["data"]["error_code"], event["data"]["processed_items"]) == (
         owner, "input_expired", 0)
+
+
+def test_a_jobs_spans_are_in_the_trace_of_the_request_that_submitted_it(job_redis: str, tokens, make_shipment,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    """gateway (the caller's traceparent) → inference-bridge → send inference.jobs → the worker's process
+    inference.jobs → inference.job → inference.job.chunk → send platform.events, one trace across two processes'
+    worth of apps (each with its service.name)."""
+    monkeypatch.setenv("INFERENCE_JOB_CHUNK_ROWS", "40")
+    spans = RecordedSpans()
+    headers = tokens.headers("user", str(uuid.uuid4()))
+    shipments = [make_shipment(distance_km=300 + 10 * i) for i in range(101)]
+    with TestClient(create_app(span_processors=[spans.processor])) as api:
+        job = api.post(JOBS, json={"shipments": shipments}, headers={**headers, "traceparent": CALLER_TRACEPARENT})
+        assert job.status_code == 202
+        with TestClient(create_worker_app(span_processors=[spans.processor])):
+            wait_until(lambda: api.get(f"{JOBS}/{job.json()['id']}", headers=headers).json()["status"] == "succeeded",
+                       message="the job succeeded")
+            wait_until(lambda: spans.named("process inference.jobs"), message="the job's consumer span ended")
+
+    server = spans.one(f"POST {JOBS}")
+    assert parent_span_id_of(server) == CALLER_SPAN_ID and server.resource.attributes["service.name"] == "inference-bridge"
+    send = spans.one("send inference.jobs")
+    process = spans.one("process inference.jobs")
+    job_span = spans.one("inference.job")
+    chunks = spans.named("inference.job.chunk")
+    outcomes = [span for span in spans.named("send platform.events") if parent_span_id_of(span) == span_id_of(job_span)]
+    assert parent_span_id_of(send) == span_id_of(server)
+    assert parent_span_id_of(process) == span_id_of(send)
+    assert process.resource.attributes["service.name"] == "inference-worker"
+    assert parent_span_id_of(job_span) == span_id_of(process)
+    assert job_span.attributes is not None and job_span.attributes["inference.job.id"] == job.json()["id"]
+    assert sorted(span.attributes["inference.job.chunk.index"] for span in chunks) == [0, 1, 2]  # type: ignore[index]
+    assert {parent_span_id_of(span) for span in chunks} == {span_id_of(job_span)}
+    # completed and usage, published by the job once its chunks are done
+    assert sorted(span.attributes["cloudevents.event_type"] for span in outcomes) == [  # type: ignore[index]
+        "inference.job.completed", "inference.usage"]
+    for span in [server, send, process, job_span, *chunks, *outcomes]:
+        assert trace_id_of(span) == CALLER_TRACE_ID, span.name

@@ -9,6 +9,7 @@ import email.policy
 import io
 import json
 import queue
+import re
 import uuid
 
 import httpx
@@ -277,3 +278,29 @@ def test_a_websocket_closed_by_the_server_mid_step_is_a_failed_step_not_a_crash(
     assert code == 1
     assert lines[-1] == ("The demo stopped at step 6 (notification): the WebSocket closed: "
                          "received 4408 (private use) heartbeat timeout")
+
+
+def test_each_step_is_one_trace_linked_in_the_trace_ui_and_the_notification_continues_the_jobs(tmp_path):
+    platform = FakePlatform()
+    lines: list[str] = []
+    http = httpx.Client(base_url=GATEWAY, transport=httpx.MockTransport(platform.handle))
+    demo = Demo(GATEWAY, http=http, connect=platform.connect, out=lines.append, download_dir=tmp_path,
+                trace_ui="http://127.0.0.1:19411/zipkin/")
+    assert demo.run() == 0, "\n".join(lines)
+
+    traceparents = [request.headers.get("traceparent", "") for request in platform.requests]
+    assert all(re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-01", tp) for tp in traceparents), traceparents
+    trace_of = {request.url.path: tp.split("-")[1] for request, tp in zip(platform.requests, traceparents)}
+    links = [line.split("/traces/")[1] for line in lines if line.startswith("      trace: http://127.0.0.1:19411/zipkin/traces/")]
+    assert len(links) == 8, lines
+    # register, login (and me), predict, ticket, job, result (continuing the job's), report, download: one per step.
+    assert links[0] == trace_of["/api/auth/register"]
+    assert trace_of["/api/auth/login"] == trace_of["/api/auth/me"] == links[1]
+    assert links[4] == links[5] == trace_of["/api/inference/v1/jobs"] == trace_of[f"/api/inference/v1/jobs/{platform.job_id}/result"]
+    assert len({links[n] for n in (0, 1, 2, 3, 4, 6, 7)}) == 7
+
+
+def test_without_a_trace_ui_no_links_are_printed(tmp_path):
+    code, lines, _ = run_demo(FakePlatform(), tmp_path)
+    assert code == 0
+    assert not [line for line in lines if "trace:" in line]

@@ -1,14 +1,16 @@
 """A demo service built with the kit, with routes that exercise each error path."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
 import pytest
 from fastapi import APIRouter, FastAPI, HTTPException, Query
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
+from redis.asyncio import Redis
 
 from service_kit import ServiceSettings, create_service_app
+from service_kit.redis_client import create_redis_client
 
 DEMO_PREFIX = "/api/demo"
 
@@ -101,3 +103,13 @@ def demo_app(make_demo_app: Callable[..., FastAPI]) -> FastAPI:
 @pytest.fixture
 def client(demo_app: FastAPI) -> TestClient:
     return TestClient(demo_app)
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    """A client of the real Redis of REDIS_URL, closed after the test."""
+    client = create_redis_client(redis_url)
+    try:
+        yield client
+    finally:
+        await client.aclose()

@@ -25,15 +25,11 @@ from referencing import Registry, Resource
 from service_kit.events import (
     EventHandlers,
     MalformedEvent,
-    TraceContext,
     TypedEvent,
-    current_trace,
     decode_event,
     new_event,
     occurred_at,
     parse_autoclaim_reply,
-    trace_of,
-    use_trace,
 )
 from service_kit_testing.checks import sample_broadcast
 
@@ -203,8 +199,6 @@ def test_the_cloudevents_sdk_reads_what_the_backbone_writes():
         ('{"specversion":"1.0","id":"0d9bd1a4-5a4e-4a8e-9a55-2f1f3f1f6b0e","source":"/a","type":"a.b",'
          '"time":"2026-01-01T00:00:00+01:00","data":{}}', "time"),
         ('{"specversion":"1.0","id":"0d9bd1a4-5a4e-4a8e-9a55-2f1f3f1f6b0e","source":"/a","type":"a.b",'
-         '"time":"2026-01-01T00:00:00Z","traceparent":"00-abc","data":{}}', "traceparent"),
-        ('{"specversion":"1.0","id":"0d9bd1a4-5a4e-4a8e-9a55-2f1f3f1f6b0e","source":"/a","type":"a.b",'
          '"time":"2026-01-01T00:00:00Z","subject":null,"data":{}}', "subject"),
         ('{"specversion":"1.0","id":"0d9bd1a4-5a4e-4a8e-9a55-2f1f3f1f6b0e","source":"/a","type":"a.b",'
          '"time":"2026-01-01T00:00:00Z","partitionkey":"k1","data":{}}', "partitionkey"),
@@ -241,26 +235,6 @@ def test_each_rule_of_the_profile_names_the_attribute_and_why(attribute: str, va
 def test_tracestate_survives_a_round_trip():
     text = json.dumps({**VALID, "tracestate": "vendor=1"})
     assert json.loads(decode_event(text).model_dump_json()) == json.loads(text)
-
-
-# -- trace context ------------------------------------------------------------------------------------
-
-def test_an_event_created_inside_a_trace_continues_it():
-    parent = TraceContext.new()
-    with use_trace(parent):
-        event = new_event(sample_broadcast(), source="/a")
-    assert current_trace() is None
-    assert trace_of(event).trace_id == parent.trace_id and trace_of(event).span_id != parent.span_id
-
-
-@pytest.mark.parametrize(
-    "traceparent",
-    ["00-00000000000000000000000000000000-00f067aa0ba902b7-01", "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-     "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"],
-)
-def test_invalid_traceparents_are_rejected(traceparent: str):
-    with pytest.raises(ValueError):
-        TraceContext.parse(traceparent)
 
 
 # -- XAUTOCLAIM replies (Redis 6.2: 2 elements; 7.x: 3) ----------------------------------------------

@@ -8,7 +8,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +32,6 @@ from service_kit_testing.waiting import wait_until_async
 pytestmark = pytest.mark.anyio
 
 SLOW_CONSUMER = Path(__file__).with_name("events_slow_consumer.py")
-
-
-@pytest.fixture
-async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    client = create_redis_client(redis_url)
-    try:
-        yield client
-    finally:
-        await client.aclose()
 
 
 async def test_entries_of_a_consumer_killed_mid_batch_are_handled_by_another_exactly_once(

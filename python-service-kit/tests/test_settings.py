@@ -9,7 +9,8 @@ from pydantic import ValidationError
 from service_kit.events import EventSettings
 from service_kit.settings import ServiceSettings, describe_refused_variables, settings_or_exit
 
-SERVICE_VARIABLES = ("REDIS_URL", "BIND_ADDRESS", "LOG_FORMAT", "INSTANCE_ID", "PLATFORM_DATA_DIR")
+SERVICE_VARIABLES = ("REDIS_URL", "BIND_ADDRESS", "LOG_FORMAT", "INSTANCE_ID", "PLATFORM_DATA_DIR",
+                     "TRACING_SAMPLING_PROBABILITY", "TRACING_ZIPKIN_ENDPOINT")
 
 
 @pytest.fixture
@@ -28,6 +29,7 @@ def test_defaults_are_the_platforms(environment: pytest.MonkeyPatch):
     assert settings.bind_address == "0.0.0.0"
     assert settings.log_format == "text"
     assert settings.data_dir == Path("var")
+    assert (settings.tracing_sampling_probability, settings.tracing_zipkin_endpoint) == (1.0, "")
     host, _, pid = settings.instance_id.rpartition("-")
     assert host and pid.isdigit()
 
@@ -126,3 +128,27 @@ def test_ports_are_checked(environment: pytest.MonkeyPatch):
     environment.setenv("DEMO_PORT", "70000")
     with pytest.raises(SystemExit, match="Invalid configuration: DEMO_PORT: Input should be less than or equal to 65535"):
         settings_or_exit(DemoSettings)
+
+
+def test_tracing_reads_its_variables(environment: pytest.MonkeyPatch):
+    environment.setenv("TRACING_SAMPLING_PROBABILITY", "0.25")
+    environment.setenv("TRACING_ZIPKIN_ENDPOINT", "http://zipkin:9411/api/v2/spans")
+    settings = ServiceSettings()
+    assert (settings.tracing_sampling_probability, settings.tracing_zipkin_endpoint) == (
+        0.25, "http://zipkin:9411/api/v2/spans")
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("TRACING_SAMPLING_PROBABILITY", "1.5", "TRACING_SAMPLING_PROBABILITY: Input should be less than or equal to 1"),
+    ("TRACING_SAMPLING_PROBABILITY", "-0.1", "TRACING_SAMPLING_PROBABILITY: Input should be greater than or equal to 0"),
+    ("TRACING_SAMPLING_PROBABILITY", "half", "TRACING_SAMPLING_PROBABILITY: Input should be a valid number"),
+    ("TRACING_ZIPKIN_ENDPOINT", "localhost:9411", "TRACING_ZIPKIN_ENDPOINT: Value error, must be the absolute http(s) URL"),
+    ("TRACING_ZIPKIN_ENDPOINT", "ftp://zipkin/api/v2/spans", "TRACING_ZIPKIN_ENDPOINT: Value error, must be the absolute"),
+    ("TRACING_ZIPKIN_ENDPOINT", "http://zipkin:94110/api/v2/spans", "TRACING_ZIPKIN_ENDPOINT: Value error, must be the"),
+])
+def test_a_bad_tracing_value_stops_the_process_naming_the_variable(environment: pytest.MonkeyPatch, variable: str,
+                                                                   value: str, message: str):
+    environment.setenv(variable, value)
+    with pytest.raises(SystemExit) as stopped:
+        settings_or_exit(ServiceSettings)
+    assert str(stopped.value).startswith(f"Invalid configuration: {message}"), stopped.value

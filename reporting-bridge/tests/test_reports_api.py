@@ -19,7 +19,10 @@ from reporting_bridge.domain.catalogue import REPORT_TYPES
 from reporting_bridge.store.database import create_database_engine, database_url
 from reporting_bridge.store.tables import events, reports
 from event_store_data import store_events
+from service_kit.auth import get_token_verifier
 from service_kit_testing.events import typed_event
+from service_kit_testing.spans import (CALLER_SPAN_ID, CALLER_TRACE_ID, CALLER_TRACEPARENT, RecordedSpans,
+                                       parent_span_id_of, span_id_of, trace_id_of)
 from service_kit_testing.waiting import wait_until
 
 PROBLEM_JSON = "application/problem+json"
@@ -297,3 +300,50 @@ def test_a_report_that_cannot_be_computed_fails_visibly(service: TestClient, wor
     failed = [e for e in report_events(service, created["id"], "report.failed") if e["type"] == "report.failed"]
     assert len(failed) == 1 and failed[0]["data"]["error_code"] == "computation_error"
     assert failed[0]["data"]["user_id"] == owner.id
+
+
+def test_a_reports_spans_are_in_the_trace_of_the_request_that_asked_for_it(platform_env: str, tokens, people):
+    """The caller's traceparent → reporting-bridge → send reporting.jobs → the worker's process reporting.jobs →
+    report → its stages → send platform.events (progress inside its stage, ready inside the report) → the service's
+    process platform.events (its event store)."""
+    from reporting_bridge.app import create_app
+    from reporting_bridge.worker.app import create_worker_app
+
+    spans = RecordedSpans()
+    admin = people("admin")
+    app = create_app(span_processors=[spans.processor])
+    verifier = tokens.verifier()
+    app.dependency_overrides[get_token_verifier] = lambda: verifier
+    with TestClient(app) as service, TestClient(create_worker_app(span_processors=[spans.processor])):
+        created = service.post("/api/reports", headers={**admin.headers, "traceparent": CALLER_TRACEPARENT},
+                               json={"type": "platform-activity", "params": RANGE}).json()
+        assert wait_for_final(service, created["id"], admin.headers)["status"] == "ready"
+        wait_until(lambda: spans.named("process reporting.jobs"), message="the report's consumer span ended")
+        # The service's event store takes report.ready in, in the same trace.
+        wait_until(lambda: any((span.attributes or {}).get("cloudevents.event_type") == "report.ready"
+                               for span in spans.named("process platform.events")), message="report.ready ingested")
+
+    server = spans.one("POST /api/reports")
+    send = spans.one("send reporting.jobs")
+    process = spans.one("process reporting.jobs")
+    report = spans.one("report")
+    stages = {span.name: span for span in spans.all if span.name.startswith("report.stage.")}
+    published = {span_id_of(span): span for span in spans.named("send platform.events")
+                  if trace_id_of(span) == CALLER_TRACE_ID}
+    assert parent_span_id_of(server) == CALLER_SPAN_ID
+    assert parent_span_id_of(send) == span_id_of(server) and parent_span_id_of(process) == span_id_of(send)
+    assert process.resource.attributes["service.name"] == "reporting-worker"
+    assert parent_span_id_of(report) == span_id_of(process)
+    assert report.attributes is not None and report.attributes["report.id"] == created["id"]
+    assert sorted(stages) == ["report.stage.aggregating", "report.stage.loading"]
+    assert {parent_span_id_of(span) for span in stages.values()} == {span_id_of(report)}
+    by_type = {(span.attributes or {})["cloudevents.event_type"]: span for span in published.values()}
+    assert parent_span_id_of(by_type["report.ready"]) == span_id_of(report)
+    progress = [span for span in published.values() if (span.attributes or {})["cloudevents.event_type"] == "report.progress"]
+    assert progress and {parent_span_id_of(span) for span in progress} <= {span_id_of(s) for s in stages.values()}
+    ingested = next(span for span in spans.named("process platform.events")
+                    if (span.attributes or {}).get("cloudevents.event_type") == "report.ready")
+    assert parent_span_id_of(ingested) == span_id_of(by_type["report.ready"])
+    assert ingested.resource.attributes["service.name"] == "reporting-bridge"
+    for span in [server, send, process, report, *stages.values(), ingested]:
+        assert trace_id_of(span) == CALLER_TRACE_ID, span.name

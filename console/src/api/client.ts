@@ -1,6 +1,7 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { auth, inference, notification, reporting } from '@contracts';
 import { ApiError, asProblem } from './problem';
+import { newTrace } from './trace';
 
 export type Tokens = auth.components['schemas']['TokenResponse'];
 
@@ -19,7 +20,7 @@ export interface PlatformApiOptions {
  * generated `paths` (contracts/types/typescript), all four sharing this session's tokens through one middleware.
  * Tokens live in memory only (never in storage a script could read later). A 401 triggers one refresh (shared
  * by every request that got a 401 meanwhile, since a refresh token is single use) and one retry; a second 401,
- * or a refused refresh, ends the session.
+ * or a refused refresh, ends the session. Every request starts a trace: its own W3C `traceparent` (`trace.ts`).
  */
 export class PlatformApi {
   readonly auth: Client<auth.paths>;
@@ -38,8 +39,9 @@ export class PlatformApi {
     this.notification = createClient<notification.paths>(common);
     this.reporting = createClient<reporting.paths>(common);
     this.onSignedOut = options.onSignedOut ?? (() => {});
-    const middleware = bearerMiddleware(this);
-    for (const client of [this.auth, this.inference, this.notification, this.reporting]) client.use(middleware);
+    // The trace first: the bearer middleware keeps a copy of the request for a retry, traceparent included.
+    const middleware = [traceMiddleware, bearerMiddleware(this)];
+    for (const client of [this.auth, this.inference, this.notification, this.reporting]) client.use(...middleware);
   }
 
   get signedIn(): boolean {
@@ -95,6 +97,19 @@ export class PlatformApi {
     }
   }
 }
+
+/**
+ * A new trace for every request that has no `traceparent` yet (a caller that wants to know the trace id, say to
+ * link a job to it, makes the trace itself with newTrace() and passes the header). The retry after a refresh sends
+ * the same copy, so both attempts are in the one trace.
+ */
+const traceMiddleware: Middleware = {
+  onRequest({ request }) {
+    if (request.headers.has('traceparent')) return undefined;
+    request.headers.set('traceparent', newTrace().traceparent);
+    return request;
+  },
+};
 
 /** The operations the console sends without a token (their contracts allow it); their 401 is the answer itself. */
 const ANONYMOUS = new Set(['/api/auth/register', '/api/auth/login', '/api/auth/refresh', '/api/auth/logout']);

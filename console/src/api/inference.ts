@@ -1,5 +1,6 @@
 import { inference } from '@contracts';
 import { type PlatformApi, unwrap } from './client';
+import { newTrace } from './trace';
 
 type Schemas = inference.components['schemas'];
 export type Shipment = Schemas['Shipment'];
@@ -24,13 +25,20 @@ export async function predictEta(api: PlatformApi, shipment: Shipment): Promise<
   return unwrap(await api.inference.POST('/api/inference/v1/eta', { body: shipment }));
 }
 
-/** A job from a CSV upload (multipart, form field `file`): the service reads the file itself. */
-export async function submitCsvJob(api: PlatformApi, csv: Blob, fileName: string): Promise<Job> {
+/**
+ * A job from a CSV upload (multipart, form field `file`): the service reads the file itself. With the trace id of
+ * the request, which the job's whole run is part of (gateway, inference-bridge, the worker, the events).
+ */
+export async function submitCsvJob(api: PlatformApi, csv: Blob, fileName: string): Promise<{ job: Job; traceId: string }> {
   const form = new FormData();
   form.append('file', csv, fileName);
+  const trace = newTrace();
   // The generated multipart body type is `{ file: string }` (`format: binary`); the FormData is what is sent, and
   // the browser writes its Content-Type with the boundary.
-  return unwrap(await api.inference.POST('/api/inference/v1/jobs', { body: { file: fileName }, bodySerializer: () => form }));
+  const job = unwrap(await api.inference.POST('/api/inference/v1/jobs', {
+    body: { file: fileName }, bodySerializer: () => form, headers: { traceparent: trace.traceparent },
+  }));
+  return { job, traceId: trace.traceId };
 }
 
 export async function getJob(api: PlatformApi, id: string): Promise<Job> {

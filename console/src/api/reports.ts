@@ -1,5 +1,6 @@
 import type { reporting } from '@contracts';
 import { type PlatformApi, unwrap } from './client';
+import { newTrace } from './trace';
 
 type Schemas = reporting.components['schemas'];
 export type ReportType = Schemas['ReportType'];
@@ -13,8 +14,11 @@ export async function reportTypes(api: PlatformApi): Promise<ReportType[]> {
   return unwrap(await api.reporting.GET('/api/reports/types')).items;
 }
 
-export async function requestReport(api: PlatformApi, request: CreateReportRequest): Promise<Report> {
-  return unwrap(await api.reporting.POST('/api/reports', { body: request }));
+/** A report request, with the trace id of the request (the report's run, worker and events included, is that trace). */
+export async function requestReport(api: PlatformApi, request: CreateReportRequest): Promise<{ report: Report; traceId: string }> {
+  const trace = newTrace();
+  const report = unwrap(await api.reporting.POST('/api/reports', { body: request, headers: { traceparent: trace.traceparent } }));
+  return { report, traceId: trace.traceId };
 }
 
 export async function getReport(api: PlatformApi, id: string): Promise<Report> {

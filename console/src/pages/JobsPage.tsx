@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { type Job, getJob, jobResultCsv, submitCsvJob } from '../api/inference';
 import { ErrorSummary, Progress, errorsOf, useSubmit } from '../components/forms';
 import { saveBlob } from '../components/download';
+import { TraceLink } from '../components/TraceLink';
+import { rememberTrace } from '../api/trace';
 import { CSV_COLUMNS, type CsvShipments, canSubmit, lineOfRowPointer, sampleCsv, shipmentsFromCsv } from '../csv';
 import { JOB_EVENTS } from '../live/feed';
 import { useTaskProgress } from '../components/useTaskProgress';
@@ -25,7 +27,9 @@ export function JobsPage() {
   const { busy, errors, submit } = useSubmit(async () => {
     if (!parsed || !canSubmit(parsed)) throw new Error('Choose a CSV file with at least one valid shipment first.');
     // The good rows only, with the contract's header: the service reads the upload as a whole.
-    setJob(await submitCsvJob(api, new Blob([parsed.upload], { type: 'text/csv' }), fileName ?? 'shipments.csv'));
+    const created = await submitCsvJob(api, new Blob([parsed.upload], { type: 'text/csv' }), fileName ?? 'shipments.csv');
+    rememberTrace('job', created.job.id, created.traceId);
+    setJob(created.job);
   });
 
   // Progress comes from the live feed: inference.job.progress, then completed or failed.
@@ -88,6 +92,7 @@ export function JobsPage() {
             </p>
           ) : null}
           {downloadError ? <p role="alert">{downloadError}</p> : null}
+          <TraceLink kind="job" id={job.id} />
         </section>
       ) : null}
     </>

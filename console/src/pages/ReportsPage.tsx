@@ -5,6 +5,8 @@ import {
 } from '../api/reports';
 import { ErrorSummary, Field, Progress, errorsOf, useSubmit } from '../components/forms';
 import { saveBlob } from '../components/download';
+import { TraceLink } from '../components/TraceLink';
+import { rememberTrace } from '../api/trace';
 import { REPORT_EVENTS } from '../live/feed';
 import { useTaskProgress } from '../components/useTaskProgress';
 import { useSession } from '../session';
@@ -43,14 +45,16 @@ export function ReportsPage() {
 
   const { busy, errors, submit } = useSubmit(async () => {
     if (!form.type) throw new Error('Choose a report type.');
-    setReport(await requestReport(api, {
+    const created = await requestReport(api, {
       type: form.type,
       params: {
         from: form.from, to: form.to,
         ...(form.granularity ? { granularity: form.granularity as Params['granularity'] } : {}),
         ...(form.group_by ? { group_by: form.group_by as Params['group_by'] } : {}),
       },
-    }));
+    });
+    rememberTrace('report', created.report.id, created.traceId);
+    setReport(created.report);
   });
 
   const selected = types.find((t) => t.id === form.type);
@@ -162,6 +166,7 @@ function ReportCard({ report, progress, stage, failure }: { report: Report; prog
         </>
       ) : null}
       {downloadError ? <p role="alert">{downloadError}</p> : null}
+      <TraceLink kind="report" id={report.id} />
     </section>
   );
 }

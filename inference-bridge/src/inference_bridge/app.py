@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import threadpoolctl
 from fastapi import FastAPI
+from opentelemetry.sdk.trace import SpanProcessor
 from prometheus_client import CollectorRegistry
 
 from inference_bridge import api
@@ -25,9 +26,11 @@ def limit_native_threads() -> None:
     threadpoolctl.threadpool_limits(limits=1)
 
 
-def create_app(settings: InferenceSettings | None = None, model: EtaModel | None = None) -> FastAPI:
+def create_app(settings: InferenceSettings | None = None, model: EtaModel | None = None, *,
+               span_processors: Sequence[SpanProcessor] = ()) -> FastAPI:
     """A new app with `settings` (default: the environment's) serving `model` (default: the one in the model
-    folder; raises ModelUnavailable, naming the training command, when there is none). Tests make one each."""
+    folder; raises ModelUnavailable, naming the training command, when there is none). Tests make one each
+    (`span_processors`: see `create_service_app`)."""
     settings = settings or InferenceSettings()
     model = model or load_model(settings.model_dir)
     limit_native_threads()
@@ -40,6 +43,7 @@ def create_app(settings: InferenceSettings | None = None, model: EtaModel | None
         yield {"model": model, "metrics": metrics, "job_store": JobStore(runtime.redis, settings.job_ttl_seconds)}
 
     app = create_service_app(service_name=SERVICE_NAME, api_prefix=API_PREFIX, settings=settings,
+                             span_processors=span_processors,
                              lifespan=resources, metrics_registry=registry)
     app.include_router(api.router)
     return app

@@ -12,6 +12,8 @@ from service_kit import Port, ServiceSettings
 
 # The name in service-info, on the events' source ("/inference-bridge") and of the installed distribution.
 SERVICE_NAME = "inference-bridge"
+# The worker's name as a part of the platform (the launcher's, and service.name on its spans).
+WORKER_NAME = "inference-worker"
 # Where the gateway routes the service (contracts/openapi/inference.yaml's paths start with it).
 API_PREFIX = "/api/inference"
 

@@ -1,4 +1,5 @@
-"""Process-wide logging: one line per event on stdout, readable text or JSON (LOG_FORMAT), with the request id.
+"""Process-wide logging: one line per event on stdout, readable text or JSON (LOG_FORMAT), with the request id and
+the current span's trace id and span id.
 
 Configured once by the process entry point (`service_kit.server.run`), never by the app factory: a
 library that reconfigures logging would fight with whatever embeds it (pytest's log capture, for one).
@@ -13,8 +14,8 @@ from typing import Any
 
 import orjson
 
-from service_kit.events.trace_context import current_trace
 from service_kit.request_id import current_request_id
+from service_kit.tracing import current_ids
 from service_kit.settings import LogFormat
 
 TEXT_FORMAT = "%(asctime)s %(levelname)-7s [%(log_context)s] %(name)s: %(message)s"
@@ -25,21 +26,22 @@ _RECORD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message",
 
 
 class RequestIdFilter(logging.Filter):
-    """Stamps each record with the id of the request being served (see `request_id`) and the id of the
-    trace being worked for (an event's, inside a consumer's handler: see `events.trace_context`), if any."""
+    """Stamps each record with the id of the request being served (see `request_id`) and the trace id and span
+    id of the current span (a request's server span, a consumer's `process` span, a worker's job span: see
+    `service_kit.tracing`), each if any: outside a span the record has neither."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request_id = current_request_id()
         if request_id is not None and not hasattr(record, "request_id"):
             record.request_id = request_id
-        trace = current_trace()
-        if trace is not None and not hasattr(record, "trace_id"):
-            record.trace_id = trace.trace_id
+        ids = current_ids()
+        if ids is not None and not hasattr(record, "trace_id"):
+            record.trace_id, record.span_id = ids
         return True
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: timestamp (RFC 3339 UTC), level, logger, message, request_id, trace_id, extras."""
+    """One JSON object per line: timestamp (RFC 3339 UTC), level, logger, message, request_id, trace_id, span_id, extras."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -59,7 +61,8 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    """`[<request id>]`, or `[<request id> trace=<trace id>]` inside a trace, before the logger's name."""
+    """`[<request id>]`, or `[<request id> trace=<trace id> span=<span id>]` inside a span, before the logger's
+    name."""
 
     def __init__(self) -> None:
         super().__init__(TEXT_FORMAT)
@@ -67,7 +70,7 @@ class TextFormatter(logging.Formatter):
     def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
         context = getattr(record, "request_id", "-")
         if (trace_id := getattr(record, "trace_id", None)) is not None:
-            context += f" trace={trace_id}"
+            context += f" trace={trace_id} span={getattr(record, 'span_id', '-')}"
         record.log_context = context
         return super().formatMessage(record)
 

@@ -15,7 +15,9 @@ import socket
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, ValidationError
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogFormat = Literal["text", "json"]
@@ -55,6 +57,26 @@ class ServiceSettings(BaseSettings):
     # consumer name would steal each other's messages).
     instance_id: str = Field(default_factory=default_instance_id, validation_alias="INSTANCE_ID")
     data_dir: Path = Field(Path("var"), validation_alias="PLATFORM_DATA_DIR")
+    # Tracing (service_kit.tracing): the share of the traces started here that are recorded (a trace that arrives
+    # keeps its caller's decision), and Zipkin's span intake; empty: spans are made and propagated, not exported.
+    tracing_sampling_probability: float = Field(1.0, ge=0.0, le=1.0, validation_alias="TRACING_SAMPLING_PROBABILITY")
+    tracing_zipkin_endpoint: str = Field("", validation_alias="TRACING_ZIPKIN_ENDPOINT")
+
+    @field_validator("tracing_zipkin_endpoint")
+    @classmethod
+    def _an_http_url(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            url = urlsplit(value)
+            url.port  # noqa: B018 (raises ValueError for a port that is not one)
+            valid = url.scheme in ("http", "https") and bool(url.hostname)
+        except ValueError:
+            valid = False
+        if not valid:
+            raise ValueError("must be the absolute http(s) URL of Zipkin's span intake, such as "
+                             "http://localhost:9411/api/v2/spans, or empty")
+        return value
 
 
 Settings = TypeVar("Settings", bound=BaseSettings)

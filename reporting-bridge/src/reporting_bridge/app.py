@@ -3,12 +3,13 @@ event store (the reports are computed in `reporting_bridge.worker`)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from contract_types.streams import ConsumerGroup, Stream
 from fastapi import FastAPI
+from opentelemetry.sdk.trace import SpanProcessor
 
 from reporting_bridge import api
 from reporting_bridge.domain.ingest import EventIngestor
@@ -18,8 +19,9 @@ from service_kit import ServiceRuntime, create_service_app
 from service_kit.events import Subscription
 
 
-def create_app(settings: ReportingSettings | None = None) -> FastAPI:
-    """A new app with `settings` (default: the environment's). Tests make one each."""
+def create_app(settings: ReportingSettings | None = None, *, span_processors: Sequence[SpanProcessor] = ()) -> FastAPI:
+    """A new app with `settings` (default: the environment's). Tests make one each (`span_processors`: see
+    `create_service_app`)."""
     settings = settings or ReportingSettings()
 
     @asynccontextmanager
@@ -30,6 +32,7 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
             async with runtime.consuming(ingestion):
                 yield {"engine": engine}  # what api.dependencies hands to the routes
 
-    app = create_service_app(service_name=SERVICE_NAME, api_prefix=API_PREFIX, settings=settings, lifespan=resources)
+    app = create_service_app(service_name=SERVICE_NAME, api_prefix=API_PREFIX, settings=settings, lifespan=resources,
+                             span_processors=span_processors)
     app.include_router(api.router)
     return app

@@ -7,6 +7,10 @@ three carry ids derived from the job id, so a worker that dies after publishing 
 did publishes the same ids again, which every consumer skips as handled (at least once, never twice).
 A worker killed mid-job leaves its entry pending; the backbone hands it to a live worker after
 EVENTS_MIN_IDLE_MS, which resumes after the last stored chunk.
+
+Spans (children of the consumer's `process inference.jobs` span, so in the trace of the request that submitted
+the job): `inference.job` per job, `inference.job.chunk` per chunk; the progress events are published inside
+their chunk's span, the outcome events inside the job's.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from contract_types.events import InferenceJobCompleted, InferenceJobFailed, InferenceJobProgress, InferenceJobRequested
+from opentelemetry import trace
+from opentelemetry.trace import Tracer
 from pydantic import BaseModel
 from redis.exceptions import RedisError
 from threadpoolctl import threadpool_limits
@@ -41,8 +47,9 @@ class JobRunner:
     """Runs the jobs of inference.jobs; `handle` is the consumer's handler of inference.job.requested."""
 
     def __init__(self, store: JobStore, publisher: EventPublisher, model: EtaModel, metrics: InferenceMetrics,
-                 settings: InferenceSettings) -> None:
+                 settings: InferenceSettings, tracer: Tracer | None = None) -> None:
         self.store = store
+        self.tracer = tracer or trace.get_tracer(__name__)
         self.publisher = publisher
         self.model = model
         self.metrics = metrics
@@ -51,6 +58,11 @@ class JobRunner:
 
     async def handle(self, event: TypedEvent[InferenceJobRequested]) -> None:
         job_id = str(event.data.job_id)
+        with self.tracer.start_as_current_span("inference.job", attributes={
+                "inference.job.id": job_id, "inference.job.total_items": event.data.total_items}):
+            await self._handle(job_id, event)
+
+    async def _handle(self, job_id: str, event: TypedEvent[InferenceJobRequested]) -> None:
         job = await self.store.get(job_id)
         if job is None:
             logger.warning("job %s of event %s is unknown or expired: nothing to run", job_id, event.id)
@@ -82,17 +94,20 @@ class JobRunner:
         last_progress = time.monotonic()
         for index in range(first, chunks):
             start, stop = index * self.chunk_rows, min(total, (index + 1) * self.chunk_rows)
-            part = slice_columns(columns, start, stop)
-            hours, probability, eta = await asyncio.to_thread(_predict_one_thread, self.model, part)
-            rows = [{"row": start + i, "transit_hours": round(float(h), 2), "eta": rfc3339(e),
-                     "delay_probability": round(float(p), 4)}
-                    for i, (h, p, e) in enumerate(zip(hours, probability, eta, strict=True))]
-            await self.store.append_chunk(job.id, index, rows, stop)
-            if stop < total and time.monotonic() - last_progress >= PROGRESS_INTERVAL_SECONDS:
-                last_progress = time.monotonic()
-                await self.publisher.publish(InferenceJobProgress(
-                    job_id=job.id, user_id=job.user_id, progress=stop * 100 // total, processed_items=stop,
-                    total_items=total), subject=job.id)
+            with self.tracer.start_as_current_span("inference.job.chunk", attributes={
+                    "inference.job.id": job.id, "inference.job.chunk.index": index,
+                    "inference.job.chunk.rows": stop - start}):
+                part = slice_columns(columns, start, stop)
+                hours, probability, eta = await asyncio.to_thread(_predict_one_thread, self.model, part)
+                rows = [{"row": start + i, "transit_hours": round(float(h), 2), "eta": rfc3339(e),
+                         "delay_probability": round(float(p), 4)}
+                        for i, (h, p, e) in enumerate(zip(hours, probability, eta, strict=True))]
+                await self.store.append_chunk(job.id, index, rows, stop)
+                if stop < total and time.monotonic() - last_progress >= PROGRESS_INTERVAL_SECONDS:
+                    last_progress = time.monotonic()
+                    await self.publisher.publish(InferenceJobProgress(
+                        job_id=job.id, user_id=job.user_id, progress=stop * 100 // total, processed_items=stop,
+                        total_items=total), subject=job.id)
             if self.chunk_pause:
                 await asyncio.sleep(self.chunk_pause)
         finished = await self.store.finish(job.id, status="succeeded", processed_items=str(total),

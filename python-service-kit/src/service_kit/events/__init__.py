@@ -3,12 +3,13 @@ the contract (contract_types: the envelope and payload models, event types, stre
 
 Mapping onto a stream entry (identical in the Java services):
 `XADD <stream> MAXLEN ~ <retention> * cloudevent <event JSON>`: exactly one field, `cloudevent`, holding the
-whole event; `traceparent` (W3C) is an extension attribute of the event. Retention per stream: the contract's
-(contract_types.streams.RETENTION), configurable (EVENTS_RETENTION, ...).
+whole event; `traceparent` and `tracestate` (W3C) are extension attributes of the event. Retention per stream:
+the contract's (contract_types.streams.RETENTION), configurable (EVENTS_RETENTION, ...).
 
 - `EventPublisher.publish(payload, subject=None)`: `payload` is a generated payload model; its event type
-  gives the CloudEvent type, dataschema and stream; stamps id, time (microseconds), source and the current
-  trace. `publish_event(event)` appends an event built elsewhere (relays, replays) as it is;
+  gives the CloudEvent type, dataschema and stream; stamps id, time (microseconds), source and, inside a
+  `send <stream>` span, that span's trace context (`events.spans`: the span names and attributes).
+  `publish_event(event)` appends an event built elsewhere (relays, replays) as it is;
 - `EventHandlers().on(USER_DELETED, handler)` (or `.on_every_type(handler)`): a handler gets a `TypedEvent`,
   the envelope and `data` as the type's payload model; a type without a handler is acknowledged and ignored;
 - `StreamConsumer(redis, EventSettings().consumer(stream=..., group=..., consumer=...), handlers)`: consumer
@@ -29,13 +30,12 @@ from service_kit.events.envelope import (
     new_event,
     occurred_at,
     subject_of,
-    trace_of,
+    trace_context_of,
 )
 from service_kit.events.handlers import EventHandlers, Handler, TypedEvent
 from service_kit.events.metrics import EventMetrics, default_event_metrics
 from service_kit.events.publisher import EVENT_FIELD, EventPublisher
 from service_kit.events.settings import ConsumerSettings, EventSettings, StreamRetention, dead_letter_stream
-from service_kit.events.trace_context import TraceContext, current_trace, use_trace
 from service_kit.events.wiring import Publisher, Subscription, get_publisher, running_consumers
 
 __all__ = [
@@ -53,9 +53,7 @@ __all__ = [
     "StreamConsumer",
     "StreamRetention",
     "Subscription",
-    "TraceContext",
     "TypedEvent",
-    "current_trace",
     "dead_letter_stream",
     "decode_event",
     "default_event_metrics",
@@ -66,6 +64,5 @@ __all__ = [
     "parse_autoclaim_reply",
     "running_consumers",
     "subject_of",
-    "trace_of",
-    "use_trace",
+    "trace_context_of",
 ]

@@ -2,8 +2,8 @@
 
 Per entry: parse the envelope, find the handler of its type (none: acknowledge and move on) and parse its
 `data` into the type's payload model, skip if the event id was handled within the dedupe window, call the
-handler inside the event's trace, and only when it succeeded record the id and acknowledge, both in one
-MULTI/EXEC. A failed
+handler inside a `process <stream>` span whose parent is the event's trace context (`events.spans`), and only
+when it succeeded record the id and acknowledge, both in one MULTI/EXEC. A failed
 entry stays pending; entries idle longer than `min_idle_ms` are reclaimed (XAUTOCLAIM) by any consumer of the
 group and handled again. The handler runs at most `max_deliveries` times for an entry: when it fails on that
 delivery, the entry goes to `<stream>.dlq` with the reason and is acknowledged so that the stream moves on (a
@@ -21,22 +21,27 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from service_kit.events.envelope import MalformedEvent, decode_event, format_time, trace_of
+from service_kit.events.envelope import MalformedEvent, decode_event, format_time
 from service_kit.events.handlers import EventHandlers
 from service_kit.events.metrics import EventMetrics, default_event_metrics
 from service_kit.events.publisher import EVENT_FIELD
 from service_kit.events.settings import ConsumerSettings
-from service_kit.events.trace_context import use_trace
+from service_kit.events.spans import EVENT_TYPE, MESSAGE_ID, messaging_attributes
+from service_kit.tracing import TRACER_NAME, extract_context
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +102,7 @@ class StreamConsumer:
 
     Run it with `await consumer.start()` ... `await consumer.stop()`, or `async with consumer:`, or
     `await consumer.run()` (returns after `stop()`). `redis` must decode responses (service_kit's client does).
+    Spans come from `tracer` (the app's; default: the global provider's, a no-op unless one is set).
     """
 
     def __init__(
@@ -106,10 +112,12 @@ class StreamConsumer:
         handlers: EventHandlers,
         *,
         metrics: EventMetrics | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self.redis = redis
         self.settings = settings
         self.handlers = handlers
+        self.tracer = tracer or trace.get_tracer(TRACER_NAME)
         metrics = metrics or default_event_metrics()
         labels = (settings.stream, settings.group)
         self._consumed = metrics.consumed.labels(*labels)
@@ -278,7 +286,8 @@ class StreamConsumer:
                     error = (f"not handled successfully in {s.max_deliveries} deliveries: the last attempt ended "
                              "without an outcome (its consumer stopped or died, see its log)")
                     self._consumed.inc()
-                    await self._dead_letter(entry_id, fields, deliveries, error)
+                    with self._process_span(fields):
+                        await self._dead_letter(entry_id, fields, deliveries, error)
                 else:
                     await self._deliver(entry_id, fields, deliveries=deliveries)
             if page.cursor in ("0-0", "0"):
@@ -303,9 +312,23 @@ class StreamConsumer:
     # -- one entry -----------------------------------------------------------------------------------
 
     async def _deliver(self, entry_id: str, fields: Fields, *, deliveries: int) -> None:
-        s = self.settings
+        """Handles one entry inside a `process <stream>` span, a child of the trace context the entry's event
+        carries (read leniently from the raw text, so that a malformed event's dead-lettering is in its trace too;
+        none, or a malformed one: a new root)."""
         self._consumed.inc()
-        text = fields.get(EVENT_FIELD)
+        with self._process_span(fields) as span:
+            await self._deliver_in_span(span, entry_id, fields, fields.get(EVENT_FIELD), deliveries=deliveries)
+
+    def _process_span(self, fields: Fields) -> AbstractContextManager[trace.Span]:
+        s = self.settings
+        return self.tracer.start_as_current_span(
+            f"process {s.stream}", context=_trace_context_of_text(fields.get(EVENT_FIELD)), kind=SpanKind.CONSUMER,
+            attributes=messaging_attributes(s.stream, "process", group=s.group),
+        )
+
+    async def _deliver_in_span(self, span: trace.Span, entry_id: str, fields: Fields, text: str | None, *,
+                               deliveries: int) -> None:
+        s = self.settings
         if text is None:
             await self._dead_letter(
                 entry_id, fields, deliveries,
@@ -314,6 +337,7 @@ class StreamConsumer:
             return
         try:
             event = decode_event(text)
+            span.set_attributes({MESSAGE_ID: event.id, EVENT_TYPE: event.type})
             delivery = self.handlers.route(event)
         except MalformedEvent as error:
             await self._dead_letter(entry_id, fields, deliveries, f"{MALFORMED_PREFIX}{error}")
@@ -330,23 +354,24 @@ class StreamConsumer:
             logger.info("skipped entry %s of %s: event %s was handled already", entry_id, s.stream, event.id)
             return
 
-        with use_trace(trace_of(event).child()):
-            started = time.perf_counter()
-            try:
-                await delivery()
-            except Exception as error:
-                self._handler_seconds.observe(time.perf_counter() - started)
-                if deliveries >= s.max_deliveries:
-                    await self._dead_letter(entry_id, fields, deliveries, _error_text(error))
-                    return
-                self._retried.inc()
-                logger.warning(
-                    "handler failed for event %s (entry %s of %s, delivery %d of at most %d): %s",
-                    event.id, entry_id, s.stream, deliveries, s.max_deliveries, _error_text(error),
-                    exc_info=True,
-                )
-                return
+        started = time.perf_counter()
+        try:
+            await delivery()
+        except Exception as error:
             self._handler_seconds.observe(time.perf_counter() - started)
+            span.record_exception(error)
+            span.set_status(Status(StatusCode.ERROR, _error_text(error)))
+            if deliveries >= s.max_deliveries:
+                await self._dead_letter(entry_id, fields, deliveries, _error_text(error))
+                return
+            self._retried.inc()
+            logger.warning(
+                "handler failed for event %s (entry %s of %s, delivery %d of at most %d): %s",
+                event.id, entry_id, s.stream, deliveries, s.max_deliveries, _error_text(error),
+                exc_info=True,
+            )
+            return
+        self._handler_seconds.observe(time.perf_counter() - started)
 
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(processed_key, 1, px=s.dedupe_window_ms)
@@ -378,3 +403,12 @@ class StreamConsumer:
             "moved entry %s of %s to %s after %d deliveries: %s", entry_id, s.stream, s.dead_letter_stream,
             deliveries, error,
         )
+
+
+def _trace_context_of_text(text: str | None) -> Context:
+    """The trace context in an entry's event text, read before (and whatever) the envelope's validation says."""
+    try:
+        document = orjson.loads(text) if text is not None else None
+    except orjson.JSONDecodeError:
+        document = None
+    return extract_context(document if isinstance(document, dict) else {})

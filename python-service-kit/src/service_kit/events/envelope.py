@@ -5,7 +5,7 @@ The generated model is the envelope: it carries every rule of contracts/events/c
 platform's profile), which the Java kit enforces too. What one side accepted and the other rejected would
 surface as dead letters in production, so both follow the shared example vectors in contracts/events/examples.
 This module only adds what a model cannot hold: building a new event from a payload model, reading text into an
-event with the reasons it is not one, and the derived values (the time as a datetime, the trace context).
+event with the reasons it is not one, and the derived values (the time as a datetime, the trace context as OpenTelemetry's `Context`).
 docs/decisions/0003-python-cloudevents-sdk.md says why this is not the CloudEvents SDK's JSONFormat.
 """
 
@@ -17,12 +17,15 @@ from datetime import UTC, datetime
 
 from contract_types.event_types import EVENT_TYPE_OF_PAYLOAD, EventType
 from contract_types.events import CloudEvent
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from pydantic import MISSING, BaseModel, ValidationError
 
-from service_kit.events.trace_context import TraceContext, outgoing_trace
+from service_kit.tracing import EVENT_PROPAGATOR, extract_context
 
 __all__ = ["CloudEvent", "MalformedEvent", "decode_event", "event_type_of", "format_time", "new_event",
-           "occurred_at", "subject_of", "trace_of"]
+           "occurred_at", "subject_of", "trace_context_of"]
 
 SPECVERSION = "1.0"
 JSON_CONTENT_TYPE = "application/json"
@@ -58,12 +61,18 @@ def new_event(
     source: str,
     subject: str | None = None,
     event_id: str | None = None,
-    trace: TraceContext | None = None,
+    context: Context | None = None,
 ) -> CloudEvent:
     """A new event carrying `payload` (a generated payload model): its type and dataschema follow from the
     payload's class; a fresh id unless `event_id` is given (say, derived from a job id, so that a repeat after a
-    crash is skipped as a duplicate), the current time, and `trace` (default: the current trace, continued)."""
+    crash is skipped as a duplicate), the current time, and the trace context of `context` (default: the current
+    one; the publisher's `send <stream>` span) in `traceparent`/`tracestate`, written by the W3C propagator.
+    Outside any span the event starts a trace of its own: the profile wants a `traceparent` on every event."""
     event_type = event_type_of(payload)
+    carrier: dict[str, str] = {}
+    EVENT_PROPAGATOR.inject(carrier, context)
+    if "traceparent" not in carrier:
+        EVENT_PROPAGATOR.inject(carrier, _new_trace())
     return CloudEvent(
         specversion=SPECVERSION,
         id=event_id or str(uuid.uuid4()),
@@ -73,7 +82,8 @@ def new_event(
         time=format_time(datetime.now(UTC)),
         datacontenttype=JSON_CONTENT_TYPE,
         dataschema=event_type.dataschema,
-        traceparent=(trace or outgoing_trace()).traceparent,
+        traceparent=carrier["traceparent"],
+        tracestate=carrier.get("tracestate") or MISSING,
         data=payload.model_dump(mode="json", by_alias=True),  # the contract's names: `from`, not `from_`
     )
 
@@ -111,9 +121,22 @@ def occurred_at(event: CloudEvent) -> datetime:
     return datetime.fromisoformat(event.time)
 
 
-def trace_of(event: CloudEvent) -> TraceContext:
-    """The trace the event was published in (its `traceparent`)."""
-    return TraceContext.parse(event.traceparent)
+def trace_context_of(event: CloudEvent) -> Context:
+    """The trace context the event was published in (its `traceparent` and `tracestate`, read by the W3C
+    propagator); an empty context, whose spans start a new trace, when it has none that W3C accepts."""
+    return extract_context({"traceparent": getattr(event, "traceparent", None),
+                            "tracestate": getattr(event, "tracestate", None)})
+
+
+_IDS = RandomIdGenerator()
+
+
+def _new_trace() -> Context:
+    """A context naming a new trace (sampled, as a span with no parent is by default), for an event made
+    outside any span."""
+    span_context = trace.SpanContext(trace_id=_IDS.generate_trace_id(), span_id=_IDS.generate_span_id(),
+                                     is_remote=False, trace_flags=trace.TraceFlags(trace.TraceFlags.SAMPLED))
+    return trace.set_span_in_context(trace.NonRecordingSpan(span_context))
 
 
 def subject_of(event: CloudEvent) -> str | None:

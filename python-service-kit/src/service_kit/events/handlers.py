@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 from contract_types.event_types import EVENT_TYPES, EventType
+from opentelemetry.context import Context
 from pydantic import BaseModel, ValidationError
 
 from service_kit.events.envelope import (
@@ -29,9 +30,8 @@ from service_kit.events.envelope import (
     occurred_at,
     problems_by_location,
     subject_of,
-    trace_of,
+    trace_context_of,
 )
-from service_kit.events.trace_context import TraceContext
 
 Payload = TypeVar("Payload", bound=BaseModel)
 
@@ -64,8 +64,9 @@ class TypedEvent(Generic[Payload]):
         return occurred_at(self.envelope)
 
     @property
-    def trace(self) -> TraceContext:
-        return trace_of(self.envelope)
+    def trace_context(self) -> Context:
+        """The trace context the event was published in (the consumer's `process` span is its child)."""
+        return trace_context_of(self.envelope)
 
 
 Handler = Callable[[TypedEvent[Any]], Awaitable[None]]

@@ -10,7 +10,8 @@ publish prints {"published", "seconds", "per_second"}; consume runs until N even
 down gracefully) or the timeout (exit 1), and prints {"consumed", "measured", "seconds", "per_second", "p50_ms",
 "p99_ms", "duplicates_skipped"}: the figures are those of the events after the first W (the warm-up), timed
 from the first of them to the last event handled. Consumer settings (EVENTS_*, INSTANCE_ID) come
-from the environment.
+from the environment, and the spans are set as a service's are: TRACING_SAMPLING_PROBABILITY (default 1.0),
+TRACING_ZIPKIN_ENDPOINT (empty, the default: made and propagated, not exported).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from service_kit.events.publisher import EventPublisher
 from service_kit.events.settings import EventSettings
 from service_kit.redis_client import create_redis_client
 from service_kit.settings import ServiceSettings
+from service_kit.tracing import Tracing
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,7 +72,10 @@ async def publish(args: argparse.Namespace) -> int:
     except ValidationError as error:
         raise SystemExit(f"--data-json is not a valid {args.type} payload:\n{error}") from None
     redis = create_redis_client(args.redis_url)
-    publisher = EventPublisher(redis, source=args.source, retention=EventSettings().stream_retention(), metrics=EventMetrics())
+    metrics = EventMetrics()
+    tracing = tool_tracing(args.source.lstrip("/"), metrics)
+    publisher = EventPublisher(redis, source=args.source, retention=EventSettings().stream_retention(), metrics=metrics,
+                               tracer=tracing.tracer)
     interval = 1 / args.rate if args.rate > 0 else 0.0
     try:
         started = time.perf_counter()
@@ -83,6 +88,7 @@ async def publish(args: argparse.Namespace) -> int:
         seconds = time.perf_counter() - started
     finally:
         await redis.aclose()
+        tracing.close_export()
     print_line({"published": args.count, "seconds": round(seconds, 6), "per_second": rate(args.count, seconds)})
     return 0
 
@@ -90,6 +96,7 @@ async def publish(args: argparse.Namespace) -> int:
 async def consume(args: argparse.Namespace) -> int:
     redis = create_redis_client(args.redis_url)
     metrics = EventMetrics()
+    tracing = tool_tracing("events-tool", metrics)
     latencies: list[float] = []  # of the measured events: those after the warm-up
     handled = 0
     first_measured: float | None = None
@@ -117,7 +124,8 @@ async def consume(args: argparse.Namespace) -> int:
             done.set()
 
     settings = EventSettings().consumer(stream=args.stream, group=args.group, consumer=ServiceSettings().instance_id)
-    consumer = StreamConsumer(redis, settings, EventHandlers().on_every_type(handle), metrics=metrics)
+    consumer = StreamConsumer(redis, settings, EventHandlers().on_every_type(handle), metrics=metrics,
+                              tracer=tracing.tracer)
     try:
         await consumer.start()
         try:
@@ -128,6 +136,7 @@ async def consume(args: argparse.Namespace) -> int:
         await consumer.stop()
     finally:
         await redis.aclose()
+        tracing.close_export()
         if ids_file is not None:
             ids_file.close()
     end = last_handled or time.perf_counter()
@@ -150,6 +159,18 @@ async def consume(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def tool_tracing(part_name: str, metrics: EventMetrics) -> Tracing:
+    """The tool's spans, set from the environment as a service's are, their export opened (closed by the caller)."""
+    try:
+        settings = ServiceSettings()
+    except ValidationError as error:
+        raise SystemExit(f"the tracing settings are not valid:\n{error}") from None
+    tracing = Tracing(part_name, sampling_probability=settings.tracing_sampling_probability,
+                      zipkin_endpoint=settings.tracing_zipkin_endpoint, registry=metrics.registry)
+    tracing.open_export()
+    return tracing
 
 
 def percentile(ordered: list[float], percent: float) -> float | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from opentelemetry.trace import Tracer
 from redis.asyncio import Redis
 
 from service_kit.events.consumer import StreamConsumer
@@ -36,11 +37,12 @@ class Subscription:
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def consumer(
-        self, redis: Redis, events: EventSettings, *, consumer_name: str, metrics: EventMetrics | None = None
+        self, redis: Redis, events: EventSettings, *, consumer_name: str, metrics: EventMetrics | None = None,
+        tracer: Tracer | None = None,
     ) -> StreamConsumer:
         options = {"consumer": consumer_name, **self.options}
         settings = events.consumer(stream=self.stream, group=self.group, **options)
-        return StreamConsumer(redis, settings, self.handlers, metrics=metrics)
+        return StreamConsumer(redis, settings, self.handlers, metrics=metrics, tracer=tracer)
 
 
 @asynccontextmanager

@@ -3,9 +3,12 @@ package dev.polyglot.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import brave.Span.Kind;
+import brave.handler.MutableSpan;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import dev.polyglot.contracts.ProblemType;
+import dev.polyglot.servicekit.testing.RecordedSpans;
 import dev.polyglot.servicekit.testing.PrivateRedisServer;
 import dev.polyglot.servicekit.testing.TokenTestKit;
 import java.io.ByteArrayInputStream;
@@ -25,11 +28,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.publisher.Mono;
@@ -57,6 +64,7 @@ class GatewayEdgeTest {
     static final RSAKey signingKey = TokenTestKit.newKey();
     static final Path console = consoleFolder();
     static final JsonMapper JSON = JsonMapper.builder().build();
+    static final RecordedSpans spans = new RecordedSpans();
 
     @LocalServerPort
     int port;
@@ -266,15 +274,49 @@ class GatewayEdgeTest {
     }
 
     @Test
-    void theTraceparentIsPropagatedOrStarted() throws Exception {
-        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        HttpResponse<String> continued = send("GET", "/api/auth/service-info", null, "traceparent", traceparent);
-        HttpResponse<String> started = send("GET", "/api/auth/service-info", null);
+    void anIncomingTraceparentIsContinuedToTheServiceThroughTheGatewaysSpans() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        HttpResponse<String> continued = send("GET", "/api/auth/service-info", null,
+                "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
 
-        assertThat(JSON.readTree(continued.body()).path("headers").path("traceparent").asString())
-                .isEqualTo(traceparent);
+        String downstream = JSON.readTree(continued.body()).path("headers").path("traceparent").asString();
+        assertThat(downstream).as("the same trace, a span of the gateway as parent")
+                .matches("00-" + traceId + "-[0-9a-f]{16}-01")
+                .doesNotContain("00f067aa0ba902b7");
+        String clientSpanId = downstream.split("-")[2];
+        await().atMost(Duration.ofSeconds(10)).until(() -> spans.inTrace(traceId).size() >= 2);
+        MutableSpan client = spans.inTrace(traceId).stream().filter(span -> span.id().equals(clientSpanId))
+                .findFirst().orElseThrow();
+        MutableSpan server = spans.inTrace(traceId).stream().filter(span -> span.kind() == Kind.SERVER)
+                .findFirst().orElseThrow();
+        assertThat(client.kind()).isEqualTo(Kind.CLIENT);
+        assertThat(client.parentId()).isEqualTo(server.id());
+        assertThat(server.parentId()).as("the client's span").isEqualTo("00f067aa0ba902b7");
+        assertThat(server.localServiceName()).isEqualTo("gateway");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "not a traceparent", "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01"})
+    void withoutAValidTraceparentTheGatewayStartsATrace(String offered) throws Exception {
+        HttpResponse<String> started = offered.isEmpty()
+                ? send("GET", "/api/auth/service-info", null)
+                : send("GET", "/api/auth/service-info", null, "traceparent", offered);
+
+        assertThat(started.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(started.body()).path("headers").path("traceparent").asString())
-                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01")
+                .doesNotContain("4bf92f3577b34da6a3ce929d0e0e473")
+                .doesNotContain("00000000000000000000000000000000");
+    }
+
+    /** Every span the gateway finishes, next to the (here disabled) Zipkin exporter. */
+    @TestConfiguration
+    static class Spans {
+        @Bean
+        RecordedSpans recordedSpans() {
+            return spans;
+        }
     }
 
     // --- the gateway's own errors ---

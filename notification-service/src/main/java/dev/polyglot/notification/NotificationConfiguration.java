@@ -6,6 +6,7 @@ import dev.polyglot.notification.history.NotificationFeed;
 import dev.polyglot.notification.history.NotificationHistory;
 import dev.polyglot.notification.live.ConnectionRegistry;
 import dev.polyglot.notification.live.NotificationFanout;
+import dev.polyglot.servicekit.events.EventTracing;
 import dev.polyglot.servicekit.events.StreamConsumers;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.redisson.api.RedissonClient;
@@ -27,13 +28,15 @@ class NotificationConfiguration {
     }
 
     @Bean
-    ConnectionRegistry connectionRegistry(NotificationProperties properties, JsonMapper json, MeterRegistry meters) {
-        return new ConnectionRegistry(properties, json, meters);
+    ConnectionRegistry connectionRegistry(NotificationProperties properties, JsonMapper json, MeterRegistry meters,
+                                          EventTracing tracing) {
+        return new ConnectionRegistry(properties, json, meters, tracing.tracer());
     }
 
     @Bean
-    NotificationFanout notificationFanout(RedissonClient redisson, ConnectionRegistry connections, JsonMapper json) {
-        return new NotificationFanout(redisson, connections, json);
+    NotificationFanout notificationFanout(RedissonClient redisson, ConnectionRegistry connections, JsonMapper json,
+                                          EventTracing tracing) {
+        return new NotificationFanout(redisson, connections, json, tracing);
     }
 
     @Bean

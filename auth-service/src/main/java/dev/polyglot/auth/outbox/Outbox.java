@@ -3,9 +3,11 @@ package dev.polyglot.auth.outbox;
 import dev.polyglot.contracts.EventTypes;
 import dev.polyglot.servicekit.contract.ContractJson;
 import dev.polyglot.servicekit.contract.ContractViolationException;
+import dev.polyglot.servicekit.events.EventTracing;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -14,16 +16,20 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Writes an event to the {@code outbox} table, in the caller's transaction (required: an event written outside the
- * change it reports could be lost or be about a change that was rolled back). {@link OutboxRelay} publishes it.
+ * change it reports could be lost or be about a change that was rolled back), with the trace context of that
+ * transaction (the current span's W3C traceparent and tracestate), so that the event {@link OutboxRelay} publishes
+ * later goes on with the trace of the request that made the change.
  */
 @Component
 public class Outbox {
 
     private final JdbcClient jdbc;
+    private final EventTracing tracing;
     private final ContractJson contract = ContractJson.strict();
 
-    Outbox(JdbcClient jdbc) {
+    Outbox(JdbcClient jdbc, EventTracing tracing) {
         this.jdbc = jdbc;
+        this.tracing = tracing;
     }
 
     /**
@@ -36,9 +42,12 @@ public class Outbox {
     @Transactional(propagation = Propagation.MANDATORY)
     public void add(Object payload, String subject, Instant at) {
         String type = EventTypes.of(payload.getClass()).type();
-        jdbc.sql("INSERT INTO outbox (id, event_type, subject, payload, created_at) VALUES (?, ?, ?, ?, ?)")
+        Map<String, String> trace = tracing.currentContext();
+        jdbc.sql("INSERT INTO outbox (id, event_type, subject, payload, created_at, traceparent, tracestate) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")
                 .params(UUID.randomUUID(), type, subject, contract.write(payload),
-                        OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                        OffsetDateTime.ofInstant(at, ZoneOffset.UTC), trace.get(EventTracing.TRACEPARENT),
+                        trace.get(EventTracing.TRACESTATE))
                 .update();
     }
 }

@@ -5,7 +5,6 @@ import dev.polyglot.contracts.EventTypes;
 import dev.polyglot.contracts.Streams;
 import dev.polyglot.servicekit.events.CloudEvent;
 import dev.polyglot.servicekit.events.EventPublisher;
-import dev.polyglot.servicekit.events.TraceParent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -25,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Publishes the outbox to each event type's stream ({@link Streams#PLATFORM_EVENTS} for the user events), oldest first, and marks each row published once Redis took it.
  * While Redis is down the rows wait; the next run after it is back publishes them. Delivery is at least once (a crash
  * between XADD and the update, or two instances relaying at once, repeats an event): the CloudEvent id is the outbox
- * row's id, so a repeat has the same id and consumers deduplicate it (the backbone's dedupe window).
+ * row's id, so a repeat has the same id and consumers deduplicate it (the backbone's dedupe window). Each event's
+ * PRODUCER span is a child of the trace context the row stored (the request that made the change); a row without one
+ * (written before it was stored) is published as the start of a new trace.
  */
 @Component
 public class OutboxRelay {
@@ -56,7 +57,7 @@ public class OutboxRelay {
 
     /** Publishes what is pending; returns how many rows it published. */
     public synchronized int relay() {
-        List<Row> rows = jdbc.sql("SELECT id, event_type, subject, payload, created_at FROM outbox "
+        List<Row> rows = jdbc.sql("SELECT id, event_type, subject, payload, created_at, traceparent, tracestate FROM outbox "
                         + "WHERE published_at IS NULL ORDER BY created_at, id LIMIT " + BATCH)
                 .query(OutboxRelay::map).list();
         int published = 0;
@@ -68,7 +69,7 @@ public class OutboxRelay {
             try {
                 publisher.publish(type.stream(), new CloudEvent(row.id.toString(), publisher.source(), row.type,
                         row.subject, CloudEvent.formatTime(row.createdAt), CloudEvent.JSON_CONTENT_TYPE,
-                        type.dataschema(), TraceParent.newTrace(), null, json.readTree(row.payload)));
+                        type.dataschema(), row.traceparent, row.tracestate, json.readTree(row.payload)));
             } catch (RuntimeException e) {
                 if (!failing) {
                     log.warn("Outbox relay paused: cannot publish to {} ({}); {} event(s) wait", type.stream(),
@@ -89,11 +90,13 @@ public class OutboxRelay {
         return published;
     }
 
-    private record Row(UUID id, String type, String subject, String payload, Instant createdAt) {
+    private record Row(UUID id, String type, String subject, String payload, Instant createdAt, String traceparent,
+                       String tracestate) {
     }
 
     private static Row map(ResultSet row, int rowNumber) throws SQLException {
         return new Row(row.getObject("id", UUID.class), row.getString("event_type"), row.getString("subject"),
-                row.getString("payload"), row.getObject("created_at", OffsetDateTime.class).toInstant());
+                row.getString("payload"), row.getObject("created_at", OffsetDateTime.class).toInstant(),
+                row.getString("traceparent"), row.getString("tracestate"));
     }
 }

@@ -36,9 +36,12 @@ final class Api {
         return call(method, path, token, body, "application/json");
     }
 
-    Response call(String method, String path, String token, Object body, String contentType) {
+    Response call(String method, String path, String token, Object body, String contentType, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -69,5 +72,10 @@ final class Api {
 
     Response post(String path, Object body) {
         return call("POST", path, null, body);
+    }
+
+    /** A POST with more request headers, as name, value, name, value... */
+    Response post(String path, Object body, String... headers) {
+        return call("POST", path, null, body, "application/json", headers);
     }
 }

@@ -678,6 +678,41 @@ abstract class AuthApiContract {
     }
 
     @Test
+    void theRelayedEventGoesOnWithTheTraceOfTheRequestThatRegisteredTheUser() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        Api.Response response = api.post("/api/auth/register", Map.of("email", email(), "name", "Traced User",
+                "password", PASSWORD), "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        String id = response.json().path("id").asString();
+
+        Map<String, Object> row = jdbc.sql("SELECT id, traceparent, tracestate FROM outbox WHERE subject = ? "
+                + "AND event_type = 'user.registered'").param(id).query().singleRow();
+        String stored = (String) row.get("traceparent");
+        assertThat(stored).as("the context of the transaction that wrote the row: a span of this service")
+                .matches("00-" + traceId + "-[0-9a-f]{16}-01").doesNotContain("00f067aa0ba902b7");
+        String eventId = row.get("id").toString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> findEventIfAny(eventId) != null);
+        String published = findEventIfAny(eventId).path("traceparent").asString();
+        assertThat(published).as("the relay's PRODUCER span, a child of the stored context")
+                .matches("00-" + traceId + "-[0-9a-f]{16}-01").isNotEqualTo(stored);
+    }
+
+    @Test
+    void aRowWithoutTraceContextIsPublishedAsANewTrace() {
+        UUID eventId = UUID.randomUUID();
+        String subject = UUID.randomUUID().toString();
+        jdbc.sql("INSERT INTO outbox (id, event_type, subject, payload, created_at) VALUES (?, ?, ?, ?, ?)")
+                .params(eventId, "user.deleted", subject, "{\"user_id\":\"" + subject + "\",\"deleted_by\":\""
+                                + subject + "\",\"deleted_at\":\"2026-11-24T17:41:00Z\"}",
+                        java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC))
+                .update();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> findEventIfAny(eventId.toString()) != null);
+        assertThat(findEventIfAny(eventId.toString()).path("traceparent").asString())
+                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    }
+
+    @Test
     void anEventThatBreaksItsContractRollsTheChangeBackWithIt() {
         UUID id = UUID.randomUUID();
         UserDeleted broken = new UserDeleted();
@@ -703,12 +738,18 @@ abstract class AuthApiContract {
     }
 
     private JsonNode findEvent(String eventId) {
+        JsonNode event = findEventIfAny(eventId);
+        assertThat(event).as("event " + eventId + " on " + Streams.PLATFORM_EVENTS).isNotNull();
+        return event;
+    }
+
+    private JsonNode findEventIfAny(String eventId) {
         var entries = redisson.<String, String>getStream(Streams.PLATFORM_EVENTS, StringCodec.INSTANCE)
                 .range(StreamMessageId.MIN, StreamMessageId.MAX);
         return entries.values().stream()
                 .map(fields -> JSON.readTree(fields.get("cloudevent")))
                 .filter(event -> event.path("id").asString().equals(eventId))
-                .findFirst().orElseThrow();
+                .findFirst().orElse(null);
     }
 
     /** The payload has exactly the members contracts/events/schemas/{type}.schema.json allows, the required ones. */

@@ -47,7 +47,7 @@ public class EdgeConfiguration {
         cors.setAllowedOrigins(allowedOrigins);
         cors.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
         cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", EdgeHeaders.REQUEST_ID,
-                EdgeHeaders.TRACEPARENT, "Last-Event-ID"));
+                "traceparent", "tracestate", "Last-Event-ID"));
         cors.setExposedHeaders(CORS_EXPOSED_HEADERS);
         // Bearer tokens, no cookies: credentialed CORS is never needed.
         cors.setAllowCredentials(false);

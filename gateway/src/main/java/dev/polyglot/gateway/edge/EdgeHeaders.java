@@ -7,7 +7,6 @@ import java.util.Locale;
 public final class EdgeHeaders {
 
     public static final String REQUEST_ID = "X-Request-Id";
-    public static final String TRACEPARENT = "traceparent";
 
     /** Set by the gateway from the validated access token (services still check the token themselves). */
     public static final String USER_ID = "X-User-Id";

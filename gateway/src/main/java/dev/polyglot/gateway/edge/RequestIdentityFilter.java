@@ -1,6 +1,5 @@
 package dev.polyglot.gateway.edge;
 
-import dev.polyglot.servicekit.events.TraceParent;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -15,7 +14,9 @@ import reactor.core.publisher.Mono;
 /**
  * Before anything else reads the request: drops the headers a client may not send to a service
  * ({@link EdgeHeaders#forgeable}), takes the client's X-Request-Id (if it is safe to log) or makes one, and answers
- * with it; takes the client's W3C traceparent or starts a trace, so every service logs the same trace id.
+ * with it. The trace is not this filter's: Micrometer Tracing continues a valid W3C traceparent (else starts a trace)
+ * in the server span of the request, and Spring Cloud Gateway's observation of the proxied call sends the service the
+ * context of its client span (docs/decisions/0015).
  */
 @Component
 @Order(EdgeFilterOrder.REQUEST_IDENTITY)
@@ -32,13 +33,11 @@ public class RequestIdentityFilter implements WebFilter {
         String offered = request.getHeaders().getFirst(EdgeHeaders.REQUEST_ID);
         String requestId = offered != null && ACCEPTABLE_REQUEST_ID.matcher(offered).matches()
                 ? offered : newRequestId();
-        String traceparent = continuedOrNewTrace(request.getHeaders().getFirst(EdgeHeaders.TRACEPARENT));
         exchange.getAttributes().put(REQUEST_ID_ATTRIBUTE, requestId);
         exchange.getResponse().getHeaders().set(EdgeHeaders.REQUEST_ID, requestId);
         ServerHttpRequest cleaned = request.mutate().headers(headers -> {
             headers.headerNames().stream().filter(EdgeHeaders::forgeable).toList().forEach(headers::remove);
             headers.set(EdgeHeaders.REQUEST_ID, requestId);
-            headers.set(EdgeHeaders.TRACEPARENT, traceparent);
         }).build();
         ServerWebExchange forwarded = exchange.mutate().request(cleaned).build();
         // A service echoes the id it was given: keep the response's header single-valued.
@@ -58,13 +57,5 @@ public class RequestIdentityFilter implements WebFilter {
         long high = random.nextLong() & 0xffffffffffff0fffL | 0x0000000000004000L;
         long low = random.nextLong() & 0x3fffffffffffffffL | 0x8000000000000000L;
         return new UUID(high, low).toString();
-    }
-
-    private static String continuedOrNewTrace(String offered) {
-        try {
-            return offered == null ? TraceParent.newTrace().format() : TraceParent.parse(offered.strip()).format();
-        } catch (IllegalArgumentException malformed) {
-            return TraceParent.newTrace().format();
-        }
     }
 }

@@ -2,9 +2,14 @@ package dev.polyglot.gateway.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.polyglot.servicekit.events.EventTracing;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.handler.TracingObservationHandler;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import tools.jackson.databind.JsonNode;
@@ -34,6 +39,29 @@ class AccessLogFilterTest {
         assertThat(line.path("user_id").asString()).isEqualTo("user-1");
         assertThat(line.path("request_id").asString()).isEqualTo("req-1");
         assertThat(line.path("client").asString()).isEqualTo("10.1.2.3");
+    }
+
+    @Test
+    void aTracedRequestsLineNamesItsServerSpan() {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/auth/me"));
+        Tracer tracer = EventTracing.standalone("gateway").tracer();
+        Span server = tracer.nextSpan().name("http get").start();
+        ServerRequestObservationContext observed = new ServerRequestObservationContext(exchange.getRequest(),
+                exchange.getResponse(), exchange.getAttributes());
+        TracingObservationHandler.TracingContext tracing = new TracingObservationHandler.TracingContext();
+        tracing.setSpan(server);
+        observed.put(TracingObservationHandler.TracingContext.class, tracing);
+        exchange.getAttributes().put(ServerRequestObservationContext.CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE, observed);
+
+        JsonNode traced = JSON.readTree(AccessLogFilter.line(exchange, System.nanoTime()));
+        JsonNode untraced = JSON.readTree(AccessLogFilter.line(
+                MockServerWebExchange.from(MockServerHttpRequest.get("/api/auth/me")), System.nanoTime()));
+        server.end();
+
+        assertThat(traced.path("trace_id").asString()).isEqualTo(server.context().traceId());
+        assertThat(traced.path("span_id").asString()).isEqualTo(server.context().spanId());
+        assertThat(untraced.path("trace_id").isNull()).isTrue();
+        assertThat(untraced.path("span_id").isNull()).isTrue();
     }
 
     @Test

@@ -19,11 +19,14 @@ import org.springframework.core.io.ClassPathResource;
  *
  * <p>{@code service-kit-defaults.yaml} is added with the lowest precedence: an application's own
  * application.yaml, system properties and environment variables all override it. LOG_FORMAT is translated
- * here because it needs a mapping ({@code json} selects a structured format) that a placeholder cannot express.
+ * here because it needs a mapping ({@code json} selects a structured format) that a placeholder cannot express; so is
+ * an empty TRACING_ZIPKIN_ENDPOINT, which turns the Zipkin exporter off.
  */
 public class ServiceKitEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
     static final String DEFAULTS = "service-kit-defaults.yaml";
+    static final String ZIPKIN_ENDPOINT = "management.tracing.export.zipkin.endpoint";
+    static final String ZIPKIN_EXPORT_ENABLED = "management.tracing.export.zipkin.enabled";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -35,6 +38,12 @@ public class ServiceKitEnvironmentPostProcessor implements EnvironmentPostProces
                     "logging.structured.ecs.service.node-name", ServiceInstance.of(environment).instanceId())));
         }
         defaults().forEach(environment.getPropertySources()::addLast);
+        if (environment.getProperty(ZIPKIN_ENDPOINT, "").isBlank()) {
+            // No Zipkin configured (TRACING_ZIPKIN_ENDPOINT empty): no exporter at all, rather than Boot's default
+            // endpoint on localhost:9411. Spans are still created, propagated and logged.
+            environment.getPropertySources().addLast(new MapPropertySource("service-kit TRACING_ZIPKIN_ENDPOINT",
+                    Map.of(ZIPKIN_EXPORT_ENABLED, "false")));
+        }
     }
 
     /** The kit's defaults as property sources; also read by tools that run without a Spring context. */

@@ -22,9 +22,13 @@ import tools.jackson.databind.node.ObjectNode;
  * as the Python side does (what one side accepted and the other rejected would surface as dead letters): {@code id}
  * is a lower-case UUID (the idempotency key), {@code source} is "/" + a service name, {@code time} is RFC 3339 in
  * UTC with a {@code Z} (written with microseconds: the benchmark measures latency from it), {@code datacontenttype}
- * is JSON, {@code dataschema} is the $id of the payload's schema, {@code traceparent} (W3C) travels as an extension
- * attribute and is always present, {@code tracestate} is the only other extension. Absent attributes are omitted,
- * never written as null.
+ * is JSON, {@code dataschema} is the $id of the payload's schema, {@code traceparent} and {@code tracestate} (W3C Trace
+ * Context) travel as extension attributes, the only ones. Absent attributes are omitted, never written as null.
+ *
+ * <p>The trace context is the publisher's to write ({@link EventPublisher} injects it with the tracer's propagator:
+ * every event on a stream carries a valid {@code traceparent}) and the consumer's to read ({@link EventTracing}). Like
+ * any W3C Trace Context receiver, the backbone reads a missing or malformed {@code traceparent} as no context: the
+ * event is handled in a new trace, never refused for it; the text is kept as it came.
  *
  * @param time kept as written, so that a round trip reproduces the text; {@link #timestamp()} parses it
  * @param data the payload (a snake_case JSON object)
@@ -37,7 +41,7 @@ public record CloudEvent(
         String time,
         String datacontenttype,
         String dataschema,
-        TraceParent traceparent,
+        String traceparent,
         String tracestate,
         JsonNode data) {
 
@@ -85,9 +89,6 @@ public record CloudEvent(
         }
         require("dataschema", dataschema);
         match("dataschema", dataschema, DATASCHEMA, "not " + DATASCHEMA_BASE + "<type>.json");
-        if (traceparent == null) {
-            throw new InvalidCloudEventException("traceparent", "missing");
-        }
         if (tracestate != null && tracestate.length() > MAX_TRACESTATE_LENGTH) {
             throw new InvalidCloudEventException("tracestate", "longer than " + MAX_TRACESTATE_LENGTH + " characters");
         }
@@ -98,12 +99,11 @@ public record CloudEvent(
 
     /**
      * A new event: a fresh UUID, the current time with microseconds, the dataschema of its type, JSON data (an
-     * empty object when null), and the current trace (a new trace when the thread has none).
+     * empty object when null), no trace context yet (the publisher writes it).
      */
     public static CloudEvent create(String source, String type, String subject, JsonNode data) {
         return new CloudEvent(UUID.randomUUID().toString(), source, type, subject, formatTime(Instant.now()),
-                JSON_CONTENT_TYPE, dataschemaOf(type), TraceContext.current().orElseGet(TraceParent::newTrace), null,
-                data == null ? JSON.createObjectNode() : data);
+                JSON_CONTENT_TYPE, dataschemaOf(type), null, null, data == null ? JSON.createObjectNode() : data);
     }
 
     /** The $id of {@code type}'s payload schema in contracts/events/schemas. */
@@ -142,16 +142,9 @@ public record CloudEvent(
                 throw new InvalidCloudEventException(member.getKey(), "null (absent attributes are omitted, never null)");
             }
         }
-        String traceparent = string(json, "traceparent");
-        TraceParent trace;
-        try {
-            trace = traceparent == null ? null : TraceParent.parse(traceparent);
-        } catch (IllegalArgumentException invalid) {
-            throw new InvalidCloudEventException("traceparent", invalid.getMessage());
-        }
         return new CloudEvent(string(json, "id"), string(json, "source"), string(json, "type"),
                 string(json, "subject"), string(json, "time"), string(json, "datacontenttype"),
-                string(json, "dataschema"), trace, string(json, "tracestate"), json.get("data"));
+                string(json, "dataschema"), string(json, "traceparent"), string(json, "tracestate"), json.get("data"));
     }
 
     public ObjectNode toJson() {
@@ -164,7 +157,7 @@ public record CloudEvent(
         json.put("time", time);
         json.put("datacontenttype", datacontenttype);
         json.put("dataschema", dataschema);
-        json.put("traceparent", traceparent.format());
+        putIfPresent(json, "traceparent", traceparent);
         putIfPresent(json, "tracestate", tracestate);
         json.set("data", data);
         return json;
@@ -179,9 +172,10 @@ public record CloudEvent(
         return parseTime(time);
     }
 
-    /** The same event as part of the given trace (what a publisher stamps). */
-    public CloudEvent withTraceparent(TraceParent trace) {
-        return new CloudEvent(id, source, type, subject, time, datacontenttype, dataschema, trace, tracestate, data);
+    /** The same event in the given trace context (what the publisher's propagator writes); tracestate may be null. */
+    public CloudEvent withTraceContext(String traceparent, String tracestate) {
+        return new CloudEvent(id, source, type, subject, time, datacontenttype, dataschema, traceparent, tracestate,
+                data);
     }
 
     /** RFC 3339 UTC with exactly six fractional digits, as both publishers write it. */

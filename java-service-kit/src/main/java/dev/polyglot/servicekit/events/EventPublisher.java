@@ -19,8 +19,10 @@ import org.redisson.client.codec.StringCodec;
  * publisher never writes what a consumer would have to dead-letter. A ready CloudEvent (an outbox row, an event being
  * forwarded) is published as it is with {@link #publish(String, CloudEvent)}.
  *
- * <p>Every new event carries the current trace (see {@link TraceContext}), so an event published by a handler
- * continues the trace of the event it handles.
+ * <p>Every XADD happens inside a PRODUCER span ({@code send <stream>}, see {@link EventTracing}) whose context the
+ * tracer's propagator writes into the event's {@code traceparent}/{@code tracestate}. A new event's span is a child of
+ * the current span (an HTTP request's, or the consumer span of the event a handler is handling), so the trace goes on
+ * across the stream; a ready event's span is a child of the context the event carries (an outbox row's stored one).
  */
 public class EventPublisher {
 
@@ -31,14 +33,20 @@ public class EventPublisher {
     private final EventsProperties properties;
     private final String source;
     private final MeterRegistry meters;
+    private final EventTracing tracing;
     private final ContractJson contract = ContractJson.strict();
 
-    /** @param source "/" + the service name */
-    public EventPublisher(RedissonClient redisson, EventsProperties properties, String source, MeterRegistry meters) {
+    /**
+     * @param source  "/" + the service name
+     * @param tracing the service's tracer and propagator
+     */
+    public EventPublisher(RedissonClient redisson, EventsProperties properties, String source, MeterRegistry meters,
+                          EventTracing tracing) {
         this.redisson = redisson;
         this.properties = properties;
         this.source = source;
         this.meters = meters;
+        this.tracing = tracing;
     }
 
     /** {@link #publish(Object, String)} without a subject. */
@@ -47,7 +55,8 @@ public class EventPublisher {
     }
 
     /**
-     * Publishes a new event whose data is {@code payload}, on its type's stream, and returns it.
+     * Publishes a new event whose data is {@code payload}, on its type's stream, in the current trace, and returns it
+     * as written (with its trace context).
      *
      * @param payload an instance of a class generated from contracts/events/schemas ({@code dev.polyglot.contracts.events})
      * @param subject the CloudEvent {@code subject} (what the event is about, e.g. {@code users/42}), or null
@@ -57,20 +66,39 @@ public class EventPublisher {
     public CloudEvent publish(Object payload, String subject) {
         EventType<?> type = EventTypes.of(payload.getClass());
         CloudEvent event = CloudEvent.create(source, type.type(), subject, contract.toTree(payload));
-        publish(type.stream(), event);
-        return event;
+        return send(type.stream(), event, true).event();
     }
 
-    /** Publishes an event as it is (an outbox row, an event being forwarded) and returns its stream entry id. */
+    /**
+     * Publishes a ready event (an outbox row, an event being forwarded) as it is but for its trace context: its
+     * PRODUCER span is a child of the context the event carries (none, or a malformed one: a new trace), and the
+     * span's context replaces it. Returns the stream entry id.
+     */
     public String publish(String stream, CloudEvent event) {
-        String entryId = redisson.<String, String>getStream(stream, StringCodec.INSTANCE)
-                .add(StreamAddArgs.<String, String>entry(FIELD, event.toJsonText())
-                        .trimNonStrict().maxLen(properties.retentionFor(stream)).noLimit())
-                .toString();
-        Counter.builder("events.published").description("Events written to a stream")
-                .tag("stream", stream).tag("type", event.type())
-                .register(meters).increment();
-        return entryId;
+        return send(stream, event, false).entryId();
+    }
+
+    private Sent send(String stream, CloudEvent event, boolean continueCurrent) {
+        var span = tracing.startSend(stream, event, continueCurrent);
+        try (var scope = tracing.inScope(span)) {
+            CloudEvent traced = tracing.inject(span, event);
+            String entryId = redisson.<String, String>getStream(stream, StringCodec.INSTANCE)
+                    .add(StreamAddArgs.<String, String>entry(FIELD, traced.toJsonText())
+                            .trimNonStrict().maxLen(properties.retentionFor(stream)).noLimit())
+                    .toString();
+            Counter.builder("events.published").description("Events written to a stream")
+                    .tag("stream", stream).tag("type", event.type())
+                    .register(meters).increment();
+            return new Sent(traced, entryId);
+        } catch (RuntimeException failure) {
+            span.error(failure);
+            throw failure;
+        } finally {
+            span.end();
+        }
+    }
+
+    private record Sent(CloudEvent event, String entryId) {
     }
 
     public String source() {

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -46,7 +48,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       when Redis lost it (NOGROUP).</li>
  *   <li>{@link #stop()} stops reading and waits (bounded) for the handler in progress.</li>
  * </ul>
- * Handlers run one at a time, in stream order, inside the trace of their event (see {@link TraceContext}).
+ * Handlers run one at a time, in stream order. Each entry is handled inside a CONSUMER span ({@code process <stream>},
+ * see {@link EventTracing}) whose parent is the context the event carries: the handler, what it publishes, the
+ * acknowledgement or the dead-lettering are all part of the event's trace, and its log lines carry its trace id.
  */
 public class StreamConsumer {
 
@@ -77,6 +81,7 @@ public class StreamConsumer {
     private final EventHandler handler;
     private final RStream<String, String> stream;
     private final MeterRegistry meters;
+    private final EventTracing tracing;
     private final Tags tags;
     private final Counter consumed;
     private final Counter acked;
@@ -92,8 +97,10 @@ public class StreamConsumer {
     private volatile boolean running;
     private Thread thread;
 
-    public StreamConsumer(RedissonClient redisson, ConsumerSettings settings, EventHandler handler, MeterRegistry meters) {
+    public StreamConsumer(RedissonClient redisson, ConsumerSettings settings, EventHandler handler, MeterRegistry meters,
+                          EventTracing tracing) {
         this.redisson = redisson;
+        this.tracing = tracing;
         this.settings = settings;
         this.handler = handler;
         this.stream = redisson.getStream(settings.stream(), StringCodec.INSTANCE);
@@ -265,9 +272,17 @@ public class StreamConsumer {
         }
         long deliveries = pendingEntry.get(0).getDeliveryCount();
         if (deliveries > settings.maxDeliveries()) {
-            deadLetter(entryId, fields.get(EventPublisher.FIELD), deliveries, "not handled successfully in "
-                    + settings.maxDeliveries() + " deliveries: the last attempt ended without an outcome"
-                    + " (its consumer stopped or died, see its log)");
+            String text = fields.get(EventPublisher.FIELD);
+            // In a CONSUMER span of the event's trace too, so that its trace shows where the event ended.
+            Span span = tracing.startProcess(settings.stream(), settings.group(), parsedOrNull(text));
+            try (Tracer.SpanInScope scope = tracing.inScope(span)) {
+                String error = "not handled successfully in " + settings.maxDeliveries() + " deliveries: the last"
+                        + " attempt ended without an outcome (its consumer stopped or died, see its log)";
+                span.error(new IllegalStateException(error));
+                deadLetter(entryId, text, deliveries, error);
+            } finally {
+                span.end();
+            }
         } else {
             process(entryId, fields, deliveries);
         }
@@ -285,10 +300,37 @@ public class StreamConsumer {
             event = CloudEvent.parse(text);
         } catch (InvalidCloudEventException malformed) {
             // Retrying cannot make it valid. Without a cloudevent field, the entry's own fields are kept instead.
-            deadLetter(entryId, text != null ? text : JSON.writeValueAsString(fields), deliveries,
-                    "malformed event: " + malformed.getMessage());
+            Span span = tracing.startProcess(settings.stream(), settings.group(), (CloudEvent) null);
+            try (Tracer.SpanInScope scope = tracing.inScope(span)) {
+                span.error(malformed);
+                deadLetter(entryId, text != null ? text : JSON.writeValueAsString(fields), deliveries,
+                        "malformed event: " + malformed.getMessage());
+            } finally {
+                span.end();
+            }
             return;
         }
+        Span span = tracing.startProcess(settings.stream(), settings.group(), event);
+        try (Tracer.SpanInScope scope = tracing.inScope(span)) {
+            process(entryId, event, text, deliveries, span);
+        } catch (RuntimeException redisFailure) {
+            span.error(redisFailure);
+            throw redisFailure;
+        } finally {
+            span.end();
+        }
+    }
+
+    private static CloudEvent parsedOrNull(String text) {
+        try {
+            return text == null ? null : CloudEvent.parse(text);
+        } catch (InvalidCloudEventException malformed) {
+            return null;
+        }
+    }
+
+    /** The handling of a well-formed event, inside its CONSUMER span. */
+    private void process(StreamMessageId entryId, CloudEvent event, String text, long deliveries, Span span) {
         String processedKey = settings.processedKey(event.id());
         if (redisson.getBucket(processedKey, StringCodec.INSTANCE).isExists()) {
             stream.ack(settings.group(), entryId);
@@ -297,6 +339,9 @@ public class StreamConsumer {
             return;
         }
         Throwable failure = handle(entryId, event, deliveries);
+        if (failure != null) {
+            span.error(failure);
+        }
         if (failure instanceof InvalidCloudEventException broken) {
             // The handler found the event itself unusable (EventHandlers: data breaking its contract): as final as a
             // malformed envelope.
@@ -318,11 +363,10 @@ public class StreamConsumer {
         acked.increment();
     }
 
-    /** Runs the handler inside the event's trace; null when it succeeded, else what it threw. */
+    /** Runs the handler (in the event's CONSUMER span); null when it succeeded, else what it threw. */
     private Throwable handle(StreamMessageId entryId, CloudEvent event, long deliveries) {
-        TraceParent trace = event.traceparent() != null ? event.traceparent().child() : TraceParent.newTrace();
         Timer.Sample sample = Timer.start(meters);
-        try (TraceContext.Scope scope = TraceContext.open(trace)) {
+        try {
             handler.handle(event);
             return null;
         } catch (InvalidCloudEventException broken) {

@@ -17,12 +17,14 @@ public class StreamConsumers implements SmartLifecycle {
     private final EventsProperties properties;
     private final String consumerName;
     private final MeterRegistry meters;
+    private final EventTracing tracing;
     private final List<StreamConsumer> consumers = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
     public StreamConsumers(RedissonClient redisson, EventsProperties properties, String consumerName,
-                           MeterRegistry meters) {
+                           MeterRegistry meters, EventTracing tracing) {
         this.redisson = redisson;
+        this.tracing = tracing;
         this.properties = properties;
         this.consumerName = consumerName;
         this.meters = meters;
@@ -38,7 +40,7 @@ public class StreamConsumers implements SmartLifecycle {
     }
 
     public StreamConsumer start(ConsumerSettings settings, EventHandler handler) {
-        StreamConsumer consumer = new StreamConsumer(redisson, settings, handler, meters);
+        StreamConsumer consumer = new StreamConsumer(redisson, settings, handler, meters, tracing);
         consumers.add(consumer);
         return consumer.start();
     }

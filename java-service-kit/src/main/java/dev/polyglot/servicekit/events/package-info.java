@@ -20,6 +20,10 @@
  *       (acknowledged, ignored).</li>
  * </ul>
  *
+ * Every XADD is a PRODUCER span ({@code send <stream>}) and every entry handled a CONSUMER span ({@code process
+ * <stream>}) of the service's Micrometer tracer; the W3C trace context travels in the CloudEvent's {@code traceparent}
+ * and {@code tracestate}, written and read by the tracer's propagator ({@link dev.polyglot.servicekit.events.EventTracing}).
+ *
  * Retention comes from the contract ({@code Streams.RETENTION}) and the consumer defaults from the
  * {@code service-kit.events.*} properties of service-kit-defaults.yaml. Delivery is at least once, and a handler sees
  * an event id at most once within the dedupe window; see {@link dev.polyglot.servicekit.events.StreamConsumer}.

@@ -16,7 +16,8 @@ public final class ConsumerProcessMain {
     public static void main(String[] args) throws InterruptedException {
         RedissonClient redisson = EventsTestSupport.redisson();
         new StreamConsumer(redisson, EventsTestSupport.fastSettings(args[0], args[1]),
-                new RecordingHandler(redisson, args[0], Duration.ofMillis(300)), new SimpleMeterRegistry()).start();
+                new RecordingHandler(redisson, args[0], Duration.ofMillis(300)), new SimpleMeterRegistry(),
+                EventsTestSupport.TRACING).start();
         Thread.currentThread().join();
     }
 }

@@ -3,10 +3,12 @@ package dev.polyglot.servicekit.events;
 import dev.polyglot.servicekit.events.tool.EventsTool;
 import dev.polyglot.servicekit.testing.RequiredEnvironment;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.stream.StreamMessageId;
 import org.redisson.client.codec.StringCodec;
@@ -17,9 +19,41 @@ import tools.jackson.databind.json.JsonMapper;
 final class EventsTestSupport {
 
     static final String GROUP = "test-group";
+    /** The backbone's tests' tracer: Brave with W3C propagation, nothing exported. */
+    static final EventTracing TRACING = EventTracing.standalone("events-test");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private EventsTestSupport() {
+    }
+
+    /**
+     * What a backbone test works with: a client for REDIS_URL, a publisher, the consumers it started (stopped on
+     * {@link #close()}), one meter registry and one tracer for all of them.
+     */
+    static final class Backbone implements AutoCloseable {
+
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        final RedissonClient redisson = redisson();
+        final EventTracing tracing;
+        final EventPublisher publisher;
+        private final List<StreamConsumer> started = new CopyOnWriteArrayList<>();
+
+        Backbone(EventTracing tracing) {
+            this.tracing = tracing;
+            this.publisher = new EventPublisher(redisson, EventsProperties.defaults(), "/events-test", meters, tracing);
+        }
+
+        StreamConsumer start(ConsumerSettings settings, EventHandler handler) {
+            StreamConsumer consumer = new StreamConsumer(redisson, settings, handler, meters, tracing);
+            started.add(consumer);
+            return consumer.start();
+        }
+
+        @Override
+        public void close() {
+            started.forEach(StreamConsumer::stop);
+            redisson.shutdown();
+        }
     }
 
     static RedissonClient redisson() {
@@ -42,7 +76,7 @@ final class EventsTestSupport {
     }
 
     static EventPublisher publisher(RedissonClient redisson, MeterRegistry meters) {
-        return new EventPublisher(redisson, EventsProperties.defaults(), "/events-test", meters);
+        return new EventPublisher(redisson, EventsProperties.defaults(), "/events-test", meters, TRACING);
     }
 
     /**

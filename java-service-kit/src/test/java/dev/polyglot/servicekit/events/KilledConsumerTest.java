@@ -47,7 +47,7 @@ class KilledConsumerTest {
             assertThat(handler.completedTotal()).as("killed mid-batch").isLessThan(EVENTS);
 
             survivor = new StreamConsumer(redisson, EventsTestSupport.fastSettings(stream, "survivor"), handler,
-                    new SimpleMeterRegistry()).start();
+                    new SimpleMeterRegistry(), EventsTestSupport.TRACING).start();
 
             await().atMost(DEADLINE).until(() -> handler.completed().keySet().equals(ids));
             await().atMost(DEADLINE).until(() -> EventsTestSupport.pending(redisson, stream) == 0);

@@ -34,7 +34,8 @@ class RedisRestartTest {
             EventPublisher publisher = EventsTestSupport.publisher(redisson, new SimpleMeterRegistry());
             List<String> handled = new CopyOnWriteArrayList<>();
             consumer = new StreamConsumer(redisson, EventsTestSupport.fastSettings(stream, "c1"),
-                    event -> handled.add(event.id()), new SimpleMeterRegistry()).start();
+                    event -> handled.add(event.id()), new SimpleMeterRegistry(),
+                    EventsTestSupport.TRACING).start();
             String before = EventsTestSupport.publish(publisher, stream, "test.before", Map.of()).id();
             await().atMost(DEADLINE).until(() -> handled.contains(before));
 

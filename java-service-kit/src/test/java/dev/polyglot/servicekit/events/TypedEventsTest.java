@@ -157,7 +157,8 @@ class TypedEventsTest {
     }
 
     private void consume(EventHandlers handlers) {
-        consumer = new StreamConsumer(redisson, fastSettings(Streams.PLATFORM_EVENTS, "c1"), handlers, meters).start();
+        consumer = new StreamConsumer(redisson, fastSettings(Streams.PLATFORM_EVENTS, "c1"), handlers, meters,
+                EventsTestSupport.TRACING).start();
     }
 
     private static UserDeleted userDeleted(UUID userId) {

@@ -76,6 +76,21 @@ public abstract class JavaServiceContract {
     }
 
     @Test
+    void openMetricsHasNoExemplarOnACountWhichPrometheusBefore243Refuses() {
+        http.get(apiPrefix() + "/service-info"); // a traced request: its timer's samples carry a trace id
+
+        HttpResponse<String> response = http.get("/actuator/prometheus",
+                "Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(contentType(response)).startsWith("application/openmetrics-text");
+        assertThat(response.body()).contains("http_server_requests_seconds_count{");
+        assertThat(response.body().lines().filter(line -> line.contains(" # {")))
+                .as("exemplars only on a counter's _total or a histogram's _bucket")
+                .allMatch(line -> line.matches("^\\w+(_total|_bucket)\\{.*"));
+    }
+
+    @Test
     void serviceInfoHasThePlatformShape() {
         HttpResponse<String> response = http.get(apiPrefix() + "/service-info");
 

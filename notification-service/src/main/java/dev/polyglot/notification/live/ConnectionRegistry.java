@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.springframework.context.SmartLifecycle;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,16 +18,21 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The connections open on this instance, by user, and the delivery to them of what the fan-out brings; the meters
- * of real-time delivery.
+ * of real-time delivery, and its spans: each write of a live notification to a connection is a span
+ * {@code deliver <topic>} (a user's topic named by its template, {@code user:{id}}; the topic itself, the connection's
+ * kind and the event id as tags), a child of the fan-out span it arrived in, from its arrival to the write.
  */
 public class ConnectionRegistry implements SmartLifecycle {
 
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
+    /** A span name per kind of topic, not per user (span names are indexed). */
+    private static final String USER_TOPIC_TEMPLATE = "user:{id}";
     /** Writes the WebSocket event frame, checked against contracts/websocket/schemas/event.schema.json. */
     private static final ContractJson FRAMES = ContractJson.strict();
 
@@ -38,10 +45,12 @@ public class ConnectionRegistry implements SmartLifecycle {
     private final Counter acked;
     private final NotificationProperties properties;
     private final JsonMapper json;
+    private final Tracer tracer;
 
-    public ConnectionRegistry(NotificationProperties properties, JsonMapper json, MeterRegistry meters) {
+    public ConnectionRegistry(NotificationProperties properties, JsonMapper json, MeterRegistry meters, Tracer tracer) {
         this.properties = properties;
         this.json = json;
+        this.tracer = tracer;
         for (LiveConnection.Transport transport : LiveConnection.Transport.values()) {
             AtomicInteger count = new AtomicInteger();
             open.put(transport, count);
@@ -103,16 +112,30 @@ public class ConnectionRegistry implements SmartLifecycle {
         }
     }
 
-    /** The queue item of a notification, serialized once for every connection. */
+    /** The queue item of a notification, serialized once for every connection, in the current span if any. */
     public Outbound.Event event(Notification notification) {
+        Span current = tracer.currentSpan();
         return new Outbound.Event(notification, FRAMES.write(notification.toEventFrame(json)),
-                json.writeValueAsString(notification));
+                json.writeValueAsString(notification), current == null ? null : current.context(),
+                System.currentTimeMillis());
     }
 
     /** Called by a transport as it writes a notification to its client. */
     public void recordSent(LiveConnection connection, Outbound.Event event) {
         sent.get(connection.transport()).increment();
         latency.record(Duration.between(event.notification().timestamp(), Instant.now()));
+        if (event.trace() != null) {
+            String topic = event.notification().topic();
+            tracer.spanBuilder().setParent(event.trace())
+                    .name("deliver " + (Topics.userOf(topic) != null ? USER_TOPIC_TEMPLATE : topic))
+                    .kind(Span.Kind.PRODUCER)
+                    .tag("notification.topic", topic)
+                    .tag("notification.connection.kind", connection.transport().tag)
+                    .tag("messaging.message.id", event.notification().id())
+                    .startTimestamp(event.queuedAt(), TimeUnit.MILLISECONDS)
+                    .start()
+                    .end();
+        }
     }
 
     public void recordAck() {

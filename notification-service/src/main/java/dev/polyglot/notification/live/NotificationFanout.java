@@ -1,6 +1,11 @@
 package dev.polyglot.notification.live;
 
 import dev.polyglot.notification.history.Notification;
+import dev.polyglot.servicekit.events.EventTracing;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import java.util.HashMap;
+import java.util.Map;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -14,6 +19,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code notification:fanout}; every instance (itself included) receives it and delivers it to its own connections.
  * Pub/sub is at most once: an instance cut off from Redis for a moment misses what was published meanwhile, and its
  * clients get it from the history when they reconnect with their last event id.
+ *
+ * <p>The message is {@code {"notification": {...}, "traceparent": "...", "tracestate": "..."}}: publishing is a
+ * PRODUCER span {@code send notification:fanout} (a child of the event's CONSUMER span), whose W3C context the message
+ * carries; each instance's delivery is a CONSUMER span {@code process notification:fanout}, its child, in which every
+ * connection's queue item is made (see {@link ConnectionRegistry#recordSent}). One trace from the event to the frames.
  */
 public class NotificationFanout implements SmartLifecycle {
 
@@ -23,28 +33,63 @@ public class NotificationFanout implements SmartLifecycle {
     private final RTopic topic;
     private final ConnectionRegistry connections;
     private final JsonMapper json;
+    private final EventTracing tracing;
     private volatile Integer listenerId;
 
-    public NotificationFanout(RedissonClient redisson, ConnectionRegistry connections, JsonMapper json) {
+    public NotificationFanout(RedissonClient redisson, ConnectionRegistry connections, JsonMapper json,
+                              EventTracing tracing) {
         this.topic = redisson.getTopic(CHANNEL, StringCodec.INSTANCE);
         this.connections = connections;
         this.json = json;
+        this.tracing = tracing;
     }
 
     /** Blocking: returns once Redis has the message. */
     public void publish(Notification notification) {
-        topic.publish(json.writeValueAsString(notification));
+        Span span = tracing.startSend(CHANNEL, notification.id());
+        try (Tracer.SpanInScope scope = tracing.inScope(span)) {
+            Map<String, String> trace = tracing.context(span);
+            topic.publish(json.writeValueAsString(new Message(notification, trace.get(EventTracing.TRACEPARENT),
+                    trace.get(EventTracing.TRACESTATE))));
+        } catch (RuntimeException failure) {
+            span.error(failure);
+            throw failure;
+        } finally {
+            span.end();
+        }
     }
 
     @Override
     public void start() {
-        listenerId = topic.addListener(String.class, (channel, message) -> {
+        listenerId = topic.addListener(String.class, (channel, text) -> {
+            Message message;
             try {
-                connections.deliver(json.readValue(message, Notification.class));
+                message = json.readValue(text, Message.class);
             } catch (RuntimeException unreadable) {
                 log.warn("Ignored an unreadable fan-out message: {}", unreadable.toString());
+                return;
+            }
+            Map<String, String> carried = new HashMap<>();
+            if (message.traceparent() != null) {
+                carried.put(EventTracing.TRACEPARENT, message.traceparent());
+            }
+            if (message.tracestate() != null) {
+                carried.put(EventTracing.TRACESTATE, message.tracestate());
+            }
+            Span span = tracing.startProcess(CHANNEL, message.notification().id(), carried);
+            try (Tracer.SpanInScope scope = tracing.inScope(span)) {
+                connections.deliver(message.notification());
+            } catch (RuntimeException failure) {
+                span.error(failure);
+                log.warn("Fan-out delivery of {} failed: {}", message.notification().id(), failure.toString());
+            } finally {
+                span.end();
             }
         });
+    }
+
+    /** What travels on the channel: the notification and the W3C context of its PRODUCER span. */
+    record Message(Notification notification, String traceparent, String tracestate) {
     }
 
     @Override

@@ -1,10 +1,14 @@
 package dev.polyglot.notification.support;
 
+import dev.polyglot.servicekit.testing.RecordedSpans;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
@@ -23,5 +27,15 @@ import org.springframework.test.context.ContextConfiguration;
         "notification.history-cap=20",
         "notification.allowed-origins=http://127.0.0.1:8080"})
 @ContextConfiguration(initializers = TestIdentity.Initializer.class)
+@Import(NotificationServiceTest.Spans.class)
 public @interface NotificationServiceTest {
+
+    /** Every span the service finishes, in memory ({@link RecordedSpans}), next to the (here disabled) exporter. */
+    @TestConfiguration(proxyBeanMethods = false)
+    class Spans {
+        @Bean
+        RecordedSpans recordedSpans() {
+            return new RecordedSpans();
+        }
+    }
 }

@@ -6,6 +6,7 @@ import dev.polyglot.servicekit.contract.ContractJson;
 import dev.polyglot.servicekit.events.CloudEvent;
 import dev.polyglot.servicekit.events.ConsumerSettings;
 import dev.polyglot.servicekit.events.EventPublisher;
+import dev.polyglot.servicekit.events.EventTracing;
 import dev.polyglot.servicekit.events.EventsProperties;
 import dev.polyglot.servicekit.events.StreamConsumer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,6 +36,8 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 import org.redisson.config.SingleServerConfig;
+import zipkin2.reporter.brave.AsyncZipkinSpanHandler;
+import zipkin2.reporter.urlconnection.URLConnectionSender;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -49,7 +52,9 @@ import tools.jackson.databind.node.ObjectNode;
  * EventsTool consume --redis-url URL --stream S --group G --count N [--warmup W] [--timeout-seconds 60] [--ids-file F]
  * </pre>
  *
- * Each prints one JSON line of results on stdout; logs go to stderr. consume exits 1 on timeout.
+ * Each prints one JSON line of results on stdout; logs go to stderr. consume exits 1 on timeout. Its spans are set
+ * as a service's are: {@code TRACING_SAMPLING_PROBABILITY} (default 1.0) and {@code TRACING_ZIPKIN_ENDPOINT} (empty,
+ * the default: made and propagated, not exported), from the environment.
  */
 public final class EventsTool {
 
@@ -81,19 +86,21 @@ public final class EventsTool {
             throw new IllegalArgumentException("publish or consume?");
         }
         Map<String, String> flags = flags(args);
+        ToolTracing tracing = ToolTracing.fromEnvironment(System.getenv());
         RedissonClient redisson = connect(required(flags, "redis-url"));
         try {
             return switch (args[0]) {
-                case "publish" -> publish(redisson, flags);
-                case "consume" -> consume(redisson, flags);
+                case "publish" -> publish(redisson, flags, tracing);
+                case "consume" -> consume(redisson, flags, tracing);
                 default -> throw new IllegalArgumentException("unknown command " + args[0]);
             };
         } finally {
             redisson.shutdown();
+            tracing.close();
         }
     }
 
-    private static int publish(RedissonClient redisson, Map<String, String> flags) {
+    private static int publish(RedissonClient redisson, Map<String, String> flags, ToolTracing tracing) {
         String stream = required(flags, "stream");
         int count = Integer.parseInt(required(flags, "count"));
         String typeName = flags.getOrDefault("type", EventTypes.NOTIFICATION_BROADCAST.type());
@@ -104,7 +111,7 @@ public final class EventsTool {
         Object payload = CONTRACT.read(required(flags, "data-json"), type.payloadClass());
         String source = flags.getOrDefault("source", "/events-tool");
         EventPublisher publisher = new EventPublisher(redisson, EventsProperties.defaults(), source,
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), tracing.named(source.substring(1)));
 
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -114,7 +121,8 @@ public final class EventsTool {
                 LockSupport.parkNanos(due - System.nanoTime());
             }
             // To --stream rather than the type's own, so that a test or benchmark run has a stream of its own; the
-            // payload is checked and written per event, the work publisher.publish(payload) does.
+            // payload is checked and written per event, the work publisher.publish(payload) does. Each event is the
+            // start of a trace of its own (its PRODUCER span is a root: the tool has no trace to continue).
             publisher.publish(stream, CloudEvent.create(source, type.type(), null, CONTRACT.toTree(payload)));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -126,7 +134,7 @@ public final class EventsTool {
         return 0;
     }
 
-    private static int consume(RedissonClient redisson, Map<String, String> flags) {
+    private static int consume(RedissonClient redisson, Map<String, String> flags, ToolTracing tracing) {
         int count = Integer.parseInt(required(flags, "count"));
         int warmup = Integer.parseInt(flags.getOrDefault("warmup", "0"));
         Duration timeout = Duration.ofSeconds(Long.parseLong(flags.getOrDefault("timeout-seconds", "60")));
@@ -158,7 +166,7 @@ public final class EventsTool {
                         lastHandled.set(System.nanoTime());
                     }
                     done.countDown();
-                }, meters);
+                }, meters, tracing.named("events-tool"));
         consumer.start();
         boolean complete;
         try {
@@ -186,6 +194,50 @@ public final class EventsTool {
         return complete ? 0 : 1;
     }
 
+    /** The tool's spans, set from the environment as a service's are; exported (and flushed on close) to Zipkin. */
+    private static final class ToolTracing implements AutoCloseable {
+
+        private final float samplingProbability;
+        private final URLConnectionSender sender;
+        private final AsyncZipkinSpanHandler zipkin;
+
+        private ToolTracing(float samplingProbability, String zipkinEndpoint) {
+            this.samplingProbability = samplingProbability;
+            this.sender = zipkinEndpoint.isEmpty() ? null : URLConnectionSender.create(zipkinEndpoint);
+            this.zipkin = sender == null ? null : AsyncZipkinSpanHandler.create(sender);
+        }
+
+        static ToolTracing fromEnvironment(Map<String, String> environment) {
+            String sampling = environment.getOrDefault("TRACING_SAMPLING_PROBABILITY", "").strip();
+            float probability;
+            try {
+                probability = sampling.isEmpty() ? 1.0f : Float.parseFloat(sampling);
+            } catch (NumberFormatException notANumber) {
+                probability = Float.NaN;
+            }
+            if (!(probability >= 0.0f && probability <= 1.0f)) {
+                throw new IllegalArgumentException(
+                        "TRACING_SAMPLING_PROBABILITY must be a number from 0.0 to 1.0, got " + sampling);
+            }
+            return new ToolTracing(probability, environment.getOrDefault("TRACING_ZIPKIN_ENDPOINT", "").strip());
+        }
+
+        EventTracing named(String serviceName) {
+            return zipkin == null
+                    ? EventTracing.standalone(serviceName, samplingProbability)
+                    : EventTracing.standalone(serviceName, samplingProbability, zipkin);
+        }
+
+        @Override
+        public void close() {
+            if (zipkin != null) {
+                zipkin.flush();
+                zipkin.close();
+                sender.close();
+            }
+        }
+    }
+
     /** Nearest-rank percentile; 0 when nothing was consumed. */
     static double percentile(List<Double> sorted, double quantile) {
         if (sorted.isEmpty()) {
@@ -200,7 +252,7 @@ public final class EventsTool {
         line.put("id", event.id());
         line.put("type", event.type());
         line.put("source", event.source());
-        line.put("traceparent", event.traceparent() == null ? null : event.traceparent().format());
+        line.put("traceparent", event.traceparent());
         line.put("latency_ms", latencyMs);
         try {
             synchronized (ids) {
