@@ -358,11 +358,12 @@ def report(results: dict[str, dict], args) -> None:
     direct = results["direct (nginx upstream)"]
     print(f"\nSaturation: wrk -t1 -c{args.connections} -d{args.duration}s (after an equal warm-up); "
           f"fixed rate: {args.rate} req/s for {args.duration} s")
-    print(f"{'path':<40} {'req/s':>9} {'× nginx proxy':>13} {'CPU µs/req':>10} {'p50 ms':>8} {'p99 ms':>8}"
+    width = max(len(name) for name in results)
+    print(f"{'path':<{width}} {'req/s':>9} {'× nginx proxy':>13} {'CPU µs/req':>10} {'p50 ms':>8} {'p99 ms':>8}"
           f" {'@rate p50':>10} {'@rate p99':>10} {'added p50':>10}")
     for name, figures in results.items():
         cpu = f"{figures['cpu_us']:>10.0f}" if "cpu_us" in figures else f"{'':>10}"
-        print(f"{name:<40} {figures['rps']:>9,.0f} {figures['rps'] / proxy['rps']:>13.2f} {cpu} {figures['p50']:>8.2f}"
+        print(f"{name:<{width}} {figures['rps']:>9,.0f} {figures['rps'] / proxy['rps']:>13.2f} {cpu} {figures['p50']:>8.2f}"
               f" {figures['p99']:>8.2f} {figures['fixed_p50']:>10.2f} {figures['fixed_p99']:>10.2f}"
               f" {figures['fixed_p50'] - direct['fixed_p50']:>+10.2f}")
     untraced = results["gateway, JWT check, sampling 0.0"]

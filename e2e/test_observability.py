@@ -10,10 +10,20 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from platform_client.operations.api.metrics import (
+    query_prometheus,
+    query_prometheus_range,
+)
+from platform_client.operations.models import (
+    PrometheusQueryDataResultType,
+    PrometheusQueryResponse,
+)
+
+from e2e.conftest import Account
 
 SCRAPE_WAIT_SECONDS = 60  # scrape_interval is 10 s; a part's first scrape comes within one interval of its start
 
@@ -79,3 +89,30 @@ def test_prometheus_loaded_the_rules_and_evaluates_them_without_error(prometheus
         groups = prometheus.get("/api/v1/rules").json()["data"]["groups"]
     failing = {r["name"]: r.get("lastError") for g in groups for r in g["rules"] if r.get("health") == "err"}
     assert failing == {}
+
+
+def test_an_admin_reads_prometheus_through_the_gateway_and_nobody_else_does(
+        prometheus: httpx.Client, admin: Account, new_account: Callable[..., Account], gateway: httpx.Client) -> None:
+    """The console's Operations page asks Prometheus through the gateway's admin-only query route
+    (contracts/openapi/operations.yaml): the same `up` as Prometheus' own API, for an admin only."""
+    answer = admin.api.expect(query_prometheus.sync_detailed(client=admin.api.operations, query="up"),
+                              PrometheusQueryResponse, 200)
+    assert answer.status == "success"
+    assert answer.data.result_type == PrometheusQueryDataResultType.VECTOR
+    jobs = {series.metric["job"] for series in answer.data.result}
+    assert {"gateway", "prometheus"} <= jobs, jobs
+    end = int(time.time())
+    ranged = admin.api.expect(query_prometheus_range.sync_detailed(
+        client=admin.api.operations, query="route:gateway_requests:rate5m", start=str(end - 1800), end=str(end),
+        step="30s"), PrometheusQueryResponse, 200)
+    assert ranged.data.result_type == PrometheusQueryDataResultType.MATRIX
+
+    for role in ("user", "viewer"):
+        refused = query_prometheus.sync_detailed(client=new_account(role).api.operations, query="up")
+        assert refused.status_code == 403, (role, refused.content)
+        assert json.loads(refused.content)["type"] == "/problems/forbidden"
+    anonymous = gateway.get("/api/operations/prometheus/query", params={"query": "up"})
+    assert anonymous.status_code == 401
+    bad = query_prometheus.sync_detailed(client=admin.api.operations, query="sum(")
+    assert bad.status_code == 400
+    assert json.loads(bad.content)["detail"].startswith("Prometheus refused the query: ")

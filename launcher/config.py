@@ -110,7 +110,7 @@ GATEWAY_VARIABLES = (
     "CORS_ALLOWED_ORIGINS", "GATEWAY_MAX_BODY_SIZE", "CONSOLE_DIR", "RATE_LIMIT_ENABLED", "RATE_LIMIT_WINDOW",
     "RATE_LIMIT_SIGNED_IN", "RATE_LIMIT_ANONYMOUS", "RATE_LIMIT_SIGN_IN", "GATEWAY_AUTH_TIMEOUT_MS",
     "GATEWAY_NOTIFICATION_TIMEOUT_MS", "GATEWAY_INFERENCE_TIMEOUT_MS", "GATEWAY_REPORTING_TIMEOUT_MS",
-    "GATEWAY_BREAKER_OPEN_FOR",
+    "GATEWAY_BREAKER_OPEN_FOR", "PROMETHEUS_URL",
 )
 PLATFORM_VARIABLES = frozenset({
     *(p.port_var for p in PARTS), *SERVICE_URL_VARS.values(), "REDIS_URL", "AUTH_DATABASE_URL",
@@ -203,6 +203,10 @@ class Settings:
         for name, var in SERVICE_URL_VARS.items():
             env.setdefault(var, f"http://127.0.0.1:{self.ports[name]}")
         env["TRACING_ZIPKIN_ENDPOINT"] = self.zipkin_endpoint
+        if self.runs(PROMETHEUS):
+            # The gateway's admin-only query route (the console's Operations page) asks this Prometheus, unless
+            # PROMETHEUS_URL names another; with none, that route answers 503.
+            env.setdefault("PROMETHEUS_URL", f"http://127.0.0.1:{self.ports['prometheus']}")
         env.update(self.extra_env.get(part.name, {}))
         return env
 

@@ -40,6 +40,8 @@ const report = {
   params: { from: '2026-11-01', to: '2026-11-24', granularity: 'day', group_by: 'none' }, created_at: '2026-11-24T23:00:00Z',
 };
 const reportRequests = [];
+const prometheusQueries = []; // what the Operations page asked Prometheus for, through the gateway
+let prometheusDown = false; // the gateway's 503 when no Prometheus answers
 
 const shot = (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 const json = (route, status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
@@ -101,9 +103,45 @@ async function platform(route) {
       return url.searchParams.get('format') === 'png'
         ? route.fulfill({ status: 200, contentType: 'image/png', body: PNG })
         : route.fulfill({ status: 200, contentType: 'text/csv', body: 'day,predictions\n2026-11-24,4\n' });
+    case 'GET /api/operations/prometheus/query':
+    case 'GET /api/operations/prometheus/query_range':
+      return prometheusAnswer(route, url);
     default:
       return json(route, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `Nothing is served at ${url.pathname}.` });
   }
+}
+
+/**
+ * The gateway's Prometheus query API (contracts/openapi/operations.yaml): admin only, 503 as a problem without a
+ * Prometheus, else Prometheus' own JSON: `up` for two targets, and two lines per range query (one with a NaN sample).
+ */
+function prometheusAnswer(route, url) {
+  const instance = '/api/operations/prometheus/query';
+  if (role !== 'admin') {
+    return route.fulfill({ status: 403, contentType: 'application/problem+json', body: JSON.stringify({
+      type: '/problems/forbidden', title: 'Forbidden', status: 403, detail: 'The admin role is required.', instance }) });
+  }
+  if (prometheusDown) {
+    return route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({
+      type: '/problems/service-unavailable', title: 'Service Unavailable', status: 503,
+      detail: 'Prometheus does not answer (PROMETHEUS_URL).', instance }) });
+  }
+  const query = Object.fromEntries(url.searchParams);
+  prometheusQueries.push({ path: url.pathname, ...query });
+  if (url.pathname === instance) {
+    return json(route, 200, { status: 'success', data: { resultType: 'vector', result: [
+      { metric: { __name__: 'up', job: 'gateway', instance: '127.0.0.1:8080' }, value: [Number(query.time ?? 0), '1'] },
+      { metric: { __name__: 'up', job: 'inference-bridge', instance: '127.0.0.1:8001' }, value: [Number(query.time ?? 0), '0'] },
+    ] } });
+  }
+  const start = Number(query.start);
+  const end = Number(query.end);
+  const times = Array.from({ length: Math.floor((end - start) / 30) + 1 }, (_, i) => start + i * 30);
+  const line = (labels, value) => ({ metric: labels, values: times.map((t, i) => [t, value(i)]) });
+  return json(route, 200, { status: 'success', data: { resultType: 'matrix', result: [
+    line({ routeId: 'inference-bridge', stream: 'platform.events', group: 'reporting', transport: 'websocket', type: 'report.ready' }, (i) => String(0.5 + (i % 5) / 10)),
+    line({ routeId: 'auth-service', stream: 'inference.jobs', group: 'inference-worker', transport: 'sse', type: 'report.failed' }, (i) => (i === 3 ? 'NaN' : '0.02')),
+  ] } });
 }
 
 before(async () => {
@@ -241,6 +279,12 @@ test('the notification page lists what arrived, newest first', async () => {
   assert.deepEqual(items, ['report.ready', 'report.progress', 'inference.job.completed', 'inference.job.progress']);
 });
 
+test('a user has no Operations page in the navigation, and asked Prometheus nothing', async () => {
+  assert.equal(await page.getByRole('link', { name: 'Operations' }).count(), 0);
+  assert.equal(await page.getByRole('link', { name: 'Administration' }).count(), 0);
+  assert.equal(prometheusQueries.length, 0);
+});
+
 test('an admin sees the trace of the request that created a job or a report, linked to Zipkin', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   role = 'admin';
@@ -263,6 +307,43 @@ test('an admin sees the trace of the request that created a job or a report, lin
   assert.equal(reportRequests.length, 2);
   const reportTrace = traceIdOf(reportRequests[1].traceparent);
   assert.equal(await page.getByRole('link', { name: 'trace' }).getAttribute('href'), zipkinTrace(reportTrace));
+});
+
+test('an admin opens Operations: charts of the dashboard\'s series from Prometheus and every scrape target\'s up', async () => {
+  await page.getByRole('link', { name: 'Operations' }).click();
+  await page.getByRole('heading', { name: 'Operations', level: 1 }).waitFor();
+  const targets = page.getByRole('table', { name: '1 of 2 targets up at the last scrape' });
+  await targets.waitFor();
+  assert.deepEqual(await targets.locator('tbody tr').allInnerTexts(), ['gateway\t127.0.0.1:8080\tup', 'inference-bridge\t127.0.0.1:8001\tdown']);
+
+  const requests = page.getByRole('figure', { name: 'Requests per second' });
+  await requests.waitFor();
+  assert.equal(await requests.locator('svg path.line').count(), 2, 'one line per route');
+  const rows = requests.getByRole('table', { name: "Requests per second: each line's latest and highest value" }).locator('tbody tr');
+  assert.deepEqual(await rows.allInnerTexts(), ['auth-service\t0.02/s\t0.02/s', 'inference-bridge\t0.5/s\t0.9/s']);
+  await page.getByRole('figure', { name: 'Dead letters, last 15 minutes' }).getByText('platform.events.dlq / reporting').waitFor();
+  assert.equal(await page.getByRole('figure').count(), 9, 'every panel of the page');
+  await shot('flows-05-operations');
+
+  const ranges = prometheusQueries.filter((q) => q.path.endsWith('/query_range'));
+  assert.ok(ranges.some((q) => q.query === 'route:gateway_latency_seconds:p95_5m'), 'the recording rules are charted');
+  for (const q of ranges) {
+    assert.equal(q.step, '30s');
+    assert.equal(Number(q.end) - Number(q.start), 1800, 'the last 30 minutes');
+  }
+  assert.deepEqual(prometheusQueries.filter((q) => q.path.endsWith('/query')).map((q) => q.query), ['up']);
+});
+
+test('without Prometheus the Operations page says so instead of charts', async () => {
+  prometheusDown = true;
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await page.getByRole('link', { name: 'Operations' }).click();
+  const alert = page.getByRole('alert');
+  await alert.getByText('Prometheus is not available.').waitFor();
+  await alert.getByText('Prometheus does not answer (PROMETHEUS_URL).').waitFor();
+  assert.equal(await page.getByRole('figure').count(), 0);
+  await shot('flows-06-operations-without-prometheus');
+  prometheusDown = false;
 });
 
 test('nothing the pages did was refused by the Content-Security-Policy', () => {

@@ -3,6 +3,7 @@ import { SessionProvider, useSession } from './session';
 import { AdminPage } from './pages/AdminPage';
 import { FeedPage } from './pages/FeedPage';
 import { JobsPage } from './pages/JobsPage';
+import { OperationsPage } from './pages/OperationsPage';
 import { PredictPage } from './pages/PredictPage';
 import { ReportsPage } from './pages/ReportsPage';
 import { SignInPage, SignUpPage } from './pages/AccountPages';
@@ -20,6 +21,7 @@ const PAGES: Page[] = [
   { path: '/reports', title: 'Reports', render: () => <ReportsPage /> },
   { path: '/notifications', title: 'Notifications', render: () => <FeedPage /> },
   { path: '/admin', title: 'Administration', render: () => <AdminPage />, admin: true },
+  { path: '/operations', title: 'Operations', render: () => <OperationsPage />, admin: true },
 ];
 
 function usePath(): [string, (path: string) => void] {

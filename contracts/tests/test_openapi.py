@@ -25,6 +25,7 @@ OPENAPI_DOCUMENTS = {
     "notification": "/api/notifications/",
     "inference": "/api/inference/",
     "reporting": "/api/reports/",
+    "operations": "/api/operations/",
 }
 SHARED_SCHEMAS = ["problem.schema.json", "service-info.schema.json"]
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -319,13 +320,15 @@ DESIGN_OPERATIONS = {
         ("get", "/api/reports/types"), ("post", "/api/reports"), ("get", "/api/reports"), ("get", "/api/reports/{id}"),
         ("get", "/api/reports/{id}/download"), ("get", "/api/reports/service-info"),
     },
+    # Not in DESIGN.md's table: the gateway's own, admin only (issue 18, part 3: the console's Operations page).
+    "operations": {("get", "/api/operations/prometheus/query"), ("get", "/api/operations/prometheus/query_range")},
 }
 # What the services serve today: the contract says so by carrying no x-status.
 # What the services serve today: every service's service-info, all of auth-service (issue 4),
 # notification-service (issue 5) and reporting-bridge (issue 7).
 IMPLEMENTED = DESIGN_OPERATIONS["auth"] | DESIGN_OPERATIONS["notification"] | DESIGN_OPERATIONS["reporting"] | {
     ("get", f"{prefix}service-info") for prefix in OPENAPI_DOCUMENTS.values()
-} | DESIGN_OPERATIONS["inference"]  # issue 6
+} | DESIGN_OPERATIONS["inference"] | DESIGN_OPERATIONS["operations"]  # issue 6; issue 18
 
 
 @pytest.mark.parametrize("name", sorted(OPENAPI_DOCUMENTS))

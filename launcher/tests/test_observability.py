@@ -42,6 +42,17 @@ def test_a_zipkin_of_your_own_means_none_is_started(tmp_path: Path) -> None:
     assert settings.child_env(GATEWAY)["TRACING_ZIPKIN_ENDPOINT"] == endpoint
 
 
+def test_the_gateway_is_told_where_prometheus_is_only_when_one_runs(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, environ={"PROMETHEUS_PORT": "9500"})
+    assert settings.child_env(GATEWAY)["PROMETHEUS_URL"] == "http://127.0.0.1:9500"
+    settings.prometheus = False
+    assert "PROMETHEUS_URL" not in settings.child_env(GATEWAY)
+    off = load_settings(data_dir=tmp_path, environ={"PLATFORM_OBSERVABILITY": "off", "PROMETHEUS_URL": ""})
+    assert "PROMETHEUS_URL" not in off.child_env(GATEWAY), "empty means the default: none"
+    own = load_settings(data_dir=tmp_path, environ={"PROMETHEUS_URL": "http://metrics.example:9090"})
+    assert own.child_env(GATEWAY)["PROMETHEUS_URL"] == "http://metrics.example:9090"
+
+
 def test_the_sampling_probability_passes_through_and_is_checked(tmp_path: Path) -> None:
     settings = load_settings(data_dir=tmp_path, environ={"TRACING_SAMPLING_PROBABILITY": "0.25"})
     assert settings.child_env(GATEWAY)["TRACING_SAMPLING_PROBABILITY"] == "0.25"

@@ -1,5 +1,5 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import type { auth, inference, notification, reporting } from '@contracts';
+import type { auth, inference, notification, operations, reporting } from '@contracts';
 import { ApiError, asProblem } from './problem';
 import { newTrace } from './trace';
 
@@ -17,7 +17,7 @@ export interface PlatformApiOptions {
 
 /**
  * The one way the console calls the platform: an openapi-fetch client per service, typed by the contracts'
- * generated `paths` (contracts/types/typescript), all four sharing this session's tokens through one middleware.
+ * generated `paths` (contracts/types/typescript), all five sharing this session's tokens through one middleware.
  * Tokens live in memory only (never in storage a script could read later). A 401 triggers one refresh (shared
  * by every request that got a 401 meanwhile, since a refresh token is single use) and one retry; a second 401,
  * or a refused refresh, ends the session. Every request starts a trace: its own W3C `traceparent` (`trace.ts`).
@@ -27,6 +27,7 @@ export class PlatformApi {
   readonly inference: Client<inference.paths>;
   readonly notification: Client<notification.paths>;
   readonly reporting: Client<reporting.paths>;
+  readonly operations: Client<operations.paths>;
   private tokens: Tokens | null = null;
   private refreshing: Promise<boolean> | null = null;
   private readonly onSignedOut: () => void;
@@ -38,10 +39,11 @@ export class PlatformApi {
     this.inference = createClient<inference.paths>(common);
     this.notification = createClient<notification.paths>(common);
     this.reporting = createClient<reporting.paths>(common);
+    this.operations = createClient<operations.paths>(common);
     this.onSignedOut = options.onSignedOut ?? (() => {});
     // The trace first: the bearer middleware keeps a copy of the request for a retry, traceparent included.
     const middleware = [traceMiddleware, bearerMiddleware(this)];
-    for (const client of [this.auth, this.inference, this.notification, this.reporting]) client.use(...middleware);
+    for (const client of [this.auth, this.inference, this.notification, this.reporting, this.operations]) client.use(...middleware);
   }
 
   get signedIn(): boolean {

@@ -9,4 +9,5 @@ export * from './redis_keys.js';
 export * as auth from './openapi/auth.js';
 export * as inference from './openapi/inference.js';
 export * as notification from './openapi/notification.js';
+export * as operations from './openapi/operations.js';
 export * as reporting from './openapi/reporting.js';

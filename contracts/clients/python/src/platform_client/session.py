@@ -24,7 +24,7 @@ from uuid import UUID
 import httpx
 from httpx_sse import connect_sse
 
-from . import auth, inference, notification, reporting
+from . import auth, inference, notification, operations, reporting
 from .auth.api.tokens import login, refresh_tokens
 from .auth.models import LoginRequest, RefreshRequest, TokenResponse
 from .notification.api.live import stream_notifications
@@ -67,7 +67,8 @@ class ApiError(Exception):
 
 
 class PlatformSession:
-    """The generated clients `auth`, `inference`, `notification` and `reporting` over one httpx.Client (`http`:
+    """The generated clients `auth`, `inference`, `notification`, `reporting` and `operations` (the gateway's own,
+    admin only) over one httpx.Client (`http`:
     a given one, e.g. with a test transport, gets this session's auth flow and response hook).
 
     Calls may come from several threads (the refresh is shared), but an error names the request of the latest
@@ -86,6 +87,7 @@ class PlatformSession:
         self.inference = inference.AuthenticatedClient(base_url=base_url, token="").set_httpx_client(self.http)
         self.notification = notification.AuthenticatedClient(base_url=base_url, token="").set_httpx_client(self.http)
         self.reporting = reporting.AuthenticatedClient(base_url=base_url, token="").set_httpx_client(self.http)
+        self.operations = operations.AuthenticatedClient(base_url=base_url, token="").set_httpx_client(self.http)
 
     def __enter__(self) -> PlatformSession:
         return self

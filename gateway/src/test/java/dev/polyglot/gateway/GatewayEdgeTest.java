@@ -60,6 +60,7 @@ class GatewayEdgeTest {
 
     static final PrivateRedisServer redis = PrivateRedisServer.start();
     static final StubServices services = new StubServices();
+    static final StubPrometheus prometheus = new StubPrometheus();
     static final TokenTestKit.JwksServer jwks = new TokenTestKit.JwksServer();
     static final RSAKey signingKey = TokenTestKit.newKey();
     static final Path console = consoleFolder();
@@ -85,6 +86,7 @@ class GatewayEdgeTest {
         for (String service : List.of("AUTH", "NOTIFICATION", "INFERENCE", "REPORTING")) {
             registry.add(service + "_SERVICE_URL", services::url);
         }
+        registry.add("PROMETHEUS_URL", prometheus::url);
         registry.add("CORS_ALLOWED_ORIGINS", () -> ORIGIN);
         registry.add("GATEWAY_MAX_BODY_SIZE", () -> "1KB");
         registry.add("CONSOLE_DIR", console::toString);
@@ -101,6 +103,7 @@ class GatewayEdgeTest {
     @AfterAll
     static void stop() {
         services.close();
+        prometheus.close();
         jwks.close();
         redis.close();
     }
@@ -544,6 +547,87 @@ class GatewayEdgeTest {
         assertThat(brotli.body().length).isLessThan(4096);
     }
 
+    // --- the operations API: Prometheus' queries, admin only (contracts/openapi/operations.yaml) ---
+
+    @Test
+    void prometheusQueriesAreForAdminsOnly() throws Exception {
+        int before = prometheus.calls.size();
+        assertProblem(send("GET", "/api/operations/prometheus/query?query=up", null), 401);
+        for (String role : List.of("user", "viewer")) {
+            assertProblem(send("GET", "/api/operations/prometheus/query?query=up", null, bearer(newUser(), role)), 403);
+            assertProblem(send("GET", "/api/operations/prometheus/query_range?query=up&start=1&end=2&step=1", null,
+                    bearer(newUser(), role)), 403);
+        }
+        assertThat(prometheus.calls).hasSize(before);
+    }
+
+    @Test
+    void anAdminsQueriesReachPrometheusHttpApiWithoutTheTokenAndItsAnswersComeBackUnchanged() throws Exception {
+        int before = prometheus.calls.size();
+        HttpResponse<String> instant = send("GET", "/api/operations/prometheus/query?query=up", null,
+                bearer(newUser(), "admin"));
+        String expression = "sum%20by%20%28routeId%29%20%28rate%28x%5B1m%5D%29%29";
+        String range = "?query=" + expression + "&start=2026-12-03T07:30:00Z&end=2026-12-03T08:00:00Z&step=30s";
+        HttpResponse<String> ranged = send("GET", "/api/operations/prometheus/query_range" + range, null,
+                bearer(newUser(), "admin"));
+
+        assertThat(instant.statusCode()).isEqualTo(200);
+        assertThat(instant.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(JSON.readTree(instant.body())).isEqualTo(JSON.readTree(StubPrometheus.VECTOR));
+        assertThat(ranged.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ranged.body())).isEqualTo(JSON.readTree(StubPrometheus.MATRIX));
+        assertThat(prometheus.calls.subList(before, prometheus.calls.size())).containsExactly(
+                new StubPrometheus.Call("GET", "/api/v1/query?query=up", "-"),
+                new StubPrometheus.Call("GET", "/api/v1/query_range" + range, "-"));
+    }
+
+    @Test
+    void onlyTheTwoQueriesAreServedAndOnlyAsGet() throws Exception {
+        int before = prometheus.calls.size();
+        HttpResponse<String> post = send("POST", "/api/operations/prometheus/query?query=up", "{}",
+                bearer(newUser(), "admin"));
+        assertProblem(post, 405);
+        assertThat(post.headers().firstValue("Allow")).hasValue("GET");
+        assertProblem(send("DELETE", "/api/operations/prometheus/query_range", null, bearer(newUser(), "admin")), 405);
+        for (String path : List.of("/api/operations/prometheus/api/v1/admin/tsdb/delete_series?match[]=up",
+                "/api/operations/prometheus/labels", "/api/operations/prometheus/query/x", "/api/operations/other")) {
+            assertProblem(send("GET", path, null, bearer(newUser(), "admin")), 404);
+        }
+        assertThat(prometheus.calls).as("nothing reached Prometheus").hasSize(before);
+    }
+
+    @Test
+    void prometheusRefusalsAndFailuresAreProblems() throws Exception {
+        HttpResponse<String> refused = send("GET", "/api/operations/prometheus/query?query=bad%28", null,
+                bearer(newUser(), "admin"));
+        HttpResponse<String> failed = send("GET", "/api/operations/prometheus/query?query=slow", null,
+                bearer(newUser(), "admin"));
+
+        assertProblem(refused, 400);
+        assertThat(JSON.readTree(refused.body()).path("detail").asString()).isEqualTo(
+                "Prometheus refused the query: invalid parameter \"query\": 1:5: parse error: unclosed left parenthesis");
+        assertProblem(failed, 503);
+        assertThat(JSON.readTree(failed.body()).path("detail").asString())
+                .isEqualTo("Prometheus could not answer the query: query timed out in expression evaluation");
+    }
+
+    @Test
+    void aPrometheusThatDoesNotAnswerIs503() throws Exception {
+        prometheus.stop();
+        try {
+            HttpResponse<String> down = send("GET", "/api/operations/prometheus/query?query=up", null,
+                    bearer(newUser(), "admin"));
+
+            assertProblem(down, 503);
+            assertThat(JSON.readTree(down.body()).path("detail").asString())
+                    .isEqualTo("Prometheus does not answer (PROMETHEUS_URL).");
+        } finally {
+            prometheus.start();
+        }
+        assertThat(send("GET", "/api/operations/prometheus/query?query=up", null, bearer(newUser(), "admin"))
+                .statusCode()).as("back once it answers again").isEqualTo(200);
+    }
+
     // --- docs and console ---
 
     @Test
@@ -552,11 +636,12 @@ class GatewayEdgeTest {
         assertThat(config.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(config.body()).path("urls").findValuesAsString("url")).containsExactly(
                 "/contracts/openapi/auth.yaml", "/contracts/openapi/inference.yaml",
-                "/contracts/openapi/notification.yaml", "/contracts/openapi/reporting.yaml",
+                "/contracts/openapi/notification.yaml", "/contracts/openapi/operations.yaml",
+                "/contracts/openapi/reporting.yaml",
                 "/v3/api-docs/auth-service", "/v3/api-docs/inference-bridge",
                 "/v3/api-docs/notification-service", "/v3/api-docs/reporting-bridge");
         assertThat(JSON.readTree(config.body()).path("urls.primaryName").asString()).isEqualTo("contract: auth");
-        for (String contract : List.of("auth", "notification", "inference", "reporting")) {
+        for (String contract : List.of("auth", "notification", "inference", "reporting", "operations")) {
             HttpResponse<String> document = send("GET", "/contracts/openapi/" + contract + ".yaml", null);
             assertThat(document.statusCode()).as(contract).isEqualTo(200);
             assertThat(document.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/yaml");

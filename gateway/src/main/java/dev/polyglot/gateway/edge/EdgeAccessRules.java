@@ -30,7 +30,7 @@ final class EdgeAccessRules {
             "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
             "/ws/**", "/error");
 
-    static final List<String> ADMIN_PATHS = List.of("/api/auth/users", "/api/auth/users/**");
+    static final List<String> ADMIN_PATHS = List.of("/api/auth/users", "/api/auth/users/**", "/api/operations/**");
     static final List<String> ADMIN_POST_PATHS = List.of("/api/notifications/broadcast");
     static final List<String> SIGNED_IN_PATHS = List.of("/api/**", "/actuator/**");
 
