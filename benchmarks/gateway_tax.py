@@ -66,7 +66,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.span_intake import span_intake_url, start_span_intake  # noqa: E402
+from benchmarks.span_intake import nginx_executable, span_intake_url, start_span_intake  # noqa: E402
 from launcher.build import java_executable, redis_server_executable  # noqa: E402
 from launcher.config import PLATFORM_VARIABLES, free_port  # noqa: E402
 
@@ -193,7 +193,7 @@ http {{ access_log off; keepalive_requests 100000; default_type application/json
   upstream service {{ server 127.0.0.1:{upstream_port}; keepalive 64; }}
   server {{ listen 127.0.0.1:{proxy_port};
     location / {{ proxy_pass http://service; proxy_http_version 1.1; proxy_set_header Connection ""; }} }} }}"""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    nginx = nginx_executable()
     for name, conf, core in (("upstream", upstream_conf, CLIENT_CORE), ("proxy", proxy_conf, PROXY_CORE)):
         path = work / f"{name}.conf"
         path.write_text(conf)
