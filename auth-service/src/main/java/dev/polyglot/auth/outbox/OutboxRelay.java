@@ -7,6 +7,7 @@ import dev.polyglot.servicekit.events.CloudEvent;
 import dev.polyglot.servicekit.events.EventPublisher;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -27,6 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
  * row's id, so a repeat has the same id and consumers deduplicate it (the backbone's dedupe window). Each event's
  * PRODUCER span is a child of the trace context the row stored (the request that made the change); a row without one
  * (written before it was stored) is published as the start of a new trace.
+ *
+ * <p>A published row is kept for {@code auth.outbox.retention} (default 24 h: what was sent, and when, for a person
+ * looking into a missing event) and then deleted, so that the table holds a day of changes rather than all of them.
+ * A row not yet published is never deleted, however old.
  */
 @Component
 public class OutboxRelay {
@@ -37,22 +44,44 @@ public class OutboxRelay {
     private final JdbcClient jdbc;
     private final EventPublisher publisher;
     private final JsonMapper json;
+    private final Duration retention;
     private volatile boolean failing;
 
-    OutboxRelay(JdbcClient jdbc, EventPublisher publisher, JsonMapper json) {
+    OutboxRelay(JdbcClient jdbc, EventPublisher publisher, JsonMapper json,
+                @Value("${auth.outbox.retention:24h}") Duration retention) {
         this.jdbc = jdbc;
         this.publisher = publisher;
         this.json = json;
+        this.retention = retention;
     }
 
     @Scheduled(fixedDelayString = "${auth.outbox.relay-interval:1s}", initialDelayString = "${auth.outbox.relay-interval:1s}")
     public void relayScheduled() {
         try {
             relay();
-        } catch (org.springframework.dao.DataAccessException e) {
+        } catch (DataAccessException e) {
             // The database is unreachable (or shutting down): the rows are still there for the next run.
             log.warn("Outbox relay cannot read the outbox: {}", e.toString());
         }
+    }
+
+    @Scheduled(fixedDelayString = "${auth.outbox.purge-interval:1m}", initialDelayString = "${auth.outbox.purge-interval:1m}")
+    public void purgeScheduled() {
+        try {
+            int deleted = purge(Instant.now());
+            if (deleted > 0) {
+                log.debug("Outbox: deleted {} row(s) published more than {} ago", deleted, retention);
+            }
+        } catch (DataAccessException e) {
+            log.warn("Outbox relay cannot purge the outbox: {}", e.toString());
+        }
+    }
+
+    /** Deletes the rows published before {@code now} minus the retention; returns how many. */
+    public int purge(Instant now) {
+        return jdbc.sql("DELETE FROM outbox WHERE published_at < ?")
+                .param(OffsetDateTime.ofInstant(now.minus(retention), ZoneOffset.UTC))
+                .update();
     }
 
     /** Publishes what is pending; returns how many rows it published. */

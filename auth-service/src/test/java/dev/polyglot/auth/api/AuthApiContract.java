@@ -15,6 +15,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.polyglot.auth.keys.SigningKeys;
 import dev.polyglot.auth.outbox.Outbox;
+import dev.polyglot.auth.outbox.OutboxRelay;
 import dev.polyglot.contracts.Streams;
 import dev.polyglot.contracts.events.UserDeleted;
 import dev.polyglot.servicekit.contract.ContractViolationException;
@@ -730,6 +731,44 @@ abstract class AuthApiContract {
 
         assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE subject = ?").param(id.toString())
                 .query(Long.class).single()).as("the change written before it is rolled back too").isZero();
+    }
+
+    @Test
+    void aPublishedRowIsDeletedAfterTheRetentionAndAnUnpublishedOneNever() {
+        OutboxRelay relay = context.getBean(OutboxRelay.class);
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        UUID old = outboxRow(now.minusDays(3), now.minusHours(25));
+        UUID recent = outboxRow(now.minusHours(2), now.minusHours(1));
+
+        assertThat(relay.purge(now.toInstant())).isGreaterThanOrEqualTo(1);
+        assertThat(outboxRowExists(old)).as("published 25 h ago, retention 24 h").isFalse();
+        assertThat(outboxRowExists(recent)).as("published 1 h ago").isTrue();
+
+        // One not yet published, in a transaction the relay cannot see (it would publish it), purged as if years
+        // had gone by: still there.
+        TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+        transaction.executeWithoutResult(status -> {
+            UUID unpublished = outboxRow(now.minusDays(400), null);
+            relay.purge(now.plusDays(3650).toInstant());
+            assertThat(outboxRowExists(unpublished)).isTrue();
+            assertThat(outboxRowExists(recent)).as("the purge in ten years' time takes what was published").isFalse();
+            status.setRollbackOnly();
+        });
+        assertThat(outboxRowExists(recent)).as("rolled back with the test's transaction").isTrue();
+    }
+
+    private UUID outboxRow(java.time.OffsetDateTime createdAt, java.time.OffsetDateTime publishedAt) {
+        UUID id = UUID.randomUUID();
+        String subject = UUID.randomUUID().toString();
+        jdbc.sql("INSERT INTO outbox (id, event_type, subject, payload, created_at, published_at) VALUES (?, ?, ?, ?, ?, ?)")
+                .params(id, "user.deleted", subject, "{\"user_id\":\"" + subject + "\",\"deleted_by\":\"" + subject
+                        + "\",\"deleted_at\":\"2026-11-24T17:41:00Z\"}", createdAt, publishedAt)
+                .update();
+        return id;
+    }
+
+    private boolean outboxRowExists(UUID id) {
+        return jdbc.sql("SELECT COUNT(*) FROM outbox WHERE id = ?").param(id).query(Long.class).single() == 1;
     }
 
     List<JsonNode> outboxPayloads(String type, String subject) {
