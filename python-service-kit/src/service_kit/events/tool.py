@@ -35,7 +35,7 @@ from service_kit.events.metrics import EventMetrics
 from service_kit.events.publisher import EventPublisher
 from service_kit.events.settings import EventSettings
 from service_kit.redis_client import create_redis_client
-from service_kit.settings import ServiceSettings
+from service_kit.settings import ServiceSettings, settings_or_exit
 from service_kit.tracing import Tracing
 
 
@@ -163,10 +163,7 @@ async def consume(args: argparse.Namespace) -> int:
 
 def tool_tracing(part_name: str, metrics: EventMetrics) -> Tracing:
     """The tool's spans, set from the environment as a service's are, their export opened (closed by the caller)."""
-    try:
-        settings = ServiceSettings()
-    except ValidationError as error:
-        raise SystemExit(f"the tracing settings are not valid:\n{error}") from None
+    settings = settings_or_exit(ServiceSettings)
     tracing = Tracing(part_name, sampling_probability=settings.tracing_sampling_probability,
                       zipkin_endpoint=settings.tracing_zipkin_endpoint, registry=metrics.registry)
     tracing.open_export()
