@@ -30,7 +30,7 @@ ZIPKIN_SERVER = ("io.zipkin", "zipkin-server", "3.6.1", "exec")
 # The fault proxy (launcher/faults.py), built from its Go module by `go install` on first use.
 TOXIPROXY_MODULE = "github.com/Shopify/toxiproxy/v2/cmd/server"
 TOXIPROXY_VERSION = "v2.12.0"
-GO_HINT = "install Go 1.22 or newer (https://go.dev/dl/), or put a toxiproxy-server on PATH"
+GO_HINT = "install Go 1.23 or newer (https://go.dev/dl/), or put a toxiproxy-server on PATH"
 JAVA_MODULES = ("java-service-kit", *(p.module for p in SERVICES if p.kind == "java"))
 TOOLS_DIR = ROOT / "var" / "tools"
 
