@@ -256,7 +256,16 @@ def test_a_platform_without_faults_says_how_to_start_one(tmp_path, private_redis
     supervisor = Supervisor(settings)
     supervisor.spawn(PARTS[0], ["sleep", "30"], {}, marker="sleep")  # any live part: a platform without the proxy
     try:
+        # Right after exec, /proc/<pid>/cmdline can still be empty for a moment: wait until another reader sees it.
+        deadline = time.monotonic() + 10
+        while not _seen_alive(settings) and time.monotonic() < deadline:
+            time.sleep(0.05)
         with pytest.raises(LauncherError, match=r"without the fault proxy: .* ./platform up --faults"):
             FaultProxy.of(settings)
     finally:
         supervisor.stop_all()
+
+
+def _seen_alive(settings) -> bool:
+    reader = Supervisor(settings)
+    return reader.load_state() and reader.any_alive()
