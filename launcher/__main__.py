@@ -253,7 +253,8 @@ def cmd_fault(args) -> int:
             step(f"{args.link}: answers delayed by {args.ms} ms" + (f" ± {args.jitter} ms" if args.jitter else ""))
         elif args.action == "errors":
             proxy.add_errors(args.link, args.fraction)
-            step(f"{args.link}: {args.fraction:g} of connections reset (drawn per connection, not per request: docs/operations.md#fault-injection)")
+            step(f"{args.link}: {args.fraction:g} of connections reset (drawn per connection, not per request: "
+                 "docs/operations.md#fault-injection)")
         elif args.action == "cut":
             cut_link(proxy, args.link, args.seconds)
         elif args.action == "restore":
