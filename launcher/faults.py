@@ -320,7 +320,8 @@ class FaultProxy:
             detail = e.read().decode(errors="replace").strip()
             raise FaultProxyError(f"{method} {path}: HTTP {e.code} {detail}", e.code) from None
         except OSError as e:
-            raise FaultProxyError(f"the fault proxy at {self.api_url} does not answer ({getattr(e, 'reason', e)})") from None
+            reason = getattr(e, "reason", e)
+            raise FaultProxyError(f"the fault proxy at {self.api_url} does not answer ({reason})") from None
         if not text:
             return None
         try:

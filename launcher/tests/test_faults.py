@@ -67,7 +67,8 @@ def test_with_faults_the_proxy_starts_after_redis_and_before_the_services(tmp_pa
 
 def test_every_link_goes_where_the_part_would_have_gone(tmp_path):
     settings = load_settings(data_dir=tmp_path, environ={
-        "PLATFORM_FAULTS": "on", "REDIS_PORT": "7001", "AUTH_PORT": "7081", "INFERENCE_SERVICE_URL": "http://gpu-box:9000",
+        "PLATFORM_FAULTS": "on", "REDIS_PORT": "7001", "AUTH_PORT": "7081",
+        "INFERENCE_SERVICE_URL": "http://gpu-box:9000",
         "AUTH_DATABASE_URL": "jdbc:postgresql://db.internal:5433/auth?user=app&password=pw",
         "REPORTING_DATABASE_URL": "postgresql://app:pw@db.internal:5433/reporting"})
     links = {link.name: link for link in plan_links(settings)}
