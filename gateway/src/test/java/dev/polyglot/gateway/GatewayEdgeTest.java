@@ -426,6 +426,21 @@ class GatewayEdgeTest {
     }
 
     @Test
+    void aServiceThatDropsTheConnectionMidRequestIs503WithRetryAfterNot500() throws Exception {
+        // On the reporting route: its time limit (30 s) is far from the reset, whatever the machine's load.
+        String[] token = bearer(newUser(), "user");
+        int before = services.hitsOn("/api/reports");
+        try {
+            HttpResponse<String> dropped = send("POST", "/api/reports/v1/dropped", "{}", token);
+            assertProblem(dropped, 503);
+            assertThat(dropped.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(services.hitsOn("/api/reports")).as("the request reached the service").isGreaterThan(before);
+        } finally {
+            breakers.circuitBreaker("reporting-bridge").reset();
+        }
+    }
+
+    @Test
     void aSlowServiceDoesNotHoldUpTheOtherRoutes() throws Exception {
         services.inference = StubServices.Behaviour.HOLD;
         try {
