@@ -358,7 +358,7 @@ class Supervisor:
         child = self._children.pop(running.pid, None)
         if child is None or child.returncode is None:
             # Not a child of this process (adopted from the state file): its parent, now gone, got its status.
-            return "exited (exit status unknown: started by an earlier ./platform up)"
+            return "exited (exit status unknown: adopted from ./platform up --detach)"
         if child.returncode < 0:
             try:
                 return f"exited with signal {signal.Signals(-child.returncode).name}"

@@ -167,7 +167,7 @@ def test_down_stops_the_detached_supervisor_then_the_parts_and_leaves_nothing_be
         second_redis = state(starter)["parts"]["redis"]["pid"]
         assert second_redis != first_redis
         assert state(starter)["parts"]["redis"]["last_restart_reason"] == (
-            "exited (exit status unknown: started by an earlier ./platform up)")
+            "exited (exit status unknown: adopted from ./platform up --detach)")
         status = subprocess.run([sys.executable, "-m", "launcher", "status"], cwd=ROOT, env=environ,
                                 capture_output=True, text=True, timeout=30)
         assert status.returncode == 0, status.stdout + status.stderr
