@@ -369,6 +369,7 @@ class Supervisor:
     def start_detached_supervisor(self) -> SupervisorProcess:
         """Starts `python -m launcher supervise` in its own session, logging to logs/supervisor.log, and returns once
         it has adopted this instance (its pid is in the state file). It gets this instance's environment as is."""
+        self.settings.logs_dir.mkdir(parents=True, exist_ok=True)
         log = self.settings.logs_dir / "supervisor.log"
         env = {**self.settings.env, "PLATFORM_DATA_DIR": str(self.settings.data_dir)}
         cmd = [sys.executable, "-m", "launcher", "supervise"]
@@ -378,19 +379,23 @@ class Supervisor:
             child = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + DETACHED_SUPERVISOR_START_SECONDS
-        while True:
-            state = read_state(self.settings) or {}
-            if (state.get("supervisor") or {}).get("pid") == child.pid:
-                self.supervisor_process = SupervisorProcess(**state["supervisor"])
-                return self.supervisor_process
-            if child.poll() is not None:
-                fail(f"the supervisor exited at once (code {child.returncode}); last lines of {log}:\n"
-                     + _tail(log, 20))
-            if time.monotonic() > deadline:
-                child.kill()
-                fail(f"the supervisor did not adopt the platform within {DETACHED_SUPERVISOR_START_SECONDS} s "
-                     f"(its log: {log})")
-            time.sleep(0.1)
+        try:
+            while True:
+                state = read_state(self.settings) or {}
+                if (state.get("supervisor") or {}).get("pid") == child.pid:
+                    self.supervisor_process = SupervisorProcess(**state["supervisor"])
+                    return self.supervisor_process
+                if child.poll() is not None:
+                    fail(f"the supervisor exited at once (code {child.returncode}); last lines of {log}:\n"
+                         + _tail(log, 20))
+                if time.monotonic() > deadline:
+                    fail(f"the supervisor did not adopt the platform within {DETACHED_SUPERVISOR_START_SECONDS} s "
+                         f"(its log: {log})")
+                time.sleep(0.1)
+        except BaseException:  # failed or interrupted: up stops the parts, which no supervisor may then restart
+            child.kill()
+            child.wait()
+            raise
 
     def stop_supervisor_process(self) -> None:
         """Stops the process that supervises this instance (a detached supervisor, or the ./platform up of another

@@ -19,6 +19,7 @@ import pytest
 from service_kit_testing.waiting import wait_until
 
 from launcher.config import PLATFORM_VARIABLES, REDIS, ROOT, Part, free_port, load_settings, port_in_use
+from launcher.console import LauncherError
 from launcher.health import redis_ping
 from launcher.restart_policy import RestartRules
 from launcher.supervisor import Supervisor, process_alive
@@ -190,3 +191,9 @@ def test_down_stops_the_detached_supervisor_then_the_parts_and_leaves_nothing_be
     assert not port_in_use(port)
     assert not settings.state_file.exists()
     assert "supervision stopped" in (data_dir / "logs" / "supervisor.log").read_text()
+
+
+def test_a_supervisor_with_nothing_to_adopt_fails_the_detached_start_and_says_why(tmp_path: Path):
+    settings = load_settings(data_dir=tmp_path, environ=clean_environ())
+    with pytest.raises(LauncherError, match=r"(?s)the supervisor exited at once \(code 1\).*no platform to supervise"):
+        Supervisor(settings).start_detached_supervisor()
