@@ -4,8 +4,9 @@
                                          build what is missing or stale, start everything (Zipkin and Prometheus
                                          too, unless --no-observability; the fault proxy with --faults), wait until
                                          healthy
-  ./platform down                        stop a platform started with --detach
-  ./platform status                      one line per part; exit 0 only when every part is healthy
+  ./platform down                        stop the platform (its supervisor first, then every part)
+  ./platform status                      one line per part with its restarts, and the supervisor; exit 0 only when
+                                         every part is healthy
   ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names
   ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e, fuzz) with its own Redis/PostgreSQL
   ./platform generate                    regenerate the types in contracts/types and the Python client in contracts/clients
@@ -17,15 +18,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
+from datetime import datetime, timezone
 
 from . import build
 from .config import FAULT_PROXY, GATEWAY, PROMETHEUS, SERVICES, ZIPKIN, Settings, load_settings
 from .console import LauncherError, error, paint, step
 from .health import probe
-from .supervisor import LogFollower, Supervisor
+from .supervisor import LogFollower, Supervisor, SupervisorProcess
 
 
 def _stop_on_signals() -> None:
@@ -102,14 +105,15 @@ def observability_rows(settings: Settings) -> list[tuple[str, str, str]]:
 
 
 def cmd_up(args) -> int:
+    leftover = Supervisor(load_settings())
+    if leftover.load_state():
+        if leftover.any_alive():
+            error("the platform is already running: see ./platform status, stop it with ./platform down")
+            return 1
+        leftover.stop_all()  # leftovers of an instance that died: forget them
     settings = load_settings()
     settings.faults = settings.faults or args.faults
     supervisor = Supervisor(settings)
-    if supervisor.load_state():
-        if supervisor.any_alive():
-            error("the platform is already running: see ./platform status, stop it with ./platform down")
-            return 1
-        supervisor.stop_all()  # leftovers of an instance that died: forget them
     _stop_on_signals()
     follower = None
     leave_running = False  # only a detached start that became healthy leaves processes behind
@@ -118,21 +122,25 @@ def cmd_up(args) -> int:
         build_all(settings, rebuild=args.rebuild)
         if not args.detach:
             follower = LogFollower({p.name: settings.logs_dir / f"{p.name}.log" for p in settings.parts()})
+            # This process supervises: `./platform down` in another terminal asks it to stop everything.
+            supervisor.supervisor_process = SupervisorProcess(os.getpid(), "foreground")
         started = time.monotonic()
         supervisor.start_platform(on_tick=follower.pump if follower else None)
         step(f"all parts healthy {time.monotonic() - started:.1f}s after start")
-        print_urls(settings)
         if args.detach:
+            process = supervisor.start_detached_supervisor()
+            step(f"supervised by pid {process.pid}: a part that exits or hangs is restarted (log: {process.log})")
+            print_urls(settings)
             leave_running = True
             return 0
-        print(paint("Ctrl-C stops everything.", "1"), flush=True)
-        while True:
-            follower.pump()
-            dead = [name for name in supervisor.running if not supervisor.alive(name)]
-            if dead:
-                error(f"{', '.join(dead)} exited; stopping the platform")
-                return 1
-            time.sleep(0.2)
+        print_urls(settings)
+        print(paint("Ctrl-C stops everything. A part that exits or hangs is restarted.", "1"), flush=True)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # from here on, stop between two ticks
+            signal.signal(signum, lambda signum, frame: supervisor.request_stop())
+        supervisor.supervise(on_tick=follower.pump)
+        print(flush=True)
+        step("stopping")
+        return 0
     except KeyboardInterrupt:
         print(flush=True)
         step("stopping")
@@ -150,14 +158,49 @@ def cmd_up(args) -> int:
             follower.close()
 
 
+def cmd_supervise(args) -> int:
+    """The detached supervisor `./platform up --detach` leaves behind: adopts the instance from its state file and
+    supervises it until `./platform down` (SIGTERM). Its environment is the one `up` ran with (no .env read again)."""
+    settings = load_settings(environ=dict(os.environ))
+    supervisor = Supervisor(settings, announce=_stamped_step)
+    if not supervisor.load_state():
+        error(f"no platform to supervise (no {settings.state_file})")
+        return 1
+    if supervisor.supervisor_alive():
+        error(f"already supervised by pid {supervisor.supervisor_process.pid}")
+        return 1
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda signum, frame: supervisor.request_stop())
+    supervisor.supervisor_process = SupervisorProcess(os.getpid(), "detached", str(settings.logs_dir / "supervisor.log"))
+    supervisor.save_state()
+    supervisor.announce(f"supervising {', '.join(supervisor.running)} (pid {os.getpid()})")
+    try:
+        supervisor.supervise()
+    finally:
+        if settings.state_file.exists():  # stopped alone: the state says nobody supervises any more
+            supervisor.supervisor_process = None
+            supervisor.save_state()
+        supervisor.announce("supervision stopped")
+    return 0
+
+
+def _stamped_step(message: str) -> None:
+    step(f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} {message}")
+
+
 def cmd_down(args) -> int:
     settings = load_settings()
     supervisor = Supervisor(settings)
     if not supervisor.load_state():
         print("the platform is not running (no state in", settings.run_dir, ")")
         return 0
-    step("stopping " + ", ".join(supervisor.running))
-    supervisor.stop_all()
+    if supervisor.supervisor_alive():  # first, so that nothing restarts a part being stopped
+        process = supervisor.supervisor_process
+        step(f"stopping the supervisor (pid {process.pid}, {process.mode})")
+        supervisor.stop_supervisor_process()
+    if supervisor.running:  # a foreground ./platform up has stopped its parts itself
+        step("stopping " + ", ".join(supervisor.running))
+        supervisor.stop_all()
     step("stopped")
     return 0
 
@@ -171,15 +214,33 @@ def cmd_status(args) -> int:
     all_ok = known
     for part in parts:
         port = settings.ports[part.name]
+        running = supervisor.running.get(part.name)
         if not supervisor.alive(part.name):
             state, ok = "not running", False
+            if running and running.next_restart_at:
+                state += f", restart due at {running.next_restart_at}"
         else:
             ok, detail = probe(settings, part)
-            state = f"{'healthy' if ok else 'UNHEALTHY'} ({detail}), pid {supervisor.running[part.name].pid}"
+            state = f"{'healthy' if ok else 'UNHEALTHY'} ({detail}), pid {running.pid}"
         all_ok = all_ok and ok
         colour = "32" if ok else "31"
-        print(f"{part.name:<{width}}  :{port:<5}  " + paint(state, colour))
+        line = f"{part.name:<{width}}  :{port:<5}  " + paint(state, colour)
+        if running and running.restarts:
+            line += (f"  restarts {running.restarts}, last at {running.last_restart_at}: "
+                     f"{running.last_restart_reason}")
+        print(line)
+    if known:
+        print(supervisor_line(supervisor))
     return 0 if all_ok else 1
+
+
+def supervisor_line(supervisor: Supervisor) -> str:
+    process = supervisor.supervisor_process
+    if supervisor.supervisor_alive():
+        where = f", log {process.log}" if process.log else ""
+        return paint(f"supervisor: running (pid {process.pid}, {process.mode}{where}): parts that exit or hang are "
+                     "restarted", "32")
+    return paint("supervisor: not running: a part that exits stays down (./platform down, then ./platform up)", "31")
 
 
 def cmd_logs(args) -> int:
@@ -332,8 +393,11 @@ def main(argv: list[str]) -> int:
     up.add_argument("--faults", action="store_true",
                     help="put the fault proxy (toxiproxy) on every link, for ./platform fault (as PLATFORM_FAULTS=on)")
     up.set_defaults(run=cmd_up)
-    commands.add_parser("down", help="stop a detached platform").set_defaults(run=cmd_down)
-    commands.add_parser("status", help="health of each part (exit 0 when all are healthy)").set_defaults(run=cmd_status)
+    commands.add_parser("down", help="stop the platform").set_defaults(run=cmd_down)
+    commands.add_parser("status", help="health and restarts of each part, and the supervisor (exit 0 when all parts are "
+                        "healthy)").set_defaults(run=cmd_status)
+    # Hidden: what ./platform up --detach starts to keep supervising the platform after it returns.
+    commands.add_parser("supervise").set_defaults(run=cmd_supervise)
     logs = commands.add_parser("logs", help="show the parts' logs")
     logs.add_argument("part", nargs="?", help="one part (default: all)")
     logs.add_argument("-f", "--follow", action="store_true", help="keep printing new lines")

@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import build
@@ -251,6 +251,10 @@ class TestPlatform:
     left_behind: list[int]
     zipkin_url: str = ""  # "" when the platform runs without it
     prometheus_url: str = ""  # "" without it (no observability, or no `prometheus` binary)
+    # The pid of each part, its restarts and the last reason, kept current by the platform's supervisor.
+    state_file: Path | None = None
+    # Filled when the platform stops: each part the supervisor restarted, with its restarts and the last reason.
+    restarts: dict[str, str] = field(default_factory=dict)
 
 
 @contextmanager
@@ -258,7 +262,9 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
                      observability: bool = False) -> Iterator[TestPlatform]:
     """Starts a whole platform on free ports with its own databases (<name>_auth, <name>_reporting) and data folder,
     exactly as ./platform up does (with Zipkin and Prometheus when `observability`, Prometheus only if its binary is
-    found); stops it on exit and records in `left_behind` any process or port it left."""
+    found) and supervised as it does (a part that exits or hangs is restarted; a thread runs the ticks); stops
+    supervising, then the platform, on exit, and records in `left_behind` any process or port it left and in
+    `restarts` what the supervisor restarted."""
     ports = {part.name: free_port() for part in (REDIS, *OBSERVABILITY_PARTS, *SERVICES)}
     environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url(f"{name}_auth"),
                "REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
@@ -277,11 +283,16 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
                             {part.name: f"http://127.0.0.1:{ports[part.name]}" for part in SERVICES},
                             settings.logs_dir, [],
                             f"http://127.0.0.1:{ports['zipkin']}" if settings.runs(ZIPKIN) else "",
-                            f"http://127.0.0.1:{ports['prometheus']}" if settings.runs(PROMETHEUS) else "")
+                            f"http://127.0.0.1:{ports['prometheus']}" if settings.runs(PROMETHEUS) else "",
+                            settings.state_file)
     try:
         supervisor.start_platform()  # the very code path of ./platform up
+        supervisor.supervise_in_thread()
         yield platform
     finally:
+        supervisor.stop_supervising()  # no restart while the platform stops
+        platform.restarts = {n: f"{r.restarts} (last: {r.last_restart_reason})"
+                             for n, r in supervisor.running.items() if r.restarts}
         pids = [r.pid for r in supervisor.running.values()]
         supervisor.stop_all()
         platform.left_behind += [pid for pid in pids if _pid_alive(pid)] + [p for p in ports.values() if port_in_use(p)]
@@ -289,10 +300,11 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
 
 def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_environ: dict[str, str],
                     commands: Callable[[TestPlatform], list[tuple[list[str], dict[str, str]]]],
-                    observability: bool = False) -> SuiteResult:
+                    observability: bool = False, restarts_expected: bool = False) -> SuiteResult:
     """Runs each command (with its environment) against one platform started for the suite; every command runs, so
-    one report shows every failure. Once the platform stopped, its logs are scanned for the credentials the commands
-    recorded (launcher/credential_scan.py)."""
+    one report shows every failure. A part restarted by the supervisor fails the suite unless `restarts_expected`
+    (a suite that kills parts): supervision must not hide a crash. Once the platform stopped, its logs are scanned for
+    the credentials the commands recorded (launcher/credential_scan.py)."""
     platform = None
     credentials = work_dir / f"{name}-credentials.txt"
     recording = {CREDENTIALS_FILE_VARIABLE: str(credentials)}
@@ -307,6 +319,10 @@ def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_envir
     if platform is not None and platform.left_behind:
         error(f"processes or listening ports left behind after stopping the platform: {platform.left_behind}")
         return SuiteResult(name, False, 0, "left processes behind")
+    if platform is not None and platform.restarts and not restarts_expected:
+        error("parts exited or hung and were restarted during the suite: "
+              + "; ".join(f"{n}: {r}" for n, r in platform.restarts.items()))
+        return SuiteResult(name, False, 0, "parts restarted: " + ", ".join(platform.restarts))
     if platform is not None:
         recorded = read_credentials(credentials)
         findings = scan(platform.logs_dir, recorded)
