@@ -100,7 +100,7 @@ class Supervisor:
             data = self.settings.data_dir / "redis"
             data.mkdir(parents=True, exist_ok=True)
             return [build.redis_server_executable(), "--port", str(self.settings.ports["redis"]),
-                    "--bind", "127.0.0.1", "--dir", str(data), "--appendonly", "yes",
+                    "--bind", "127.0.0.1", "--dir", str(data), "--appendonly", "yes", "--appendfsync", "everysec",
                     "--save", "", "--daemonize", "no", "--protected-mode", "yes"]
         if part.kind == "zipkin":
             # Armeria's port list replaces Zipkin's default one: address, port and protocol together.

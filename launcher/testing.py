@@ -38,6 +38,7 @@ from . import build
 from .config import (OBSERVABILITY_PARTS, PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN, Part,
                      free_port, load_settings, port_in_use)
 from .console import LauncherError, error, fail, paint, step
+from .credential_scan import CREDENTIALS_FILE_VARIABLE, read_credentials, scan
 from .supervisor import Supervisor
 
 SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e", "chaos", "fuzz")
@@ -293,11 +294,15 @@ def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_envir
                     commands: Callable[[TestPlatform], list[tuple[list[str], dict[str, str]]]],
                     observability: bool = False) -> SuiteResult:
     """Runs each command (with its environment) against one platform started for the suite; every command runs, so
-    one report shows every failure."""
+    one report shows every failure. Once the platform stopped, its logs are scanned for the credentials the commands
+    recorded (launcher/credential_scan.py)."""
     platform = None
+    credentials = work_dir / f"{name}-credentials.txt"
+    recording = {CREDENTIALS_FILE_VARIABLE: str(credentials)}
+    credentials.write_text(E2E_ADMIN_PASSWORD + "\n")  # the bootstrap admin's, which a command may send by other means
     try:
         with started_platform(servers, work_dir, name, extra_environ, observability) as platform:
-            results = [_run(command, {**clean_environment(), **env}) for command, env in commands(platform)]
+            results = [_run(command, {**clean_environment(), **recording, **env}) for command, env in commands(platform)]
             ok = all(results)
     except LauncherError as e:
         error(str(e))
@@ -305,7 +310,14 @@ def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_envir
     if platform is not None and platform.left_behind:
         error(f"processes or listening ports left behind after stopping the platform: {platform.left_behind}")
         return SuiteResult(name, False, 0, "left processes behind")
-    return SuiteResult(name, ok, 0, "platform stopped cleanly")
+    if platform is not None:
+        recorded = read_credentials(credentials)
+        findings = scan(platform.logs_dir, recorded)
+        if findings:
+            error(f"credentials in the logs of the {name} platform:\n" + "\n".join(f"  {f}" for f in findings[:50]))
+            return SuiteResult(name, False, 0, f"{len(findings)} log lines hold a credential")
+        step(f"no credential in the {name} platform's logs ({len(recorded)} recorded credentials, and signed tokens)")
+    return SuiteResult(name, ok, 0, "platform stopped cleanly, no credential in its logs")
 
 
 def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
