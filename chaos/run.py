@@ -63,6 +63,7 @@ def final_round(workload: Workload) -> list[str]:
     expected = {"predict": 200, "predict_batch": 200, "submit_job": 202, "request_report": 202, "who_am_i": 200,
                 "read_history": 200, "refresh": 200}
     for account in workload.accounts:
+        account.next_sign_in_at = 0.0  # no backoff left over from the faults
         for name, answer in workload.every_operation(account).items():
             if name in expected and (answer is None or answer.status_code != expected[name]):
                 failures.append(f"final round: {name} by {account.label} answered "
@@ -108,6 +109,7 @@ def run(config: Config, with_faults: bool = True) -> tuple[list[str], dict[str, 
         workload.close()
     checks = Checks(history, workload, records, {"/api/": config.route_timeout_ms})
     checks.answers()
+    checks.closes()
     checks.work_done_once()
     checks.broadcasts_and_registrations_once()
     usage = checks.usage_never_counted_twice()

@@ -53,6 +53,7 @@ from platform_client.reporting.models import (
     ReportParams,
     ReportTypeId,
 )
+from platform_client.session import ApiError
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 from websockets.sync.client import connect
 
@@ -145,6 +146,8 @@ class Account:
     api: PlatformSession
     recorder: Recorder
     user_id: str = ""
+    sign_in_backoff: float = 0.0
+    next_sign_in_at: float = 0.0
 
     def call(self, operation):
         """Runs one generated call; an answer (any status) is in the history already; no answer is recorded here.
@@ -158,15 +161,21 @@ class Account:
         return None
 
     def ensure_signed_in(self) -> bool:
+        """Signs in when the session has no tokens; after a refusal, not again before a backoff (0.5 s doubling to
+        4 s), as a client that does not hammer a recovering auth-service."""
         if self.api.tokens is not None:
             return True
+        if time.monotonic() < self.next_sign_in_at:
+            return False
         try:
             self.api.sign_in(self.email, self.password)
-        except httpx.HTTPError as error:
-            self.recorder.no_answer(error)
+        except (httpx.HTTPError, ApiError, ValueError) as error:  # a refusal is in the history already
+            if isinstance(error, httpx.HTTPError):
+                self.recorder.no_answer(error)
+            self.sign_in_backoff = min(max(self.sign_in_backoff * 2, 0.5), 4.0)
+            self.next_sign_in_at = time.monotonic() + self.sign_in_backoff
             return False
-        except Exception:  # noqa: BLE001 - ApiError: the refusal is in the history; try again on the next turn
-            return False
+        self.sign_in_backoff = 0.0
         return True
 
 
