@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -33,6 +34,7 @@ class Config:
     admin_password: str
     route_timeout_ms: int
     artifacts: Path
+    logs_dir: Path | None = None  # the platform's logs, copied into the artifacts after the run
 
     @classmethod
     def from_environment(cls) -> Config:
@@ -45,7 +47,7 @@ class Config:
         return cls(need("GATEWAY_URL").rstrip("/"), json.loads(need("CHAOS_SERVICE_URLS")),
                    Path(need("CHAOS_STATE_FILE")), need("CHAOS_FAULTS_URL"), need("CHAOS_REPORTING_DATABASE_URL"),
                    need("CHAOS_ADMIN_EMAIL"), need("CHAOS_ADMIN_PASSWORD"), int(need("CHAOS_ROUTE_TIMEOUT_MS")),
-                   Path(need("CHAOS_ARTIFACTS_DIR")))
+                   Path(need("CHAOS_ARTIFACTS_DIR")), Path(need("CHAOS_LOGS_DIR")))
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -142,4 +144,7 @@ def run(config: Config, with_faults: bool = True) -> tuple[list[str], dict[str, 
     history.close()
     (config.artifacts / "figures.json").write_text(json.dumps(figures, indent=2))
     (config.artifacts / "findings.txt").write_text("\n".join(findings) + "\n")
+    if config.logs_dir is not None:  # the platform's folder goes with it; the findings point into these
+        shutil.rmtree(config.artifacts / "logs", ignore_errors=True)
+        shutil.copytree(config.logs_dir, config.artifacts / "logs")
     return findings, figures

@@ -365,8 +365,8 @@ def run_chaos(servers: TestServers, work_dir: Path) -> SuiteResult:
             "CHAOS_FAULTS_URL": platform.faults_url,
             "CHAOS_REPORTING_DATABASE_URL": servers.postgres_url("chaos_reporting"),
             "CHAOS_ADMIN_EMAIL": E2E_ADMIN_EMAIL, "CHAOS_ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
-            "CHAOS_ROUTE_TIMEOUT_MS": str(CHAOS_ROUTE_TIMEOUT_MS),
-            # Kept after the run (var/ is never committed): the history, the figures, the findings.
+            "CHAOS_ROUTE_TIMEOUT_MS": str(CHAOS_ROUTE_TIMEOUT_MS), "CHAOS_LOGS_DIR": str(platform.logs_dir),
+            # Kept after the run (var/ is never committed): the history, the figures, the findings, the logs.
             "CHAOS_ARTIFACTS_DIR": str(ROOT / "var" / "test-artifacts" / "chaos")})]
 
     return _platform_suite("chaos", servers, work_dir, CHAOS_ENVIRON, commands)
