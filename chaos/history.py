@@ -39,7 +39,7 @@ class History:
         self._file = self.path.open("w", encoding="utf-8")
 
     def record(self, kind: str, **fields: Any) -> dict[str, Any]:
-        entry = {"kind": kind, "t": round(fields.pop("t", time.time()), 4), **fields}
+        entry = {"kind": kind, "t": fields.pop("t", time.time()), **fields}
         with self._lock:
             self.records.append(entry)
             self._file.write(json.dumps(entry, separators=(",", ":")) + "\n")

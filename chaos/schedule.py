@@ -22,7 +22,9 @@ HEALTH_PATHS = {part.name: part.health_path for part in SERVICES}
 METRICS_PATHS = {part.name: part.metrics_path for part in SERVICES}
 # One GET per route through the gateway, as a signed-in admin: all 200 means every route has recovered.
 ROUTE_PROBES = ("/api/auth/me", "/api/notifications?size=1", "/api/inference/v1/model", "/api/reports/types")
-RECOVERY_TIMEOUT_SECONDS = 120
+# As long as the supervisor gives a part to start (launcher/restart_policy.py, START_TIMEOUT_SECONDS): two JVMs starting
+# at once on two loaded cores took 130 s here.
+RECOVERY_TIMEOUT_SECONDS = 240
 # The counters of the event backbone that the checks and figures read, summed over every consumer of a part.
 BACKBONE_COUNTERS = ("events_duplicates_skipped_total", "events_dead_lettered_total", "events_retried_total")
 COUNTER_LINE = re.compile(r"^(?P<name>[a-z_]+)(?:\{[^}]*\})? (?P<value>[0-9.eE+-]+)$")
