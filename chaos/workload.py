@@ -294,20 +294,21 @@ class Workload:
     def submit_job(self, account: Account):
         upload = CreateInferenceJobFilesBody(file=File(payload=CSV_ROWS.encode(), file_name="shipments.csv",
                                                        mime_type="text/csv"))
-        answer = account.call(lambda: create_inference_job.sync_detailed(client=account.api.inference, body=upload))
-        if answer is not None and answer.status_code == 202 and isinstance(answer.parsed, Job):
-            self.history.record("submitted", what="job", user=account.label, user_id=account.user_id,
+        return self._accepted("job", account, Job, account.call(
+            lambda: create_inference_job.sync_detailed(client=account.api.inference, body=upload)))
+
+    def _accepted(self, what: str, account: Account, model: type, answer):
+        """Records a job or report the platform accepted (202): the checks follow it to its end."""
+        if answer is not None and answer.status_code == 202 and isinstance(answer.parsed, model):
+            self.history.record("submitted", what=what, user=account.label, user_id=account.user_id,
                                 id=str(answer.parsed.id))
         return answer
 
     def request_report(self, account: Account):
         today = datetime.now(UTC).date()
         body = CreateReportRequest(type_=ReportTypeId.INFERENCE_USAGE, params=ReportParams(from_=today, to=today))
-        answer = account.call(lambda: create_report.sync_detailed(client=account.api.reporting, body=body))
-        if answer is not None and answer.status_code == 202 and isinstance(answer.parsed, Report):
-            self.history.record("submitted", what="report", user=account.label, user_id=account.user_id,
-                                id=str(answer.parsed.id))
-        return answer
+        return self._accepted("report", account, Report, account.call(
+            lambda: create_report.sync_detailed(client=account.api.reporting, body=body)))
 
     def who_am_i(self, account: Account):
         return account.call(lambda: account.api.http.get("/api/auth/me"))
@@ -381,7 +382,48 @@ def own_session(workload: Workload, account: Account) -> Account:
     return Account(account.label, account.email, account.password, api, recorder, account.user_id)
 
 
-class FeedClient:
+class ReconnectingClient:
+    """What the WebSocket and SSE clients share: the first connection, made before the load starts, and reconnecting
+    after a drop with a backoff (0.2 s doubling to 2 s)."""
+
+    name: str
+    workload: Workload
+    connection: Any = None
+    _closing: threading.Event
+
+    def _open(self) -> Any:
+        raise NotImplementedError
+
+    def connect_first(self) -> None:
+        deadline = time.monotonic() + 30
+        while self.connection is None:
+            self.connection = self._open()
+            if self.connection is None and (time.monotonic() > deadline or self.workload.stop.wait(0.5)):
+                raise RuntimeError(f"{self.name} could not connect to a healthy platform")
+
+    def run(self) -> None:
+        backoff = 0.2
+        while not self._closing.is_set():
+            backoff = self._reconnect(backoff)
+            if self.connection is not None:
+                self._read()
+
+    def _read(self) -> None:
+        """Reads from the open connection (one frame, or the stream until it ends); forgets a dropped one."""
+        raise NotImplementedError
+
+    def _reconnect(self, backoff: float) -> float:
+        """Opens the connection again if it is gone; the backoff to use next."""
+        if self.connection is not None:
+            return backoff
+        self.connection = self._open()
+        if self.connection is None:
+            self._closing.wait(backoff)
+            return min(backoff * 2, 2.0)
+        return 0.2
+
+
+class FeedClient(ReconnectingClient):
     """One WebSocket client of an account, as the console runs it: a fresh ticket for each connection, `pong` to
     every `ping`, `ack` to every event, and after any drop a reconnect with `last_event_id` of the last event it
     received. Records every event frame and every drop."""
@@ -423,35 +465,19 @@ class FeedClient:
                                      topics=hello.get("topics"))
         return connection
 
-    def connect_first(self) -> None:
-        deadline = time.monotonic() + 30
-        while self.connection is None:
-            self.connection = self._open()
-            if self.connection is None and (time.monotonic() > deadline or self.workload.stop.wait(0.5)):
-                raise RuntimeError(f"{self.name} could not connect to a healthy platform")
-
-    def run(self) -> None:
-        backoff = 0.2
-        while not self._closing.is_set():
-            if self.connection is None:
-                self.connection = self._open()
-                if self.connection is None:
-                    self._closing.wait(backoff)
-                    backoff = min(backoff * 2, 2.0)
-                    continue
-                backoff = 0.2
-            try:
-                frame = json.loads(self.connection.recv(timeout=1))
-            except TimeoutError:
-                continue
-            except (ConnectionClosed, OSError) as error:
-                code = getattr(getattr(error, "rcvd", None), "code", None)
-                if not self._closing.is_set():
-                    self.workload.history.record("note", client=self.name, what="dropped", code=code,
-                                                 error=type(error).__name__)
-                self.connection = None
-                continue
-            self._handle(frame)
+    def _read(self) -> None:
+        try:
+            frame = json.loads(self.connection.recv(timeout=1))
+        except TimeoutError:
+            return
+        except (ConnectionClosed, OSError) as error:
+            code = getattr(getattr(error, "rcvd", None), "code", None)
+            if not self._closing.is_set():
+                self.workload.history.record("note", client=self.name, what="dropped", code=code,
+                                             error=type(error).__name__)
+            self.connection = None
+            return
+        self._handle(frame)
 
     def _handle(self, frame: dict[str, Any]) -> None:
         if frame.get("type") == "ping":
@@ -477,7 +503,7 @@ class FeedClient:
             connection.close()
 
 
-class StreamClient:
+class StreamClient(ReconnectingClient):
     """The same feed over SSE (GET /api/notifications/stream), resumed after a drop with Last-Event-ID."""
 
     def __init__(self, workload: Workload, account: Account):
@@ -485,7 +511,7 @@ class StreamClient:
         self.name = f"sse-{account.label}"
         self.last_event_id: str | None = None
         self.first_hello: dict[str, Any] | None = None  # SSE has no hello: the time of the first connection
-        self.source: EventSource | None = None
+        self.connection: EventSource | None = None
         self.connections = 0
         self.received: list[dict[str, Any]] = []
         self._closing = threading.Event()
@@ -518,36 +544,23 @@ class StreamClient:
     def connect_first(self) -> None:
         """SSE has no greeting frame: the time the first stream is open bounds what it must receive (opened before
         any work of its account starts)."""
-        deadline = time.monotonic() + 30
-        while self.source is None:
-            self.source = self._open()
-            if self.source is None and (time.monotonic() > deadline or self.workload.stop.wait(0.5)):
-                raise RuntimeError(f"{self.name} could not connect to a healthy platform")
+        super().connect_first()
         self.first_hello = {"server_time": datetime.now(UTC).isoformat()}
 
-    def run(self) -> None:
-        backoff = 0.2
-        while not self._closing.is_set():
-            if self.source is None:
-                self.source = self._open()
-                if self.source is None:
-                    self._closing.wait(backoff)
-                    backoff = min(backoff * 2, 2.0)
-                    continue
-                backoff = 0.2
-            try:
-                for message in self.source.iter_sse():
-                    self._handle(message)
-                    if self._closing.is_set():
-                        return
-                error_name = "ended"
-            except (httpx.HTTPError, OSError) as error:
-                error_name = type(error).__name__
-            finally:
-                self.source.response.close()
-                self.source = None
-            if not self._closing.is_set():
-                self.workload.history.record("note", client=self.name, what="dropped", error=error_name)
+    def _read(self) -> None:
+        try:
+            for message in self.connection.iter_sse():
+                self._handle(message)
+                if self._closing.is_set():
+                    return
+            error_name = "ended"
+        except (httpx.HTTPError, OSError) as error:
+            error_name = type(error).__name__
+        finally:
+            self.connection.response.close()
+            self.connection = None
+        if not self._closing.is_set():
+            self.workload.history.record("note", client=self.name, what="dropped", error=error_name)
 
     def _handle(self, message) -> None:
         if not message.data:
