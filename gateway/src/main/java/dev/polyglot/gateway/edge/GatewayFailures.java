@@ -2,6 +2,8 @@ package dev.polyglot.gateway.edge;
 
 import dev.polyglot.contracts.ProblemType;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import reactor.netty.http.client.PrematureCloseException;
@@ -15,9 +17,10 @@ import reactor.core.publisher.Mono;
 /**
  * Names the gateway's own failures before the kit's problem handler (order -1) writes them: an open circuit breaker
  * is a 503 with Retry-After (when to try again: the breaker's open time), a breaker's time limit a 504, a service
- * that closed the connection before it answered (it crashed mid-request, or a proxy in between could not reach it) a
- * 502: the gateway got no answer, which is not an error of its own (the kit's default for an unknown exception is a
- * 500). Everything else passes through unchanged.
+ * that closed or reset the connection before it answered (it crashed mid-request, or a proxy in between could not
+ * reach it) a 502: the gateway got no answer, which is not an error of its own (the kit's default for an unknown
+ * exception is a 500). A refused connection stays the kit's 503 (nothing listens: the service is down). Everything
+ * else passes through unchanged.
  */
 @Order(-2)
 public class GatewayFailures implements ErrorWebExceptionHandler {
@@ -36,7 +39,8 @@ public class GatewayFailures implements ErrorWebExceptionHandler {
             return Mono.error(new EdgeRejection(ProblemType.SERVICE_UNAVAILABLE,
                     "The service behind this path is failing; the gateway stops calling it for a while.", headers));
         }
-        if (causeOf(error, PrematureCloseException.class)) {
+        if (causeOf(error, PrematureCloseException.class)
+                || (causeOf(error, IOException.class) && !causeOf(error, ConnectException.class))) {
             return Mono.error(new EdgeRejection(ProblemType.BAD_GATEWAY,
                     "The service behind this path closed the connection without answering."));
         }
