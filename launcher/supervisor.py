@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import build
-from .config import (DEFAULT_JAVA_OPTS, OBSERVABILITY_PARTS, PARTS, REDIS, ROOT, SERVICES, ZIPKIN_JAVA_OPTS,
-                     ZIPKIN_MAX_SPANS, Part, Settings, port_in_use)
+from . import build, faults
+from .config import (DEFAULT_JAVA_OPTS, FAULT_PROXY, OBSERVABILITY_PARTS, PARTS, REDIS, ROOT, SERVICES,
+                     ZIPKIN_JAVA_OPTS, ZIPKIN_MAX_SPANS, Part, Settings, port_in_use)
 from .observability import local_config
 from .console import Prefixer, fail, step
 from .health import probe
@@ -115,6 +115,8 @@ class Supervisor:
             return [build.prometheus_executable() or "prometheus", f"--config.file={config}",
                     f"--storage.tsdb.path={folder / 'data'}", "--storage.tsdb.retention.time=2d",
                     f"--web.listen-address={self.settings.bind_address}:{self.settings.ports['prometheus']}"]
+        if part.kind == "toxiproxy":
+            return faults.server_command(self.settings, build.toxiproxy_server_executable(self.settings.logs_dir))
         if part.kind == "java":
             java_opts = shlex.split(self.settings.env.get("JAVA_OPTS") or DEFAULT_JAVA_OPTS)
             return [build.java_executable(), *java_opts, "-jar", str(build.jar_path(part.module))]
@@ -175,15 +177,19 @@ class Supervisor:
             time.sleep(0.25)
 
     def start_platform(self, on_tick=None) -> None:
-        """Redis (unless REDIS_URL points elsewhere), then Zipkin and Prometheus (unless observability is off), then
-        every service at once; returns when all are healthy. The services do not wait for Zipkin: their first spans
-        wait in their exporters' queues while it starts."""
+        """Redis (unless REDIS_URL points elsewhere), then the fault proxy with its links (with --faults), then Zipkin
+        and Prometheus (unless observability is off), then every service at once; returns when all are healthy. The
+        services do not wait for Zipkin: their first spans wait in their exporters' queues while it starts."""
         parts = self.settings.parts()
         self.check_ports(parts)
         step("starting " + ", ".join(p.name for p in parts))
         if REDIS in parts:
             self.start(REDIS)
             self.wait_healthy((REDIS,), timeout=30, on_tick=on_tick)
+        if FAULT_PROXY in parts:
+            self.start(FAULT_PROXY)
+            self.wait_healthy((FAULT_PROXY,), timeout=30, on_tick=on_tick)
+            faults.check_links(self.settings)
         observability = tuple(p for p in OBSERVABILITY_PARTS if p in parts)
         for part in (*observability, *SERVICES):
             self.start(part)
@@ -192,11 +198,11 @@ class Supervisor:
     # -- stop --------------------------------------------------------------------------------------
 
     def stop_all(self) -> None:
-        # Reverse start order: the gateway stops taking traffic first, Redis goes last.
-        order = [n for n in reversed(list(self.running)) if n != "redis"] + (["redis"] if "redis" in self.running else [])
-        services = [n for n in order if n != "redis"]
-        self._stop(services)
-        self._stop([n for n in order if n == "redis"])
+        # Reverse start order: the gateway stops taking traffic first, Redis (and the fault proxy the services reach
+        # it through) goes last.
+        last = (FAULT_PROXY.name, REDIS.name)
+        self._stop([n for n in reversed(list(self.running)) if n not in last])
+        self._stop([n for n in last if n in self.running])
         self.running.clear()
         self.settings.state_file.unlink(missing_ok=True)
 
