@@ -34,9 +34,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import build
-from .config import (OBSERVABILITY_PARTS, PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN, Part,
-                     free_port, load_settings, port_in_use)
+from . import build, faults
+from .config import (FAULT_PROXY, OBSERVABILITY_PARTS, PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN,
+                     Part, free_port, load_settings, port_in_use)
 from .console import LauncherError, error, fail, paint, step
 from .credential_scan import CREDENTIALS_FILE_VARIABLE, read_credentials, scan
 from .supervisor import Supervisor
@@ -254,6 +254,7 @@ class TestPlatform:
     left_behind: list[int]
     zipkin_url: str = ""  # "" when the platform runs without it
     prometheus_url: str = ""  # "" without it (no observability, or no `prometheus` binary)
+    faults_url: str = ""  # the fault proxy's API (launcher/faults.py), "" when the platform runs without faults
 
 
 @contextmanager
@@ -262,7 +263,7 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
     """Starts a whole platform on free ports with its own databases (<name>_auth, <name>_reporting) and data folder,
     exactly as ./platform up does (with Zipkin and Prometheus when `observability`, Prometheus only if its binary is
     found); stops it on exit and records in `left_behind` any process or port it left."""
-    ports = {part.name: free_port() for part in (REDIS, *OBSERVABILITY_PARTS, *SERVICES)}
+    ports = {part.name: free_port() for part in (REDIS, FAULT_PROXY, *OBSERVABILITY_PARTS, *SERVICES)}
     environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url(f"{name}_auth"),
                "REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
                "ADMIN_EMAIL": E2E_ADMIN_EMAIL, "ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
@@ -280,7 +281,8 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
                             {part.name: f"http://127.0.0.1:{ports[part.name]}" for part in SERVICES},
                             settings.logs_dir, [],
                             f"http://127.0.0.1:{ports['zipkin']}" if settings.runs(ZIPKIN) else "",
-                            f"http://127.0.0.1:{ports['prometheus']}" if settings.runs(PROMETHEUS) else "")
+                            f"http://127.0.0.1:{ports['prometheus']}" if settings.runs(PROMETHEUS) else "",
+                            faults.api_url(settings) if settings.faults else "")
     try:
         supervisor.start_platform()  # the very code path of ./platform up
         yield platform
