@@ -1,7 +1,8 @@
 """The lease on a running handler's entry (`service_kit.events.lease`), against the real Redis of REDIS_URL: a
 handler that outlasts `min_idle_ms` keeps its entry while a second consumer of the group reclaims idle entries,
 entries waiting in a batch behind it go to that second consumer once, a consumer killed mid-handler still
-loses its entry to the other one, and a late renewal never takes an entry back."""
+loses its entry to the other one, and a late renewal never takes an entry back, nor does a consumer that lost an
+entry acknowledge it."""
 
 from __future__ import annotations
 
@@ -15,8 +16,14 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
-
-from service_kit.events import ConsumerSettings, EventHandlers, EventMetrics, EventPublisher, StreamConsumer, TypedEvent
+from service_kit.events import (
+    ConsumerSettings,
+    EventHandlers,
+    EventMetrics,
+    EventPublisher,
+    StreamConsumer,
+    TypedEvent,
+)
 from service_kit.events.lease import EntryLeases
 from service_kit_testing.checks import sample_broadcast
 from service_kit_testing.waiting import wait_until_async
@@ -123,7 +130,7 @@ async def test_the_entry_of_a_consumer_killed_mid_handler_is_still_reclaimed_by_
 
     try:
         event = await EventPublisher(redis, source="/test-service").publish(sample_broadcast("x"), stream=stream)
-        await wait_until_async(lambda: redis.hexists(started_key, event.id), timeout=20,
+        await wait_until_async(lambda: redis.hexists(started_key, event.id), timeout=60,  # its start included
                                message="the victim's handler started")
         async with StreamConsumer(redis, settings(stream, "rescuer"), EventHandlers().on_every_type(rescue)):
             # Alive, the victim keeps renewing: the rescuer's reclaim rounds leave the entry to it for many
@@ -165,10 +172,33 @@ async def test_a_renewal_never_takes_an_entry_back_from_the_consumer_that_reclai
     [entry] = await redis.xpending_range(stream, "g1", min="-", max="+", count=1)
     assert entry["consumer"] == "c2" and entry["times_delivered"] == 1
 
-    async with leases.held(entry_id):  # a handler of c1 still running: its lease is lost, and said so
-        await wait_until_async(lambda: sample(metrics, "events_lease_renewals_failed_total", stream) == 1)
+    async with leases.lease(entry_id) as lease:  # a handler of c1 still running: its lease is lost, and said so
+        await wait_until_async(lambda: lease.lost)
+    assert sample(metrics, "events_lease_renewals_failed_total", stream) == 1
     [entry] = await redis.xpending_range(stream, "g1", min="-", max="+", count=1)
     assert entry["consumer"] == "c2"
+
+
+async def test_a_consumer_that_lost_its_entry_mid_handler_leaves_it_to_the_new_owner(redis: Redis, stream: str):
+    metrics = EventMetrics()
+    handled: list[str] = []
+
+    async def overtaken(event: TypedEvent[Any]) -> None:
+        # What a pause longer than min_idle_ms leads to: another consumer reclaims the entry under the handler.
+        [entry] = await redis.xpending_range(stream, "g1", min="-", max="+", count=1)
+        await redis.xclaim(stream, "g1", "c2", 0, [entry["message_id"]], justid=True)
+        await wait_until_async(lambda: sample(metrics, "events_lease_renewals_failed_total", stream) == 1,
+                               message="the lease found lost")
+        handled.append(event.id)
+
+    async with StreamConsumer(redis, settings(stream, "c1"), EventHandlers().on_every_type(overtaken),
+                              metrics=metrics):
+        event = await EventPublisher(redis, source="/test-service").publish(sample_broadcast("x"), stream=stream)
+        await wait_until_async(lambda: handled == [event.id], message="the handler done")
+    [entry] = await redis.xpending_range(stream, "g1", min="-", max="+", count=1)
+    assert entry["consumer"] == "c2", "neither acknowledged nor taken back: c2's to finish"
+    assert not await redis.exists(f"{stream}:g1:processed:{event.id}")
+    assert sample(metrics, "events_acked_total", stream) == 0
 
 
 async def _no_pending(redis: Redis, stream: str) -> bool:

@@ -364,15 +364,18 @@ class StreamConsumer:
             return
 
         started = time.perf_counter()
+        lease = self._leases.lease(entry_id)
         try:
-            async with self._leases.held(entry_id):
+            async with lease:
                 await delivery()
         except Exception as error:
             self._handler_seconds.observe(time.perf_counter() - started)
             span.record_exception(error)
             span.set_status(Status(StatusCode.ERROR, _error_text(error)))
             if deliveries >= s.max_deliveries:
-                await self._dead_letter(entry_id, fields, deliveries, _error_text(error))
+                # Its last delivery, unless another consumer reclaimed the entry meanwhile: then it is that one's.
+                if not lease.lost and await self._leases.renew(entry_id):
+                    await self._dead_letter(entry_id, fields, deliveries, _error_text(error))
                 return
             self._retried.inc()
             logger.warning(
@@ -382,6 +385,10 @@ class StreamConsumer:
             )
             return
         self._handler_seconds.observe(time.perf_counter() - started)
+        if lease.lost:
+            logger.warning("handled event %s (entry %s of %s), which another consumer reclaimed meanwhile: left to it",
+                           event.id, entry_id, s.stream)
+            return
 
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(processed_key, 1, px=s.dedupe_window_ms)

@@ -13,8 +13,9 @@ The renewal is a script rather than redis-py's `xclaim(..., justid=True)` becaus
 the entry: a renewal that came too late (the event loop held up longer than `min_idle_ms`) would take the entry back
 from the consumer that reclaimed it meanwhile, and both would go on handling it. The script claims the entry only
 while this consumer still owns it and says whether it did. A lost lease is logged and counted
-(`events_lease_renewals_failed_total`), and so is a renewal that Redis did not answer; the handler is left to
-finish (its side effects are idempotent, and the reporting worker fences its own writes).
+(`events_lease_renewals_failed_total`), and so is a renewal that Redis did not answer. The handler is left to
+finish (its side effects are idempotent, and the reporting worker fences its own writes), and then the consumer
+leaves the entry to its new owner: it neither acknowledges nor dead-letters an entry it no longer holds.
 
 The same check runs before a handler starts on an entry taken a while ago (the later entries of a batch wait for
 the earlier ones' handlers): one that another consumer has reclaimed meanwhile is left to it.
@@ -28,8 +29,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from prometheus_client import Counter
 from redis.asyncio import Redis
@@ -84,18 +83,13 @@ class EntryLeases:
                     entry_id, self.settings.stream, self.settings.consumer)
         return False
 
-    @asynccontextmanager
-    async def held(self, entry_id: str) -> AsyncIterator[None]:
-        """Renews the entry every renewal interval for as long as the block runs (the handler)."""
-        renewing = asyncio.create_task(self._keep(entry_id), name=f"lease {self.settings.stream} {entry_id}")
-        try:
-            yield
-        finally:
-            renewing.cancel()
-            await asyncio.gather(renewing, return_exceptions=True)
+    def lease(self, entry_id: str) -> Lease:
+        """The lease of an entry whose handler is about to run: `async with leases.lease(entry_id) as lease:`."""
+        return Lease(self, entry_id)
 
-    async def _keep(self, entry_id: str) -> None:
-        s = self.settings
+    async def keep(self, lease: Lease) -> None:
+        """Renews `lease` every renewal interval until cancelled, or until it is lost."""
+        s, entry_id = self.settings, lease.entry_id
         while True:
             await asyncio.sleep(self.interval_seconds)
             try:
@@ -107,8 +101,30 @@ class EntryLeases:
                 logger.warning("consumer %s could not renew its lease on entry %s of %s: %s", s.consumer, entry_id,
                                s.stream, error)
                 continue
+            lease.lost = True
             self._renewals_failed.inc()
             logger.warning(
                 "consumer %s lost entry %s of %s while its handler was running (another consumer of %s reclaimed it): "
                 "the event may be handled twice", s.consumer, entry_id, s.stream, s.group)
             return
+
+
+class Lease:
+    """An entry's lease while its handler runs (the `async with` block): renewed in the background; `lost` once a
+    renewal found the entry reclaimed by another consumer."""
+
+    def __init__(self, leases: EntryLeases, entry_id: str) -> None:
+        self.leases = leases
+        self.entry_id = entry_id
+        self.lost = False
+        self._renewing: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Lease:
+        self._renewing = asyncio.create_task(self.leases.keep(self),
+                                             name=f"lease {self.leases.settings.stream} {self.entry_id}")
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._renewing is not None:
+            self._renewing.cancel()
+            await asyncio.gather(self._renewing, return_exceptions=True)
