@@ -10,7 +10,6 @@ import asyncio
 import os
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +31,6 @@ pytestmark = pytest.mark.anyio
 
 MIN_IDLE_MS = 300
 SLOW_CONSUMER = Path(__file__).with_name("events_slow_consumer.py")
-
-
-@pytest.fixture
-async def stream(redis: Redis, unique_name: Callable[[str], str]) -> AsyncIterator[str]:
-    name = unique_name("test.lease")
-    yield name
-    keys = [key async for key in redis.scan_iter(match=f"{name}*")]
-    if keys:
-        await redis.delete(*keys)
 
 
 def settings(stream: str, consumer: str) -> ConsumerSettings:
