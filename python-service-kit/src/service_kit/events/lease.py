@@ -88,10 +88,14 @@ class EntryLeases:
         return Lease(self, entry_id)
 
     async def keep(self, lease: Lease) -> None:
-        """Renews `lease` every renewal interval until cancelled, or until it is lost."""
+        """Renews `lease` every renewal interval until its handler is done, or until it is lost."""
         s, entry_id = self.settings, lease.entry_id
         while True:
-            await asyncio.sleep(self.interval_seconds)
+            try:
+                await asyncio.wait_for(lease.done.wait(), self.interval_seconds)
+                return
+            except TimeoutError:
+                pass
             try:
                 if await self.renew(entry_id):
                     continue
@@ -111,12 +115,16 @@ class EntryLeases:
 
 class Lease:
     """An entry's lease while its handler runs (the `async with` block): renewed in the background; `lost` once a
-    renewal found the entry reclaimed by another consumer."""
+    renewal found the entry reclaimed by another consumer.
+
+    The renewals are told to stop rather than cancelled: a redis-py command cancelled in flight can leave its
+    connection out of step with its replies."""
 
     def __init__(self, leases: EntryLeases, entry_id: str) -> None:
         self.leases = leases
         self.entry_id = entry_id
         self.lost = False
+        self.done = asyncio.Event()
         self._renewing: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Lease:
@@ -125,6 +133,8 @@ class Lease:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        self.done.set()
         if self._renewing is not None:
-            self._renewing.cancel()
-            await asyncio.gather(self._renewing, return_exceptions=True)
+            # Shielded: a consumer cancelled meanwhile (a stop that timed out) must not cancel a renewal in flight;
+            # told to stop, the renewals end by themselves.
+            await asyncio.shield(self._renewing)
