@@ -8,8 +8,9 @@ Each report is computed and announced once:
   EVENTS_MIN_IDLE_MS, which computes the report from the start: the result is written with `ready` in one
   transaction, so nothing half-written is ever visible and recomputing is harmless.
 - Each computation is an attempt, fenced by the report's attempt number (store.reports): should two ever run at
-  once (a worker paused past its lease, then resuming), the older one stops at its next progress, and only the
-  attempt that made the report final announces it.
+  once (a worker paused past its lease, then resuming), the older one stops at its next progress and ends with
+  `AttemptSuperseded` (a failed delivery, so its job is never recorded as done on the newer one's behalf), and
+  only the attempt that made the report final announces it.
 - A final report delivered again (its worker died after storing it, maybe before announcing it) is announced
   again, with the same event id (`derived_event_id`): if the first announcement went out, consumers skip this one
   as a duplicate.
