@@ -49,6 +49,7 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
         if (error instanceof ErrorResponse errorResponse) {
             response.getHeaders().addAll(errorResponse.getHeaders()); // Allow on a 405, Accept on a 415
         }
+        response.getHeaders().addAll(problems.headersFor(error, problem)); // Retry-After on a dependency's 503
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         byte[] body = jsonMapper.writeValueAsBytes(problem);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
