@@ -44,6 +44,8 @@ NOT_PLATFORM_SETTINGS = {
     "CHROMIUM_BINARY": "launcher/build.py: the browser the console's tests drive",
     "NO_COLOR": "launcher/console.py: the no-color.org convention for terminal output",
     "DEMO_GATEWAY_URL": "launcher/demo.py: which gateway `./platform demo` talks to, an option of that command",
+    "PLATFORM_CREDENTIALS_FILE": "launcher/credential_scan.py: where a platform suite's tests record the credentials "
+                                 "they used, for the log scan ./platform test runs after the suite",
 }
 
 ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")

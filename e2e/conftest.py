@@ -18,12 +18,33 @@ import httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
+from launcher.credential_scan import CredentialRecorder
 from platform_client import PlatformSession
 from platform_client.auth.api.account import get_current_user, register_user
 from platform_client.auth.api.users import update_user
 from platform_client.auth.models import CreateUserRequest, Role, UpdateUserRequest, User
 from platform_client.notification.api.live import create_web_socket_ticket
 from platform_client.notification.models import WebSocketTicket
+
+
+@pytest.fixture(scope="session", autouse=True)
+def record_credentials() -> Iterator[None]:
+    """Every credential the tests' HTTP traffic carries (passwords sent; access, refresh tokens and WebSocket tickets
+    received), for the log scan ./platform test runs once the platform stopped (launcher/credential_scan.py): every
+    httpx client the tests make, the generated client's included, goes through `httpx.Client.send`."""
+    recorder = CredentialRecorder.from_environment()
+    send = httpx.Client.send
+
+    def send_and_record(client: httpx.Client, request: httpx.Request, **kwargs) -> httpx.Response:
+        recorder.on_request(request)
+        response = send(client, request, **kwargs)
+        if not kwargs.get("stream"):
+            recorder.on_response(response)
+        return response
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(httpx.Client, "send", send_and_record)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -1,28 +1,34 @@
 """./platform: run the whole platform on this machine, without Docker.
 
-  ./platform up [--detach] [--rebuild] [--no-observability]
+  ./platform up [--detach] [--rebuild] [--no-observability] [--faults]
                                          build what is missing or stale, start everything (Zipkin and Prometheus
-                                         too, unless --no-observability), wait until healthy
-  ./platform down                        stop a platform started with --detach
-  ./platform status                      one line per part; exit 0 only when every part is healthy
+                                         too, unless --no-observability; the fault proxy with --faults), wait until
+                                         healthy
+  ./platform down                        stop the platform (its supervisor first, then every part)
+  ./platform status                      one line per part with its restarts, and the supervisor; exit 0 only when
+                                         every part is healthy
   ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names
-  ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e, fuzz) with its own Redis/PostgreSQL
+  ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e, fuzz; chaos when named) with its own Redis/PostgreSQL
   ./platform generate                    regenerate the types in contracts/types and the Python client in contracts/clients
   ./platform demo [--only steps]         a narrated walkthrough of the running platform, through its gateway
+  ./platform fault list|latency|errors|cut|restore|clear|stop|kill ...
+                                         inject faults into a platform started with --faults (./platform fault -h)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
+from datetime import datetime, timezone
 
 from . import build
-from .config import GATEWAY, PROMETHEUS, SERVICES, ZIPKIN, Settings, load_settings
+from .config import FAULT_PROXY, GATEWAY, PROMETHEUS, SERVICES, ZIPKIN, Settings, load_settings
 from .console import LauncherError, error, paint, step
 from .health import probe
-from .supervisor import LogFollower, Supervisor
+from .supervisor import LogFollower, Supervisor, SupervisorProcess
 
 
 def _stop_on_signals() -> None:
@@ -50,6 +56,8 @@ def build_all(settings: Settings, rebuild: bool = False) -> None:
     build.sync_python(settings.logs_dir)
     build.build_console(settings.logs_dir, force=rebuild)
     build.ensure_model(settings.logs_dir, settings.model_dir)
+    if settings.faults:
+        build.toxiproxy_server_executable(settings.logs_dir)
 
 
 def print_urls(settings: Settings) -> None:
@@ -60,6 +68,9 @@ def print_urls(settings: Settings) -> None:
              for p in SERVICES if p is not GATEWAY]
     rows.append(("redis", settings.redis_url, "external" if settings.external_redis_url else f"data in {settings.data_dir / 'redis'}"))
     rows += observability_rows(settings)
+    if settings.faults:
+        rows.append((FAULT_PROXY.name, f"http://127.0.0.1:{settings.ports[FAULT_PROXY.name]}",
+                     "toxiproxy's API; faults on every link: ./platform fault list"))
     width = max(len(r[0]) for r in rows)
     url_width = max(28, *(len(r[1]) for r in rows))
     print()
@@ -94,13 +105,15 @@ def observability_rows(settings: Settings) -> list[tuple[str, str, str]]:
 
 
 def cmd_up(args) -> int:
-    settings = load_settings()
-    supervisor = Supervisor(settings)
-    if supervisor.load_state():
-        if supervisor.any_alive():
+    leftover = Supervisor(load_settings())
+    if leftover.load_state():
+        if leftover.any_alive():
             error("the platform is already running: see ./platform status, stop it with ./platform down")
             return 1
-        supervisor.stop_all()  # leftovers of an instance that died: forget them
+        leftover.stop_all()  # leftovers of an instance that died: forget them
+    settings = load_settings()
+    settings.faults = settings.faults or args.faults
+    supervisor = Supervisor(settings)
     _stop_on_signals()
     follower = None
     leave_running = False  # only a detached start that became healthy leaves processes behind
@@ -109,21 +122,25 @@ def cmd_up(args) -> int:
         build_all(settings, rebuild=args.rebuild)
         if not args.detach:
             follower = LogFollower({p.name: settings.logs_dir / f"{p.name}.log" for p in settings.parts()})
+            # This process supervises: `./platform down` in another terminal asks it to stop everything.
+            supervisor.supervisor_process = SupervisorProcess(os.getpid(), "foreground")
         started = time.monotonic()
         supervisor.start_platform(on_tick=follower.pump if follower else None)
         step(f"all parts healthy {time.monotonic() - started:.1f}s after start")
-        print_urls(settings)
         if args.detach:
+            process = supervisor.start_detached_supervisor()
+            step(f"supervised by pid {process.pid}: a part that exits or hangs is restarted (log: {process.log})")
+            print_urls(settings)
             leave_running = True
             return 0
-        print(paint("Ctrl-C stops everything.", "1"), flush=True)
-        while True:
-            follower.pump()
-            dead = [name for name in supervisor.running if not supervisor.alive(name)]
-            if dead:
-                error(f"{', '.join(dead)} exited; stopping the platform")
-                return 1
-            time.sleep(0.2)
+        print_urls(settings)
+        print(paint("Ctrl-C stops everything. A part that exits or hangs is restarted.", "1"), flush=True)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # from here on, stop between two ticks
+            signal.signal(signum, lambda signum, frame: supervisor.request_stop())
+        supervisor.supervise(on_tick=follower.pump)
+        print(flush=True)
+        step("stopping")
+        return 0
     except KeyboardInterrupt:
         print(flush=True)
         step("stopping")
@@ -141,14 +158,49 @@ def cmd_up(args) -> int:
             follower.close()
 
 
+def cmd_supervise(args) -> int:
+    """The detached supervisor `./platform up --detach` leaves behind: adopts the instance from its state file and
+    supervises it until `./platform down` (SIGTERM). Its environment is the one `up` ran with (no .env read again)."""
+    settings = load_settings(environ=dict(os.environ))
+    supervisor = Supervisor(settings, announce=_stamped_step)
+    if not supervisor.load_state():
+        error(f"no platform to supervise (no {settings.state_file})")
+        return 1
+    if supervisor.supervisor_alive():
+        error(f"already supervised by pid {supervisor.supervisor_process.pid}")
+        return 1
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda signum, frame: supervisor.request_stop())
+    supervisor.supervisor_process = SupervisorProcess(os.getpid(), "detached", str(settings.logs_dir / "supervisor.log"))
+    supervisor.save_state()
+    supervisor.announce(f"supervising {', '.join(supervisor.running)} (pid {os.getpid()})")
+    try:
+        supervisor.supervise()
+    finally:
+        if settings.state_file.exists():  # stopped alone: the state says nobody supervises any more
+            supervisor.supervisor_process = None
+            supervisor.save_state()
+        supervisor.announce("supervision stopped")
+    return 0
+
+
+def _stamped_step(message: str) -> None:
+    step(f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} {message}")
+
+
 def cmd_down(args) -> int:
     settings = load_settings()
     supervisor = Supervisor(settings)
     if not supervisor.load_state():
         print("the platform is not running (no state in", settings.run_dir, ")")
         return 0
-    step("stopping " + ", ".join(supervisor.running))
-    supervisor.stop_all()
+    if supervisor.supervisor_alive():  # first, so that nothing restarts a part being stopped
+        process = supervisor.supervisor_process
+        step(f"stopping the supervisor (pid {process.pid}, {process.mode})")
+        supervisor.stop_supervisor_process()
+    if supervisor.running:  # a foreground ./platform up has stopped its parts itself
+        step("stopping " + ", ".join(supervisor.running))
+        supervisor.stop_all()
     step("stopped")
     return 0
 
@@ -162,15 +214,33 @@ def cmd_status(args) -> int:
     all_ok = known
     for part in parts:
         port = settings.ports[part.name]
+        running = supervisor.running.get(part.name)
         if not supervisor.alive(part.name):
             state, ok = "not running", False
+            if running and running.next_restart_at:
+                state += f", restart due at {running.next_restart_at}"
         else:
             ok, detail = probe(settings, part)
-            state = f"{'healthy' if ok else 'UNHEALTHY'} ({detail}), pid {supervisor.running[part.name].pid}"
+            state = f"{'healthy' if ok else 'UNHEALTHY'} ({detail}), pid {running.pid}"
         all_ok = all_ok and ok
         colour = "32" if ok else "31"
-        print(f"{part.name:<{width}}  :{port:<5}  " + paint(state, colour))
+        line = f"{part.name:<{width}}  :{port:<5}  " + paint(state, colour)
+        if running and running.restarts:
+            line += (f"  restarts {running.restarts}, last at {running.last_restart_at}: "
+                     f"{running.last_restart_reason}")
+        print(line)
+    if known:
+        print(supervisor_line(supervisor))
     return 0 if all_ok else 1
+
+
+def supervisor_line(supervisor: Supervisor) -> str:
+    process = supervisor.supervisor_process
+    if supervisor.supervisor_alive():
+        where = f", log {process.log}" if process.log else ""
+        return paint(f"supervisor: running (pid {process.pid}, {process.mode}{where}): parts that exit or hang are "
+                     "restarted", "32")
+    return paint("supervisor: not running: a part that exits stays down (./platform down, then ./platform up)", "31")
 
 
 def cmd_logs(args) -> int:
@@ -227,6 +297,90 @@ def cmd_demo(args) -> int:
     return subprocess.run(command, cwd=build.ROOT).returncode
 
 
+def cmd_fault(args) -> int:
+    from .faults import FaultProxy, FaultProxyError, kill_part, stop_part
+
+    settings = load_settings()
+    if args.action in ("stop", "kill"):
+        pid = (stop_part if args.action == "stop" else kill_part)(settings, args.part)
+        step(f"{'SIGTERM' if args.action == 'stop' else 'SIGKILL'} sent to {args.part} (pid {pid})")
+        return 0
+    proxy = FaultProxy.of(settings)
+    try:
+        if args.action == "list":
+            print_links(proxy)
+        elif args.action == "latency":
+            proxy.add_latency(args.link, args.ms, args.jitter)
+            step(f"{args.link}: answers delayed by {args.ms} ms" + (f" ± {args.jitter} ms" if args.jitter else ""))
+        elif args.action == "errors":
+            proxy.add_errors(args.link, args.fraction)
+            step(f"{args.link}: {args.fraction:g} of connections reset (drawn per connection, not per request: "
+                 "docs/operations.md#fault-injection)")
+        elif args.action == "cut":
+            cut_link(proxy, args.link, args.seconds)
+        elif args.action == "restore":
+            proxy.restore(args.link)
+            step(f"{args.link}: restored")
+        elif args.action == "clear":
+            proxy.clear()
+            step("every fault cleared, every link restored")
+    except FaultProxyError as e:
+        error(str(e))
+        return 1
+    return 0
+
+
+def cut_link(proxy, link: str, seconds: float | None) -> None:
+    proxy.cut(link)
+    if seconds is None:
+        step(f"{link}: cut (./platform fault restore {link} brings it back)")
+        return
+    step(f"{link}: cut for {seconds:g}s")
+    _stop_on_signals()
+    try:
+        time.sleep(seconds)  # the duration asked for, not a wait on a condition
+    except KeyboardInterrupt:
+        pass
+    finally:  # Ctrl-C too: never leave the link cut behind
+        proxy.restore(link)
+        step(f"{link}: restored")
+
+
+def print_links(proxy) -> None:
+    links = proxy.links()
+    width = max(len(link.name) for link in links)
+    for link in links:
+        state = paint("up", "32") if link.enabled else paint("CUT", "31")
+        faults = "; ".join(t.describe() for t in link.toxics) or "no fault"
+        print(f"{link.name:<{width}}  {link.listen} -> {link.upstream:<21}  {state}  {faults}")
+
+
+def add_fault_commands(commands) -> None:
+    fault = commands.add_parser(
+        "fault", help="inject faults into a running platform (links need ./platform up --faults)",
+        description="Latency, errors and cuts on a link (the gateway to auth-service, notification-service, "
+                    "inference-bridge, reporting-bridge; the services to redis and postgres), through the fault "
+                    "proxy of a platform started with ./platform up --faults; and stopping or killing a part.")
+    actions = fault.add_subparsers(dest="action", required=True, metavar="action")
+    actions.add_parser("list", help="the links: where each listens, its upstream, its faults")
+    latency = actions.add_parser("latency", help="delay every answer on a link")
+    latency.add_argument("link")
+    latency.add_argument("ms", type=int, help="milliseconds added")
+    latency.add_argument("--jitter", type=int, default=0, metavar="MS", help="± this many milliseconds at random")
+    errors = actions.add_parser("errors", help="reset a share of the connections on a link")
+    errors.add_argument("link")
+    errors.add_argument("fraction", type=float, help="share of connections reset, above 0 and at most 1")
+    cut = actions.add_parser("cut", help="cut a link: connections refused and dropped")
+    cut.add_argument("link")
+    cut.add_argument("--for", dest="seconds", type=float, metavar="SECONDS",
+                     help="restore it after this many seconds (the command waits)")
+    actions.add_parser("restore", help="restore a cut link").add_argument("link")
+    actions.add_parser("clear", help="remove every fault and restore every link")
+    actions.add_parser("stop", help="stop a part with SIGTERM").add_argument("part")
+    actions.add_parser("kill", help="kill a part with SIGKILL, as a crash would").add_argument("part")
+    fault.set_defaults(run=cmd_fault)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="./platform", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -236,22 +390,28 @@ def main(argv: list[str]) -> int:
     up.add_argument("--rebuild", action="store_true", help="rebuild the Java services and the console even if up to date")
     up.add_argument("--no-observability", action="store_true",
                     help="a lean start: no Zipkin, no Prometheus (as PLATFORM_OBSERVABILITY=off); spans are not exported")
+    up.add_argument("--faults", action="store_true",
+                    help="put the fault proxy (toxiproxy) on every link, for ./platform fault (as PLATFORM_FAULTS=on)")
     up.set_defaults(run=cmd_up)
-    commands.add_parser("down", help="stop a detached platform").set_defaults(run=cmd_down)
-    commands.add_parser("status", help="health of each part (exit 0 when all are healthy)").set_defaults(run=cmd_status)
+    commands.add_parser("down", help="stop the platform").set_defaults(run=cmd_down)
+    commands.add_parser("status", help="health and restarts of each part, and the supervisor (exit 0 when all parts are "
+                        "healthy)").set_defaults(run=cmd_status)
+    # Hidden: what ./platform up --detach starts to keep supervising the platform after it returns.
+    commands.add_parser("supervise").set_defaults(run=cmd_supervise)
     logs = commands.add_parser("logs", help="show the parts' logs")
     logs.add_argument("part", nargs="?", help="one part (default: all)")
     logs.add_argument("-f", "--follow", action="store_true", help="keep printing new lines")
     logs.add_argument("-n", "--lines", type=int, default=100, help="lines per part (default 100)")
     logs.set_defaults(run=cmd_logs)
     test = commands.add_parser("test", help="run every test suite")
-    test.add_argument("suites", nargs="*", help="java, python, interop, contracts, console, checks, e2e, fuzz (default: all)")
+    test.add_argument("suites", nargs="*", help="java, python, interop, contracts, console, checks, e2e, chaos, fuzz (default: all but chaos, which runs when named)")
     test.set_defaults(run=cmd_test)
     commands.add_parser("generate", help="regenerate the types and the Python client from the contracts"
                         ).set_defaults(run=cmd_generate)
     demo = commands.add_parser("demo", help="a narrated walkthrough of the running platform (exit 0 when every step worked)")
     demo.add_argument("--only", help="comma-separated steps, in order: register,login,predict,live,job,notification,report,download")
     demo.set_defaults(run=cmd_demo)
+    add_fault_commands(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

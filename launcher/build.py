@@ -4,7 +4,8 @@ Only a JDK 17+, Python 3.11+ and Node 20+ (contract tooling: lint, TypeScript ge
 needs 20.19+) are assumed.
 Everything else comes from the package registries: Maven through the wrapper, uv from PyPI into a
 project-local folder, the contract tooling from npm (`npm ci` in contracts/), and, when no
-`redis-server` is on PATH, the Redis binary shipped inside the embedded-redis Maven artifact.
+`redis-server` is on PATH, the Redis binary shipped inside the embedded-redis Maven artifact. The fault proxy
+(toxiproxy, only under `./platform up --faults`) is built with Go from its module when no `toxiproxy-server` is on PATH.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ UV_VERSION = "0.13.8"
 EMBEDDED_REDIS = ("com.github.codemonstur", "embedded-redis", "1.4.4")
 # The trace UI: Zipkin's self-contained server (UI included, in-memory storage), from Maven Central.
 ZIPKIN_SERVER = ("io.zipkin", "zipkin-server", "3.6.1", "exec")
+# The fault proxy (launcher/faults.py), built from its Go module by `go install` on first use.
+TOXIPROXY_MODULE = "github.com/Shopify/toxiproxy/v2/cmd/server"
+TOXIPROXY_VERSION = "v2.12.0"
+GO_HINT = "install Go 1.23 or newer (https://go.dev/dl/), or put a toxiproxy-server on PATH"
 JAVA_MODULES = ("java-service-kit", *(p.module for p in SERVICES if p.kind == "java"))
 TOOLS_DIR = ROOT / "var" / "tools"
 
@@ -268,6 +273,34 @@ def zipkin_server_jar() -> Path:
     if not jar.exists():
         fail(f"fetching Zipkin left no {jar}: see {TOOLS_DIR / 'zipkin-fetch.log'}")
     return jar
+
+
+def go_executable() -> str | None:
+    """Go from PATH, else where the official archive installs it."""
+    default = Path("/usr/local/go/bin/go")
+    return shutil.which("go") or (str(default) if default.exists() else None)
+
+
+def toxiproxy_server_executable(logs_dir: Path) -> str:
+    """toxiproxy-server from PATH, else the one `go install` builds once into var/tools/toxiproxy (the module proxy
+    checks it against the Go checksum database)."""
+    on_path = shutil.which("toxiproxy-server")
+    if on_path:
+        return on_path
+    folder = TOOLS_DIR / "toxiproxy"
+    binary = folder / f"toxiproxy-server-{TOXIPROXY_VERSION}"
+    if binary.exists():
+        return str(binary)
+    go = go_executable()
+    if not go:
+        fail(f"the fault proxy needs toxiproxy-server, built with Go, and no Go was found: {GO_HINT}")
+    step(f"building the fault proxy: go install {TOXIPROXY_MODULE}@{TOXIPROXY_VERSION} into "
+         f"{folder.relative_to(ROOT)} (first use only)")
+    folder.mkdir(parents=True, exist_ok=True)
+    run_logged([go, "install", f"{TOXIPROXY_MODULE}@{TOXIPROXY_VERSION}"], logs_dir / "build-toxiproxy.log",
+               f"building toxiproxy ({GO_HINT})", env={**os.environ, "GOBIN": str(folder)})
+    (folder / "server").rename(binary)  # go install names it after its folder, cmd/server
+    return str(binary)
 
 
 PROMETHEUS_HINT = "install it to have one (Debian: apt-get install prometheus; .ci/run does)"

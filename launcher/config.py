@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @dataclass(frozen=True)
 class Part:
     name: str
-    kind: str  # "redis" | "java" | "python" | "zipkin" | "prometheus"
+    kind: str  # "redis" | "java" | "python" | "zipkin" | "prometheus" | "toxiproxy"
     port_var: str
     default_port: int
     health_path: str  # "" for redis (checked with PING)
@@ -49,6 +49,9 @@ REDIS = Part("redis", "redis", "REDIS_PORT", 6379, "")
 ZIPKIN = Part("zipkin", "zipkin", "ZIPKIN_PORT", 9411, "/health")
 PROMETHEUS = Part("prometheus", "prometheus", "PROMETHEUS_PORT", 9090, "/-/ready")
 OBSERVABILITY_PARTS = (ZIPKIN, PROMETHEUS)
+# Fault injection (launcher/faults.py): toxiproxy-server, its HTTP API on this port, one proxy per link on free ports.
+# Only with `./platform up --faults` or PLATFORM_FAULTS=on; started after Redis, before the services.
+FAULT_PROXY = Part("fault-proxy", "toxiproxy", "FAULT_PROXY_PORT", 8474, "/version")
 SERVICES = (
     Part("auth-service", "java", "AUTH_PORT", 8081, "/actuator/health/readiness", "auth-service", "/api/auth"),
     Part("notification-service", "java", "NOTIFICATION_PORT", 8082, "/actuator/health/readiness",
@@ -61,7 +64,7 @@ SERVICES = (
     Part("reporting-worker", "python", "REPORTING_WORKER_PORT", 8012, "/health", "reporting_bridge.worker"),
     Part("gateway", "java", "GATEWAY_PORT", 8080, "/actuator/health/readiness", "gateway"),
 )
-PARTS = (REDIS, *OBSERVABILITY_PARTS, *SERVICES)
+PARTS = (REDIS, FAULT_PROXY, *OBSERVABILITY_PARTS, *SERVICES)
 GATEWAY = SERVICES[-1]
 
 # Where the gateway finds each service (see gateway's application.yaml).
@@ -79,6 +82,7 @@ ZIPKIN_MAX_SPANS = 100_000
 # Tracing, read by every service (java-service-kit, service_kit); the launcher points them at its Zipkin.
 TRACING_VARIABLES = ("TRACING_ZIPKIN_ENDPOINT", "TRACING_SAMPLING_PROBABILITY")
 OBSERVABILITY_OFF = ("off", "false", "0", "no")
+SWITCH_VALUES = {"on": True, "true": True, "1": True, "yes": True, "off": False, "false": False, "0": False, "no": False}
 
 # Every variable that configures a platform instance (the names of .env.example). A test instance
 # strips them from the developer's environment so it can never reach the developer's own instance.
@@ -115,7 +119,7 @@ GATEWAY_VARIABLES = (
 PLATFORM_VARIABLES = frozenset({
     *(p.port_var for p in PARTS), *SERVICE_URL_VARS.values(), "REDIS_URL", "AUTH_DATABASE_URL",
     "REPORTING_DATABASE_URL", "PLATFORM_DATA_DIR", "BIND_ADDRESS", "ADMIN_EMAIL", "ADMIN_PASSWORD",
-    "LOG_FORMAT", "INSTANCE_ID", "JAVA_OPTS", "PLATFORM_OBSERVABILITY", *TRACING_VARIABLES, *EVENT_VARIABLES, *TOKEN_VARIABLES, *NOTIFICATION_VARIABLES,
+    "LOG_FORMAT", "INSTANCE_ID", "JAVA_OPTS", "PLATFORM_OBSERVABILITY", "PLATFORM_FAULTS", *TRACING_VARIABLES, *EVENT_VARIABLES, *TOKEN_VARIABLES, *NOTIFICATION_VARIABLES,
     *INFERENCE_VARIABLES, *REPORTING_VARIABLES, *GATEWAY_VARIABLES,
 })
 
@@ -150,6 +154,7 @@ class Settings:
     observability: bool = True  # Zipkin and Prometheus (off: --no-observability or PLATFORM_OBSERVABILITY=off)
     prometheus: bool = True  # off as well when no `prometheus` binary is found (a note says so)
     external_zipkin_endpoint: str | None = None  # TRACING_ZIPKIN_ENDPOINT given: export there, start no Zipkin
+    faults: bool = False  # the fault proxy on every link (--faults or PLATFORM_FAULTS=on)
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)  # per part
 
     @property
@@ -174,6 +179,8 @@ class Settings:
     def parts(self) -> tuple[Part, ...]:
         """What this instance runs, in start order."""
         parts: list[Part] = [] if self.external_redis_url else [REDIS]
+        if self.faults:
+            parts.append(FAULT_PROXY)
         if self.observability and not self.external_zipkin_endpoint:
             parts.append(ZIPKIN)
         if self.observability and self.prometheus:
@@ -192,6 +199,10 @@ class Settings:
             return f"http://127.0.0.1:{self.ports['zipkin']}/api/v2/spans"
         return ""
 
+    def service_url(self, name: str) -> str:
+        """Where the gateway finds a service (its *_SERVICE_URL variable), without the fault proxy."""
+        return self.env.get(SERVICE_URL_VARS[name]) or f"http://127.0.0.1:{self.ports[name]}"
+
     def child_env(self, part: Part) -> dict[str, str]:
         # An empty variable means "the default" (.env.example), in both languages: leave it out.
         env = {name: value for name, value in self.env.items() if value != ""}
@@ -201,12 +212,16 @@ class Settings:
         for p in SERVICES:
             env[p.port_var] = str(self.ports[p.name])
         for name, var in SERVICE_URL_VARS.items():
-            env.setdefault(var, f"http://127.0.0.1:{self.ports[name]}")
+            env[var] = self.service_url(name)
         env["TRACING_ZIPKIN_ENDPOINT"] = self.zipkin_endpoint
         if self.runs(PROMETHEUS):
             # The gateway's admin-only query route (the console's Operations page) asks this Prometheus, unless
             # PROMETHEUS_URL names another; with none, that route answers 503.
             env.setdefault("PROMETHEUS_URL", f"http://127.0.0.1:{self.ports['prometheus']}")
+        if self.faults:
+            from .faults import proxied_environment  # faults plans its links from these settings
+
+            env.update(proxied_environment(self, part))
         env.update(self.extra_env.get(part.name, {}))
         return env
 
@@ -232,6 +247,9 @@ def load_settings(data_dir: Path | None = None, ports: dict[str, int] | None = N
     sampling = env.get("TRACING_SAMPLING_PROBABILITY") or ""
     if sampling and not _is_probability(sampling):
         fail(f"TRACING_SAMPLING_PROBABILITY must be a number from 0.0 to 1.0, got {sampling!r}")
+    faults = (env.get("PLATFORM_FAULTS") or "off").strip().lower()
+    if faults not in SWITCH_VALUES:
+        fail(f"PLATFORM_FAULTS must be on or off, got {faults!r}")
     return Settings(
         data_dir=base,
         env=env,
@@ -240,6 +258,7 @@ def load_settings(data_dir: Path | None = None, ports: dict[str, int] | None = N
         external_redis_url=env.get("REDIS_URL") or None,
         observability=(env.get("PLATFORM_OBSERVABILITY") or "on").strip().lower() not in OBSERVABILITY_OFF,
         external_zipkin_endpoint=env.get("TRACING_ZIPKIN_ENDPOINT") or None,
+        faults=SWITCH_VALUES[faults],
     )
 
 

@@ -105,7 +105,8 @@ def test_the_training_command_prints_its_figures(tmp_path: Path):
     assert "ROC AUC" in finished.stdout and "MAE" in finished.stdout
 
 
-def test_the_compiled_trees_predict_what_scikit_learn_predicts(model: EtaModel):
+def test_treelite_predicts_what_scikit_learn_predicts(model: EtaModel):
+    # Both evaluate the same float64 thresholds and sum float64 leaf values, in another order: 1e-12 relative.
     from inference_bridge.domain.model import dataset
     from inference_bridge.domain.model.features import encode_frame
 
@@ -114,6 +115,7 @@ def test_the_compiled_trees_predict_what_scikit_learn_predicts(model: EtaModel):
     matrix[::11, 5] = 57.0  # a category code the model never saw
     matrix[::13, 1] = -1.0  # a negative category
     matrix[::17, 2] = np.nan  # a missing number
+    matrix[::19, 4] = 1.5  # a category code no encoding makes
     hours, probability = model.predict(matrix)
     np.testing.assert_allclose(hours, np.exp(model.regressor.predict(matrix)), rtol=1e-12)
     np.testing.assert_allclose(probability, model.classifier.predict_proba(matrix)[:, 1], rtol=1e-12, atol=1e-15)

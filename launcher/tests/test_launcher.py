@@ -58,7 +58,9 @@ def test_a_taken_port_is_named_in_the_error(tmp_path):
         listener.listen()
         port = listener.getsockname()[1]
         assert port_in_use(port)
-        settings = load_settings(data_dir=tmp_path, environ={"AUTH_PORT": str(port)})
+        # Every other part on a free port: the defaults may be taken on this machine (a developer's platform).
+        others = {part.port_var: str(free_port()) for part in PARTS}
+        settings = load_settings(data_dir=tmp_path, environ={**others, "AUTH_PORT": str(port)})
         with pytest.raises(LauncherError, match=rf"port {port} \(auth-service, AUTH_PORT\) is already in use"):
             Supervisor(settings).check_ports(settings.parts())
 

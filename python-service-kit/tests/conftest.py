@@ -113,3 +113,13 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
         yield client
     finally:
         await client.aclose()
+
+
+@pytest.fixture
+async def stream(redis: Redis, unique_name: Callable[[str], str]) -> AsyncIterator[str]:
+    """A stream of this test's own; its keys (the stream, its dead letters, idempotency keys) deleted afterwards."""
+    name = unique_name("test.stream")
+    yield name
+    keys = [key async for key in redis.scan_iter(match=f"{name}*")]
+    if keys:
+        await redis.delete(*keys)

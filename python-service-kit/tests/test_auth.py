@@ -6,6 +6,7 @@ fetching, refetching on rotation and failure handling run over real sockets.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -25,7 +26,18 @@ from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 from jwt.algorithms import RSAAlgorithm
 
-from service_kit.auth import AuthSettings, JwksCache, Principal, TokenVerifier, get_token_verifier, require_principal
+from service_kit import auth
+from service_kit.auth import (
+    CLOCK_SKEW_SECONDS,
+    AcceptedTokens,
+    AuthSettings,
+    InvalidToken,
+    JwksCache,
+    Principal,
+    TokenVerifier,
+    get_token_verifier,
+    require_principal,
+)
 from service_kit.problems import install_problem_handlers
 
 ISSUER = "polyglot-auth"
@@ -329,6 +341,50 @@ def test_a_key_withdrawn_from_the_jwks_stops_working_after_the_cache_age(
     clock.now += 301
     assert_401(get(client, "/me", key.sign(claims())))
     assert get(client, "/me", other_key.sign(claims())).status_code == 200
+
+
+def test_an_accepted_token_is_remembered_until_a_minute_passes_or_it_expires(
+    settings: AuthSettings, key: SigningKey, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wall = FakeClock()
+    wall.now = time.time()
+    verifier = TokenVerifier(settings, keys=JwksCache(settings, clock=clock), accepted=AcceptedTokens(clock=wall))
+    checks = []
+    decode = auth.jwt.decode
+    monkeypatch.setattr(auth.jwt, "decode", lambda *args, **kwargs: checks.append(1) or decode(*args, **kwargs))
+    long_lived = key.sign(claims(exp=int(wall.now) + 900))
+    short_lived = key.sign(claims(exp=int(wall.now) + 5))
+
+    first = asyncio.run(verifier.verify(long_lived))
+    assert asyncio.run(verifier.verify(long_lived)) == first
+    assert len(checks) == 1, "the second use of the same token costs no signature check"
+    wall.now += 59
+    asyncio.run(verifier.verify(long_lived))
+    assert len(checks) == 1
+    wall.now += 2  # a minute after it was accepted: checked again
+    asyncio.run(verifier.verify(long_lived))
+    assert len(checks) == 2
+
+    asyncio.run(verifier.verify(short_lived))
+    assert len(checks) == 3
+    wall.now += 5 + CLOCK_SKEW_SECONDS  # its exp and the skew have passed: checked again (and refused, on time)
+    asyncio.run(verifier.verify(short_lived))
+    assert len(checks) == 4
+
+
+def test_a_refused_token_is_not_remembered(verifier: TokenVerifier, key: SigningKey) -> None:
+    forged = key.sign(claims(aud="another-platform"))
+    for _ in range(2):
+        with pytest.raises(InvalidToken):
+            asyncio.run(verifier.verify(forged))
+    assert len(verifier.accepted) == 0
+
+
+def test_the_remembered_tokens_are_bounded(settings: AuthSettings, key: SigningKey, clock: FakeClock) -> None:
+    verifier = TokenVerifier(settings, keys=JwksCache(settings, clock=clock), accepted=AcceptedTokens(max_entries=3))
+    for _ in range(7):
+        asyncio.run(verifier.verify(key.sign(claims())))
+        assert 1 <= len(verifier.accepted) <= 3
 
 
 def test_an_unreachable_jwks_is_a_401_never_a_500(key: SigningKey, clock: FakeClock) -> None:

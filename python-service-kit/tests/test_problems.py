@@ -3,16 +3,23 @@
 import json
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 from contract_types.problems import ProblemType
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
+from redis import exceptions as redis_errors
+from redis.asyncio import Redis
 
+from service_kit import ServiceSettings
+from service_kit.outages import DEPENDENCY_UNAVAILABLE_DETAIL, is_dependency_outage
 from service_kit.problems import json_pointer, problem_instance
+from service_kit.redis_client import get_redis
 
 PROBLEM_JSON = "application/problem+json"
 # RFC 3986's path-absolute, the shape of every `instance` (a URI reference; jsonschema checks that format only with
@@ -154,6 +161,47 @@ def test_exception_in_a_handler_is_a_500_without_internals_and_is_logged(
     [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
     assert response.headers["x-request-id"] == "crash-42"
+
+
+async def count_visit(redis: Annotated[Redis, Depends(get_redis)]) -> int:
+    return await redis.incr("demo:visits")
+
+
+def test_an_unreachable_redis_is_a_503_to_retry_logged_once_as_a_warning_without_its_stack(
+    make_demo_app: Callable[..., FastAPI], unreachable_redis_url: str, assert_problem, caplog: pytest.LogCaptureFixture
+):
+    """Issue 19: a request that met Redis restarting was a 500, as if the service had a defect."""
+    # A real refused connection: the kit's app, its Redis client and its retries as in production.
+    app = make_demo_app(ServiceSettings(REDIS_URL=unreachable_redis_url, INSTANCE_ID="demo-1"))
+    app.add_api_route("/api/demo/visits", count_visit, methods=["POST"])
+
+    with caplog.at_level(logging.WARNING, logger="service_kit"), TestClient(app) as client:
+        response = client.post("/api/demo/visits", headers={"X-Request-Id": "outage-7"})
+
+    problem = assert_problem(response, 503)
+    assert problem["type"] == "/problems/service-unavailable" and problem["title"] == "Service Unavailable"
+    assert problem["detail"] == DEPENDENCY_UNAVAILABLE_DETAIL
+    assert response.headers["retry-after"] == "1"
+    assert response.headers["x-request-id"] == "outage-7"
+    port = unreachable_redis_url.rpartition(":")[2].partition("/")[0]
+    for internal in (port, "127.0.0.1", "redis://", "ConnectionError", "refused", "Traceback"):
+        assert internal not in response.text
+    [record] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert "POST /api/demo/visits" in record.getMessage() and "ConnectionError" in record.getMessage()
+
+
+@pytest.mark.parametrize(("error", "outage"), [
+    (redis_errors.ConnectionError("refused"), True),
+    (redis_errors.TimeoutError("no answer"), True),
+    (redis_errors.BusyLoadingError("LOADING"), True),  # a restarted Redis still reading its data
+    (redis_errors.AuthenticationError("invalid password"), False),  # configuration: no retry cures it
+    (redis_errors.AuthorizationError("no permission"), False),
+    (redis_errors.ResponseError("WRONGTYPE"), False),  # a defect of the caller
+    (ConnectionRefusedError(), False),  # not Redis: the kit knows nothing of other dependencies
+])
+def test_only_a_redis_that_cannot_be_reached_is_a_dependency_outage(error: Exception, outage: bool):
+    assert is_dependency_outage(error) is outage
 
 
 @pytest.mark.parametrize("path", ["/api/demo/no such/thing", "/api/demo/ünïcode/ß", "/api/demo/%2F/a%20b"])

@@ -8,7 +8,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -63,15 +63,6 @@ def carried(event: CloudEvent) -> tuple[str, str, bool]:
 
 
 # -- the event backbone ---------------------------------------------------------------------------------
-
-@pytest.fixture
-async def stream(redis: Redis, unique_name: Callable[[str], str]) -> AsyncIterator[str]:
-    name = unique_name("test.traced")
-    yield name
-    keys = [key async for key in redis.scan_iter(match=f"{name}*")]
-    if keys:
-        await redis.delete(*keys)
-
 
 def settings_of(stream: str, **overrides: Any) -> ConsumerSettings:
     values: dict[str, Any] = {"consumer": "c1", "block_ms": 100, "reclaim_interval_ms": 50, "min_idle_ms": 200,

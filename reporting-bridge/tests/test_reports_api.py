@@ -114,6 +114,19 @@ def test_a_user_gets_an_inference_usage_report_of_their_own_usage(service: TestC
     assert image.imread(io.BytesIO(png.content), format="png").shape[:2] == (600, 1200)
 
 
+def test_a_report_that_cannot_be_queued_is_a_503_to_retry_and_is_taken_back(service: TestClient, people,
+                                                                          private_redis, engine):
+    user = people("user")
+    private_redis.stop()
+    response = service.post("/api/reports", headers=user.headers, json={"type": "inference-usage", "params": RANGE})
+
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.headers["retry-after"] == "1"
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(reports)).scalar_one() == 0
+
+
 def test_a_report_without_rows_downloads_in_every_format(service: TestClient, worker: TestClient, people):
     """A per-lane report of a range without usage has no rows at all; its chart was a 500 (an empty series plotted)."""
     user = people("user")

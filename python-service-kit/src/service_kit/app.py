@@ -134,7 +134,8 @@ def create_service_app(
 
     # Each middleware added wraps the ones added before it; from the outside in, requests meet:
     # request id (so that everything inside logs it), telemetry (so that it records the final status, 500s
-    # included), the catch-all that turns unhandled errors into a 500 problem, then HEAD served as GET.
+    # included), the catch-all that turns unhandled errors into a 500 problem (503 for a Redis outage), then HEAD
+    # served as GET.
     app.add_middleware(ImplicitHeadMiddleware)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(RequestTelemetryMiddleware, metrics=metrics)

@@ -19,6 +19,10 @@ Keys come from AUTH_JWKS_URL (default `${AUTH_SERVICE_URL}/api/auth/.well-known/
 token whose kid is not cached makes the cache refetch the set (key rotation), at most once per 10 s, so
 tokens with made-up kids cannot make the service hammer auth-service. A JWKS that cannot be fetched
 means no token can be checked: that is a 401, never a 500.
+
+An accepted token is remembered (`AcceptedTokens`, by its whole text) for a minute at most and never past its `exp`
+(+ the clock skew), as the gateway does: a client sending the same token on every request costs one RSA signature
+check a minute, not one per request.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from starlette.exceptions import HTTPException
 from service_kit.settings import platform_settings_config
 
 __all__ = [
+    "AcceptedTokens",
     "AuthSettings",
     "InvalidToken",
     "JwksCache",
@@ -70,6 +75,11 @@ MIN_REFETCH_INTERVAL_SECONDS = 10.0
 # when no token with an unknown kid comes along. Until a refetch succeeds the cached keys stay.
 MAX_CACHE_AGE_SECONDS = 300.0
 FETCH_TIMEOUT_SECONDS = 3.0
+# How long an accepted token is remembered at most (the gateway's java-service-kit CachingReactiveJwtDecoder: a
+# minute too); a key withdrawn from the JWKS is trusted that much longer for the tokens already seen.
+ACCEPTED_TOKEN_MAX_AGE_SECONDS = 60.0
+# At this many remembered tokens the memory is emptied and refills: a flood of new tokens cannot grow it.
+MAX_ACCEPTED_TOKENS = 10_000
 
 
 class AuthSettings(BaseSettings):
@@ -198,14 +208,49 @@ def _rsa_signing_keys(document: Any) -> dict[str, Any]:
     return keys
 
 
-class TokenVerifier:
-    """Checks access tokens: RS256 only, a key from the JWKS, iss, aud, exp/nbf with clock skew."""
+class AcceptedTokens:
+    """The principals of tokens accepted lately, each until `min(now + max_age, its expiry)` (wall clock, as exp)."""
 
-    def __init__(self, settings: AuthSettings | None = None, *, keys: JwksCache | None = None) -> None:
+    def __init__(self, *, max_age_seconds: float = ACCEPTED_TOKEN_MAX_AGE_SECONDS,
+                 max_entries: int = MAX_ACCEPTED_TOKENS, clock: Callable[[], float] = time.time) -> None:
+        self._max_age_seconds = max_age_seconds
+        self._max_entries = max_entries
+        self._clock = clock
+        self._accepted: dict[str, tuple[Principal, float]] = {}
+
+    def __len__(self) -> int:
+        return len(self._accepted)
+
+    def get(self, token: str) -> Principal | None:
+        known = self._accepted.get(token)
+        if known is None:
+            return None
+        principal, until = known
+        if self._clock() < until:
+            return principal
+        self._accepted.pop(token, None)
+        return None
+
+    def remember(self, token: str, principal: Principal, *, expires_at: float) -> None:
+        if len(self._accepted) >= self._max_entries:
+            self._accepted.clear()
+        self._accepted[token] = (principal, min(self._clock() + self._max_age_seconds, expires_at))
+
+
+class TokenVerifier:
+    """Checks access tokens: RS256 only, a key from the JWKS, iss, aud, exp/nbf with clock skew; remembers the
+    accepted ones for a while (`accepted`)."""
+
+    def __init__(self, settings: AuthSettings | None = None, *, keys: JwksCache | None = None,
+                 accepted: AcceptedTokens | None = None) -> None:
         self.settings = settings or AuthSettings()
         self.keys = keys or JwksCache(self.settings)
+        self.accepted = accepted if accepted is not None else AcceptedTokens()
 
     async def verify(self, token: str) -> Principal:
+        remembered = self.accepted.get(token)
+        if remembered is not None:
+            return remembered
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
@@ -228,7 +273,10 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as error:
             raise InvalidToken(str(error) or type(error).__name__) from None
-        return _principal(claims)
+        principal = _principal(claims)
+        # exp is required and was checked (with the skew) above: remembered no longer than it would be accepted.
+        self.accepted.remember(token, principal, expires_at=float(claims["exp"]) + CLOCK_SKEW_SECONDS)
+        return principal
 
 
 def _principal(claims: Mapping[str, Any]) -> Principal:
@@ -244,9 +292,10 @@ def _principal(claims: Mapping[str, Any]) -> Principal:
     return Principal(user_id=user_id, email=email, roles=tuple(roles))
 
 
-def get_token_verifier(request: Request) -> TokenVerifier:
+async def get_token_verifier(request: Request) -> TokenVerifier:
     """FastAPI dependency: the app's verifier, made once per app by `create_service_app` (its JWKS cache lives
-    as long as the app). Tests put theirs in `app.dependency_overrides[get_token_verifier]`."""
+    as long as the app). Tests put theirs in `app.dependency_overrides[get_token_verifier]`. Async although it
+    awaits nothing: FastAPI runs a plain `def` dependency in a worker thread, a thread hop per request."""
     verifier: TokenVerifier = request.state.token_verifier
     return verifier
 

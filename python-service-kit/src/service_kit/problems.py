@@ -1,6 +1,7 @@
 """RFC 9457 problem details: the platform's one error shape, identical to the Java services'.
 
-Every error a service answers (400, 404, 405, 422, 500, and any HTTPException a handler raises) is
+Every error a service answers (400, 404, 405, 422, 500, 503 while its Redis is unreachable, and any HTTPException
+a handler raises) is
 `application/problem+json` with `type, title, status, detail, instance` and, for invalid input,
 `errors: [{pointer, message}]` where `pointer` is a JSON Pointer into the request (`/body/email`,
 `/query/page`, `/path/id`, `/header/x-token`). The body is the contract's `Problem` (contracts/schemas,
@@ -27,6 +28,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service_kit.outages import DEPENDENCY_UNAVAILABLE_DETAIL, RETRY_AFTER_SECONDS, is_dependency_outage
 from service_kit.request_id import current_request_id
 from service_kit.routing import allowed_methods
 
@@ -133,7 +135,9 @@ async def request_validation_handler(request: Request, exc: RequestValidationErr
 
 
 class UnhandledErrorMiddleware:
-    """Turns an exception no handler dealt with into a 500 problem that reveals nothing of the internals.
+    """Turns an exception no handler dealt with into a 500 problem that reveals nothing of the internals; a Redis
+    outage (service_kit.outages) into a 503 problem with `Retry-After`, logged as a warning without its stack: it is
+    the state of a dependency, not a defect, and one is logged per request while it lasts.
 
     Starlette's own catch-all sits outside every user middleware: its 500 would lack the X-Request-Id
     header, and it re-raises after answering, so the server logs the error a second time without the
@@ -158,15 +162,22 @@ class UnhandledErrorMiddleware:
 
         try:
             await self.app(scope, receive, send_tracking_start)
-        except Exception:
-            logger.exception("Unhandled error while serving %s %s", scope["method"], scope["path"])
-            if response_started:
-                raise  # too late for a problem response: let the server abort the connection
-            response = problem_response(
-                scope,
-                ProblemType.INTERNAL_ERROR,
-                detail=f"An unexpected error occurred. Quote request id {current_request_id()} when reporting it.",
-            )
+        except Exception as error:
+            if is_dependency_outage(error) and not response_started:
+                logger.warning("Dependency unavailable while serving %s %s: %s: %s", scope["method"], scope["path"],
+                               type(error).__name__, error)
+                response = problem_response(scope, ProblemType.SERVICE_UNAVAILABLE,
+                                            detail=DEPENDENCY_UNAVAILABLE_DETAIL,
+                                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+            else:
+                logger.exception("Unhandled error while serving %s %s", scope["method"], scope["path"])
+                if response_started:
+                    raise  # too late for a problem response: let the server abort the connection
+                response = problem_response(
+                    scope,
+                    ProblemType.INTERNAL_ERROR,
+                    detail=f"An unexpected error occurred. Quote request id {current_request_id()} when reporting it.",
+                )
             await response(scope, receive, send)
 
 

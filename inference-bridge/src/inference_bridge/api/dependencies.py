@@ -1,6 +1,7 @@
 """What the routes take as parameters (FastAPI dependencies): who is asking, and the app's model, metrics, job
 store and event publisher. The app's lifespan (`inference_bridge.app`) opens them once per app and hands them
-to requests in the lifespan state, which is read here and nowhere else."""
+to requests in the lifespan state, which is read here and nowhere else. They are `async def` although they await
+nothing: FastAPI runs a plain `def` dependency in a worker thread, a thread hop per dependency and request."""
 
 from __future__ import annotations
 
@@ -18,17 +19,17 @@ from service_kit.events import Publisher
 __all__ = ["Jobs", "Metrics", "Model", "Publisher", "SignedIn", "Submitter", "get_job_store", "get_metrics", "get_model"]
 
 
-def get_model(request: Request) -> EtaModel:
+async def get_model(request: Request) -> EtaModel:
     model: EtaModel = request.state.model
     return model
 
 
-def get_metrics(request: Request) -> InferenceMetrics:
+async def get_metrics(request: Request) -> InferenceMetrics:
     metrics: InferenceMetrics = request.state.metrics
     return metrics
 
 
-def get_job_store(request: Request) -> JobStore:
+async def get_job_store(request: Request) -> JobStore:
     store: JobStore = request.state.job_store
     return store
 

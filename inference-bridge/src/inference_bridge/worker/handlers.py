@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,11 +33,9 @@ from inference_bridge.domain.model import EtaModel
 from inference_bridge.domain.predictions import predict_columns, rfc3339, slice_columns, usage_event
 from inference_bridge.settings import API_PREFIX, InferenceSettings
 from inference_bridge.store.jobs import JobState, JobStore, now_rfc3339
-from service_kit.events import EventPublisher, TypedEvent, event_type_of
+from service_kit.events import EventPublisher, TypedEvent, derived_event_id
 
 PROGRESS_INTERVAL_SECONDS = 1.0
-# Namespace of the ids of a job's outcome events: uuid5(namespace, "<job id>/<event type>").
-OUTCOME_EVENT_NAMESPACE = uuid.UUID("5d0f3c52-8a1e-4b7c-9f0e-3a6d2c1b7e44")
 
 logger = logging.getLogger(__name__)
 
@@ -155,8 +152,7 @@ class JobRunner:
 
     async def _publish_once(self, job_id: str, payload: BaseModel) -> None:
         """Publishes an outcome of the job with an id derived from the job and the type: a repeat is a duplicate."""
-        event_id = uuid.uuid5(OUTCOME_EVENT_NAMESPACE, f"{job_id}/{event_type_of(payload).type}")
-        await self.publisher.publish(payload, subject=job_id, event_id=str(event_id))
+        await self.publisher.publish(payload, subject=job_id, event_id=derived_event_id(job_id, payload))
 
 
 def _predict_one_thread(model: EtaModel, columns: dict[str, list[Any]]) -> Any:

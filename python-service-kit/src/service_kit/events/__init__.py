@@ -8,7 +8,8 @@ the contract's (contract_types.streams.RETENTION), configurable (EVENTS_RETENTIO
 
 - `EventPublisher.publish(payload, subject=None)`: `payload` is a generated payload model; its event type
   gives the CloudEvent type, dataschema and stream; stamps id, time (microseconds), source and, inside a
-  `send <stream>` span, that span's trace context (`events.spans`: the span names and attributes).
+  `send <stream>` span, that span's trace context (`events.spans`: the span names and attributes);
+  `event_id=derived_event_id(job_id, payload)` for an outcome announced again after a crash (a duplicate then);
   `publish_event(event)` appends an event built elsewhere (relays, replays) as it is;
 - `EventHandlers().on(USER_DELETED, handler)` (or `.on_every_type(handler)`): a handler gets a `TypedEvent`,
   the envelope and `data` as the type's payload model; a type without a handler is acknowledged and ignored;
@@ -26,6 +27,7 @@ from service_kit.events.envelope import (
     CloudEvent,
     MalformedEvent,
     decode_event,
+    derived_event_id,
     event_type_of,
     new_event,
     occurred_at,
@@ -57,6 +59,7 @@ __all__ = [
     "dead_letter_stream",
     "decode_event",
     "default_event_metrics",
+    "derived_event_id",
     "event_type_of",
     "get_publisher",
     "new_event",

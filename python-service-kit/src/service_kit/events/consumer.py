@@ -3,9 +3,11 @@
 Per entry: parse the envelope, find the handler of its type (none: acknowledge and move on) and parse its
 `data` into the type's payload model, skip if the event id was handled within the dedupe window, call the
 handler inside a `process <stream>` span whose parent is the event's trace context (`events.spans`), and only
-when it succeeded record the id and acknowledge, both in one MULTI/EXEC. A failed
-entry stays pending; entries idle longer than `min_idle_ms` are reclaimed (XAUTOCLAIM) by any consumer of the
-group and handled again. The handler runs at most `max_deliveries` times for an entry: when it fails on that
+when it succeeded record the id and acknowledge, both in one MULTI/EXEC. While the handler runs, its entry is
+leased (`events.lease`): renewed every third of `min_idle_ms`, so that no other consumer reclaims an entry whose
+handler is alive, however long it takes. A failed entry stays pending; entries idle longer than `min_idle_ms` (a
+dead consumer's, whose lease stopped, and failed ones) are reclaimed (XAUTOCLAIM) by any consumer of the group and
+handled again. The handler runs at most `max_deliveries` times for an entry: when it fails on that
 delivery, the entry goes to `<stream>.dlq` with the reason and is acknowledged so that the stream moves on (a
 reclaimed entry already delivered more often, its consumer having died mid-handler, goes there without
 another try). Malformed entries (no event, an envelope that breaks the profile, or a payload that breaks its
@@ -37,6 +39,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from service_kit.events.envelope import MalformedEvent, decode_event, format_time
 from service_kit.events.handlers import EventHandlers
+from service_kit.events.lease import EntryLeases
 from service_kit.events.metrics import EventMetrics, default_event_metrics
 from service_kit.events.publisher import EVENT_FIELD
 from service_kit.events.settings import ConsumerSettings
@@ -128,6 +131,7 @@ class StreamConsumer:
         self._pending = metrics.pending.labels(*labels)
         self._lag_gauge, self._labels = metrics.lag, labels  # created on the first value: absent on Redis 6.2
         self._handler_seconds = metrics.handler_seconds.labels(*labels)
+        self._leases = EntryLeases(redis, settings, metrics.lease_renewals_failed.labels(*labels))
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._group_ready = False
@@ -226,9 +230,11 @@ class StreamConsumer:
                 next_reclaim = time.monotonic() + settings.reclaim_interval_ms / 1000
             block_ms = max(1, min(settings.block_ms, int((next_reclaim - time.monotonic()) * 1000)))
             entries = await self._read(block_ms)
+            read_at = time.monotonic()
             self._backoff_ms = settings.backoff_initial_ms  # Redis answered
             for entry_id, fields in entries:
-                await self._deliver(entry_id, fields, deliveries=1)
+                if await self._leases.still_held(entry_id, read_at):
+                    await self._deliver(entry_id, fields, deliveries=1)
 
     async def _create_group(self) -> None:
         s = self.settings
@@ -274,10 +280,13 @@ class StreamConsumer:
             reply = await self.redis.xautoclaim(
                 s.stream, s.group, s.consumer, min_idle_time=s.min_idle_ms, start_id=cursor, count=s.batch_size
             )
+            claimed_at = time.monotonic()
             page = parse_autoclaim_reply(reply)
             for entry_id, fields in page.entries:
                 if self._stopping.is_set():
                     return
+                if not await self._leases.still_held(entry_id, claimed_at):
+                    continue
                 deliveries = await self._delivery_count(entry_id)
                 if deliveries is None:
                     continue  # acknowledged meanwhile by the consumer it was taken from
@@ -355,14 +364,18 @@ class StreamConsumer:
             return
 
         started = time.perf_counter()
+        lease = self._leases.lease(entry_id)
         try:
-            await delivery()
+            async with lease:
+                await delivery()
         except Exception as error:
             self._handler_seconds.observe(time.perf_counter() - started)
             span.record_exception(error)
             span.set_status(Status(StatusCode.ERROR, _error_text(error)))
             if deliveries >= s.max_deliveries:
-                await self._dead_letter(entry_id, fields, deliveries, _error_text(error))
+                # Its last delivery, unless another consumer reclaimed the entry meanwhile: then it is that one's.
+                if not lease.lost and await self._leases.renew(entry_id):
+                    await self._dead_letter(entry_id, fields, deliveries, _error_text(error))
                 return
             self._retried.inc()
             logger.warning(
@@ -372,6 +385,10 @@ class StreamConsumer:
             )
             return
         self._handler_seconds.observe(time.perf_counter() - started)
+        if lease.lost:
+            logger.warning("handled event %s (entry %s of %s), which another consumer reclaimed meanwhile: left to it",
+                           event.id, entry_id, s.stream)
+            return
 
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(processed_key, 1, px=s.dedupe_window_ms)

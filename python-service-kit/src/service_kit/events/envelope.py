@@ -24,8 +24,8 @@ from pydantic import MISSING, BaseModel, ValidationError
 
 from service_kit.tracing import EVENT_PROPAGATOR, extract_context
 
-__all__ = ["CloudEvent", "MalformedEvent", "decode_event", "event_type_of", "format_time", "new_event",
-           "occurred_at", "subject_of", "trace_context_of"]
+__all__ = ["CloudEvent", "MalformedEvent", "decode_event", "derived_event_id", "event_type_of", "format_time",
+           "new_event", "occurred_at", "subject_of", "trace_context_of"]
 
 SPECVERSION = "1.0"
 JSON_CONTENT_TYPE = "application/json"
@@ -53,6 +53,17 @@ def event_type_of(payload: BaseModel) -> EventType[BaseModel]:
         return EVENT_TYPE_OF_PAYLOAD[type(payload)]
     except KeyError:
         raise TypeError(f"{type(payload).__qualname__} is not an event payload model of contract_types.events") from None
+
+
+# Namespace of derived event ids: uuid5(namespace, "<key>/<event type>").
+DERIVED_EVENT_ID_NAMESPACE = uuid.UUID("5d0f3c52-8a1e-4b7c-9f0e-3a6d2c1b7e44")
+
+
+def derived_event_id(key: str, payload: BaseModel) -> str:
+    """The id of the one event of `payload`'s type that `key` (a job's id, a report's) ever has: publishing it again
+    (a worker that died after storing an outcome, before or after announcing it, does so when the job comes back)
+    gives the same id, which every consumer skips as a duplicate."""
+    return str(uuid.uuid5(DERIVED_EVENT_ID_NAMESPACE, f"{key}/{event_type_of(payload).type}"))
 
 
 def new_event(

@@ -44,6 +44,11 @@ class EventMetrics:
             "events_lag", "Entries not yet delivered to the group (XINFO GROUPS lag; Redis 7+)", CONSUMER_LABELS,
             registry=registry,
         )
+        self.lease_renewals_failed = Counter(
+            "events_lease_renewals_failed",
+            "Renewals of a running handler's entry that failed (Redis did not answer) or found it reclaimed by another "
+            "consumer", CONSUMER_LABELS, registry=registry,
+        )
         self.handler_seconds = Histogram(
             "event_handler_seconds", "Time the handler took, successful or not", CONSUMER_LABELS, registry=registry
         )

@@ -58,9 +58,10 @@ async def running_consumers(consumers: Sequence[StreamConsumer]) -> AsyncIterato
         await asyncio.gather(*(consumer.stop() for consumer in started))
 
 
-def get_publisher(request: Request) -> EventPublisher:
+async def get_publisher(request: Request) -> EventPublisher:
     """FastAPI dependency: `publisher: Annotated[EventPublisher, Depends(get_publisher)]`, the app's, which its
-    lifespan opens (`create_service_app`) and hands to requests in the lifespan state."""
+    lifespan opens (`create_service_app`) and hands to requests in the lifespan state. `async`, although it awaits
+    nothing: FastAPI runs a plain function dependency in a worker thread, on every request."""
     publisher: EventPublisher = request.state.publisher
     return publisher
 

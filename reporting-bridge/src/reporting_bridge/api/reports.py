@@ -31,6 +31,7 @@ from reporting_bridge.domain.catalogue import REPORT_TYPES, check_params, descri
 from reporting_bridge.domain.render import MEDIA_TYPES, render
 from reporting_bridge.store import reports
 from service_kit.auth import Principal
+from service_kit.outages import RETRY_AFTER_SECONDS
 from service_kit.problems import problem_response
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,8 @@ async def create_report(
     except Exception:
         logger.exception("Could not queue report %s; taking it back", row["id"])
         await run_in_threadpool(reports.discard, engine, row["id"])
-        raise HTTPException(HTTPStatus.SERVICE_UNAVAILABLE, detail="The report queue is unavailable; try again.")
+        raise HTTPException(HTTPStatus.SERVICE_UNAVAILABLE, detail="The report queue is unavailable; try again.",
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     response.headers["Location"] = f"{request.url.path.rstrip('/')}/{row['id']}"
     return reports.representation(row)
 

@@ -3,6 +3,12 @@
 Status moves queued -> running -> ready | failed. `complete` writes the result and `ready` in one transaction
 and only over a report that is not final yet, so a recomputation after a crash (or a duplicate delivery)
 never leaves two results or half of one.
+
+Each computation is fenced: `start` gives it the report's next attempt number, and its progress and outcome are
+written only while that number is still the report's (`set_progress`, `complete`, `fail` say whether they were).
+A computation that another one has taken over since (its worker paused, or lost its lease on the job, then went
+on) stops at its next progress and never writes an outcome, so exactly one computation makes the report final:
+the one that announces it.
 """
 
 from __future__ import annotations
@@ -65,24 +71,35 @@ def page(engine: Engine, *, owner_id: str | None, page_number: int, size: int, s
     return [dict(row) for row in rows], total
 
 
-def start(engine: Engine, report_id: str) -> None:
-    """Running again from 0 % when a restarted worker takes over a report another one did not finish."""
+def start(engine: Engine, report_id: str) -> int | None:
+    """A new attempt at computing the report: running from 0 % (again, when a worker takes over a report another
+    one did not finish), under the next attempt number, which is returned; None when the report is final."""
     with engine.begin() as connection:
-        connection.execute(update(reports).where(reports.c.id == report_id, reports.c.status.not_in(FINAL))
-                           .values(status="running", progress=0, started_at=now()))
+        attempt: int | None = connection.execute(
+            update(reports).where(reports.c.id == report_id, reports.c.status.not_in(FINAL))
+            .values(status="running", progress=0, started_at=now(), attempt=reports.c.attempt + 1)
+            .returning(reports.c.attempt)).scalar_one_or_none()
+    return attempt
 
 
-def set_progress(engine: Engine, report_id: str, progress: int) -> None:
+def _current(report_id: str, attempt: int) -> tuple[Any, ...]:
+    """The report's row, while `attempt` is its latest and it is not final."""
+    return reports.c.id == report_id, reports.c.attempt == attempt, reports.c.status.not_in(FINAL)
+
+
+def set_progress(engine: Engine, report_id: str, attempt: int, progress: int) -> bool:
+    """False (nothing written) when `attempt` is no longer the report's current one."""
     with engine.begin() as connection:
-        connection.execute(update(reports).where(reports.c.id == report_id, reports.c.status == "running")
-                           .values(progress=progress))
+        return bool(connection.execute(update(reports).where(*_current(report_id, attempt))
+                                       .values(progress=progress)).rowcount)
 
 
-def complete(engine: Engine, report_id: str, result: ReportResult) -> bool:
-    """Result and `ready` together; False (nothing written) when the report was final already."""
+def complete(engine: Engine, report_id: str, attempt: int, result: ReportResult) -> bool:
+    """Result and `ready` together; False (nothing written) when the report was final already, or another
+    attempt has started since `attempt`."""
     with engine.begin() as connection:
         changed = connection.execute(
-            update(reports).where(reports.c.id == report_id, reports.c.status.not_in(FINAL))
+            update(reports).where(*_current(report_id, attempt))
             .values(status="ready", progress=100, completed_at=now(), row_count=len(result.rows),
                     summary=result.summary)).rowcount
         if changed:
@@ -92,10 +109,11 @@ def complete(engine: Engine, report_id: str, result: ReportResult) -> bool:
     return bool(changed)
 
 
-def fail(engine: Engine, report_id: str, code: str, reason: str) -> bool:
+def fail(engine: Engine, report_id: str, attempt: int, code: str, reason: str) -> bool:
+    """`failed` with the reason; False (nothing written) as for `complete`."""
     with engine.begin() as connection:
         return bool(connection.execute(
-            update(reports).where(reports.c.id == report_id, reports.c.status.not_in(FINAL))
+            update(reports).where(*_current(report_id, attempt))
             .values(status="failed", completed_at=now(), error_code=code, error_reason=reason[:1000])).rowcount)
 
 

@@ -81,6 +81,9 @@ reports = Table(
     Column("summary", JSON),
     Column("error_code", String(64)),
     Column("error_reason", Text),
+    # The number of the latest computation started on the report: only that one may write its progress and its
+    # outcome (store.reports.start).
+    Column("attempt", Integer, nullable=False, server_default="0"),
     Index("ix_reports_owner_id_created_at", "owner_id", "created_at"),
 )
 

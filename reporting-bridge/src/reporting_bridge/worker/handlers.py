@@ -1,9 +1,19 @@
 """The report worker's handler of report.requested (`ReportWorker`): computes the report with pandas, and
 publishes report.progress, then report.ready or report.failed, on platform.events.
 
-A worker killed mid-report leaves the job pending on the stream; the backbone hands it to a worker again
-(EVENTS_MIN_IDLE_MS), which computes the report from the start: the result is written with `ready` in one
-transaction, so nothing half-written is ever visible and recomputing is harmless.
+Each report is computed and announced once:
+- While a worker computes a report, the backbone's lease keeps the job its own (service_kit.events.lease), however
+  long the computation takes: no other worker takes it over from a live one.
+- A worker killed mid-report stops renewing its lease: the backbone hands the job to a worker again after
+  EVENTS_MIN_IDLE_MS, which computes the report from the start: the result is written with `ready` in one
+  transaction, so nothing half-written is ever visible and recomputing is harmless.
+- Each computation is an attempt, fenced by the report's attempt number (store.reports): should two ever run at
+  once (a worker paused past its lease, then resuming), the older one stops at its next progress and ends with
+  `AttemptSuperseded` (a failed delivery, so its job is never recorded as done on the newer one's behalf), and
+  only the attempt that made the report final announces it.
+- A final report delivered again (its worker died after storing it, maybe before announcing it) is announced
+  again, with the same event id (`derived_event_id`): if the first announcement went out, consumers skip this one
+  as a duplicate.
 
 Spans (children of the consumer's `process reporting.jobs` span, so in the trace of the request that asked for
 the report): `report` per report, and one per stage it reports in report.progress (`report.stage.loading`,
@@ -26,12 +36,16 @@ from sqlalchemy import Engine
 from reporting_bridge.domain.catalogue import FORMATS
 from reporting_bridge.domain.compute import ReportJob, compute
 from reporting_bridge.store import reports
-from service_kit.events import EventPublisher, TypedEvent
+from service_kit.events import EventPublisher, TypedEvent, derived_event_id
 
 logger = logging.getLogger(__name__)
 
 # Progress events are for people watching: one per 5 % is plenty.
 PROGRESS_STEP = 5
+
+
+class AttemptSuperseded(Exception):
+    """Another computation of the report started after this one: this one stops, writing nothing more."""
 
 
 def stage_of(percent: int) -> str:
@@ -94,7 +108,11 @@ class ReportWorker:
             await self._announce(report)
             return
         span.set_attribute("report.type", report["type"])
-        await asyncio.to_thread(reports.start, engine, report_id)
+        attempt = await asyncio.to_thread(reports.start, engine, report_id)
+        if attempt is None:  # made final by another attempt since it was read: announced by it, or now
+            await self._announce(await asyncio.to_thread(reports.find, engine, report_id))
+            return
+        span.set_attribute("report.attempt", attempt)
         job = ReportJob(report["type"], report["params"], report["scope_user_id"])
         loop = asyncio.get_running_loop()
         last_sent = [0]
@@ -107,7 +125,8 @@ class ReportWorker:
             last_sent[0] = percent
             token = otel_context.attach(stage)
             try:
-                reports.set_progress(engine, report_id, percent)
+                if not reports.set_progress(engine, report_id, attempt, percent):
+                    raise AttemptSuperseded
                 try:  # progress is for people watching: a lost progress event must not fail the report
                     asyncio.run_coroutine_threadsafe(self._progress(report, percent), loop).result(timeout=10)
                 except Exception:
@@ -118,13 +137,21 @@ class ReportWorker:
 
         try:
             result = await asyncio.to_thread(compute, engine, job, progress, self.chunk_rows)
+        except AttemptSuperseded:
+            finished = False
         except Exception as error:  # a report that cannot be computed fails visibly, it is not retried
             logger.exception("Report %s (%s) failed", report_id, report["type"])
-            await asyncio.to_thread(reports.fail, engine, report_id, "computation_error", f"{type(error).__name__}: {error}")
+            finished = await asyncio.to_thread(reports.fail, engine, report_id, attempt, "computation_error",
+                                               f"{type(error).__name__}: {error}")
         else:
-            await asyncio.to_thread(reports.complete, engine, report_id, result)
+            finished = await asyncio.to_thread(reports.complete, engine, report_id, attempt, result)
         finally:
             stages.end()
+        if not finished:
+            # Not a success: the job must not be recorded as done by this attempt, since the one that superseded
+            # it may yet die before finishing; its worker (or whoever takes the job next) acknowledges it.
+            raise AttemptSuperseded(f"attempt {attempt} at report {report_id} was superseded by a later one, which "
+                                    "stores and announces the report")
         await self._announce(await asyncio.to_thread(reports.find, engine, report_id))
 
     async def _progress(self, report: dict[str, Any], percent: int) -> None:
@@ -133,13 +160,14 @@ class ReportWorker:
             stage=stage_of(percent)), subject=report["id"])
 
     async def _announce(self, report: dict[str, Any]) -> None:
+        """report.ready or report.failed, with the id derived from the report's: announcing again is a duplicate."""
         common = {"report_id": report["id"], "user_id": report["owner_id"], "report_type": report["type"]}
         finished_at = reports.aware(report["completed_at"])
+        outcome: ReportReady | ReportFailed
         if report["status"] == "ready":
-            await self.publisher.publish(ReportReady(
-                **common, formats=list(FORMATS), download_url=reports.download_url(report["id"]),
-                row_count=report["row_count"], completed_at=finished_at), subject=report["id"])
+            outcome = ReportReady(**common, formats=list(FORMATS), download_url=reports.download_url(report["id"]),
+                                  row_count=report["row_count"], completed_at=finished_at)
         else:
-            await self.publisher.publish(ReportFailed(
-                **common, error_code=report["error_code"], reason=report["error_reason"], failed_at=finished_at),
-                subject=report["id"])
+            outcome = ReportFailed(**common, error_code=report["error_code"], reason=report["error_reason"],
+                                   failed_at=finished_at)
+        await self.publisher.publish(outcome, subject=report["id"], event_id=derived_event_id(report["id"], outcome))

@@ -17,7 +17,7 @@ from typing import Any
 import joblib
 import numpy as np
 
-from inference_bridge.domain.model.compiled import CompiledEtaModel
+from inference_bridge.domain.model.runtime import TreeliteEtaModel
 
 ARTIFACT_FORMAT = 1
 CURRENT_FILE = "CURRENT"
@@ -54,12 +54,12 @@ class EtaModel:
     regressor: Any  # predicts log(transit hours)
     classifier: Any  # predicts P(late)
     card: dict[str, Any]
-    compiled: CompiledEtaModel
+    runtime: TreeliteEtaModel
 
     def predict(self, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(transit hours, delay probability) per row of an encoded matrix (features.encode), by the compiled
-        trees: the estimators' own numbers, without scikit-learn's fixed cost per tree and call."""
-        return self.compiled.predict(matrix)
+        """(transit hours, delay probability) per row of an encoded matrix (features.encode), by Treelite's
+        runtime: the estimators' own numbers, without scikit-learn's fixed cost per tree and call."""
+        return self.runtime.predict(matrix)
 
 
 def load_model(model_dir: Path) -> EtaModel:
@@ -85,7 +85,7 @@ def load_model(model_dir: Path) -> EtaModel:
         raise ModelUnavailable(f"{artifact} is not an ETA model artifact of format {ARTIFACT_FORMAT}: {hint}.")
     regressor, classifier = content["regressor"], content["classifier"]
     return EtaModel(version=version, regressor=regressor, classifier=classifier, card=card,
-                    compiled=CompiledEtaModel(regressor, classifier))
+                    runtime=TreeliteEtaModel(regressor, classifier))
 
 
 def model_or_exit(process: str, model_dir: Path) -> EtaModel:

@@ -60,5 +60,7 @@ class GatewayApplicationTest extends JavaServiceContract {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
         assertThat(contentType(response)).isEqualTo("application/problem+json");
         assertThat(json(response).path("instance").asString()).isEqualTo("/api/inference/service-info");
+        assertThat(response.headers().firstValue("Retry-After")).as("when to try again: a restarting service")
+                .hasValue("1");
     }
 }

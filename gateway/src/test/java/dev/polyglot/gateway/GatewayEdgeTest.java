@@ -426,6 +426,19 @@ class GatewayEdgeTest {
     }
 
     @Test
+    void aServiceThatClosesOrResetsTheConnectionWithoutAnsweringIsA502NotA500() throws Exception {
+        // Found by the chaos suite: a service killed mid-request (or a fault proxy that cannot reach it) closes or
+        // resets the gateway's connection before any answer, which the gateway answered with a 500 of its own.
+        String token = bearer(newUser(), "user")[1];
+        for (String method : new String[] {"GET", "POST"}) {
+            for (String path : new String[] {"/api/reports/close-without-answer", "/api/reports/reset-without-answer"}) {
+                assertProblem(send(method, path, method.equals("POST") ? "{}" : null, "Authorization", token), 502);
+                breakers.circuitBreaker("reporting-bridge").reset();
+            }
+        }
+    }
+
+    @Test
     void aSlowServiceDoesNotHoldUpTheOtherRoutes() throws Exception {
         services.inference = StubServices.Behaviour.HOLD;
         try {
@@ -818,7 +831,7 @@ class GatewayEdgeTest {
     private static final Map<Integer, String> PROBLEM_TYPES = Map.of(400, "/problems/bad-request",
             401, "/problems/unauthorized", 403, "/problems/forbidden", 404, "/problems/not-found",
             405, "/problems/method-not-allowed", 413, "/problems/content-too-large", 429, "/problems/rate-limited",
-            503, "/problems/service-unavailable", 504, "/problems/gateway-timeout");
+            502, "/problems/bad-gateway", 503, "/problems/service-unavailable", 504, "/problems/gateway-timeout");
 
     private static void assertProblem(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

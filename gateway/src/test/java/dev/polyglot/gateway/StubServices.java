@@ -1,5 +1,6 @@
 package dev.polyglot.gateway;
 
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Stand-ins for the four services on one plain Reactor Netty server: every API path answers with what arrived (method,
  * URI, headers, body size), so a test sees exactly what a service would. The inference paths can be made to fail
  * slowly or to hold a request until released, as any path containing /held is; a path ending in /status-NNN answers
- * that status; the API document paths serve a small OpenAPI document.
+ * that status, one ending in /close-without-answer closes the connection instead and one ending in
+ * /reset-without-answer resets it (a service that crashed mid-request); the API document paths serve a small OpenAPI
+ * document.
  */
 final class StubServices implements AutoCloseable {
 
@@ -75,6 +78,15 @@ final class StubServices implements AutoCloseable {
         Map<String, Object> headers = new LinkedHashMap<>();
         request.requestHeaders().forEach(header -> headers.merge(header.getKey().toLowerCase(), header.getValue(),
                 (first, second) -> first + ", " + second));
+        if (uri.endsWith("/close-without-answer") || uri.endsWith("/reset-without-answer")) {
+            request.withConnection(connection -> {
+                if (uri.endsWith("/reset-without-answer")) {
+                    connection.channel().config().setOption(ChannelOption.SO_LINGER, 0);  // close sends a RST
+                }
+                connection.channel().close();
+            });
+            return Mono.never();  // cancelled when the connection goes
+        }
         java.util.regex.Matcher status = java.util.regex.Pattern.compile(".*/status-(\\d{3})$").matcher(uri);
         if (status.matches()) {
             return response.status(Integer.parseInt(status.group(1)))

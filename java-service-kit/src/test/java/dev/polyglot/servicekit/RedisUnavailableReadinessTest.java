@@ -14,7 +14,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A service whose Redis is down still starts, stays live, and tells the orchestrator not to route to it.
+ * A service whose Redis is down still starts, stays live, tells the orchestrator not to route to it, and tells a
+ * client when to try again.
  */
 @SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class RedisUnavailableReadinessTest {
@@ -38,5 +39,15 @@ class RedisUnavailableReadinessTest {
 
         HttpResponse<String> liveness = http.get("/actuator/health/liveness");
         assertThat(liveness.statusCode()).isEqualTo(200);
+    }
+
+    /** A request that needs Redis is a 503 the client may retry in a second, not a 500. */
+    @Test
+    void aRequestThatNeedsRedisIsServiceUnavailableWithRetryAfter() {
+        HttpResponse<String> response = new TestHttp(port).send("POST", "/counter", "application/json", "");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        assertThat(json(response).path("type").asString()).isEqualTo("/problems/service-unavailable");
+        assertThat(response.headers().allValues("Retry-After")).containsExactly("1");
     }
 }

@@ -3,7 +3,6 @@ package dev.polyglot.servicekit.problem;
 import dev.polyglot.contracts.ProblemType;
 import java.lang.annotation.Annotation;
 import java.math.BigInteger;
-import java.net.ConnectException;
 import java.net.URI;
 import java.time.LocalDate;
 import java.time.temporal.Temporal;
@@ -22,6 +21,7 @@ import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.codec.DecodingException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -100,6 +100,20 @@ public class ProblemFactory {
         return problem;
     }
 
+    /**
+     * The headers the answer {@code problem} to {@code error} carries besides the exception's own (an ErrorResponse's
+     * Allow or Retry-After): {@code Retry-After} on the 503 of a dependency that is unavailable
+     * ({@link UnavailableDependency}).
+     */
+    public HttpHeaders headersFor(Throwable error, ProblemDetail problem) {
+        HttpHeaders headers = new HttpHeaders();
+        if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value() && !(error instanceof ErrorResponse)
+                && UnavailableDependency.explains(error)) {
+            headers.set(HttpHeaders.RETRY_AFTER, UnavailableDependency.RETRY_AFTER_SECONDS);
+        }
+        return headers;
+    }
+
     /** The problem for a response status that no exception explains (a servlet container's own 404, say). */
     public ProblemDetail fromStatus(HttpStatusCode status, HttpMethod method, String path) {
         ProblemDetail problem = plain(status, null, method, path);
@@ -134,7 +148,7 @@ public class ProblemFactory {
             });
             return problem;
         }
-        if (causeOf(error, ConnectException.class) != null) {
+        if (UnavailableDependency.explains(error)) {
             return plain(HttpStatus.SERVICE_UNAVAILABLE, null, method, path);
         }
         if (isUnparsableParameters(error)) {

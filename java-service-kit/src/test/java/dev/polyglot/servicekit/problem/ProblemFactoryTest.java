@@ -57,6 +57,19 @@ class ProblemFactoryTest {
         assertThat(problem.getStatus()).isEqualTo(503);
         assertThat(problem.getDetail()).doesNotContain("auth:8081");
         assertThat(problem.getInstance()).hasToString("/api/auth/me");
+        assertThat(problems.headersFor(error, problem).get("Retry-After")).containsExactly("1");
+    }
+
+    /** An application's own 503 says itself whether and when to try again (the gateway's open breaker). */
+    @Test
+    void anApplicationsServiceUnavailableKeepsItsOwnHeaders() {
+        Exception error = new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "Prometheus is not configured",
+                new ConnectException("Connection refused: prometheus:9090"));
+
+        ProblemDetail problem = problems.fromException(error, HttpMethod.GET, "/api/operations/query");
+
+        assertThat(problem.getStatus()).isEqualTo(503);
+        assertThat(problems.headersFor(error, problem).isEmpty()).isTrue();
     }
 
     @Test

@@ -220,6 +220,49 @@ abstract class ProblemResponsesContract {
         assertThat(response.body()).doesNotContain("hunter2", "postgresql", "IllegalStateException", "at dev.polyglot");
     }
 
+    /**
+     * Redis down, cut off, silent or restarting: the dependency is unavailable, and the client is told when to try
+     * again (the platform's 1 s). A Redis timeout or connection failure was a 500 with nothing to say so.
+     */
+    @Test
+    void anUnavailableRedisIsServiceUnavailableWithRetryAfter() {
+        for (String kind : List.of("unreachable", "cut", "silent", "waiting", "loading")) {
+            HttpResponse<String> response = http.get("/redis-failure/" + kind);
+
+            JsonNode problem = assertProblem(response, 503, "/problems/service-unavailable");
+            assertThat(problem.path("detail").asString()).as(kind)
+                    .isEqualTo("A service needed to answer this request is unavailable.");
+            assertThat(response.headers().allValues("Retry-After")).as(kind).containsExactly("1");
+            assertThat(response.body()).as(kind).doesNotContain("redis:6379", "10.0.0.5", "Redis");
+        }
+    }
+
+    /** A command Redis refuses is the code's error: trying again would not help, so no Retry-After. */
+    @Test
+    void aCommandRedisRefusesIsAServerError() {
+        HttpResponse<String> response = http.get("/redis-failure/refused");
+
+        assertProblem(response, 500, "/problems/internal-error");
+        assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(response.body()).doesNotContain("WRONGTYPE");
+    }
+
+    /**
+     * A failed request's log lines never quote its query, where a credential may travel (the WebSocket handshake's
+     * ticket): the chaos suite's log scan found Reactor's assembly checkpoint, which quotes the whole URI, in the stack
+     * trace logged for a 503.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aFailedRequestsQueryIsNotLogged(CapturedOutput output) {
+        String ticket = "Z-O_g9DBLganDx17dzo7LSIl8jJmOHvPrORiC-6_pSY";
+        assertProblem(http.get("/redis-failure/unreachable?ticket=" + ticket), 503, "/problems/service-unavailable");
+        assertProblem(http.get("/redis-failure/refused?ticket=" + ticket), 500, "/problems/internal-error");
+
+        assertThat(output.getAll()).as("the failures were logged").contains("RedisConnectionException")
+                .doesNotContain(ticket);
+    }
+
     private static JsonNode assertProblem(HttpResponse<String> response, int status, String type) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(contentType(response)).isEqualTo("application/problem+json");

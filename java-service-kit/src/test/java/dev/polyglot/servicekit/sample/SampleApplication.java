@@ -7,9 +7,17 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.net.ConnectException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisConnectionException;
+import org.redisson.client.RedisException;
+import org.redisson.client.RedisLoadingException;
+import org.redisson.client.RedisResponseTimeoutException;
+import org.redisson.client.RedisTimeoutException;
+import org.redisson.client.WriteRedisConnectionException;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -76,6 +84,37 @@ public class SampleApplication {
         @GetMapping("/failure")
         String failure() {
             throw new IllegalStateException("connection to jdbc:postgresql://db/orders as admin/hunter2 lost");
+        }
+
+        /** Fails as Redisson does when Redis is down, cut off, restarting, or refuses the command itself. */
+        @GetMapping("/redis-failure/{kind}")
+        String redisFailure(@PathVariable String kind) {
+            throw switch (kind) {
+                case "unreachable" -> new RedisConnectionException("Unable to connect to Redis server: redis:6379",
+                        new ConnectException("Connection refused: redis/10.0.0.5:6379"));
+                case "cut" -> new WriteRedisConnectionException("Unable to write command into connection redis:6379");
+                case "silent" -> new RedisResponseTimeoutException("Redis server response timeout (3000 ms) redis:6379");
+                case "waiting" -> new RedisTimeoutException("Unable to acquire connection! redis:6379");
+                case "loading" -> new RedisLoadingException("LOADING Redis is loading the dataset in memory");
+                case "refused" -> new RedisException("WRONGTYPE Operation against a key holding the wrong kind of value");
+                default -> new IllegalArgumentException(kind);
+            };
+        }
+    }
+
+    /** Uses the service's own Redis (REDIS_URL), as a service does on a request. */
+    @RestController
+    static class CounterController {
+
+        private final RedissonClient redis;
+
+        CounterController(RedissonClient redis) {
+            this.redis = redis;
+        }
+
+        @PostMapping("/counter")
+        long increment() {
+            return redis.getAtomicLong("sample:counter").incrementAndGet();
         }
     }
 }

@@ -142,6 +142,14 @@ public class ConnectionRegistry implements SmartLifecycle {
         acked.increment();
     }
 
+    /**
+     * Tells every client to reconnect now (1001): live delivery to this instance was interrupted, and a client that
+     * reconnects with its last event id gets what it missed from the history.
+     */
+    public void reconnectAll(String reason) {
+        all.forEach(connection -> connection.close(CloseCode.SERVER_GOING_AWAY.code(), reason));
+    }
+
     public int openConnections() {
         return all.size();
     }

@@ -28,6 +28,16 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
     private final ProblemFactory problems;
     private final JsonMapper jsonMapper;
 
+    /** The error as logged: its message, stack and causes, without the suppressed exceptions Reactor attaches. */
+    static Throwable withoutCheckpoints(Throwable error) {
+        if (error.getSuppressed().length == 0) {
+            return error;
+        }
+        Throwable printable = new Throwable(error.toString(), error.getCause(), false, true) { };
+        printable.setStackTrace(error.getStackTrace());
+        return printable;
+    }
+
     public ProblemWebExceptionHandler(ProblemFactory problems, JsonMapper jsonMapper) {
         this.problems = problems;
         this.jsonMapper = jsonMapper;
@@ -41,14 +51,22 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
         }
         ServerHttpRequest request = exchange.getRequest();
         ProblemDetail problem = problems.fromException(error, request.getMethod(), request.getPath().value());
-        if (problem.getStatus() >= 500) {
-            // The client gets no details of a server error, so the log must have them all.
-            log.error("{} {} failed with status {}", request.getMethod(), request.getPath(), problem.getStatus(), error);
+        int status = problem.getStatus();
+        if (status == 502 || status == 503 || status == 504) {
+            // A dependency down or slow: expected under faults, and its cause says all; no stack to wade through.
+            log.warn("{} {} answered {}: {}", request.getMethod(), request.getPath(), status, error.toString());
+        } else if (status >= 500) {
+            // The client gets no details of a server error, so the log must have them all, but not Reactor's
+            // assembly checkpoints: they quote the request's whole URI, and a query can carry a credential (the
+            // WebSocket handshake's ticket).
+            log.error("{} {} failed with status {}", request.getMethod(), request.getPath(), status,
+                    withoutCheckpoints(error));
         }
         response.setStatusCode(HttpStatusCode.valueOf(problem.getStatus()));
         if (error instanceof ErrorResponse errorResponse) {
             response.getHeaders().addAll(errorResponse.getHeaders()); // Allow on a 405, Accept on a 415
         }
+        response.getHeaders().addAll(problems.headersFor(error, problem)); // Retry-After on a dependency's 503
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         byte[] body = jsonMapper.writeValueAsBytes(problem);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Objects;
 import org.springframework.boot.webmvc.error.ErrorAttributes;
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -46,8 +47,10 @@ public class ProblemErrorController implements ErrorController {
         ProblemDetail problem = error != null
                 ? problems.fromException(error, method, path)
                 : problems.fromStatus(statusOf(request), method, path);
-        // A preset content type skips negotiation: the problem is sent whatever the client said it accepts.
+        // A preset content type skips negotiation: the problem is sent whatever the client said it accepts. (The
+        // headers of an ErrorResponse, Allow on a 405 say, are on the response already: Spring MVC set them.)
         return ResponseEntity.status(problem.getStatus())
+                .headers(error != null ? problems.headersFor(error, problem) : HttpHeaders.EMPTY)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
     }

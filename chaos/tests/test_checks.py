@@ -1,0 +1,90 @@
+"""The checks' own logic on made-up histories: each broken promise is found, a kept one is not (no platform needed)."""
+
+from types import SimpleNamespace
+
+from chaos.checks import Checks, PlatformRecords, p99
+from chaos.history import History
+
+HELLO = {"server_time": "2026-12-03T10:00:00+00:00"}
+
+
+def checks(tmp_path, feeds=(), notifications=None) -> Checks:
+    history = History(tmp_path / "history.jsonl")
+    workload = SimpleNamespace(feeds=list(feeds), streams=[], accounts=[])
+    return Checks(history, workload, PlatformRecords(notifications=notifications or {}), {"/api/": 8000})
+
+
+def request(history: History, status: int, **fields) -> None:
+    history.record("request", user="user-0", op=fields.pop("op", "POST /api/inference/v1/eta"), status=status,
+                   latency_ms=fields.pop("latency_ms", 20.0), problem=fields.pop("problem", None),
+                   retry_after=fields.pop("retry_after", None), request_id="r", **fields)
+
+
+def test_a_500_an_undocumented_503_and_a_slow_answer_are_findings_the_documented_ones_are_not(tmp_path):
+    c = checks(tmp_path)
+    request(c.history, 200)
+    request(c.history, 503, problem="/problems/service-unavailable", retry_after="2")
+    request(c.history, 504, problem="/problems/gateway-timeout")
+    request(c.history, 502, problem="/problems/bad-gateway")
+    c.answers()
+    assert c.findings == []
+
+    request(c.history, 500, problem="/problems/internal-error")
+    request(c.history, 503, problem="/problems/service-unavailable")
+    request(c.history, 200, latency_ms=10_001.0)
+    c.answers()
+    assert [f.split(" ")[0] for f in c.findings] == ["500", "503", "answered"]
+
+
+def test_no_answer_is_a_finding_unless_the_gateway_itself_was_down(tmp_path):
+    c = checks(tmp_path)
+    fault = c.history.fault_started("kill gateway, inference-bridge, reporting-bridge")
+    c.history.record("request", user="user-0", op="GET /api/auth/me", status=0, error="ConnectError", detail="")
+    c.history.fault_ended(fault)
+    c.answers()
+    assert c.findings == []
+    c.history.record("request", t=fault.ended + 1, user="user-0", op="GET /api/auth/me", status=0,
+                     error="ConnectError", detail="")
+    c.answers()
+    assert len(c.findings) == 1 and c.findings[0].startswith("no answer")
+
+
+def test_a_client_closed_with_a_final_code_is_a_finding(tmp_path):
+    c = checks(tmp_path)
+    c.history.record("note", client="ws-user-0", what="dropped", code=1001, error="ConnectionClosedOK")
+    c.closes()
+    assert c.findings == []
+    c.history.record("note", client="ws-user-0", what="dropped", code=1000, error="ConnectionClosedOK")
+    c.closes()
+    assert len(c.findings) == 1 and "1000" in c.findings[0]
+
+
+def notification(event_id: str, topic: str = "broadcast") -> dict:
+    return {"id": event_id, "type": "notification.broadcast", "topic": topic, "time": "2026-12-03T10:00:01+00:00",
+            "data": {}}
+
+
+def feed(*received: str):
+    account = SimpleNamespace(label="user-0")
+    return SimpleNamespace(name="ws-user-0", account=account, first_hello=HELLO,
+                           received=[{"id": i} for i in received])
+
+
+def test_every_event_once_in_order(tmp_path):
+    history = [notification("a"), notification("b"), notification("c")]
+    assert checks(tmp_path, [feed("a", "b", "c")], {"user-0": history}).feeds()["missing"] == 0
+
+    missing = checks(tmp_path, [feed("a", "c")], {"user-0": history})
+    assert missing.feeds()["missing"] == 1 and missing.lost == 1
+
+    twice = checks(tmp_path, [feed("a", "b", "b", "c")], {"user-0": history})
+    assert twice.feeds()["duplicates"] == 1 and twice.duplicates == 1
+
+    disorder = checks(tmp_path, [feed("a", "c", "b")], {"user-0": history})
+    disorder.feeds()
+    assert any("out of order" in f for f in disorder.findings)
+
+
+def test_p99():
+    assert p99([]) == 0.0
+    assert p99([float(i) for i in range(1, 101)]) == 99.0
