@@ -3,12 +3,11 @@ and the parts' pids in the launcher's state file). Everything else in chaos/ nam
 
 from __future__ import annotations
 
-import json
-import os
-import signal
 from pathlib import Path
 
-from launcher.faults import FaultProxy
+from launcher.config import load_settings
+from launcher.faults import FaultProxy, kill_part
+from launcher.supervisor import read_state
 
 # The links toxiproxy sits on when a platform runs with faults (launcher/faults.py).
 REDIS_LINK = "redis"
@@ -19,17 +18,19 @@ INFERENCE_LINK = "inference-bridge"
 class Injector:
     def __init__(self, faults_api_url: str, state_file: Path):
         self.proxy = FaultProxy(faults_api_url)
-        self.state_file = state_file
+        # The platform under test, as `./platform fault` sees one: its data folder holds run/platform.json.
+        self.settings = load_settings(data_dir=state_file.parent.parent, environ={})
 
     def pid(self, part: str) -> int:
         """The pid the launcher's state file holds for `part` now (a restarted part has a new one)."""
-        return int(json.loads(self.state_file.read_text())["parts"][part]["pid"])
+        state = read_state(self.settings)
+        assert state is not None, f"no state file in {self.settings.run_dir}"
+        return int(state["parts"][part]["pid"])
 
     def kill(self, part: str) -> int:
-        """SIGKILL to the part's process group (no shutdown hook runs, as in a crash); returns the killed pid."""
-        pid = self.pid(part)
-        os.killpg(pid, signal.SIGKILL)
-        return pid
+        """SIGKILL to the part's process group, as `./platform fault kill` sends it (no shutdown hook runs, as in a
+        crash); returns the killed pid."""
+        return kill_part(self.settings, part)
 
     def latency(self, link: str, ms: int) -> None:
         self.proxy.add_latency(link, ms)
