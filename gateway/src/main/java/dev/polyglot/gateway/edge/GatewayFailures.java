@@ -31,7 +31,7 @@ import reactor.netty.http.client.PrematureCloseException;
 @Order(-2)
 public class GatewayFailures implements ErrorWebExceptionHandler {
 
-    /** A refused connection says nothing about how long the service stays away: try again soon. */
+    /** A refused connection, or a Redis that does not answer, says nothing about how long it stays away. */
     static final String UNREACHABLE_RETRY_AFTER_SECONDS = "1";
 
     private final Duration retryAfter;
@@ -63,7 +63,7 @@ public class GatewayFailures implements ErrorWebExceptionHandler {
         return Mono.error(error);
     }
 
-    private static HttpHeaders retryAfter(String seconds) {
+    static HttpHeaders retryAfter(String seconds) {
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, seconds);
         return headers;
