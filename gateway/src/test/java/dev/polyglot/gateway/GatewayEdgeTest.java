@@ -680,6 +680,7 @@ class GatewayEdgeTest {
             assertProblem(down, 503);
             assertThat(JSON.readTree(down.body()).path("detail").asString())
                     .isEqualTo("Prometheus does not answer (PROMETHEUS_URL).");
+            assertThat(down.headers().firstValue("Retry-After")).hasValue("1");
         } finally {
             prometheus.start();
         }

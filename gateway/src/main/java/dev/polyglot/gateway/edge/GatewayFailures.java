@@ -32,7 +32,7 @@ import reactor.netty.http.client.PrematureCloseException;
 public class GatewayFailures implements ErrorWebExceptionHandler {
 
     /** A refused connection, or a Redis that does not answer, says nothing about how long it stays away. */
-    static final String UNREACHABLE_RETRY_AFTER_SECONDS = "1";
+    public static final String UNREACHABLE_RETRY_AFTER_SECONDS = "1";
 
     private final Duration retryAfter;
 
@@ -63,7 +63,7 @@ public class GatewayFailures implements ErrorWebExceptionHandler {
         return Mono.error(error);
     }
 
-    static HttpHeaders retryAfter(String seconds) {
+    public static HttpHeaders retryAfter(String seconds) {
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, seconds);
         return headers;
