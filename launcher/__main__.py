@@ -11,7 +11,7 @@
   ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e, fuzz; chaos when named) with its own Redis/PostgreSQL
   ./platform generate                    regenerate the types in contracts/types and the Python client in contracts/clients
   ./platform demo [--only steps]         a narrated walkthrough of the running platform, through its gateway
-  ./platform seed [--seed N] [--users N] [--gateway URL --redis-url URL]
+  ./platform seed [--seed N] [--users N] [--active N] [--gateway URL --redis-url URL]
                                          load a realistic data set (accounts of each role, a month of model use,
                                          jobs and reports) into the running platform
   ./platform fault list|latency|errors|cut|restore|clear|stop|kill ...
@@ -308,7 +308,7 @@ def cmd_seed(args) -> int:
     # Another platform (--gateway) has its own Redis: only REDIS_URL or --redis-url can name it.
     redis_url = args.redis_url or (settings.external_redis_url if args.gateway else settings.redis_url)
     command = [build.venv_python(), "-m", "launcher.seed", "--gateway", args.gateway or settings.url(GATEWAY),
-               "--seed", str(args.seed), "--users", str(args.users)]
+               "--seed", str(args.seed), "--users", str(args.users), "--active", str(args.active)]
     if redis_url:
         command += ["--redis-url", redis_url]
     # The bootstrap admin's credentials (from .env too) go through the environment, never the command line.
@@ -437,6 +437,7 @@ def main(argv: list[str]) -> int:
                                "docs/operations.md#seeded-data.")
     seed.add_argument("--seed", type=int, default=1, help="which data set (default 1): the same seed, the same data")
     seed.add_argument("--users", type=int, default=10, help="seeded accounts besides the bootstrap admin (default 10)")
+    seed.add_argument("--active", type=int, default=3, help="accounts that sign in and use the API today (default 3)")
     seed.add_argument("--gateway", help="another platform's gateway (default: the one ./platform up started)")
     seed.add_argument("--redis-url", help="that platform's Redis, its event backbone (default: REDIS_URL, or the "
                       "Redis ./platform up started)")

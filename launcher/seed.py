@@ -71,7 +71,7 @@ from platform_client.inference.types import File as Upload
 from platform_client.reporting.api.reports import create_report, get_report
 from platform_client.reporting.models import (CreateReportRequest, Granularity, GroupBy, Report, ReportParams,
                                               ReportStatus, ReportTypeId)
-from service_kit.events import EventPublisher, new_event
+from service_kit.events import CloudEvent, EventPublisher, new_event
 from service_kit.events.envelope import format_time
 
 DAYS = 30
@@ -200,9 +200,9 @@ def role_of(index: int) -> str:
     return "viewer" if index % 4 == 3 else "user"
 
 
-def plan(seed: int, users: int = DEFAULT_USERS, today: date | None = None) -> SeedPlan:
+def plan(seed: int, users: int = DEFAULT_USERS, today: date | None = None, active: int = ACTIVE_TODAY) -> SeedPlan:
     """The whole data set of `seed`: `users` accounts, their month of history before `today` (UTC) and the API work
-    of today. Pure: the same arguments give the same plan."""
+    of today of the first `active` accounts that use the model. Pure: the same arguments give the same plan."""
     if not 1 <= users <= MAX_USERS:
         raise ValueError(f"users must be 1 to {MAX_USERS}")
     today = today or datetime.now(UTC).date()
@@ -215,9 +215,9 @@ def plan(seed: int, users: int = DEFAULT_USERS, today: date | None = None) -> Se
         taken.add(name)
         role = role_of(index)
         uses_model = role != "viewer"
-        active = uses_model and sum(a.uses_model for a in accounts) < ACTIVE_TODAY
+        active_today = uses_model and sum(a.uses_model for a in accounts) < active
         accounts.append(PlannedAccount(f"{name[0]}.{name[1]}@{email_domain(seed)}".lower(), f"{name[0]} {name[1]}",
-                                       role, uses_model, active))
+                                       role, uses_model, active_today))
     uses = sorted((use for index, account in enumerate(accounts) if account.uses_model
                    for use in _history(seed, index, account.email, today)), key=lambda u: (u.at, u.event_id))
     work = tuple(_todays_work(seed, index, a.email) for index, a in enumerate(accounts) if a.active_today)
@@ -342,6 +342,13 @@ def usage_payload(use: PlannedUse, user_id: str, model_version: str) -> Inferenc
         occurred_at=format_time(use.at))
 
 
+def history_event(use: PlannedUse, user_id: str, model_version: str) -> CloudEvent:
+    """The `inference.usage` CloudEvent of a planned use, as inference-bridge would have published it then."""
+    event = new_event(usage_payload(use, user_id, model_version), source=SOURCE, subject=user_id, event_id=use.event_id)
+    # `time` is what the reports bucket by: the use's moment, not now (which the kit stamps).
+    return event.model_copy(update={"time": format_time(use.at)})
+
+
 # ---------------------------------------------------------------------------------------------- loading it
 
 
@@ -398,8 +405,8 @@ class Seeder:
                      f"{sum(not a.registered for a in result.accounts)} already there")
             ids = {a.email: a.id for a in result.accounts}
             result.events_published = asyncio.run(self.publish_history(seed_plan, ids, model.version))
-            self.out(f"history: {result.events_published} inference.usage events over {DAYS} days published "
-                     "and stored by reporting-bridge")
+            self.out(f"history: {result.events_published} inference.usage events over {DAYS} days published; "
+                     "reporting-bridge has them all (an id it had already is skipped)")
             for work in seed_plan.work:
                 self.use_today(work, seed_plan.password, result)
             asyncio.run(self.wait_for_ingestion())  # today's usage too, before the reports are computed
@@ -444,11 +451,7 @@ class Seeder:
             publisher = EventPublisher(redis, source=SOURCE)
             last_entry = None
             for use in seed_plan.uses:
-                event = new_event(usage_payload(use, ids[use.email], model_version), source=SOURCE,
-                                  subject=ids[use.email], event_id=use.event_id)
-                # Published when it happened: `time` is what reports bucket by (the kit stamps "now" otherwise).
-                event = event.model_copy(update={"time": format_time(use.at + timedelta(milliseconds=5))})
-                last_entry = await publisher.publish_event(event)
+                last_entry = await publisher.publish_event(history_event(use, ids[use.email], model_version))
             if last_entry is not None:
                 await self._wait_until_stored(redis, last_entry)
         return len(seed_plan.uses)
@@ -581,10 +584,11 @@ def _csv_of(shipments: list[dict[str, Any]]) -> str:
 
 
 def seed_platform(gateway_url: str, redis_url: str, admin_email: str, admin_password: str, *, seed: int = DEFAULT_SEED,
-                  users: int = DEFAULT_USERS, out: Callable[[str], None] = print) -> SeedResult:
+                  users: int = DEFAULT_USERS, active: int = ACTIVE_TODAY, out: Callable[[str], None] = print
+                  ) -> SeedResult:
     """Loads the data set of `seed` into the platform at `gateway_url` (its backbone: `redis_url`) and returns what
     it loaded; SeedFailed or ApiError when the platform refuses something."""
-    return Seeder(gateway_url, redis_url, admin_email, admin_password, out).run(plan(seed, users))
+    return Seeder(gateway_url, redis_url, admin_email, admin_password, out).run(plan(seed, users, active=active))
 
 
 def summary(result: SeedResult, gateway_url: str) -> list[str]:
@@ -622,6 +626,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"the data set (default {DEFAULT_SEED})")
     parser.add_argument("--users", type=int, default=DEFAULT_USERS,
                         help=f"seeded accounts besides the bootstrap admin (default {DEFAULT_USERS})")
+    parser.add_argument("--active", type=int, default=ACTIVE_TODAY,
+                        help=f"accounts that sign in and use the API today (default {ACTIVE_TODAY})")
     args = parser.parse_args(argv)
     admin_email, admin_password = os.environ.get("ADMIN_EMAIL"), os.environ.get("ADMIN_PASSWORD")
     if not admin_email or not admin_password:
@@ -630,7 +636,7 @@ def main(argv: list[str]) -> int:
         parser.error("name the platform's Redis: --redis-url or REDIS_URL")
     if not 1 <= args.users <= MAX_USERS:
         parser.error(f"--users takes 1 to {MAX_USERS}")
-    seed_plan = plan(args.seed, args.users)
+    seed_plan = plan(args.seed, args.users, active=args.active)
     print(f"Seeding {args.gateway} with seed {args.seed}: {len(seed_plan.accounts)} accounts, "
           f"{len(seed_plan.uses)} model uses over {DAYS} days")
     try:

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from contract_types.openapi.inference import EtaBatchRequest
 from contract_types.openapi.inference import Shipment as ContractShipment
 
-from launcher.seed import DAYS, SOURCE, _split, plan, usage_payload
-from service_kit.events import decode_event, new_event
+from launcher.seed import DAYS, SOURCE, _split, history_event, plan, usage_payload
+from service_kit.events import decode_event, occurred_at
 
 TODAY = date(2026, 12, 3)
 USER_ID = "9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
@@ -82,7 +82,7 @@ def test_every_use_is_an_inference_usage_event_the_contract_accepts():
     for use in seeded.uses:
         payload = usage_payload(use, USER_ID, "1.4.0")  # the generated model checks every constraint
         assert sum(lane.predictions for lane in payload.lanes) == payload.predictions
-        event = new_event(payload, source=SOURCE, event_id=use.event_id)
+        event = history_event(use, USER_ID, "1.4.0")  # the envelope too, as a consumer reads it
         assert decode_event(event.model_dump_json()).data["predictions"] == use.predictions
 
 
@@ -108,3 +108,11 @@ def test_many_seeds_plan_consistent_uses():
         for use in plan(seed, 10, TODAY).uses:
             assert sum(lane.predictions for lane in use.lanes) == use.predictions >= 1
             assert len({(lane.origin, lane.destination) for lane in use.lanes}) == len(use.lanes)
+
+
+def test_every_use_happens_on_its_planned_day():
+    """Reports bucket by the event's `time`: it is the use's moment, on the day the plan counts it."""
+    for use in plan(7, 10, TODAY).uses:
+        event = history_event(use, USER_ID, "1.4.0")
+        assert occurred_at(event) == use.at
+        assert event.data["occurred_at"] == event.time and event.id == use.event_id and event.source == SOURCE
