@@ -11,16 +11,28 @@ from datetime import date, timedelta
 from uuid import UUID
 
 import pytest
-
-from e2e.conftest import E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, Account, signed_in
-from launcher.seed import DAYS, SeedResult, email_domain, seed_platform
 from platform_client import PlatformSession
 from platform_client.auth.api.users import list_users
 from platform_client.auth.models import UserPage
-from platform_client.reporting.api.reports import create_report, download_report, get_report
-from platform_client.reporting.models import (CreateReportRequest, Granularity, GroupBy, Report, ReportFormat,
-                                              ReportParams, ReportStatus, ReportTypeId)
+from platform_client.reporting.api.reports import (
+    create_report,
+    download_report,
+    get_report,
+)
+from platform_client.reporting.models import (
+    CreateReportRequest,
+    Granularity,
+    GroupBy,
+    Report,
+    ReportFormat,
+    ReportParams,
+    ReportStatus,
+    ReportTypeId,
+)
 from platform_client.reporting.types import File
+
+from e2e.conftest import E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, Account, signed_in
+from launcher.seed import DAYS, SeedResult, email_domain, seed_platform
 
 SEED = 2020
 USERS = 4  # an admin, two users, a viewer: every role

@@ -54,23 +54,45 @@ import httpx
 from contract_types.events import InferenceUsage
 from contract_types.events.inference_usage import Lane, Operation, UsStateCode
 from contract_types.streams import ConsumerGroup, Stream
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
-
 from platform_client import ApiError, PlatformSession
 from platform_client.auth.api.account import register_user
 from platform_client.auth.api.tokens import login
 from platform_client.auth.api.users import list_users, update_user
-from platform_client.auth.models import CreateUserRequest, LoginRequest, Role, TokenResponse, UpdateUserRequest, User, UserPage
+from platform_client.auth.models import (
+    CreateUserRequest,
+    LoginRequest,
+    Role,
+    TokenResponse,
+    UpdateUserRequest,
+    User,
+    UserPage,
+)
 from platform_client.inference.api.jobs import create_inference_job, get_inference_job
 from platform_client.inference.api.model import get_model_card
 from platform_client.inference.api.predictions import predict_eta, predict_eta_batch
-from platform_client.inference.models import (CreateInferenceJobFilesBody, EtaBatchRequest, EtaBatchResponse,
-                                              EtaPrediction, Job, JobStatus, ModelCard, Shipment)
+from platform_client.inference.models import (
+    CreateInferenceJobFilesBody,
+    EtaBatchRequest,
+    EtaBatchResponse,
+    EtaPrediction,
+    Job,
+    JobStatus,
+    ModelCard,
+    Shipment,
+)
 from platform_client.inference.types import File as Upload
 from platform_client.reporting.api.reports import create_report, get_report
-from platform_client.reporting.models import (CreateReportRequest, Granularity, GroupBy, Report, ReportParams,
-                                              ReportStatus, ReportTypeId)
+from platform_client.reporting.models import (
+    CreateReportRequest,
+    Granularity,
+    GroupBy,
+    Report,
+    ReportParams,
+    ReportStatus,
+    ReportTypeId,
+)
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from service_kit.events import CloudEvent, EventPublisher, new_event
 from service_kit.events.envelope import format_time
 
@@ -599,15 +621,15 @@ def summary(result: SeedResult, gateway_url: str) -> list[str]:
         per_account[use.email] += use.predictions
     days = seed_plan.uses_per_day()
     lines = [f"Seeded {gateway_url} with seed {seed_plan.seed} in {result.seconds:.1f} s:",
-             f"  accounts: {len(result.accounts)} ({', '.join(f'{n} {r}' for r, n in sorted(roles.items()))}), "
-             f"{sum(a.registered for a in result.accounts)} registered now; the bootstrap admin {result.admin_email} too",
-             f"  history: {result.events_published} model uses ({sum(p for _, p in days.values())} predictions) on "
+             (f"  accounts: {len(result.accounts)} ({', '.join(f'{n} {r}' for r, n in sorted(roles.items()))}), "
+             f"{sum(a.registered for a in result.accounts)} registered now; the bootstrap admin {result.admin_email} too"),
+             (f"  history: {result.events_published} model uses ({sum(p for _, p in days.values())} predictions) on "
              f"{len(days)} of the {DAYS} days {seed_plan.first_day} to {seed_plan.today - timedelta(days=1)}, "
-             "as inference.usage events",
-             f"  today: {result.predictions_today} predictions, {len(result.jobs)} CSV jobs "
-             f"({', '.join(sorted({s for _, _, s in result.jobs}))}), {len(result.reports)} reports ready",
-             f"Sign in at {gateway_url}/ with any of these (password: {seed_plan.password}; "
-             "the bootstrap admin's: ADMIN_PASSWORD):"]
+             "as inference.usage events"),
+             (f"  today: {result.predictions_today} predictions, {len(result.jobs)} CSV jobs "
+             f"({', '.join(sorted({s for _, _, s in result.jobs}))}), {len(result.reports)} reports ready"),
+             (f"Sign in at {gateway_url}/ with any of these (password: {seed_plan.password}; "
+             "the bootstrap admin's: ADMIN_PASSWORD):")]
     width = max(len(a.email) for a in result.accounts)
     for account in result.accounts:
         used = f"{per_account[account.email]} predictions this month" if account.role != "viewer" else "reads only"

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from contract_types.openapi.inference import EtaBatchRequest
 from contract_types.openapi.inference import Shipment as ContractShipment
+from service_kit.events import decode_event, occurred_at
 
 from launcher.seed import DAYS, SOURCE, _split, history_event, plan, usage_payload
-from service_kit.events import decode_event, occurred_at
 
 TODAY = date(2026, 12, 3)
 USER_ID = "9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
