@@ -18,7 +18,8 @@ What it loads, for a seed (`--seed`, default 1) and a number of accounts (`--use
 Deterministic: the same seed gives the same accounts, the same history (values, event ids) and the same times
 relative to today's midnight (UTC); the calendar's weekends keep a quarter of the uses that fall on them, so two runs
 on the same weekday give exactly the same history, and on other weekdays the weekends drop other uses. Each account's
-history depends only on the seed and its email: more `--users` adds accounts without changing the others'.
+history depends only on the seed and the account (its email, its place in the list): more `--users` adds
+accounts without changing the others'.
 
 Rerun with the same seed: accounts already there are found (by the admin's user list) and not registered again
 (their role is set again if someone changed it); the history is published again with the same event ids, which the
@@ -393,9 +394,6 @@ class SeedResult:
     jobs: list[tuple[str, str, str]] = field(default_factory=list)  # email, job id, status
     reports: list[tuple[str, str, Report]] = field(default_factory=list)  # email, what, report
     seconds: float = 0.0
-
-    def account(self, email: str) -> SeededAccount:
-        return next(a for a in self.accounts if a.email == email)
 
 
 class SeedFailed(Exception):
