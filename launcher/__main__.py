@@ -11,6 +11,9 @@
   ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e, fuzz; chaos when named) with its own Redis/PostgreSQL
   ./platform generate                    regenerate the types in contracts/types and the Python client in contracts/clients
   ./platform demo [--only steps]         a narrated walkthrough of the running platform, through its gateway
+  ./platform seed [--seed N] [--users N] [--active N] [--gateway URL --redis-url URL]
+                                         load a realistic data set (accounts of each role, a month of model use,
+                                         jobs and reports) into the running platform
   ./platform fault list|latency|errors|cut|restore|clear|stop|kill ...
                                          inject faults into a platform started with --faults (./platform fault -h)
 """
@@ -297,6 +300,22 @@ def cmd_demo(args) -> int:
     return subprocess.run(command, cwd=build.ROOT).returncode
 
 
+def cmd_seed(args) -> int:
+    import subprocess
+
+    settings = load_settings()
+    build.sync_python(settings.logs_dir)  # the seed speaks through the generated client and the kit's publisher
+    # Another platform (--gateway) has its own Redis: only REDIS_URL or --redis-url can name it.
+    redis_url = args.redis_url or (settings.external_redis_url if args.gateway else settings.redis_url)
+    command = [build.venv_python(), "-m", "launcher.seed", "--gateway", args.gateway or settings.url(GATEWAY),
+               "--seed", str(args.seed), "--users", str(args.users), "--active", str(args.active)]
+    if redis_url:
+        command += ["--redis-url", redis_url]
+    # The bootstrap admin's credentials (from .env too) go through the environment, never the command line.
+    admin = {name: settings.env[name] for name in ("ADMIN_EMAIL", "ADMIN_PASSWORD") if settings.env.get(name)}
+    return subprocess.run(command, cwd=build.ROOT, env={**os.environ, **admin}).returncode
+
+
 def cmd_fault(args) -> int:
     from .faults import FaultProxy, FaultProxyError, kill_part, stop_part
 
@@ -411,6 +430,18 @@ def main(argv: list[str]) -> int:
     demo = commands.add_parser("demo", help="a narrated walkthrough of the running platform (exit 0 when every step worked)")
     demo.add_argument("--only", help="comma-separated steps, in order: register,login,predict,live,job,notification,report,download")
     demo.set_defaults(run=cmd_demo)
+    seed = commands.add_parser("seed", help="load a realistic data set into the running platform (accounts, a month "
+                               "of model use, jobs, reports)", description="Accounts of each role, a month of model "
+                               "use on the event backbone, today's predictions, CSV jobs and reports through the API; "
+                               "deterministic for a seed. What it loads and what a second run does: "
+                               "docs/operations.md#seeded-data.")
+    seed.add_argument("--seed", type=int, default=1, help="which data set (default 1): the same seed, the same data")
+    seed.add_argument("--users", type=int, default=10, help="seeded accounts besides the bootstrap admin (default 10)")
+    seed.add_argument("--active", type=int, default=3, help="accounts that sign in and use the API today (default 3)")
+    seed.add_argument("--gateway", help="another platform's gateway (default: the one ./platform up started)")
+    seed.add_argument("--redis-url", help="that platform's Redis, its event backbone (default: REDIS_URL, or the "
+                      "Redis ./platform up started)")
+    seed.set_defaults(run=cmd_seed)
     add_fault_commands(commands)
     args = parser.parse_args(argv)
     try:

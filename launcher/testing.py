@@ -262,6 +262,7 @@ class TestPlatform:
     state_file: Path | None = None
     # Filled when the platform stops: each part the supervisor restarted, with its restarts and the last reason.
     restarts: dict[str, str] = field(default_factory=dict)
+    redis_url: str = ""  # its event backbone, for tests that publish on it as a tool would (./platform seed)
 
 
 @contextmanager
@@ -291,7 +292,8 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
                             settings.logs_dir, [],
                             f"http://127.0.0.1:{ports['zipkin']}" if settings.runs(ZIPKIN) else "",
                             f"http://127.0.0.1:{ports['prometheus']}" if settings.runs(PROMETHEUS) else "",
-                            faults.api_url(settings) if settings.faults else "", settings.state_file)
+                            faults.api_url(settings) if settings.faults else "", settings.state_file,
+                            redis_url=settings.redis_url)
     try:
         supervisor.start_platform()  # the very code path of ./platform up
         supervisor.supervise_in_thread()
@@ -350,7 +352,9 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
                "E2E_SERVICE_URLS": json.dumps(platform.service_urls), "E2E_LOGS_DIR": str(platform.logs_dir),
                # The trace UI the services export to, and Prometheus ("" when its binary is missing: the test that
                # needs it fails, saying so).
-               "E2E_ZIPKIN_URL": platform.zipkin_url, "E2E_PROMETHEUS_URL": platform.prometheus_url}
+               "E2E_ZIPKIN_URL": platform.zipkin_url, "E2E_PROMETHEUS_URL": platform.prometheus_url,
+               # Its Redis: ./platform seed publishes the month of history there (e2e/test_seed.py).
+               "E2E_REDIS_URL": platform.redis_url}
         return [([str(ROOT / ".venv" / "bin" / "pytest"), "e2e", "--ignore=e2e/contract_fuzz"], env),
                 # The Java end-to-end tests (e2e/java), with the client generated from the contracts, on the same
                 # platform. -am builds only the parent and platform-client, which have no tests of their own.
