@@ -339,7 +339,7 @@ class Supervisor:
                 self.announce(f"{name} ignored SIGTERM for {self.rules.stop_grace:g} s: killing it")
                 self._signal(name, signal.SIGKILL)
         elif watch.probe_due(now):
-            health = check(self.settings, running.part, timeout=self.rules.probe_timeout)
+            health = check(self.settings, running.part, timeout=self.rules.probe_timeout, liveness=True)
             reason = watch.probed(self.clock(), health.answered, health.detail)
             if reason:
                 watch.stopping(self.clock(), reason)
