@@ -13,6 +13,9 @@
   ./platform demo [--only steps]         a narrated walkthrough of the running platform, through its gateway
   ./platform fault list|latency|errors|cut|restore|clear|stop|kill ...
                                          inject faults into a platform started with --faults (./platform fault -h)
+  ./platform sandbox start [--data-dir DIR] [--faults] [--observability]
+                                         a platform for a test session on free ports, detached; prints its JSON
+  ./platform sandbox stop DATA_DIR       stop that sandbox, leaving no process and no port
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ import time
 from datetime import datetime, timezone
 
 from . import build
+from .build import build_all, resolve_observability
 from .config import FAULT_PROXY, GATEWAY, PROMETHEUS, SERVICES, ZIPKIN, Settings, load_settings
 from .console import LauncherError, error, paint, step
 from .health import probe
-from .supervisor import LogFollower, Supervisor, SupervisorProcess
+from .sandbox import add_sandbox_commands
+from .supervisor import LogFollower, Supervisor, SupervisorProcess, stop_instance
 
 
 def _stop_on_signals() -> None:
@@ -38,26 +43,6 @@ def _stop_on_signals() -> None:
     # SIGINT explicitly too: a launcher started in the background by a script inherits it ignored.
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, raise_interrupt)
-
-
-def resolve_observability(settings: Settings, enabled: bool = True) -> None:
-    """Zipkin and Prometheus, unless turned off; Prometheus only when its binary is found (a note says so)."""
-    settings.observability = settings.observability and enabled
-    if settings.observability and not build.prometheus_executable():
-        settings.prometheus = False
-        step(f"no `prometheus` on PATH: the platform starts without it ({build.PROMETHEUS_HINT})")
-    if settings.runs(ZIPKIN):
-        build.zipkin_server_jar()  # fetched once
-
-
-def build_all(settings: Settings, rebuild: bool = False) -> None:
-    build.java_executable()
-    build.build_java(settings.logs_dir, force=rebuild)
-    build.sync_python(settings.logs_dir)
-    build.build_console(settings.logs_dir, force=rebuild)
-    build.ensure_model(settings.logs_dir, settings.model_dir)
-    if settings.faults:
-        build.toxiproxy_server_executable(settings.logs_dir)
 
 
 def print_urls(settings: Settings) -> None:
@@ -190,18 +175,8 @@ def _stamped_step(message: str) -> None:
 
 def cmd_down(args) -> int:
     settings = load_settings()
-    supervisor = Supervisor(settings)
-    if not supervisor.load_state():
+    if not stop_instance(settings):
         print("the platform is not running (no state in", settings.run_dir, ")")
-        return 0
-    if supervisor.supervisor_alive():  # first, so that nothing restarts a part being stopped
-        process = supervisor.supervisor_process
-        step(f"stopping the supervisor (pid {process.pid}, {process.mode})")
-        supervisor.stop_supervisor_process()
-    if supervisor.running:  # a foreground ./platform up has stopped its parts itself
-        step("stopping " + ", ".join(supervisor.running))
-        supervisor.stop_all()
-    step("stopped")
     return 0
 
 
@@ -412,6 +387,7 @@ def main(argv: list[str]) -> int:
     demo.add_argument("--only", help="comma-separated steps, in order: register,login,predict,live,job,notification,report,download")
     demo.set_defaults(run=cmd_demo)
     add_fault_commands(commands)
+    add_sandbox_commands(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

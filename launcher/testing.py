@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import build, faults
-from .config import (FAULT_PROXY, OBSERVABILITY_PARTS, PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN,
-                     Part, free_port, load_settings, port_in_use)
+from .config import (PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN, Part, clean_environment, free_port, free_ports,
+                     load_settings, port_in_use)
 from .console import LauncherError, error, fail, paint, step
 from .credential_scan import CREDENTIALS_FILE_VARIABLE, read_credentials, scan
 from .supervisor import Supervisor
@@ -58,10 +58,6 @@ class SuiteResult:
     passed: bool
     seconds: float
     note: str = ""
-
-
-def clean_environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in PLATFORM_VARIABLES}
 
 
 def postgres_bin_dir() -> Path:
@@ -272,7 +268,7 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
     found) and supervised as it does (a part that exits or hangs is restarted; a thread runs the ticks); stops
     supervising, then the platform, on exit, and records in `left_behind` any process or port it left and in
     `restarts` what the supervisor restarted."""
-    ports = {part.name: free_port() for part in (REDIS, FAULT_PROXY, *OBSERVABILITY_PARTS, *SERVICES)}
+    ports = free_ports()
     environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url(f"{name}_auth"),
                "REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
                "ADMIN_EMAIL": E2E_ADMIN_EMAIL, "ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
