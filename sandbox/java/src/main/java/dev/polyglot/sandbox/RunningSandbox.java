@@ -2,9 +2,6 @@ package dev.polyglot.sandbox;
 
 import dev.polyglot.servicekit.events.EventTracing;
 import dev.polyglot.servicekit.events.tool.EventsTool;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.redisson.api.RedissonClient;
 
@@ -51,12 +48,7 @@ final class RunningSandbox implements AutoCloseable {
 
     private Sandbox start() {
         launcher = SandboxLauncher.fromSettings();
-        Path dataDir;
-        try {
-            dataDir = Files.createTempDirectory("platform-sandbox-");
-        } catch (IOException unwritable) {
-            throw new UncheckedIOException(unwritable);
-        }
+        Path dataDir = launcher.newDataDir(faults);
         shutdownHook = new Thread(() -> launcher.stop(dataDir), "platform-sandbox-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         return launcher.start(dataDir, faults);

@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +55,21 @@ final class SandboxLauncher {
         String timeout = Sandbox.setting(START_TIMEOUT);
         return new SandboxLauncher(Path.of(home), timeout == null || timeout.isBlank()
                 ? DEFAULT_START_TIMEOUT : Duration.ofSeconds(Long.parseLong(timeout.strip())));
+    }
+
+    /**
+     * A new data folder beside the launcher's own sandboxes ({@code var/sandboxes/} of the checkout), named before the
+     * start so that a start cut short can still be stopped; one per fault mode of a test run.
+     */
+    Path newDataDir(boolean faults) {
+        Path dataDir = platform.getParent().resolve("var").resolve("sandboxes").resolve("junit-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + "-"
+                + ProcessHandle.current().pid() + (faults ? "-faults" : ""));
+        try {
+            return Files.createDirectories(dataDir);
+        } catch (IOException unwritable) {
+            throw new UncheckedIOException(unwritable);
+        }
     }
 
     /** Starts a sandbox in {@code dataDir}; with the fault proxy on every link when {@code faults}. */
