@@ -1,5 +1,6 @@
 package dev.polyglot.sandbox;
 
+import brave.handler.SpanHandler;
 import dev.polyglot.servicekit.events.EventTracing;
 import dev.polyglot.servicekit.events.tool.EventsTool;
 import java.nio.file.Path;
@@ -62,10 +63,14 @@ final class RunningSandbox implements AutoCloseable {
         return redisson;
     }
 
-    /** The awaiters' consumers make spans as every consumer of the backbone does; none is exported. */
+    /**
+     * The awaiters' consumers make spans as every consumer of the backbone does; none is exported. A handler of its
+     * own, doing nothing, because Brave without any logs every span, a line per event in the test's output.
+     */
     synchronized EventTracing tracing() {
         if (tracing == null) {
-            tracing = EventTracing.standalone("platform-sandbox");
+            tracing = EventTracing.standalone("platform-sandbox", new SpanHandler() {
+            });
         }
         return tracing;
     }

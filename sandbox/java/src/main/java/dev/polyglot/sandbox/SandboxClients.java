@@ -1,14 +1,17 @@
 package dev.polyglot.sandbox;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.net.http.HttpClient;
 import java.text.DateFormat;
 import java.util.function.Supplier;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The generated clients of the four OpenAPI documents, pointed at the sandbox's gateway. Their JSON reader ignores a
+ * The generated clients of the four OpenAPI documents, pointed at the sandbox's gateway (a test may point one at a
+ * service's own URL with {@code setBasePath}). Their JSON reader ignores a
  * member it does not know (a team's tests should not break when the platform adds one: the e2e suite is where drift is
  * caught), and their writer leaves unset optional members out (the generated models write them as null, which no
  * request schema allows).
@@ -20,7 +23,13 @@ final class SandboxClients {
             .defaultDateFormat(DATES)
             .changeDefaultPropertyInclusion(inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
             .build();
+    /**
+     * HTTP/1.1: the JDK client's default, HTTP/2, asks a plain-HTTP server to upgrade, and uvicorn (the Python
+     * services, which a test may call directly at their service URLs) then reads the request without its body.
+     */
     private static final RestClient REST = RestClient.builder()
+            .requestFactory(new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1).build()))
             .configureMessageConverters(converters -> converters.registerDefaults()
                     .withJsonConverter(new JacksonJsonHttpMessageConverter(JSON)))
             .build();
