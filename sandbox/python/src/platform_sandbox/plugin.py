@@ -13,6 +13,7 @@ too), `platform_sandbox_keep` (keep the data folder of a passing session; a fail
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -58,6 +59,12 @@ def _report(config: pytest.Config, line: str) -> None:
         reporter.write_line(line)
 
 
+def _uncaptured(config: pytest.Config) -> contextlib.AbstractContextManager[object]:
+    """The launcher's progress lines reach the terminal as they come (a start takes a while), not pytest's capture."""
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    return capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext()
+
+
 @pytest.fixture(scope="session")
 def platform_home(request: pytest.FixtureRequest) -> Path:
     """The platform's repository: PLATFORM_HOME, else the first folder upwards of the test project holding it."""
@@ -79,7 +86,8 @@ def platform_sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     faults = session_needs_faults(request.session)
     _report(config, f"platform sandbox: starting from {home}" + (" with the fault proxy" if faults else ""))
     try:
-        sandbox = start_sandbox(home, faults=faults, observability=config.getini("platform_sandbox_observability"))
+        with _uncaptured(config):
+            sandbox = start_sandbox(home, faults=faults, observability=config.getini("platform_sandbox_observability"))
     except SandboxError as error:
         pytest.fail(str(error), pytrace=False)
     _report(config, f"platform sandbox: healthy in {sandbox.started_in_seconds} s, gateway {sandbox.gateway_url}, "
@@ -87,7 +95,8 @@ def platform_sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     try:
         yield sandbox
     finally:
-        stop_sandbox(home, sandbox)
+        with _uncaptured(config):
+            stop_sandbox(home, sandbox)
         passed = request.session.testsfailed == 0
         if passed and not config.getini("platform_sandbox_keep") and sandbox.data_dir is not None:
             shutil.rmtree(sandbox.data_dir, ignore_errors=True)
