@@ -54,9 +54,11 @@ def session_needs_faults(session: pytest.Session) -> bool:
 
 
 def _report(config: pytest.Config, line: str) -> None:
+    """A line on the terminal (outside pytest's capture, which would keep it for a failure's report)."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        reporter.write_line(line)
+        with _uncaptured(config):
+            reporter.write_line(line)
 
 
 def _uncaptured(config: pytest.Config) -> contextlib.AbstractContextManager[object]:
