@@ -3,7 +3,6 @@
 import uuid
 
 from contract_types.events import InferenceUsage
-
 from usage_digest.digest import UsageDigest
 
 USER = uuid.uuid4()

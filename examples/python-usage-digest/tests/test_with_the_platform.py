@@ -11,8 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from platform_client.inference.api.jobs import create_inference_job
 from platform_client.inference.api.predictions import predict_eta
-from platform_client.inference.models import CreateJobRequest, EtaPrediction, Job, Shipment
-
+from platform_client.inference.models import (
+    CreateJobRequest,
+    EtaPrediction,
+    Job,
+    Shipment,
+)
 from usage_digest.app import create_app
 
 TEXAS_TO_ILLINOIS = Shipment.from_dict({"origin": "TX", "destination": "IL", "distance_km": 1480, "weight_kg": 12000,

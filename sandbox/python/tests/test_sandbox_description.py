@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 from contract_types.events import UserRegistered
-from service_kit.events import TypedEvent, new_event
-
 from platform_sandbox.events import matching, summary
-from platform_sandbox.sandbox import Sandbox, SandboxError, find_platform_home, parse_start_output
+from platform_sandbox.sandbox import (
+    Sandbox,
+    SandboxError,
+    find_platform_home,
+    parse_start_output,
+)
 from platform_sandbox.users import origin_of, unique_email
+from service_kit.events import TypedEvent, new_event
 
 DESCRIPTION = {
     "gateway_url": "http://127.0.0.1:40001", "service_urls": {"auth-service": "http://127.0.0.1:40002"},

@@ -4,7 +4,8 @@
   with `./platform sandbox start` (with the fault proxy when the session needs it) and stopped at the end;
 - `platform_users` (per test): `platform_users(role="user"|"viewer"|"admin") -> SandboxUser`, signed in;
 - `platform_events` (per test): `platform_events.wait_for(type, where=..., timeout=...)` over the backbone;
-- `platform_faults` (per test): latency, errors, cut, restore, clear on the sandbox's links; cleared after the test.
+- `platform_faults` (per test): the launcher's FaultProxy on the sandbox's links (add_latency, add_errors, cut,
+  restore, clear); every fault cleared after the test.
 
 Configuration (pytest.ini / pyproject's [tool.pytest.ini_options]): `platform_sandbox_faults` (start with the fault
 proxy even if no collected test asks for `platform_faults`), `platform_sandbox_observability` (Zipkin and Prometheus
@@ -18,13 +19,20 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from platform_sandbox.events import PlatformEvents
-from platform_sandbox.faults import SandboxFaults
-from platform_sandbox.sandbox import (REDIS_URL_VARIABLE, Sandbox, SandboxError, find_platform_home, start_sandbox,
-                                      stop_sandbox)
+from platform_sandbox.faults import fault_proxy
+from platform_sandbox.sandbox import (
+    REDIS_URL_VARIABLE,
+    Sandbox,
+    SandboxError,
+    find_platform_home,
+    start_sandbox,
+    stop_sandbox,
+)
 from platform_sandbox.users import SandboxUsers
 
 FAULTS_MARKER = "platform_faults"
@@ -123,9 +131,9 @@ def platform_events(platform_sandbox: Sandbox) -> Iterator[PlatformEvents]:
 
 
 @pytest.fixture
-def platform_faults(platform_sandbox: Sandbox, platform_home: Path) -> Iterator[SandboxFaults]:
+def platform_faults(platform_sandbox: Sandbox, platform_home: Path) -> Iterator[Any]:
     try:
-        faults = SandboxFaults(platform_sandbox, platform_home)
+        faults = fault_proxy(platform_sandbox, platform_home)
     except SandboxError as error:
         pytest.fail(str(error), pytrace=False)
     try:
