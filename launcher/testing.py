@@ -18,6 +18,8 @@ environment the suites see. The suites, in order:
                                             killed and links cut, slowed or failing; the history checked afterwards)
   fuzz       schemathesis                   (another such platform: every operation of the four OpenAPI documents,
                                             generated requests for each role, every check; e2e/contract_fuzz)
+  examples   each example project's tests   (examples/: a user's projects outside the platform's build, each testing
+                                            itself against a sandbox it starts with the platform's test plugin)
 """
 
 from __future__ import annotations
@@ -35,13 +37,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import build, faults
-from .config import (PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN, Part, clean_environment, free_port, free_ports,
+from .config import (PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN, Part, clean_environment, free_port, free_ports,
                      load_settings, port_in_use)
 from .console import LauncherError, error, fail, paint, step
 from .credential_scan import CREDENTIALS_FILE_VARIABLE, read_credentials, scan
 from .supervisor import Supervisor
 
-SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e", "chaos", "fuzz")
+SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e", "chaos", "fuzz", "examples")
 # What `./platform test` runs without names. The chaos suite runs when named (`./platform test chaos`) until the broken
 # promises it reports are fixed (chaos/README.md, "Open findings"): a suite that is known to fail would stop every run.
 DEFAULT_SUITES = tuple(s for s in SUITES if s != "chaos")
@@ -404,6 +406,35 @@ def run_fuzz(servers: TestServers, work_dir: Path) -> SuiteResult:
          "FUZZ_REPORT_DIR": str(ROOT / "var" / "fuzz-reports")})])
 
 
+# What the sandbox plugins read (sandbox/python/README.md): set in a developer's shell, they would make an example attach
+# to another platform, or look for the platform elsewhere.
+SANDBOX_PLUGIN_VARIABLES = ("PLATFORM_GATEWAY_URL", "PLATFORM_REDIS_URL", "PLATFORM_ADMIN_EMAIL", "PLATFORM_ADMIN_PASSWORD",
+                            "PLATFORM_FAULTS_URL", "PLATFORM_HOME")
+
+
+def example_commands() -> list[tuple[Path, list[str]]]:
+    """The examples suite: one entry per example project (examples/README.md), its folder and the command that runs
+    its tests there, as its own team would. Each starts its own sandbox (./platform sandbox start) through the
+    platform's plugin for its language, so the suite proves the path a user takes from a fresh clone."""
+    return [
+        # Its own uv project and lock (not a workspace member): `uv run --frozen` syncs its .venv, then runs pytest.
+        (ROOT / "examples" / "python-usage-digest", [build.uv_executable(), "run", "--frozen", "pytest"]),
+    ]
+
+
+def run_examples() -> SuiteResult:
+    """Every example's tests, each in its folder with the environment a user's shell would give it (none of the
+    platform's variables: a PLATFORM_GATEWAY_URL would make a plugin attach instead of starting its sandbox)."""
+    leave_out = {*PLATFORM_VARIABLES, *SANDBOX_PLUGIN_VARIABLES, "VIRTUAL_ENV"}
+    env = {k: v for k, v in build.uv_env().items() if k not in leave_out}
+    failed = []
+    for folder, command in example_commands():
+        print(paint(f"$ (cd {folder.relative_to(ROOT)} && {' '.join(command)})", "2"), flush=True)
+        if subprocess.run(command, cwd=folder, env=env).returncode != 0:
+            failed.append(folder.name)
+    return SuiteResult("examples", not failed, 0, "failed: " + ", ".join(failed) if failed else "")
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -437,6 +468,7 @@ def run_test_suites(selected: list[str]) -> int:
                 "e2e": lambda: run_e2e(servers, work_dir),
                 "chaos": lambda: run_chaos(servers, work_dir),
                 "fuzz": lambda: run_fuzz(servers, work_dir),
+                "examples": run_examples,
             }
             for suite in suites:
                 step(f"suite {suite}")

@@ -2,10 +2,10 @@
 loads by itself wherever this package is installed (entry point `pytest11`)."""
 
 from platform_sandbox.events import EventTimeout, PlatformEvents
-from platform_sandbox.faults import SandboxFaults
+from platform_sandbox.faults import fault_proxy
 from platform_sandbox.notifications import NotificationFeed, NotificationTimeout
 from platform_sandbox.sandbox import Sandbox, SandboxError, start_sandbox, stop_sandbox
 from platform_sandbox.users import SandboxUser, SandboxUsers
 
 __all__ = ["EventTimeout", "NotificationFeed", "NotificationTimeout", "PlatformEvents", "Sandbox", "SandboxError",
-           "SandboxFaults", "SandboxUser", "SandboxUsers", "start_sandbox", "stop_sandbox"]
+           "SandboxUser", "SandboxUsers", "fault_proxy", "start_sandbox", "stop_sandbox"]

@@ -25,7 +25,13 @@ from contract_types.event_types import EVENT_TYPES
 from contract_types.streams import Stream
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
-from service_kit.events import ConsumerSettings, EventHandlers, EventMetrics, StreamConsumer, TypedEvent
+from service_kit.events import (
+    ConsumerSettings,
+    EventHandlers,
+    EventMetrics,
+    StreamConsumer,
+    TypedEvent,
+)
 from service_kit.redis_client import create_redis_client
 
 Result = TypeVar("Result")

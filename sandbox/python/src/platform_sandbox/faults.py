@@ -1,8 +1,8 @@
 """The fault controls of `./platform fault` for a test: latency, errors, cuts on the sandbox's links, all cleared after.
 
-The client is the launcher's own (`launcher.faults.FaultProxy`, a client of toxiproxy's API, standard library only),
-loaded from the platform's repository: one implementation, whether a developer types `./platform fault latency redis
-200` or a test calls `platform_faults.latency("redis", 200)`. The links: auth-service, notification-service,
+The fixture is the launcher's own client (`launcher.faults.FaultProxy`, a client of toxiproxy's API, standard library
+only), loaded from the platform's repository: one implementation, whether a developer types `./platform fault latency
+redis 200` or a test calls `platform_faults.add_latency("redis", 200)`. The links: auth-service, notification-service,
 inference-bridge, reporting-bridge (the gateway's calls to each), redis (every service's), postgres (when the platform
 runs on PostgreSQL; a sandbox does not).
 """
@@ -33,39 +33,13 @@ def launcher_faults(home: Path) -> ModuleType:
     return importlib.import_module("launcher.faults")
 
 
-class SandboxFaults:
-    """Faults on the sandbox's links for the current test; `clear()` (run after every test by the fixture) removes
-    every one and restores every link."""
-
-    def __init__(self, sandbox: Sandbox, home: Path) -> None:
-        url = sandbox.faults_url
-        if not url:
-            raise SandboxError(
-                "the sandbox runs without the fault proxy: mark the test (or a test of the session) "
-                "@pytest.mark.platform_faults, or set `platform_sandbox_faults = true` in the pytest configuration"
-                + (f"; an attached platform needs {FAULTS_URL_VARIABLE}" if sandbox.attached else ""))
-        self.faults = launcher_faults(home)
-        self.proxy: Any = self.faults.FaultProxy(url)
-
-    def links(self) -> list[Any]:
-        """Each link: name, listen, upstream, enabled, toxics (launcher.faults.LinkState)."""
-        return self.proxy.links()
-
-    def latency(self, link: str, ms: int, jitter_ms: int = 0) -> None:
-        """Every answer on `link` delayed by `ms` (± `jitter_ms`)."""
-        self.proxy.add_latency(link, ms, jitter_ms)
-
-    def errors(self, link: str, fraction: float) -> None:
-        """A share `fraction` of the connections on `link` reset (drawn per connection, not per request)."""
-        self.proxy.add_errors(link, fraction)
-
-    def cut(self, link: str) -> None:
-        """`link` refuses and drops connections until `restore(link)` or `clear()`."""
-        self.proxy.cut(link)
-
-    def restore(self, link: str) -> None:
-        self.proxy.restore(link)
-
-    def clear(self) -> None:
-        """Every fault removed, every link restored."""
-        self.proxy.clear()
+def fault_proxy(sandbox: Sandbox, home: Path) -> Any:
+    """The launcher's `FaultProxy` on the sandbox's fault proxy: `add_latency(link, ms, jitter_ms=0)`,
+    `add_errors(link, fraction)`, `cut(link)`, `restore(link)`, `clear()`, `links()`; SandboxError, saying how to get
+    one, when the sandbox runs without it."""
+    if not sandbox.faults_url:
+        raise SandboxError(
+            "the sandbox runs without the fault proxy: mark the test (or a test of the session) "
+            "@pytest.mark.platform_faults, or set `platform_sandbox_faults = true` in the pytest configuration"
+            + (f"; an attached platform needs {FAULTS_URL_VARIABLE}" if sandbox.attached else ""))
+    return launcher_faults(home).FaultProxy(sandbox.faults_url)

@@ -4,7 +4,8 @@
   with `./platform sandbox start` (with the fault proxy when the session needs it) and stopped at the end;
 - `platform_users` (per test): `platform_users(role="user"|"viewer"|"admin") -> SandboxUser`, signed in;
 - `platform_events` (per test): `platform_events.wait_for(type, where=..., timeout=...)` over the backbone;
-- `platform_faults` (per test): latency, errors, cut, restore, clear on the sandbox's links; cleared after the test.
+- `platform_faults` (per test): the launcher's FaultProxy on the sandbox's links (add_latency, add_errors, cut,
+  restore, clear); every fault cleared after the test.
 
 Configuration (pytest.ini / pyproject's [tool.pytest.ini_options]): `platform_sandbox_faults` (start with the fault
 proxy even if no collected test asks for `platform_faults`), `platform_sandbox_observability` (Zipkin and Prometheus
@@ -13,17 +14,25 @@ too), `platform_sandbox_keep` (keep the data folder of a passing session; a fail
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from platform_sandbox.events import PlatformEvents
-from platform_sandbox.faults import SandboxFaults
-from platform_sandbox.sandbox import (REDIS_URL_VARIABLE, Sandbox, SandboxError, find_platform_home, start_sandbox,
-                                      stop_sandbox)
+from platform_sandbox.faults import fault_proxy
+from platform_sandbox.sandbox import (
+    REDIS_URL_VARIABLE,
+    Sandbox,
+    SandboxError,
+    find_platform_home,
+    start_sandbox,
+    stop_sandbox,
+)
 from platform_sandbox.users import SandboxUsers
 
 FAULTS_MARKER = "platform_faults"
@@ -53,9 +62,17 @@ def session_needs_faults(session: pytest.Session) -> bool:
 
 
 def _report(config: pytest.Config, line: str) -> None:
+    """A line on the terminal (outside pytest's capture, which would keep it for a failure's report)."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        reporter.write_line(line)
+        with _uncaptured(config):
+            reporter.write_line(line)
+
+
+def _uncaptured(config: pytest.Config) -> contextlib.AbstractContextManager[object]:
+    """The launcher's progress lines reach the terminal as they come (a start takes a while), not pytest's capture."""
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    return capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext()
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +96,8 @@ def platform_sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     faults = session_needs_faults(request.session)
     _report(config, f"platform sandbox: starting from {home}" + (" with the fault proxy" if faults else ""))
     try:
-        sandbox = start_sandbox(home, faults=faults, observability=config.getini("platform_sandbox_observability"))
+        with _uncaptured(config):
+            sandbox = start_sandbox(home, faults=faults, observability=config.getini("platform_sandbox_observability"))
     except SandboxError as error:
         pytest.fail(str(error), pytrace=False)
     _report(config, f"platform sandbox: healthy in {sandbox.started_in_seconds} s, gateway {sandbox.gateway_url}, "
@@ -87,7 +105,8 @@ def platform_sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     try:
         yield sandbox
     finally:
-        stop_sandbox(home, sandbox)
+        with _uncaptured(config):
+            stop_sandbox(home, sandbox)
         passed = request.session.testsfailed == 0
         if passed and not config.getini("platform_sandbox_keep") and sandbox.data_dir is not None:
             shutil.rmtree(sandbox.data_dir, ignore_errors=True)
@@ -112,9 +131,9 @@ def platform_events(platform_sandbox: Sandbox) -> Iterator[PlatformEvents]:
 
 
 @pytest.fixture
-def platform_faults(platform_sandbox: Sandbox, platform_home: Path) -> Iterator[SandboxFaults]:
+def platform_faults(platform_sandbox: Sandbox, platform_home: Path) -> Iterator[Any]:
     try:
-        faults = SandboxFaults(platform_sandbox, platform_home)
+        faults = fault_proxy(platform_sandbox, platform_home)
     except SandboxError as error:
         pytest.fail(str(error), pytrace=False)
     try:

@@ -115,7 +115,7 @@ def start_sandbox(home: Path, *, faults: bool = False, observability: bool = Fal
     command = [str(home / "platform"), "sandbox", "start"]
     command += ["--faults"] * faults + ["--observability"] * observability
     try:
-        result = subprocess.run(command, cwd=home, stdout=subprocess.PIPE, text=True, timeout=timeout,
+        result = subprocess.run(command, cwd=home, stdout=subprocess.PIPE, text=True, timeout=timeout, check=False,
                                 env=_launcher_environment())
     except subprocess.TimeoutExpired:
         raise SandboxError(f"{' '.join(command)} did not finish within {timeout:g} s") from None
@@ -143,7 +143,7 @@ def stop_sandbox(home: Path, sandbox: Sandbox, timeout: float = STOP_TIMEOUT_SEC
     if sandbox.data_dir is None:
         return  # attached: someone else's platform
     command = [str(home / "platform"), "sandbox", "stop", str(sandbox.data_dir)]
-    result = subprocess.run(command, cwd=home, timeout=timeout, env=_launcher_environment())
+    result = subprocess.run(command, cwd=home, timeout=timeout, env=_launcher_environment(), check=False)
     if result.returncode != 0:
         raise SandboxError(f"{' '.join(command)} failed (exit {result.returncode}); its output is above")
 

@@ -18,7 +18,11 @@ from platform_client.auth.api.users import update_user
 from platform_client.auth.models import CreateUserRequest, Role, UpdateUserRequest, User
 
 from platform_sandbox.notifications import NotificationFeed
-from platform_sandbox.sandbox import ADMIN_EMAIL_VARIABLE, ADMIN_PASSWORD_VARIABLE, Sandbox
+from platform_sandbox.sandbox import (
+    ADMIN_EMAIL_VARIABLE,
+    ADMIN_PASSWORD_VARIABLE,
+    Sandbox,
+)
 
 ROLES = tuple(role.value for role in Role)
 EMAIL_DOMAIN = "example.com"  # reserved for examples (RFC 2606): no mail ever leaves for a real person
