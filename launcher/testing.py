@@ -412,13 +412,21 @@ SANDBOX_PLUGIN_VARIABLES = ("PLATFORM_GATEWAY_URL", "PLATFORM_REDIS_URL", "PLATF
                             "PLATFORM_FAULTS_URL", "PLATFORM_HOME")
 
 
-def example_commands() -> list[tuple[Path, list[str]]]:
-    """The examples suite: one entry per example project (examples/README.md), its folder and the command that runs
-    its tests there, as its own team would. Each starts its own sandbox (./platform sandbox start) through the
+def example_commands() -> list[tuple[Path, list[list[str]]]]:
+    """The examples suite: one entry per example project (examples/README.md), its folder and the commands that run
+    its tests there, in order, as its own team would. Each starts its own sandbox (./platform sandbox start) through the
     platform's plugin for its language, so the suite proves the path a user takes from a fresh clone."""
+    mvnw = str(ROOT / "mvnw")
     return [
         # Its own uv project and lock (not a workspace member): `uv run --frozen` syncs its .venv, then runs pytest.
-        (ROOT / "examples" / "python-usage-digest", [build.uv_executable(), "run", "--frozen", "pytest"]),
+        (ROOT / "examples" / "python-usage-digest", [[build.uv_executable(), "run", "--frozen", "pytest"]]),
+        # Its own pom (Boot's parent), taking the platform's artifacts from ~/.m2: first they are installed there, as a
+        # team does once (the extension, with the kit and the generated client it depends on), then `verify` runs the
+        # unit tests and the *IT classes, which start their sandbox.
+        (ROOT / "examples" / "java-delay-watch",
+         [[mvnw, "-B", "-ntp", "-q", "-f", str(ROOT / "pom.xml"), "-pl", "sandbox/java", "-am", "install",
+           "-DskipTests"],
+          [mvnw, "-B", "-ntp", "verify"]]),
     ]
 
 
@@ -428,10 +436,12 @@ def run_examples() -> SuiteResult:
     leave_out = {*PLATFORM_VARIABLES, *SANDBOX_PLUGIN_VARIABLES, "VIRTUAL_ENV"}
     env = {k: v for k, v in build.uv_env().items() if k not in leave_out}
     failed = []
-    for folder, command in example_commands():
-        print(paint(f"$ (cd {folder.relative_to(ROOT)} && {' '.join(command)})", "2"), flush=True)
-        if subprocess.run(command, cwd=folder, env=env).returncode != 0:
-            failed.append(folder.name)
+    for folder, commands in example_commands():
+        for command in commands:
+            print(paint(f"$ (cd {folder.relative_to(ROOT)} && {' '.join(command)})", "2"), flush=True)
+            if subprocess.run(command, cwd=folder, env=env).returncode != 0:
+                failed.append(folder.name)
+                break
     return SuiteResult("examples", not failed, 0, "failed: " + ", ".join(failed) if failed else "")
 
 
