@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.polyglot.client.auth.model.Role;
 import dev.polyglot.client.inference.api.JobsApi;
+import dev.polyglot.client.inference.api.ModelApi;
 import dev.polyglot.client.inference.model.CreateJobRequest;
 import dev.polyglot.client.inference.model.Job;
 import dev.polyglot.client.inference.model.JobResult;
@@ -115,6 +116,27 @@ class DelayWatchIT {
         faults.restore(SandboxFaults.INFERENCE_BRIDGE);
         // Delivered again until the gateway's circuit breaker (open 10 s by default) lets it through.
         assertThat(awaitSummary(job.getId()).path("predictions").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aSlowLinkSlowsThePlatformDownUntilTheFaultsAreCleared(SandboxUsers users, SandboxFaults faults) {
+        assertThat(faults.links()).contains(SandboxFaults.AUTH_SERVICE, SandboxFaults.NOTIFICATION_SERVICE,
+                SandboxFaults.INFERENCE_BRIDGE, SandboxFaults.REPORTING_BRIDGE, SandboxFaults.REDIS);
+        ModelApi model = new ModelApi(users.create(Role.VIEWER).inference());
+
+        faults.latency(SandboxFaults.INFERENCE_BRIDGE, Duration.ofSeconds(3));
+        Duration slow = timed(model::getModelCard);
+        faults.clear();
+        Duration fast = timed(model::getModelCard);
+
+        assertThat(slow).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        assertThat(fast).isLessThan(Duration.ofSeconds(3));
+    }
+
+    private static Duration timed(Runnable call) {
+        long start = System.nanoTime();
+        call.run();
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     private static Shipment shipment(int distanceKm) {
