@@ -97,10 +97,13 @@ public final class SandboxFaults {
         request("POST", "/reset", null);
     }
 
-    /** The proxies a link name stands for: {@code postgres} is {@code postgres-auth} and {@code postgres-reporting}
-     * when the two databases are on two servers. */
-    List<String> resolve(String link) {
-        List<String> names = links();
+    private List<String> resolve(String link) {
+        return resolve(link, links());
+    }
+
+    /** The proxies among {@code names} a link name stands for: {@code postgres} is {@code postgres-auth} and
+     * {@code postgres-reporting} when the two databases are on two servers. */
+    static List<String> resolve(String link, List<String> names) {
         List<String> matching = names.stream().filter(link::equals).toList();
         if (matching.isEmpty()) {
             matching = names.stream().filter(name -> name.startsWith(link + "-")).toList();
