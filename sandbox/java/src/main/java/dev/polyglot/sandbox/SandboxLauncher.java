@@ -84,9 +84,13 @@ final class SandboxLauncher {
         Lines.of(process.getErrorStream(), true);
         try {
             if (!process.waitFor(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                stop(dataDir); // what had started by then
+                // SIGTERM first: the launcher stops what it started; what it left, the state file names for the stop.
+                process.destroy();
+                if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                }
+                stop(dataDir);
                 throw new IllegalStateException(String.join(" ", command) + " did not finish within " + startTimeout
                         + " (set " + START_TIMEOUT + " for a longer wait)");
             }
