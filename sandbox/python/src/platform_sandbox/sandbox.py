@@ -114,14 +114,18 @@ def start_sandbox(home: Path, *, faults: bool = False, observability: bool = Fal
     """Runs `./platform sandbox start` and returns the sandbox it printed; its progress goes to our stderr."""
     command = [str(home / "platform"), "sandbox", "start"]
     command += ["--faults"] * faults + ["--observability"] * observability
-    try:
-        result = subprocess.run(command, cwd=home, stdout=subprocess.PIPE, text=True, timeout=timeout, check=False,
-                                env=_launcher_environment())
-    except subprocess.TimeoutExpired:
-        raise SandboxError(f"{' '.join(command)} did not finish within {timeout:g} s") from None
-    if result.returncode != 0:
-        raise SandboxError(f"{' '.join(command)} failed (exit {result.returncode}); its output is above")
-    return parse_start_output(result.stdout)
+    with subprocess.Popen(command, cwd=home, stdout=subprocess.PIPE, text=True, env=_launcher_environment()) as start:
+        try:
+            stdout, _ = start.communicate(timeout=timeout)
+        except BaseException as stopped:  # too long, or the test run interrupted: the launcher stops what it started
+            start.terminate()
+            start.wait()
+            if isinstance(stopped, subprocess.TimeoutExpired):
+                raise SandboxError(f"{' '.join(command)} did not finish within {timeout:g} s") from None
+            raise
+    if start.returncode != 0:
+        raise SandboxError(f"{' '.join(command)} failed (exit {start.returncode}); its output is above")
+    return parse_start_output(stdout)
 
 
 def parse_start_output(stdout: str) -> Sandbox:
