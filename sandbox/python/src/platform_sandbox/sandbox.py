@@ -8,8 +8,10 @@ line of JSON once every part is healthy; `stop` runs `./platform sandbox stop <d
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -114,11 +116,15 @@ def start_sandbox(home: Path, *, faults: bool = False, observability: bool = Fal
     """Runs `./platform sandbox start` and returns the sandbox it printed; its progress goes to our stderr."""
     command = [str(home / "platform"), "sandbox", "start"]
     command += ["--faults"] * faults + ["--observability"] * observability
-    with subprocess.Popen(command, cwd=home, stdout=subprocess.PIPE, text=True, env=_launcher_environment()) as start:
+    # In a process group of its own, signalled whole: the launcher may run under wrappers (a pyenv shim) that do not
+    # pass a signal on.
+    with subprocess.Popen(command, cwd=home, stdout=subprocess.PIPE, text=True, env=_launcher_environment(),
+                          start_new_session=True) as start:
         try:
             stdout, _ = start.communicate(timeout=timeout)
         except BaseException as stopped:  # too long, or the test run interrupted: the launcher stops what it started
-            start.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(start.pid, signal.SIGTERM)
             start.wait()
             if isinstance(stopped, subprocess.TimeoutExpired):
                 raise SandboxError(f"{' '.join(command)} did not finish within {timeout:g} s") from None
