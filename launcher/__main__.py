@@ -33,16 +33,7 @@ from .config import FAULT_PROXY, GATEWAY, PROMETHEUS, SERVICES, ZIPKIN, Settings
 from .console import LauncherError, error, paint, step
 from .health import probe
 from .sandbox import add_sandbox_commands
-from .supervisor import LogFollower, Supervisor, SupervisorProcess, stop_instance
-
-
-def _stop_on_signals() -> None:
-    def raise_interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    # SIGINT explicitly too: a launcher started in the background by a script inherits it ignored.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, raise_interrupt)
+from .supervisor import LogFollower, Supervisor, SupervisorProcess, stop_instance, stop_on_signals
 
 
 def print_urls(settings: Settings) -> None:
@@ -99,7 +90,7 @@ def cmd_up(args) -> int:
     settings = load_settings()
     settings.faults = settings.faults or args.faults
     supervisor = Supervisor(settings)
-    _stop_on_signals()
+    stop_on_signals()
     follower = None
     leave_running = False  # only a detached start that became healthy leaves processes behind
     try:
@@ -248,7 +239,7 @@ def cmd_test(args) -> int:
     from .testing import run_test_suites
 
     # A stopped test run (Ctrl-C, a CI timeout's SIGTERM) still stops the Redis, PostgreSQL and platform it started.
-    _stop_on_signals()
+    stop_on_signals()
     return run_test_suites(args.suites)
 
 
@@ -311,7 +302,7 @@ def cut_link(proxy, link: str, seconds: float | None) -> None:
         step(f"{link}: cut (./platform fault restore {link} brings it back)")
         return
     step(f"{link}: cut for {seconds:g}s")
-    _stop_on_signals()
+    stop_on_signals()
     try:
         time.sleep(seconds)  # the duration asked for, not a wait on a condition
     except KeyboardInterrupt:

@@ -31,7 +31,7 @@ from .build import build_all, resolve_observability
 from .config import DEFAULT_JAVA_OPTS, GATEWAY, ROOT, SERVICES, Settings, clean_environment, free_ports, load_settings, port_in_use
 from .console import LauncherError, error, fail, step
 from .faults import api_url
-from .supervisor import Supervisor, process_alive, read_state, stop_instance
+from .supervisor import Supervisor, process_alive, read_state, stop_instance, stop_on_signals
 
 SANDBOXES_DIR = ROOT / "var" / "sandboxes"
 # Every sandbox reads the same trained model (training is seeded: each would train the same one, a few seconds each).
@@ -129,12 +129,16 @@ def cmd_sandbox(args) -> int:
     if args.action == "start":
         # stdout carries the JSON line alone: a script or a test plugin reads it.
         real_stdout = sys.stdout
+        stop_on_signals()  # a start interrupted (Ctrl-C, a test runner's SIGTERM) stops what it started
         try:
             with contextlib.redirect_stdout(sys.stderr):
                 description = start(args.data_dir, args.faults, args.observability)
         except LauncherError as e:
             error(str(e))
             return 1
+        except KeyboardInterrupt:
+            error("interrupted: the sandbox was stopped")
+            return 130
         print(json.dumps(description), file=real_stdout, flush=True)
         return 0
     with contextlib.redirect_stdout(sys.stderr):

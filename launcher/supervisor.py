@@ -469,6 +469,16 @@ def _tail(log: Path, lines: int) -> str:
     return "\n".join("  " + line for line in log.read_text(errors="replace").splitlines()[-lines:])
 
 
+def stop_on_signals() -> None:
+    """SIGINT, SIGTERM and SIGHUP raise KeyboardInterrupt: a command stopped by any of them stops what it started."""
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    # SIGINT explicitly too: a launcher started in the background by a script inherits it ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, raise_interrupt)
+
+
 def stop_instance(settings: Settings) -> bool:
     """Stops the instance of `settings` (`./platform down`, `./platform sandbox stop`): its supervising process first,
     so that nothing restarts a part being stopped, then every part. False when it has no state file (not running)."""

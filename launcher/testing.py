@@ -32,7 +32,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +47,8 @@ SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e", 
 # What `./platform test` runs without names. The chaos suite runs when named (`./platform test chaos`) until the broken
 # promises it reports are fixed (chaos/README.md, "Open findings"): a suite that is known to fail would stop every run.
 DEFAULT_SUITES = tuple(s for s in SUITES if s != "chaos")
+# Suites that use neither the run's Redis nor its PostgreSQL (the examples start their own sandboxes).
+SUITES_WITHOUT_SERVERS = ("console", "examples")
 POSTGRES_HINT = ("PostgreSQL server binaries (initdb, postgres) not found: install PostgreSQL 14+ "
                  "(Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql) "
                  "or put its bin folder on PATH")
@@ -467,7 +469,9 @@ def run_test_suites(selected: list[str]) -> int:
     try:
         build.java_executable()
         build.sync_python(work_dir / "logs")
-        with TestServers(work_dir) as servers:
+        # A run of suites that need no Redis or PostgreSQL of the run's (`./platform test examples`) starts none.
+        needs_servers = any(suite not in SUITES_WITHOUT_SERVERS for suite in suites)
+        with TestServers(work_dir) if needs_servers else nullcontext() as servers:
             runners = {
                 "java": lambda: run_java(servers),
                 "python": lambda: run_pytest("python", [], servers, "python_tests"),

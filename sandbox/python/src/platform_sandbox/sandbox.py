@@ -8,8 +8,10 @@ line of JSON once every part is healthy; `stop` runs `./platform sandbox stop <d
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -114,14 +116,22 @@ def start_sandbox(home: Path, *, faults: bool = False, observability: bool = Fal
     """Runs `./platform sandbox start` and returns the sandbox it printed; its progress goes to our stderr."""
     command = [str(home / "platform"), "sandbox", "start"]
     command += ["--faults"] * faults + ["--observability"] * observability
-    try:
-        result = subprocess.run(command, cwd=home, stdout=subprocess.PIPE, text=True, timeout=timeout, check=False,
-                                env=_launcher_environment())
-    except subprocess.TimeoutExpired:
-        raise SandboxError(f"{' '.join(command)} did not finish within {timeout:g} s") from None
-    if result.returncode != 0:
-        raise SandboxError(f"{' '.join(command)} failed (exit {result.returncode}); its output is above")
-    return parse_start_output(result.stdout)
+    # In a process group of its own, signalled whole: the launcher may run under wrappers (a pyenv shim) that do not
+    # pass a signal on.
+    with subprocess.Popen(command, cwd=home, stdout=subprocess.PIPE, text=True, env=_launcher_environment(),
+                          start_new_session=True) as start:
+        try:
+            stdout, _ = start.communicate(timeout=timeout)
+        except BaseException as stopped:  # too long, or the test run interrupted: the launcher stops what it started
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(start.pid, signal.SIGTERM)
+            start.wait()
+            if isinstance(stopped, subprocess.TimeoutExpired):
+                raise SandboxError(f"{' '.join(command)} did not finish within {timeout:g} s") from None
+            raise
+    if start.returncode != 0:
+        raise SandboxError(f"{' '.join(command)} failed (exit {start.returncode}); its output is above")
+    return parse_start_output(stdout)
 
 
 def parse_start_output(stdout: str) -> Sandbox:
