@@ -286,6 +286,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_ports() -> dict[str, int]:
+    """A free port for every part of the table: an instance beside others (a test platform, a sandbox)."""
+    return {part.name: free_port() for part in PARTS}
+
+
+def clean_environment() -> dict[str, str]:
+    """The process environment without any platform variable: an instance started from it (a test platform, a
+    sandbox) never reaches the developer's own through a variable of theirs."""
+    return {k: v for k, v in os.environ.items() if k not in PLATFORM_VARIABLES}
+
+
 def port_in_use(port: int) -> bool:
     """True when something listens on the port or it cannot be bound (IPv4 loopback and any address)."""
     for host in ("127.0.0.1", "0.0.0.0"):

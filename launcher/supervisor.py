@@ -469,6 +469,33 @@ def _tail(log: Path, lines: int) -> str:
     return "\n".join("  " + line for line in log.read_text(errors="replace").splitlines()[-lines:])
 
 
+def stop_on_signals() -> None:
+    """SIGINT, SIGTERM and SIGHUP raise KeyboardInterrupt: a command stopped by any of them stops what it started."""
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    # SIGINT explicitly too: a launcher started in the background by a script inherits it ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, raise_interrupt)
+
+
+def stop_instance(settings: Settings) -> bool:
+    """Stops the instance of `settings` (`./platform down`, `./platform sandbox stop`): its supervising process first,
+    so that nothing restarts a part being stopped, then every part. False when it has no state file (not running)."""
+    supervisor = Supervisor(settings)
+    if not supervisor.load_state():
+        return False
+    if supervisor.supervisor_alive():
+        process = supervisor.supervisor_process
+        step(f"stopping the supervisor (pid {process.pid}, {process.mode})")
+        supervisor.stop_supervisor_process()
+    if supervisor.running:  # a foreground ./platform up has stopped its parts itself
+        step("stopping " + ", ".join(supervisor.running))
+        supervisor.stop_all()
+    step("stopped")
+    return True
+
+
 def read_state(settings: Settings) -> dict | None:
     """The state file of an instance (`<data dir>/run/platform.json`), None when there is none."""
     try:
