@@ -8,7 +8,7 @@
   ./platform status                      one line per part with its restarts, and the supervisor; exit 0 only when
                                          every part is healthy
   ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names
-  ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e, fuzz, examples; chaos when named) with its own Redis/PostgreSQL
+  ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e, chaos, fuzz, examples) with its own Redis/PostgreSQL
   ./platform generate                    regenerate the types in contracts/types and the Python client in contracts/clients
   ./platform demo [--only steps]         a narrated walkthrough of the running platform, through its gateway
   ./platform seed [--seed N] [--users N] [--active N] [--gateway URL --redis-url URL]
@@ -389,7 +389,7 @@ def main(argv: list[str]) -> int:
     logs.add_argument("-n", "--lines", type=int, default=100, help="lines per part (default 100)")
     logs.set_defaults(run=cmd_logs)
     test = commands.add_parser("test", help="run every test suite")
-    test.add_argument("suites", nargs="*", help="java, python, interop, contracts, console, checks, e2e, chaos, fuzz, examples (default: all but chaos, which runs when named)")
+    test.add_argument("suites", nargs="*", help="java, python, interop, contracts, console, checks, e2e, chaos, fuzz, examples (default: all)")
     test.set_defaults(run=cmd_test)
     commands.add_parser("generate", help="regenerate the types and the Python client from the contracts"
                         ).set_defaults(run=cmd_generate)
