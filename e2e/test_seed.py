@@ -5,7 +5,6 @@ by day as planned, and a second run adds no account and no history."""
 from __future__ import annotations
 
 import json
-import os
 import time
 from datetime import date, timedelta
 from uuid import UUID
@@ -37,15 +36,6 @@ from launcher.seed import DAYS, SeedResult, email_domain, seed_platform
 SEED = 2020
 USERS = 4  # an admin, two users, a viewer: every role
 ACTIVE = 1  # one account uses the API today: the reports' history is the point here, and it keeps the test short
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> str:
-    url = os.environ.get("E2E_REDIS_URL")
-    if not url:
-        pytest.fail("E2E_REDIS_URL is not set: run the end-to-end tests through ./platform test "
-                    "(or set it to the running platform's Redis, e.g. redis://localhost:6379/0)")
-    return url
 
 
 @pytest.fixture(scope="module")
