@@ -13,7 +13,8 @@ What counts as reading a variable, per reader (only what ships: */src/main, the 
   reads the environment itself: os.environ[NAME], <environ>.get(NAME), os.getenv(NAME), a helper called with
   (environ, NAME), a `*_env=NAME` keyword, where NAME is a literal, a module constant, or a loop variable
   over a module constant's names (a helper's own lookup, environ.get(name), is covered by its callers).
-- The Python suites' shared test support (service_kit_testing): the same source scan.
+- The Python suites' shared test support (service_kit_testing) and the sandbox plugin (platform_sandbox): the same
+  source scan.
 - The launcher (stdlib, runs before the venv): the same source scan, and each part's port variable.
 - compose.yaml: ${NAME} interpolations, read from the host.
 """
@@ -46,6 +47,11 @@ NOT_PLATFORM_SETTINGS = {
     "DEMO_GATEWAY_URL": "launcher/demo.py: which gateway `./platform demo` talks to, an option of that command",
     "PLATFORM_CREDENTIALS_FILE": "launcher/credential_scan.py: where a platform suite's tests record the credentials "
                                  "they used, for the log scan ./platform test runs after the suite",
+    **{name: "platform_sandbox (the pytest plugin of sandbox/python): which running platform a test session attaches "
+             "to instead of starting a sandbox, a test's choice, not the platform's setting"
+       for name in ("PLATFORM_GATEWAY_URL", "PLATFORM_REDIS_URL", "PLATFORM_ADMIN_EMAIL", "PLATFORM_ADMIN_PASSWORD",
+                    "PLATFORM_FAULTS_URL")},
+    "PLATFORM_HOME": "platform_sandbox: where the platform's repository is, for a test project outside it",
 }
 
 ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
@@ -241,6 +247,8 @@ def service_packages() -> list[str]:
 
 
 TEST_SUPPORT_PACKAGE = "service_kit_testing"
+# The platform as a pytest fixture (sandbox/python): test tooling too, scanned the same way.
+SANDBOX_PLUGIN_PACKAGE = "platform_sandbox"
 
 
 def settings_classes(packages: Iterable[str]) -> list[type[BaseSettings]]:
@@ -321,7 +329,8 @@ def readers(repo_root: Path, listed: set[str]) -> Readers:
     return merge(
         java_readers(repo_root),
         relaxed_binding_readers(repo_root, listed),
-        python_source_readers(repo_root, [package_folder(p) for p in [*packages, TEST_SUPPORT_PACKAGE]]),
+        python_source_readers(repo_root, [package_folder(p) for p in [*packages, TEST_SUPPORT_PACKAGE,
+                                                                       SANDBOX_PLUGIN_PACKAGE]]),
         settings_class_readers(repo_root, settings_classes(packages)),
         launcher_readers(repo_root),
         compose_readers(repo_root),

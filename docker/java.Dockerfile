@@ -28,6 +28,7 @@ COPY contracts/events/schemas/ contracts/events/schemas/
 COPY contracts/websocket/schemas/ contracts/websocket/schemas/
 COPY contracts/clients/java/pom.xml contracts/clients/java/
 COPY e2e/java/pom.xml e2e/java/
+COPY sandbox/java/pom.xml sandbox/java/
 # The HTTP interfaces and models are generated from the contract at build time; the gateway also serves
 # the OpenAPI documents and the schemas they $ref at /contracts/** (/docs).
 COPY contracts/openapi/ contracts/openapi/

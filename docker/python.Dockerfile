@@ -48,6 +48,7 @@ COPY inference-bridge/pyproject.toml inference-bridge/
 COPY reporting-bridge/pyproject.toml reporting-bridge/
 COPY contracts/types/python/pyproject.toml contracts/types/python/
 COPY contracts/clients/python/pyproject.toml contracts/clients/python/
+COPY sandbox/python/pyproject.toml sandbox/python/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --package "${SERVICE:?}" --no-install-workspace
 

@@ -63,6 +63,16 @@ def gateway(gateway_url: str):
 
 
 @pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The platform's event backbone, for the tests that publish on it as a tool would (./platform seed)."""
+    url = os.environ.get("E2E_REDIS_URL")
+    if not url:
+        pytest.fail("E2E_REDIS_URL is not set: run the end-to-end tests through ./platform test "
+                    "(or set it to the running platform's Redis, e.g. redis://localhost:6379/0)")
+    return url
+
+
+@pytest.fixture(scope="session")
 def service_urls() -> dict[str, str]:
     """Each service's own base URL ({"auth-service": "http://127.0.0.1:<port>", …}), for the few checks that
     look at a service directly rather than through the gateway (its live OpenAPI document)."""

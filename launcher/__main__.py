@@ -8,11 +8,17 @@
   ./platform status                      one line per part with its restarts, and the supervisor; exit 0 only when
                                          every part is healthy
   ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names
-  ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e, fuzz; chaos when named) with its own Redis/PostgreSQL
+  ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e, chaos, fuzz, examples) with its own Redis/PostgreSQL
   ./platform generate                    regenerate the types in contracts/types and the Python client in contracts/clients
   ./platform demo [--only steps]         a narrated walkthrough of the running platform, through its gateway
+  ./platform seed [--seed N] [--users N] [--active N] [--gateway URL --redis-url URL]
+                                         load a realistic data set (accounts of each role, a month of model use,
+                                         jobs and reports) into the running platform
   ./platform fault list|latency|errors|cut|restore|clear|stop|kill ...
                                          inject faults into a platform started with --faults (./platform fault -h)
+  ./platform sandbox start [--data-dir DIR] [--faults] [--observability]
+                                         a platform for a test session on free ports, detached; prints its JSON
+  ./platform sandbox stop DATA_DIR       stop that sandbox, leaving no process and no port
 """
 
 from __future__ import annotations
@@ -25,39 +31,12 @@ import time
 from datetime import datetime, timezone
 
 from . import build
+from .build import build_all, resolve_observability
 from .config import FAULT_PROXY, GATEWAY, PROMETHEUS, SERVICES, ZIPKIN, Settings, load_settings
 from .console import LauncherError, error, paint, step
 from .health import probe
-from .supervisor import LogFollower, Supervisor, SupervisorProcess
-
-
-def _stop_on_signals() -> None:
-    def raise_interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    # SIGINT explicitly too: a launcher started in the background by a script inherits it ignored.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, raise_interrupt)
-
-
-def resolve_observability(settings: Settings, enabled: bool = True) -> None:
-    """Zipkin and Prometheus, unless turned off; Prometheus only when its binary is found (a note says so)."""
-    settings.observability = settings.observability and enabled
-    if settings.observability and not build.prometheus_executable():
-        settings.prometheus = False
-        step(f"no `prometheus` on PATH: the platform starts without it ({build.PROMETHEUS_HINT})")
-    if settings.runs(ZIPKIN):
-        build.zipkin_server_jar()  # fetched once
-
-
-def build_all(settings: Settings, rebuild: bool = False) -> None:
-    build.java_executable()
-    build.build_java(settings.logs_dir, force=rebuild)
-    build.sync_python(settings.logs_dir)
-    build.build_console(settings.logs_dir, force=rebuild)
-    build.ensure_model(settings.logs_dir, settings.model_dir)
-    if settings.faults:
-        build.toxiproxy_server_executable(settings.logs_dir)
+from .sandbox import add_sandbox_commands
+from .supervisor import LogFollower, Supervisor, SupervisorProcess, stop_instance, stop_on_signals
 
 
 def print_urls(settings: Settings) -> None:
@@ -114,7 +93,7 @@ def cmd_up(args) -> int:
     settings = load_settings()
     settings.faults = settings.faults or args.faults
     supervisor = Supervisor(settings)
-    _stop_on_signals()
+    stop_on_signals()
     follower = None
     leave_running = False  # only a detached start that became healthy leaves processes behind
     try:
@@ -190,18 +169,8 @@ def _stamped_step(message: str) -> None:
 
 def cmd_down(args) -> int:
     settings = load_settings()
-    supervisor = Supervisor(settings)
-    if not supervisor.load_state():
+    if not stop_instance(settings):
         print("the platform is not running (no state in", settings.run_dir, ")")
-        return 0
-    if supervisor.supervisor_alive():  # first, so that nothing restarts a part being stopped
-        process = supervisor.supervisor_process
-        step(f"stopping the supervisor (pid {process.pid}, {process.mode})")
-        supervisor.stop_supervisor_process()
-    if supervisor.running:  # a foreground ./platform up has stopped its parts itself
-        step("stopping " + ", ".join(supervisor.running))
-        supervisor.stop_all()
-    step("stopped")
     return 0
 
 
@@ -273,7 +242,7 @@ def cmd_test(args) -> int:
     from .testing import run_test_suites
 
     # A stopped test run (Ctrl-C, a CI timeout's SIGTERM) still stops the Redis, PostgreSQL and platform it started.
-    _stop_on_signals()
+    stop_on_signals()
     return run_test_suites(args.suites)
 
 
@@ -295,6 +264,22 @@ def cmd_demo(args) -> int:
     if args.only:
         command += ["--only", args.only]
     return subprocess.run(command, cwd=build.ROOT).returncode
+
+
+def cmd_seed(args) -> int:
+    import subprocess
+
+    settings = load_settings()
+    build.sync_python(settings.logs_dir)  # the seed speaks through the generated client and the kit's publisher
+    # Another platform (--gateway) has its own Redis: only REDIS_URL or --redis-url can name it.
+    redis_url = args.redis_url or (settings.external_redis_url if args.gateway else settings.redis_url)
+    command = [build.venv_python(), "-m", "launcher.seed", "--gateway", args.gateway or settings.url(GATEWAY),
+               "--seed", str(args.seed), "--users", str(args.users), "--active", str(args.active)]
+    if redis_url:
+        command += ["--redis-url", redis_url]
+    # The bootstrap admin's credentials (from .env too) go through the environment, never the command line.
+    admin = {name: settings.env[name] for name in ("ADMIN_EMAIL", "ADMIN_PASSWORD") if settings.env.get(name)}
+    return subprocess.run(command, cwd=build.ROOT, env={**os.environ, **admin}).returncode
 
 
 def cmd_fault(args) -> int:
@@ -336,7 +321,7 @@ def cut_link(proxy, link: str, seconds: float | None) -> None:
         step(f"{link}: cut (./platform fault restore {link} brings it back)")
         return
     step(f"{link}: cut for {seconds:g}s")
-    _stop_on_signals()
+    stop_on_signals()
     try:
         time.sleep(seconds)  # the duration asked for, not a wait on a condition
     except KeyboardInterrupt:
@@ -404,14 +389,27 @@ def main(argv: list[str]) -> int:
     logs.add_argument("-n", "--lines", type=int, default=100, help="lines per part (default 100)")
     logs.set_defaults(run=cmd_logs)
     test = commands.add_parser("test", help="run every test suite")
-    test.add_argument("suites", nargs="*", help="java, python, interop, contracts, console, checks, e2e, chaos, fuzz (default: all but chaos, which runs when named)")
+    test.add_argument("suites", nargs="*", help="java, python, interop, contracts, console, checks, e2e, chaos, fuzz, examples (default: all)")
     test.set_defaults(run=cmd_test)
     commands.add_parser("generate", help="regenerate the types and the Python client from the contracts"
                         ).set_defaults(run=cmd_generate)
     demo = commands.add_parser("demo", help="a narrated walkthrough of the running platform (exit 0 when every step worked)")
     demo.add_argument("--only", help="comma-separated steps, in order: register,login,predict,live,job,notification,report,download")
     demo.set_defaults(run=cmd_demo)
+    seed = commands.add_parser("seed", help="load a realistic data set into the running platform (accounts, a month "
+                               "of model use, jobs, reports)", description="Accounts of each role, a month of model "
+                               "use on the event backbone, today's predictions, CSV jobs and reports through the API; "
+                               "deterministic for a seed. What it loads and what a second run does: "
+                               "docs/operations.md#seeded-data.")
+    seed.add_argument("--seed", type=int, default=1, help="which data set (default 1): the same seed, the same data")
+    seed.add_argument("--users", type=int, default=10, help="seeded accounts besides the bootstrap admin (default 10)")
+    seed.add_argument("--active", type=int, default=3, help="accounts that sign in and use the API today (default 3)")
+    seed.add_argument("--gateway", help="another platform's gateway (default: the one ./platform up started)")
+    seed.add_argument("--redis-url", help="that platform's Redis, its event backbone (default: REDIS_URL, or the "
+                      "Redis ./platform up started)")
+    seed.set_defaults(run=cmd_seed)
     add_fault_commands(commands)
+    add_sandbox_commands(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -20,7 +20,7 @@ import venv
 import zipfile
 from pathlib import Path
 
-from .config import ROOT, SERVICES
+from .config import ROOT, SERVICES, ZIPKIN, Settings
 from .console import fail, step
 
 UV_VERSION = "0.13.8"
@@ -323,3 +323,26 @@ def run_logged(cmd: list[str], log_file: Path, what: str, env: dict[str, str] | 
     if result.returncode != 0:
         tail = log_file.read_text().splitlines()[-40:]
         fail(f"{what} failed (exit {result.returncode}); last lines of {log_file}:\n  " + "\n  ".join(tail))
+
+
+# -- what ./platform up and ./platform sandbox start build before a start --------------------------------------------
+
+
+def resolve_observability(settings: Settings, enabled: bool = True) -> None:
+    """Zipkin and Prometheus, unless turned off; Prometheus only when its binary is found (a note says so)."""
+    settings.observability = settings.observability and enabled
+    if settings.observability and not prometheus_executable():
+        settings.prometheus = False
+        step(f"no `prometheus` on PATH: the platform starts without it ({PROMETHEUS_HINT})")
+    if settings.runs(ZIPKIN):
+        zipkin_server_jar()  # fetched once
+
+
+def build_all(settings: Settings, rebuild: bool = False) -> None:
+    java_executable()
+    build_java(settings.logs_dir, force=rebuild)
+    sync_python(settings.logs_dir)
+    build_console(settings.logs_dir, force=rebuild)
+    ensure_model(settings.logs_dir, settings.model_dir)
+    if settings.faults:
+        toxiproxy_server_executable(settings.logs_dir)

@@ -27,6 +27,14 @@ class Part:
     health_path: str  # "" for redis (checked with PING)
     module: str = ""  # Maven module or Python import package
     public_prefix: str = ""  # path the gateway routes to this part
+    # What the supervisor probes to tell a hung part from a live one, when it is not the health path: Spring Boot's
+    # readiness group asks Redis, and Redisson, with Redis cut off, holds the answer past any probe's timeout (the
+    # chaos suite saw a healthy gateway restarted for it); its liveness group asks nothing outside the process.
+    liveness_path: str = ""
+
+    @property
+    def liveness_probe_path(self) -> str:
+        return self.liveness_path or self.health_path
 
     @property
     def is_service(self) -> bool:
@@ -52,17 +60,20 @@ OBSERVABILITY_PARTS = (ZIPKIN, PROMETHEUS)
 # Fault injection (launcher/faults.py): toxiproxy-server, its HTTP API on this port, one proxy per link on free ports.
 # Only with `./platform up --faults` or PLATFORM_FAULTS=on; started after Redis, before the services.
 FAULT_PROXY = Part("fault-proxy", "toxiproxy", "FAULT_PROXY_PORT", 8474, "/version")
+# The Python services' /health bounds its own Redis check (service_kit/health.py): it serves as their liveness probe too.
+JAVA_LIVENESS_PATH = "/actuator/health/liveness"
 SERVICES = (
-    Part("auth-service", "java", "AUTH_PORT", 8081, "/actuator/health/readiness", "auth-service", "/api/auth"),
+    Part("auth-service", "java", "AUTH_PORT", 8081, "/actuator/health/readiness", "auth-service", "/api/auth",
+         JAVA_LIVENESS_PATH),
     Part("notification-service", "java", "NOTIFICATION_PORT", 8082, "/actuator/health/readiness",
-         "notification-service", "/api/notifications"),
+         "notification-service", "/api/notifications", JAVA_LIVENESS_PATH),
     Part("inference-bridge", "python", "INFERENCE_PORT", 8001, "/health", "inference_bridge", "/api/inference"),
     Part("reporting-bridge", "python", "REPORTING_PORT", 8002, "/health", "reporting_bridge", "/api/reports"),
     # The inference job worker: consumes inference.jobs; serves /health and /metrics only (no route at the gateway).
     Part("inference-worker", "python", "INFERENCE_WORKER_PORT", 8011, "/health", "inference_bridge.worker"),
     # The report worker: consumes reporting.jobs; serves /health and /metrics only.
     Part("reporting-worker", "python", "REPORTING_WORKER_PORT", 8012, "/health", "reporting_bridge.worker"),
-    Part("gateway", "java", "GATEWAY_PORT", 8080, "/actuator/health/readiness", "gateway"),
+    Part("gateway", "java", "GATEWAY_PORT", 8080, "/actuator/health/readiness", "gateway", "", JAVA_LIVENESS_PATH),
 )
 PARTS = (REDIS, FAULT_PROXY, *OBSERVABILITY_PARTS, *SERVICES)
 GATEWAY = SERVICES[-1]
@@ -273,6 +284,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def free_ports() -> dict[str, int]:
+    """A free port for every part of the table: an instance beside others (a test platform, a sandbox)."""
+    return {part.name: free_port() for part in PARTS}
+
+
+def clean_environment() -> dict[str, str]:
+    """The process environment without any platform variable: an instance started from it (a test platform, a
+    sandbox) never reaches the developer's own through a variable of theirs."""
+    return {k: v for k, v in os.environ.items() if k not in PLATFORM_VARIABLES}
 
 
 def port_in_use(port: int) -> bool:

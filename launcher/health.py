@@ -52,8 +52,9 @@ def _summary(body: bytes) -> str:
         return ""
 
 
-def check(settings: Settings, part: Part, timeout: float = PROBE_TIMEOUT_SECONDS) -> Health:
-    """What one part of a platform instance answers on its health path (PING for Redis)."""
+def check(settings: Settings, part: Part, timeout: float = PROBE_TIMEOUT_SECONDS, liveness: bool = False) -> Health:
+    """What one part of a platform instance answers on its health path, or on its liveness probe's path when
+    `liveness` (PING for Redis)."""
     port = settings.ports[part.name]
     if part.kind == "redis":
         reply = redis_reply(port, timeout=timeout)
@@ -61,7 +62,8 @@ def check(settings: Settings, part: Part, timeout: float = PROBE_TIMEOUT_SECONDS
             return Health(False, False, "no answer to PING")
         return Health(reply.startswith(b"+PONG"), True, "PONG" if reply.startswith(b"+PONG")
                       else reply.decode(errors="replace").lstrip("-"))
-    status, detail = http_status(f"http://127.0.0.1:{port}{part.health_path}", timeout)
+    path = part.liveness_probe_path if liveness else part.health_path
+    status, detail = http_status(f"http://127.0.0.1:{port}{path}", timeout)
     if status == 0:
         return Health(False, False, f"not answering ({detail})")
     return Health(status == 200, True, f"HTTP {status} {detail}".strip())

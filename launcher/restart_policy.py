@@ -9,7 +9,9 @@ fake clock.
 A probe counts as failed only when the part does not answer at all (refused, reset, timed out): a service answering
 503 because Redis is away is alive and reports a dependency, which a restart would not bring back; restarting every
 service whenever Redis blinks would turn a ten-second outage into minutes of JVM start-ups. This is Kubernetes'
-split between liveness (restart) and readiness (`./platform status`, the gateway's breakers).
+split between liveness (restart) and readiness (`./platform status`, the gateway's breakers). For the same reason
+the Java services are probed on their liveness group (`Part.liveness_path`): their readiness asks Redis, and with Redis
+cut off that answer waits on Redisson's retries, past every probe's timeout.
 """
 
 from __future__ import annotations

@@ -339,7 +339,7 @@ class Supervisor:
                 self.announce(f"{name} ignored SIGTERM for {self.rules.stop_grace:g} s: killing it")
                 self._signal(name, signal.SIGKILL)
         elif watch.probe_due(now):
-            health = check(self.settings, running.part, timeout=self.rules.probe_timeout)
+            health = check(self.settings, running.part, timeout=self.rules.probe_timeout, liveness=True)
             reason = watch.probed(self.clock(), health.answered, health.detail)
             if reason:
                 watch.stopping(self.clock(), reason)
@@ -467,6 +467,33 @@ def _tail(log: Path, lines: int) -> str:
     if not log.exists():
         return "  (no log)"
     return "\n".join("  " + line for line in log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def stop_on_signals() -> None:
+    """SIGINT, SIGTERM and SIGHUP raise KeyboardInterrupt: a command stopped by any of them stops what it started."""
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    # SIGINT explicitly too: a launcher started in the background by a script inherits it ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, raise_interrupt)
+
+
+def stop_instance(settings: Settings) -> bool:
+    """Stops the instance of `settings` (`./platform down`, `./platform sandbox stop`): its supervising process first,
+    so that nothing restarts a part being stopped, then every part. False when it has no state file (not running)."""
+    supervisor = Supervisor(settings)
+    if not supervisor.load_state():
+        return False
+    if supervisor.supervisor_alive():
+        process = supervisor.supervisor_process
+        step(f"stopping the supervisor (pid {process.pid}, {process.mode})")
+        supervisor.stop_supervisor_process()
+    if supervisor.running:  # a foreground ./platform up has stopped its parts itself
+        step("stopping " + ", ".join(supervisor.running))
+        supervisor.stop_all()
+    step("stopped")
+    return True
 
 
 def read_state(settings: Settings) -> dict | None:

@@ -18,6 +18,8 @@ environment the suites see. The suites, in order:
                                             killed and links cut, slowed or failing; the history checked afterwards)
   fuzz       schemathesis                   (another such platform: every operation of the four OpenAPI documents,
                                             generated requests for each role, every check; e2e/contract_fuzz)
+  examples   each example project's tests   (examples/: a user's projects outside the platform's build, each testing
+                                            itself against a sandbox it starts with the platform's test plugin)
 """
 
 from __future__ import annotations
@@ -30,21 +32,22 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import build, faults
-from .config import (FAULT_PROXY, OBSERVABILITY_PARTS, PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN,
-                     Part, free_port, load_settings, port_in_use)
+from .config import (PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN, Part, clean_environment, free_port, free_ports,
+                     load_settings, port_in_use)
 from .console import LauncherError, error, fail, paint, step
 from .credential_scan import CREDENTIALS_FILE_VARIABLE, read_credentials, scan
 from .supervisor import Supervisor
 
-SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e", "chaos", "fuzz")
-# What `./platform test` runs without names. The chaos suite runs when named (`./platform test chaos`) until the broken
-# promises it reports are fixed (chaos/README.md, "Open findings"): a suite that is known to fail would stop every run.
-DEFAULT_SUITES = tuple(s for s in SUITES if s != "chaos")
+SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e", "chaos", "fuzz", "examples")
+# What `./platform test` runs without names: every suite.
+DEFAULT_SUITES = SUITES
+# Suites that use neither the run's Redis nor its PostgreSQL (the examples start their own sandboxes).
+SUITES_WITHOUT_SERVERS = ("console", "examples")
 POSTGRES_HINT = ("PostgreSQL server binaries (initdb, postgres) not found: install PostgreSQL 14+ "
                  "(Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql) "
                  "or put its bin folder on PATH")
@@ -58,10 +61,6 @@ class SuiteResult:
     passed: bool
     seconds: float
     note: str = ""
-
-
-def clean_environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in PLATFORM_VARIABLES}
 
 
 def postgres_bin_dir() -> Path:
@@ -262,6 +261,7 @@ class TestPlatform:
     state_file: Path | None = None
     # Filled when the platform stops: each part the supervisor restarted, with its restarts and the last reason.
     restarts: dict[str, str] = field(default_factory=dict)
+    redis_url: str = ""  # its event backbone, for tests that publish on it as a tool would (./platform seed)
 
 
 @contextmanager
@@ -272,7 +272,7 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
     found) and supervised as it does (a part that exits or hangs is restarted; a thread runs the ticks); stops
     supervising, then the platform, on exit, and records in `left_behind` any process or port it left and in
     `restarts` what the supervisor restarted."""
-    ports = {part.name: free_port() for part in (REDIS, FAULT_PROXY, *OBSERVABILITY_PARTS, *SERVICES)}
+    ports = free_ports()
     environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url(f"{name}_auth"),
                "REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
                "ADMIN_EMAIL": E2E_ADMIN_EMAIL, "ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
@@ -291,7 +291,8 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
                             settings.logs_dir, [],
                             f"http://127.0.0.1:{ports['zipkin']}" if settings.runs(ZIPKIN) else "",
                             f"http://127.0.0.1:{ports['prometheus']}" if settings.runs(PROMETHEUS) else "",
-                            faults.api_url(settings) if settings.faults else "", settings.state_file)
+                            faults.api_url(settings) if settings.faults else "", settings.state_file,
+                            redis_url=settings.redis_url)
     try:
         supervisor.start_platform()  # the very code path of ./platform up
         supervisor.supervise_in_thread()
@@ -350,7 +351,9 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
                "E2E_SERVICE_URLS": json.dumps(platform.service_urls), "E2E_LOGS_DIR": str(platform.logs_dir),
                # The trace UI the services export to, and Prometheus ("" when its binary is missing: the test that
                # needs it fails, saying so).
-               "E2E_ZIPKIN_URL": platform.zipkin_url, "E2E_PROMETHEUS_URL": platform.prometheus_url}
+               "E2E_ZIPKIN_URL": platform.zipkin_url, "E2E_PROMETHEUS_URL": platform.prometheus_url,
+               # Its Redis: ./platform seed publishes the month of history there (e2e/test_seed.py).
+               "E2E_REDIS_URL": platform.redis_url}
         return [([str(ROOT / ".venv" / "bin" / "pytest"), "e2e", "--ignore=e2e/contract_fuzz"], env),
                 # The Java end-to-end tests (e2e/java), with the client generated from the contracts, on the same
                 # platform. -am builds only the parent and platform-client, which have no tests of their own.
@@ -408,6 +411,45 @@ def run_fuzz(servers: TestServers, work_dir: Path) -> SuiteResult:
          "FUZZ_REPORT_DIR": str(ROOT / "var" / "fuzz-reports")})])
 
 
+# What the sandbox plugins read (sandbox/python/README.md): set in a developer's shell, they would make an example attach
+# to another platform, or look for the platform elsewhere.
+SANDBOX_PLUGIN_VARIABLES = ("PLATFORM_GATEWAY_URL", "PLATFORM_REDIS_URL", "PLATFORM_ADMIN_EMAIL", "PLATFORM_ADMIN_PASSWORD",
+                            "PLATFORM_FAULTS_URL", "PLATFORM_HOME")
+
+
+def example_commands() -> list[tuple[Path, list[list[str]]]]:
+    """The examples suite: one entry per example project (examples/README.md), its folder and the commands that run
+    its tests there, in order, as its own team would. Each starts its own sandbox (./platform sandbox start) through the
+    platform's plugin for its language, so the suite proves the path a user takes from a fresh clone."""
+    mvnw = str(ROOT / "mvnw")
+    return [
+        # Its own uv project and lock (not a workspace member): `uv run --frozen` syncs its .venv, then runs pytest.
+        (ROOT / "examples" / "python-usage-digest", [[build.uv_executable(), "run", "--frozen", "pytest"]]),
+        # Its own pom (Boot's parent), taking the platform's artifacts from ~/.m2: first they are installed there, as a
+        # team does once (the extension, with the kit and the generated client it depends on), then `verify` runs the
+        # unit tests and the *IT classes, which start their sandbox.
+        (ROOT / "examples" / "java-delay-watch",
+         [[mvnw, "-B", "-ntp", "-q", "-f", str(ROOT / "pom.xml"), "-pl", "sandbox/java", "-am", "install",
+           "-DskipTests"],
+          [mvnw, "-B", "-ntp", "verify"]]),
+    ]
+
+
+def run_examples() -> SuiteResult:
+    """Every example's tests, each in its folder with the environment a user's shell would give it (none of the
+    platform's variables: a PLATFORM_GATEWAY_URL would make a plugin attach instead of starting its sandbox)."""
+    leave_out = {*PLATFORM_VARIABLES, *SANDBOX_PLUGIN_VARIABLES, "VIRTUAL_ENV"}
+    env = {k: v for k, v in build.uv_env().items() if k not in leave_out}
+    failed = []
+    for folder, commands in example_commands():
+        for command in commands:
+            print(paint(f"$ (cd {folder.relative_to(ROOT)} && {' '.join(command)})", "2"), flush=True)
+            if subprocess.run(command, cwd=folder, env=env).returncode != 0:
+                failed.append(folder.name)
+                break
+    return SuiteResult("examples", not failed, 0, "failed: " + ", ".join(failed) if failed else "")
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -430,7 +472,9 @@ def run_test_suites(selected: list[str]) -> int:
     try:
         build.java_executable()
         build.sync_python(work_dir / "logs")
-        with TestServers(work_dir) as servers:
+        # A run of suites that need no Redis or PostgreSQL of the run's (`./platform test examples`) starts none.
+        needs_servers = any(suite not in SUITES_WITHOUT_SERVERS for suite in suites)
+        with TestServers(work_dir) if needs_servers else nullcontext() as servers:
             runners = {
                 "java": lambda: run_java(servers),
                 "python": lambda: run_pytest("python", [], servers, "python_tests"),
@@ -441,6 +485,7 @@ def run_test_suites(selected: list[str]) -> int:
                 "e2e": lambda: run_e2e(servers, work_dir),
                 "chaos": lambda: run_chaos(servers, work_dir),
                 "fuzz": lambda: run_fuzz(servers, work_dir),
+                "examples": run_examples,
             }
             for suite in suites:
                 step(f"suite {suite}")

@@ -147,6 +147,33 @@ def test_a_part_answering_503_is_not_restarted(tmp_path: Path):
     assert supervisor.running == {} and first and "restarting" not in log.read_text()
 
 
+def test_a_part_whose_readiness_hangs_but_whose_liveness_answers_is_not_restarted(tmp_path: Path):
+    """A Java service's readiness asks Redis, and hangs while Redis is cut off (the chaos suite saw the gateway
+    restarted for it): the supervisor probes its liveness path, which asks nothing outside the process."""
+    port = free_port()
+    settings = load_settings(data_dir=tmp_path, ports={"waiting": port}, environ=clean_environ())
+    supervisor = Supervisor(settings, rules=FAST, announce=lambda message: None)
+    server = ("import http.server, socketserver, time\n"
+              "class H(http.server.BaseHTTPRequestHandler):\n"
+              "    def do_GET(self):\n"
+              "        if self.path == '/ready': time.sleep(60)\n"
+              "        self.send_response(200); self.end_headers(); self.wfile.write(b'{\"status\":\"UP\"}')\n"
+              "class S(socketserver.ThreadingMixIn, http.server.HTTPServer): daemon_threads = True\n"
+              f"S(('127.0.0.1', {port}), H).serve_forever()\n")
+    waiting = Part("waiting", "java", "WAITING_PORT", port, "/ready", liveness_path="/live")
+    supervisor.spawn(waiting, [sys.executable, "-u", "-c", server], clean_environ(), marker="serve_forever")
+    log = tmp_path / "logs" / "waiting.log"
+    try:
+        supervisor.supervise_in_thread()
+        # Ten liveness probes answered, over three times what a hung part is given.
+        wait_until(lambda: log.read_text().count('"GET /live HTTP/1.1" 200') >= 10, timeout=15,
+                   message="ten liveness probes answered")
+        restarts = supervisor.running["waiting"].restarts
+    finally:
+        supervisor.stop_all()
+    assert restarts == 0 and '"GET /ready' not in log.read_text()
+
+
 def test_down_stops_the_detached_supervisor_then_the_parts_and_leaves_nothing_behind(tmp_path: Path):
     """The real `python -m launcher supervise` that ./platform up --detach starts, adopting a Redis it did not start,
     restarting it when killed, shown by status, then `./platform down`."""

@@ -22,15 +22,20 @@ import tools.jackson.databind.json.JsonMapper;
  * slowly or to hold a request until released, as any path containing /held is; a path ending in /status-NNN answers
  * that status, one ending in /close-without-answer closes the connection instead and one ending in
  * /reset-without-answer resets it (a service that crashed mid-request); the API document paths serve a small OpenAPI
- * document.
+ * document. The notification WebSocket greets, then stays open, drops its connection without a close frame or closes
+ * with 1001, as {@code webSocketEnd} says.
  */
 final class StubServices implements AutoCloseable {
 
     enum Behaviour { ANSWER, TOO_SLOW, HOLD }
 
+    /** What the notification WebSocket does after its greeting. */
+    enum WebSocketEnd { STAY_OPEN, DROP_WITHOUT_CLOSE_FRAME, CLOSE_GOING_AWAY }
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     volatile Behaviour inference = Behaviour.ANSWER;
+    volatile WebSocketEnd webSocketEnd = WebSocketEnd.STAY_OPEN;
     volatile Duration slowness = Duration.ofSeconds(2);
     final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private volatile Sinks.Empty<Void> release = Sinks.empty();
@@ -43,7 +48,13 @@ final class StubServices implements AutoCloseable {
                         .get("/openapi.json", (request, response) -> openApi(response))
                         .ws("/ws/notifications", (inbound, outbound) -> outbound
                                 .sendString(Mono.just("hello from downstream"))
-                                .then(inbound.receive().then()))
+                                .then(switch (webSocketEnd) {
+                                    case STAY_OPEN -> inbound.receive().then();
+                                    // A crashed service: the TCP connection ends, no close frame.
+                                    case DROP_WITHOUT_CLOSE_FRAME -> Mono.<Void>fromRunnable(() ->
+                                            inbound.withConnection(connection -> connection.channel().close()));
+                                    case CLOSE_GOING_AWAY -> outbound.sendClose(1001, "restarting");
+                                }))
                         .route(request -> true, this::echo))
                 .bindNow();
     }

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import org.redisson.api.RedissonClient;
 import org.redisson.spring.starter.RedissonAutoConfigurationCustomizer;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -95,7 +96,8 @@ public class EdgeConfiguration {
 
     @Bean
     WebSocketHandshakeFilter webSocketHandshakeFilter(EdgeProperties properties, RedissonClient redis) {
-        return new WebSocketHandshakeFilter(new HashSet<>(properties.corsAllowedOrigins()), redis);
+        return new WebSocketHandshakeFilter(new HashSet<>(properties.corsAllowedOrigins()), redis,
+                properties.redisTimeout());
     }
 
     @Bean
@@ -106,7 +108,7 @@ public class EdgeConfiguration {
     @Bean
     @org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty("gateway.edge.rate-limit.enabled")
     RateLimitFilter rateLimitFilter(RedisRateLimiter limiter, EdgeProperties properties) {
-        return new RateLimitFilter(limiter, properties.rateLimit());
+        return new RateLimitFilter(limiter, properties.rateLimit(), properties.redisTimeout());
     }
 
     /**
@@ -119,6 +121,12 @@ public class EdgeConfiguration {
     @Bean
     RedissonAutoConfigurationCustomizer edgeRedisIoThreads(EdgeProperties properties) {
         return config -> config.setNettyThreads(properties.redisIoThreads());
+    }
+
+    /** Static: a post-processor is created before the configuration's other beans. */
+    @Bean
+    static BeanPostProcessor upstreamWebSocketLoss() {
+        return UpstreamWebSocketLoss.wrapper();
     }
 
     @Bean

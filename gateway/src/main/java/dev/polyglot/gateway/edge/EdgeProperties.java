@@ -16,6 +16,10 @@ import org.springframework.util.unit.DataSize;
  * @param breakerRetryAfter  the Retry-After of a 503 while a service's circuit breaker is open
  * @param rateLimit          the Redis rate limits
  * @param redisIoThreads     Redisson's I/O threads in the gateway (see EdgeConfiguration#edgeRedisIoThreads)
+ * @param redisTimeout       the longest a request waits on the gateway's own Redis commands (the rate limit, the
+ *                           WebSocket ticket check): they run before the route's timeout starts, and Redisson's own
+ *                           retries on a Redis that is down (connect 10 s, then 3 s per attempt) would otherwise hold
+ *                           a request for 10 to 14 s
  */
 @ConfigurationProperties("gateway.edge")
 public record EdgeProperties(
@@ -24,7 +28,8 @@ public record EdgeProperties(
         @Nullable String consoleDir,
         Duration breakerRetryAfter,
         RateLimit rateLimit,
-        int redisIoThreads) {
+        int redisIoThreads,
+        Duration redisTimeout) {
 
     /**
      * Fixed windows counted in Redis, shared by every gateway instance.

@@ -31,8 +31,8 @@ import reactor.netty.http.client.PrematureCloseException;
 @Order(-2)
 public class GatewayFailures implements ErrorWebExceptionHandler {
 
-    /** A refused connection says nothing about how long the service stays away: try again soon. */
-    static final String UNREACHABLE_RETRY_AFTER_SECONDS = "1";
+    /** A refused connection, or a Redis that does not answer, says nothing about how long it stays away. */
+    public static final String UNREACHABLE_RETRY_AFTER_SECONDS = "1";
 
     private final Duration retryAfter;
 
@@ -63,7 +63,7 @@ public class GatewayFailures implements ErrorWebExceptionHandler {
         return Mono.error(error);
     }
 
-    private static HttpHeaders retryAfter(String seconds) {
+    public static HttpHeaders retryAfter(String seconds) {
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, seconds);
         return headers;

@@ -20,8 +20,8 @@ import reactor.core.publisher.Mono;
  * address on the sign-in paths (password guessing, account farming). Every counted answer carries RateLimit-Limit,
  * -Remaining and -Reset; over the budget it is a 429 problem with Retry-After. Only /api/** and /ws/** are counted: a
  * console page load (a dozen assets) or the docs must not eat a user's API budget.
- * If Redis cannot be reached the request passes (fail open, logged): the limits protect the services, they must
- * not take the whole platform down with Redis.
+ * If Redis cannot be reached, or does not answer within the edge's Redis timeout, the request passes (fail open,
+ * logged): the limits protect the services, they must not take the whole platform down with Redis.
  */
 @Order(EdgeFilterOrder.RATE_LIMIT)
 public class RateLimitFilter implements WebFilter {
@@ -32,10 +32,12 @@ public class RateLimitFilter implements WebFilter {
 
     private final RedisRateLimiter limiter;
     private final EdgeProperties.RateLimit limits;
+    private final Duration redisTimeout;
 
-    public RateLimitFilter(RedisRateLimiter limiter, EdgeProperties.RateLimit limits) {
+    public RateLimitFilter(RedisRateLimiter limiter, EdgeProperties.RateLimit limits, Duration redisTimeout) {
         this.limiter = limiter;
         this.limits = limits;
+        this.redisTimeout = redisTimeout;
     }
 
     @Override
@@ -64,6 +66,7 @@ public class RateLimitFilter implements WebFilter {
         }
         Duration window = limits.window();
         return limiter.count(bucket, subject, limit, window)
+                .timeout(redisTimeout)
                 .map(Optional::of)
                 .onErrorResume(unavailable -> {
                     log.warn("Rate limit not applied (Redis unavailable): {}", unavailable.toString());

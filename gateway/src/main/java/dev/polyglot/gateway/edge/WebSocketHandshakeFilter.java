@@ -2,6 +2,7 @@ package dev.polyglot.gateway.edge;
 
 import dev.polyglot.contracts.ProblemType;
 import dev.polyglot.contracts.RedisKeys;
+import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.redisson.api.RedissonClient;
@@ -18,7 +19,8 @@ import reactor.core.publisher.Mono;
  * does not check the Origin (a page of any site could otherwise open a socket with the user's ticket: cross-site
  * WebSocket hijacking), and browsers cannot send a bearer token on a handshake. The ticket
  * ({@code POST /api/notifications/ticket}) is only looked at here (EXISTS): notification-service spends it (GETDEL).
- * Anything else is a 403 problem; a Redis that cannot answer is a 503.
+ * Anything else is a 403 problem; a Redis that cannot answer (within the edge's Redis timeout) is a 503 with
+ * Retry-After.
  *
  * <p>Reading another service's Redis key is a contract, not a shortcut: the key is declared in the AsyncAPI document
  * ({@code x-redis-keys} of the notifications channel: owner notification-service, reader the gateway), and both sides
@@ -34,10 +36,12 @@ public class WebSocketHandshakeFilter implements WebFilter {
 
     private final Set<String> allowedOrigins;
     private final RedissonClient redis;
+    private final Duration redisTimeout;
 
-    public WebSocketHandshakeFilter(Set<String> allowedOrigins, RedissonClient redis) {
+    public WebSocketHandshakeFilter(Set<String> allowedOrigins, RedissonClient redis, Duration redisTimeout) {
         this.allowedOrigins = Set.copyOf(allowedOrigins);
         this.redis = redis;
+        this.redisTimeout = redisTimeout;
     }
 
     @Override
@@ -57,8 +61,10 @@ public class WebSocketHandshakeFilter implements WebFilter {
                     "A WebSocket handshake needs a ticket from POST /api/notifications/ticket."));
         }
         return redis.reactive().getBucket(RedisKeys.WEBSOCKET_TICKET_PREFIX + ticket, StringCodec.INSTANCE).isExists()
+                .timeout(redisTimeout)
                 .onErrorMap(unavailable -> new EdgeRejection(ProblemType.SERVICE_UNAVAILABLE,
-                        "WebSocket tickets cannot be checked right now."))
+                        "WebSocket tickets cannot be checked right now.", GatewayFailures.retryAfter(
+                        GatewayFailures.UNREACHABLE_RETRY_AFTER_SECONDS)))
                 .flatMap(exists -> exists ? chain.filter(exchange)
                         : Mono.error(new EdgeRejection(ProblemType.FORBIDDEN,
                         "The WebSocket ticket is unknown, spent or expired.")));

@@ -4,6 +4,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 import dev.polyglot.contracts.ProblemType;
 import dev.polyglot.gateway.edge.EdgeRejection;
+import dev.polyglot.gateway.edge.GatewayFailures;
 import dev.polyglot.servicekit.problem.ProblemFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +94,8 @@ public class PrometheusQueryApiGatewayFilterFactory extends AbstractGatewayFilte
             }
             return chain.filter(exchange.mutate().response(new PrometheusErrorsAsProblems(exchange)).build())
                     .onErrorMap(IOException.class, unreachable -> new EdgeRejection(ProblemType.SERVICE_UNAVAILABLE,
-                            "Prometheus does not answer (PROMETHEUS_URL)."));
+                            "Prometheus does not answer (PROMETHEUS_URL).",
+                            GatewayFailures.retryAfter(GatewayFailures.UNREACHABLE_RETRY_AFTER_SECONDS)));
         }
 
         @Override

@@ -41,6 +41,7 @@ public final class PrivateRedisServer implements AutoCloseable {
         if (process == null) {
             return;
         }
+        thaw();  // a frozen server would not act on SIGTERM
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -51,6 +52,32 @@ public final class PrivateRedisServer implements AutoCloseable {
             process.destroyForcibly();
         }
         process = null;
+    }
+
+    /**
+     * Freezes the server (SIGSTOP): connections stay open and commands get no answer, as with a Redis that hangs or a
+     * network that drops packets, until {@link #thaw()}.
+     */
+    public void freeze() {
+        signal("-STOP");
+    }
+
+    /** Lets a frozen server answer again (SIGCONT). */
+    public void thaw() {
+        signal("-CONT");
+    }
+
+    private void signal(String which) {
+        try {
+            if (new ProcessBuilder("kill", which, Long.toString(process.pid())).start().waitFor() != 0) {
+                throw new IllegalStateException("kill " + which + " " + process.pid() + " failed");
+            }
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
     }
 
     /** Starts the server again on the same port, empty; returns once it accepts connections. */
