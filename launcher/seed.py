@@ -651,7 +651,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     admin_email, admin_password = os.environ.get("ADMIN_EMAIL"), os.environ.get("ADMIN_PASSWORD")
     if not admin_email or not admin_password:
-        parser.error("ADMIN_EMAIL and ADMIN_PASSWORD must be the bootstrap admin's the platform was started with")
+        parser.error("no bootstrap admin to give the seeded accounts their roles: set ADMIN_EMAIL and ADMIN_PASSWORD "
+                     "(in .env), start the platform with them (./platform down; ./platform up --detach), then seed")
     if not args.redis_url:
         parser.error("name the platform's Redis: --redis-url or REDIS_URL")
     if not 1 <= args.users <= MAX_USERS:
