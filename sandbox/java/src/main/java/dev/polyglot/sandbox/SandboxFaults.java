@@ -1,21 +1,17 @@
 package dev.polyglot.sandbox;
 
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.ToxiproxyClient;
+import eu.rekawek.toxiproxy.model.Toxic;
+import eu.rekawek.toxiproxy.model.ToxicDirection;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The fault controls of {@code ./platform fault} for a test: latency, connection resets and cuts on the platform's
- * links, through the fault proxy's (toxiproxy's) HTTP API, with the same link names and toxics as
- * launcher/faults.py. Needs a sandbox started with faults ({@code @PlatformSandboxTest(faults = true)}); every fault is
+ * links, through toxiproxy's own Java client, with the same link names and toxics as launcher/faults.py. Needs a sandbox started with faults ({@code @PlatformSandboxTest(faults = true)}); every fault is
  * cleared after each test.
  */
 public final class SandboxFaults {
@@ -31,22 +27,19 @@ public final class SandboxFaults {
 
     private static final String LATENCY = "latency";
     private static final String ERRORS = "errors";
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String apiUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final ToxiproxyClient toxiproxy;
 
     SandboxFaults(String apiUrl) {
+        URI api = URI.create(apiUrl);
         this.apiUrl = apiUrl;
+        this.toxiproxy = new ToxiproxyClient(api.getHost(), api.getPort());
     }
 
     /** The names of the links, sorted. */
     public List<String> links() {
-        List<String> names = new ArrayList<>();
-        request("GET", "/proxies", null).properties().forEach(proxy -> names.add(proxy.getKey()));
-        names.sort(null);
-        return names;
+        return call(() -> toxiproxy.getProxies().stream().map(Proxy::getName).sorted().toList());
     }
 
     /** Every chunk of the answers on {@code link} is delayed by {@code latency}; replaces an earlier latency. */
@@ -60,14 +53,16 @@ public final class SandboxFaults {
             throw new IllegalArgumentException("latency and jitter cannot be negative");
         }
         for (String proxy : resolve(link)) {
-            setToxic(proxy, LATENCY, "latency", "downstream", 1.0,
-                    Map.of("latency", latency.toMillis(), "jitter", jitter.toMillis()));
+            call(() -> withoutToxic(proxy, LATENCY).toxics()
+                    .latency(LATENCY, ToxicDirection.DOWNSTREAM, latency.toMillis()).setJitter(jitter.toMillis()));
         }
     }
 
     /**
      * A share {@code fraction} (above 0, at most 1) of the connections on {@code link} are reset as the client sends on
      * them. Drawn per connection, not per request: a client that keeps connections open fails on the ones drawn bad.
+     * (toxiproxy's client creates a toxic at full toxicity, then sets the fraction: a connection opened in between,
+     * a millisecond or so, is reset whatever the fraction.)
      */
     public void errors(String link, double fraction) {
         if (!(fraction > 0.0 && fraction <= 1.0)) {
@@ -75,26 +70,39 @@ public final class SandboxFaults {
                     + "got " + fraction);
         }
         for (String proxy : resolve(link)) {
-            setToxic(proxy, ERRORS, "reset_peer", "upstream", fraction, Map.of("timeout", 0));
+            call(() -> {
+                withoutToxic(proxy, ERRORS).toxics().resetPeer(ERRORS, ToxicDirection.UPSTREAM, 0)
+                        .setToxicity((float) fraction);
+                return null;
+            });
         }
     }
 
     /** The link stops listening and drops its open connections: clients see connections refused. */
     public void cut(String link) {
         for (String proxy : resolve(link)) {
-            request("POST", "/proxies/" + proxy, Map.of("enabled", false));
+            call(() -> {
+                toxiproxy.getProxy(proxy).disable();
+                return null;
+            });
         }
     }
 
     public void restore(String link) {
         for (String proxy : resolve(link)) {
-            request("POST", "/proxies/" + proxy, Map.of("enabled", true));
+            call(() -> {
+                toxiproxy.getProxy(proxy).enable();
+                return null;
+            });
         }
     }
 
     /** Every fault removed, every link enabled (toxiproxy's POST /reset); done after each test. */
     public void clear() {
-        request("POST", "/reset", null);
+        call(() -> {
+            toxiproxy.reset();
+            return null;
+        });
     }
 
     private List<String> resolve(String link) {
@@ -114,53 +122,34 @@ public final class SandboxFaults {
         return matching;
     }
 
-    private void setToxic(String proxy, String name, String type, String stream, double toxicity,
-                          Map<String, Object> attributes) {
-        Map<String, Object> toxic = Map.of("name", name, "type", type, "stream", stream, "toxicity", toxicity,
-                "attributes", attributes);
-        try {
-            request("POST", "/proxies/" + proxy + "/toxics", toxic);
-        } catch (FaultProxyException refused) {
-            if (refused.status != 409) { // 409 Conflict: a toxic of that name is there; give it the new values
-                throw refused;
+    /** The proxy, without the toxic {@code name} if it had one: a new fault of a kind replaces the earlier one. */
+    private Proxy withoutToxic(String proxy, String name) throws IOException {
+        Proxy found = toxiproxy.getProxy(proxy);
+        for (Toxic toxic : found.toxics().getAll()) {
+            if (toxic.getName().equals(name)) {
+                toxic.remove();
             }
-            request("POST", "/proxies/" + proxy + "/toxics/" + name, toxic);
         }
+        return found;
     }
 
-    private JsonNode request(String method, String path, Object body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiUrl + path)).timeout(TIMEOUT)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        HttpResponse<String> response;
+    private interface ProxyCall<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T call(ProxyCall<T> call) {
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException unreachable) {
-            throw new FaultProxyException("the fault proxy at " + apiUrl + " does not answer (" + unreachable + ")", 0);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new FaultProxyException("interrupted while calling the fault proxy", 0);
+            return call.run();
+        } catch (IOException failed) {
+            throw new FaultProxyException("the fault proxy at " + apiUrl + " refused or did not answer: " + failed, failed);
         }
-        if (response.statusCode() >= 300) {
-            throw new FaultProxyException(method + " " + path + ": HTTP " + response.statusCode() + " "
-                    + response.body().strip(), response.statusCode());
-        }
-        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
     }
 
-    /** The fault proxy refused a request ({@code status}), or is not there (status 0). */
+    /** The fault proxy refused a request, or is not there. */
     public static final class FaultProxyException extends RuntimeException {
 
-        private final int status;
-
-        FaultProxyException(String message, int status) {
-            super(message);
-            this.status = status;
-        }
-
-        public int status() {
-            return status;
+        FaultProxyException(String message, IOException cause) {
+            super(message, cause);
         }
     }
 }
