@@ -47,13 +47,17 @@ def record_credentials() -> Iterator[None]:
         yield
 
 
+def required_environment(name: str, what: str) -> str:
+    """A variable ./platform test sets; run alone, the tests say what to set it to."""
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: run the end-to-end tests through ./platform test (or set it to {what})")
+    return value
+
+
 @pytest.fixture(scope="session")
 def gateway_url() -> str:
-    url = os.environ.get("GATEWAY_URL")
-    if not url:
-        pytest.fail("GATEWAY_URL is not set: run the end-to-end tests through ./platform test "
-                    "(or set GATEWAY_URL to a running platform's gateway, e.g. http://localhost:8080)")
-    return url.rstrip("/")
+    return required_environment("GATEWAY_URL", "a running platform's gateway, e.g. http://localhost:8080").rstrip("/")
 
 
 @pytest.fixture(scope="session")
@@ -65,31 +69,21 @@ def gateway(gateway_url: str):
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """The platform's event backbone, for the tests that publish on it as a tool would (./platform seed)."""
-    url = os.environ.get("E2E_REDIS_URL")
-    if not url:
-        pytest.fail("E2E_REDIS_URL is not set: run the end-to-end tests through ./platform test "
-                    "(or set it to the running platform's Redis, e.g. redis://localhost:6379/0)")
-    return url
+    return required_environment("E2E_REDIS_URL", "the running platform's Redis, e.g. redis://localhost:6379/0")
 
 
 @pytest.fixture(scope="session")
 def service_urls() -> dict[str, str]:
     """Each service's own base URL ({"auth-service": "http://127.0.0.1:<port>", …}), for the few checks that
     look at a service directly rather than through the gateway (its live OpenAPI document)."""
-    urls = os.environ.get("E2E_SERVICE_URLS")
-    if not urls:
-        pytest.fail("E2E_SERVICE_URLS is not set: run the end-to-end tests through ./platform test "
-                    '(or set it to JSON such as {"auth-service": "http://localhost:8081", …})')
+    urls = required_environment("E2E_SERVICE_URLS", 'JSON such as {"auth-service": "http://localhost:8081", …}')
     return {name: url.rstrip("/") for name, url in json.loads(urls).items()}
 
 
 @pytest.fixture(scope="session")
 def zipkin() -> Iterator[httpx.Client]:
     """The trace UI of the platform under test (its API: /api/v2/trace/{id}, /api/v2/spans)."""
-    url = os.environ.get("E2E_ZIPKIN_URL")
-    if not url:
-        pytest.fail("E2E_ZIPKIN_URL is not set: run the end-to-end tests through ./platform test "
-                    "(or set it to a running platform's Zipkin, e.g. http://localhost:9411)")
+    url = required_environment("E2E_ZIPKIN_URL", "a running platform's Zipkin, e.g. http://localhost:9411")
     with httpx.Client(base_url=url.rstrip("/"), timeout=10) as client:
         yield client
 
