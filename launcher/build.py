@@ -10,6 +10,8 @@ project-local folder, the contract tooling from npm (`npm ci` in contracts/), an
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import platform as host
 import re
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from .config import ROOT, SERVICES, ZIPKIN, Settings
 from .console import fail, step
+from . import startup_archives
 
 UV_VERSION = "0.13.8"
 EMBEDDED_REDIS = ("com.github.codemonstur", "embedded-redis", "1.4.4")
@@ -35,13 +38,19 @@ JAVA_MODULES = ("java-service-kit", *(p.module for p in SERVICES if p.kind == "j
 TOOLS_DIR = ROOT / "var" / "tools"
 
 
+@functools.cache
+def java_version(java: str) -> str:
+    """What `java -version` prints: the JDK's full version (a start-up archive maps only into the build that wrote it)."""
+    return subprocess.run([java, "-version"], capture_output=True, text=True).stderr.strip()
+
+
 def java_executable() -> str:
     java_home = os.environ.get("JAVA_HOME")
     candidate = Path(java_home, "bin", "java") if java_home else None
     java = str(candidate) if candidate and candidate.exists() else shutil.which("java")
     if not java:
         fail("no Java found: install a JDK 17 or newer (or set JAVA_HOME)")
-    version_text = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    version_text = java_version(java)
     match = re.search(r'version "(\d+)', version_text)
     if not match or int(match.group(1)) < 17:
         fail(f"Java 17 or newer is required, found: {version_text.splitlines()[0] if version_text else java}")
@@ -111,10 +120,23 @@ def uv_env() -> dict[str, str]:
     return {"UV_SYSTEM_CERTS": "true", **os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_PYTHON": sys.executable}
 
 
+# Which uv.lock the environment's bytecode was compiled for (see sync_python).
+BYTECODE_STAMP = ROOT / ".venv" / ".bytecode-compiled-for"
+
+
 def sync_python(logs_dir: Path) -> None:
-    """`uv sync --frozen`: installs exactly uv.lock into .venv; a no-op (milliseconds) when up to date."""
-    run_logged([uv_executable(), "sync", "--frozen", "--quiet"], logs_dir / "build-python.log",
-               "Python environment (uv sync --frozen)", env=uv_env())
+    """`uv sync --frozen`: installs exactly uv.lock into .venv; a no-op (milliseconds) when up to date.
+
+    After a change of uv.lock it also compiles the installed packages' bytecode (`--compile-bytecode`), as a
+    container image would: otherwise the first start of the platform has its four Python processes compile pandas,
+    scikit-learn and SciPy at the same time (20 s of a first start on two cores, decision 0023). Compiling checks every
+    file of the environment (a second, not milliseconds), hence only when the lock file changed."""
+    lock = (ROOT / "uv.lock").read_bytes()
+    compiled = BYTECODE_STAMP.is_file() and BYTECODE_STAMP.read_text() == hashlib.sha256(lock).hexdigest()
+    run_logged([uv_executable(), "sync", "--frozen", "--quiet", *([] if compiled else ["--compile-bytecode"])],
+               logs_dir / "build-python.log", "Python environment (uv sync --frozen)", env=uv_env())
+    if not compiled:
+        BYTECODE_STAMP.write_text(hashlib.sha256(lock).hexdigest())
 
 
 def ensure_model(logs_dir: Path, model_dir: Path) -> None:
@@ -341,6 +363,7 @@ def resolve_observability(settings: Settings, enabled: bool = True) -> None:
 def build_all(settings: Settings, rebuild: bool = False) -> None:
     java_executable()
     build_java(settings.logs_dir, force=rebuild)
+    startup_archives.train_startup_archives(settings.logs_dir)
     sync_python(settings.logs_dir)
     build_console(settings.logs_dir, force=rebuild)
     ensure_model(settings.logs_dir, settings.model_dir)
