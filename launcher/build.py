@@ -297,7 +297,7 @@ def go_installed_executable(module: str, version: str, tool: str, name: str, log
     go = go_executable()
     if not go:
         fail(f"{what} needs {name}, built with Go, and no Go was found: {hint}")
-    step(f"building {what}: go install {module}@{version} into {folder.relative_to(ROOT)} (first use only)")
+    step(f"building {name} for {what}: go install {module}@{version} into {folder.relative_to(ROOT)} (first use only)")
     folder.mkdir(parents=True, exist_ok=True)
     run_logged([go, "install", f"{module}@{version}"], logs_dir / f"build-{tool}.log", f"building {name} ({hint})",
                env={**os.environ, "GOBIN": str(folder)})
@@ -315,7 +315,7 @@ def toxiproxy_server_executable(logs_dir: Path) -> str:
 def helm_executable(logs_dir: Path) -> str:
     """Helm for the chart checks (checks/test_helm_chart.py), always the pinned version built from its Go module: a
     helm on PATH may be another major version, whose lint and template differ."""
-    return go_installed_executable(HELM_MODULE, HELM_VERSION, "helm", "helm", logs_dir, "the Helm chart checks")
+    return go_installed_executable(HELM_MODULE, HELM_VERSION, "helm", "helm", logs_dir, "the chart checks")
 
 
 PROMETHEUS_HINT = "install it to have one (Debian: apt-get install prometheus; .ci/run does)"
