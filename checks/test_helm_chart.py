@@ -1,7 +1,7 @@
 """The Helm chart (deploy/helm/polyglot-platform) without a cluster: `helm lint --strict`, `helm template` with each
 values file, and every rendered manifest through kubernetes-validate's strict schemas of the pinned Kubernetes
-version (unknown fields refused). Broken copies prove that each of the three really fails; the chart is also held to
-the launcher's table of parts, the platform's variables and the AsyncAPI document's consumer groups."""
+version (unknown fields refused). Broken copies and values prove that each of them really fails; the chart is also
+held to the launcher's table of parts, the platform's variables and the AsyncAPI document's consumer groups."""
 
 from __future__ import annotations
 
@@ -111,14 +111,15 @@ def test_validator_refuses_an_unknown_container_field(helm: str, tmp_path: Path)
 
 
 def test_validator_refuses_a_wrongly_typed_field(helm: str, tmp_path: Path) -> None:
-    result = template(helm, CHART, None, "--set", "parts.gateway.port=http-port")
+    # values.schema.json does not type this one: the rendered PodDisruptionBudgets carry a boolean where Kubernetes
+    # wants an integer or a percentage.
+    result = template(helm, CHART, None, "--set", "podDisruptionBudget.maxUnavailable=true")
     assert result.returncode == 0, result.stderr
 
     validation = kubernetes_validate(result.stdout, tmp_path)
 
     assert validation.returncode != 0
-    assert "spec.template.spec.containers.0.ports.0.containerPort: 'http-port' is not of type 'integer'" in \
-        validation.stdout
+    assert "spec.maxUnavailable: True is not valid under any of the given schemas" in validation.stdout
 
 
 @pytest.fixture
@@ -155,9 +156,13 @@ def test_lint_refuses_a_template_that_renders_invalid_yaml(helm: str, chart_copy
         (["--set", "admin.email=admin@example.com"], "admin.email is set: set admin.password too"),
         (["--set", "redis.enabled=false", "--set", "redis.external.url=redis://r:6379/0",
           "--set", "parts.inference-worker.keda.enabled=true"], "set keda.redisAddress"),
+        # values.schema.json
+        (["--set", "parts.gateway.autoscalling.enabled=false"], "additional properties 'autoscalling' not allowed"),
+        (["--set", "parts.gateway.port=http-port"], "at '/parts/gateway/port': got string, want integer"),
+        (["--set", "parts.gateway.language=go"], "at '/parts/gateway/language'"),
     ],
     ids=["external-redis-without-url", "external-postgresql-without-urls", "admin-without-password",
-         "keda-without-redis-address"],
+         "keda-without-redis-address", "misspelt-part-key", "string-port", "unknown-language"],
 )
 def test_template_refuses_incomplete_values(helm: str, options: list[str], message: str) -> None:
     result = template(helm, CHART, None, *options)
