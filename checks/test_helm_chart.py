@@ -99,27 +99,27 @@ def test_rendered_manifests_validate_strictly(helm: str, values: str | None, tmp
 # ---- each of the three refuses what it must (so that green means something)
 
 
-def test_validator_refuses_an_unknown_container_field(helm: str, tmp_path: Path) -> None:
-    # A misspelt key in the values' securityContext lands in every app container's spec.
-    result = template(helm, CHART, None, "--set", "securityContext.allowPrivilegeEscalations=false")
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        # A misspelt key in the values' securityContext lands in every app container's spec.
+        ("securityContext.allowPrivilegeEscalations=false",
+         "Additional properties are not allowed ('allowPrivilegeEscalations' was unexpected)"),
+        # values.schema.json does not type this one: the PodDisruptionBudgets get a boolean where Kubernetes wants an
+        # integer or a percentage.
+        ("podDisruptionBudget.maxUnavailable=true",
+         "spec.maxUnavailable: True is not valid under any of the given schemas"),
+    ],
+    ids=["unknown-container-field", "wrongly-typed-field"],
+)
+def test_validator_refuses_a_broken_rendering(helm: str, tmp_path: Path, setting: str, message: str) -> None:
+    result = template(helm, CHART, None, "--set", setting)
     assert result.returncode == 0, result.stderr
 
     validation = kubernetes_validate(result.stdout, tmp_path)
 
     assert validation.returncode != 0
-    assert "Additional properties are not allowed ('allowPrivilegeEscalations' was unexpected)" in validation.stdout
-
-
-def test_validator_refuses_a_wrongly_typed_field(helm: str, tmp_path: Path) -> None:
-    # values.schema.json does not type this one: the rendered PodDisruptionBudgets carry a boolean where Kubernetes
-    # wants an integer or a percentage.
-    result = template(helm, CHART, None, "--set", "podDisruptionBudget.maxUnavailable=true")
-    assert result.returncode == 0, result.stderr
-
-    validation = kubernetes_validate(result.stdout, tmp_path)
-
-    assert validation.returncode != 0
-    assert "spec.maxUnavailable: True is not valid under any of the given schemas" in validation.stdout
+    assert message in validation.stdout
 
 
 @pytest.fixture
