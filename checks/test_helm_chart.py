@@ -5,6 +5,7 @@ held to the launcher's table of parts, the platform's variables and the AsyncAPI
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -188,13 +189,41 @@ def test_every_part_of_the_launcher_runs_with_its_port_and_health_paths(helm: st
         assert resources["requests"]["memory"] and resources["limits"]["memory"], part.name
 
 
-def test_every_variable_the_chart_sets_is_a_platform_variable(helm: str) -> None:
+def variables_the_chart_sets(helm: str) -> set[str]:
+    """The ConfigMap's keys and the containers' own variables, with every optional one on (ci/scaled-values.yaml)."""
     docs = rendered(helm, "scaled-values.yaml")
     names = set(of_kind(docs, "ConfigMap")[f"{RELEASE}-config"]["data"])
     for deployment in of_kind(docs, "Deployment").values():
         names |= {env["name"] for env in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
+    return names
+
+
+def test_every_variable_the_chart_sets_is_a_platform_variable(helm: str) -> None:
     # POSTGRES_PASSWORD: only expanded by Kubernetes into the database URLs, read by no service.
-    assert names - PLATFORM_VARIABLES == {"POSTGRES_PASSWORD"}
+    assert variables_the_chart_sets(helm) - PLATFORM_VARIABLES == {"POSTGRES_PASSWORD"}
+
+
+# The variables of .env.example a release does not take, and why; any other one must be settable through the chart.
+NOT_FOR_THE_CHART = {
+    "REDIS_PORT": "the port of the Redis ./platform up starts; the chart's Redis is a Service",
+    "ZIPKIN_PORT": "./platform up's Zipkin; a release sends spans to TRACING_ZIPKIN_ENDPOINT",
+    "PROMETHEUS_PORT": "./platform up's Prometheus; a release's is PROMETHEUS_URL",
+    "FAULT_PROXY_PORT": "the fault proxy of ./platform up --faults",
+    "PLATFORM_FAULTS": "the same",
+    "PLATFORM_OBSERVABILITY": "whether ./platform up starts Zipkin and Prometheus",
+    "JAVA_OPTS": "the launcher's JVM flags; the images size the heap from the container's memory limit",
+    "MODEL_DIR": "set by the inference images, which carry the model they trained at build time",
+}
+
+
+def test_every_platform_variable_reaches_a_release(helm: str, repo_root: Path) -> None:
+    listed = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", (repo_root / ".env.example").read_text(), re.MULTILINE))
+    configurable = set(yaml.safe_load((CHART / "values.yaml").read_text())["config"])
+
+    missing = listed - variables_the_chart_sets(helm) - configurable - set(NOT_FOR_THE_CHART)
+
+    assert not missing, f"add them to values.yaml's config (or to NOT_FOR_THE_CHART, saying why): {sorted(missing)}"
+    assert set(NOT_FOR_THE_CHART) <= listed
 
 
 def test_only_the_gateway_is_reachable_from_outside(helm: str) -> None:
