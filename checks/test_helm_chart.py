@@ -28,7 +28,6 @@ NAMESPACE = "polyglot"
 # KEDA's custom resource: kubernetes-validate has no schema for it (it warns and passes), so it is checked here
 # against the contracts instead (test_keda_scales_each_worker_on_its_own_consumer_group).
 CUSTOM_KINDS = {"ScaledObject"}
-JAVA_LIVENESS = "/actuator/health/liveness"
 
 
 @pytest.fixture(scope="session")
@@ -44,15 +43,16 @@ def run(command: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
 
 
-def template(helm: str, chart: Path = CHART, values: str | None = None, *options: str) -> subprocess.CompletedProcess:
-    command = [helm, "template", RELEASE, str(chart), "--namespace", NAMESPACE, "--kube-version", KUBERNETES_VERSION]
+def template(helm: str, values: str | None = None, *options: str) -> subprocess.CompletedProcess[str]:
+    """`helm template` of the chart, with one of its ci/ values files and more options."""
+    command = [helm, "template", RELEASE, str(CHART), "--namespace", NAMESPACE, "--kube-version", KUBERNETES_VERSION]
     if values:
-        command += ["--values", str(chart / "ci" / values)]
+        command += ["--values", str(CHART / "ci" / values)]
     return run([*command, *options])
 
 
 def rendered(helm: str, values: str | None = None, *options: str) -> list[dict]:
-    result = template(helm, CHART, values, *options)
+    result = template(helm, values, *options)
     assert result.returncode == 0, f"helm template failed:\n{result.stderr}"
     return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
 
@@ -80,7 +80,7 @@ def test_chart_lints_strictly(helm: str, values: str | None) -> None:
 
 @pytest.mark.parametrize("values", [None, *VALUES_FILES])
 def test_rendered_manifests_validate_strictly(helm: str, values: str | None, tmp_path: Path) -> None:
-    result = template(helm, CHART, values)
+    result = template(helm, values)
     assert result.returncode == 0, f"helm template failed:\n{result.stderr}"
 
     validation = kubernetes_validate(result.stdout, tmp_path)
@@ -114,7 +114,7 @@ def test_rendered_manifests_validate_strictly(helm: str, values: str | None, tmp
     ids=["unknown-container-field", "wrongly-typed-field"],
 )
 def test_validator_refuses_a_broken_rendering(helm: str, tmp_path: Path, setting: str, message: str) -> None:
-    result = template(helm, CHART, None, "--set", setting)
+    result = template(helm, None, "--set", setting)
     assert result.returncode == 0, result.stderr
 
     validation = kubernetes_validate(result.stdout, tmp_path)
@@ -166,7 +166,7 @@ def test_lint_refuses_a_template_that_renders_invalid_yaml(helm: str, chart_copy
          "keda-without-redis-address", "misspelt-part-key", "string-port", "unknown-language"],
 )
 def test_template_refuses_incomplete_values(helm: str, options: list[str], message: str) -> None:
-    result = template(helm, CHART, None, *options)
+    result = template(helm, None, *options)
 
     assert result.returncode != 0
     assert message in result.stderr
