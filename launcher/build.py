@@ -33,7 +33,13 @@ ZIPKIN_SERVER = ("io.zipkin", "zipkin-server", "3.6.1", "exec")
 # The fault proxy (launcher/faults.py), built from its Go module by `go install` on first use.
 TOXIPROXY_MODULE = "github.com/Shopify/toxiproxy/v2/cmd/server"
 TOXIPROXY_VERSION = "v2.12.0"
-GO_HINT = "install Go 1.23 or newer (https://go.dev/dl/), or put a toxiproxy-server on PATH"
+# Helm, for the `checks` suite's chart checks (deploy/helm/polyglot-platform), built the same way on first use and kept
+# in var/tools/helm: about four minutes on two cores by issue 22's account, 30 on 2026-12-03 beside other builds
+# (load 12 to 14); with Go's build cache warm, a few seconds.
+HELM_MODULE = "helm.sh/helm/v4/cmd/helm"
+HELM_VERSION = "v4.3.2"
+# Helm v4.3.2 needs Go 1.26 (its go.mod), toxiproxy 1.23.
+GO_HINT = "install Go 1.26 or newer (https://go.dev/dl/)"
 JAVA_MODULES = ("java-service-kit", *(p.module for p in SERVICES if p.kind == "java"))
 TOOLS_DIR = ROOT / "var" / "tools"
 
@@ -303,26 +309,36 @@ def go_executable() -> str | None:
     return shutil.which("go") or (str(default) if default.exists() else None)
 
 
-def toxiproxy_server_executable(logs_dir: Path) -> str:
-    """toxiproxy-server from PATH, else the one `go install` builds once into var/tools/toxiproxy (the module proxy
-    checks it against the Go checksum database)."""
-    on_path = shutil.which("toxiproxy-server")
-    if on_path:
-        return on_path
-    folder = TOOLS_DIR / "toxiproxy"
-    binary = folder / f"toxiproxy-server-{TOXIPROXY_VERSION}"
+def go_installed_executable(module: str, version: str, tool: str, name: str, logs_dir: Path, what: str,
+                            hint: str = GO_HINT) -> str:
+    """The binary `go install <module>@<version>` builds, once, into var/tools/<tool>/<name>-<version> (the module
+    proxy checks the module against the Go checksum database); later calls find it there and build nothing."""
+    folder = TOOLS_DIR / tool
+    binary = folder / f"{name}-{version}"
     if binary.exists():
         return str(binary)
     go = go_executable()
     if not go:
-        fail(f"the fault proxy needs toxiproxy-server, built with Go, and no Go was found: {GO_HINT}")
-    step(f"building the fault proxy: go install {TOXIPROXY_MODULE}@{TOXIPROXY_VERSION} into "
-         f"{folder.relative_to(ROOT)} (first use only)")
+        fail(f"{what} needs {name}, built with Go, and no Go was found: {hint}")
+    step(f"building {name} for {what}: go install {module}@{version} into {folder.relative_to(ROOT)} (first use only)")
     folder.mkdir(parents=True, exist_ok=True)
-    run_logged([go, "install", f"{TOXIPROXY_MODULE}@{TOXIPROXY_VERSION}"], logs_dir / "build-toxiproxy.log",
-               f"building toxiproxy ({GO_HINT})", env={**os.environ, "GOBIN": str(folder)})
-    (folder / "server").rename(binary)  # go install names it after its folder, cmd/server
+    run_logged([go, "install", f"{module}@{version}"], logs_dir / f"build-{tool}.log", f"building {name} ({hint})",
+               env={**os.environ, "GOBIN": str(folder)})
+    (folder / module.rsplit("/", 1)[-1]).rename(binary)  # go install names the binary after the module's last folder
     return str(binary)
+
+
+def toxiproxy_server_executable(logs_dir: Path) -> str:
+    """toxiproxy-server from PATH, else the one built from its Go module."""
+    return shutil.which("toxiproxy-server") or go_installed_executable(
+        TOXIPROXY_MODULE, TOXIPROXY_VERSION, "toxiproxy", "toxiproxy-server", logs_dir,
+        "the fault proxy", f"{GO_HINT}, or put a toxiproxy-server on PATH")
+
+
+def helm_executable(logs_dir: Path) -> str:
+    """Helm for the chart checks (checks/test_helm_chart.py), always the pinned version built from its Go module: a
+    helm on PATH may be another major version, whose lint and template differ."""
+    return go_installed_executable(HELM_MODULE, HELM_VERSION, "helm", "helm", logs_dir, "the chart checks")
 
 
 PROMETHEUS_HINT = "install it to have one (Debian: apt-get install prometheus; .ci/run does)"
