@@ -29,9 +29,9 @@ from platform_sandbox.users import SandboxUsers
 
 PYTHON_SERVICE = "greeting-desk"
 JAVA_SERVICE = "greeting-counter"
-# Built here, reused by the copy (ROOT relative). The Maven modules' target/ folders are found by their jars.
+# Built here, reused by the copy (ROOT relative): copied, or linked (read only there; the sandboxes share one model).
 BUILT_FOLDERS = ("console/dist",)
-LINKED_FOLDERS = ("contracts/node_modules", "console/node_modules", "var/tools")
+LINKED_FOLDERS = ("contracts/node_modules", "console/node_modules", "var/tools", "var/sandboxes/model")
 CHECKS = ("checks/test_settings_variables.py", "checks/test_docs.py")
 
 
