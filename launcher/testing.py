@@ -435,7 +435,7 @@ def example_commands() -> list[tuple[Path, list[list[str]]]]:
           [mvnw, "-B", "-ntp", "verify"]]),
         # `./platform new service` end to end: a Python and a Java service made in a clone of this repository, checked,
         # built, started in a sandbox and called through its gateway (launcher/README.md#new-service).
-        (ROOT, [[build.venv_python(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "launcher/new_service/tests"]]),
+        (ROOT, [[build.venv_python(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "launcher/end_to_end"]]),
     ]
 
 

@@ -1,6 +1,6 @@
 """`./platform new service`: names it refuses (exit 2, a reason, nothing written), and what it writes and edits, in a
 copy of the files it touches. Building and starting what it made, through the gateway:
-launcher/new_service/tests (the examples suite)."""
+launcher/end_to_end (the examples suite)."""
 
 from __future__ import annotations
 

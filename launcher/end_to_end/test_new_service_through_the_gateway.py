@@ -4,7 +4,7 @@ repository's own settings-variables and docs checks run on the result, then the 
 
 The copy is a `git clone` of this repository (what is committed: what a user has), given what is already built here
 so that only what changed is built again: the Maven modules' target/ folders, the console's dist/, the contract
-tooling's node_modules (linked), the bootstrapped tools (var/tools, linked) and uv's cache (uv's own, shared). The
+tooling's node_modules, the bootstrapped tools (var/tools, linked) and uv's cache (uv's own, shared). The
 clone's files are dated before those outputs, as a checkout that built them would be. It runs in the examples suite
 (launcher/testing.py: example_commands), not in `./platform test python`: it builds and starts a whole platform.
 """
@@ -29,9 +29,10 @@ from platform_sandbox.users import SandboxUsers
 
 PYTHON_SERVICE = "greeting-desk"
 JAVA_SERVICE = "greeting-counter"
-# Built here, reused by the copy (ROOT relative): copied, or linked (read only there; the sandboxes share one model).
-BUILT_FOLDERS = ("console/dist",)
-LINKED_FOLDERS = ("contracts/node_modules", "console/node_modules", "var/tools", "var/sandboxes/model")
+# Built here, reused by the copy (ROOT relative): copied (npm ci there would empty a linked node_modules here), or
+# linked (only read there: the tools, the sandboxes' model).
+BUILT_FOLDERS = ("console/dist", "contracts/node_modules")
+LINKED_FOLDERS = ("var/tools", "var/sandboxes/model")
 CHECKS = ("checks/test_settings_variables.py", "checks/test_docs.py")
 
 
@@ -54,7 +55,7 @@ def copy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             shutil.copytree(ROOT / module / "target", folder / module / "target", symlinks=True)
     for relative in BUILT_FOLDERS:
         if (ROOT / relative).is_dir():
-            shutil.copytree(ROOT / relative, folder / relative)
+            shutil.copytree(ROOT / relative, folder / relative, symlinks=True)
     for relative in LINKED_FOLDERS:
         if (ROOT / relative).is_dir():
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)
