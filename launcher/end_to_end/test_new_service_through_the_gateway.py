@@ -22,10 +22,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from launcher.config import ROOT, clean_environment
 from platform_sandbox.sandbox import Sandbox, start_sandbox, stop_sandbox
 from platform_sandbox.users import SandboxUsers
+
+from launcher.config import ROOT, clean_environment
 
 PYTHON_SERVICE = "greeting-desk"
 JAVA_SERVICE = "greeting-counter"

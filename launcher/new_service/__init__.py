@@ -130,10 +130,10 @@ def name_problem(name: str, root: Path = ROOT) -> str | None:
     if (root / "contracts" / "openapi" / f"{service.contract}.yaml").exists():
         return f"{name!r} is taken: contracts/openapi/{service.contract}.yaml exists"
     packages = {source.replace("-", "_") for source in
-                re.findall(r"^([a-z0-9-]+) = \{ workspace = true \}", (root / "pyproject.toml").read_text(), re.M)}
+                re.findall(r"^([a-z0-9-]+) = \{ workspace = true \}", (root / "pyproject.toml").read_text(), re.MULTILINE)}
     if service.package in packages or service.package in sys.stdlib_module_names or keyword.iskeyword(service.package):
         return f"{name!r} would make a Python package {service.package!r}, which is taken"
-    settings = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", (root / ".env.example").read_text(), re.M))
+    settings = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", (root / ".env.example").read_text(), re.MULTILINE))
     if service.port_var in settings or service.url_var in settings:
         return f"{name!r} would read {service.port_var} and {service.url_var}, and one of them is taken (.env.example)"
     if service.java_package in JAVA_KEYWORDS:

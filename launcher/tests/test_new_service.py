@@ -42,10 +42,10 @@ TOUCHED = ("launcher", ".env.example", "gateway/src/main/resources/application.y
     ("static", "reserved word 'static'"),
 ])
 def test_a_bad_name_is_refused_with_its_reason_and_nothing_is_written(name: str, reason: str, capsys):
-    before = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+    before = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert main(["new", "service", "--lang", "python", "--", name]) == USAGE_ERROR
     assert reason in capsys.readouterr().err
-    assert subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout == before
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True).stdout == before
 
 
 def test_a_language_without_templates_is_a_usage_error(capsys):
