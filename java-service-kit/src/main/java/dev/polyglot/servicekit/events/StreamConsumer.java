@@ -57,7 +57,8 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  * Handlers run one at a time, in stream order. Each entry is handled inside a CONSUMER span ({@code process <stream>},
  * see {@link EventTracing}) whose parent is the context the event carries: the handler, what it publishes, the
- * acknowledgement or the dead-lettering are all part of the event's trace, and its log lines carry its trace id.
+ * idempotency key or the dead-lettering are all part of the event's trace (the batch's XACK, one for many events,
+ * is in none), and its log lines carry its trace id.
  */
 public class StreamConsumer {
 
