@@ -29,9 +29,10 @@ from launcher.config import ROOT, clean_environment
 
 PYTHON_SERVICE = "greeting-desk"
 JAVA_SERVICE = "greeting-counter"
-# Built here, reused by the copy (ROOT relative): copied (npm ci there would empty a linked node_modules here), or
+# Built here, reused by the copy (ROOT relative): copied (npm ci there would empty a linked node_modules here; with
+# them copied the console build there skips its npm ci), or
 # linked (only read there: the tools, the sandboxes' model).
-BUILT_FOLDERS = ("console/dist", "contracts/node_modules")
+BUILT_FOLDERS = ("console/dist", "console/node_modules", "contracts/node_modules")
 LINKED_FOLDERS = ("var/tools", "var/sandboxes/model")
 CHECKS = ("checks/test_settings_variables.py", "checks/test_docs.py")
 
