@@ -87,12 +87,14 @@ def java_build_needed() -> bool:
 
 
 def build_java(logs_dir: Path, force: bool = False) -> None:
-    if not force and not java_build_needed():
-        return
-    step("building the Java services (./mvnw clean package, tests run in ./platform test)")
-    # `clean` on purpose: repackaging without it can keep stale dependency jars (STACK.md pitfall 7).
-    run_logged([str(ROOT / "mvnw"), "-B", "-q", "-DskipTests", "clean", "package"],
-               logs_dir / "build-java.log", "Java build")
+    """The Java services' jars, and the start-up archives trained from them (every path that starts a platform
+    builds through here: ./platform up, sandboxes, the test suites' platforms)."""
+    if force or java_build_needed():
+        step("building the Java services (./mvnw clean package, tests run in ./platform test)")
+        # `clean` on purpose: repackaging without it can keep stale dependency jars (STACK.md pitfall 7).
+        run_logged([str(ROOT / "mvnw"), "-B", "-q", "-DskipTests", "clean", "package"],
+                   logs_dir / "build-java.log", "Java build")
+    startup_archives.train_startup_archives(logs_dir)
 
 
 EVENTS_TOOL_CLASSPATH = ROOT / "java-service-kit" / "target" / "runtime-classpath.txt"
@@ -379,7 +381,6 @@ def resolve_observability(settings: Settings, enabled: bool = True) -> None:
 def build_all(settings: Settings, rebuild: bool = False) -> None:
     java_executable()
     build_java(settings.logs_dir, force=rebuild)
-    startup_archives.train_startup_archives(settings.logs_dir)
     sync_python(settings.logs_dir)
     build_console(settings.logs_dir, force=rebuild)
     ensure_model(settings.logs_dir, settings.model_dir)
