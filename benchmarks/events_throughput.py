@@ -1,6 +1,7 @@
 """Event backbone figures: publish→consume throughput and one-way latency, across languages, beside raw Redis.
 
     python3 benchmarks/events_throughput.py [--events 20000] [--latency-events 2000] [--rate 500] [--warmup 3000]
+                                            [--paths java-python,python-python] [--samplings 0.0]
 
 Runs a private redis-server on a free port. For each path (Java→Python, Python→Java, and the same-language
 paths for context) it runs the shipped events tools (the backbones' own publisher and consumer):
@@ -16,7 +17,8 @@ span intake that takes and drops everything, nginx answering 202: benchmarks/spa
 (the context still written and read, no span recorded or exported). "× untraced" is the cost of tracing.
 The baseline is raw redis-py in the same run: XADD one entry per call, and an XREADGROUP COUNT 16 / XACK
 loop in another process, with no envelope, no idempotency key and no metrics. Ratio = path / raw.
-Two shared cores: read figures as orders of magnitude, and run it twice.
+Two shared cores: read figures as orders of magnitude, and run it twice. --paths and --samplings measure a part of
+the table (every path, both samplings by default), for a second round on a busy machine.
 """
 
 from __future__ import annotations
@@ -102,12 +104,25 @@ def tool_run(redis_url: str, publisher: str, consumer: str, count: int, rate: fl
     return finish_tool(consuming, consumer)
 
 
+def paths_option(text: str) -> list[tuple[str, str]]:
+    pairs = [tuple(pair.split("-")) for pair in text.split(",")]
+    unknown = [pair for pair in pairs if pair not in PATHS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"not a path: {unknown}; the paths are "
+                                         f"{', '.join('-'.join(path) for path in PATHS)}")
+    return pairs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20000)
     parser.add_argument("--latency-events", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=500)
     parser.add_argument("--warmup", type=int, default=3000)
+    parser.add_argument("--paths", type=paths_option, default=PATHS,
+                        help="publisher-consumer pairs, comma-separated (default: all four)")
+    parser.add_argument("--samplings", type=lambda text: tuple(text.split(",")), default=SAMPLINGS,
+                        help="tracing sampling probabilities, comma-separated (default: 1.0,0.0)")
     args = parser.parse_args()
 
     # The publishers outrun the consumers: a stream trimmed to the default retention (10,000 entries) would drop
@@ -139,8 +154,8 @@ def measure(url: str, intake_url: str, args: argparse.Namespace, redis) -> tuple
     raw_throughput = raw_run(url, args.events, 0, args.warmup)["per_second"]
     raw_latency = raw_run(url, args.latency_events, args.rate, args.warmup)
     rows = []
-    for publisher, consumer in PATHS:
-        for sampling in SAMPLINGS:
+    for publisher, consumer in args.paths:
+        for sampling in args.samplings:
             tracing = {"TRACING_SAMPLING_PROBABILITY": sampling, "TRACING_ZIPKIN_ENDPOINT": intake_url}
             throughput = tool_run(url, publisher, consumer, args.events, 0, args.warmup, tracing)["per_second"]
             latency = tool_run(url, publisher, consumer, args.latency_events, args.rate, args.warmup, tracing)
@@ -158,8 +173,13 @@ def print_table(rows: list, raw_throughput: float, raw_latency: dict) -> None:
     untraced = {name: throughput for name, sampling, throughput, _, _ in rows if sampling == "0.0"}
     for name, sampling, throughput, p50, p99 in rows:
         print(f"| {name} | {sampling} | {throughput:,.0f} | {throughput / raw_throughput:.2f} | "
-              f"{throughput / untraced[name]:.2f} | {p50:.2f} | {p50 / raw_latency['p50_ms']:.2f} | {p99:.2f} | "
+              f"{ratio(throughput, untraced.get(name))} | {p50:.2f} | {p50 / raw_latency['p50_ms']:.2f} | {p99:.2f} | "
               f"{p99 / raw_latency['p99_ms']:.2f} |")
+
+
+def ratio(value: float, baseline: float | None) -> str:
+    """value / baseline, or blank when the baseline was not measured in this run."""
+    return f"{value / baseline:.2f}" if baseline else ""
 
 
 if __name__ == "__main__":

@@ -153,6 +153,9 @@ def test_app_environment_follows_the_spec(services: dict, name: str, port_variab
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
     assert environment["TRACING_ZIPKIN_ENDPOINT"] == ZIPKIN_ENDPOINT
     assert environment[port_variable].isdigit(), f"{name}: set {port_variable}"
+    # Where the service fetches the keys it checks tokens with: auth-service's container, not its own loopback.
+    auth_port = services["auth-service"]["environment"]["AUTH_PORT"]
+    assert environment["AUTH_SERVICE_URL"] == f"http://auth-service:{auth_port}"
 
 
 @pytest.mark.parametrize(("name", "port_variable"), sorted(APP_SERVICES.items()))

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
@@ -53,6 +54,12 @@ def required_environment(name: str, what: str) -> str:
     if not value:
         pytest.fail(f"{name} is not set: run the end-to-end tests through ./platform test (or set it to {what})")
     return value
+
+
+@pytest.fixture(scope="session")
+def platform_data_dir() -> Path:
+    """The running platform's data folder: its logs, and its supervisor's state file (run/platform.json)."""
+    return Path(required_environment("E2E_LOGS_DIR", "the running platform's logs folder, e.g. var/logs")).parent
 
 
 @pytest.fixture(scope="session")

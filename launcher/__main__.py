@@ -19,6 +19,9 @@
   ./platform sandbox start [--data-dir DIR] [--faults] [--observability]
                                          a platform for a test session on free ports, detached; prints its JSON
   ./platform sandbox stop DATA_DIR       stop that sandbox, leaving no process and no port
+  ./platform new service NAME --lang python|java
+                                         a new service on its language's kit, with a contract stub, its route at
+                                         the gateway, its place in the topology and a passing test
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from .build import build_all, resolve_observability
 from .config import FAULT_PROXY, GATEWAY, PROMETHEUS, SERVICES, ZIPKIN, Settings, load_settings
 from .console import LauncherError, error, paint, step
 from .health import probe
+from .new_service import add_new_commands
 from .sandbox import add_sandbox_commands
 from .supervisor import LogFollower, Supervisor, SupervisorProcess, stop_instance, stop_on_signals
 
@@ -410,6 +414,7 @@ def main(argv: list[str]) -> int:
     seed.set_defaults(run=cmd_seed)
     add_fault_commands(commands)
     add_sandbox_commands(commands)
+    add_new_commands(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -10,6 +10,8 @@ project-local folder, the contract tooling from npm (`npm ci` in contracts/), an
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import platform as host
 import re
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from .config import ROOT, SERVICES, ZIPKIN, Settings
 from .console import fail, step
+from . import startup_archives
 
 UV_VERSION = "0.13.8"
 EMBEDDED_REDIS = ("com.github.codemonstur", "embedded-redis", "1.4.4")
@@ -30,9 +33,21 @@ ZIPKIN_SERVER = ("io.zipkin", "zipkin-server", "3.6.1", "exec")
 # The fault proxy (launcher/faults.py), built from its Go module by `go install` on first use.
 TOXIPROXY_MODULE = "github.com/Shopify/toxiproxy/v2/cmd/server"
 TOXIPROXY_VERSION = "v2.12.0"
-GO_HINT = "install Go 1.23 or newer (https://go.dev/dl/), or put a toxiproxy-server on PATH"
+# Helm, for the `checks` suite's chart checks (deploy/helm/polyglot-platform), built the same way on first use and kept
+# in var/tools/helm: about four minutes on two cores by issue 22's account, 30 on 2026-12-03 beside other builds
+# (load 12 to 14); with Go's build cache warm, a few seconds.
+HELM_MODULE = "helm.sh/helm/v4/cmd/helm"
+HELM_VERSION = "v4.3.2"
+# Helm v4.3.2 needs Go 1.26 (its go.mod), toxiproxy 1.23.
+GO_HINT = "install Go 1.26 or newer (https://go.dev/dl/)"
 JAVA_MODULES = ("java-service-kit", *(p.module for p in SERVICES if p.kind == "java"))
 TOOLS_DIR = ROOT / "var" / "tools"
+
+
+@functools.cache
+def java_version(java: str) -> str:
+    """What `java -version` prints: the JDK's full version (a start-up archive maps only into the build that wrote it)."""
+    return subprocess.run([java, "-version"], capture_output=True, text=True).stderr.strip()
 
 
 def java_executable() -> str:
@@ -41,7 +56,7 @@ def java_executable() -> str:
     java = str(candidate) if candidate and candidate.exists() else shutil.which("java")
     if not java:
         fail("no Java found: install a JDK 17 or newer (or set JAVA_HOME)")
-    version_text = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    version_text = java_version(java)
     match = re.search(r'version "(\d+)', version_text)
     if not match or int(match.group(1)) < 17:
         fail(f"Java 17 or newer is required, found: {version_text.splitlines()[0] if version_text else java}")
@@ -72,12 +87,14 @@ def java_build_needed() -> bool:
 
 
 def build_java(logs_dir: Path, force: bool = False) -> None:
-    if not force and not java_build_needed():
-        return
-    step("building the Java services (./mvnw clean package, tests run in ./platform test)")
-    # `clean` on purpose: repackaging without it can keep stale dependency jars (STACK.md pitfall 7).
-    run_logged([str(ROOT / "mvnw"), "-B", "-q", "-DskipTests", "clean", "package"],
-               logs_dir / "build-java.log", "Java build")
+    """The Java services' jars, and the start-up archives trained from them (every path that starts a platform
+    builds through here: ./platform up, sandboxes, the test suites' platforms)."""
+    if force or java_build_needed():
+        step("building the Java services (./mvnw clean package, tests run in ./platform test)")
+        # `clean` on purpose: repackaging without it can keep stale dependency jars (STACK.md pitfall 7).
+        run_logged([str(ROOT / "mvnw"), "-B", "-q", "-DskipTests", "clean", "package"],
+                   logs_dir / "build-java.log", "Java build")
+    startup_archives.train_startup_archives(logs_dir)
 
 
 EVENTS_TOOL_CLASSPATH = ROOT / "java-service-kit" / "target" / "runtime-classpath.txt"
@@ -111,10 +128,23 @@ def uv_env() -> dict[str, str]:
     return {"UV_SYSTEM_CERTS": "true", **os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_PYTHON": sys.executable}
 
 
+# Which uv.lock the environment's bytecode was compiled for (see sync_python).
+BYTECODE_STAMP = ROOT / ".venv" / ".bytecode-compiled-for"
+
+
 def sync_python(logs_dir: Path) -> None:
-    """`uv sync --frozen`: installs exactly uv.lock into .venv; a no-op (milliseconds) when up to date."""
-    run_logged([uv_executable(), "sync", "--frozen", "--quiet"], logs_dir / "build-python.log",
-               "Python environment (uv sync --frozen)", env=uv_env())
+    """`uv sync --frozen`: installs exactly uv.lock into .venv; a no-op (milliseconds) when up to date.
+
+    After a change of uv.lock it also compiles the installed packages' bytecode (`--compile-bytecode`), as a
+    container image would: otherwise the first start of the platform has its four Python processes compile pandas,
+    scikit-learn and SciPy at the same time (20 s of a first start on two cores, decision 0023). Compiling checks every
+    file of the environment (a second, not milliseconds), hence only when the lock file changed."""
+    lock = (ROOT / "uv.lock").read_bytes()
+    compiled = BYTECODE_STAMP.is_file() and BYTECODE_STAMP.read_text() == hashlib.sha256(lock).hexdigest()
+    run_logged([uv_executable(), "sync", "--frozen", "--quiet", *([] if compiled else ["--compile-bytecode"])],
+               logs_dir / "build-python.log", "Python environment (uv sync --frozen)", env=uv_env())
+    if not compiled:
+        BYTECODE_STAMP.write_text(hashlib.sha256(lock).hexdigest())
 
 
 def ensure_model(logs_dir: Path, model_dir: Path) -> None:
@@ -281,26 +311,36 @@ def go_executable() -> str | None:
     return shutil.which("go") or (str(default) if default.exists() else None)
 
 
-def toxiproxy_server_executable(logs_dir: Path) -> str:
-    """toxiproxy-server from PATH, else the one `go install` builds once into var/tools/toxiproxy (the module proxy
-    checks it against the Go checksum database)."""
-    on_path = shutil.which("toxiproxy-server")
-    if on_path:
-        return on_path
-    folder = TOOLS_DIR / "toxiproxy"
-    binary = folder / f"toxiproxy-server-{TOXIPROXY_VERSION}"
+def go_installed_executable(module: str, version: str, tool: str, name: str, logs_dir: Path, what: str,
+                            hint: str = GO_HINT) -> str:
+    """The binary `go install <module>@<version>` builds, once, into var/tools/<tool>/<name>-<version> (the module
+    proxy checks the module against the Go checksum database); later calls find it there and build nothing."""
+    folder = TOOLS_DIR / tool
+    binary = folder / f"{name}-{version}"
     if binary.exists():
         return str(binary)
     go = go_executable()
     if not go:
-        fail(f"the fault proxy needs toxiproxy-server, built with Go, and no Go was found: {GO_HINT}")
-    step(f"building the fault proxy: go install {TOXIPROXY_MODULE}@{TOXIPROXY_VERSION} into "
-         f"{folder.relative_to(ROOT)} (first use only)")
+        fail(f"{what} needs {name}, built with Go, and no Go was found: {hint}")
+    step(f"building {name} for {what}: go install {module}@{version} into {folder.relative_to(ROOT)} (first use only)")
     folder.mkdir(parents=True, exist_ok=True)
-    run_logged([go, "install", f"{TOXIPROXY_MODULE}@{TOXIPROXY_VERSION}"], logs_dir / "build-toxiproxy.log",
-               f"building toxiproxy ({GO_HINT})", env={**os.environ, "GOBIN": str(folder)})
-    (folder / "server").rename(binary)  # go install names it after its folder, cmd/server
+    run_logged([go, "install", f"{module}@{version}"], logs_dir / f"build-{tool}.log", f"building {name} ({hint})",
+               env={**os.environ, "GOBIN": str(folder)})
+    (folder / module.rsplit("/", 1)[-1]).rename(binary)  # go install names the binary after the module's last folder
     return str(binary)
+
+
+def toxiproxy_server_executable(logs_dir: Path) -> str:
+    """toxiproxy-server from PATH, else the one built from its Go module."""
+    return shutil.which("toxiproxy-server") or go_installed_executable(
+        TOXIPROXY_MODULE, TOXIPROXY_VERSION, "toxiproxy", "toxiproxy-server", logs_dir,
+        "the fault proxy", f"{GO_HINT}, or put a toxiproxy-server on PATH")
+
+
+def helm_executable(logs_dir: Path) -> str:
+    """Helm for the chart checks (checks/test_helm_chart.py), always the pinned version built from its Go module: a
+    helm on PATH may be another major version, whose lint and template differ."""
+    return go_installed_executable(HELM_MODULE, HELM_VERSION, "helm", "helm", logs_dir, "the chart checks")
 
 
 PROMETHEUS_HINT = "install it to have one (Debian: apt-get install prometheus; .ci/run does)"

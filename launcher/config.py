@@ -73,6 +73,7 @@ SERVICES = (
     Part("inference-worker", "python", "INFERENCE_WORKER_PORT", 8011, "/health", "inference_bridge.worker"),
     # The report worker: consumes reporting.jobs; serves /health and /metrics only.
     Part("reporting-worker", "python", "REPORTING_WORKER_PORT", 8012, "/health", "reporting_bridge.worker"),
+    # ./platform new service adds services above this line (launcher/new_service/topology.py); the gateway stays last.
     Part("gateway", "java", "GATEWAY_PORT", 8080, "/actuator/health/readiness", "gateway", "", JAVA_LIVENESS_PATH),
 )
 PARTS = (REDIS, FAULT_PROXY, *OBSERVABILITY_PARTS, *SERVICES)

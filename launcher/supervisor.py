@@ -33,6 +33,7 @@ from .config import (DEFAULT_JAVA_OPTS, FAULT_PROXY, OBSERVABILITY_PARTS, PARTS,
 from .observability import local_config
 from .console import LauncherError, Prefixer, fail, step
 from .health import check, probe
+from .startup_archives import StartupArchive
 from .restart_policy import START_TIMEOUT_SECONDS, PartWatch, Phase, RestartRules
 
 STOP_GRACE_SECONDS = 20
@@ -187,7 +188,8 @@ class Supervisor:
             return faults.server_command(self.settings, build.toxiproxy_server_executable(self.settings.logs_dir))
         if part.kind == "java":
             java_opts = shlex.split(self.settings.env.get("JAVA_OPTS") or DEFAULT_JAVA_OPTS)
-            return [build.java_executable(), *java_opts, "-jar", str(build.jar_path(part.module))]
+            java = build.java_executable()
+            return [java, *java_opts, *StartupArchive(part.module).launch_arguments(build.java_version(java))]
         return [build.venv_python(), "-m", part.module]
 
     def check_ports(self, parts: tuple[Part, ...]) -> None:

@@ -19,7 +19,8 @@ environment the suites see. The suites, in order:
   fuzz       schemathesis                   (another such platform: every operation of the four OpenAPI documents,
                                             generated requests for each role, every check; e2e/contract_fuzz)
   examples   each example project's tests   (examples/: a user's projects outside the platform's build, each testing
-                                            itself against a sandbox it starts with the platform's test plugin)
+                                            itself against a sandbox it starts with the platform's test plugin), and
+                                            ./platform new service made, started and called in a clone
 """
 
 from __future__ import annotations
@@ -432,6 +433,9 @@ def example_commands() -> list[tuple[Path, list[list[str]]]]:
          [[mvnw, "-B", "-ntp", "-q", "-f", str(ROOT / "pom.xml"), "-pl", "sandbox/java", "-am", "install",
            "-DskipTests"],
           [mvnw, "-B", "-ntp", "verify"]]),
+        # `./platform new service` end to end: a Python and a Java service made in a clone of this repository, checked,
+        # built, started in a sandbox and called through its gateway (launcher/README.md#new-service).
+        (ROOT, [[build.venv_python(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "launcher/end_to_end"]]),
     ]
 
 

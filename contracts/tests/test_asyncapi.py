@@ -93,7 +93,8 @@ def test_delivery_semantics_are_documented() -> None:
     assert delivery["max_deliveries"] == 5 and delivery["batch_size"] == 16 and delivery["block_ms"] == 2000
     assert delivery["reclaim"]["min_idle_ms"] == 30000 and delivery["reclaim"]["interval_ms"] == 5000
     assert delivery["idempotency"]["window_ms"] == 24 * 3600 * 1000
-    assert "MULTI/EXEC" in delivery["ack"] and "XACK" in delivery["ack"]
+    assert "SET <stream>:<group>:processed:<event id>" in delivery["ack"] and "one XACK" in delivery["ack"]
+    assert "one pipelined round trip" in delivery["idempotency"]["behaviour"]
     assert "JUSTID" in delivery["lease"]["python"] and "events_lease_renewals_failed_total" in delivery["lease"]["python"]
     for field in ("stream", "entry_id", "group", "consumer", "deliveries", "error", "failed_at"):
         assert f" {field} " in delivery["dead_letter"]["command"], field

@@ -369,6 +369,68 @@ async def test_the_same_event_id_twice_is_handled_once(
     assert (await redis.xpending(stream, "g1"))["pending"] == 0
 
 
+async def test_a_batch_with_some_events_handled_already_handles_only_the_new_ones(
+    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+):
+    publisher = EventPublisher(redis, source="/test-service")
+    events = [new_event(broadcast(f"{n}"), source="/test-service") for n in range(6)]
+    for old in events[::2]:  # handled by an earlier consumer of the group: their keys exist
+        await redis.set(f"{stream}:g1:processed:{old.id}", 1, px=60_000)
+    await redis.xgroup_create(stream, "g1", id="0", mkstream=True)
+    for event in events:
+        await publisher.publish_event(event, stream=stream)
+    await publisher.publish_event(events[1], stream=stream)  # and a new one twice in the same batch
+    handler = Recorder()
+    async with StreamConsumer(redis, fast_settings(stream, batch_size=16), every(handler), metrics=metrics):
+        await wait_until_async(lambda: sample(metrics, "events_acked_total", stream=stream, group="g1") == 3,
+                               message="the batch acknowledged")
+    assert handler.calls == {event.id: 1 for event in events[1::2]}
+    assert sample(metrics, "events_duplicates_skipped_total", stream=stream, group="g1") == 4
+    assert (await redis.xpending(stream, "g1"))["pending"] == 0
+    for event in events:
+        assert await redis.pttl(f"{stream}:g1:processed:{event.id}") > 0
+
+
+async def test_a_consumer_gone_after_its_handlers_and_before_the_batch_ack_leaves_them_handled_once(
+    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+):
+    publisher = EventPublisher(redis, source="/test-service")
+    events = [await publisher.publish(broadcast(f"{n}"), stream=stream) for n in range(4)]
+    last_started = asyncio.Event()
+    completed: Counter[str] = Counter()
+
+    async def stuck_on_the_last(event: TypedEvent[Any]) -> None:
+        if event.id == events[-1].id:
+            last_started.set()
+            await asyncio.Event().wait()  # its consumer is given up on here: cancelled, as a crash would stop it
+        completed[event.id] += 1
+
+    first = StreamConsumer(redis, fast_settings(stream, consumer="c1", shutdown_timeout_ms=100, min_idle_ms=300),
+                           every(stuck_on_the_last), metrics=metrics)
+    await first.start()
+    await asyncio.wait_for(last_started.wait(), 10)
+    await first.stop()
+    # Three handlers returned, none of the four entries acknowledged (the batch never ended), three keys written.
+    assert (await redis.xpending(stream, "g1"))["pending"] == 4
+    assert sample(metrics, "events_acked_total", stream=stream, group="g1") == 0
+    for event in events[:3]:
+        assert await redis.exists(f"{stream}:g1:processed:{event.id}")
+
+    async def record(event: TypedEvent[Any]) -> None:
+        completed[event.id] += 1
+
+    rescuer_metrics = EventMetrics()
+    async with StreamConsumer(redis, fast_settings(stream, consumer="c2", min_idle_ms=300), every(record),
+                              metrics=rescuer_metrics):
+        await wait_until_async(lambda: _no_pending(redis, stream), message="the entries reclaimed and acknowledged")
+    assert completed == {event.id: 1 for event in events}
+    assert sample(rescuer_metrics, "events_duplicates_skipped_total", stream=stream, group="g1") == 3
+
+
+async def _no_pending(redis: Redis, stream: str) -> bool:
+    return (await redis.xpending(stream, "g1"))["pending"] == 0
+
+
 async def test_a_reclaimed_entry_whose_event_was_handled_meanwhile_is_skipped(
     redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
 ):

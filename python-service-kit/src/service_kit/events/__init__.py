@@ -14,7 +14,8 @@ the contract's (contract_types.streams.RETENTION), configurable (EVENTS_RETENTIO
 - `EventHandlers().on(USER_DELETED, handler)` (or `.on_every_type(handler)`): a handler gets a `TypedEvent`,
   the envelope and `data` as the type's payload model; a type without a handler is acknowledged and ignored;
 - `StreamConsumer(redis, EventSettings().consumer(stream=..., group=..., consumer=...), handlers)`: consumer
-  group, ack only after the handler succeeded (with the idempotency key, in one MULTI/EXEC), reclaim of idle
+  group, ack only after the handler succeeded and its idempotency key is written (the keys checked, and the entries
+  acknowledged, once per batch: `events.batch`), reclaim of idle
   entries, dead letters in `<stream>.dlq` (at once for a malformed envelope or a payload that breaks its schema), reconnect with
   backoff, graceful shutdown, metrics per stream and group;
 - in a service: `runtime.consuming(Subscription(Stream.X, ConsumerGroup.Y, handlers))` in its lifespan hook

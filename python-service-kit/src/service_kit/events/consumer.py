@@ -1,20 +1,20 @@
 """`StreamConsumer`: at-least-once delivery of a stream's CloudEvents to typed handlers, through a consumer group.
 
-Per entry: parse the envelope, find the handler of its type (none: acknowledge and move on) and parse its
-`data` into the type's payload model, skip if the event id was handled within the dedupe window, call the
-handler inside a `process <stream>` span whose parent is the event's trace context (`events.spans`), and only
-when it succeeded record the id and acknowledge, both in one MULTI/EXEC. While the handler runs, its entry is
-leased (`events.lease`): renewed every third of `min_idle_ms`, so that no other consumer reclaims an entry whose
-handler is alive, however long it takes. A failed entry stays pending; entries idle longer than `min_idle_ms` (a
-dead consumer's, whose lease stopped, and failed ones) are reclaimed (XAUTOCLAIM) by any consumer of the group and
-handled again. The handler runs at most `max_deliveries` times for an entry: when it fails on that
-delivery, the entry goes to `<stream>.dlq` with the reason and is acknowledged so that the stream moves on (a
+Per batch of entries (read, or reclaimed): parse each envelope, find the handler of its type (none: acknowledge
+and move on) and parse its `data` into the type's payload model; ask Redis in one pipelined round trip which of
+the events were handled within the dedupe window (their idempotency keys exist: acknowledged, not handled again);
+then call the handlers one after the other, in stream order, each inside a `process <stream>` span whose parent is
+the event's trace context (`events.spans`). A handler that succeeded gets its idempotency key written at once and
+its entry acknowledged with the rest of the batch (`events.batch`: the round trips, and what a crash does). While
+the handler runs, its entry is leased (`events.lease`): renewed every third of `min_idle_ms`, so that no other
+consumer reclaims an entry whose handler is alive, however long it takes. A failed entry stays pending; entries idle
+longer than `min_idle_ms` (a dead consumer's, whose lease stopped, and failed ones) are reclaimed (XAUTOCLAIM) by any
+consumer of the group and handled again. The handler runs at most `max_deliveries` times for an entry: when it fails
+on that delivery, the entry goes to `<stream>.dlq` with the reason and is acknowledged so that the stream moves on (a
 reclaimed entry already delivered more often, its consumer having died mid-handler, goes there without
 another try). Malformed entries (no event, an envelope that breaks the profile, or a payload that breaks its
-type's schema) go there at once. Lost connections are retried with exponential backoff; a group that disappeared (Redis restarted
-without persistence) is created again.
-
-Entries of one batch are handled one after the other, in stream order.
+type's schema) go there at once. Lost connections are retried with exponential backoff; a group that disappeared
+(Redis restarted without persistence) is created again.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from service_kit.events.envelope import MalformedEvent, decode_event, format_time
-from service_kit.events.handlers import EventHandlers
+from service_kit.events.batch import BatchRecord
+from service_kit.events.envelope import CloudEvent, MalformedEvent, decode_event, format_time
+from service_kit.events.handlers import Delivery, EventHandlers
 from service_kit.events.lease import EntryLeases
 from service_kit.events.metrics import EventMetrics, default_event_metrics
 from service_kit.events.publisher import EVENT_FIELD
@@ -232,9 +233,7 @@ class StreamConsumer:
             entries = await self._read(block_ms)
             read_at = time.monotonic()
             self._backoff_ms = settings.backoff_initial_ms  # Redis answered
-            for entry_id, fields in entries:
-                if await self._leases.still_held(entry_id, read_at):
-                    await self._deliver(entry_id, fields, deliveries=1)
+            await self._deliver_batch([(entry_id, fields, 1) for entry_id, fields in entries], read_at)
 
     async def _create_group(self) -> None:
         s = self.settings
@@ -282,24 +281,26 @@ class StreamConsumer:
             )
             claimed_at = time.monotonic()
             page = parse_autoclaim_reply(reply)
+            batch: list[tuple[str, Fields, int]] = []
             for entry_id, fields in page.entries:
                 if self._stopping.is_set():
-                    return
-                if not await self._leases.still_held(entry_id, claimed_at):
-                    continue
+                    break
                 deliveries = await self._delivery_count(entry_id)
                 if deliveries is None:
                     continue  # acknowledged meanwhile by the consumer it was taken from
                 logger.info("reclaimed entry %s of %s (delivery %d)", entry_id, s.stream, deliveries)
                 if deliveries > s.max_deliveries:
+                    if not await self._leases.still_held(entry_id, claimed_at):
+                        continue
                     error = (f"not handled successfully in {s.max_deliveries} deliveries: the last attempt ended "
                              "without an outcome (its consumer stopped or died, see its log)")
                     self._consumed.inc()
                     with self._process_span(fields):
                         await self._dead_letter(entry_id, fields, deliveries, error)
                 else:
-                    await self._deliver(entry_id, fields, deliveries=deliveries)
-            if page.cursor in ("0-0", "0"):
+                    batch.append((entry_id, fields, deliveries))
+            await self._deliver_batch(batch, claimed_at)
+            if self._stopping.is_set() or page.cursor in ("0-0", "0"):
                 return
 
     async def _delivery_count(self, entry_id: str) -> int | None:
@@ -318,57 +319,95 @@ class StreamConsumer:
             if _text(group.get("name")) == s.group and group.get("lag") is not None:
                 self._lag_gauge.labels(*self._labels).set(int(group["lag"]))  # Redis 7+ only
 
+    # -- one batch -----------------------------------------------------------------------------------
+
+    async def _deliver_batch(self, entries: list[tuple[str, Fields, int]], taken_at: float) -> None:
+        """Handles a batch of (entry id, fields, delivery count), taken at `taken_at` (time.monotonic()): the
+        envelopes parsed first, the idempotency keys of all its events checked in one round trip, the entries then
+        delivered in order, and the batch's keys and acknowledgements written by a `BatchRecord`."""
+        if not entries:
+            return
+        parsed = [(entry_id, fields, deliveries, self._parse(fields)) for entry_id, fields, deliveries in entries]
+        handled_before = await self._handled_already(
+            [outcome.processed_key for *_, outcome in parsed if isinstance(outcome, _Routed)])
+        record = BatchRecord(self.redis, self.settings)
+        try:
+            for entry_id, fields, deliveries, outcome in parsed:
+                if self._stopping.is_set():
+                    break  # the rest stays pending, reclaimed after min_idle_ms
+                if not await self._leases.still_held(entry_id, taken_at):
+                    continue
+                self._consumed.inc()
+                with self._process_span(fields) as span:
+                    await self._deliver(span, record, entry_id, fields, deliveries, outcome, handled_before)
+        except BaseException:
+            await record.abandon()
+            raise
+        self._acked.inc(await record.finish())
+
+    def _parse(self, fields: Fields) -> _Routed | _Ignored | _Malformed:
+        """What the entry holds: an event with the handler to run, one this group ignores, or a malformed one."""
+        text = fields.get(EVENT_FIELD)
+        if text is None:
+            return _Malformed(f"no {EVENT_FIELD!r} field (fields: {', '.join(sorted(fields)) or 'none'})")
+        try:
+            event = decode_event(text)
+            delivery = self.handlers.route(event)
+        except MalformedEvent as error:
+            return _Malformed(str(error))
+        if delivery is None:
+            return _Ignored(event)
+        s = self.settings
+        return _Routed(event, delivery, f"{s.stream}:{s.group}:processed:{event.id}")
+
+    async def _handled_already(self, processed_keys: list[str]) -> set[str]:
+        """Which of the keys exist: one pipelined round trip for the whole batch."""
+        if not processed_keys:
+            return set()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key in processed_keys:
+                pipe.exists(key)
+            found = await pipe.execute()
+        return {key for key, exists in zip(processed_keys, found, strict=True) if exists}
+
     # -- one entry -----------------------------------------------------------------------------------
 
-    async def _deliver(self, entry_id: str, fields: Fields, *, deliveries: int) -> None:
-        """Handles one entry inside a `process <stream>` span, a child of the trace context the entry's event
-        carries (read leniently from the raw text, so that a malformed event's dead-lettering is in its trace too;
-        none, or a malformed one: a new root)."""
-        self._consumed.inc()
-        with self._process_span(fields) as span:
-            await self._deliver_in_span(span, entry_id, fields, fields.get(EVENT_FIELD), deliveries=deliveries)
-
     def _process_span(self, fields: Fields) -> AbstractContextManager[trace.Span]:
+        """A `process <stream>` span, a child of the trace context the entry's event carries (read leniently from
+        the raw text, so that a malformed event's dead-lettering is in its trace too; none, or a malformed one: a
+        new root)."""
         s = self.settings
         return self.tracer.start_as_current_span(
             f"process {s.stream}", context=_trace_context_of_text(fields.get(EVENT_FIELD)), kind=SpanKind.CONSUMER,
             attributes=messaging_attributes(s.stream, "process", group=s.group),
         )
 
-    async def _deliver_in_span(self, span: trace.Span, entry_id: str, fields: Fields, text: str | None, *,
-                               deliveries: int) -> None:
+    async def _deliver(self, span: trace.Span, record: BatchRecord, entry_id: str, fields: Fields, deliveries: int,
+                       outcome: _Routed | _Ignored | _Malformed, handled_before: set[str]) -> None:
         s = self.settings
-        if text is None:
-            await self._dead_letter(
-                entry_id, fields, deliveries,
-                f"{MALFORMED_PREFIX}no {EVENT_FIELD!r} field (fields: {', '.join(sorted(fields)) or 'none'})",
-            )
+        if isinstance(outcome, _Malformed):
+            await self._dead_letter(entry_id, fields, deliveries, f"{MALFORMED_PREFIX}{outcome.reason}")
             return
-        try:
-            event = decode_event(text)
-            span.set_attributes({MESSAGE_ID: event.id, EVENT_TYPE: event.type})
-            delivery = self.handlers.route(event)
-        except MalformedEvent as error:
-            await self._dead_letter(entry_id, fields, deliveries, f"{MALFORMED_PREFIX}{error}")
+        event = outcome.event
+        span.set_attributes({MESSAGE_ID: event.id, EVENT_TYPE: event.type})
+        if isinstance(outcome, _Ignored):  # a type this group does not handle: done with it, nothing to remember
+            record.ignored(entry_id)
             return
-        if delivery is None:  # a type this group does not handle: done with it, nothing to remember
-            await self.redis.xack(s.stream, s.group, entry_id)
-            self._acked.inc()
-            return
-
-        processed_key = f"{s.stream}:{s.group}:processed:{event.id}"
-        if await self.redis.exists(processed_key):
-            await self.redis.xack(s.stream, s.group, entry_id)
+        if outcome.processed_key in handled_before:
+            record.duplicate(entry_id)
             self._duplicates.inc()
             logger.info("skipped entry %s of %s: event %s was handled already", entry_id, s.stream, event.id)
             return
+        # The same event twice in one batch: the check above predates the first one's handling.
+        handled_before.add(outcome.processed_key)
 
         started = time.perf_counter()
         lease = self._leases.lease(entry_id)
         try:
             async with lease:
-                await delivery()
+                await outcome.delivery()
         except Exception as error:
+            handled_before.discard(outcome.processed_key)
             self._handler_seconds.observe(time.perf_counter() - started)
             span.record_exception(error)
             span.set_status(Status(StatusCode.ERROR, _error_text(error)))
@@ -389,12 +428,7 @@ class StreamConsumer:
             logger.warning("handled event %s (entry %s of %s), which another consumer reclaimed meanwhile: left to it",
                            event.id, entry_id, s.stream)
             return
-
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(processed_key, 1, px=s.dedupe_window_ms)
-            pipe.xack(s.stream, s.group, entry_id)
-            await pipe.execute()
-        self._acked.inc()
+        record.handled(entry_id, outcome.processed_key)
 
     async def _dead_letter(self, entry_id: str, fields: Fields, deliveries: int, error: str) -> None:
         s = self.settings
@@ -420,6 +454,29 @@ class StreamConsumer:
             "moved entry %s of %s to %s after %d deliveries: %s", entry_id, s.stream, s.dead_letter_stream,
             deliveries, error,
         )
+
+
+@dataclass(frozen=True)
+class _Routed:
+    """An event of a type the group handles: `delivery` runs its handler on the typed event."""
+
+    event: CloudEvent
+    delivery: Delivery
+    processed_key: str
+
+
+@dataclass(frozen=True)
+class _Malformed:
+    """An entry that is no valid event of the contract: dead-lettered at once, with `reason`."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Ignored:
+    """An event of a type the group does not handle."""
+
+    event: CloudEvent
 
 
 def _trace_context_of_text(text: str | None) -> Context:

@@ -9,40 +9,17 @@ the range (zeros included), so a chart shows quiet days.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
+from reporting_bridge.domain.report_job import ReportJob, ReportResult
 from reporting_bridge.settings import DEFAULT_CHUNK_ROWS
 from reporting_bridge.store.tables import event_lanes, events
 
 Progress = Callable[[int], None]
-
-
-@dataclass
-class ReportResult:
-    columns: list[str]
-    rows: list[dict[str, Any]]
-    summary: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ReportJob:
-    type: str
-    params: dict[str, Any]
-    scope_user_id: str | None
-
-    @property
-    def start(self) -> datetime:
-        return datetime.combine(date.fromisoformat(self.params["from"]), datetime.min.time())
-
-    @property
-    def end(self) -> datetime:
-        """Exclusive: midnight after the last day."""
-        return datetime.combine(date.fromisoformat(self.params["to"]), datetime.min.time()) + timedelta(days=1)
 
 
 def bucket(moments: pd.Series, granularity: str) -> pd.Series:

@@ -21,7 +21,7 @@ from contract_types.openapi.reporting import Error, Report, ReportParameters
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from reporting_bridge.domain.catalogue import FORMATS
-from reporting_bridge.domain.compute import ReportResult
+from reporting_bridge.domain.report_job import ReportResult
 from reporting_bridge.settings import API_PREFIX
 from reporting_bridge.store.database import naive_utc
 from reporting_bridge.store.tables import report_results, reports

@@ -9,14 +9,19 @@ import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RStream;
 import org.redisson.api.RedissonClient;
@@ -35,8 +40,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Consumes one stream in one consumer group with at-least-once delivery, on a thread of its own.
  *
  * <ul>
- *   <li>An entry is acknowledged only after its handler returned, in one MULTI/EXEC with the event id's
- *       idempotency key; an id whose key exists is acknowledged without calling the handler.</li>
+ *   <li>Per batch (read or reclaimed), the idempotency keys of all its events are checked in one pipelined round
+ *       trip; an entry whose key exists is acknowledged without calling the handler. An entry is acknowledged only
+ *       after its handler returned: its key is written as the handler returns, the batch's entries acknowledged
+ *       together at its end ({@link BatchRecord}: the round trips, and what a crash does).</li>
  *   <li>A failed entry stays pending; every reclaim interval XAUTOCLAIM takes over entries idle longer than the
  *       minimum idle time (this consumer's failures and dead consumers' entries alike). The handler runs at most
  *       {@code maxDeliveries} times for an entry: failing on that delivery sends the entry to {@code <stream>.dlq}
@@ -50,7 +57,8 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  * Handlers run one at a time, in stream order. Each entry is handled inside a CONSUMER span ({@code process <stream>},
  * see {@link EventTracing}) whose parent is the context the event carries: the handler, what it publishes, the
- * acknowledgement or the dead-lettering are all part of the event's trace, and its log lines carry its trace id.
+ * idempotency key or the dead-lettering are all part of the event's trace (the batch's XACK, one for many events,
+ * is in none), and its log lines carry its trace id.
  */
 public class StreamConsumer {
 
@@ -190,13 +198,10 @@ public class StreamConsumer {
                     failing = false;
                 }
                 backoff = FIRST_BACKOFF;
-                if (entries != null) {
-                    for (Map.Entry<StreamMessageId, Map<String, String>> entry : entries.entrySet()) {
-                        if (!running) {
-                            break; // the rest stays pending and is reclaimed after the idle time
-                        }
-                        process(entry.getKey(), entry.getValue(), 1);
-                    }
+                if (entries != null && !entries.isEmpty()) {
+                    List<Taken> batch = new ArrayList<>(entries.size());
+                    entries.forEach((entryId, fields) -> batch.add(new Taken(entryId, fields, 1)));
+                    processBatch(batch);
                 }
             } catch (RuntimeException failure) {
                 if (!running) {
@@ -245,12 +250,17 @@ public class StreamConsumer {
         do {
             AutoClaimResult<String, String> claimed = stream.autoClaim(settings.group(), settings.consumerName(),
                     settings.minIdle().toMillis(), TimeUnit.MILLISECONDS, cursor, settings.batchSize());
+            List<Taken> batch = new ArrayList<>();
             for (Map.Entry<StreamMessageId, Map<String, String>> entry : claimed.getMessages().entrySet()) {
                 if (!running) {
                     return;
                 }
-                reclaimed(entry.getKey(), entry.getValue());
+                Taken taken = reclaimed(entry.getKey(), entry.getValue());
+                if (taken != null) {
+                    batch.add(taken);
+                }
             }
+            processBatch(batch);
             if (!claimed.getDeletedIds().isEmpty()) {
                 log.warn("Pending entries {} of {} were trimmed before anyone handled them; Redis dropped them",
                         claimed.getDeletedIds(), settings.stream());
@@ -259,16 +269,17 @@ public class StreamConsumer {
         } while (running && cursor != null && !CURSOR_START.equals(cursor));
     }
 
-    private void reclaimed(StreamMessageId entryId, Map<String, String> fields) {
+    /** A reclaimed entry to handle again, or null when it was dealt with here (gone, or dead-lettered). */
+    private Taken reclaimed(StreamMessageId entryId, Map<String, String> fields) {
         if (fields == null || fields.isEmpty()) {
             // Redis 6.2 returns trimmed entries without fields and keeps them pending: nothing left to handle.
             log.warn("Pending entry {} of {} was trimmed before anyone handled it", entryId, settings.stream());
             stream.ack(settings.group(), entryId);
-            return;
+            return null;
         }
         List<PendingEntry> pendingEntry = stream.listPending(settings.group(), entryId, entryId, 1);
         if (pendingEntry.isEmpty()) {
-            return; // acknowledged in the meantime
+            return null; // acknowledged in the meantime
         }
         long deliveries = pendingEntry.get(0).getDeliveryCount();
         if (deliveries > settings.maxDeliveries()) {
@@ -283,22 +294,71 @@ public class StreamConsumer {
             } finally {
                 span.end();
             }
-        } else {
-            process(entryId, fields, deliveries);
+            return null;
         }
+        return new Taken(entryId, fields, deliveries);
     }
 
-    private void process(StreamMessageId entryId, Map<String, String> fields, long deliveries) {
-        consumed.increment();
+    /** An entry taken from the stream (read, or reclaimed), and how often it was delivered. */
+    private record Taken(StreamMessageId entryId, Map<String, String> fields, long deliveries) {
+    }
+
+    /**
+     * Handles a batch in stream order: the idempotency keys of all its well-formed events are checked in one
+     * pipelined round trip first; the keys and the acknowledgements are written by a {@link BatchRecord}. An
+     * exception (Redis failing) leaves the batch's entries unacknowledged: pending, and handled or skipped again.
+     */
+    private void processBatch(List<Taken> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Object> parsed = new ArrayList<>(batch.size());
+        RBatch existence = redisson.createBatch(BatchOptions.defaults());
+        Map<String, RFuture<Boolean>> keyChecks = new HashMap<>();
+        for (Taken taken : batch) {
+            Object outcome = parse(taken.fields());
+            parsed.add(outcome);
+            if (outcome instanceof CloudEvent event) {
+                String key = settings.processedKey(event.id());
+                keyChecks.computeIfAbsent(key, k -> existence.getBucket(k, StringCodec.INSTANCE).isExistsAsync());
+            }
+        }
+        Set<String> handledBefore = new HashSet<>();
+        if (!keyChecks.isEmpty()) {
+            existence.execute();
+            keyChecks.forEach((key, exists) -> {
+                if (exists.toCompletableFuture().join()) {
+                    handledBefore.add(key);
+                }
+            });
+        }
+        BatchRecord record = new BatchRecord(redisson, settings);
+        for (int i = 0; i < batch.size() && running; i++) { // once stopping, the rest stays pending
+            Taken taken = batch.get(i);
+            process(taken.entryId(), taken.fields(), taken.deliveries(), parsed.get(i), handledBefore, record);
+        }
+        acked.increment(record.finish());
+    }
+
+    /** The entry's event, or the {@link InvalidCloudEventException} that says why it has none. */
+    private static Object parse(Map<String, String> fields) {
         String text = fields.get(EventPublisher.FIELD);
-        CloudEvent event;
         try {
             if (text == null) {
                 throw new InvalidCloudEventException(null, "no " + EventPublisher.FIELD + " field (fields: "
                         + fields.keySet() + ")");
             }
-            event = CloudEvent.parse(text);
+            return CloudEvent.parse(text);
         } catch (InvalidCloudEventException malformed) {
+            return malformed;
+        }
+    }
+
+    private void process(StreamMessageId entryId, Map<String, String> fields, long deliveries, Object parsed,
+                         Set<String> handledBefore, BatchRecord record) {
+        consumed.increment();
+        String text = fields.get(EventPublisher.FIELD);
+        if (parsed instanceof InvalidCloudEventException malformed) {
             // Retrying cannot make it valid. Without a cloudevent field, the entry's own fields are kept instead.
             Span span = tracing.startProcess(settings.stream(), settings.group(), (CloudEvent) null);
             try (Tracer.SpanInScope scope = tracing.inScope(span)) {
@@ -310,9 +370,10 @@ public class StreamConsumer {
             }
             return;
         }
+        CloudEvent event = (CloudEvent) parsed;
         Span span = tracing.startProcess(settings.stream(), settings.group(), event);
         try (Tracer.SpanInScope scope = tracing.inScope(span)) {
-            process(entryId, event, text, deliveries, span);
+            process(entryId, event, text, deliveries, span, handledBefore, record);
         } catch (RuntimeException redisFailure) {
             span.error(redisFailure);
             throw redisFailure;
@@ -330,16 +391,19 @@ public class StreamConsumer {
     }
 
     /** The handling of a well-formed event, inside its CONSUMER span. */
-    private void process(StreamMessageId entryId, CloudEvent event, String text, long deliveries, Span span) {
+    private void process(StreamMessageId entryId, CloudEvent event, String text, long deliveries, Span span,
+                         Set<String> handledBefore, BatchRecord record) {
         String processedKey = settings.processedKey(event.id());
-        if (redisson.getBucket(processedKey, StringCodec.INSTANCE).isExists()) {
-            stream.ack(settings.group(), entryId);
+        // add: the same event twice in one batch, whose key check predates the first one's handling.
+        if (!handledBefore.add(processedKey)) {
+            record.duplicate(entryId);
             duplicatesSkipped.increment();
             log.debug("Event {} (entry {}) was already handled; skipped", event.id(), entryId);
             return;
         }
         Throwable failure = handle(entryId, event, deliveries);
         if (failure != null) {
+            handledBefore.remove(processedKey);
             span.error(failure);
         }
         if (failure instanceof InvalidCloudEventException broken) {
@@ -356,11 +420,7 @@ public class StreamConsumer {
             }
             return;
         }
-        RBatch transaction = atomicBatch();
-        transaction.getBucket(processedKey, StringCodec.INSTANCE).setAsync("1", settings.dedupeWindow());
-        transaction.getStream(settings.stream(), StringCodec.INSTANCE).ackAsync(settings.group(), entryId);
-        transaction.execute();
-        acked.increment();
+        record.handled(entryId, processedKey);
     }
 
     /** Runs the handler (in the event's CONSUMER span); null when it succeeded, else what it threw. */

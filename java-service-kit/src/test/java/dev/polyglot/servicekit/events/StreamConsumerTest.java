@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -165,6 +166,34 @@ class StreamConsumerTest {
         assertThat(handled).containsExactly(event.id());
         assertThat(redisson.getBucket(stream + ":" + GROUP + ":processed:" + event.id(), StringCodec.INSTANCE)
                 .remainTimeToLive()).isBetween(Duration.ofHours(23).toMillis(), Duration.ofHours(24).toMillis());
+    }
+
+    @Test
+    void aBatchWithSomeEventsHandledAlreadyHandlesOnlyTheNewOnes() {
+        String stream = uniqueStream("batch-dedupe");
+        RStream<String, String> raw = redisson.getStream(stream, StringCodec.INSTANCE);
+        raw.createGroup(StreamCreateGroupArgs.name(GROUP).id(StreamMessageId.ALL).makeStream());
+        List<CloudEvent> events = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            CloudEvent event = CloudEvent.create("/t", "test.batch", null, null);
+            events.add(event);
+            if (i % 2 == 0) { // handled by an earlier consumer of the group: its key exists
+                redisson.getBucket(stream + ":" + GROUP + ":processed:" + event.id(), StringCodec.INSTANCE)
+                        .set("1", Duration.ofMinutes(1));
+            }
+            publisher.publish(stream, event);
+        }
+        publisher.publish(stream, events.get(1)); // and a new one twice in the same batch
+        List<String> handled = new CopyOnWriteArrayList<>();
+
+        start(fastSettings(stream, "c1"), seen -> handled.add(seen.id()));
+
+        await().atMost(DEADLINE).until(() -> count("events.acked", stream) == 3);
+        assertThat(handled).containsExactly(events.get(1).id(), events.get(3).id(), events.get(5).id());
+        assertThat(count("events.duplicates_skipped", stream)).isEqualTo(4);
+        assertThat(pending(redisson, stream)).isZero();
+        assertThat(events).allSatisfy(event -> assertThat(redisson.getBucket(
+                stream + ":" + GROUP + ":processed:" + event.id(), StringCodec.INSTANCE).isExists()).isTrue());
     }
 
     @Test
