@@ -136,9 +136,10 @@ def sync_python(logs_dir: Path) -> None:
     """`uv sync --frozen`: installs exactly uv.lock into .venv; a no-op (milliseconds) when up to date.
 
     After a change of uv.lock it also compiles the installed packages' bytecode (`--compile-bytecode`), as a
-    container image would: otherwise the first start of the platform has its four Python processes compile pandas,
-    scikit-learn and SciPy at the same time (20 s of a first start on two cores, decision 0023). Compiling checks every
-    file of the environment (a second, not milliseconds), hence only when the lock file changed."""
+    container image would: otherwise the four Python processes compile pandas, scikit-learn and SciPy at the first
+    start, and at every start where PYTHONDONTWRITEBYTECODE is set (as on the project's CI machines): 5 to 8 CPU-seconds
+    each (decision 0023). Compiling checks every file of the environment (a second, not milliseconds), hence only when
+    the lock file changed."""
     lock = (ROOT / "uv.lock").read_bytes()
     compiled = BYTECODE_STAMP.is_file() and BYTECODE_STAMP.read_text() == hashlib.sha256(lock).hexdigest()
     run_logged([uv_executable(), "sync", "--frozen", "--quiet", *([] if compiled else ["--compile-bytecode"])],
