@@ -17,14 +17,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import build
-from .config import DEFAULT_JAVA_OPTS, SERVICES, clean_environment, free_ports, load_settings
+from .config import DEFAULT_JAVA_OPTS, REDIS, SERVICES, clean_environment, free_ports, load_settings
 from .console import step
-from .health import redis_ping
 
 JAVA_SERVICES = tuple(p for p in SERVICES if p.kind == "java")
 # The training only has to load what a start loads; the JIT's first tier is enough for that and costs less.
@@ -82,23 +80,19 @@ def train_startup_archives(logs_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="startup-archives-") as data_dir:
         settings = load_settings(data_dir=Path(data_dir), ports=free_ports(),
                                  environ={**clean_environment(), "PLATFORM_OBSERVABILITY": "off"})
-        redis = subprocess.Popen(
-            [build.redis_server_executable(), "--port", str(settings.ports["redis"]), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # The supervisor's own way of starting and stopping a part (imported here: it imports this module to start
+        # the services from their archives).
+        from .supervisor import Supervisor
+
+        supervisor = Supervisor(settings)
         try:
-            _wait_for_redis(settings.ports["redis"])
+            supervisor.start(REDIS)
+            supervisor.wait_healthy((REDIS,), timeout=30)
             trainings = {archive: _start_training(java, archive, settings, logs_dir) for archive in stale}
             for archive, process in trainings.items():
                 _finish_training(archive, process, version, logs_dir)
         finally:
-            redis.terminate()
-            redis.wait(timeout=10)
-
-
-def _wait_for_redis(port: int) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not redis_ping(port):
-        time.sleep(0.1)
+            supervisor.stop_all()
 
 
 def _start_training(java: str, archive: StartupArchive, settings, logs_dir: Path) -> subprocess.Popen:

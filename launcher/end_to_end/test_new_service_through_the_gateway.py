@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,7 +118,3 @@ def test_a_new_service_answers_through_the_gateway(sandbox: Sandbox, service: st
             assert bad.json()["errors"][0]["pointer"] == "/query/times"
     finally:
         users.close()
-
-
-if __name__ == "__main__":
-    sys.exit(pytest.main([__file__, "-q"]))
