@@ -10,13 +10,13 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from launcher.config import SERVICE_URL_VARS
 from launcher.config import SERVICES as LAUNCHER_SERVICES
 
-JAVA_SERVICES = {"gateway": "GATEWAY_PORT", "auth-service": "AUTH_PORT", "notification-service": "NOTIFICATION_PORT"}
-# Python workers: a service's package running its worker module.
-PYTHON_WORKERS = {"inference-worker": "INFERENCE_WORKER_PORT", "reporting-worker": "REPORTING_WORKER_PORT"}
-PYTHON_SERVICES = {"inference-bridge": "INFERENCE_PORT", "reporting-bridge": "REPORTING_PORT", **PYTHON_WORKERS}
-APP_SERVICES = {**JAVA_SERVICES, **PYTHON_SERVICES}
+# The app services are the launcher's parts (a new service comes with its compose service: launcher/new_service),
+# each with the variable that sets its port.
+APP_SERVICES = {part.name: part.port_var for part in LAUNCHER_SERVICES}
+JAVA_SERVICES = {part.name for part in LAUNCHER_SERVICES if part.kind == "java"}
 BACKING_SERVICES = ("redis", "postgres")
 # Operators' tools: not app services (images, nothing depends on them), their UIs published on loopback only.
 OBSERVABILITY_SERVICES = {"zipkin": 9411, "prometheus": 9090, "grafana": 3000}
@@ -24,12 +24,7 @@ ALL_SERVICES = sorted([*APP_SERVICES, *BACKING_SERVICES, *OBSERVABILITY_SERVICES
 ZIPKIN_ENDPOINT = "http://zipkin:9411/api/v2/spans"
 
 # The gateway finds each backend through one variable (same names as the launcher's).
-GATEWAY_ROUTE_TARGETS = {
-    "AUTH_SERVICE_URL": "auth-service",
-    "NOTIFICATION_SERVICE_URL": "notification-service",
-    "INFERENCE_SERVICE_URL": "inference-bridge",
-    "REPORTING_SERVICE_URL": "reporting-bridge",
-}
+GATEWAY_ROUTE_TARGETS = {variable: name for name, variable in SERVICE_URL_VARS.items()}
 
 # One Dockerfile per language; each service passes its part of the launcher's table as build args.
 LANGUAGE_DOCKERFILES = {"java": "docker/java.Dockerfile", "python": "docker/python.Dockerfile"}

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from launcher import build
-from launcher.config import PLATFORM_VARIABLES, SERVICES
+from launcher.config import PLATFORM_VARIABLES, SERVICE_URL_VARS, SERVICES
 from launcher.console import LauncherError
 
 CHART = Path(__file__).resolve().parent.parent / "deploy" / "helm" / "polyglot-platform"
@@ -187,6 +187,16 @@ def test_every_part_of_the_launcher_runs_with_its_port_and_health_paths(helm: st
         assert container["image"] == f"polyglot-platform-{part.name}:0.1.0"
         resources = container["resources"]
         assert resources["requests"]["memory"] and resources["limits"]["memory"], part.name
+
+
+def test_every_service_is_found_through_its_url_variable_at_its_service(helm: str) -> None:
+    docs = rendered(helm)
+    config = of_kind(docs, "ConfigMap")[f"{RELEASE}-config"]["data"]
+    services = of_kind(docs, "Service")
+    parts = {part.name: part for part in SERVICES}
+    for name, variable in SERVICE_URL_VARS.items():
+        assert f"{RELEASE}-{name}" in services, name
+        assert config[variable] == f"http://{RELEASE}-{name}:{parts[name].default_port}", variable
 
 
 def variables_the_chart_sets(helm: str) -> set[str]:

@@ -12,11 +12,12 @@ The rules and dashboards may only name series the parts really export: checks/te
 the samples in observability/prometheus/metrics-sample/, scraped from a running platform (after `./platform demo`,
 so that every flow has left its series) with
 
-    python -m launcher.observability --capture-samples
+    python -m launcher.observability --capture-samples [--data-dir <a sandbox's folder>] [part ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import urllib.request
 from pathlib import Path
@@ -69,24 +70,49 @@ def compose_config() -> str:
                              COMPOSE_RULES_DIR, "compose.yaml")
 
 
-def capture_samples() -> None:
-    """Each part's metrics, as the running platform (./platform up, this machine's settings) serves them."""
-    settings = load_settings()
-    SAMPLES_DIR.mkdir(parents=True, exist_ok=True)
-    for part in scraped(PARTS):
-        url = f"http://127.0.0.1:{settings.ports[part.name]}{part.metrics_path}"
+def capture_samples(data_dir: Path | None, names: list[str], into: Path = SAMPLES_DIR) -> None:
+    """The metrics of the named parts (default: every scraped part) as the running instance of `data_dir` (default:
+    ./platform up's) serves them, on the ports its state file records."""
+    from .supervisor import read_state
+
+    parts = {part.name: part for part in scraped(PARTS)}
+    unknown = sorted(set(names) - set(parts))
+    if unknown:
+        sys.exit(f"not parts that serve metrics: {', '.join(unknown)} (they are: {', '.join(parts)})")
+    settings = load_settings(data_dir)
+    state = read_state(settings)
+    if state is None:
+        sys.exit(f"no platform runs from {settings.data_dir}: start it (./platform up, or ./platform sandbox start and "
+                 "--data-dir with its folder) first")
+    into.mkdir(parents=True, exist_ok=True)
+    for part in (parts[name] for name in names) if names else parts.values():
+        url = f"http://127.0.0.1:{state['ports'][part.name]}{part.metrics_path}"
         with urllib.request.urlopen(url, timeout=10) as response:
             text = response.read().decode()
         # The checkout's path (disk metrics' labels) says nothing about the metrics: left out.
-        (SAMPLES_DIR / f"{part.name}.prom").write_text(text.replace(str(ROOT), "<repo>"))
+        (into / f"{part.name}.prom").write_text(text.replace(str(ROOT), "<repo>"))
         print(f"{part.name}: {url}")
 
 
-if __name__ == "__main__":
-    if sys.argv[1:] == ["--compose"]:
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m launcher.observability",
+                                     description="Prometheus' configuration for compose, or samples of the metrics.")
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--compose", action="store_true",
+                        help=f"print compose's configuration (into {COMPOSE_CONFIG.relative_to(ROOT)})")
+    action.add_argument("--capture-samples", action="store_true",
+                        help=f"scrape the running parts into {SAMPLES_DIR.relative_to(ROOT)}")
+    parser.add_argument("--data-dir", type=Path, help="the running instance's data folder (a sandbox's); default "
+                                                      "./platform up's")
+    parser.add_argument("parts", nargs="*", help="with --capture-samples: only these parts (default: all)")
+    args = parser.parse_args(argv)
+    if args.compose:
+        if args.parts or args.data_dir:
+            parser.error("--compose takes no parts and no --data-dir")
         sys.stdout.write(compose_config())
-    elif sys.argv[1:] == ["--capture-samples"]:
-        capture_samples()
     else:
-        sys.exit(f"usage: python -m launcher.observability --compose > {COMPOSE_CONFIG.relative_to(ROOT)}\n"
-                 f"       python -m launcher.observability --capture-samples   (into {SAMPLES_DIR.relative_to(ROOT)})")
+        capture_samples(args.data_dir, args.parts)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -18,7 +18,8 @@ from launcher.new_service import USAGE_ERROR, NewService, ServiceTemplate, creat
 
 # What create() reads and edits, and what it runs (python -m launcher.observability --compose, in the copy).
 TOUCHED = ("launcher", ".env.example", "gateway/src/main/resources/application.yaml", "docs/architecture.md",
-           "pyproject.toml", "pom.xml", "observability/prometheus/compose/prometheus.yml", "contracts/openapi")
+           "pyproject.toml", "pom.xml", "observability/prometheus/compose/prometheus.yml", "contracts/openapi",
+           "docker", "compose.yaml", "deploy/helm/polyglot-platform/values.yaml")
 
 
 @pytest.mark.parametrize(("name", "reason"), [
@@ -124,6 +125,23 @@ def test_each_language_gets_its_files_and_a_place_in_every_declaration(root: Pat
     assert "<module>greeting-counter</module>" in (root / "pom.xml").read_text()
     assert "| greeting-counter | Java 17" in (root / "docs/architecture.md").read_text()
     assert 'targets: ["greeting-desk:8020"]' in (root / "observability/prometheus/compose/prometheus.yml").read_text()
+
+    assert "COPY greeting-desk/pyproject.toml greeting-desk/\n" in (root / "docker/python.Dockerfile").read_text()
+    assert "COPY greeting-counter/pom.xml greeting-counter/\n" in (root / "docker/java.Dockerfile").read_text()
+    compose = yaml.safe_load((root / "compose.yaml").read_text())["services"]
+    assert list(compose).index("greeting-counter") < list(compose).index("redis")
+    assert compose["greeting-desk"]["build"]["args"] == {"SERVICE": "greeting-desk", "MODULE": "greeting_desk",
+                                                         "PORT": "8020"}
+    assert compose["greeting-counter"]["build"]["args"] == {"SERVICE": "greeting-counter", "PORT": "8021"}
+    assert compose["greeting-counter"]["healthcheck"]["test"][-1] == \
+        compose["auth-service"]["healthcheck"]["test"][-1].replace("8081", "8021"), "the Java services' probe"
+    assert compose["gateway"]["environment"]["GREETING_DESK_URL"] == "http://greeting-desk:8020"
+    assert "greeting-counter" in compose["gateway"]["depends_on"]
+    parts = yaml.safe_load((root / "deploy/helm/polyglot-platform/values.yaml").read_text())["parts"]
+    assert (parts["greeting-desk"]["urlVariable"], parts["greeting-desk"]["calledBy"]) == ("GREETING_DESK_URL", ["gateway"])
+    assert (parts["greeting-counter"]["language"], parts["greeting-counter"]["portVariable"]) == (
+        "java", "GREETING_COUNTER_PORT")
+    assert parts["auth-service"]["calledBy"][-2:] == ["greeting-desk", "greeting-counter"], "they check tokens"
 
 
 def test_a_second_service_of_the_same_name_is_refused(root: Path):
