@@ -111,8 +111,9 @@ def units(load: float, per_unit: float, headroom: float) -> float:
     return load * headroom / per_unit
 
 
-def instances(load: float, per_instance: float, a: Assumptions) -> int:
-    return max(a.min_instances, math.ceil(units(load, per_instance, a.headroom)))
+def instances(units_needed: float, a: Assumptions) -> int:
+    """Whole instances for `units_needed` (a tenth of an instance is one), never fewer than the floor."""
+    return max(a.min_instances, math.ceil(units_needed))
 
 
 @dataclass
@@ -168,7 +169,7 @@ def size_requests(rate: float, inputs: Inputs, a: Assumptions) -> Sizing:
              "inference-bridge": max(prediction_processes, consumers["inference-bridge"]),
              "reporting-bridge": consumers["reporting-bridge"],
              "notification-service": consumers["notification-service"]}
-    parts = {part: max(a.min_instances, math.ceil(load)) for part, load in loads.items()}
+    parts = {part: instances(load, a) for part, load in loads.items()}
     event_ops, stream_ops = event_redis_ops(events, a)
     redis_ops = rate * a.redis_ops_per_request + event_ops
     layout, hot = redis_layout(redis_ops, {"the stream platform.events": stream_ops}, inputs, a)
@@ -187,11 +188,10 @@ def size_connections(connections: float, inputs: Inputs, a: Assumptions) -> Sizi
              "notification-service (consumer)": consumers["notification-service"],
              "reporting-bridge": consumers["reporting-bridge"],
              "inference-bridge": consumers["inference-bridge"]}
-    notification_instances = max(a.min_instances, math.ceil(max(by_connections, by_fanout,
-                                                               consumers["notification-service"])))
+    notification_instances = instances(max(by_connections, by_fanout, consumers["notification-service"]), a)
     parts = {"notification-service": notification_instances,
-             "reporting-bridge": max(a.min_instances, math.ceil(consumers["reporting-bridge"])),
-             "inference-bridge": max(a.min_instances, math.ceil(consumers["inference-bridge"]))}
+             "reporting-bridge": instances(consumers["reporting-bridge"], a),
+             "inference-bridge": instances(consumers["inference-bridge"], a)}
     event_ops, stream_ops = event_redis_ops(notifications, a)
     fanout_ops = notifications * (a.redis_ops_per_notification + notification_instances * a.pubsub_delivery_ops)
     redis_ops = event_ops + fanout_ops

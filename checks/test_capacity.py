@@ -27,6 +27,7 @@ from benchmarks.capacity import (
     render,
     size_connections,
     size_requests,
+    units,
 )
 from benchmarks.record import RecordError, read_record, write_record
 
@@ -66,9 +67,9 @@ def test_ten_times_the_load_takes_ten_times_the_instances():
 
 
 def test_the_headroom_multiplies_the_load_and_a_part_never_runs_below_the_floor():
-    assert instances(10_000, 1_000, replace(Assumptions(), headroom=1.5)) == 15
-    assert instances(10_001, 1_000, NO_HEADROOM) == 11  # rounded up: a tenth of an instance is one instance
-    assert instances(1, 1_000, replace(Assumptions(), min_instances=3)) == 3
+    assert units(10_000, 1_000, headroom=1.5) == 15
+    assert instances(units(10_001, 1_000, headroom=1.0), NO_HEADROOM) == 11  # a tenth of an instance is one
+    assert instances(units(1, 1_000, headroom=1.0), replace(Assumptions(), min_instances=3)) == 3
 
 
 def test_a_redis_key_past_one_node_is_the_first_bottleneck_and_asks_for_a_split():
