@@ -41,7 +41,8 @@ class Registrar:
     def register(self, email: str, name: str, password: str, role: Role | str = Role.USER) -> User:
         """A new account with `role` (ValueError for a role the contract does not name, before anything is sent)."""
         role = Role(role)
-        admin = None if role == Role.USER else self.admin()  # before registering: no account is left half made
+        # The admin before the registration: a missing or refused admin leaves no account behind as a mere user.
+        admin = None if role == Role.USER else self._signed_in_admin()
         user = self.api.expect(self.send(lambda: register_user.sync_detailed(
             client=self.api.auth, body=CreateUserRequest(email=email, name=name, password=password))), User, 201)
         return self._change_role(admin, user, role) if admin is not None else user
@@ -49,7 +50,7 @@ class Registrar:
     def give_role(self, user: User, role: Role | str) -> User:
         """The account with `role`: `user` itself when it has it already, else as the admin API answers the change."""
         role = Role(role)
-        return user if user.role == role else self._change_role(self.admin(), user, role)
+        return user if user.role == role else self._change_role(self._signed_in_admin(), user, role)
 
     def sign_up(self, session: PlatformSession, email: str, name: str, password: str,
                 role: Role | str = Role.USER) -> User:
@@ -58,7 +59,7 @@ class Registrar:
         session.sign_in(email, password)
         return user
 
-    def admin(self) -> PlatformSession:
+    def _signed_in_admin(self) -> PlatformSession:
         """The admin's session (signed in by the function given, on first use)."""
         if self._admin is None:
             raise ValueError("no admin session: only an admin gives a role above `user` (Registrar(admin=...))")
