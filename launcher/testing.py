@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import build, faults
-from .config import (PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN, Part, clean_environment, free_port, free_ports,
+from .config import (PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, ZIPKIN, Part, clean_environment, free_port, free_ports,
                      load_settings, port_in_use)
 from .console import LauncherError, error, fail, paint, step
 from .credential_scan import CREDENTIALS_FILE_VARIABLE, read_credentials, scan
@@ -277,8 +277,11 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
     environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url(f"{name}_auth"),
                "REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
                "ADMIN_EMAIL": E2E_ADMIN_EMAIL, "ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
-               "PLATFORM_OBSERVABILITY": "on" if observability else "off", **E2E_GATEWAY_ENVIRON, **extra_environ}
+               "PLATFORM_OBSERVABILITY": "on" if observability else "off",
+               # The one platform variable a suite's platform takes from the caller: the suites against replicas.
+               "PLATFORM_SCALE": os.environ.get("PLATFORM_SCALE", ""), **E2E_GATEWAY_ENVIRON, **extra_environ}
     settings = load_settings(data_dir=work_dir / f"{name}-platform", ports=ports, environ=environ)
+    ports = settings.ports  # with the free ports of the instances beyond the first (PLATFORM_SCALE)
     settings.prometheus = build.prometheus_executable() is not None
     supervisor = Supervisor(settings)
     if settings.runs(ZIPKIN):
@@ -288,7 +291,7 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
     build.ensure_model(settings.logs_dir, settings.model_dir)
     step(f"starting a platform for {name}: gateway on port {ports['gateway']}, data in {settings.data_dir}")
     platform = TestPlatform(f"http://127.0.0.1:{ports['gateway']}",
-                            {part.name: f"http://127.0.0.1:{ports[part.name]}" for part in SERVICES},
+                            {part.name: f"http://127.0.0.1:{ports[part.name]}" for part in settings.services()},
                             settings.logs_dir, [],
                             f"http://127.0.0.1:{ports['zipkin']}" if settings.runs(ZIPKIN) else "",
                             f"http://127.0.0.1:{ports['prometheus']}" if settings.runs(PROMETHEUS) else "",
