@@ -109,7 +109,11 @@ UNSCALABLE_REASONS = {
     FAULT_PROXY.name: "one fault proxy holds every link",
 }
 # compose.yaml's counterpart: `deploy.replicas: ${<PART>_REPLICAS:-1}` on each scalable part (checks/test_compose_policy.py).
-COMPOSE_REPLICAS_VARIABLES = {p.name: p.name.upper().replace("-", "_") + "_REPLICAS" for p in SCALABLE_PARTS}
+def compose_replicas_variable(name: str) -> str:
+    return name.upper().replace("-", "_") + "_REPLICAS"
+
+
+COMPOSE_REPLICAS_VARIABLES = {p.name: compose_replicas_variable(p.name) for p in SCALABLE_PARTS}
 FAULTS_WITH_SCALE = ("--faults (PLATFORM_FAULTS) cannot be combined with --scale (PLATFORM_SCALE): the fault proxy has "
                      "one link per part, to one address, and would hide every instance but the first")
 SCALE_ENTRY = re.compile(r"^\s*([a-z][a-z0-9-]*)\s*=\s*([0-9]+)\s*$")
