@@ -7,9 +7,17 @@ from __future__ import annotations
 import pytest
 
 from launcher import __main__ as platform
-from launcher import sandbox
-from launcher.config import (GATEWAY, MAX_INSTANCES, SERVICE_URL_VARS, SERVICES, ScaleError, load_settings,
-                             parse_scale)
+from launcher import sandbox, testing
+from launcher.config import (
+    GATEWAY,
+    MAX_INSTANCES,
+    SERVICE_URL_VARS,
+    SERVICES,
+    ScaleError,
+    free_ports,
+    load_settings,
+    parse_scale,
+)
 from launcher.observability import local_config
 
 SPEC = "notification-service=2,inference-bridge=2,inference-worker=3"
@@ -160,3 +168,22 @@ def test_logs_of_a_part_are_every_instances_or_one(tmp_path):
     assert platform.logged_names(settings, "inference-worker-2") == ["inference-worker-2"]
     assert platform.logged_names(settings, "inference-worker-1") == ["inference-worker"]
     assert platform.logged_names(settings, "redis") == ["redis"]
+
+
+class FakeServers:
+    """What platform_environ asks of the suites' servers (their PostgreSQL's URL of a database)."""
+
+    def postgres_url(self, database: str) -> str:
+        return f"postgresql://127.0.0.1:5432/{database}"
+
+
+def test_the_suites_platforms_take_platform_scale_and_no_other_platform_variable_from_the_caller(monkeypatch, tmp_path):
+    monkeypatch.setenv("PLATFORM_SCALE", "inference-worker=2,auth-service=2")
+    monkeypatch.setenv("INFERENCE_WORKER_PORT", "9999")
+    environ = testing.platform_environ(FakeServers(), "e2e", {}, observability=False)
+    assert environ["PLATFORM_SCALE"] == "inference-worker=2,auth-service=2"
+    assert "INFERENCE_WORKER_PORT" not in environ
+    settings = load_settings(data_dir=tmp_path, ports=free_ports(), environ=environ)
+    assert settings.scale == {"inference-worker": 2, "auth-service": 2}, "auth-service on the suite's PostgreSQL"
+    monkeypatch.delenv("PLATFORM_SCALE")
+    assert testing.platform_environ(FakeServers(), "e2e", {}, observability=False)["PLATFORM_SCALE"] == ""

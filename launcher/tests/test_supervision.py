@@ -286,7 +286,7 @@ def test_two_instances_of_a_part_each_have_their_port_health_restarts_status_lin
         assert (supervisor.running[first.name].pid, supervisor.running[first.name].restarts) == (pids[0], 0)
         assert state(supervisor)["scale"] == {"inference-worker": 2}
 
-        status = subprocess.run([sys.executable, "-m", "launcher", "status"], cwd=ROOT, env=environ,
+        status = subprocess.run([sys.executable, "-m", "launcher", "status"], cwd=ROOT, env=environ, check=False,
                                 capture_output=True, text=True, timeout=30)
         lines = {line.split()[0]: line for line in status.stdout.splitlines() if line.startswith("inference-worker")}
         assert set(lines) == {"inference-worker", "inference-worker-2"}, status.stdout
@@ -296,14 +296,14 @@ def test_two_instances_of_a_part_each_have_their_port_health_restarts_status_lin
         assert "restarts 1" in lines["inference-worker-2"] and "exited with signal SIGKILL" in lines["inference-worker-2"]
 
         logs = subprocess.run([sys.executable, "-m", "launcher", "logs", "inference-worker"], cwd=ROOT, env=environ,
-                              capture_output=True, text=True, timeout=30)
+                              capture_output=True, text=True, timeout=30, check=False)
         assert "inference-worker   | inference-worker-1 serving on" in logs.stdout, logs.stdout
         assert "inference-worker-2 | inference-worker-2 serving on" in logs.stdout
         assert (tmp_path / "logs" / "inference-worker-2.log").read_text().count("inference-worker-2 serving on") == 2
 
         supervisor.stop_supervising()  # ./platform down stops the supervisor first: here, this thread
         pids = [r.pid for r in supervisor.running.values()]
-        down = subprocess.run([sys.executable, "-m", "launcher", "down"], cwd=ROOT, env=environ,
+        down = subprocess.run([sys.executable, "-m", "launcher", "down"], cwd=ROOT, env=environ, check=False,
                               capture_output=True, text=True, timeout=60)
         assert down.returncode == 0, down.stdout + down.stderr
         assert "stopping inference-worker, inference-worker-2" in down.stdout
