@@ -108,8 +108,11 @@ UNSCALABLE_REASONS = {
     PROMETHEUS.name: "one Prometheus scrapes every instance already",
     FAULT_PROXY.name: "one fault proxy holds every link",
 }
-# compose.yaml's counterpart: `deploy.replicas: ${<PART>_REPLICAS:-1}` on each scalable part (checks/test_compose_policy.py).
+
+
 def compose_replicas_variable(name: str) -> str:
+    """compose.yaml's counterpart of --scale: `deploy.replicas: ${<PART>_REPLICAS:-1}` on each scalable part
+    (checks/test_compose_policy.py)."""
     return name.upper().replace("-", "_") + "_REPLICAS"
 
 
@@ -331,11 +334,12 @@ class Settings:
             env[p.port_var] = str(self.ports[p.name])
         if part.is_service:
             # Each instance its own port and id (the kits' default id, <host>-<pid>, changes at every restart).
-            env[next(p for p in SERVICES if p.name == part.part_name).port_var] = str(self.ports[part.name])
+            own = next((p for p in SERVICES if p.name == part.part_name), part)
+            env[own.port_var] = str(self.ports[part.name])
             env["INSTANCE_ID"] = part.instance_id
         for name, var in SERVICE_URL_VARS.items():
             # The gateway balances over every instance; any other part calls the first (one URL: the JWKS).
-            env[var] = ",".join(self.service_urls(name)) if part is GATEWAY else self.service_url(name)
+            env[var] = ",".join(self.service_urls(name)) if part.name == GATEWAY.name else self.service_url(name)
         env["TRACING_ZIPKIN_ENDPOINT"] = self.zipkin_endpoint
         if self.runs(PROMETHEUS):
             # The gateway's admin-only query route (the console's Operations page) asks this Prometheus, unless

@@ -106,10 +106,6 @@ class Supervisor:
         if state is None:
             return False
         self.settings.ports.update(state.get("ports", {}))
-        # The instances it started (--scale), on the ports just read: their names, probes and commands follow.
-        self.settings.scale = {}
-        self.settings.set_scale(state.get("scale", {}))
-        parts = {p.name: p for p in (*PARTS, *self.settings.services())}
         if state.get("external_redis_url"):
             self.settings.external_redis_url = state["external_redis_url"]
         # What the starting launcher decided (--no-observability, --faults, no prometheus binary, per-part variables):
@@ -118,6 +114,9 @@ class Supervisor:
         self.settings.faults = state.get("faults", self.settings.faults)
         self.settings.prometheus = state.get("prometheus", self.settings.prometheus)
         self.settings.extra_env.update(state.get("extra_env", {}))
+        # The instances it started (--scale), on the ports just read: their names, probes and commands follow.
+        self.settings.set_scale(state.get("scale", {}))
+        parts = {p.name: p for p in (*PARTS, *self.settings.services())}
         self.started_at = state.get("started_at", self.started_at)
         supervisor = state.get("supervisor")
         self.supervisor_process = SupervisorProcess(**supervisor) if supervisor else None
