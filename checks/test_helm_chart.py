@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from launcher import build
-from launcher.config import PLATFORM_VARIABLES, SERVICE_URL_VARS, SERVICES
+from launcher.config import COMPOSE_REPLICAS_VARIABLES, PLATFORM_VARIABLES, SERVICE_URL_VARS, SERVICES
 from launcher.console import LauncherError
 
 CHART = Path(__file__).resolve().parent.parent / "deploy" / "helm" / "polyglot-platform"
@@ -223,6 +223,9 @@ NOT_FOR_THE_CHART = {
     "PLATFORM_OBSERVABILITY": "whether ./platform up starts Zipkin and Prometheus",
     "JAVA_OPTS": "the launcher's JVM flags; the images size the heap from the container's memory limit",
     "MODEL_DIR": "set by the inference images, which carry the model they trained at build time",
+    "PLATFORM_SCALE": "the instances ./platform up starts; a release's are each part's replicas in values.yaml",
+    **{variable: "compose.yaml's replicas of the part; a release's are in values.yaml"
+       for variable in COMPOSE_REPLICAS_VARIABLES.values()},
 }
 
 

@@ -263,6 +263,20 @@ class TestPlatform:
     # Filled when the platform stops: each part the supervisor restarted, with its restarts and the last reason.
     restarts: dict[str, str] = field(default_factory=dict)
     redis_url: str = ""  # its event backbone, for tests that publish on it as a tool would (./platform seed)
+    # Every process of a service or worker by name, the instances of a part scaled by PLATFORM_SCALE (`<part>-<n>`)
+    # too; `service_urls` has each part's first instance, which the suites address by the part's name.
+    instance_urls: dict[str, str] = field(default_factory=dict)
+
+
+def platform_environ(servers: TestServers, name: str, extra_environ: dict[str, str],
+                     observability: bool) -> dict[str, str]:
+    """The environment of a suite's platform: none of the caller's platform variables but PLATFORM_SCALE (the suites
+    run against replicas with `PLATFORM_SCALE=… ./platform test e2e`), its own databases and bootstrap admin."""
+    return {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url(f"{name}_auth"),
+            "REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
+            "ADMIN_EMAIL": E2E_ADMIN_EMAIL, "ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
+            "PLATFORM_OBSERVABILITY": "on" if observability else "off",
+            "PLATFORM_SCALE": os.environ.get("PLATFORM_SCALE", ""), **E2E_GATEWAY_ENVIRON, **extra_environ}
 
 
 @contextmanager
@@ -274,11 +288,9 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
     supervising, then the platform, on exit, and records in `left_behind` any process or port it left and in
     `restarts` what the supervisor restarted."""
     ports = free_ports()
-    environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url(f"{name}_auth"),
-               "REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
-               "ADMIN_EMAIL": E2E_ADMIN_EMAIL, "ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
-               "PLATFORM_OBSERVABILITY": "on" if observability else "off", **E2E_GATEWAY_ENVIRON, **extra_environ}
+    environ = platform_environ(servers, name, extra_environ, observability)
     settings = load_settings(data_dir=work_dir / f"{name}-platform", ports=ports, environ=environ)
+    ports = settings.ports  # with the free ports of the instances beyond the first (PLATFORM_SCALE)
     settings.prometheus = build.prometheus_executable() is not None
     supervisor = Supervisor(settings)
     if settings.runs(ZIPKIN):
@@ -293,7 +305,9 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
                             f"http://127.0.0.1:{ports['zipkin']}" if settings.runs(ZIPKIN) else "",
                             f"http://127.0.0.1:{ports['prometheus']}" if settings.runs(PROMETHEUS) else "",
                             faults.api_url(settings) if settings.faults else "", settings.state_file,
-                            redis_url=settings.redis_url)
+                            redis_url=settings.redis_url,
+                            instance_urls={part.name: f"http://127.0.0.1:{ports[part.name]}"
+                                           for part in settings.services()})
     try:
         supervisor.start_platform()  # the very code path of ./platform up
         supervisor.supervise_in_thread()

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..config import compose_replicas_variable
 from ..console import fail
 
 # The line of launcher/config.py's SERVICES before which new services go (the gateway stays last: GATEWAY is
@@ -76,7 +77,10 @@ def launcher_table(text: str, service) -> str:
 
 
 def env_example(text: str, service) -> str:
-    """Its port in the ports section, its URL in the section of the services' URLs."""
+    """Its port in the ports section, its URL in the section of the services' URLs, its compose replicas in the
+    scaling section."""
+    text = insert_at_block_end(text, ["# --- Scaling (docs/operations.md#several-instances-of-a-part) ---"],
+                               [f"{compose_replicas_variable(service.name)}=1"], ".env.example", paragraph=True)
     text = insert_before_line(text, "# Port of the Redis that ./platform up starts (ignored when REDIS_URL is set)",
                               [f"# {service.name} (made by ./platform new service)", f"{service.port_var}={service.port}"],
                               ".env.example")
@@ -175,7 +179,8 @@ def compose_service(text: str, service) -> str:
         f"  {service.name}:", "    <<: *app-service", "    build:", f"      <<: *{service.lang}-build", "      args:", *args,
         "    environment:", "      <<: *app-environment", f'      {service.port_var}: "{port}"',
         "    healthcheck:", f"      <<: *{service.lang}-healthcheck", "      test:", "        - CMD", *probe,
-        "    deploy:", "      resources:", "        limits:", f"          memory: {memory}",
+        "    deploy:", f"      replicas: ${{{compose_replicas_variable(service.name)}:-1}}", "      resources:",
+        "        limits:", f"          memory: {memory}",
         "    depends_on:", "      redis:", "        condition: service_healthy", "",
     ]
     text = insert_before_line(text, COMPOSE_MARKER, block, where)

@@ -104,6 +104,7 @@ def test_each_language_gets_its_files_and_a_place_in_every_declaration(root: Pat
     assert max(len(line) for line in set(config.splitlines()) - before) <= 120, "the launcher's line length"
     env = (root / ".env.example").read_text()
     assert "GREETING_DESK_PORT=8020\n" in env and "GREETING_COUNTER_URL=\n" in env
+    assert "REPORTING_WORKER_REPLICAS=1\nGREETING_DESK_REPLICAS=1\nGREETING_COUNTER_REPLICAS=1\n" in env
 
     gateway = yaml.safe_load((root / "gateway/src/main/resources/application.yaml").read_text())
     routes = {route["id"]: route for route in gateway["spring"]["cloud"]["gateway"]["server"]["webflux"]["routes"]}
@@ -136,6 +137,7 @@ def test_each_language_gets_its_files_and_a_place_in_every_declaration(root: Pat
     assert compose["greeting-counter"]["healthcheck"]["test"][-1] == \
         compose["auth-service"]["healthcheck"]["test"][-1].replace("8081", "8021"), "the Java services' probe"
     assert compose["gateway"]["environment"]["GREETING_DESK_URL"] == "http://greeting-desk:8020"
+    assert compose["greeting-desk"]["deploy"]["replicas"] == "${GREETING_DESK_REPLICAS:-1}", "scalable as the others"
     assert "greeting-counter" in compose["gateway"]["depends_on"]
     parts = yaml.safe_load((root / "deploy/helm/polyglot-platform/values.yaml").read_text())["parts"]
     assert (parts["greeting-desk"]["urlVariable"], parts["greeting-desk"]["calledBy"]) == ("GREETING_DESK_URL", ["gateway"])
