@@ -323,10 +323,11 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
 
 def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_environ: dict[str, str],
                     commands: Callable[[TestPlatform], list[tuple[list[str], dict[str, str]]]],
-                    observability: bool = False, restarts_expected: bool = False) -> SuiteResult:
+                    observability: bool = False, restarts_expected: bool | set[str] = False) -> SuiteResult:
     """Runs each command (with its environment) against one platform started for the suite; every command runs, so
     one report shows every failure. A part restarted by the supervisor fails the suite unless `restarts_expected`
-    (a suite that kills parts): supervision must not hide a crash. Once the platform stopped, its logs are scanned for
+    (True: a suite that kills parts; a set: the instances a test kills on purpose): supervision must not hide a
+    crash. Once the platform stopped, its logs are scanned for
     the credentials the commands recorded (launcher/credential_scan.py)."""
     platform = None
     credentials = work_dir / f"{name}-credentials.txt"
@@ -342,10 +343,13 @@ def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_envir
     if platform is not None and platform.left_behind:
         error(f"processes or listening ports left behind after stopping the platform: {platform.left_behind}")
         return SuiteResult(name, False, 0, "left processes behind")
-    if platform is not None and platform.restarts and not restarts_expected:
+    unexpected = {} if restarts_expected is True else {
+        part: reason for part, reason in (platform.restarts if platform is not None else {}).items()
+        if part not in (restarts_expected or set())}
+    if unexpected:
         error("parts exited or hung and were restarted during the suite: "
-              + "; ".join(f"{n}: {r}" for n, r in platform.restarts.items()))
-        return SuiteResult(name, False, 0, "parts restarted: " + ", ".join(platform.restarts))
+              + "; ".join(f"{n}: {r}" for n, r in unexpected.items()))
+        return SuiteResult(name, False, 0, "parts restarted: " + ", ".join(unexpected))
     if platform is not None:
         recorded = read_credentials(credentials)
         findings = scan(platform.logs_dir, recorded)
@@ -354,6 +358,11 @@ def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_envir
             return SuiteResult(name, False, 0, f"{len(findings)} log lines hold a credential")
         step(f"no credential in the {name} platform's logs ({len(recorded)} recorded credentials, and signed tokens)")
     return SuiteResult(name, ok, 0, "platform stopped cleanly, no credential in its logs")
+
+
+E2E_SCALE = "notification-service=2,inference-bridge=2,inference-worker=2"
+# The instance e2e/test_replicas.py kills to see it leave the gateway's rotation and come back: its restart is expected.
+E2E_KILLED_INSTANCE = "inference-bridge-2"
 
 
 def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
@@ -368,7 +377,9 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
                # needs it fails, saying so).
                "E2E_ZIPKIN_URL": platform.zipkin_url, "E2E_PROMETHEUS_URL": platform.prometheus_url,
                # Its Redis: ./platform seed publishes the month of history there (e2e/test_seed.py).
-               "E2E_REDIS_URL": platform.redis_url}
+               "E2E_REDIS_URL": platform.redis_url,
+               # Every instance of the scaled parts (e2e/test_replicas.py) and the state file naming their pids.
+               "E2E_INSTANCE_URLS": json.dumps(platform.instance_urls), "E2E_STATE_FILE": str(platform.state_file)}
         return [([str(ROOT / ".venv" / "bin" / "pytest"), "e2e", "--ignore=e2e/contract_fuzz"], env),
                 # The Java end-to-end tests (e2e/java), with the client generated from the contracts, on the same
                 # platform. -am builds only the parent and platform-client, which have no tests of their own.
@@ -376,7 +387,11 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
                   f"-Dgateway.url={platform.gateway_url}"], env)]
 
     # With Zipkin (the services export their spans to it, as under ./platform up) and Prometheus: a few seconds more.
-    return _platform_suite("e2e", servers, work_dir, {}, commands, observability=True)
+    # Replicas of the parts that can have them, unless the caller chose (PLATFORM_SCALE): every flow is tested
+    # through a gateway balancing over instances, and e2e/test_replicas.py kills one on purpose.
+    scale = os.environ.get("PLATFORM_SCALE") or E2E_SCALE
+    return _platform_suite("e2e", servers, work_dir, {"PLATFORM_SCALE": scale}, commands, observability=True,
+                           restarts_expected={E2E_KILLED_INSTANCE})
 
 
 # The chaos platform: faults on (toxiproxy on every link the schedule touches), and timings that make recovery quick
