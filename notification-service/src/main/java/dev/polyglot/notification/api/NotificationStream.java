@@ -61,10 +61,19 @@ class NotificationStream {
                                          @RequestHeader(name = "Last-Event-ID", required = false) @Nullable UUID lastEventId) {
         LiveConnection connection = new LiveConnection(Reader.of(token), LiveConnection.Transport.SSE,
                 properties.sendQueueSize());
-        if (!connections.tryAdd(connection)) {
-            throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "At most "
-                    + properties.maxConnectionsPerUser() + " open notification connections per user.");
-        }
+        // The cap is counted in Redis: a blocking round trip, off the event loop.
+        return Mono.fromCallable(() -> connections.tryAdd(connection))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMapMany(added -> {
+                    if (!added) {
+                        return Flux.error(new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "At most "
+                                + properties.maxConnectionsPerUser() + " open notification connections per user."));
+                    }
+                    return serve(connection, lastEventId);
+                });
+    }
+
+    private Flux<ServerSentEvent<String>> serve(LiveConnection connection, @Nullable UUID lastEventId) {
         connection.startReplay();
         Mono<Void> replay = lastEventId == null
                 ? Mono.fromRunnable(() -> connection.finishReplay(List.of()))

@@ -184,6 +184,9 @@ class NotificationWebSocketHandler implements WebSocketHandler {
             connections.recordSent(connection, event);
             return event.wsFrame();
         }
+        if (item instanceof Outbound.Withdrawn withdrawn) {
+            return Frames.withdrawn(withdrawn.reason(), withdrawn.topics());
+        }
         return ((Outbound.Control) item).frame();
     }
 
