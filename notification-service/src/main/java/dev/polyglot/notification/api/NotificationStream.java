@@ -61,11 +61,12 @@ class NotificationStream {
                                          @RequestHeader(name = "Last-Event-ID", required = false) @Nullable UUID lastEventId) {
         LiveConnection connection = new LiveConnection(Reader.of(token), LiveConnection.Transport.SSE,
                 properties.sendQueueSize());
-        // The cap is counted in Redis: a blocking round trip, off the event loop.
-        return Mono.fromCallable(() -> connections.tryAdd(connection))
+        // The cap is counted in Redis: a blocking round trip, off the event loop. The connection is added only when its
+        // stream is subscribed, which ends in its removal; a client gone meanwhile leaves its lease to lapse.
+        return Mono.fromCallable(() -> connections.tryAdmit(connection))
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMapMany(added -> {
-                    if (!added) {
+                .flatMapMany(admitted -> {
+                    if (!admitted) {
                         return Flux.error(new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "At most "
                                 + properties.maxConnectionsPerUser() + " open notification connections per user."));
                     }
@@ -94,7 +95,10 @@ class NotificationStream {
                 .map(tick -> ServerSentEvent.<String>builder().comment("keep-alive").build())
                 .takeUntilOther(ended.asMono());
         return Flux.merge(notifications, keepAlive)
-                .doOnSubscribe(subscription -> replay.subscribe())
+                .doOnSubscribe(subscription -> {
+                    connections.add(connection);
+                    replay.subscribe();
+                })
                 .doFinally(signal -> connections.remove(connection));
     }
 }

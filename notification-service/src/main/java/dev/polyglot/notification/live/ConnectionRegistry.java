@@ -88,18 +88,23 @@ public class ConnectionRegistry implements SmartLifecycle {
     }
 
     /**
-     * Blocking (a Redis round trip): registers a connection unless its user already has the maximum open on all
-     * instances together.
+     * Blocking (a Redis round trip): takes the connection's lease unless its user already has the maximum open on all
+     * instances together. The transport then {@link #add}s it, or, when its client went away meanwhile, leaves the
+     * lease to lapse: a lease is renewed only for a connection added here.
      */
-    public boolean tryAdd(LiveConnection connection) {
-        String userId = connection.reader().userId();
-        if (!leases.tryAcquire(userId, connection.id(), properties.maxConnectionsPerUser())) {
-            return false;
-        }
-        byUser.computeIfAbsent(userId, user -> ConcurrentHashMap.newKeySet()).add(connection);
+    public boolean tryAdmit(LiveConnection connection) {
+        return leases.tryAcquire(connection.reader().userId(), connection.id(), properties.maxConnectionsPerUser());
+    }
+
+    /** Registers an admitted connection: it gets what the fan-out brings, and its lease is renewed until removed. */
+    public void add(LiveConnection connection) {
+        byUser.compute(connection.reader().userId(), (user, connections) -> {
+            Set<LiveConnection> set = connections != null ? connections : ConcurrentHashMap.newKeySet();
+            set.add(connection);
+            return set;
+        });
         all.add(connection);
         open.get(connection.transport()).incrementAndGet();
-        return true;
     }
 
     public void remove(LiveConnection connection) {

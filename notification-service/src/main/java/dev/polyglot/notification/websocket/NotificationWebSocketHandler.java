@@ -97,9 +97,10 @@ class NotificationWebSocketHandler implements WebSocketHandler {
     private Mono<Void> serve(WebSocketSession session, Reader reader, String lastEventId) {
         LiveConnection connection = new LiveConnection(reader, LiveConnection.Transport.WEBSOCKET,
                 properties.sendQueueSize());
-        if (!connections.tryAdd(connection)) {
+        if (!connections.tryAdmit(connection)) {
             return session.close(close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections"));
         }
+        connections.add(connection);
         connection.startReplay();
         connection.send(Frames.hello(connection, (int) properties.heartbeatInterval().toMillis(),
                 properties.maxMessageBytes()));
