@@ -28,7 +28,7 @@ import reactor.core.publisher.Flux;
  * answer 200: an instance that stops, or reports itself not ready, leaves the rotation at the next poll and comes back
  * at the first poll it passes. Between polls, a GET that meets a refused connection is retried by the route's Retry
  * filter, which asks LoadBalancer again and so goes to the next instance. When no instance passes, every instance
- * stays in the rotation ({@link EveryInstanceWhenNoneIsHealthy}).
+ * stays in the rotation ({@link HealthyInListedOrder}).
  */
 public class InstancesOfOneService {
 
@@ -64,28 +64,36 @@ public class InstancesOfOneService {
         return ServiceInstanceListSupplier.builder()
                 .withBase(listed)
                 .withHealthChecks(WebClient.create())
-                .with((childContext, healthy) -> new EveryInstanceWhenNoneIsHealthy(healthy, List.of(instances)))
+                .with((childContext, healthy) -> new HealthyInListedOrder(healthy, List.of(instances)))
                 .build(context);
     }
 
     /**
-     * LoadBalancer's health-check supplier leaves no instance when none passes, and the gateway then answers 503 at
-     * once for the service. When every instance fails its check together, the cause is most likely shared (Redis or
-     * PostgreSQL away): the instances are better placed to say so, each with its own problem and Retry-After, and the
-     * first to recover answers at once, without waiting for the next poll.
+     * What LoadBalancer's health-check supplier passes on, made fit for round robin:
+     * <ul>
+     *   <li>in the order the instances are listed: the supplier lists the healthy ones in the order their checks
+     *       answered, which changes from poll to poll, and round robin over a list whose order changed serves one
+     *       instance twice in a row (the test's even spread failed on it);</li>
+     *   <li>every instance when none passes: the supplier then leaves none, and the gateway would answer 503 at once
+     *       for the whole service. When every instance fails its check together, the cause is most likely shared
+     *       (Redis or PostgreSQL away): the instances are better placed to say so, each with its own problem and
+     *       Retry-After, and the first to recover answers at once, without waiting for the next poll.</li>
+     * </ul>
      */
-    static final class EveryInstanceWhenNoneIsHealthy extends DelegatingServiceInstanceListSupplier {
+    static final class HealthyInListedOrder extends DelegatingServiceInstanceListSupplier {
 
-        private final List<ServiceInstance> every;
+        private final List<ServiceInstance> listed;
 
-        EveryInstanceWhenNoneIsHealthy(ServiceInstanceListSupplier healthy, List<ServiceInstance> every) {
+        HealthyInListedOrder(ServiceInstanceListSupplier healthy, List<ServiceInstance> listed) {
             super(healthy);
-            this.every = every;
+            this.listed = listed;
         }
 
         @Override
         public Flux<List<ServiceInstance>> get() {
-            return getDelegate().get().map(healthy -> healthy.isEmpty() ? every : healthy);
+            return getDelegate().get().map(healthy -> healthy.isEmpty()
+                    ? listed
+                    : listed.stream().filter(healthy::contains).toList());
         }
     }
 }
