@@ -90,12 +90,13 @@ def env_example(text: str, service) -> str:
 
 
 def gateway_routes(text: str, service) -> str:
-    """A route with its breaker and GET retry, the breaker's instance, the service's URL, its live API document, and
-    the contract's and live document's entries in Swagger UI."""
+    """A route to its instances (lb://) with its breaker and GET retry, the breaker's instance, the health path the
+    gateway polls when the service has several instances, the service's URL (one, or a comma-separated list: one per
+    instance), its live API document, and the contract's and live document's entries in Swagger UI."""
     where = "gateway/src/main/resources/application.yaml"
     route = [
         f"            - id: {service.name}",
-        f"              uri: ${{gateway.services.{service.name}}}",
+        f"              uri: lb://{service.name}",
         "              predicates:",
         f"                - Path={service.api_prefix}/**",
         "              metadata:",
@@ -107,12 +108,14 @@ def gateway_routes(text: str, service) -> str:
     text = insert_before_line(text, "            - id: prometheus", route, where)
     text = insert_at_block_end(text, ["resilience4j:", "  circuitbreaker:", "    instances:"],
                                [f"      {service.name}: {{ base-config: default }}"], where)
+    text = insert_at_block_end(text, ["spring:", "  cloud:", "    loadbalancer:", "      health-check:", "        path:"],
+                               [f"          {service.name}: {service.health_path}"], where)
     text = insert_at_block_end(text, ["gateway:", "  services:"],
                                [f"    {service.name}: ${{{service.url_var}:http://localhost:${{{service.port_var}:{service.port}}}}}"],
                                where)
     document = "/v3/api-docs" if service.lang == "java" else "/openapi.json"
     text = insert_at_block_end(text, ["gateway:", "  api-documents:", "    services:"],
-                               [f'      {service.name}: {{ uri: "${{gateway.services.{service.name}}}", path: {document} }}'],
+                               [f"      {service.name}: {{ path: {document} }}"],
                                where)
     text = insert_after_last(text, re.escape('      - { name: "contract: '),
                              f'      - {{ name: "contract: {service.contract}", url: /contracts/openapi/{service.contract}.yaml }}',

@@ -108,13 +108,16 @@ def test_each_language_gets_its_files_and_a_place_in_every_declaration(root: Pat
 
     gateway = yaml.safe_load((root / "gateway/src/main/resources/application.yaml").read_text())
     routes = {route["id"]: route for route in gateway["spring"]["cloud"]["gateway"]["server"]["webflux"]["routes"]}
+    assert routes["greeting-counter"]["uri"] == "lb://greeting-counter", "balanced over its instances"
     assert routes["greeting-counter"]["predicates"] == ["Path=/api/greeting-counter/**"]
     assert routes["greeting-counter"]["filters"][0] == "CircuitBreaker=greeting-counter"
     assert routes["greeting-counter"]["filters"][1] == routes["auth-service"]["filters"][1], "the shared GET retry"
     assert "greeting-desk" in gateway["resilience4j"]["circuitbreaker"]["instances"]
     assert gateway["gateway"]["services"]["greeting-desk"] == \
         "${GREETING_DESK_URL:http://localhost:${GREETING_DESK_PORT:8020}}"
-    assert gateway["gateway"]["api-documents"]["services"]["greeting-counter"]["path"] == "/v3/api-docs"
+    assert gateway["gateway"]["api-documents"]["services"]["greeting-counter"] == {"path": "/v3/api-docs"}
+    health_paths = gateway["spring"]["cloud"]["loadbalancer"]["health-check"]["path"]
+    assert health_paths["greeting-counter"] == "/actuator/health/readiness" and health_paths["greeting-desk"] == "/health"
     urls = [entry["url"] for entry in gateway["springdoc"]["swagger-ui"]["urls"]]
     assert "/contracts/openapi/greetingdesk.yaml" in urls and "/v3/api-docs/greeting-counter" in urls
 
