@@ -151,6 +151,22 @@ class GatewayLoadBalancingTest {
     }
 
     @Test
+    void aGetOnAConnectionClosedWithoutAnAnswerIsRetriedOnTheOtherInstance() throws Exception {
+        int servedBefore = inferenceB.served.get();
+        inferenceB.closesWithoutAnswering = true; // its health check still answers: it stays in the rotation
+        try {
+            for (int i = 0; i < 10; i++) {
+                assertThat(get("/api/inference/service-info").statusCode())
+                        .as("a killed instance's connection closes without an answer: the GET goes to the other")
+                        .isEqualTo(200);
+            }
+            assertThat(inferenceB.served.get()).isEqualTo(servedBefore);
+        } finally {
+            inferenceB.closesWithoutAnswering = false;
+        }
+    }
+
+    @Test
     void anInstanceWhoseHealthCheckAnswers503LeavesTheRotationUntilItAnswers200() throws Exception {
         inferenceB.ready = false;
         awaitTwoPollsOf(inferenceB);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
@@ -17,6 +18,9 @@ final class ServiceInstanceStandIn implements AutoCloseable {
 
     final String name;
     volatile boolean ready = true;
+    /** Closes each connection a request arrives on without answering, as a process killed with the request in flight
+     * (or a pooled connection to a dead one) does. */
+    volatile boolean closesWithoutAnswering;
     final AtomicInteger served = new AtomicInteger();
     final AtomicInteger healthChecks = new AtomicInteger();
     private final int port;
@@ -63,6 +67,9 @@ final class ServiceInstanceStandIn implements AutoCloseable {
                                     .then(inbound.receive().then());
                         })
                         .route(request -> true, (request, response) -> {
+                            if (closesWithoutAnswering) {
+                                return response.withConnection(Connection::dispose).then();
+                            }
                             served.incrementAndGet();
                             return response.header("Content-Type", "application/json")
                                     .sendString(Mono.just("{\"instance\": \"" + name + "\"}"));
