@@ -20,6 +20,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -150,10 +152,12 @@ class GatewayLoadBalancingTest {
         assertThat(inferenceB.served.get()).isGreaterThan(servedBefore);
     }
 
-    @Test
-    void aGetOnAConnectionClosedWithoutAnAnswerIsRetriedOnTheOtherInstance() throws Exception {
+    @ParameterizedTest(name = "reset: {0}")
+    @ValueSource(booleans = {false, true})
+    void aGetOnAConnectionClosedWithoutAnAnswerIsRetriedOnTheOtherInstance(boolean reset) throws Exception {
         int servedBefore = inferenceB.served.get();
         inferenceB.closesWithoutAnswering = true; // its health check still answers: it stays in the rotation
+        inferenceB.resets = reset;
         try {
             for (int i = 0; i < 10; i++) {
                 assertThat(get("/api/inference/service-info").statusCode())
@@ -163,6 +167,7 @@ class GatewayLoadBalancingTest {
             assertThat(inferenceB.served.get()).isEqualTo(servedBefore);
         } finally {
             inferenceB.closesWithoutAnswering = false;
+            inferenceB.resets = false;
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.polyglot.gateway;
 
+import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
@@ -19,8 +19,9 @@ final class ServiceInstanceStandIn implements AutoCloseable {
     final String name;
     volatile boolean ready = true;
     /** Closes each connection a request arrives on without answering, as a process killed with the request in flight
-     * (or a pooled connection to a dead one) does. */
+     * (or a pooled connection to a dead one) does: with a FIN, or (resets) with a RST. */
     volatile boolean closesWithoutAnswering;
+    volatile boolean resets;
     final AtomicInteger served = new AtomicInteger();
     final AtomicInteger healthChecks = new AtomicInteger();
     private final int port;
@@ -68,7 +69,12 @@ final class ServiceInstanceStandIn implements AutoCloseable {
                         })
                         .route(request -> true, (request, response) -> {
                             if (closesWithoutAnswering) {
-                                return response.withConnection(Connection::dispose).then();
+                                return response.withConnection(connection -> {
+                                    if (resets) {
+                                        connection.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                                    }
+                                    connection.dispose();
+                                }).then();
                             }
                             served.incrementAndGet();
                             return response.header("Content-Type", "application/json")
