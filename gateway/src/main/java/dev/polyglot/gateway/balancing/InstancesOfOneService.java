@@ -26,9 +26,9 @@ import reactor.core.publisher.Flux;
  * Several instances: LoadBalancer's health-check supplier polls each one's health path
  * ({@code spring.cloud.loadbalancer.health-check.path.<service>}, every {@code interval}) and keeps only those that
  * answer 200: an instance that stops, or reports itself not ready, leaves the rotation at the next poll and comes back
- * at the first poll it passes. Between polls, a GET that meets a refused connection is retried by the route's Retry
- * filter, which asks LoadBalancer again and so goes to the next instance. When no instance passes, every instance
- * stays in the rotation ({@link HealthyInListedOrder}).
+ * at the first poll it passes. Between polls, a GET that meets a refused, closed or reset connection is retried by
+ * the route's Retry filter, which asks LoadBalancer again and so goes to the next instance. When no instance passes,
+ * every instance stays in the rotation ({@link HealthyInListedOrder}).
  */
 public class InstancesOfOneService {
 
