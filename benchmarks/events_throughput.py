@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.record import add_record_option, write_record  # noqa: E402
 from benchmarks.span_intake import span_intake_url, start_span_intake  # noqa: E402
 from interop.events_tools import broadcast_data, finish_tool, run_tool, start_tool  # noqa: E402
 from launcher.build import redis_server_executable  # noqa: E402
@@ -123,6 +124,7 @@ def main() -> None:
                         help="publisher-consumer pairs, comma-separated (default: all four)")
     parser.add_argument("--samplings", type=lambda text: tuple(text.split(",")), default=SAMPLINGS,
                         help="tracing sampling probabilities, comma-separated (default: 1.0,0.0)")
+    add_record_option(parser)
     args = parser.parse_args()
 
     # The publishers outrun the consumers: a stream trimmed to the default retention (10,000 entries) would drop
@@ -145,6 +147,7 @@ def main() -> None:
             intake.terminate()
             intake.wait(timeout=10)
     print_table(rows, raw_throughput, raw_latency)
+    record(args, rows, raw_throughput)
 
 
 def measure(url: str, intake_url: str, args: argparse.Namespace, redis) -> tuple[list, float, dict]:
@@ -175,6 +178,22 @@ def print_table(rows: list, raw_throughput: float, raw_latency: dict) -> None:
         print(f"| {name} | {sampling} | {throughput:,.0f} | {throughput / raw_throughput:.2f} | "
               f"{ratio(throughput, untraced.get(name))} | {p50:.2f} | {p50 / raw_latency['p50_ms']:.2f} | {p99:.2f} | "
               f"{p99 / raw_latency['p99_ms']:.2f} |")
+
+
+def record(args: argparse.Namespace, rows: list, raw_throughput: float) -> None:
+    """Events/s per consumer, by the consumer's language: the slowest path into it, traced as the platform runs
+    (sampling 1.0) when that was measured."""
+    sampling = "1.0" if "1.0" in args.samplings else args.samplings[0]
+    per_consumer: dict[str, float] = {}
+    for name, row_sampling, throughput, _, _ in rows:
+        consumer = name.split(" → ")[1]
+        if row_sampling == sampling:
+            per_consumer[consumer] = min(throughput, per_consumer.get(consumer, throughput))
+    write_record(args.record, "events_throughput.py",
+                 {"events_per_second_per_consumer": {language: round(value) for language, value in per_consumer.items()},
+                  "tracing_sampling": sampling},
+                 {"name": "raw redis-py XADD → XREADGROUP", "events_per_second": round(raw_throughput),
+                  "ratio": round(min(per_consumer.values()) / raw_throughput, 3)})
 
 
 def ratio(value: float, baseline: float | None) -> str:

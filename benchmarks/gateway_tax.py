@@ -66,6 +66,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.record import add_record_option, write_record  # noqa: E402
 from benchmarks.span_intake import nginx_executable, span_intake_url, start_span_intake  # noqa: E402
 from launcher.build import java_executable, redis_server_executable  # noqa: E402
 from launcher.config import PLATFORM_VARIABLES, free_port  # noqa: E402
@@ -86,6 +87,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--max-warm-up-rounds", type=int, default=20)
     parser.add_argument("--java-opts", default="-Xms64m -Xmx384m -XX:+UseSerialGC")
+    add_record_option(parser)
     args = parser.parse_args()
     for tool in ("nginx", "wrk", "taskset"):
         if not shutil.which(tool) and not Path("/usr/sbin", tool).exists():
@@ -148,6 +150,7 @@ def main() -> None:
                 results[name] = measure(f"{base}{path}", headers, args, gateway)
             stop(gateway)
         report(results, args)
+        record(results, args)
     finally:
         for process in reversed(processes):
             stop(process)
@@ -375,6 +378,14 @@ def report(results: dict[str, dict], args) -> None:
               f"CPU µs/req {traced['cpu_us'] - untraced['cpu_us']:+.0f} ({traced['cpu_us'] / untraced['cpu_us']:.2f}×), "
               f"@rate p50 {traced['fixed_p50'] - untraced['fixed_p50']:+.2f} ms, "
               f"@rate p99 {traced['fixed_p99'] - untraced['fixed_p99']:+.2f} ms")
+
+
+def record(results: dict[str, dict], args) -> None:
+    """The edge as the platform runs it (token check, Redis rate limit, traced), pinned to one core: req/s per core."""
+    edge = results["gateway, JWT check + Redis rate limit"]
+    write_record(args.record, "gateway_tax.py",
+                 {"requests_per_second_per_core": round(edge["rps"]), "cpu_us_per_request": round(edge["cpu_us"])},
+                 {"name": "nginx reverse proxy", "ratio": round(edge["rps"] / results["nginx reverse proxy"]["rps"], 3)})
 
 
 def stop(process: subprocess.Popen) -> None:

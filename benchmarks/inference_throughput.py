@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.record import add_record_option, write_record  # noqa: E402
 from launcher import build  # noqa: E402
 from launcher.config import REDIS, SERVICES, free_port, load_settings  # noqa: E402
 from launcher.supervisor import Supervisor  # noqa: E402
@@ -105,6 +106,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10, help="per measurement (10)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections for single predictions (8)")
+    add_record_option(parser)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -157,6 +159,12 @@ def main() -> int:
         rows = figures["requests_per_second"] * (BATCH_ROWS if "batch" in name else 1)
         print(f"{name:<34} {figures['requests_per_second']:>9,.0f} {rows:>9,.0f} {figures['p50_ms']:>8.2f} "
               f"{figures['p99_ms']:>8.2f} {figures['requests_per_second'] / hello_rps:>8.2f} {figures['errors']:>6}")
+    single = results["eta, direct"]["requests_per_second"]
+    write_record(args.record, "inference_throughput.py",
+                 {"predictions_per_second_per_process": round(single),
+                  "batch_rows_per_second_per_process": round(
+                      results[f"eta/batch of {BATCH_ROWS}, direct"]["requests_per_second"] * BATCH_ROWS)},
+                 {"name": "hello-world FastAPI endpoint", "ratio": round(single / hello_rps, 3)})
     return 0
 
 

@@ -29,6 +29,7 @@ import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -40,6 +41,10 @@ import redis
 import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.record import add_record_option, write_record  # noqa: E402
+
 JAR = ROOT / "notification-service" / "target" / "notification-service.jar"
 NODE_SERVER = ROOT / "benchmarks" / "node-ws" / "server.js"
 
@@ -195,6 +200,7 @@ def main() -> None:
     parser.add_argument("--fanouts", type=int, default=5, help="broadcasts timed per N (median reported)")
     parser.add_argument("--rate", type=float, default=10, help="broadcasts per second for the latency run")
     parser.add_argument("--seconds", type=float, default=5)
+    add_record_option(parser)
     args = parser.parse_args()
     sizes = [int(n) for n in args.clients.split(",")]
     if not JAR.is_file():
@@ -204,6 +210,7 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="notify-bench-"))
     processes = []
+    rounds = []
     try:
         redis_port, java_port, node_port = free_port(), free_port(), free_port()
         redis_binary = os.environ.get("REDIS_SERVER_BINARY") or shutil.which("redis-server") or "redis-server"
@@ -232,6 +239,7 @@ def main() -> None:
                   f"{node_figures['rss_mib']:>8.0f}M {java_figures['fanout_ms']:>16.1f} {node_figures['fanout_ms']:>16.1f} "
                   f"{java_figures['fanout_ms'] / node_figures['fanout_ms']:>9.2f} {java_figures['p50_ms']:>7.1f} "
                   f"{java_figures['p99_ms']:>7.1f}", flush=True)
+            rounds.append((n, java_figures, node_figures))
     finally:
         for process in reversed(processes):
             process.terminate()
@@ -240,6 +248,19 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
         shutil.rmtree(workdir, ignore_errors=True)
+    record(args, rounds)
+
+
+def record(args, rounds: list[tuple[int, dict, dict]]) -> None:
+    """Connections one instance held (the largest N), and its fan-out in frames/s: N / fan-out time, the lowest over
+    the N measured; the peer's ratio at that N."""
+    held, held_figures, _ = max(rounds, key=lambda round_: round_[0])
+    n, java_figures, node_figures = min(rounds, key=lambda round_: round_[0] / round_[1]["fanout_ms"])
+    write_record(args.record, "notifications_fanout.py",
+                 {"connections_held_per_instance": held, "rss_mib_with_those_connections": round(held_figures["rss_mib"]),
+                  "fanout_frames_per_second_per_instance": round(n / (java_figures["fanout_ms"] / 1000))},
+                 {"name": f"bare Node ws server, fan-out to {n} clients",
+                  "ratio": round(node_figures["fanout_ms"] / java_figures["fanout_ms"], 3)})
 
 
 if __name__ == "__main__":

@@ -10,26 +10,24 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from launcher.config import COMPOSE_REPLICAS_VARIABLES, SERVICE_URL_VARS
 from launcher.config import SERVICES as LAUNCHER_SERVICES
 
-JAVA_SERVICES = {"gateway": "GATEWAY_PORT", "auth-service": "AUTH_PORT", "notification-service": "NOTIFICATION_PORT"}
-# Python workers: a service's package running its worker module.
-PYTHON_WORKERS = {"inference-worker": "INFERENCE_WORKER_PORT", "reporting-worker": "REPORTING_WORKER_PORT"}
-PYTHON_SERVICES = {"inference-bridge": "INFERENCE_PORT", "reporting-bridge": "REPORTING_PORT", **PYTHON_WORKERS}
-APP_SERVICES = {**JAVA_SERVICES, **PYTHON_SERVICES}
+# The app services are the launcher's parts (a new service comes with its compose service: launcher/new_service),
+# each with the variable that sets its port.
+APP_SERVICES = {part.name: part.port_var for part in LAUNCHER_SERVICES}
+JAVA_SERVICES = {part.name for part in LAUNCHER_SERVICES if part.kind == "java"}
 BACKING_SERVICES = ("redis", "postgres")
 # Operators' tools: not app services (images, nothing depends on them), their UIs published on loopback only.
 OBSERVABILITY_SERVICES = {"zipkin": 9411, "prometheus": 9090, "grafana": 3000}
 ALL_SERVICES = sorted([*APP_SERVICES, *BACKING_SERVICES, *OBSERVABILITY_SERVICES])
+# The parts ./platform up --scale runs several of (launcher/config.py): each takes `deploy.replicas` from the host,
+# ${<PART>_REPLICAS:-1}; the others run once.
+SCALABLE_SERVICES = COMPOSE_REPLICAS_VARIABLES
 ZIPKIN_ENDPOINT = "http://zipkin:9411/api/v2/spans"
 
 # The gateway finds each backend through one variable (same names as the launcher's).
-GATEWAY_ROUTE_TARGETS = {
-    "AUTH_SERVICE_URL": "auth-service",
-    "NOTIFICATION_SERVICE_URL": "notification-service",
-    "INFERENCE_SERVICE_URL": "inference-bridge",
-    "REPORTING_SERVICE_URL": "reporting-bridge",
-}
+GATEWAY_ROUTE_TARGETS = {variable: name for name, variable in SERVICE_URL_VARS.items()}
 
 # One Dockerfile per language; each service passes its part of the launcher's table as build args.
 LANGUAGE_DOCKERFILES = {"java": "docker/java.Dockerfile", "python": "docker/python.Dockerfile"}
@@ -109,6 +107,47 @@ def test_only_the_gateway_publishes_a_port_and_it_is_8080(services: dict) -> Non
     for name, ui_port in OBSERVABILITY_SERVICES.items():
         (port,) = services[name]["ports"]
         assert (port["target"], str(port["published"]), port.get("host_ip")) == (ui_port, str(ui_port), "127.0.0.1"), name
+
+
+def scaling_problems(services: dict) -> list[str]:
+    """What keeps a service from running as replicas, or scales one that must run once."""
+    problems = []
+    for name, service in services.items():
+        if "replicas" not in service.get("deploy", {}):
+            continue
+        if name not in SCALABLE_SERVICES:
+            problems.append(f"{name}: replicas on a service that runs once (scalable: {', '.join(SCALABLE_SERVICES)})")
+        if service.get("ports"):
+            problems.append(f"{name}: a published port, which one replica only can hold")
+        if service.get("container_name"):
+            problems.append(f"{name}: a container_name, which one replica only can have")
+    return problems
+
+
+def test_nothing_pins_a_scaled_service_to_one_container(services: dict) -> None:
+    assert scaling_problems(services) == []
+
+
+@pytest.mark.parametrize(("name", "change", "problem"), [
+    ("gateway", {"deploy": {"replicas": 2}}, "gateway: replicas on a service that runs once"),
+    ("redis", {"deploy": {"replicas": 1}}, "redis: replicas on a service that runs once"),
+    ("inference-worker", {"ports": [{"target": 8011, "published": "8011"}]}, "inference-worker: a published port"),
+    ("notification-service", {"container_name": "notifications"}, "notification-service: a container_name"),
+])
+def test_scaling_problems_are_found(services: dict, name: str, change: dict, problem: str) -> None:
+    changed = {**services, name: {**services[name], **change}}
+    if name in SCALABLE_SERVICES and "deploy" not in change:
+        assert "replicas" in changed[name]["deploy"], "the scaled service keeps its replicas"
+    assert any(p.startswith(problem) for p in scaling_problems(changed)), scaling_problems(changed)
+
+
+@pytest.mark.parametrize(("name", "variable"), sorted(SCALABLE_SERVICES.items()))
+def test_scalable_services_take_their_replicas_from_the_host(repo_root: Path, services: dict, documented_variables:
+                                                              set[str], name: str, variable: str) -> None:
+    raw = yaml.safe_load((repo_root / "compose.yaml").read_text())["services"][name]
+    assert raw["deploy"]["replicas"] == f"${{{variable}:-1}}"
+    assert services[name]["deploy"]["replicas"] == 1, "one replica when the host sets nothing"
+    assert variable in documented_variables
 
 
 @pytest.mark.parametrize("name", sorted(APP_SERVICES))

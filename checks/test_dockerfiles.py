@@ -19,6 +19,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+import yaml
 
 from launcher.config import SERVICES
 
@@ -260,6 +261,23 @@ def test_java_image_copies_the_boot_layers_in_order(dockerfiles: dict) -> None:
     assert copied_layers == BOOT_LAYERS_IN_ORDER
     entrypoint = json.loads(next(i.arguments for i in runtime if i.keyword == "ENTRYPOINT"))
     assert entrypoint[-1] == "org.springframework.boot.loader.launch.JarLauncher"
+
+
+def test_the_gateway_image_carries_the_console_where_the_gateway_looks(repo_root: Path, dockerfiles: dict) -> None:
+    """The gateway serves the web console from its console-dir (CONSOLE_DIR, relative to the working directory):
+    the runtime stage copies the console stage's build there."""
+    gateway = yaml.safe_load((repo_root / "gateway/src/main/resources/application.yaml").read_text())
+    console_dir = gateway["gateway"]["edge"]["console-dir"]  # ${CONSOLE_DIR:<default>}
+    default = console_dir.removeprefix("${CONSOLE_DIR:").removesuffix("}")
+    runtime = stages(dockerfiles["java"])[-1]
+    workdir = [i.arguments for i in runtime if i.keyword == "WORKDIR"][-1]
+    copied = [i.arguments.split() for i in runtime if i.keyword == "COPY" and i.arguments.startswith("--from=console ")]
+    assert copied, "the runtime stage copies the console stage's build"
+    ((_, source, target),) = copied
+    assert Path(workdir, target) == Path(workdir, default), f"copied to {target}, the gateway looks in {default}"
+    console_stage = next(stage for stage in stages(dockerfiles["java"]) if stage[0].arguments.endswith(" AS console"))
+    assert source.rstrip("/").endswith("console/dist")
+    assert any("npm ci" in i.arguments for i in console_stage) and any("build" in i.arguments for i in console_stage)
 
 
 # ---- Python

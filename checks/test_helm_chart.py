@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from launcher import build
-from launcher.config import PLATFORM_VARIABLES, SERVICES
+from launcher.config import COMPOSE_REPLICAS_VARIABLES, PLATFORM_VARIABLES, SERVICE_URL_VARS, SERVICES
 from launcher.console import LauncherError
 
 CHART = Path(__file__).resolve().parent.parent / "deploy" / "helm" / "polyglot-platform"
@@ -189,6 +189,16 @@ def test_every_part_of_the_launcher_runs_with_its_port_and_health_paths(helm: st
         assert resources["requests"]["memory"] and resources["limits"]["memory"], part.name
 
 
+def test_every_service_is_found_through_its_url_variable_at_its_service(helm: str) -> None:
+    docs = rendered(helm)
+    config = of_kind(docs, "ConfigMap")[f"{RELEASE}-config"]["data"]
+    services = of_kind(docs, "Service")
+    parts = {part.name: part for part in SERVICES}
+    for name, variable in SERVICE_URL_VARS.items():
+        assert f"{RELEASE}-{name}" in services, name
+        assert config[variable] == f"http://{RELEASE}-{name}:{parts[name].default_port}", variable
+
+
 def variables_the_chart_sets(helm: str) -> set[str]:
     """The ConfigMap's keys and the containers' own variables, with every optional one on (ci/scaled-values.yaml)."""
     docs = rendered(helm, "scaled-values.yaml")
@@ -213,6 +223,9 @@ NOT_FOR_THE_CHART = {
     "PLATFORM_OBSERVABILITY": "whether ./platform up starts Zipkin and Prometheus",
     "JAVA_OPTS": "the launcher's JVM flags; the images size the heap from the container's memory limit",
     "MODEL_DIR": "set by the inference images, which carry the model they trained at build time",
+    "PLATFORM_SCALE": "the instances ./platform up starts; a release's are each part's replicas in values.yaml",
+    **{variable: "compose.yaml's replicas of the part; a release's are in values.yaml"
+       for variable in COMPOSE_REPLICAS_VARIABLES.values()},
 }
 
 

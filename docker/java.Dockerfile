@@ -10,6 +10,19 @@
 # PORT:    the port the service listens on (documentation for `docker run -P`; the service reads its own
 #          <NAME>_PORT variable).
 
+# ---- console: the web console the gateway serves (its console-dir, CONSOLE_DIR: /app/console/dist), built with
+# its locked dependencies and the committed contract types it imports; an empty folder for the other services.
+FROM node:20.20.2-bookworm-slim AS console
+ARG SERVICE
+WORKDIR /src
+COPY console/package.json console/package-lock.json console/
+RUN --mount=type=cache,target=/root/.npm \
+    if [ "${SERVICE:?}" = gateway ]; then npm ci --prefix console --no-audit --no-fund --ignore-scripts; fi
+COPY console/ console/
+COPY contracts/types/typescript/src/ contracts/types/typescript/src/
+RUN mkdir -p console/dist \
+    && if [ "${SERVICE}" = gateway ]; then npm run --prefix console build; fi
+
 # ---- build: compile the module and the reactor modules it needs, then split the jar into layers
 FROM eclipse-temurin:17.0.20.1_1-jdk-noble AS build
 ARG SERVICE
@@ -68,6 +81,7 @@ COPY --from=build /layers/dependencies/ ./
 COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
+COPY --from=console /src/console/dist/ ./console/dist/
 
 USER 10001:10001
 EXPOSE ${PORT:?}

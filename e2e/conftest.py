@@ -20,10 +20,9 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 
 from launcher.credential_scan import CredentialRecorder
-from platform_client import PlatformSession
-from platform_client.auth.api.account import get_current_user, register_user
-from platform_client.auth.api.users import update_user
-from platform_client.auth.models import CreateUserRequest, Role, UpdateUserRequest, User
+from platform_client import PlatformSession, Registrar
+from platform_client.auth.api.account import get_current_user
+from platform_client.auth.models import User
 from platform_client.notification.api.live import create_web_socket_ticket
 from platform_client.notification.models import WebSocketTicket
 
@@ -170,19 +169,14 @@ def admin(gateway_url: str) -> Iterator[Account]:
 @pytest.fixture
 def new_account(gateway_url: str, anonymous: PlatformSession, admin: Account) -> Iterator[Callable[..., Account]]:
     """Registers a fresh user, gives it `role` (through the admin API when not `user`) and signs it in."""
+    registrar = Registrar(anonymous, admin=admin.api)
 
     with ExitStack() as sessions:
 
         def create(role: str = "user") -> Account:
             email = f"e2e-{uuid.uuid4().hex[:12]}@example.com"
-            registered = anonymous.expect(register_user.sync_detailed(
-                client=anonymous.auth, body=CreateUserRequest(email=email, name="E2E User", password=E2E_PASSWORD)),
-                User, 201)
-            if role != "user":
-                admin.api.expect(update_user.sync_detailed(registered.id, client=admin.api.auth,
-                                                           body=UpdateUserRequest(role=Role(role))), User, 200)
-            api, _ = signed_in(gateway_url, email, E2E_PASSWORD)
-            sessions.enter_context(api)
-            return Account(str(registered.id), email, role, api)
+            api = sessions.enter_context(PlatformSession(gateway_url, timeout=10))
+            user = registrar.sign_up(api, email, "E2E User", E2E_PASSWORD, role)
+            return Account(str(user.id), email, role, api)
 
         yield create

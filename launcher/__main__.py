@@ -1,13 +1,14 @@
 """./platform: run the whole platform on this machine, without Docker.
 
-  ./platform up [--detach] [--rebuild] [--no-observability] [--faults]
+  ./platform up [--detach] [--rebuild] [--no-observability] [--faults] [--scale part=N,...]
                                          build what is missing or stale, start everything (Zipkin and Prometheus
-                                         too, unless --no-observability; the fault proxy with --faults), wait until
-                                         healthy
+                                         too, unless --no-observability; the fault proxy with --faults; N instances
+                                         of a service or worker with --scale or PLATFORM_SCALE), wait until healthy
   ./platform down                        stop the platform (its supervisor first, then every part)
   ./platform status                      one line per part with its restarts, and the supervisor; exit 0 only when
                                          every part is healthy
-  ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names
+  ./platform logs [part] [-f] [-n N]      the parts' logs, prefixed with their names (a scaled part's: every
+                                         instance's, or one with part-N)
   ./platform test [suite ...]            every test suite (java, python, interop, contracts, console, checks, e2e, chaos, fuzz, examples) with its own Redis/PostgreSQL
   ./platform generate                    regenerate the types in contracts/types and the Python client in contracts/clients
   ./platform demo [--only steps]         a narrated walkthrough of the running platform, through its gateway
@@ -35,7 +36,7 @@ from datetime import datetime, timezone
 
 from . import build
 from .build import build_all, resolve_observability
-from .config import FAULT_PROXY, GATEWAY, PROMETHEUS, SERVICES, ZIPKIN, Settings, load_settings
+from .config import FAULT_PROXY, GATEWAY, PROMETHEUS, ZIPKIN, ScaleError, Settings, load_settings, parse_scale
 from .console import LauncherError, error, paint, step
 from .health import probe
 from .new_service import add_new_commands
@@ -48,7 +49,7 @@ def print_urls(settings: Settings) -> None:
     rows = [(GATEWAY.name, gateway, "the public entry: use this one")]
     rows += [(p.name, settings.url(p), f"internal; routed as {gateway}{p.public_prefix}/**" if p.public_prefix
               else "internal; a worker (health and metrics only)")
-             for p in SERVICES if p is not GATEWAY]
+             for p in settings.services() if p is not GATEWAY]
     rows.append(("redis", settings.redis_url, "external" if settings.external_redis_url else f"data in {settings.data_dir / 'redis'}"))
     rows += observability_rows(settings)
     if settings.faults:
@@ -96,6 +97,8 @@ def cmd_up(args) -> int:
         leftover.stop_all()  # leftovers of an instance that died: forget them
     settings = load_settings()
     settings.faults = settings.faults or args.faults
+    # --scale replaces PLATFORM_SCALE; checked again now that --faults is known.
+    settings.set_scale(parse_scale(args.scale, settings.env) if args.scale is not None else settings.scale)
     supervisor = Supervisor(settings)
     stop_on_signals()
     follower = None
@@ -218,12 +221,14 @@ def supervisor_line(supervisor: Supervisor) -> str:
 
 def cmd_logs(args) -> int:
     settings = load_settings()
-    names = [p.name for p in settings.parts()] if not args.part else [args.part]
+    Supervisor(settings).load_state()  # the instances of a scaled part, when one runs
+    names = logged_names(settings, args.part)
     logs = {}
     for name in names:
         path = settings.logs_dir / f"{name}.log"
         if args.part and not path.exists():
-            error(f"no log for '{name}' in {settings.logs_dir} (parts: {', '.join(p.name for p in settings.parts())})")
+            error(f"no log for '{args.part}' in {settings.logs_dir} (parts: "
+                  f"{', '.join(p.name for p in settings.parts())})")
             return 1
         logs[name] = path
     follower = LogFollower(logs, from_start=True)
@@ -240,6 +245,16 @@ def cmd_logs(args) -> int:
     finally:
         follower.close()
     return 0
+
+
+def logged_names(settings: Settings, asked: str | None) -> list[str]:
+    """Whose logs `./platform logs [part]` shows: every process; a part's every instance; one instance, by its
+    process name (`inference-worker-2`) or its instance id (`inference-worker-1`, the part's first)."""
+    processes = settings.parts()
+    if not asked:
+        return [p.name for p in processes]
+    instances = [p.name for p in processes if asked in (p.part_name, p.name, p.instance_id)]
+    return instances or [asked]
 
 
 def cmd_test(args) -> int:
@@ -381,6 +396,8 @@ def main(argv: list[str]) -> int:
                     help="a lean start: no Zipkin, no Prometheus (as PLATFORM_OBSERVABILITY=off); spans are not exported")
     up.add_argument("--faults", action="store_true",
                     help="put the fault proxy (toxiproxy) on every link, for ./platform fault (as PLATFORM_FAULTS=on)")
+    up.add_argument("--scale", metavar="PART=N,...",
+                    help="run N instances of these services or workers, e.g. inference-worker=3 (as PLATFORM_SCALE)")
     up.set_defaults(run=cmd_up)
     commands.add_parser("down", help="stop the platform").set_defaults(run=cmd_down)
     commands.add_parser("status", help="health and restarts of each part, and the supervisor (exit 0 when all parts are "
@@ -418,6 +435,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except ScaleError as e:  # a usage error, like argparse's
+        error(str(e))
+        return 2
     except LauncherError as e:
         error(str(e))
         return 1

@@ -10,6 +10,8 @@ project-local folder, the contract tooling from npm (`npm ci` in contracts/), an
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import hashlib
 import os
@@ -86,15 +88,35 @@ def java_build_needed() -> bool:
     return _newest_source_mtime() > min(j.stat().st_mtime for j in jars)
 
 
+# Held while the Java services are built and their archives trained (see build_java).
+JAVA_BUILD_LOCK = ROOT / "var" / "build-java.lock"
+
+
+@contextlib.contextmanager
+def exclusive(lock_file: Path, waiting: str):
+    """One process at a time in the block, across processes (an flock, released when the holder exits, even killed);
+    `waiting` is said when another holds it."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            step(waiting)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def build_java(logs_dir: Path, force: bool = False) -> None:
     """The Java services' jars, and the start-up archives trained from them (every path that starts a platform
-    builds through here: ./platform up, sandboxes, the test suites' platforms)."""
-    if force or java_build_needed():
-        step("building the Java services (./mvnw clean package, tests run in ./platform test)")
-        # `clean` on purpose: repackaging without it can keep stale dependency jars (STACK.md pitfall 7).
-        run_logged([str(ROOT / "mvnw"), "-B", "-q", "-DskipTests", "clean", "package"],
-                   logs_dir / "build-java.log", "Java build")
-    startup_archives.train_startup_archives(logs_dir)
+    builds through here: ./platform up, sandboxes, the test suites' platforms). Two of those started at once after a
+    change would both build into the same target/ folders: the second waits, then finds the jars and archives current."""
+    with exclusive(JAVA_BUILD_LOCK, f"waiting for another build of the Java services ({JAVA_BUILD_LOCK} is locked)"):
+        if force or java_build_needed():
+            step("building the Java services (./mvnw clean package, tests run in ./platform test)")
+            # `clean` on purpose: repackaging without it can keep stale dependency jars (STACK.md pitfall 7).
+            run_logged([str(ROOT / "mvnw"), "-B", "-q", "-DskipTests", "clean", "package"],
+                       logs_dir / "build-java.log", "Java build")
+        startup_archives.train_startup_archives(logs_dir)
 
 
 EVENTS_TOOL_CLASSPATH = ROOT / "java-service-kit" / "target" / "runtime-classpath.txt"

@@ -9,11 +9,12 @@ environment winning over the file.
 from __future__ import annotations
 
 import os
+import re
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .console import fail
+from .console import LauncherError, fail
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,20 @@ class Part:
     # readiness group asks Redis, and Redisson, with Redis cut off, holds the answer past any probe's timeout (the
     # chaos suite saw a healthy gateway restarted for it); its liveness group asks nothing outside the process.
     liveness_path: str = ""
+    # Which instance of its part this process is (--scale): instance 1 carries the part's own name, port and log;
+    # instance n > 1 is named `<part>-<n>` and `replica_of` names its part.
+    instance: int = 1
+    replica_of: str = ""
+
+    @property
+    def part_name(self) -> str:
+        """The part this process is an instance of (its own name for instance 1)."""
+        return self.replica_of or self.name
+
+    @property
+    def instance_id(self) -> str:
+        """INSTANCE_ID of this process: its Redis Streams consumer name and the label of its metrics."""
+        return f"{self.part_name}-{self.instance}"
 
     @property
     def liveness_probe_path(self) -> str:
@@ -78,6 +93,73 @@ SERVICES = (
 )
 PARTS = (REDIS, FAULT_PROXY, *OBSERVABILITY_PARTS, *SERVICES)
 GATEWAY = SERVICES[-1]
+
+# --scale / PLATFORM_SCALE: how many instances of a service or worker run. Not the gateway (the single entry on its
+# fixed port: the instances sit behind it), nor Redis, Zipkin, Prometheus or the fault proxy (one each is what the
+# platform's clients are given an address of). More than MAX_INSTANCES of one part on one machine is a typo.
+SCALABLE_PARTS = tuple(p for p in SERVICES if p is not GATEWAY)
+MAX_INSTANCES = 8
+UNSCALABLE_REASONS = {
+    GATEWAY.name: "the gateway is the platform's one entry on its fixed port; the instances of the services sit "
+                  "behind it",
+    REDIS.name: "every part is given one Redis URL (REDIS_URL); Redis beyond one node is Sentinel or Cluster, not "
+                "copies",
+    ZIPKIN.name: "every service exports its spans to one Zipkin (TRACING_ZIPKIN_ENDPOINT), which keeps them in memory",
+    PROMETHEUS.name: "one Prometheus scrapes every instance already",
+    FAULT_PROXY.name: "one fault proxy holds every link",
+}
+
+
+def compose_replicas_variable(name: str) -> str:
+    """compose.yaml's counterpart of --scale: `deploy.replicas: ${<PART>_REPLICAS:-1}` on each scalable part
+    (checks/test_compose_policy.py)."""
+    return name.upper().replace("-", "_") + "_REPLICAS"
+
+
+COMPOSE_REPLICAS_VARIABLES = {p.name: compose_replicas_variable(p.name) for p in SCALABLE_PARTS}
+FAULTS_WITH_SCALE = ("--faults (PLATFORM_FAULTS) cannot be combined with --scale (PLATFORM_SCALE): the fault proxy has "
+                     "one link per part, to one address, and would hide every instance but the first")
+SCALE_ENTRY = re.compile(r"^\s*([a-z][a-z0-9-]*)\s*=\s*([0-9]+)\s*$")
+
+
+class ScaleError(LauncherError):
+    """A --scale or PLATFORM_SCALE the launcher refuses: a usage error (exit status 2)."""
+
+
+def parse_scale(spec: str, env: dict[str, str] | None = None) -> dict[str, int]:
+    """`part=N,part=N` into {part: N}; raises ScaleError saying why a spec cannot be run. An empty spec: {}."""
+    scale: dict[str, int] = {}  # only the parts of more than one instance
+    seen: set[str] = set()
+    scalable = {p.name for p in SCALABLE_PARTS}
+    for entry in (e for e in spec.split(",") if e.strip()) if spec.strip() else ():
+        match = SCALE_ENTRY.match(entry)
+        if not match:
+            raise ScaleError(f"--scale/PLATFORM_SCALE: {entry.strip()!r} is not PART=N (e.g. inference-worker=3)")
+        name, count = match.group(1), int(match.group(2))
+        if name in UNSCALABLE_REASONS:
+            raise ScaleError(f"--scale/PLATFORM_SCALE: {name} cannot be scaled: {UNSCALABLE_REASONS[name]}")
+        if name not in scalable:
+            raise ScaleError(f"--scale/PLATFORM_SCALE: no part named {name!r} (scalable: {', '.join(sorted(scalable))})")
+        if name in seen:
+            raise ScaleError(f"--scale/PLATFORM_SCALE: {name} is given twice")
+        seen.add(name)
+        if not 1 <= count <= MAX_INSTANCES:
+            raise ScaleError(f"--scale/PLATFORM_SCALE: {name}={count}: from 1 to {MAX_INSTANCES} instances per part")
+        if count > 1:
+            scale[name] = count
+    if env is not None and SWITCH_VALUES.get((env.get("PLATFORM_FAULTS") or "off").strip().lower()) and scale:
+        raise ScaleError(FAULTS_WITH_SCALE)
+    if scale.get("auth-service", 1) > 1 and env is not None and not env.get("AUTH_DATABASE_URL"):
+        raise ScaleError("--scale/PLATFORM_SCALE: auth-service can only be scaled with AUTH_DATABASE_URL set to a "
+                         "PostgreSQL: its embedded H2 file is opened by one process at a time")
+    return scale
+
+
+def instances(part: Part, count: int) -> tuple[Part, ...]:
+    """The processes of one part: itself as instance 1, then `<part>-2` … `<part>-<count>` (no port variable of
+    their own: the launcher gives them free ports)."""
+    return (part, *(replace(part, name=f"{part.name}-{n}", port_var="", instance=n, replica_of=part.name)
+                    for n in range(2, count + 1)))
 
 # Where the gateway finds each service (see gateway's application.yaml).
 SERVICE_URL_VARS = {
@@ -131,7 +213,7 @@ GATEWAY_VARIABLES = (
 PLATFORM_VARIABLES = frozenset({
     *(p.port_var for p in PARTS), *SERVICE_URL_VARS.values(), "REDIS_URL", "AUTH_DATABASE_URL",
     "REPORTING_DATABASE_URL", "PLATFORM_DATA_DIR", "BIND_ADDRESS", "ADMIN_EMAIL", "ADMIN_PASSWORD",
-    "LOG_FORMAT", "INSTANCE_ID", "JAVA_OPTS", "PLATFORM_OBSERVABILITY", "PLATFORM_FAULTS", *TRACING_VARIABLES, *EVENT_VARIABLES, *TOKEN_VARIABLES, *NOTIFICATION_VARIABLES,
+    "LOG_FORMAT", "INSTANCE_ID", "JAVA_OPTS", "PLATFORM_OBSERVABILITY", "PLATFORM_FAULTS", "PLATFORM_SCALE", *TRACING_VARIABLES, *EVENT_VARIABLES, *TOKEN_VARIABLES, *NOTIFICATION_VARIABLES,
     *INFERENCE_VARIABLES, *REPORTING_VARIABLES, *GATEWAY_VARIABLES,
 })
 
@@ -168,6 +250,24 @@ class Settings:
     external_zipkin_endpoint: str | None = None  # TRACING_ZIPKIN_ENDPOINT given: export there, start no Zipkin
     faults: bool = False  # the fault proxy on every link (--faults or PLATFORM_FAULTS=on)
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)  # per part
+    scale: dict[str, int] = field(default_factory=dict)  # instances per part (--scale, PLATFORM_SCALE); absent: 1
+
+    def set_scale(self, scale: dict[str, int]) -> None:
+        """Run `scale` instances of those parts; every instance beyond the first gets a free port (unless the state
+        file of a running instance already gave it one)."""
+        if self.faults and any(count > 1 for count in scale.values()):
+            raise ScaleError(FAULTS_WITH_SCALE)
+        self.scale = {name: count for name, count in scale.items() if count > 1}
+        for part in self.services():
+            self.ports.setdefault(part.name, free_port())
+
+    def instances(self, part: Part) -> tuple[Part, ...]:
+        """The processes of a part on this instance (itself alone unless scaled)."""
+        return instances(part, self.scale.get(part.name, 1))
+
+    def services(self) -> tuple[Part, ...]:
+        """Every service and worker process, each instance of a scaled part after its first, the gateway last."""
+        return tuple(instance for part in SERVICES for instance in self.instances(part))
 
     @property
     def run_dir(self) -> Path:
@@ -197,7 +297,7 @@ class Settings:
             parts.append(ZIPKIN)
         if self.observability and self.prometheus:
             parts.append(PROMETHEUS)
-        return (*parts, *SERVICES)
+        return (*parts, *self.services())
 
     def runs(self, part: Part) -> bool:
         return part in self.parts()
@@ -212,8 +312,17 @@ class Settings:
         return ""
 
     def service_url(self, name: str) -> str:
-        """Where the gateway finds a service (its *_SERVICE_URL variable), without the fault proxy."""
-        return self.env.get(SERVICE_URL_VARS[name]) or f"http://127.0.0.1:{self.ports[name]}"
+        """Where the parts find a service (its *_SERVICE_URL variable): its first instance, without the fault proxy."""
+        return self.service_urls(name)[0]
+
+    def service_urls(self, name: str) -> list[str]:
+        """Every instance of a service, as the gateway is told (its *_SERVICE_URL variable, comma-separated); a URL
+        set in the environment stands alone (a service run elsewhere)."""
+        configured = self.env.get(SERVICE_URL_VARS[name])
+        if configured:
+            return [configured]
+        part = next(p for p in SERVICES if p.name == name)
+        return [f"http://127.0.0.1:{self.ports[instance.name]}" for instance in self.instances(part)]
 
     def child_env(self, part: Part) -> dict[str, str]:
         # An empty variable means "the default" (.env.example), in both languages: leave it out.
@@ -223,8 +332,14 @@ class Settings:
         env["REDIS_URL"] = self.redis_url
         for p in SERVICES:
             env[p.port_var] = str(self.ports[p.name])
+        if part.is_service:
+            # Each instance its own port and id (the kits' default id, <host>-<pid>, changes at every restart).
+            own = next((p for p in SERVICES if p.name == part.part_name), part)
+            env[own.port_var] = str(self.ports[part.name])
+            env["INSTANCE_ID"] = part.instance_id
         for name, var in SERVICE_URL_VARS.items():
-            env[var] = self.service_url(name)
+            # The gateway balances over every instance; any other part calls the first (one URL: the JWKS).
+            env[var] = ",".join(self.service_urls(name)) if part.name == GATEWAY.name else self.service_url(name)
         env["TRACING_ZIPKIN_ENDPOINT"] = self.zipkin_endpoint
         if self.runs(PROMETHEUS):
             # The gateway's admin-only query route (the console's Operations page) asks this Prometheus, unless
@@ -262,7 +377,7 @@ def load_settings(data_dir: Path | None = None, ports: dict[str, int] | None = N
     faults = (env.get("PLATFORM_FAULTS") or "off").strip().lower()
     if faults not in SWITCH_VALUES:
         fail(f"PLATFORM_FAULTS must be on or off, got {faults!r}")
-    return Settings(
+    settings = Settings(
         data_dir=base,
         env=env,
         ports=resolved_ports,
@@ -272,6 +387,8 @@ def load_settings(data_dir: Path | None = None, ports: dict[str, int] | None = N
         external_zipkin_endpoint=env.get("TRACING_ZIPKIN_ENDPOINT") or None,
         faults=SWITCH_VALUES[faults],
     )
+    settings.set_scale(parse_scale(env.get("PLATFORM_SCALE") or "", env))
+    return settings
 
 
 def _is_probability(text: str) -> bool:

@@ -5,8 +5,8 @@
                                                            openapi/<service>.py
   Python      contracts/clients/python/src/platform_client/ the API client, one sub-package per
                                                            openapi/<service>.yaml (openapi-python-client; the
-                                                           package's __init__.py, py.typed and session.py are
-                                                           hand-written)
+                                                           package's __init__.py, py.typed, session.py and
+                                                           registrar.py are hand-written)
   TypeScript  contracts/types/typescript/src/              openapi/<service>.ts (openapi-typescript; the console's
                                                            openapi-fetch clients are typed by them),
                                                            events/*.ts, websocket/*.ts (json-schema-to-typescript)

@@ -1,6 +1,6 @@
 """./platform sandbox: a whole platform for a test session, beside any other, described by one line of JSON.
 
-`./platform sandbox start [--data-dir DIR] [--faults] [--observability]` starts a platform exactly as
+`./platform sandbox start [--data-dir DIR] [--faults] [--observability] [--scale PART=N,...]` starts a platform exactly as
 `./platform up --detach` does (the same build steps, `Supervisor.start_platform`, the detached supervisor), but on free
 ports, in a data folder of its own (default: a new one under var/sandboxes/), from an environment without any of the
 developer's platform variables (so its embedded H2 and SQLite databases, its own Redis), without Zipkin and Prometheus
@@ -8,7 +8,7 @@ unless asked, with a bootstrap admin of random credentials (ADMIN_EMAIL/ADMIN_PA
 the gateway's rate limits raised for a test's traffic from one address. Once every part is healthy it prints one line of
 JSON on stdout (everything else goes to stderr) and writes the same to <data dir>/sandbox.json:
 
-  {"gateway_url", "service_urls": {part: url}, "redis_url", "faults_url" ("" without --faults), "data_dir",
+  {"gateway_url", "service_urls": {process: url} (each instance of a scaled part too: `<part>-<n>`), "redis_url", "faults_url" ("" without --faults), "data_dir",
    "admin_email", "admin_password", "started_in_seconds"}
 
 `./platform sandbox stop DATA_DIR` stops it as `./platform down` stops the developer's instance, then checks that no
@@ -28,7 +28,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .build import build_all, resolve_observability
-from .config import DEFAULT_JAVA_OPTS, GATEWAY, ROOT, SERVICES, Settings, clean_environment, free_ports, load_settings, port_in_use
+from .config import (DEFAULT_JAVA_OPTS, GATEWAY, ROOT, Settings, clean_environment, free_ports, load_settings,
+                     ScaleError, parse_scale, port_in_use)
 from .console import LauncherError, error, fail, step
 from .faults import api_url
 from .supervisor import Supervisor, process_alive, read_state, stop_instance, stop_on_signals
@@ -55,8 +56,9 @@ def new_data_dir() -> Path:
     return folder
 
 
-def sandbox_environ(admin_email: str, admin_password: str, faults: bool, observability: bool) -> dict[str, str]:
-    return {**clean_environment(), **SANDBOX_GATEWAY_ENVIRON,
+def sandbox_environ(admin_email: str, admin_password: str, faults: bool, observability: bool,
+                    scale: str = "") -> dict[str, str]:
+    return {**clean_environment(), **SANDBOX_GATEWAY_ENVIRON, "PLATFORM_SCALE": scale,
             "ADMIN_EMAIL": admin_email, "ADMIN_PASSWORD": admin_password,
             "MODEL_DIR": str(SANDBOX_MODEL_DIR), "JAVA_OPTS": SANDBOX_JAVA_OPTS,
             "PLATFORM_FAULTS": "on" if faults else "off",
@@ -67,7 +69,7 @@ def describe(settings: Settings, admin_email: str, admin_password: str, seconds:
     """The line `sandbox start` prints: what a test needs to reach this instance."""
     return {
         "gateway_url": f"http://127.0.0.1:{settings.ports[GATEWAY.name]}",
-        "service_urls": {part.name: f"http://127.0.0.1:{settings.ports[part.name]}" for part in SERVICES},
+        "service_urls": {part.name: f"http://127.0.0.1:{settings.ports[part.name]}" for part in settings.services()},
         "redis_url": settings.redis_url,
         "faults_url": api_url(settings) if settings.faults else "",
         "data_dir": str(settings.data_dir),
@@ -77,14 +79,17 @@ def describe(settings: Settings, admin_email: str, admin_password: str, seconds:
     }
 
 
-def start(data_dir: Path | None, faults: bool, observability: bool) -> dict:
-    """Builds what is missing, starts the platform, waits until healthy, leaves it supervised; its description."""
+def start(data_dir: Path | None, faults: bool, observability: bool, scale: str = "") -> dict:
+    """Builds what is missing, starts the platform, waits until healthy, leaves it supervised; its description.
+    `scale`: --scale's PART=N,... (the sandbox's environment has none of the developer's PLATFORM_SCALE)."""
+    # A bad spec fails before any folder is made (a sandbox's environment has no AUTH_DATABASE_URL).
+    parse_scale(scale, {"PLATFORM_FAULTS": "on" if faults else "off"})
     started = time.monotonic()
     data_dir = (data_dir or new_data_dir()).resolve()
     admin_email = f"sandbox-admin-{secrets.token_hex(4)}@example.com"
     admin_password = secrets.token_urlsafe(24)
     settings = load_settings(data_dir=data_dir, ports=free_ports(),
-                             environ=sandbox_environ(admin_email, admin_password, faults, observability))
+                             environ=sandbox_environ(admin_email, admin_password, faults, observability, scale))
     leftover = Supervisor(load_settings(data_dir=data_dir, environ=clean_environment()))
     if leftover.load_state():
         if leftover.any_alive():
@@ -132,7 +137,10 @@ def cmd_sandbox(args) -> int:
         stop_on_signals()  # a start interrupted (Ctrl-C, a test runner's SIGTERM) stops what it started
         try:
             with contextlib.redirect_stdout(sys.stderr):
-                description = start(args.data_dir, args.faults, args.observability)
+                description = start(args.data_dir, args.faults, args.observability, args.scale or "")
+        except ScaleError as e:  # a usage error, like argparse's
+            error(str(e))
+            return 2
         except LauncherError as e:
             error(str(e))
             return 1
@@ -160,6 +168,8 @@ def add_sandbox_commands(commands) -> None:
     start_parser.add_argument("--data-dir", type=Path, help="its data folder (default: a new one under var/sandboxes/)")
     start_parser.add_argument("--faults", action="store_true", help="the fault proxy on every link (faults_url)")
     start_parser.add_argument("--observability", action="store_true", help="Zipkin and Prometheus too (off by default)")
+    start_parser.add_argument("--scale", metavar="PART=N,...",
+                              help="N instances of these services or workers (as ./platform up --scale)")
     stop_parser = actions.add_parser("stop", help="stop the sandbox of a data folder; fails if anything is left")
     stop_parser.add_argument("data_dir", type=Path, metavar="DATA_DIR")
     sandbox.set_defaults(run=cmd_sandbox)

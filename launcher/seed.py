@@ -55,19 +55,10 @@ import httpx
 from contract_types.events import InferenceUsage
 from contract_types.events.inference_usage import Lane, Operation, UsStateCode
 from contract_types.streams import ConsumerGroup, Stream
-from platform_client import ApiError, PlatformSession
-from platform_client.auth.api.account import register_user
+from platform_client import ApiError, PlatformSession, Registrar
 from platform_client.auth.api.tokens import login
-from platform_client.auth.api.users import list_users, update_user
-from platform_client.auth.models import (
-    CreateUserRequest,
-    LoginRequest,
-    Role,
-    TokenResponse,
-    UpdateUserRequest,
-    User,
-    UserPage,
-)
+from platform_client.auth.api.users import list_users
+from platform_client.auth.models import LoginRequest, TokenResponse, User, UserPage
 from platform_client.inference.api.jobs import create_inference_job, get_inference_job
 from platform_client.inference.api.model import get_model_card
 from platform_client.inference.api.predictions import predict_eta, predict_eta_batch
@@ -449,18 +440,15 @@ class Seeder:
             page += 1
             if page >= found.total_pages:
                 break
-        anonymous = self.session()
+        registrar = Registrar(self.session(), admin=admin, send=self.patiently)
         seeded = []
         for planned in seed_plan.accounts:
             user = existing.get(planned.email)
             registered = user is None
             if user is None:
-                user = anonymous.expect(self.patiently(lambda p=planned: register_user.sync_detailed(
-                    client=anonymous.auth, body=CreateUserRequest(email=p.email, name=p.name,
-                                                                  password=seed_plan.password))), User, 201)
-            if str(user.role) != planned.role:
-                user = admin.expect(update_user.sync_detailed(user.id, client=admin.auth,
-                                                              body=UpdateUserRequest(role=Role(planned.role))), User, 200)
+                user = registrar.register(planned.email, planned.name, seed_plan.password, planned.role)
+            else:
+                user = registrar.give_role(user, planned.role)
             seeded.append(SeededAccount(planned.email, planned.name, planned.role, str(user.id), registered))
         return seeded
 

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from . import build, faults
-from .config import (DEFAULT_JAVA_OPTS, FAULT_PROXY, OBSERVABILITY_PARTS, PARTS, REDIS, ROOT, SERVICES,
+from .config import (DEFAULT_JAVA_OPTS, FAULT_PROXY, OBSERVABILITY_PARTS, PARTS, REDIS, ROOT,
                      ZIPKIN_JAVA_OPTS, ZIPKIN_MAX_SPANS, Part, Settings, port_in_use)
 from .observability import local_config
 from .console import LauncherError, Prefixer, fail, step
@@ -105,7 +105,6 @@ class Supervisor:
         state = read_state(self.settings)
         if state is None:
             return False
-        parts = {p.name: p for p in PARTS}
         self.settings.ports.update(state.get("ports", {}))
         if state.get("external_redis_url"):
             self.settings.external_redis_url = state["external_redis_url"]
@@ -115,6 +114,9 @@ class Supervisor:
         self.settings.faults = state.get("faults", self.settings.faults)
         self.settings.prometheus = state.get("prometheus", self.settings.prometheus)
         self.settings.extra_env.update(state.get("extra_env", {}))
+        # The instances it started (--scale), on the ports just read: their names, probes and commands follow.
+        self.settings.set_scale(state.get("scale", {}))
+        parts = {p.name: p for p in (*PARTS, *self.settings.services())}
         self.started_at = state.get("started_at", self.started_at)
         supervisor = state.get("supervisor")
         self.supervisor_process = SupervisorProcess(**supervisor) if supervisor else None
@@ -135,6 +137,7 @@ class Supervisor:
             "faults": self.settings.faults,
             "prometheus": self.settings.prometheus,
             "extra_env": self.settings.extra_env,
+            "scale": self.settings.scale,
             "supervisor": asdict(self.supervisor_process) if self.supervisor_process else None,
             "parts": {n: {"pid": r.pid, "log": str(r.log), "marker": r.marker, "restarts": r.restarts,
                           "last_restart_reason": r.last_restart_reason, "last_restart_at": r.last_restart_at,
@@ -196,8 +199,9 @@ class Supervisor:
         for part in parts:
             port = self.settings.ports[part.name]
             if port_in_use(port):
-                fail(f"port {port} ({part.name}, {part.port_var}) is already in use: stop what listens there "
-                     f"(`ss -ltnp 'sport = :{port}'` shows it) or set {part.port_var} to a free port")
+                remedy = f"set {part.port_var} to a free port" if part.port_var else "start again (another free port)"
+                fail(f"port {port} ({part.name}{', ' + part.port_var if part.port_var else ''}) is already in use: "
+                     f"stop what listens there (`ss -ltnp 'sport = :{port}'` shows it) or {remedy}")
 
     def launch(self, part: Part) -> Launch:
         """How a part of the table (PARTS) is started on this instance."""
@@ -275,9 +279,10 @@ class Supervisor:
             self.wait_healthy((FAULT_PROXY,), timeout=30, on_tick=on_tick)
             faults.check_links(self.settings)
         observability = tuple(p for p in OBSERVABILITY_PARTS if p in parts)
-        for part in (*observability, *SERVICES):
+        services = self.settings.services()  # every instance of every service and worker
+        for part in (*observability, *services):
             self.start(part)
-        self.wait_healthy((*observability, *SERVICES), timeout=START_TIMEOUT_SECONDS, on_tick=on_tick)
+        self.wait_healthy((*observability, *services), timeout=START_TIMEOUT_SECONDS, on_tick=on_tick)
 
     # -- supervision -------------------------------------------------------------------------------
 
@@ -320,9 +325,10 @@ class Supervisor:
             self._thread.join()
 
     def _supervisable(self, name: str) -> bool:
-        """A part this process started (its launch is known), or a part of the table adopted from the state file."""
+        """A part this process started (its launch is known), or a part of the table (or an instance of one) adopted
+        from the state file."""
         running = self.running[name]
-        return running.launch is not None or running.part in PARTS
+        return running.launch is not None or running.part in self.settings.parts() or running.part in PARTS
 
     def _watch(self, name: str, now: float) -> None:
         running = self.running[name]

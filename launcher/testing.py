@@ -263,6 +263,20 @@ class TestPlatform:
     # Filled when the platform stops: each part the supervisor restarted, with its restarts and the last reason.
     restarts: dict[str, str] = field(default_factory=dict)
     redis_url: str = ""  # its event backbone, for tests that publish on it as a tool would (./platform seed)
+    # Every process of a service or worker by name, the instances of a part scaled by PLATFORM_SCALE (`<part>-<n>`)
+    # too; `service_urls` has each part's first instance, which the suites address by the part's name.
+    instance_urls: dict[str, str] = field(default_factory=dict)
+
+
+def platform_environ(servers: TestServers, name: str, extra_environ: dict[str, str],
+                     observability: bool) -> dict[str, str]:
+    """The environment of a suite's platform: none of the caller's platform variables but PLATFORM_SCALE (the suites
+    run against replicas with `PLATFORM_SCALE=… ./platform test e2e`), its own databases and bootstrap admin."""
+    return {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url(f"{name}_auth"),
+            "REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
+            "ADMIN_EMAIL": E2E_ADMIN_EMAIL, "ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
+            "PLATFORM_OBSERVABILITY": "on" if observability else "off",
+            "PLATFORM_SCALE": os.environ.get("PLATFORM_SCALE", ""), **E2E_GATEWAY_ENVIRON, **extra_environ}
 
 
 @contextmanager
@@ -274,11 +288,9 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
     supervising, then the platform, on exit, and records in `left_behind` any process or port it left and in
     `restarts` what the supervisor restarted."""
     ports = free_ports()
-    environ = {**clean_environment(), "AUTH_DATABASE_URL": servers.postgres_url(f"{name}_auth"),
-               "REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
-               "ADMIN_EMAIL": E2E_ADMIN_EMAIL, "ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
-               "PLATFORM_OBSERVABILITY": "on" if observability else "off", **E2E_GATEWAY_ENVIRON, **extra_environ}
+    environ = platform_environ(servers, name, extra_environ, observability)
     settings = load_settings(data_dir=work_dir / f"{name}-platform", ports=ports, environ=environ)
+    ports = settings.ports  # with the free ports of the instances beyond the first (PLATFORM_SCALE)
     settings.prometheus = build.prometheus_executable() is not None
     supervisor = Supervisor(settings)
     if settings.runs(ZIPKIN):
@@ -293,7 +305,9 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
                             f"http://127.0.0.1:{ports['zipkin']}" if settings.runs(ZIPKIN) else "",
                             f"http://127.0.0.1:{ports['prometheus']}" if settings.runs(PROMETHEUS) else "",
                             faults.api_url(settings) if settings.faults else "", settings.state_file,
-                            redis_url=settings.redis_url)
+                            redis_url=settings.redis_url,
+                            instance_urls={part.name: f"http://127.0.0.1:{ports[part.name]}"
+                                           for part in settings.services()})
     try:
         supervisor.start_platform()  # the very code path of ./platform up
         supervisor.supervise_in_thread()
@@ -309,10 +323,11 @@ def started_platform(servers: TestServers, work_dir: Path, name: str, extra_envi
 
 def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_environ: dict[str, str],
                     commands: Callable[[TestPlatform], list[tuple[list[str], dict[str, str]]]],
-                    observability: bool = False, restarts_expected: bool = False) -> SuiteResult:
+                    observability: bool = False, restarts_expected: bool | set[str] = False) -> SuiteResult:
     """Runs each command (with its environment) against one platform started for the suite; every command runs, so
     one report shows every failure. A part restarted by the supervisor fails the suite unless `restarts_expected`
-    (a suite that kills parts): supervision must not hide a crash. Once the platform stopped, its logs are scanned for
+    (True: a suite that kills parts; a set: the instances a test kills on purpose): supervision must not hide a
+    crash. Once the platform stopped, its logs are scanned for
     the credentials the commands recorded (launcher/credential_scan.py)."""
     platform = None
     credentials = work_dir / f"{name}-credentials.txt"
@@ -328,10 +343,13 @@ def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_envir
     if platform is not None and platform.left_behind:
         error(f"processes or listening ports left behind after stopping the platform: {platform.left_behind}")
         return SuiteResult(name, False, 0, "left processes behind")
-    if platform is not None and platform.restarts and not restarts_expected:
+    unexpected = {} if restarts_expected is True else {
+        part: reason for part, reason in (platform.restarts if platform is not None else {}).items()
+        if part not in (restarts_expected or set())}
+    if unexpected:
         error("parts exited or hung and were restarted during the suite: "
-              + "; ".join(f"{n}: {r}" for n, r in platform.restarts.items()))
-        return SuiteResult(name, False, 0, "parts restarted: " + ", ".join(platform.restarts))
+              + "; ".join(f"{n}: {r}" for n, r in unexpected.items()))
+        return SuiteResult(name, False, 0, "parts restarted: " + ", ".join(unexpected))
     if platform is not None:
         recorded = read_credentials(credentials)
         findings = scan(platform.logs_dir, recorded)
@@ -340,6 +358,11 @@ def _platform_suite(name: str, servers: TestServers, work_dir: Path, extra_envir
             return SuiteResult(name, False, 0, f"{len(findings)} log lines hold a credential")
         step(f"no credential in the {name} platform's logs ({len(recorded)} recorded credentials, and signed tokens)")
     return SuiteResult(name, ok, 0, "platform stopped cleanly, no credential in its logs")
+
+
+E2E_SCALE = "notification-service=2,inference-bridge=2,inference-worker=2"
+# The instance e2e/test_replicas.py kills to see it leave the gateway's rotation and come back: its restart is expected.
+E2E_KILLED_INSTANCE = "inference-bridge-2"
 
 
 def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
@@ -354,7 +377,9 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
                # needs it fails, saying so).
                "E2E_ZIPKIN_URL": platform.zipkin_url, "E2E_PROMETHEUS_URL": platform.prometheus_url,
                # Its Redis: ./platform seed publishes the month of history there (e2e/test_seed.py).
-               "E2E_REDIS_URL": platform.redis_url}
+               "E2E_REDIS_URL": platform.redis_url,
+               # Every instance of the scaled parts (e2e/test_replicas.py) and the state file naming their pids.
+               "E2E_INSTANCE_URLS": json.dumps(platform.instance_urls), "E2E_STATE_FILE": str(platform.state_file)}
         return [([str(ROOT / ".venv" / "bin" / "pytest"), "e2e", "--ignore=e2e/contract_fuzz"], env),
                 # The Java end-to-end tests (e2e/java), with the client generated from the contracts, on the same
                 # platform. -am builds only the parent and platform-client, which have no tests of their own.
@@ -362,7 +387,11 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
                   f"-Dgateway.url={platform.gateway_url}"], env)]
 
     # With Zipkin (the services export their spans to it, as under ./platform up) and Prometheus: a few seconds more.
-    return _platform_suite("e2e", servers, work_dir, {}, commands, observability=True)
+    # Replicas of the parts that can have them, unless the caller chose (PLATFORM_SCALE): every flow is tested
+    # through a gateway balancing over instances, and e2e/test_replicas.py kills one on purpose.
+    scale = os.environ.get("PLATFORM_SCALE") or E2E_SCALE
+    return _platform_suite("e2e", servers, work_dir, {"PLATFORM_SCALE": scale}, commands, observability=True,
+                           restarts_expected={E2E_KILLED_INSTANCE})
 
 
 # The chaos platform: faults on (toxiproxy on every link the schedule touches), and timings that make recovery quick

@@ -25,7 +25,7 @@ describe('replay bookkeeping', () => {
 });
 
 describe('reconnect decisions (close codes of the AsyncAPI channel)', () => {
-  it.each([1000, 1008, 4400, 4403])('does not reconnect after %i', (code) => {
+  it.each([1000, 1008, 4400, 4403, 4410])('does not reconnect after %i', (code) => {
     expect(reconnectDecision(code, 0).reconnect).toBe(false);
   });
 

@@ -7,7 +7,8 @@ Usage: .venv/bin/python contracts/scripts/generate_python_client.py <package dir
 Writes <package dir>/<service>/ for auth, inference, notification and reporting with openapi-python-client
 (`--meta none`: the package only, no project files), configured by python-client/config.yaml and patched by the
 templates in python-client/templates/ (each says why). Everything else in <package dir> (__init__.py, py.typed,
-session.py) is hand-written and left alone. Deterministic: sorted inputs, no timestamps, ruff pinned and isolated.
+session.py, registrar.py) is hand-written and left alone. Deterministic: sorted inputs, no timestamps, ruff pinned
+and isolated.
 
 Each document is bundled first: openapi-python-client 0.29.1 cannot follow the `../schemas/*.json` references
 (it crashes), so the shared schemas are inlined as for the pydantic models, and the non-JSON response bodies are

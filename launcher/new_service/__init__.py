@@ -3,7 +3,8 @@
 It writes the service from the templates of its language (templates/python, templates/java: the kit's app with
 health, metrics, problem+json errors, the token check and tracing; one operation for a signed-in user; a test that
 passes), an OpenAPI contract stub in contracts/openapi/ (templates/contract), and gives the service its place in the
-topology (topology.py: the launcher's table, .env.example, the gateway's route, docs/architecture.md, the build). Then
+topology (topology.py: the launcher's table, .env.example, the gateway's route, docs/architecture.md, the build, the
+Dockerfile, compose.yaml, the Helm chart). Then
 it regenerates the contract types and client (`./platform generate`), after `uv lock` for a Python service (a new
 workspace member). `./platform up` or `./platform sandbox start` builds and starts it like any other part.
 
@@ -207,6 +208,8 @@ def cmd_new(args) -> int:
          f"{service.port_var}); ./platform up or ./platform sandbox start builds and starts it.")
     step(f"its tests: {'./platform test python' if service.lang == 'python' else './platform test java'}; "
          f"its contract: contracts/openapi/{service.contract}.yaml (change it first, then the code)")
+    step(f"once it runs, its metrics sample for the checks: python -m launcher.observability --capture-samples "
+         f"[--data-dir <a sandbox's folder>] {service.name}")
     return 0
 
 

@@ -4,7 +4,9 @@ Today a service is declared in several files: the launcher's table of parts (its
 prefix) and the gateway's URL variables (launcher/config.py), .env.example (its port and URL variables), the gateway's
 routes, breaker, service URL, live API document and Swagger UI entries (gateway/src/main/resources/application.yaml),
 the services table of docs/architecture.md, the build (the uv workspace in pyproject.toml, or the Maven modules of
-pom.xml) and the Prometheus configuration compose uses (generated from the table). Every edit of a file is one function
+pom.xml), its language's Dockerfile (which copies every member's build file before resolving dependencies), its
+service in compose.yaml (and the gateway's URL of it there), its part in the Helm chart's values, and the Prometheus
+configuration compose uses (generated from the table). Every edit of a file is one function
 here, so that when these become one declaration (issue 22) only this module changes. Each edit inserts lines at a
 marked place or at the end of a block and leaves the rest of the file byte for byte as it was; an anchor it cannot
 find is an error naming the file, never a silent skip.
@@ -18,12 +20,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..config import compose_replicas_variable
 from ..console import fail
 
 # The line of launcher/config.py's SERVICES before which new services go (the gateway stays last: GATEWAY is
 # SERVICES[-1]).
 SERVICES_MARKER = ("# ./platform new service adds services above this line (launcher/new_service/topology.py); the "
                    "gateway stays last.")
+
+
+# The line of compose.yaml before which new services go: after the app services, before the backing ones.
+COMPOSE_MARKER = "  # ./platform new service adds services above this line (launcher/new_service/topology.py)."
 
 
 def register(root: Path, service) -> list[Path]:
@@ -35,6 +42,9 @@ def register(root: Path, service) -> list[Path]:
         ("docs/architecture.md", architecture_table),
         ("pyproject.toml" if service.lang == "python" else "pom.xml",
          uv_workspace if service.lang == "python" else maven_modules),
+        (f"docker/{service.lang}.Dockerfile", dockerfile_build_files),
+        ("compose.yaml", compose_service),
+        ("deploy/helm/polyglot-platform/values.yaml", chart_part),
     ]
     changed = []
     for relative, edit in edits:
@@ -67,7 +77,10 @@ def launcher_table(text: str, service) -> str:
 
 
 def env_example(text: str, service) -> str:
-    """Its port in the ports section, its URL in the section of the services' URLs."""
+    """Its port in the ports section, its URL in the section of the services' URLs, its compose replicas in the
+    scaling section."""
+    text = insert_at_block_end(text, ["# --- Scaling (docs/operations.md#several-instances-of-a-part) ---"],
+                               [f"{compose_replicas_variable(service.name)}=1"], ".env.example", paragraph=True)
     text = insert_before_line(text, "# Port of the Redis that ./platform up starts (ignored when REDIS_URL is set)",
                               [f"# {service.name} (made by ./platform new service)", f"{service.port_var}={service.port}"],
                               ".env.example")
@@ -77,12 +90,13 @@ def env_example(text: str, service) -> str:
 
 
 def gateway_routes(text: str, service) -> str:
-    """A route with its breaker and GET retry, the breaker's instance, the service's URL, its live API document, and
-    the contract's and live document's entries in Swagger UI."""
+    """A route to its instances (lb://) with its breaker and GET retry, the breaker's instance, the health path the
+    gateway polls when the service has several instances, the service's URL (one, or a comma-separated list: one per
+    instance), its live API document, and the contract's and live document's entries in Swagger UI."""
     where = "gateway/src/main/resources/application.yaml"
     route = [
         f"            - id: {service.name}",
-        f"              uri: ${{gateway.services.{service.name}}}",
+        f"              uri: lb://{service.name}",
         "              predicates:",
         f"                - Path={service.api_prefix}/**",
         "              metadata:",
@@ -94,17 +108,19 @@ def gateway_routes(text: str, service) -> str:
     text = insert_before_line(text, "            - id: prometheus", route, where)
     text = insert_at_block_end(text, ["resilience4j:", "  circuitbreaker:", "    instances:"],
                                [f"      {service.name}: {{ base-config: default }}"], where)
+    text = insert_at_block_end(text, ["spring:", "  cloud:", "    loadbalancer:", "      health-check:", "        path:"],
+                               [f"          {service.name}: {service.health_path}"], where)
     text = insert_at_block_end(text, ["gateway:", "  services:"],
                                [f"    {service.name}: ${{{service.url_var}:http://localhost:${{{service.port_var}:{service.port}}}}}"],
                                where)
     document = "/v3/api-docs" if service.lang == "java" else "/openapi.json"
     text = insert_at_block_end(text, ["gateway:", "  api-documents:", "    services:"],
-                               [f'      {service.name}: {{ uri: "${{gateway.services.{service.name}}}", path: {document} }}'],
+                               [f"      {service.name}: {{ path: {document} }}"],
                                where)
-    text = insert_after_last(text, '      - { name: "contract: ',
+    text = insert_after_last(text, re.escape('      - { name: "contract: '),
                              f'      - {{ name: "contract: {service.contract}", url: /contracts/openapi/{service.contract}.yaml }}',
                              where)
-    return insert_after_last(text, '      - { name: "live: ',
+    return insert_after_last(text, re.escape('      - { name: "live: '),
                              f'      - {{ name: "live: {service.name}", url: /v3/api-docs/{service.name} }}', where)
 
 
@@ -136,6 +152,67 @@ def maven_modules(text: str, service) -> str:
     return insert_before_line(text, "    </modules>", [f"        <module>{service.name}</module>"], "pom.xml")
 
 
+def dockerfile_build_files(text: str, service) -> str:
+    """Its pyproject.toml (Python) or pom.xml (Java) copied with the other members' before the dependencies are
+    resolved: `uv sync --frozen` and Maven read the whole workspace or reactor, and fail on a member they cannot find."""
+    build_file = "pyproject.toml" if service.lang == "python" else "pom.xml"
+    return insert_after_last(text, rf"COPY \S+/{re.escape(build_file)} \S+/$",
+                             f"COPY {service.name}/{build_file} {service.name}/", f"docker/{service.lang}.Dockerfile")
+
+
+def compose_service(text: str, service) -> str:
+    """Its service, as the others of its language are written (its Dockerfile's build args from the launcher's table,
+    the shared environment, a healthcheck on its readiness endpoint, a memory limit, Redis healthy first), and the
+    gateway's URL of it and its wait for it."""
+    where = "compose.yaml"
+    port = service.port
+    if service.lang == "java":
+        args = [f"        SERVICE: {service.name}", f'        PORT: "{port}"']
+        probe = ["        - bash", "        - -c", "        - >-", f"          exec 3<>/dev/tcp/127.0.0.1/{port}",
+                 "          && printf 'GET /actuator/health/readiness HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: "
+                 "close\\r\\n\\r\\n' >&3",
+                 "          && head -n 1 <&3 | grep -q '^HTTP/1\\.[01] 200'"]
+        memory = "640m"
+    else:
+        args = [f"        SERVICE: {service.name}", f"        MODULE: {service.package}", f'        PORT: "{port}"']
+        probe = ["        - python", "        - -c",
+                 f"        - import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}/health', timeout=4)"]
+        memory = "512m"
+    block = [
+        f"  {service.name}:", "    <<: *app-service", "    build:", f"      <<: *{service.lang}-build", "      args:", *args,
+        "    environment:", "      <<: *app-environment", f'      {service.port_var}: "{port}"',
+        "    healthcheck:", f"      <<: *{service.lang}-healthcheck", "      test:", "        - CMD", *probe,
+        "    deploy:", f"      replicas: ${{{compose_replicas_variable(service.name)}:-1}}", "      resources:",
+        "        limits:", f"          memory: {memory}",
+        "    depends_on:", "      redis:", "        condition: service_healthy", "",
+    ]
+    text = insert_before_line(text, COMPOSE_MARKER, block, where)
+    text = insert_at_block_end(text, ["services:", "  gateway:", "    environment:"],
+                               [f"      {service.url_var}: http://{service.name}:{port}"], where)
+    return insert_at_block_end(text, ["services:", "  gateway:", "    depends_on:"],
+                               [f"      {service.name}:", "        condition: service_healthy"], where)
+
+
+def chart_part(text: str, service) -> str:
+    """Its part in the chart's values (reachable from the gateway only, one replica, the requests and limits of the
+    smallest part of its language until it is measured: values.yaml says how the others were), and its place among
+    auth-service's callers."""
+    requests, limits = (("{cpu: 100m, memory: 320Mi}", "{memory: 640Mi}") if service.lang == "java"
+                        else ("{cpu: 100m, memory: 256Mi}", "{memory: 512Mi}"))
+    part = [
+        f"  {service.name}:", f"    language: {service.lang}", f"    port: {service.port}",
+        f"    portVariable: {service.port_var}", f"    urlVariable: {service.url_var}", "    calledBy: [gateway]",
+        "    replicas: 1", "    resources:", f"      requests: {requests}", f"      limits: {limits}",
+    ]
+    where = "deploy/helm/polyglot-platform/values.yaml"
+    text = insert_at_block_end(text, ["parts:"], part, where)
+    # It checks tokens with auth-service's keys: auth-service's NetworkPolicy admits it.
+    callers = re.compile(r"^(  auth-service:\n(?:    .*\n)*?    calledBy: \[[^\]]*)\]", re.MULTILINE)
+    if not callers.search(text):
+        fail(f"{where}: no calledBy list under parts > auth-service")
+    return callers.sub(lambda found: f"{found.group(1)}, {service.name}]", text, count=1)
+
+
 # -- how lines are inserted -----------------------------------------------------------------------------------------
 
 
@@ -150,9 +227,9 @@ def insert_before_line(text: str, anchor: str, new_lines: list[str], where: str,
 
 
 def insert_after_last(text: str, start: str, new_line: str, where: str) -> str:
-    """`new_line` after the last line that starts with `start`."""
+    """`new_line` after the last line that starts with the regular expression `start`."""
     lines = text.splitlines(keepends=True)
-    found = [index for index, line in enumerate(lines) if line.startswith(start)]
+    found = [index for index, line in enumerate(lines) if re.match(start, line)]
     if not found:
         fail(f"{where}: no line starting with {start!r}")
     return "".join([*lines[:found[-1] + 1], f"{new_line}\n", *lines[found[-1] + 1:]])

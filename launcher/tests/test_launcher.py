@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from launcher import build
-from launcher.config import PARTS, PLATFORM_VARIABLES, free_port, load_settings, port_in_use, read_env_file
+from launcher.config import (COMPOSE_REPLICAS_VARIABLES, PARTS, PLATFORM_VARIABLES, free_port, load_settings, port_in_use,
+                             read_env_file)
 from launcher.console import LauncherError
 from launcher.health import redis_ping
 from launcher.supervisor import LogFollower, Supervisor
@@ -25,8 +26,8 @@ def test_env_file_parsing_handles_comments_quotes_and_export(tmp_path):
 
 def test_every_variable_of_env_example_is_known_to_the_launcher():
     documented = set(read_env_file(ROOT / ".env.example"))
-    # POSTGRES_PASSWORD configures the compose PostgreSQL container only.
-    assert documented - {"POSTGRES_PASSWORD"} == set(PLATFORM_VARIABLES)
+    # POSTGRES_PASSWORD configures the compose PostgreSQL container only, the *_REPLICAS compose's replicas.
+    assert documented - {"POSTGRES_PASSWORD", *COMPOSE_REPLICAS_VARIABLES.values()} == set(PLATFORM_VARIABLES)
 
 
 def test_empty_values_fall_back_to_the_defaults(tmp_path):

@@ -18,7 +18,8 @@ from launcher.new_service import USAGE_ERROR, NewService, ServiceTemplate, creat
 
 # What create() reads and edits, and what it runs (python -m launcher.observability --compose, in the copy).
 TOUCHED = ("launcher", ".env.example", "gateway/src/main/resources/application.yaml", "docs/architecture.md",
-           "pyproject.toml", "pom.xml", "observability/prometheus/compose/prometheus.yml", "contracts/openapi")
+           "pyproject.toml", "pom.xml", "observability/prometheus/compose/prometheus.yml", "contracts/openapi",
+           "docker", "compose.yaml", "deploy/helm/polyglot-platform/values.yaml")
 
 
 @pytest.mark.parametrize(("name", "reason"), [
@@ -103,16 +104,20 @@ def test_each_language_gets_its_files_and_a_place_in_every_declaration(root: Pat
     assert max(len(line) for line in set(config.splitlines()) - before) <= 120, "the launcher's line length"
     env = (root / ".env.example").read_text()
     assert "GREETING_DESK_PORT=8020\n" in env and "GREETING_COUNTER_URL=\n" in env
+    assert "REPORTING_WORKER_REPLICAS=1\nGREETING_DESK_REPLICAS=1\nGREETING_COUNTER_REPLICAS=1\n" in env
 
     gateway = yaml.safe_load((root / "gateway/src/main/resources/application.yaml").read_text())
     routes = {route["id"]: route for route in gateway["spring"]["cloud"]["gateway"]["server"]["webflux"]["routes"]}
+    assert routes["greeting-counter"]["uri"] == "lb://greeting-counter", "balanced over its instances"
     assert routes["greeting-counter"]["predicates"] == ["Path=/api/greeting-counter/**"]
     assert routes["greeting-counter"]["filters"][0] == "CircuitBreaker=greeting-counter"
     assert routes["greeting-counter"]["filters"][1] == routes["auth-service"]["filters"][1], "the shared GET retry"
     assert "greeting-desk" in gateway["resilience4j"]["circuitbreaker"]["instances"]
     assert gateway["gateway"]["services"]["greeting-desk"] == \
         "${GREETING_DESK_URL:http://localhost:${GREETING_DESK_PORT:8020}}"
-    assert gateway["gateway"]["api-documents"]["services"]["greeting-counter"]["path"] == "/v3/api-docs"
+    assert gateway["gateway"]["api-documents"]["services"]["greeting-counter"] == {"path": "/v3/api-docs"}
+    health_paths = gateway["spring"]["cloud"]["loadbalancer"]["health-check"]["path"]
+    assert health_paths["greeting-counter"] == "/actuator/health/readiness" and health_paths["greeting-desk"] == "/health"
     urls = [entry["url"] for entry in gateway["springdoc"]["swagger-ui"]["urls"]]
     assert "/contracts/openapi/greetingdesk.yaml" in urls and "/v3/api-docs/greeting-counter" in urls
 
@@ -124,6 +129,24 @@ def test_each_language_gets_its_files_and_a_place_in_every_declaration(root: Pat
     assert "<module>greeting-counter</module>" in (root / "pom.xml").read_text()
     assert "| greeting-counter | Java 17" in (root / "docs/architecture.md").read_text()
     assert 'targets: ["greeting-desk:8020"]' in (root / "observability/prometheus/compose/prometheus.yml").read_text()
+
+    assert "COPY greeting-desk/pyproject.toml greeting-desk/\n" in (root / "docker/python.Dockerfile").read_text()
+    assert "COPY greeting-counter/pom.xml greeting-counter/\n" in (root / "docker/java.Dockerfile").read_text()
+    compose = yaml.safe_load((root / "compose.yaml").read_text())["services"]
+    assert list(compose).index("greeting-counter") < list(compose).index("redis")
+    assert compose["greeting-desk"]["build"]["args"] == {"SERVICE": "greeting-desk", "MODULE": "greeting_desk",
+                                                         "PORT": "8020"}
+    assert compose["greeting-counter"]["build"]["args"] == {"SERVICE": "greeting-counter", "PORT": "8021"}
+    assert compose["greeting-counter"]["healthcheck"]["test"][-1] == \
+        compose["auth-service"]["healthcheck"]["test"][-1].replace("8081", "8021"), "the Java services' probe"
+    assert compose["gateway"]["environment"]["GREETING_DESK_URL"] == "http://greeting-desk:8020"
+    assert compose["greeting-desk"]["deploy"]["replicas"] == "${GREETING_DESK_REPLICAS:-1}", "scalable as the others"
+    assert "greeting-counter" in compose["gateway"]["depends_on"]
+    parts = yaml.safe_load((root / "deploy/helm/polyglot-platform/values.yaml").read_text())["parts"]
+    assert (parts["greeting-desk"]["urlVariable"], parts["greeting-desk"]["calledBy"]) == ("GREETING_DESK_URL", ["gateway"])
+    assert (parts["greeting-counter"]["language"], parts["greeting-counter"]["portVariable"]) == (
+        "java", "GREETING_COUNTER_PORT")
+    assert parts["auth-service"]["calledBy"][-2:] == ["greeting-desk", "greeting-counter"], "they check tokens"
 
 
 def test_a_second_service_of_the_same_name_is_refused(root: Path):

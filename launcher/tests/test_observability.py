@@ -1,12 +1,15 @@
 """Zipkin and Prometheus in the launcher: which parts run, what the services are told, the scrape configuration."""
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from launcher.config import GATEWAY, PARTS, PROMETHEUS, SERVICES, ZIPKIN, load_settings
 from launcher.console import LauncherError
-from launcher.observability import COMPOSE_CONFIG, compose_config, local_config
+from launcher.observability import COMPOSE_CONFIG, capture_samples, compose_config, local_config, main
 from launcher.supervisor import Supervisor
 
 
@@ -128,3 +131,47 @@ def test_up_prints_the_trace_ui_and_prometheus_or_why_not(tmp_path: Path, enviro
     settings = load_settings(data_dir=tmp_path, environ=environ)
     settings.prometheus = prometheus
     assert [(name, url) for name, url, _ in observability_rows(settings)] == expected
+
+
+class MetricsOnly(BaseHTTPRequestHandler):
+    """A part's /metrics, the text naming the checkout (as disk metrics' labels do)."""
+
+    def do_GET(self) -> None:
+        body = (f'# TYPE up_total counter\nup_total{{path="{Path(__file__).resolve().parents[2]}/var"}} 1\n'.encode()
+                if self.path == "/metrics" else b"")
+        self.send_response(200 if body else 404)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_samples_are_captured_from_the_ports_of_the_running_instance(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), MetricsOnly)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        data_dir = tmp_path / "sandbox"
+        (data_dir / "run").mkdir(parents=True)
+        (data_dir / "run" / "platform.json").write_text(json.dumps({"ports": {"inference-bridge": server.server_port}}))
+        capture_samples(data_dir, ["inference-bridge"], into=tmp_path / "samples")
+    finally:
+        server.shutdown()
+    assert [p.name for p in (tmp_path / "samples").iterdir()] == ["inference-bridge.prom"]
+    assert (tmp_path / "samples" / "inference-bridge.prom").read_text() == (
+        '# TYPE up_total counter\nup_total{path="<repo>/var"} 1\n')
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--capture-samples", "redis"], "not parts that serve metrics: redis"),
+    (["--capture-samples", "--data-dir", "{tmp}", "gateway"], "no platform runs from {tmp}"),
+], ids=["a-part-without-metrics", "nothing-running"])
+def test_capturing_says_what_is_wrong(tmp_path: Path, argv: list[str], message: str) -> None:
+    with pytest.raises(SystemExit, match=message.format(tmp=tmp_path)):
+        main([arg.format(tmp=tmp_path) for arg in argv])
+
+
+def test_compose_configuration_takes_no_parts() -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--compose", "gateway"])
+    assert exit_.value.code == 2

@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+import pytest
+
 from launcher import sandbox
 from launcher.config import SERVICES, free_ports, load_settings
 from launcher.console import step
@@ -44,7 +46,7 @@ def test_the_description_names_every_service_its_redis_and_its_fault_proxy(tmp_p
 def test_start_prints_the_json_line_alone_on_stdout_and_its_progress_on_stderr(monkeypatch, capsys):
     description = {"gateway_url": "http://127.0.0.1:1", "data_dir": "/x"}
 
-    def start(data_dir: Path | None, faults: bool, observability: bool) -> dict:
+    def start(data_dir: Path | None, faults: bool, observability: bool, scale: str) -> dict:
         step("starting a sandbox")  # what the launcher prints as it goes
         print("a line of a build")
         return description
@@ -52,12 +54,39 @@ def test_start_prints_the_json_line_alone_on_stdout_and_its_progress_on_stderr(m
     monkeypatch.setattr(sandbox, "start", start)
     monkeypatch.setattr(sandbox, "stop_on_signals", lambda: None)
 
-    code = sandbox.cmd_sandbox(argparse.Namespace(action="start", data_dir=None, faults=False, observability=False))
+    code = sandbox.cmd_sandbox(argparse.Namespace(action="start", data_dir=None, faults=False, observability=False,
+                                                  scale=None))
 
     out, err = capsys.readouterr()
     assert code == 0
     assert out.splitlines() == [json.dumps(description)]
     assert "starting a sandbox" in err and "a line of a build" in err
+
+
+@pytest.mark.parametrize(("scale", "faults", "reason"), [
+    ("gateway=2", False, "gateway cannot be scaled"),
+    ("auth-service=2", False, "auth-service can only be scaled with AUTH_DATABASE_URL"),
+    ("inference-worker=2", True, "--faults (PLATFORM_FAULTS) cannot be combined with --scale"),
+])
+def test_a_sandbox_refuses_a_bad_scale_with_status_2_before_making_anything(monkeypatch, tmp_path, capsys, scale,
+                                                                             faults, reason):
+    monkeypatch.setattr(sandbox, "SANDBOXES_DIR", tmp_path)
+    monkeypatch.setattr(sandbox, "stop_on_signals", lambda: None)
+
+    code = sandbox.cmd_sandbox(argparse.Namespace(action="start", data_dir=None, faults=faults, observability=False,
+                                                  scale=scale))
+
+    assert code == 2
+    assert reason in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [], "no sandbox folder was made"
+
+
+def test_a_scaled_sandbox_describes_every_instance(tmp_path):
+    settings = load_settings(data_dir=tmp_path, ports=free_ports(),
+                             environ=sandbox.sandbox_environ("a", "b", False, False, "inference-worker=2"))
+    urls = sandbox.describe(settings, "a", "b", 1)["service_urls"]
+    assert urls["inference-worker-2"] == f"http://127.0.0.1:{settings.ports['inference-worker-2']}"
+    assert urls["inference-worker"] != urls["inference-worker-2"]
 
 
 def test_a_new_data_folder_is_made_under_var_sandboxes_each_time(monkeypatch, tmp_path):

@@ -2,6 +2,9 @@
 That the JVMs of a running platform do map their archives is checked end to end (e2e/test_startup_archives.py)."""
 
 import os
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -60,3 +63,49 @@ def test_an_archive_without_its_stamp_is_not_used(archive):
     archive.stamp.unlink()
 
     assert not archive.is_current(JDK)
+
+
+TRY_LOCK = """
+import fcntl, sys
+with open(sys.argv[1], "w") as handle:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.exit(3)
+"""
+
+
+def another_process_gets(lock_file) -> bool:
+    return subprocess.run([sys.executable, "-c", TRY_LOCK, str(lock_file)], check=False).returncode == 0
+
+
+def test_the_java_build_is_one_process_at_a_time(tmp_path, capsys):
+    lock_file = tmp_path / "var" / "build-java.lock"
+    with build.exclusive(lock_file, "waiting"):
+        assert not another_process_gets(lock_file)
+    assert another_process_gets(lock_file)
+    assert "waiting" not in capsys.readouterr().out, "said only when another holds it"
+
+
+HOLD_LOCK = """
+import fcntl, sys, time
+with open(sys.argv[1], "w") as handle:
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    print("held", flush=True)
+    time.sleep(0.5)
+    releasing_at = time.time()
+print(releasing_at, flush=True)
+"""
+
+
+def test_a_second_build_waits_for_the_first_and_says_so(tmp_path, capsys):
+    lock_file = tmp_path / "build-java.lock"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock_file)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        with build.exclusive(lock_file, "waiting for another build"):
+            entered_at = time.time()
+        assert entered_at >= float(holder.stdout.readline()), "entered only once the holder had let go"
+    finally:
+        holder.wait(timeout=10)
+    assert "waiting for another build" in capsys.readouterr().out

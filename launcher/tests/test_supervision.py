@@ -13,12 +13,13 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from service_kit_testing.waiting import wait_until
 
-from launcher.config import PLATFORM_VARIABLES, REDIS, ROOT, Part, free_port, load_settings, port_in_use
+from launcher.config import PLATFORM_VARIABLES, REDIS, ROOT, SERVICES, Part, free_port, load_settings, port_in_use
 from launcher.console import LauncherError
 from launcher.health import redis_ping
 from launcher.restart_policy import RestartRules
@@ -224,3 +225,89 @@ def test_a_supervisor_with_nothing_to_adopt_fails_the_detached_start_and_says_wh
     settings = load_settings(data_dir=tmp_path, environ=clean_environ())
     with pytest.raises(LauncherError, match=r"(?s)the supervisor exited at once \(code 1\).*no platform to supervise"):
         Supervisor(settings).start_detached_supervisor()
+
+
+# A stand-in for a service process (a part's real process needs a build): a health endpoint on the port and with the
+# INSTANCE_ID the launcher gives the instance, read from the environment as the kits read them.
+FAKE_WORKER = """# fake-inference-worker
+import json, os
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+instance, port = os.environ["INSTANCE_ID"], int(os.environ["INFERENCE_WORKER_PORT"])
+class Health(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"status": "UP", "instance_id": instance}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+print(f"{instance} serving on {port}", flush=True)
+ThreadingHTTPServer(("127.0.0.1", port), Health).serve_forever()
+"""
+
+
+def instance_answer(port: int) -> dict | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+            return json.loads(response.read())
+    except OSError:
+        return None
+
+
+def test_two_instances_of_a_part_each_have_their_port_health_restarts_status_line_and_log(tmp_path: Path):
+    """PLATFORM_SCALE=inference-worker=2: each instance started with the environment the launcher gives it (its own
+    port and INSTANCE_ID), waited for, supervised (one killed comes back on its port, the other untouched), one line
+    each in `./platform status`, each its own log; `./platform down` stops both."""
+    environ = {**clean_environ(), "PLATFORM_DATA_DIR": str(tmp_path), "PLATFORM_SCALE": "inference-worker=2",
+               "INFERENCE_WORKER_PORT": str(free_port())}
+    settings = load_settings(data_dir=tmp_path, environ=environ)
+    worker = next(p for p in SERVICES if p.name == "inference-worker")
+    first, second = settings.instances(worker)
+    ports = {first.name: settings.ports[first.name], second.name: settings.ports[second.name]}
+    assert second.name == "inference-worker-2" and len(set(ports.values())) == 2
+    supervisor = Supervisor(settings, rules=FAST, announce=lambda message: None)
+    pids: list[int] = []
+    try:
+        for instance in (first, second):
+            pids.append(supervisor.spawn(instance, [sys.executable, "-u", "-c", FAKE_WORKER],
+                                         settings.child_env(instance), marker="fake-inference-worker").pid)
+        supervisor.wait_healthy((first, second), timeout=20)
+        assert instance_answer(ports[first.name])["instance_id"] == "inference-worker-1"
+        assert instance_answer(ports[second.name])["instance_id"] == "inference-worker-2"
+        supervisor.supervise_in_thread()
+
+        os.kill(pids[1], signal.SIGKILL)
+        wait_until(lambda: state(supervisor)["parts"][second.name]["restarts"] == 1, timeout=10,
+                   message="instance 2 restarted")
+        wait_until(lambda: instance_answer(ports[second.name]) is not None, timeout=10, message="instance 2 answers")
+        assert instance_answer(ports[second.name])["instance_id"] == "inference-worker-2", "same port, same id"
+        assert supervisor.running[second.name].pid != pids[1]
+        assert (supervisor.running[first.name].pid, supervisor.running[first.name].restarts) == (pids[0], 0)
+        assert state(supervisor)["scale"] == {"inference-worker": 2}
+
+        status = subprocess.run([sys.executable, "-m", "launcher", "status"], cwd=ROOT, env=environ, check=False,
+                                capture_output=True, text=True, timeout=30)
+        lines = {line.split()[0]: line for line in status.stdout.splitlines() if line.startswith("inference-worker")}
+        assert set(lines) == {"inference-worker", "inference-worker-2"}, status.stdout
+        assert f":{ports[first.name]}" in lines["inference-worker"] and "healthy (HTTP 200 UP)" in lines[
+            "inference-worker"] and "restarts" not in lines["inference-worker"]
+        assert f":{ports[second.name]}" in lines["inference-worker-2"]
+        assert "restarts 1" in lines["inference-worker-2"] and "exited with signal SIGKILL" in lines["inference-worker-2"]
+
+        logs = subprocess.run([sys.executable, "-m", "launcher", "logs", "inference-worker"], cwd=ROOT, env=environ,
+                              capture_output=True, text=True, timeout=30, check=False)
+        assert "inference-worker   | inference-worker-1 serving on" in logs.stdout, logs.stdout
+        assert "inference-worker-2 | inference-worker-2 serving on" in logs.stdout
+        assert (tmp_path / "logs" / "inference-worker-2.log").read_text().count("inference-worker-2 serving on") == 2
+
+        supervisor.stop_supervising()  # ./platform down stops the supervisor first: here, this thread
+        pids = [r.pid for r in supervisor.running.values()]
+        down = subprocess.run([sys.executable, "-m", "launcher", "down"], cwd=ROOT, env=environ, check=False,
+                              capture_output=True, text=True, timeout=60)
+        assert down.returncode == 0, down.stdout + down.stderr
+        assert "stopping inference-worker, inference-worker-2" in down.stdout
+    finally:
+        supervisor.stop_all()
+    assert not [pid for pid in pids if process_alive(pid, "fake-inference-worker")]
+    assert not [port for port in ports.values() if port_in_use(port)]

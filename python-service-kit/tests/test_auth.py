@@ -457,6 +457,9 @@ def test_settings_default_to_auth_service_url(monkeypatch: pytest.MonkeyPatch) -
     assert from_service.keys_url == "http://auth:9000/api/auth/.well-known/jwks.json"
     assert from_service.issuer == ISSUER
 
+    monkeypatch.setenv("AUTH_SERVICE_URL", "http://127.0.0.1:8081/, http://127.0.0.1:8181")
+    assert AuthSettings().keys_url == "http://127.0.0.1:8081/api/auth/.well-known/jwks.json", "the first instance"
+
     monkeypatch.setenv("AUTH_JWKS_URL", "https://keys.example/jwks")
     monkeypatch.setenv("AUTH_ISSUER", "i")
     monkeypatch.setenv("AUTH_AUDIENCE", "a")

@@ -48,6 +48,7 @@ export const ABNORMAL_CLOSURE = 1006;
 /** The close codes of contracts/asyncapi (channel notifications, x-close-codes) after which reconnecting cannot help. */
 const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.NORMAL_CLOSURE, CloseCode.HANDSHAKE_ORIGIN_NOT_ALLOWED, CloseCode.PROTOCOL_ERROR, CloseCode.FORBIDDEN_TOPIC,
+  CloseCode.ACCOUNT_DELETED,
 ]);
 
 export type ReconnectDecision = { reconnect: false; reason: string } | { reconnect: true; delayMs: number };
@@ -77,6 +78,7 @@ export function closeReason(code: number): string {
     case CloseCode.FORBIDDEN_TOPIC: return 'a topic was forbidden';
     case CloseCode.HEARTBEAT_TIMEOUT: return 'heartbeat timeout';
     case CloseCode.SLOW_CONSUMER: return 'too slow to read events';
+    case CloseCode.ACCOUNT_DELETED: return 'this account was deleted';
     default: return `connection lost (${code})`;
   }
 }

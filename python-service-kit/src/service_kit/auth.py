@@ -94,8 +94,9 @@ class AuthSettings(BaseSettings):
 
     @property
     def keys_url(self) -> str:
-        """Where the keys are: AUTH_JWKS_URL, else auth-service's own JWKS under AUTH_SERVICE_URL."""
-        return self.jwks_url or self.service_url.rstrip("/") + JWKS_PATH
+        """Where the keys are: AUTH_JWKS_URL, else auth-service's own JWKS under AUTH_SERVICE_URL (its first URL when
+        it lists several instances, comma-separated, as for the gateway: every instance serves the same keys)."""
+        return self.jwks_url or self.service_url.split(",")[0].strip().rstrip("/") + JWKS_PATH
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from platform_client import PlatformSession
-from platform_client.auth.api.account import register_user
-from platform_client.auth.api.users import update_user
-from platform_client.auth.models import CreateUserRequest, Role, UpdateUserRequest, User
+from platform_client import PlatformSession, Registrar
+from platform_client.auth.models import Role
 
 from platform_sandbox.notifications import NotificationFeed
 from platform_sandbox.sandbox import (
@@ -67,8 +65,9 @@ class SandboxUsers:
         self.sandbox = sandbox
         self.notifications = notifications
         self._open = ExitStack()
-        self._anonymous: PlatformSession | None = None
-        self._admin: PlatformSession | None = None
+        # Registers through a session that never signs in; the bootstrap admin signs in once, when a role above
+        # `user` first needs it (an attached sandbox may not know its credentials).
+        self._registrar = Registrar(self._session(), admin=self._admin_session)
         self.created: list[SandboxUser] = []
 
     def __call__(self, role: str = "user", *, name: str = "Sandbox User",
@@ -76,15 +75,8 @@ class SandboxUsers:
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         email, password = unique_email(), secrets.token_urlsafe(18)
-        anonymous = self._anonymous_session()
-        registered = anonymous.expect(register_user.sync_detailed(
-            client=anonymous.auth, body=CreateUserRequest(email=email, name=name, password=password)), User, 201)
-        if role != Role.USER.value:
-            admin = self._admin_session()
-            admin.expect(update_user.sync_detailed(registered.id, client=admin.auth,
-                                                   body=UpdateUserRequest(role=Role(role))), User, 200)
         api = self._session()
-        api.sign_in(email, password)
+        registered = self._registrar.sign_up(api, email, name, password, role)
         user = SandboxUser(str(registered.id), email, password, role, api)
         if self.notifications if notifications is None else notifications:
             user.notifications = NotificationFeed(api, self.sandbox.websocket_url,
@@ -99,18 +91,9 @@ class SandboxUsers:
     def _session(self) -> PlatformSession:
         return self._open.enter_context(PlatformSession(self.sandbox.gateway_url, timeout=CLIENT_TIMEOUT_SECONDS))
 
-    def _anonymous_session(self) -> PlatformSession:
-        if self._anonymous is None:
-            self._anonymous = self._session()
-        return self._anonymous
-
     def _admin_session(self) -> PlatformSession:
-        """The bootstrap admin, signed in once per factory."""
-        if self._admin is None:
-            email = self.sandbox.require("a user above `user`", self.sandbox.admin_email, ADMIN_EMAIL_VARIABLE)
-            password = self.sandbox.require("a user above `user`", self.sandbox.admin_password,
-                                            ADMIN_PASSWORD_VARIABLE)
-            admin = self._session()
-            admin.sign_in(email, password)
-            self._admin = admin
-        return self._admin
+        email = self.sandbox.require("a user above `user`", self.sandbox.admin_email, ADMIN_EMAIL_VARIABLE)
+        password = self.sandbox.require("a user above `user`", self.sandbox.admin_password, ADMIN_PASSWORD_VARIABLE)
+        admin = self._session()
+        admin.sign_in(email, password)
+        return admin

@@ -19,5 +19,6 @@ class CloseCode(IntEnum):
     BAD_TICKET = 4401  # bad ticket (missing, unknown, expired or already used)
     FORBIDDEN_TOPIC = 4403  # forbidden topic (subscribe to another user's topic, or to admin without the admin role)
     HEARTBEAT_TIMEOUT = 4408  # heartbeat timeout (no pong within two heartbeat intervals)
-    TOO_MANY_CONNECTIONS = 4409  # too many connections (the user already has NOTIFICATION_MAX_CONNECTIONS_PER_USER, default 5, open on this instance, WebSocket and SSE together)
+    TOO_MANY_CONNECTIONS = 4409  # too many connections (the user already has NOTIFICATION_MAX_CONNECTIONS_PER_USER, default 5, open across every instance, WebSocket and SSE together; a connection of an instance that died stops counting within 60 s)
+    ACCOUNT_DELETED = 4410  # account deleted (a user.deleted event closed every connection of the user, on every instance)
     SLOW_CONSUMER = 4429  # slow consumer: more than NOTIFICATION_SEND_QUEUE_SIZE (default 1000) frames waiting to be written; the client that does not read its close frame within 2 s has its TCP connection cut

@@ -57,7 +57,9 @@ export interface paths {
          *     keeps proxies from closing the connection. Reconnect with `Last-Event-ID` to receive what was
          *     missed on the user's topics (from the capped history, at most NOTIFICATION_REPLAY_LIMIT), then
          *     live events. A user may hold NOTIFICATION_MAX_CONNECTIONS_PER_USER connections (WebSocket and
-         *     SSE together) per instance; one more is a 429 problem.
+         *     SSE together) across every instance, counted in Redis; one more is a 429 problem. After a role
+         *     change the stream no longer carries the topics the new role may not read (`admin`); when the
+         *     account is deleted the stream ends.
          */
         get: operations["streamNotifications"];
         put?: never;

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel
+
+
+class Reason(StrEnum):
+    """
+    Why the server withdrew topics without being asked: role_changed, the user's role changed (user.role_changed) and the new role may not read them (admin)
+    """
+
+    role_changed = "role_changed"
 
 
 class Topic(RootModel[str]):
@@ -20,7 +29,7 @@ class Topic(RootModel[str]):
 
 class UnsubscribedFrame(BaseModel):
     """
-    The connection's topics after an unsubscribe.
+    The connection's topics after an unsubscribe (request_id echoed), or after the server withdrew topics the user may no longer read (no request_id; reason says why).
     """
 
     model_config = ConfigDict(
@@ -28,9 +37,15 @@ class UnsubscribedFrame(BaseModel):
         validate_by_name=True,
     )
     type: Literal["unsubscribed"]
-    request_id: str = Field(..., max_length=64, min_length=1, title="RequestId")
+    request_id: str | MISSING = Field(
+        MISSING, max_length=64, min_length=1, title="RequestId"
+    )
     """
-    Chosen by the client; echoed in the reply
+    The unsubscribe frame's request_id; absent when the server withdrew topics on its own
+    """
+    reason: Reason | MISSING = MISSING
+    """
+    Why the server withdrew topics without being asked: role_changed, the user's role changed (user.role_changed) and the new role may not read them (admin)
     """
     topics: list[Topic]
     """

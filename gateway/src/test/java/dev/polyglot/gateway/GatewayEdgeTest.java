@@ -818,17 +818,11 @@ class GatewayEdgeTest {
     }
 
     private String[] bearer(String userId, String role) {
-        return new String[] {"Authorization", "Bearer " + TokenTestKit.sign(signingKey,
-                TokenTestKit.claims(claims -> claims.subject(userId).claim("roles", List.of(role))))};
+        return new String[] {"Authorization", EdgeCredentials.bearer(signingKey, userId, role)};
     }
 
     private String newTicket() {
-        byte[] random = new byte[32];
-        new java.security.SecureRandom().nextBytes(random);
-        String ticket = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        redisson.getBucket("notification:ticket:" + ticket, StringCodec.INSTANCE)
-                .set("{\"user_id\":\"u\",\"email\":\"e@example.com\",\"roles\":[\"user\"]}", Duration.ofSeconds(30));
-        return ticket;
+        return EdgeCredentials.newTicket(redisson);
     }
 
     private Mono<String> handshake(String origin, String ticket) {

@@ -4,6 +4,7 @@ import dev.polyglot.contracts.ConsumerGroups;
 import dev.polyglot.contracts.Streams;
 import dev.polyglot.notification.history.NotificationFeed;
 import dev.polyglot.notification.history.NotificationHistory;
+import dev.polyglot.notification.live.ConnectionLeases;
 import dev.polyglot.notification.live.ConnectionRegistry;
 import dev.polyglot.notification.live.NotificationFanout;
 import dev.polyglot.servicekit.events.EventTracing;
@@ -28,9 +29,14 @@ class NotificationConfiguration {
     }
 
     @Bean
-    ConnectionRegistry connectionRegistry(NotificationProperties properties, JsonMapper json, MeterRegistry meters,
-                                          EventTracing tracing) {
-        return new ConnectionRegistry(properties, json, meters, tracing.tracer());
+    ConnectionLeases connectionLeases(RedissonClient redisson, NotificationProperties properties) {
+        return new ConnectionLeases(redisson, properties.connectionLease());
+    }
+
+    @Bean
+    ConnectionRegistry connectionRegistry(NotificationProperties properties, ConnectionLeases leases, JsonMapper json,
+                                          MeterRegistry meters, EventTracing tracing) {
+        return new ConnectionRegistry(properties, leases, json, meters, tracing.tracer());
     }
 
     @Bean

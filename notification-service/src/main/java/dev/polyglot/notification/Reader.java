@@ -26,6 +26,11 @@ public record Reader(String userId, String email, List<String> roles) {
         return new Reader(token.getSubject(), token.getClaimAsString(AccessTokens.EMAIL_CLAIM), names);
     }
 
+    /** The same user with the one role a role change gave it (auth-service gives each user one role). */
+    public Reader withRole(String role) {
+        return new Reader(userId, email, List.of(role));
+    }
+
     public boolean isAdmin() {
         return roles.contains(ADMIN);
     }

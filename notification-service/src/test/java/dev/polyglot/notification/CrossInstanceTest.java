@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.polyglot.notification.support.Api;
 import dev.polyglot.notification.support.Events;
+import dev.polyglot.notification.support.Instances;
 import dev.polyglot.notification.support.ProtocolClient;
 import dev.polyglot.notification.support.TestIdentity;
 import dev.polyglot.notification.support.TestIdentity.User;
@@ -16,7 +17,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -35,28 +35,21 @@ class CrossInstanceTest {
     @BeforeAll
     static void startTwoInstances() {
         redis = PrivateRedisServer.start();
-        nodeA = start("node-a");
-        nodeB = start("node-b");
+        nodeA = Instances.start(redis, "node-a");
+        nodeB = Instances.start(redis, "node-b");
     }
 
     @AfterAll
     static void stop() {
-        for (ConfigurableApplicationContext node : new ConfigurableApplicationContext[] {nodeA, nodeB}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        if (redis != null) {
-            redis.close();
-        }
+        Instances.stop(redis, nodeA, nodeB);
     }
 
     @Test
     void aUserConnectedToBothInstancesReceivesEveryEventOncePerConnectionWhicheverInstanceConsumedIt()
             throws Exception {
         User user = TestIdentity.newUser("user");
-        Api apiA = new Api(port(nodeA));
-        Api apiB = new Api(port(nodeB));
+        Api apiA = new Api(Instances.port(nodeA));
+        Api apiB = new Api(Instances.port(nodeB));
         // A ticket from one instance opens a socket on the other: tickets live in the shared Redis.
         try (ProtocolClient onA = ProtocolClient.connect(apiA.port(), "/ws/notifications?ticket=" + apiB.ticket(user));
              ProtocolClient onB = ProtocolClient.connect(apiB.port(), "/ws/notifications?ticket=" + apiA.ticket(user))) {
@@ -102,17 +95,5 @@ class CrossInstanceTest {
     private static double consumed(ConfigurableApplicationContext node) {
         return node.getBean(MeterRegistry.class).find("events.consumed").tag("group", "notification").counters()
                 .stream().mapToDouble(counter -> counter.count()).sum();
-    }
-
-    private static int port(ConfigurableApplicationContext node) {
-        return node.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-    }
-
-    private static ConfigurableApplicationContext start(String instanceId) {
-        return new SpringApplicationBuilder(NotificationServiceApplication.class).run(
-                "--server.port=0",
-                "--INSTANCE_ID=" + instanceId,
-                "--spring.data.redis.url=" + redis.url(),
-                "--service-kit.security.jwk-set-uri=" + TestIdentity.jwksUrl());
     }
 }

@@ -68,7 +68,9 @@ def sync_detailed(
     keeps proxies from closing the connection. Reconnect with `Last-Event-ID` to receive what was
     missed on the user's topics (from the capped history, at most NOTIFICATION_REPLAY_LIMIT), then
     live events. A user may hold NOTIFICATION_MAX_CONNECTIONS_PER_USER connections (WebSocket and
-    SSE together) per instance; one more is a 429 problem.
+    SSE together) across every instance, counted in Redis; one more is a 429 problem. After a role
+    change the stream no longer carries the topics the new role may not read (`admin`); when the
+    account is deleted the stream ends.
 
     Args:
         last_event_id (UUID | Unset):
@@ -104,7 +106,9 @@ def sync(
     keeps proxies from closing the connection. Reconnect with `Last-Event-ID` to receive what was
     missed on the user's topics (from the capped history, at most NOTIFICATION_REPLAY_LIMIT), then
     live events. A user may hold NOTIFICATION_MAX_CONNECTIONS_PER_USER connections (WebSocket and
-    SSE together) per instance; one more is a 429 problem.
+    SSE together) across every instance, counted in Redis; one more is a 429 problem. After a role
+    change the stream no longer carries the topics the new role may not read (`admin`); when the
+    account is deleted the stream ends.
 
     Args:
         last_event_id (UUID | Unset):
@@ -135,7 +139,9 @@ async def asyncio_detailed(
     keeps proxies from closing the connection. Reconnect with `Last-Event-ID` to receive what was
     missed on the user's topics (from the capped history, at most NOTIFICATION_REPLAY_LIMIT), then
     live events. A user may hold NOTIFICATION_MAX_CONNECTIONS_PER_USER connections (WebSocket and
-    SSE together) per instance; one more is a 429 problem.
+    SSE together) across every instance, counted in Redis; one more is a 429 problem. After a role
+    change the stream no longer carries the topics the new role may not read (`admin`); when the
+    account is deleted the stream ends.
 
     Args:
         last_event_id (UUID | Unset):
@@ -169,7 +175,9 @@ async def asyncio(
     keeps proxies from closing the connection. Reconnect with `Last-Event-ID` to receive what was
     missed on the user's topics (from the capped history, at most NOTIFICATION_REPLAY_LIMIT), then
     live events. A user may hold NOTIFICATION_MAX_CONNECTIONS_PER_USER connections (WebSocket and
-    SSE together) per instance; one more is a 429 problem.
+    SSE together) across every instance, counted in Redis; one more is a 429 problem. After a role
+    change the stream no longer carries the topics the new role may not read (`admin`); when the
+    account is deleted the stream ends.
 
     Args:
         last_event_id (UUID | Unset):

@@ -31,14 +31,15 @@ public class ApiDocsRoutes {
     public static final String PREFIX = "/v3/api-docs/";
 
     /**
-     * {@code gateway.api-documents.<service>}: where a service serves its document.
+     * {@code gateway.api-documents.<service>}: where a service serves its document, fetched from one of its
+     * instances (lb://, as the service's own routes: ServiceInstances).
      *
-     * @param services service name → {uri: the service's base URL, path: its document's path there}
+     * @param services service name → {path: its document's path on the service}
      */
     @ConfigurationProperties("gateway.api-documents")
     public record ServiceDocuments(Map<String, Document> services) {
 
-        public record Document(String uri, String path) {
+        public record Document(String path) {
         }
     }
 
@@ -53,7 +54,7 @@ public class ApiDocsRoutes {
                         .removeRequestHeader("Accept-Encoding")
                         .modifyResponseBody(String.class, String.class,
                                 (exchange, body) -> Mono.justOrEmpty(servedByTheGateway(jsonMapper, body))))
-                .uri(document.uri())));
+                .uri("lb://" + service)));
         return routes.build();
     }
 

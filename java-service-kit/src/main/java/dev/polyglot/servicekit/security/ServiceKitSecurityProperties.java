@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param enabled            opt-in: nothing of the kit's security is configured unless this is true
  * @param jwkSetUri          AUTH_JWKS_URL; default {@code <authServiceUrl>/api/auth/.well-known/jwks.json}
- * @param authServiceUrl     AUTH_SERVICE_URL; default http://127.0.0.1:8081
+ * @param authServiceUrl     AUTH_SERVICE_URL, its first URL if it lists instances; default http://127.0.0.1:8081
  * @param issuer             AUTH_ISSUER, the {@code iss} every token must carry; default polyglot-auth
  * @param audience           AUTH_AUDIENCE, which {@code aud} must contain; default polyglot-platform
  * @param clockSkew          tolerance on exp, nbf and iat; default 60 s
@@ -43,7 +43,10 @@ public record ServiceKitSecurityProperties(
 
     /** The settings every check uses, blanks replaced by the defaults. */
     public TokenSettings tokenSettings() {
-        String serviceUrl = orDefault(authServiceUrl, DEFAULT_AUTH_SERVICE_URL).replaceAll("/+$", "");
+        // The gateway's AUTH_SERVICE_URL may list several auth-service instances, comma-separated (its routes balance
+        // over them): every instance serves the same keys, the first one's JWKS is enough.
+        String serviceUrl = orDefault(authServiceUrl, DEFAULT_AUTH_SERVICE_URL).split(",")[0].strip()
+                .replaceAll("/+$", "");
         return new TokenSettings(
                 orDefault(jwkSetUri, serviceUrl + JWKS_PATH),
                 orDefault(issuer, DEFAULT_ISSUER),

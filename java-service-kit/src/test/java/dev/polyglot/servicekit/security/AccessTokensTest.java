@@ -285,5 +285,9 @@ class AccessTokensTest {
         assertThat(fromService.jwkSetUri()).isEqualTo("http://auth:9000/api/auth/.well-known/jwks.json");
         assertThat(fromService.issuer()).isEqualTo("i");
         assertThat(fromService.audience()).isEqualTo("a");
+        var fromInstances = new ServiceKitSecurityProperties(true, null, "http://127.0.0.1:8081/, http://127.0.0.1:8181",
+                null, null, null, null, null, null, null).tokenSettings();
+        assertThat(fromInstances.jwkSetUri()).as("the first of the gateway's auth-service instances")
+                .isEqualTo("http://127.0.0.1:8081/api/auth/.well-known/jwks.json");
     }
 }

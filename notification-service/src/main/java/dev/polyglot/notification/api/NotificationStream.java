@@ -61,10 +61,20 @@ class NotificationStream {
                                          @RequestHeader(name = "Last-Event-ID", required = false) @Nullable UUID lastEventId) {
         LiveConnection connection = new LiveConnection(Reader.of(token), LiveConnection.Transport.SSE,
                 properties.sendQueueSize());
-        if (!connections.tryAdd(connection)) {
-            throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "At most "
-                    + properties.maxConnectionsPerUser() + " open notification connections per user.");
-        }
+        // The cap is counted in Redis: a blocking round trip, off the event loop. The connection is added only when its
+        // stream is subscribed, which ends in its removal; a client gone meanwhile leaves its lease to lapse.
+        return Mono.fromCallable(() -> connections.tryAdmit(connection))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMapMany(admitted -> {
+                    if (!admitted) {
+                        return Flux.error(new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "At most "
+                                + properties.maxConnectionsPerUser() + " open notification connections per user."));
+                    }
+                    return serve(connection, lastEventId);
+                });
+    }
+
+    private Flux<ServerSentEvent<String>> serve(LiveConnection connection, @Nullable UUID lastEventId) {
         connection.startReplay();
         Mono<Void> replay = lastEventId == null
                 ? Mono.fromRunnable(() -> connection.finishReplay(List.of()))
@@ -85,7 +95,10 @@ class NotificationStream {
                 .map(tick -> ServerSentEvent.<String>builder().comment("keep-alive").build())
                 .takeUntilOther(ended.asMono());
         return Flux.merge(notifications, keepAlive)
-                .doOnSubscribe(subscription -> replay.subscribe())
+                .doOnSubscribe(subscription -> {
+                    connections.add(connection);
+                    replay.subscribe();
+                })
                 .doFinally(signal -> connections.remove(connection));
     }
 }

@@ -11,10 +11,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The connections open on this instance, by user, and the delivery to them of what the fan-out brings; the meters
+ * The connections open on this instance, by user, and the delivery to them of what the fan-out brings; their leases
+ * in Redis, which make the per-user cap hold across instances ({@link ConnectionLeases}), renewed here every third of
+ * a lease; what a role change or an account deletion does to them; the meters
  * of real-time delivery, and its spans: each write of a live notification to a connection is a span
  * {@code deliver <topic>} (a user's topic named by its template, {@code user:{id}}; the topic itself, the connection's
  * kind and the event id as tags), a child of the fan-out span it arrived in, from its arrival to the write.
@@ -35,6 +44,7 @@ public class ConnectionRegistry implements SmartLifecycle {
     private static final String USER_TOPIC_TEMPLATE = "user:{id}";
     /** Writes the WebSocket event frame, checked against contracts/websocket/schemas/event.schema.json. */
     private static final ContractJson FRAMES = ContractJson.strict();
+    private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
 
     private final Map<String, Set<LiveConnection>> byUser = new ConcurrentHashMap<>();
     private final Set<LiveConnection> all = ConcurrentHashMap.newKeySet();
@@ -44,11 +54,15 @@ public class ConnectionRegistry implements SmartLifecycle {
     private final Timer latency;
     private final Counter acked;
     private final NotificationProperties properties;
+    private final ConnectionLeases leases;
     private final JsonMapper json;
     private final Tracer tracer;
+    private volatile Disposable renewal;
 
-    public ConnectionRegistry(NotificationProperties properties, JsonMapper json, MeterRegistry meters, Tracer tracer) {
+    public ConnectionRegistry(NotificationProperties properties, ConnectionLeases leases, JsonMapper json,
+                              MeterRegistry meters, Tracer tracer) {
         this.properties = properties;
+        this.leases = leases;
         this.json = json;
         this.tracer = tracer;
         for (LiveConnection.Transport transport : LiveConnection.Transport.values()) {
@@ -73,32 +87,63 @@ public class ConnectionRegistry implements SmartLifecycle {
                 .register(meters);
     }
 
-    /** Registers a connection unless its user already has the maximum open here. */
-    public boolean tryAdd(LiveConnection connection) {
-        boolean[] added = {false};
+    /**
+     * Blocking (a Redis round trip): takes the connection's lease unless its user already has the maximum open on all
+     * instances together. The transport then {@link #add}s it, or, when its client went away meanwhile, leaves the
+     * lease to lapse: a lease is renewed only for a connection added here.
+     */
+    public boolean tryAdmit(LiveConnection connection) {
+        return leases.tryAcquire(connection.reader().userId(), connection.id(), properties.maxConnectionsPerUser());
+    }
+
+    /** Registers an admitted connection: it gets what the fan-out brings, and its lease is renewed until removed. */
+    public void add(LiveConnection connection) {
         byUser.compute(connection.reader().userId(), (user, connections) -> {
             Set<LiveConnection> set = connections != null ? connections : ConcurrentHashMap.newKeySet();
-            if (set.size() < properties.maxConnectionsPerUser()) {
-                set.add(connection);
-                added[0] = true;
-            }
+            set.add(connection);
             return set;
         });
-        if (added[0]) {
-            all.add(connection);
-            open.get(connection.transport()).incrementAndGet();
-        }
-        return added[0];
+        all.add(connection);
+        open.get(connection.transport()).incrementAndGet();
     }
 
     public void remove(LiveConnection connection) {
         if (all.remove(connection)) {
             open.get(connection.transport()).decrementAndGet();
-            byUser.computeIfPresent(connection.reader().userId(),
+            String userId = connection.reader().userId();
+            byUser.computeIfPresent(userId,
                     (user, connections) -> connections.remove(connection) && connections.isEmpty() ? null : connections);
+            leases.release(userId, connection.id()).whenComplete((released, failed) -> {
+                if (failed != null) {
+                    log.warn("Could not release the lease of connection {} (it lapses by itself): {}", connection.id(),
+                            failed.toString());
+                }
+            });
             if (connection.isOverflowed()) {
                 droppedSlow.get(connection.transport()).increment();
             }
+        }
+    }
+
+    /**
+     * The user's role changed: each of the user's connections here reads as the new role from now on, and loses the
+     * topics that role may not read.
+     */
+    public void changeRole(String userId, String role) {
+        for (LiveConnection connection : byUser.getOrDefault(userId, Set.of())) {
+            Set<String> withdrawn = connection.changeRole(role);
+            if (!withdrawn.isEmpty()) {
+                log.info("Withdrew {} from connection {} of user {}: role is now {}", withdrawn, connection.id(),
+                        userId, role);
+            }
+        }
+    }
+
+    /** The user's account was deleted: each of the user's connections here is closed with {@code code}. */
+    public void closeUser(String userId, int code, String reason) {
+        for (LiveConnection connection : byUser.getOrDefault(userId, Set.of())) {
+            log.info("Closing connection {} of user {}: {}", connection.id(), userId, reason);
+            connection.close(code, reason);
         }
     }
 
@@ -156,9 +201,26 @@ public class ConnectionRegistry implements SmartLifecycle {
 
     private volatile boolean running;
 
+    /** Renews the leases of every open connection every third of a lease, so that a lease lapses only if we die. */
     @Override
     public void start() {
+        Duration period = leases.lease().dividedBy(3);
+        renewal = Flux.interval(period, period)
+                .onBackpressureDrop()
+                .concatMap(tick -> Mono.fromCompletionStage(() -> leases.renew(openConnectionIdsByUser()))
+                        .onErrorResume(failed -> {
+                            log.warn("Could not renew the connection leases (they lapse in {} unless renewed): {}",
+                                    leases.lease(), failed.toString());
+                            return Mono.empty();
+                        }), 1)
+                .subscribe();
         running = true;
+    }
+
+    private Map<String, List<String>> openConnectionIdsByUser() {
+        Map<String, List<String>> ids = new HashMap<>();
+        byUser.forEach((user, connections) -> ids.put(user, connections.stream().map(LiveConnection::id).toList()));
+        return ids;
     }
 
     /**
@@ -168,6 +230,10 @@ public class ConnectionRegistry implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        Disposable renewing = renewal;
+        if (renewing != null) {
+            renewing.dispose();
+        }
         all.forEach(connection -> connection.close(CloseCode.SERVER_GOING_AWAY.code(), "server going away"));
         long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
         while (!all.isEmpty() && System.nanoTime() < deadline) {

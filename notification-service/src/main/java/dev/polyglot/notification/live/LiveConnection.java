@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +29,8 @@ public final class LiveConnection {
     private static final int REMEMBERED_IDS = 4096;
 
     private final String id = UUID.randomUUID().toString();
-    private final Reader reader;
+    /** Who reads, with the role of the token it opened with until a role change replaces it. */
+    private volatile Reader reader;
     private final Transport transport;
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
     private final Sinks.Many<Outbound> queue;
@@ -77,6 +79,28 @@ public final class LiveConnection {
 
     public boolean isSubscribed(String topic) {
         return topics.contains(topic);
+    }
+
+    /**
+     * The user's role changed (user.role_changed): from now on the connection reads as the new role, and the topics
+     * that role may not read are withdrawn (a WebSocket client is told by a {@link Outbound.Withdrawn} frame). A
+     * topic the new role may read is not added: the client subscribes to it if it wants it.
+     *
+     * @return the topics withdrawn, none when the new role may read them all
+     */
+    public synchronized Set<String> changeRole(String role) {
+        reader = reader.withRole(role);
+        Set<String> withdrawn = new TreeSet<>();
+        for (String topic : topics) {
+            if (!reader.mayRead(topic)) {
+                withdrawn.add(topic);
+            }
+        }
+        if (!withdrawn.isEmpty()) {
+            topics.removeAll(withdrawn);
+            emit(new Outbound.Withdrawn(Set.copyOf(topics), Outbound.Withdrawn.ROLE_CHANGED));
+        }
+        return withdrawn;
     }
 
     /** What the transport writes; ends after a {@link Outbound.Close} or when the connection is dropped. */

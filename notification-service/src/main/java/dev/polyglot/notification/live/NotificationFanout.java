@@ -1,5 +1,6 @@
 package dev.polyglot.notification.live;
 
+import dev.polyglot.contracts.CloseCode;
 import dev.polyglot.notification.history.Notification;
 import dev.polyglot.servicekit.events.EventTracing;
 import io.micrometer.tracing.Span;
@@ -7,6 +8,7 @@ import io.micrometer.tracing.Tracer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.redisson.api.RTopic;
 import org.redisson.api.listener.BaseStatusListener;
 import org.redisson.api.RedissonClient;
@@ -29,6 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
  * PRODUCER span {@code send notification:fanout} (a child of the event's CONSUMER span), whose W3C context the message
  * carries; each instance's delivery is a CONSUMER span {@code process notification:fanout}, its child, in which every
  * connection's queue item is made (see {@link ConnectionRegistry#recordSent}). One trace from the event to the frames.
+ *
+ * <p>The same channel carries what every instance must do to a user's open connections when the account changes:
+ * {@code {"account_change": {"event_id", "user_id", "role"|"deleted"}, ...}} withdraws the topics the new role may
+ * not read, or closes them all (4410). The same channel, so the recovery after a lost subscription covers these too:
+ * every client reconnects, and a change missed meanwhile does not outlive its connection.
  */
 public class NotificationFanout implements SmartLifecycle {
 
@@ -52,11 +59,20 @@ public class NotificationFanout implements SmartLifecycle {
 
     /** Blocking: returns once Redis has the message. */
     public void publish(Notification notification) {
-        Span span = tracing.startSend(CHANNEL, notification.id());
+        send(notification.id(), trace -> new Message(notification, null, trace.get(EventTracing.TRACEPARENT),
+                trace.get(EventTracing.TRACESTATE)));
+    }
+
+    /** Blocking: every instance applies the change to the user's connections once Redis has it. */
+    public void publish(AccountChange change) {
+        send(change.eventId(), trace -> new Message(null, change, trace.get(EventTracing.TRACEPARENT),
+                trace.get(EventTracing.TRACESTATE)));
+    }
+
+    private void send(String messageId, Function<Map<String, String>, Message> message) {
+        Span span = tracing.startSend(CHANNEL, messageId);
         try (Tracer.SpanInScope scope = tracing.inScope(span)) {
-            Map<String, String> trace = tracing.context(span);
-            topic.publish(json.writeValueAsString(new Message(notification, trace.get(EventTracing.TRACEPARENT),
-                    trace.get(EventTracing.TRACESTATE))));
+            topic.publish(json.writeValueAsString(message.apply(tracing.context(span))));
         } catch (RuntimeException failure) {
             span.error(failure);
             throw failure;
@@ -88,6 +104,11 @@ public class NotificationFanout implements SmartLifecycle {
                 log.warn("Ignored an unreadable fan-out message: {}", unreadable.toString());
                 return;
             }
+            if (!message.isComplete()) {
+                log.warn("Ignored a fan-out message with neither a notification nor a whole account change: {}",
+                        text.length() > 200 ? text.substring(0, 200) + "…" : text);
+                return;
+            }
             Map<String, String> carried = new HashMap<>();
             if (message.traceparent() != null) {
                 carried.put(EventTracing.TRACEPARENT, message.traceparent());
@@ -95,20 +116,56 @@ public class NotificationFanout implements SmartLifecycle {
             if (message.tracestate() != null) {
                 carried.put(EventTracing.TRACESTATE, message.tracestate());
             }
-            Span span = tracing.startProcess(CHANNEL, message.notification().id(), carried);
+            Span span = tracing.startProcess(CHANNEL, message.id(), carried);
             try (Tracer.SpanInScope scope = tracing.inScope(span)) {
-                connections.deliver(message.notification());
+                if (message.notification() != null) {
+                    connections.deliver(message.notification());
+                } else if (message.accountChange().deleted()) {
+                    connections.closeUser(message.accountChange().userId(), CloseCode.ACCOUNT_DELETED.code(),
+                            "account deleted");
+                } else {
+                    connections.changeRole(message.accountChange().userId(), message.accountChange().role());
+                }
             } catch (RuntimeException failure) {
                 span.error(failure);
-                log.warn("Fan-out delivery of {} failed: {}", message.notification().id(), failure.toString());
+                log.warn("Fan-out of {} failed: {}", message.id(), failure.toString());
             } finally {
                 span.end();
             }
         });
     }
 
-    /** What travels on the channel: the notification and the W3C context of its PRODUCER span. */
-    record Message(Notification notification, String traceparent, String tracestate) {
+    /**
+     * What travels on the channel: a notification or an account change, and the W3C context of its PRODUCER span.
+     */
+    record Message(Notification notification, AccountChange accountChange, String traceparent, String tracestate) {
+
+        boolean isComplete() {
+            return notification != null && notification.id() != null
+                    || accountChange != null && accountChange.eventId() != null && accountChange.userId() != null
+                    && (accountChange.deleted() || accountChange.role() != null);
+        }
+
+        String id() {
+            return notification != null ? notification.id() : accountChange.eventId();
+        }
+    }
+
+    /**
+     * A user's account changed (user.role_changed or user.deleted, the event that said so).
+     *
+     * @param role    the new role, when it changed
+     * @param deleted the account is gone
+     */
+    public record AccountChange(String eventId, String userId, String role, boolean deleted) {
+
+        public static AccountChange roleChanged(String eventId, String userId, String role) {
+            return new AccountChange(eventId, userId, role, false);
+        }
+
+        public static AccountChange deleted(String eventId, String userId) {
+            return new AccountChange(eventId, userId, null, true);
+        }
     }
 
     @Override

@@ -2,10 +2,11 @@ package dev.polyglot.notification.live;
 
 import dev.polyglot.notification.history.Notification;
 import io.micrometer.tracing.TraceContext;
+import java.util.Set;
 
 /**
- * One item of a connection's send queue: a notification, a protocol frame (WebSocket only), or the request to
- * close once everything before it is written.
+ * One item of a connection's send queue: a notification, a protocol frame (WebSocket only), topics withdrawn by the
+ * server, or the request to close once everything before it is written.
  */
 public sealed interface Outbound {
 
@@ -19,6 +20,18 @@ public sealed interface Outbound {
     }
 
     record Control(String frame) implements Outbound {
+    }
+
+    /**
+     * The server withdrew topics the user may no longer read (WebSocket: an {@code unsubscribed} frame without
+     * request_id; SSE: nothing is written, the stream just stops carrying them).
+     *
+     * @param topics what the connection is still subscribed to
+     * @param reason the frame's {@code reason}
+     */
+    record Withdrawn(Set<String> topics, String reason) implements Outbound {
+
+        public static final String ROLE_CHANGED = "role_changed";
     }
 
     record Close(int code, String reason) implements Outbound {

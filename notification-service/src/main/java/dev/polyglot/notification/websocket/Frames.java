@@ -69,6 +69,15 @@ final class Frames {
         return CONTRACT.write(frame);
     }
 
+    /** An {@code unsubscribed} frame nobody asked for: the server withdrew topics (no request_id, a reason). */
+    static String withdrawn(String reason, Collection<String> topics) {
+        UnsubscribedFrame frame = new UnsubscribedFrame();
+        frame.setType("unsubscribed");
+        frame.setReason(UnsubscribedFrame.Reason.fromValue(reason));
+        frame.setTopics(sorted(topics));
+        return CONTRACT.write(frame);
+    }
+
     /**
      * @param requestId echoed when the client's was usable (1 to 64 characters), else left out
      * @param closeCode the close that follows, or null when the connection stays open

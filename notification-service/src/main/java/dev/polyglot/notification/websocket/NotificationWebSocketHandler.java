@@ -97,9 +97,10 @@ class NotificationWebSocketHandler implements WebSocketHandler {
     private Mono<Void> serve(WebSocketSession session, Reader reader, String lastEventId) {
         LiveConnection connection = new LiveConnection(reader, LiveConnection.Transport.WEBSOCKET,
                 properties.sendQueueSize());
-        if (!connections.tryAdd(connection)) {
+        if (!connections.tryAdmit(connection)) {
             return session.close(close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections"));
         }
+        connections.add(connection);
         connection.startReplay();
         connection.send(Frames.hello(connection, (int) properties.heartbeatInterval().toMillis(),
                 properties.maxMessageBytes()));
@@ -183,6 +184,9 @@ class NotificationWebSocketHandler implements WebSocketHandler {
         if (item instanceof Outbound.Event event) {
             connections.recordSent(connection, event);
             return event.wsFrame();
+        }
+        if (item instanceof Outbound.Withdrawn withdrawn) {
+            return Frames.withdrawn(withdrawn.reason(), withdrawn.topics());
         }
         return ((Outbound.Control) item).frame();
     }

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,6 +51,12 @@ public final class Api {
         StringBuilder path = new StringBuilder("/ws/notifications?ticket=" + ticket(user));
         extraQuery.forEach((name, value) -> path.append('&').append(name).append('=').append(value));
         return ProtocolClient.connect(port, path.toString());
+    }
+
+    /** GET /api/notifications/stream: the status and headers at once, the event stream's lines as they come. */
+    public HttpResponse<Stream<String>> openStream(TestIdentity.User user) {
+        return send(request("/api/notifications/stream", user).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
     }
 
     public static JsonNode json(HttpResponse<String> response) {

@@ -2,11 +2,15 @@ package dev.polyglot.notification.support;
 
 import dev.polyglot.contracts.events.InferenceJobFailed;
 import dev.polyglot.contracts.events.InferenceJobProgress;
+import dev.polyglot.contracts.Streams;
+import dev.polyglot.contracts.events.UserDeleted;
 import dev.polyglot.contracts.events.UserRoleChanged;
 import dev.polyglot.servicekit.events.CloudEvent;
 import dev.polyglot.servicekit.events.EventPublisher;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Events on platform.events as the other services publish them: generated payloads, the backbone's real publisher. */
 public final class Events {
@@ -36,14 +40,39 @@ public final class Events {
         return publisher.publish(payload, "jobs/" + payload.getJobId());
     }
 
-    /** A user.role_changed: an event type notification-service does not deliver. */
+    /** A user.role_changed from user to viewer: acted on (the viewer reads what a user reads), never stored. */
     public static CloudEvent roleChanged(EventPublisher publisher, TestIdentity.User user) {
+        return roleChanged(publisher, user, UserRoleChanged.OldRole.USER, UserRoleChanged.NewRole.VIEWER);
+    }
+
+    /** A user.role_changed as auth-service publishes it when an admin changes the user's role. */
+    public static CloudEvent roleChanged(EventPublisher publisher, TestIdentity.User user, UserRoleChanged.OldRole from,
+                                         UserRoleChanged.NewRole to) {
         UserRoleChanged payload = new UserRoleChanged();
         payload.setUserId(UUID.fromString(user.id()));
-        payload.setOldRole(UserRoleChanged.OldRole.USER);
-        payload.setNewRole(UserRoleChanged.NewRole.VIEWER);
+        payload.setOldRole(from);
+        payload.setNewRole(to);
         payload.setChangedBy(UUID.randomUUID());
         payload.setChangedAt(Instant.now());
         return publisher.publish(payload, user.id());
+    }
+
+    /** A user.deleted as auth-service publishes it when the account is deleted. */
+    public static CloudEvent deleted(EventPublisher publisher, TestIdentity.User user) {
+        UserDeleted payload = new UserDeleted();
+        payload.setUserId(UUID.fromString(user.id()));
+        payload.setDeletedBy(UUID.fromString(user.id()));
+        payload.setDeletedAt(Instant.now());
+        return publisher.publish(payload, user.id());
+    }
+
+    /**
+     * An event of this type whose data breaks its contract (auth-service would never publish it): the backbone's
+     * publisher writes it as it is, only the consumer checks the data.
+     */
+    public static CloudEvent malformed(EventPublisher publisher, String type, Map<String, Object> data) {
+        CloudEvent broken = CloudEvent.create("/auth-service", type, null, JsonMapper.shared().valueToTree(data));
+        publisher.publish(Streams.PLATFORM_EVENTS, broken);
+        return broken;
     }
 }

@@ -32,8 +32,11 @@ public enum CloseCode {
     /** heartbeat timeout (no pong within two heartbeat intervals); reconnect: yes, with a new ticket */
     HEARTBEAT_TIMEOUT(4408),
 
-    /** too many connections (the user already has NOTIFICATION_MAX_CONNECTIONS_PER_USER, default 5, open on this instance, WebSocket and SSE together); reconnect: no, close another connection first */
+    /** too many connections (the user already has NOTIFICATION_MAX_CONNECTIONS_PER_USER, default 5, open across every instance, WebSocket and SSE together; a connection of an instance that died stops counting within 60 s); reconnect: no, close another connection first */
     TOO_MANY_CONNECTIONS(4409),
+
+    /** account deleted (a user.deleted event closed every connection of the user, on every instance); reconnect: False */
+    ACCOUNT_DELETED(4410),
 
     /** slow consumer: more than NOTIFICATION_SEND_QUEUE_SIZE (default 1000) frames waiting to be written; the client that does not read its close frame within 2 s has its TCP connection cut; reconnect: yes, with a new ticket; then ack faster */
     SLOW_CONSUMER(4429);
