@@ -38,7 +38,7 @@ from launcher.config import (
     read_env_file,
     waits_for,
 )
-from launcher.new_service import NewService
+from launcher.new_service import GATEWAY_OWN_PREFIXES, NewService
 from launcher.new_service.topology import register
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -51,8 +51,6 @@ ARCHITECTURE = "docs/architecture.md"
 DOCKERFILES = {"java": "docker/java.Dockerfile", "python": "docker/python.Dockerfile"}
 # What the parts wait for besides each other (WAITS_FOR): compose's backing services.
 BACKING_SERVICES = ("redis", "postgres")
-# The gateway serves these under /api itself: no service may take them.
-GATEWAY_OWN_PREFIXES = ("/api/gateway", "/api/operations")
 LIVE_API_DOCUMENTS = {"java": "/v3/api-docs", "python": "/openapi.json"}
 
 
@@ -167,12 +165,19 @@ def path_pattern(pattern: str) -> re.Pattern[str]:
 def edge_access_problems(root: Path, declaration: Declaration) -> list[str]:
     source = (root / EDGE_ACCESS_RULES).read_text()
 
-    def patterns(constant: str) -> list[re.Pattern[str]]:
+    def paths(constant: str) -> list[str]:
         found = re.search(rf"{constant} = List\.of\((.*?)\);", source, re.DOTALL)
-        return [path_pattern(p) for p in re.findall(r'"([^"]+)"', found.group(1))] if found else []
+        return re.findall(r'"([^"]+)"', found.group(1)) if found else []
 
-    public, signed_in = patterns("PUBLIC_PATHS"), patterns("SIGNED_IN_PATHS")
-    problems = []
+    public = [path_pattern(path) for path in paths("PUBLIC_PATHS")]
+    signed_in = [path_pattern(path) for path in paths("SIGNED_IN_PATHS")]
+    # A rule on one service's paths (/api/auth/users: admin only) outlives a change of that service's prefix silently:
+    # it would then match nothing, and what it guarded would fall to the next rule.
+    prefixes = [*(part.public_prefix for part in declaration.routed.values()), *GATEWAY_OWN_PREFIXES]
+    problems = [f"{EDGE_ACCESS_RULES}: {constant} has {path}, under no route prefix of launcher/config.py"
+                for constant in ("PUBLIC_PATHS", "ADMIN_PATHS", "ADMIN_POST_PATHS", "SIGNED_IN_PATHS")
+                for path in paths(constant)
+                if re.match(r"/api/[^*]", path) and not any(path.startswith(f"{prefix}/") for prefix in prefixes)]
     for part in declaration.routed.values():
         service_info, inside = f"{part.public_prefix}/service-info", f"{part.public_prefix}/any/path"
         if not any(p.match(service_info) for p in public):
@@ -279,7 +284,7 @@ def test_the_declaration_holds_together() -> None:
     for prefix in prefixes:
         assert re.fullmatch(r"/api/[a-z][a-z0-9-]*", prefix), f"{prefix}: one segment under /api"
         assert prefix not in GATEWAY_OWN_PREFIXES, f"{prefix}: the gateway serves it itself"
-    assert GATEWAY is SERVICES[-1] and GATEWAY not in SCALABLE_PARTS
+    assert GATEWAY is SERVICES[-1] and Declaration().scalable == SCALABLE_PARTS
     for name, waited in WAITS_FOR.items():
         assert name in names, f"WAITS_FOR names no part {name}"
         for other in waited:
@@ -315,6 +320,14 @@ MISSING_GREETING = {
 @pytest.mark.parametrize("place", sorted(MISSING_GREETING))
 def test_a_part_declared_but_missing_from_a_place_is_named_there(place: str) -> None:
     assert MISSING_GREETING[place] in PLACES[place](REPO_ROOT, WITH_GREETING)
+
+
+def test_a_rule_left_on_a_prefix_no_service_has_is_named() -> None:
+    renamed = Declaration(tuple(replace(part, public_prefix="/api/identity") if part.name == "auth-service" else part
+                                for part in SERVICES))
+    problems = edge_access_problems(REPO_ROOT, renamed)
+    assert f"{EDGE_ACCESS_RULES}: ADMIN_PATHS has /api/auth/users, under no route prefix of launcher/config.py" in \
+        problems, problems
 
 
 def test_a_new_service_is_public_at_its_service_info_only() -> None:
