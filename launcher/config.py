@@ -176,8 +176,9 @@ SERVICE_URL_VARS = {
 }
 
 # What a service needs up and healthy before it starts, beyond Redis (which every service uses): compose.yaml's
-# depends_on, and the order of SERVICES for ./platform up, which starts the parts one after the other. `postgres` is
-# compose's and the chart's database (./platform up gives auth-service its embedded H2 unless AUTH_DATABASE_URL is set).
+# depends_on. (./platform up waits for Redis alone, then starts every service at once and waits until all are
+# healthy: Supervisor.start_platform.) `postgres` is compose's and the chart's database (./platform up gives
+# auth-service its embedded H2 unless AUTH_DATABASE_URL is set).
 WAITS_FOR = {
     "auth-service": ("postgres",),
     "reporting-worker": ("reporting-bridge",),  # it migrates the database they share first
