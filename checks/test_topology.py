@@ -38,7 +38,7 @@ from launcher.config import (
     read_env_file,
     waits_for,
 )
-from launcher.new_service import GATEWAY_OWN_PREFIXES, NewService
+from launcher.new_service import GATEWAY_OWN_PREFIXES, NewService, free_default_port
 from launcher.new_service.topology import register
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -300,24 +300,27 @@ def test_the_place_follows_the_declaration(place: str) -> None:
 
 # ---- a part declared in launcher/config.py only fails every place, naming it
 
-GREETING = Part("greeting-desk", "python", "GREETING_DESK_PORT", 8020, "/health", "greeting_desk", "/api/greeting-desk")
-WITH_GREETING = Declaration((*SERVICES[:-1], GREETING, SERVICES[-1]),
-                            {**SERVICE_URL_VARS, GREETING.name: "GREETING_DESK_URL"})
-MISSING_GREETING = {
-    COMPOSE: f"{COMPOSE}: no service greeting-desk",
-    GATEWAY_CONFIG: f"{GATEWAY_CONFIG}: no route for greeting-desk with uri lb://greeting-desk and "
-                    "Path=/api/greeting-desk/**",
-    ENV_EXAMPLE: f"{ENV_EXAMPLE}: no GREETING_DESK_PORT=8020",
-    CHART_VALUES: f"{CHART_VALUES}: parts has no greeting-desk",
-    "docker/*.Dockerfile": "docker/python.Dockerfile: no `COPY greeting-desk/pyproject.toml greeting-desk/` for "
-                           "greeting-desk",
-    ARCHITECTURE: f"{ARCHITECTURE}: the services table has no row for greeting-desk",
+# A part no place knows (named so that no service made by ./platform new service in this checkout clashes with it).
+MADE_UP = Part("made-up-desk", "python", "MADE_UP_DESK_PORT", free_default_port(REPO_ROOT), "/health", "made_up_desk",
+               "/api/made-up-desk")
+assert MADE_UP.name not in {part.name for part in SERVICES}
+WITH_MADE_UP = Declaration((*SERVICES[:-1], MADE_UP, SERVICES[-1]),
+                           {**SERVICE_URL_VARS, MADE_UP.name: "MADE_UP_DESK_URL"})
+MISSING_MADE_UP = {
+    COMPOSE: f"{COMPOSE}: no service made-up-desk",
+    GATEWAY_CONFIG: f"{GATEWAY_CONFIG}: no route for made-up-desk with uri lb://made-up-desk and "
+                    "Path=/api/made-up-desk/**",
+    ENV_EXAMPLE: f"{ENV_EXAMPLE}: no MADE_UP_DESK_PORT={MADE_UP.default_port}",
+    CHART_VALUES: f"{CHART_VALUES}: parts has no made-up-desk",
+    "docker/*.Dockerfile": "docker/python.Dockerfile: no `COPY made-up-desk/pyproject.toml made-up-desk/` for "
+                           "made-up-desk",
+    ARCHITECTURE: f"{ARCHITECTURE}: the services table has no row for made-up-desk",
 }
 
 
-@pytest.mark.parametrize("place", sorted(MISSING_GREETING))
+@pytest.mark.parametrize("place", sorted(MISSING_MADE_UP))
 def test_a_part_declared_but_missing_from_a_place_is_named_there(place: str) -> None:
-    assert MISSING_GREETING[place] in PLACES[place](REPO_ROOT, WITH_GREETING)
+    assert MISSING_MADE_UP[place] in PLACES[place](REPO_ROOT, WITH_MADE_UP)
 
 
 def test_a_rule_left_on_a_prefix_no_service_has_is_named() -> None:
@@ -330,11 +333,11 @@ def test_a_rule_left_on_a_prefix_no_service_has_is_named() -> None:
 
 def test_a_new_service_is_public_at_its_service_info_only() -> None:
     # /api/*/service-info and /api/** cover any one-segment prefix: the access rules need no change for a new service.
-    assert edge_access_problems(REPO_ROOT, WITH_GREETING) == []
+    assert edge_access_problems(REPO_ROOT, WITH_MADE_UP) == []
     assert edge_access_problems(REPO_ROOT, Declaration(
-        (*SERVICES[:-1], replace(GREETING, public_prefix="/api/greeting/desk"), SERVICES[-1]),
-        WITH_GREETING.url_vars)) == [(f"{EDGE_ACCESS_RULES}: /api/greeting/desk/service-info is not in PUBLIC_PATHS "
-                                      "(every service's service-info is public)")]
+        (*SERVICES[:-1], replace(MADE_UP, public_prefix="/api/made-up/desk"), SERVICES[-1]),
+        WITH_MADE_UP.url_vars)) == [(f"{EDGE_ACCESS_RULES}: /api/made-up/desk/service-info is not in PUBLIC_PATHS "
+                                     "(every service's service-info is public)")]
 
 
 # ---- ./platform new service gives a new part its place in each, as the checks read them
@@ -359,15 +362,15 @@ def test_new_service_gives_each_place_what_the_checks_expect(tmp_path: Path) -> 
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "tests", "templates"))
         else:
             shutil.copy2(source, target)
-    register(tmp_path, NewService("greeting-desk", "python", 8020))
-    register(tmp_path, NewService("greeting-counter", "java", 8021))
+    register(tmp_path, NewService("made-up-desk", "python", free_default_port(tmp_path)))
+    register(tmp_path, NewService("made-up-counter", "java", free_default_port(tmp_path)))
 
     read = subprocess.run([sys.executable, "-c", READ_DECLARATION], cwd=tmp_path, capture_output=True, text=True,
                           check=True, timeout=60)
     declared = json.loads(read.stdout)
     declaration = Declaration(tuple(Part(**part) for part in declared["services"]), declared["url_vars"])
 
-    assert [part.name for part in declaration.services][-3:] == ["greeting-desk", "greeting-counter", "gateway"]
+    assert [part.name for part in declaration.services][-3:] == ["made-up-desk", "made-up-counter", "gateway"]
     assert {place: check(tmp_path, declaration) for place, check in PLACES.items()} == {place: [] for place in PLACES}
 
 
