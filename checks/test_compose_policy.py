@@ -1,5 +1,7 @@
 """Platform rules for compose.yaml, checked on the project as Docker Compose resolves it
-(`compose_project`: interpolated, anchors merged, sizes and durations normalised)."""
+(`compose_project`: interpolated, anchors merged, sizes and durations normalised). Which services there are, their
+ports, dependencies and replicas, and the gateway's URL of each are held to launcher/config.py's declaration by
+test_topology.py."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from launcher.config import COMPOSE_REPLICAS_VARIABLES, SERVICE_URL_VARS
+from launcher.config import COMPOSE_REPLICAS_VARIABLES
 from launcher.config import SERVICES as LAUNCHER_SERVICES
 
 # The app services are the launcher's parts (a new service comes with its compose service: launcher/new_service),
@@ -25,9 +27,6 @@ ALL_SERVICES = sorted([*APP_SERVICES, *BACKING_SERVICES, *OBSERVABILITY_SERVICES
 # ${<PART>_REPLICAS:-1}; the others run once.
 SCALABLE_SERVICES = COMPOSE_REPLICAS_VARIABLES
 ZIPKIN_ENDPOINT = "http://zipkin:9411/api/v2/spans"
-
-# The gateway finds each backend through one variable (same names as the launcher's).
-GATEWAY_ROUTE_TARGETS = {variable: name for name, variable in SERVICE_URL_VARS.items()}
 
 # One Dockerfile per language; each service passes its part of the launcher's table as build args.
 LANGUAGE_DOCKERFILES = {"java": "docker/java.Dockerfile", "python": "docker/python.Dockerfile"}
@@ -88,13 +87,6 @@ def test_every_service_has_a_restart_policy(services: dict, name: str) -> None:
 def test_dependencies_wait_until_healthy(services: dict, name: str) -> None:
     for dependency, spec in services[name].get("depends_on", {}).items():
         assert spec["condition"] == "service_healthy", f"{name} -> {dependency}: use condition: service_healthy"
-
-
-def test_app_services_wait_for_what_they_use(services: dict) -> None:
-    for name in APP_SERVICES:
-        assert "redis" in services[name].get("depends_on", {}), f"{name} uses Redis"
-    assert "postgres" in services["auth-service"]["depends_on"]
-    assert set(GATEWAY_ROUTE_TARGETS.values()) <= set(services["gateway"]["depends_on"])
 
 
 def test_only_the_gateway_publishes_a_port_and_it_is_8080(services: dict) -> None:
@@ -208,14 +200,6 @@ def test_healthcheck_probes_the_readiness_endpoint_on_the_service_port(
         assert "GET /actuator/health/readiness " in command
     else:
         assert f"http://127.0.0.1:{port}/health'" in command
-
-
-def test_gateway_routes_to_the_backends_by_container_name_and_port(services: dict) -> None:
-    environment = services["gateway"]["environment"]
-    for variable, backend in GATEWAY_ROUTE_TARGETS.items():
-        url = urlsplit(environment[variable])
-        backend_port = services[backend]["environment"][APP_SERVICES[backend]]
-        assert (url.scheme, url.hostname, str(url.port)) == ("http", backend, backend_port), variable
 
 
 def test_auth_service_uses_the_postgres_service(services: dict) -> None:

@@ -1,9 +1,14 @@
 """What the platform is made of and how each part is configured.
 
-One table (`PARTS`) describes every process the launcher runs; `./platform up`, `./platform test` and the
-services table of docs/architecture.md all follow from it. Configuration is twelve-factor: the environment variables listed in
-`.env.example`, optionally from a `.env` file at the project root (never committed), the process
-environment winning over the file.
+The topology is declared here once (docs/decisions/0027): `SERVICES` (each part's name, language, port and its
+variable, health paths, module or command, route prefix at the gateway), `SERVICE_URL_VARS` (the variable through
+which the gateway finds each routed service), `WAITS_FOR` (what a part needs up before it starts) and `SCALABLE_PARTS`
+(which run as several instances). `./platform up` runs from it, observability/prometheus/compose/prometheus.yml is
+generated from it, and checks/test_topology.py holds every other place to it: compose.yaml, the gateway's routes and
+access rules, .env.example, the Helm chart's parts, the Dockerfiles and the services table of docs/architecture.md.
+
+Configuration is twelve-factor: the environment variables listed in `.env.example`, optionally from a `.env` file at
+the project root (never committed), the process environment winning over the file.
 """
 
 from __future__ import annotations
@@ -161,13 +166,31 @@ def instances(part: Part, count: int) -> tuple[Part, ...]:
     return (part, *(replace(part, name=f"{part.name}-{n}", port_var="", instance=n, replica_of=part.name)
                     for n in range(2, count + 1)))
 
-# Where the gateway finds each service (see gateway's application.yaml).
+# The services the gateway routes to (those with a public_prefix), each with the variable through which it finds their
+# instances: one base URL, or a comma-separated list (gateway.services in its application.yaml).
 SERVICE_URL_VARS = {
     "auth-service": "AUTH_SERVICE_URL",
     "notification-service": "NOTIFICATION_SERVICE_URL",
     "inference-bridge": "INFERENCE_SERVICE_URL",
     "reporting-bridge": "REPORTING_SERVICE_URL",
 }
+
+# What a service needs up and healthy before it starts, beyond Redis (which every service uses): compose.yaml's
+# depends_on. (./platform up waits for Redis alone, then starts every service at once and waits until all are
+# healthy: Supervisor.start_platform.) `postgres` is compose's and the chart's database (./platform up gives
+# auth-service its embedded H2 unless AUTH_DATABASE_URL is set).
+WAITS_FOR = {
+    "auth-service": ("postgres",),
+    "reporting-worker": ("reporting-bridge",),  # it migrates the database they share first
+}
+
+
+def waits_for(part: Part, routed: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """Every part or backing store `part` waits for: Redis, its own entries of WAITS_FOR, and for the gateway every
+    service it routes to (`routed`, default those of SERVICE_URL_VARS)."""
+    to_route = (tuple(SERVICE_URL_VARS) if routed is None else routed) if part.name == GATEWAY.name else ()
+    return ("redis", *WAITS_FOR.get(part.name, ()), *to_route)
+
 
 DEFAULT_JAVA_OPTS = "-Xms64m -Xmx384m -XX:+UseSerialGC"
 # Zipkin (in-memory storage): a small heap, and a span cap it fits in (docs/performance.md has its RSS).

@@ -1,15 +1,16 @@
-"""Where the platform's topology is written today, and the edits that give a new service its place in each.
+"""Where the platform's topology is written, and the edits that give a new service its place in each.
 
-Today a service is declared in several files: the launcher's table of parts (its port, health, module, route
-prefix) and the gateway's URL variables (launcher/config.py), .env.example (its port and URL variables), the gateway's
-routes, breaker, service URL, live API document and Swagger UI entries (gateway/src/main/resources/application.yaml),
-the services table of docs/architecture.md, the build (the uv workspace in pyproject.toml, or the Maven modules of
-pom.xml), its language's Dockerfile (which copies every member's build file before resolving dependencies), its
-service in compose.yaml (and the gateway's URL of it there), its part in the Helm chart's values, and the Prometheus
-configuration compose uses (generated from the table). Every edit of a file is one function
-here, so that when these become one declaration (issue 22) only this module changes. Each edit inserts lines at a
-marked place or at the end of a block and leaves the rest of the file byte for byte as it was; an anchor it cannot
-find is an error naming the file, never a silent skip.
+A service is declared once, in the launcher's table of parts (its port, health, module, route prefix) and the
+gateway's URL variables (launcher/config.py; docs/decisions/0027), and written out, held to that declaration by
+checks/test_topology.py, in: .env.example (its port and URL variables), the gateway's routes, breaker, service URL,
+live API document and Swagger UI entries (gateway/src/main/resources/application.yaml), the services table of
+docs/architecture.md, the build (the uv workspace in pyproject.toml, or the Maven modules of pom.xml), its language's
+Dockerfile (which copies every member's build file before resolving dependencies), its service in compose.yaml (and
+the gateway's URL of it there), its part in the Helm chart's values, and the Prometheus configuration compose uses
+(generated from the table). The gateway's access rules need no edit: `/api/*/service-info` is public, the rest of
+`/api/**` needs a token. Every edit of a file is one function here. Each edit inserts lines at a marked place or at
+the end of a block and leaves the rest of the file byte for byte as it was; an anchor it cannot find is an error
+naming the file, never a silent skip.
 """
 
 from __future__ import annotations
