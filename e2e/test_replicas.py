@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from e2e.conftest import Account, required_environment
 
@@ -97,9 +98,9 @@ def test_an_instance_that_dies_leaves_the_rotation_and_comes_back(gateway_url: s
 
 def consumed(http: httpx.Client, metrics_url: str, stream: str) -> float:
     """The instance's events_consumed_total on `stream` (Micrometer's name for the Java kit's events.consumed)."""
-    text = http.get(metrics_url).text
-    pattern = re.compile(rf'^events_consumed_total\{{[^}}]*stream="{re.escape(stream)}"[^}}]*\}} (\S+)$', re.MULTILINE)
-    return sum(float(value) for value in pattern.findall(text))
+    return sum(sample.value for family in text_string_to_metric_families(http.get(metrics_url).text)
+               for sample in family.samples
+               if sample.name == "events_consumed_total" and sample.labels.get("stream") == stream)
 
 
 def test_the_instances_of_a_consumer_group_share_its_events(gateway_url: str, instance_urls: dict[str, str],
