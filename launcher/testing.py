@@ -6,7 +6,11 @@ environment the suites see. The suites, in order:
 
   java       ./mvnw verify                  (unit and integration tests of the Java modules)
   python     pytest                         (the service kit and both bridges)
-  interop    pytest interop/                (Java publishes, Python consumes, and the reverse: on Redis 7 and 6.2)
+  interop    pytest interop/                (Java publishes, Python consumes, and the reverse: on Redis 7, on 6.2 and on
+                                            a three-master Redis Cluster)
+  cluster    the kits' and services' Redis tests again, on the Redis Cluster (REDIS_CLUSTER_NODES): consumers
+                                            killed and restarted, dedupe and dead letters, the gateway's limiter,
+                                            notification history, inference jobs
   contracts  spectral lint, @asyncapi/parser, pytest contracts/tests
                                             (OpenAPI/AsyncAPI/event schemas and vectors, generated types not stale)
   console    tsc --noEmit, vitest, chromium (the web console: its logic, its production build checked for the CSP,
@@ -42,9 +46,10 @@ from .config import (PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SERVICES, ZIPK
                      load_settings, port_in_use)
 from .console import LauncherError, error, fail, paint, step
 from .credential_scan import CREDENTIALS_FILE_VARIABLE, read_credentials, scan
+from .redis_cluster import RedisCluster
 from .supervisor import Supervisor
 
-SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e", "chaos", "fuzz", "examples")
+SUITES = ("java", "python", "interop", "cluster", "contracts", "console", "checks", "e2e", "chaos", "fuzz", "examples")
 # What `./platform test` runs without names: every suite.
 DEFAULT_SUITES = SUITES
 # Suites that use neither the run's Redis nor its PostgreSQL (the examples start their own sandboxes).
@@ -78,7 +83,8 @@ def postgres_bin_dir() -> Path:
 
 
 class TestServers:
-    """A throwaway Redis and PostgreSQL on free ports, in a temporary folder, stopped on exit."""
+    """A throwaway Redis and PostgreSQL on free ports, in a temporary folder, stopped on exit; a three-master Redis
+    Cluster too, started when a suite first asks for it (`cluster_nodes`)."""
 
     def __init__(self, work_dir: Path):
         self.work_dir = work_dir
@@ -87,6 +93,7 @@ class TestServers:
         settings = load_settings(data_dir=work_dir / "servers", ports={"redis": self.redis_port},
                                  environ=clean_environment())
         self.supervisor = Supervisor(settings)
+        self._redis_cluster: RedisCluster | None = None
 
     @property
     def redis_url(self) -> str:
@@ -94,6 +101,14 @@ class TestServers:
 
     def postgres_url(self, database: str) -> str:
         return f"postgresql://platform@127.0.0.1:{self.postgres_port}/{database}"
+
+    def cluster_nodes(self) -> str:
+        """REDIS_CLUSTER_NODES of the run's Redis Cluster, started on the first call."""
+        if self._redis_cluster is None:
+            cluster = RedisCluster(self.supervisor, self.work_dir, build.redis_server_executable())
+            cluster.start()
+            self._redis_cluster = cluster
+        return self._redis_cluster.nodes
 
     def __enter__(self) -> "TestServers":
         try:
@@ -225,17 +240,42 @@ def run_console(work_dir: Path) -> SuiteResult:
 
 
 def run_interop(servers: TestServers, work_dir: Path) -> SuiteResult:
-    """Java and Python over the same Redis through each language's events tool (interop/), on the test Redis
-    and on the Redis 6.2 bundled as the no-root fallback (the backbones must work on both)."""
+    """Java and Python over the same Redis through each language's events tool (interop/), on the test Redis,
+    on the Redis 6.2 bundled as the no-root fallback and on a Redis Cluster (the backbones must work on all three)."""
     try:
         build.build_java_events_tool(work_dir / "logs")
         bundled_redis = build.bundled_redis_server()
+        cluster_nodes = servers.cluster_nodes()
     except LauncherError as e:
         error(str(e))
-        return SuiteResult("interop", False, 0, "no Java events tool or no bundled Redis")
-    env = {**suite_environment(servers), "BUNDLED_REDIS_SERVER": bundled_redis}
+        return SuiteResult("interop", False, 0, "no Java events tool, no bundled Redis or no Redis Cluster")
+    env = {**suite_environment(servers), "BUNDLED_REDIS_SERVER": bundled_redis, "REDIS_CLUSTER_NODES": cluster_nodes}
     ok = _run([str(ROOT / ".venv" / "bin" / "pytest"), "interop"], env)
     return SuiteResult("interop", ok, 0)
+
+
+# What the `cluster` suite runs again with REDIS_CLUSTER_NODES set: every test here makes its Redis clients (and its
+# Spring contexts) from the environment, so the same tests prove the single node and the cluster.
+CLUSTER_JAVA_MODULES = ("java-service-kit", "gateway", "notification-service")
+CLUSTER_JAVA_TESTS = ()
+CLUSTER_PYTHON_TESTS = ()
+
+
+def run_cluster(servers: TestServers) -> SuiteResult:
+    """The Redis tests of both kits and of the services that script Redis, on a three-master Redis Cluster."""
+    try:
+        env = {**suite_environment(servers), "REDIS_CLUSTER_NODES": servers.cluster_nodes()}
+    except LauncherError as e:
+        error(str(e))
+        return SuiteResult("cluster", False, 0, "no Redis Cluster")
+    steps = {
+        "java": [str(ROOT / "mvnw"), "-B", "-ntp", "-pl", ",".join(CLUSTER_JAVA_MODULES), "-am", "test",
+                 "-Dtest=" + ",".join(CLUSTER_JAVA_TESTS), "-Dsurefire.failIfNoSpecifiedTests=false"],
+        "python": [str(ROOT / ".venv" / "bin" / "pytest"), *CLUSTER_PYTHON_TESTS],
+    }
+    results = {name: _run(cmd, env) for name, cmd in steps.items()}
+    failed = [name for name, ok in results.items() if not ok]
+    return SuiteResult("cluster", not failed, 0, "failed: " + ", ".join(failed) if failed else "")
 
 
 # gateway: every e2e test registers, signs in and calls from 127.0.0.1, so the e2e platform's limits are generous;
@@ -512,6 +552,7 @@ def run_test_suites(selected: list[str]) -> int:
                 "java": lambda: run_java(servers),
                 "python": lambda: run_pytest("python", [], servers, "python_tests"),
                 "interop": lambda: run_interop(servers, work_dir),
+                "cluster": lambda: run_cluster(servers),
                 "contracts": lambda: run_contracts(servers, work_dir),
                 "console": lambda: run_console(work_dir),
                 "checks": lambda: run_pytest("checks", ["checks"], servers, None),
