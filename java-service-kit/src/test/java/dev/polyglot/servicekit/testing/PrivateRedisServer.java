@@ -2,11 +2,13 @@ package dev.polyglot.servicekit.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.polyglot.servicekit.config.RedisSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +36,16 @@ public final class PrivateRedisServer implements AutoCloseable {
 
     public String url() {
         return "redis://127.0.0.1:" + port + "/0";
+    }
+
+    /**
+     * Command-line arguments that put a Spring Boot service on this server alone: its URL, and blank
+     * REDIS_CLUSTER_NODES and REDIS_SENTINEL_* (arguments come before the environment, and a blank one counts as
+     * unset), so that a cluster the environment names (the {@code cluster} suite) does not take its place.
+     */
+    public List<String> serviceArguments() {
+        return List.of("--spring.data.redis.url=" + url(), "--" + RedisSettings.CLUSTER_NODES + "=",
+                "--" + RedisSettings.SENTINEL_MASTER + "=", "--" + RedisSettings.SENTINEL_NODES + "=");
     }
 
     /** Stops the server (SIGTERM) and returns once it has exited. */
