@@ -18,6 +18,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PrivateRedisServer implements AutoCloseable {
 
+    /**
+     * For {@code @SpringBootTest(properties = NOT_A_CLUSTER)} of a test whose service must stay on a Redis of the
+     * test's own (or on none): a blank REDIS_CLUSTER_NODES counts as unset, whatever the environment holds (the
+     * {@code cluster} suite sets it), where a {@code @DynamicPropertySource} comes too late to be seen.
+     */
+    public static final String NOT_A_CLUSTER = RedisSettings.CLUSTER_NODES + "=";
+
     private static final Duration START_DEADLINE = Duration.ofSeconds(30);
 
     private final int port;
