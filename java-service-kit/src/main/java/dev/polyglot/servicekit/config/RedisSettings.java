@@ -46,11 +46,12 @@ public record RedisSettings(String url, List<String> clusterNodes, String sentin
      * master at once, a master without sentinels or sentinels without a master, or a node that is not
      * {@code host:port} throws an {@link IllegalArgumentException} whose one-line message names the variable.
      */
-    public static RedisSettings from(Function<String, String> variables) {
-        String url = valueOf(variables, URL);
-        List<String> clusterNodes = nodes(variables, CLUSTER_NODES);
-        String sentinelMaster = valueOf(variables, SENTINEL_MASTER);
-        List<String> sentinelNodes = nodes(variables, SENTINEL_NODES);
+    public static RedisSettings from(Function<String, String> environment) {
+        // The names written out: checks/test_settings_variables.py finds what a part reads by them.
+        String url = valueOf(environment, "REDIS_URL");
+        List<String> clusterNodes = nodes(environment, "REDIS_CLUSTER_NODES");
+        String sentinelMaster = valueOf(environment, "REDIS_SENTINEL_MASTER");
+        List<String> sentinelNodes = nodes(environment, "REDIS_SENTINEL_NODES");
         if (!clusterNodes.isEmpty() && sentinelMaster != null) {
             throw new IllegalArgumentException(CLUSTER_NODES + " and " + SENTINEL_MASTER + " are both set: Redis is"
                     + " either a cluster or a master watched by Sentinel, set one of them");
@@ -139,13 +140,13 @@ public record RedisSettings(String url, List<String> clusterNodes, String sentin
         return nodes.stream().map(node -> "redis://" + node).toArray(String[]::new);
     }
 
-    private static String valueOf(Function<String, String> variables, String name) {
-        String value = variables.apply(name);
+    private static String valueOf(Function<String, String> environment, String name) {
+        String value = environment.apply(name);
         return value == null || value.isBlank() ? null : value.strip();
     }
 
-    private static List<String> nodes(Function<String, String> variables, String name) {
-        String value = valueOf(variables, name);
+    private static List<String> nodes(Function<String, String> environment, String name) {
+        String value = valueOf(environment, name);
         if (value == null) {
             return List.of();
         }

@@ -131,8 +131,10 @@ class ServiceKitEnvironmentPostProcessorTest {
                 .withMessageNotContaining("\n");
     }
 
+    /** These variables and no others: not the REDIS_URL or REDIS_CLUSTER_NODES of the machine running the test. */
     private static StandardEnvironment environmentWith(Map<String, Object> properties) {
         StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
         environment.getPropertySources().addFirst(new MapPropertySource("test", properties));
         return environment;
     }
