@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,17 +30,36 @@ public final class PrivateRedisServer implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofSeconds(30);
 
     private final int port;
+    private final List<String> settings;
     private Process process;
 
-    private PrivateRedisServer(int port) {
+    private PrivateRedisServer(int port, List<String> settings) {
         this.port = port;
+        this.settings = settings;
     }
 
     /** A running server on a free port. */
     public static PrivateRedisServer start() {
-        PrivateRedisServer server = new PrivateRedisServer(freePort());
+        PrivateRedisServer server = new PrivateRedisServer(freePort(), List.of());
         server.restart();
         return server;
+    }
+
+    /**
+     * A running node of a Redis Cluster ({@link PrivateRedisCluster}), not yet part of one: its cluster state (its
+     * slots, the other nodes) is kept in {@code directory}, so that a restarted node rejoins, empty.
+     */
+    static PrivateRedisServer startClusterNode(Path directory) {
+        int port = freeClusterPort();
+        PrivateRedisServer server = new PrivateRedisServer(port, List.of("--cluster-enabled", "yes",
+                "--cluster-config-file", directory.resolve("nodes-" + port + ".conf").toString(),
+                "--dir", directory.toString()));
+        server.restart();
+        return server;
+    }
+
+    public int port() {
+        return port;
     }
 
     public String url() {
@@ -104,8 +125,10 @@ public final class PrivateRedisServer implements AutoCloseable {
         stop();
         String binary = System.getenv().getOrDefault("REDIS_SERVER_BINARY", "redis-server");
         try {
-            process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no").redirectErrorStream(true)
+            List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+            command.addAll(settings);
+            process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException notStarted) {
             throw new UncheckedIOException("cannot run " + binary + ": set REDIS_SERVER_BINARY or put redis-server "
@@ -121,6 +144,20 @@ public final class PrivateRedisServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** A free port whose cluster bus port (10000 above it) is free and valid too. */
+    private static int freeClusterPort() {
+        while (true) {
+            int port = freePort();
+            if (port + 10_000 <= 65_535) {
+                try (ServerSocket bus = new ServerSocket(port + 10_000)) {
+                    return port;
+                } catch (IOException taken) {
+                    // another port
+                }
+            }
+        }
     }
 
     private static int freePort() {
