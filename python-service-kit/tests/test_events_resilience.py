@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from contract_types.streams import Stream
-from redis.asyncio import Redis
 
 from service_kit.events import (
     CloudEvent,
@@ -24,8 +23,10 @@ from service_kit.events import (
     StreamConsumer,
     TypedEvent,
 )
-from service_kit.redis_client import create_redis_client
+from service_kit.redis_client import RedisClient, create_redis_client
+from service_kit.settings import RedisSettings
 from service_kit_testing.checks import sample_broadcast
+from service_kit_testing.events import delete_keys_of_stream
 from service_kit_testing.redis_server import PrivateRedis
 from service_kit_testing.waiting import wait_until_async
 
@@ -35,7 +36,7 @@ SLOW_CONSUMER = Path(__file__).with_name("events_slow_consumer.py")
 
 
 async def test_entries_of_a_consumer_killed_mid_batch_are_handled_by_another_exactly_once(
-    redis: Redis, redis_url: str, unique_name: Callable[[str], str]
+    redis: RedisClient, redis_settings: RedisSettings, unique_name: Callable[[str], str]
 ):
     stream = unique_name("test.sigkill")
     count = 12
@@ -43,9 +44,10 @@ async def test_entries_of_a_consumer_killed_mid_batch_are_handled_by_another_exa
     sent = [await publisher.publish(sample_broadcast(f"{n}"), stream=stream) for n in range(count)]
     started_key, completed_key = f"{stream}:started", f"{stream}:completed"
 
-    environment = {**os.environ, "EVENTS_MIN_IDLE_MS": "300", "EVENTS_RECLAIM_INTERVAL_MS": "100"}
+    environment = {**os.environ, **redis_settings.environment(), "EVENTS_MIN_IDLE_MS": "300",
+                   "EVENTS_RECLAIM_INTERVAL_MS": "100"}
     victim = await asyncio.create_subprocess_exec(
-        sys.executable, str(SLOW_CONSUMER), redis_url, stream, "g1", "victim", "0.3", env=environment,
+        sys.executable, str(SLOW_CONSUMER), stream, "g1", "victim", "0.3", env=environment,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )
     try:
@@ -69,7 +71,7 @@ async def test_entries_of_a_consumer_killed_mid_batch_are_handled_by_another_exa
     # its idempotency key, written as its handler returned, so that whoever reclaims it skips it.
     assert (await redis.xpending(stream, "g1"))["pending"] == count
     completed_ids = set(await redis.hkeys(completed_key))
-    assert {event.id for event in sent if await redis.exists(f"{stream}:g1:processed:{event.id}")} == completed_ids
+    assert {event.id for event in sent if await redis.exists(f"{{{stream}}}:g1:processed:{event.id}")} == completed_ids
 
     async def record(event: TypedEvent[Any]) -> None:
         await redis.hincrby(started_key, event.id, 1)
@@ -88,14 +90,14 @@ async def test_entries_of_a_consumer_killed_mid_batch_are_handled_by_another_exa
     # The one killed mid-handler started twice (it never completed the first time).
     started = await redis.hgetall(started_key)
     assert sorted(started.values()).count("2") == 1
-    await redis.delete(stream, started_key, completed_key)
+    await delete_keys_of_stream(redis, stream)  # its :started and :completed keys and idempotency keys too
 
 
-async def _all_completed(redis: Redis, key: str, count: int) -> bool:
+async def _all_completed(redis: RedisClient, key: str, count: int) -> bool:
     return await redis.hlen(key) == count
 
 
-async def _no_pending(redis: Redis, stream: str) -> bool:
+async def _no_pending(redis: RedisClient, stream: str) -> bool:
     return (await redis.xpending(stream, "g1"))["pending"] == 0
 
 
@@ -103,7 +105,7 @@ async def test_a_consumer_resumes_by_itself_after_redis_restarts(
     private_redis: PrivateRedis, caplog: pytest.LogCaptureFixture
 ):
     caplog.set_level(logging.INFO, logger="service_kit.events")
-    redis = create_redis_client(private_redis.url)
+    redis = create_redis_client(RedisSettings.given(url=private_redis.url))  # one node, even in the `cluster` suite
     handled: list[CloudEvent] = []
 
     async def handle(event: TypedEvent[Any]) -> None:

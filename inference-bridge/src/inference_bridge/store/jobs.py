@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from redis.asyncio import Redis
+
+from service_kit.redis_client import RedisClient
 
 TERMINAL = ("succeeded", "failed")
 
@@ -86,7 +87,7 @@ class JobStore:
     """The jobs of one Redis, each kept `ttl_seconds` (INFERENCE_JOB_TTL_SECONDS); one per app, made by its lifespan
     (the Lua scripts are registered once)."""
 
-    def __init__(self, redis: Redis, ttl_seconds: int) -> None:
+    def __init__(self, redis: RedisClient, ttl_seconds: int) -> None:
         self.redis = redis
         self.ttl_seconds = ttl_seconds
         self._append_chunk = redis.register_script(_APPEND_CHUNK)
