@@ -1,5 +1,5 @@
-"""The lease on a running handler's entry (`service_kit.events.lease`), against the tests' real Redis (REDIS_URL's, or a Redis Cluster): a
-handler that outlasts `min_idle_ms` keeps its entry while a second consumer of the group reclaims idle entries,
+"""The lease on a running handler's entry (`service_kit.events.lease`), against the tests' real Redis (REDIS_URL's,
+or a Redis Cluster): a handler that outlasts `min_idle_ms` keeps its entry while a second consumer of the group reclaims idle entries,
 entries waiting in a batch behind it go to that second consumer once, a consumer killed mid-handler still
 loses its entry to the other one, and a late renewal never takes an entry back, nor does a consumer that lost an
 entry acknowledge it."""

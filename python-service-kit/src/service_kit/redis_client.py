@@ -48,8 +48,8 @@ def create_redis_client(settings: RedisSettings) -> RedisClient:
         return RedisCluster(startup_nodes=[ClusterNode(node.host, node.port) for node in settings.redis_cluster_nodes],
                             **options)
     if settings.redis_sentinel_master:
-        sentinel = Sentinel([tuple(node) for node in settings.redis_sentinel_nodes], db=_database_of(settings.redis_url),
-                            **options)
+        sentinels = [tuple(node) for node in settings.redis_sentinel_nodes]
+        sentinel = Sentinel(sentinels, db=_database_of(settings.redis_url), **options)
         return sentinel.master_for(settings.redis_sentinel_master, redis_class=_SentinelMaster)
     return Redis.from_url(settings.redis_url, **options)
 

@@ -11,6 +11,7 @@ defaults. A service's own settings subclass `ServiceSettings` (ports, databases,
 from __future__ import annotations
 
 import os
+import re
 import socket
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple, TypeVar
@@ -57,6 +58,8 @@ class RedisNode(NamedTuple):
 
 
 NODES_FORMAT = "must be comma-separated host:port pairs, such as redis-1:7000,redis-2:7000"
+# A host name or IPv4 address and a port: not a URL (redis://...), which names one node with options.
+_HOST_PORT = re.compile(r"(?P<host>[A-Za-z0-9][A-Za-z0-9.-]*):(?P<port>[0-9]{1,5})")
 
 
 def parse_redis_nodes(text: str) -> tuple[RedisNode, ...]:
@@ -65,10 +68,10 @@ def parse_redis_nodes(text: str) -> tuple[RedisNode, ...]:
     for item in (item.strip() for item in text.split(",")):
         if not item:
             continue
-        host, colon, port = item.rpartition(":")
-        if not colon or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        node = _HOST_PORT.fullmatch(item)
+        if node is None or not 1 <= int(node["port"]) <= 65535:
             raise ValueError(NODES_FORMAT)
-        nodes.append(RedisNode(host, int(port)))
+        nodes.append(RedisNode(node["host"], int(node["port"])))
     if text.strip() and not nodes:
         raise ValueError(NODES_FORMAT)
     return tuple(nodes)
@@ -92,24 +95,22 @@ class RedisSettings(BaseSettings):
 
     redis_url: str = Field("redis://localhost:6379/0", validation_alias="REDIS_URL")
     redis_cluster_nodes: RedisNodes = Field((), validation_alias="REDIS_CLUSTER_NODES")
-    # validate_default: the checks across variables run when these are unset too (fields are validated in order).
-    redis_sentinel_master: str = Field("", validation_alias="REDIS_SENTINEL_MASTER", validate_default=True)
-    redis_sentinel_nodes: RedisNodes = Field((), validation_alias="REDIS_SENTINEL_NODES", validate_default=True)
+    redis_sentinel_nodes: RedisNodes = Field((), validation_alias="REDIS_SENTINEL_NODES")
+    # After the nodes: fields are validated in order, and the master's check looks at both lists.
+    redis_sentinel_master: str = Field("", validation_alias="REDIS_SENTINEL_MASTER")
 
     @field_validator("redis_sentinel_master")
     @classmethod
-    def _not_with_a_cluster(cls, value: str, info: ValidationInfo) -> str:
+    def _with_sentinels_and_without_a_cluster(cls, value: str, info: ValidationInfo) -> str:
         value = value.strip()
-        if value and info.data.get("redis_cluster_nodes"):
+        if not value:
+            return value
+        if info.data.get("redis_cluster_nodes"):
             raise ValueError("must not be set together with REDIS_CLUSTER_NODES: a part connects to a Redis Cluster "
                              "or through Redis Sentinel, not both")
-        return value
-
-    @field_validator("redis_sentinel_nodes")
-    @classmethod
-    def _named_with_the_master(cls, value: tuple[RedisNode, ...], info: ValidationInfo) -> tuple[RedisNode, ...]:
-        if info.data.get("redis_sentinel_master") and not value:
-            raise ValueError("must name the sentinels (host:port, comma-separated) when REDIS_SENTINEL_MASTER is set")
+        if "redis_sentinel_nodes" in info.data and not info.data["redis_sentinel_nodes"]:  # (else refused itself)
+            raise ValueError("needs REDIS_SENTINEL_NODES, the sentinels that name its master (host:port, "
+                             "comma-separated)")
         return value
 
     def environment(self) -> dict[str, str]:
@@ -174,8 +175,6 @@ def settings_or_exit(settings_class: type[Settings]) -> Settings:
 
 def describe_refused_variables(error: ValidationError) -> str:
     return "; ".join(
-        f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
-        # An unset variable refused for what another one says (REDIS_SENTINEL_NODES) has no value to show.
-        + (f", not {problem['input']!r}" if problem["input"] not in ((), None) else "")
+        f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}, not {problem['input']!r}"
         for problem in error.errors(include_url=False)
     )

@@ -1,10 +1,14 @@
 """Jobs in Redis: state, input and results, each with the job's expiry.
 
-- `inference:job:<id>` (hash): id, user_id, status, total_items, processed_items, created_at, started_at,
+- `inference:job:{<id>}` (hash): id, user_id, status, total_items, processed_items, created_at, started_at,
   finished_at, model_version, error_code, error_reason, events_published;
-- `inference:job:<id>:input` (string): the shipments as columns (JSON), deleted once the job's outcome
+- `inference:job:{<id>}:input` (string): the shipments as columns (JSON), deleted once the job's outcome
   events are published;
-- `inference:job:<id>:results` (list): one JSON array of predictions per chunk, in chunk order.
+- `inference:job:{<id>}:results` (list): one JSON array of predictions per chunk, in chunk order.
+
+The braces are a hash tag: in a Redis Cluster the three keys of a job share the slot of its id (Redis hashes only
+the text between the first braces), so that the MULTI/EXEC blocks and the scripts below, which touch two of them at
+once, run there too.
 
 A chunk is appended only at its own position (a Lua script compares the list length with the chunk's index),
 together with the processed count: a worker killed mid-job, or two workers racing over a reclaimed job, can
@@ -48,7 +52,7 @@ def now_rfc3339() -> str:
 
 
 def _key(job_id: str) -> str:
-    return f"inference:job:{job_id}"
+    return f"inference:job:{{{job_id}}}"
 
 
 @dataclass(frozen=True)

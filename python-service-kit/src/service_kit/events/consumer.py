@@ -13,8 +13,9 @@ consumer of the group and handled again. The handler runs at most `max_deliverie
 on that delivery, the entry goes to `<stream>.dlq` with the reason and is acknowledged so that the stream moves on (a
 reclaimed entry already delivered more often, its consumer having died mid-handler, goes there without
 another try). Malformed entries (no event, an envelope that breaks the profile, or a payload that breaks its
-type's schema) go there at once (written there, then acknowledged: two steps, see `_dead_letter`). Lost connections are retried with exponential backoff; a group that disappeared
-(Redis restarted without persistence) is created again.
+type's schema) go there at once (written there, then acknowledged: two steps, see `_dead_letter`). Lost
+connections are retried with exponential backoff; a group that disappeared (Redis restarted without persistence) is
+created again.
 """
 
 from __future__ import annotations

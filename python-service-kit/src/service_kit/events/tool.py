@@ -38,7 +38,14 @@ from service_kit.events.metrics import EventMetrics
 from service_kit.events.publisher import EventPublisher
 from service_kit.events.settings import EventSettings
 from service_kit.redis_client import RedisClient, create_redis_client
-from service_kit.settings import NODES_FORMAT, RedisNode, RedisSettings, ServiceSettings, parse_redis_nodes, settings_or_exit
+from service_kit.settings import (
+    NODES_FORMAT,
+    RedisNode,
+    RedisSettings,
+    ServiceSettings,
+    parse_redis_nodes,
+    settings_or_exit,
+)
 from service_kit.tracing import Tracing
 
 
