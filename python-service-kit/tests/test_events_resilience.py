@@ -141,3 +141,39 @@ async def test_a_consumer_resumes_by_itself_after_redis_restarts(
 def _retry_delays(caplog: pytest.LogCaptureFixture) -> list[int]:
     return [int(match[1]) for record in caplog.records
             if (match := re.search(r"retrying in (\d+) ms", record.getMessage()))]
+
+
+async def test_a_dead_letter_whose_acknowledgement_failed_is_written_again_never_lost(private_redis: PrivateRedis):
+    """Dead-lettering is two steps (XADD to `<stream>.dlq`, then XACK: in a cluster they are in different slots).
+    Between them the acknowledgement fails here for real (the consumer's Redis user may not XACK, as if it had died
+    there): the entry stays pending and is dead-lettered again on its next delivery, until an XACK goes through."""
+    admin = create_redis_client(RedisSettings.given(url=private_redis.url))
+    await admin.acl_setuser("consumer", enabled=True, passwords=["+secret"], keys=["*"], commands=["+@all", "-xack"])
+    consumer_url = f"redis://consumer:secret@127.0.0.1:{private_redis.port}/0"
+    redis = create_redis_client(RedisSettings.given(url=consumer_url))
+    stream = "test.dead-letters"
+
+    async def always_fail(event: TypedEvent[Any]) -> None:
+        raise RuntimeError("poison")
+
+    settings = ConsumerSettings(stream=stream, group="g1", consumer="c1", block_ms=100, reclaim_interval_ms=100,
+                                min_idle_ms=200, max_deliveries=1, backoff_initial_ms=20, backoff_max_ms=40)
+    try:
+        async with StreamConsumer(redis, settings, EventHandlers().on_every_type(always_fail)):
+            poison = await EventPublisher(admin, source="/test-service").publish(sample_broadcast(), stream=stream)
+            await wait_until_async(lambda: _letters_at_least(admin, f"{stream}.dlq", 2), timeout=20,
+                                   message="a second dead letter, the first acknowledgement having failed")
+            assert (await admin.xpending(stream, "g1"))["pending"] == 1, "written to the DLQ, not acknowledged"
+            await admin.acl_setuser("consumer", commands=["+xack"])  # the next attempt gets through
+            await wait_until_async(lambda: _no_pending(admin, stream), timeout=20, message="finally acknowledged")
+        letters = [fields for _, fields in await admin.xrange(f"{stream}.dlq")]
+        [(entry_id, _)] = await admin.xrange(stream)
+        assert {(letter["entry_id"], letter["cloudevent"]) for letter in letters} == {
+            (entry_id, poison.model_dump_json())}, "every letter the same entry: duplicates, none lost"
+    finally:
+        await redis.aclose()
+        await admin.aclose()
+
+
+async def _letters_at_least(redis: RedisClient, dead_letters: str, count: int) -> bool:
+    return await redis.xlen(dead_letters) >= count
