@@ -1,9 +1,11 @@
 """The checks' own logic on made-up histories: each broken promise is found, a kept one is not (no platform needed)."""
 
+from collections import Counter
 from types import SimpleNamespace
 
-from chaos.checks import Checks, PlatformRecords, p99
+from chaos.checks import Checks, PlatformRecords, consumer_spread, p99
 from chaos.history import History
+from chaos.schedule import instance_id, part_of
 
 HELLO = {"server_time": "2026-12-03T10:00:00+00:00"}
 
@@ -88,3 +90,40 @@ def test_every_event_once_in_order(tmp_path):
 def test_p99():
     assert p99([]) == 0.0
     assert p99([float(i) for i in range(1, 101)]) == 99.0
+
+
+def consumed(**by_process: dict) -> dict:
+    """{process: {(stream, group): n}} as Backbone.final gives it: events_consumed_total per consumer."""
+    return {name: Counter({**{("events_consumed_total", *key): n for key, n in takes.items()},
+                           # the other counters of the same consumers, which the spread leaves out
+                           **{("events_retried_total", *key): 0 for key in takes}})
+            for name, takes in by_process.items()}
+
+
+def test_the_spread_of_a_group_over_its_instances_and_an_idle_instance_found():
+    jobs = ("inference.jobs", "inference-worker")
+    figures, findings = consumer_spread(consumed(**{"inference-worker": {jobs: 12}, "inference-worker-2": {jobs: 8},
+                                                    "gateway": {}}))
+    assert findings == []
+    assert figures == {"inference-worker: inference.jobs (inference-worker)": {
+        "consumed": {"inference-worker-1": 12, "inference-worker-2": 8},
+        "shares": {"inference-worker-1": 0.6, "inference-worker-2": 0.4}, "least_vs_even": 0.8}}
+
+    # The second instance has no sample of the group at all (the Python kit labels a counter on its first use).
+    figures, findings = consumer_spread(consumed(**{"inference-worker": {jobs: 20}, "inference-worker-2": {}}))
+    assert figures["inference-worker: inference.jobs (inference-worker)"]["least_vs_even"] == 0.0
+    assert len(findings) == 1 and findings[0].startswith("inference-worker: inference-worker-2 consumed nothing")
+
+
+def test_a_group_too_small_to_spread_or_of_one_instance_is_no_finding():
+    events = ("platform.events", "notification-service")
+    _, findings = consumer_spread(consumed(**{"notification-service": {events: 3}, "notification-service-2": {}}))
+    assert findings == []
+    figures, findings = consumer_spread(consumed(**{"reporting-worker": {("reporting.jobs", "reporting-worker"): 40}}))
+    assert figures == {} and findings == []
+
+
+def test_an_instance_is_told_from_its_part():
+    assert [part_of(n) for n in ("auth-service", "auth-service-2", "inference-worker-12", "made-up-3")] == \
+        ["auth-service", "auth-service", "inference-worker", "made-up-3"]
+    assert [instance_id(n) for n in ("auth-service", "auth-service-2")] == ["auth-service-1", "auth-service-2"]
