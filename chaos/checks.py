@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 
 from chaos.history import History
-from chaos.schedule import CounterKey, consumed_only, instance_id, part_of
+from chaos.schedule import CONSUMED, CounterKey, consumed_only, instance_id, part_of
 from chaos.workload import Account, FeedClient, StreamClient, Workload
 
 # The statuses the platform documents for a dependency that is down or slow (contracts/problems/problem-types.yaml,
@@ -294,11 +294,13 @@ def latency_figures(history: History) -> dict[str, Any]:
             "requests_during_faults": len(during), "requests_outside_faults": len(outside)}
 
 
-def consumer_spread(consumed: dict[str, Counter[CounterKey]]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+def consumer_spread(consumed: dict[str, Counter[CounterKey]], since_restart: dict[str, Counter[CounterKey]] | None = None
+                    ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """For each consumer group whose part runs more than one instance: the entries each instance took during the run
     (`events_consumed_total`, read or reclaimed), its share, and the least busy instance's share against an even split
     ("least ÷ even", as docs/performance.md measures it). A finding for each instance that took none while its group
-    took SPREAD_MINIMUM or more: an idle consumer beside one with the whole backlog."""
+    took SPREAD_MINIMUM or more: an idle consumer beside one with the whole backlog. A killed instance's figures say
+    what it took in its new process too (`since_restart`: a figure, not a check, as the load may end soon after)."""
     processes = defaultdict(list)  # part -> its processes' names
     for name in consumed:
         processes[part_of(name)].append(name)
@@ -318,6 +320,10 @@ def consumer_spread(consumed: dict[str, Counter[CounterKey]]) -> tuple[dict[str,
             "consumed": {i: int(n) for i, n in sorted(by_instance.items())},
             "shares": {i: round(n / total, 2) for i, n in sorted(by_instance.items())},
             "least_vs_even": round(min(by_instance.values()) / even, 2)}
+        restarted = {instance_id(name): int(counters[(CONSUMED, stream, group)])
+                     for name, counters in (since_restart or {}).items() if part_of(name) == part}
+        if restarted:
+            figures[f"{part}: {stream} ({group})"]["since_restart"] = restarted
         idle = [i for i, n in by_instance.items() if n <= 0]
         if idle and total >= SPREAD_MINIMUM:
             findings.append(f"{part}: {', '.join(sorted(idle))} consumed nothing of {stream} (group {group}) while "

@@ -135,10 +135,11 @@ def run(config: Config, schedule_of: ScheduleFactory = Schedule, in_order: bool 
     usage = checks.usage_never_counted_twice()
     feeds = checks.feeds()
     findings += checks.findings
-    counters, consumed = backbone.final()
+    readings = backbone.final()
+    counters = readings.totals
     if counters.get("events_dead_lettered_total"):
         findings.append(f"{counters['events_dead_lettered_total']:.0f} event(s) dead-lettered during the run")
-    spread, idle = consumer_spread(consumed)
+    spread, idle = consumer_spread(readings.consumed, readings.since_restart)
     findings += idle
     requests = history.of_kind("request")
     figures = {

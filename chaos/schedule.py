@@ -66,7 +66,7 @@ class Backbone:
     and per consumer (stream, group)."""
 
     service_urls: dict[str, str]
-    banked: dict[str, Counter[CounterKey]] = field(default_factory=lambda: defaultdict(Counter))
+    banked: dict[str, Counter[CounterKey]] = field(default_factory=dict)  # the processes killed, their counters
     baseline: dict[str, Counter[CounterKey]] = field(default_factory=dict)
 
     def read(self, name: str) -> Counter[CounterKey]:
@@ -87,31 +87,34 @@ class Backbone:
         self.baseline = {name: self.read(name) for name in self.service_urls}
 
     def bank(self, name: str) -> None:
-        self.banked[name].update(self.read(name))
+        """Just before `name` is killed."""
+        self.banked.setdefault(name, Counter()).update(self.read(name))
 
-    def per_process(self) -> dict[str, Counter[CounterKey]]:
-        """Each process's counters over its whole run: what was banked before its kills, plus what it counts now."""
-        result = {}
-        for name in self.service_urls:
-            counters = Counter(self.banked[name])
-            counters.update(self.read(name))
-            result[name] = counters
-        return result
-
-    def final(self) -> tuple[dict[str, float], dict[str, Counter[CounterKey]]]:
-        """The backbone counters summed over every process (by counter name), and what each consumer took since
-        `start` (by process, then (CONSUMED, stream, group))."""
-        per_process = self.per_process()
+    def final(self) -> Readings:
         totals: dict[str, float] = defaultdict(float)
         consumed: dict[str, Counter[CounterKey]] = {}
-        for name, counters in per_process.items():
-            for (counter, stream, group), value in counters.items():
+        since_restart: dict[str, Counter[CounterKey]] = {}
+        for name in self.service_urls:
+            now = self.read(name)
+            counters = Counter(self.banked.get(name, Counter()))
+            counters.update(now)  # its whole run: what was banked before its kills, plus what it counts now
+            for (counter, _, _), value in counters.items():
                 if counter in BACKBONE_COUNTERS:
                     totals[counter] += value
-            taken = consumed_only(counters)
-            taken.subtract(consumed_only(self.baseline.get(name, Counter())))
-            consumed[name] = taken
-        return dict(totals), consumed
+            consumed[name] = consumed_only(counters)
+            consumed[name].subtract(consumed_only(self.baseline.get(name, Counter())))
+            if name in self.banked:
+                since_restart[name] = consumed_only(now)
+        return Readings(dict(totals), consumed, since_restart)
+
+
+@dataclass
+class Readings:
+    """The backbone counters at the end of a run."""
+
+    totals: dict[str, float]  # each of BACKBONE_COUNTERS summed over every process and every process a part had
+    consumed: dict[str, Counter[CounterKey]]  # what each process's consumers took since `Backbone.start`
+    since_restart: dict[str, Counter[CounterKey]]  # what each killed process's consumers took in its new process
 
 
 @dataclass

@@ -103,11 +103,13 @@ def consumed(**by_process: dict) -> dict:
 def test_the_spread_of_a_group_over_its_instances_and_an_idle_instance_found():
     jobs = ("inference.jobs", "inference-worker")
     figures, findings = consumer_spread(consumed(**{"inference-worker": {jobs: 12}, "inference-worker-2": {jobs: 8},
-                                                    "gateway": {}}))
+                                                    "gateway": {}}),
+                                        since_restart=consumed(**{"inference-worker-2": {jobs: 3}}))
     assert findings == []
     assert figures == {"inference-worker: inference.jobs (inference-worker)": {
         "consumed": {"inference-worker-1": 12, "inference-worker-2": 8},
-        "shares": {"inference-worker-1": 0.6, "inference-worker-2": 0.4}, "least_vs_even": 0.8}}
+        "shares": {"inference-worker-1": 0.6, "inference-worker-2": 0.4}, "least_vs_even": 0.8,
+        "since_restart": {"inference-worker-2": 3}}}
 
     # The second instance has no sample of the group at all (the Python kit labels a counter on its first use).
     figures, findings = consumer_spread(consumed(**{"inference-worker": {jobs: 20}, "inference-worker-2": {}}))
