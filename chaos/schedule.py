@@ -72,14 +72,16 @@ class Backbone:
     def read(self, name: str) -> Counter[CounterKey]:
         values: Counter[CounterKey] = Counter()
         try:
-            text = httpx.get(self.service_urls[name] + METRICS_PATHS[part_of(name)], timeout=5).text
-        except httpx.HTTPError:
-            return values  # a process that cannot be read just before its kill: its counters are lost to the figures
-        for family in text_string_to_metric_families(text):
-            for sample in family.samples:
-                if sample.name in (*BACKBONE_COUNTERS, CONSUMED):
-                    values[(sample.name, sample.labels.get("stream", ""), sample.labels.get("group", ""))] += \
-                        sample.value
+            answer = httpx.get(self.service_urls[name] + METRICS_PATHS[part_of(name)], timeout=5)
+            answer.raise_for_status()
+            for family in text_string_to_metric_families(answer.text):
+                for sample in family.samples:
+                    if sample.name in (*BACKBONE_COUNTERS, CONSUMED):
+                        values[(sample.name, sample.labels.get("stream", ""), sample.labels.get("group", ""))] += \
+                            sample.value
+        except (httpx.HTTPError, ValueError):
+            # A process that cannot be read (just before its kill, say): its counters are lost to the figures.
+            return Counter()
         return values
 
     def start(self) -> None:
@@ -91,6 +93,7 @@ class Backbone:
         self.banked.setdefault(name, Counter()).update(self.read(name))
 
     def final(self) -> Readings:
+        """Every process read once more; with what was banked before its kills and the baseline of `start`."""
         totals: dict[str, float] = defaultdict(float)
         consumed: dict[str, Counter[CounterKey]] = {}
         since_restart: dict[str, Counter[CounterKey]] = {}
