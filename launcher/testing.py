@@ -19,7 +19,9 @@ environment the suites see. The suites, in order:
   e2e        pytest e2e/, then the Java e2e tests (e2e/java, ./mvnw -Pe2e) on the same platform
                                             (a whole platform started on free ports, called through its gateway)
   chaos      pytest chaos/                  (another such platform, with fault injection: a steady load while parts are
-                                            killed and links cut, slowed or failing; the history checked afterwards)
+                                            killed and links cut, slowed or failing; the history checked afterwards;
+                                            then a third, two instances of every service and worker, one of each
+                                            killed under the same load and checks)
   fuzz       schemathesis                   (another such platform: every operation of the four OpenAPI documents,
                                             generated requests for each role, every check; e2e/contract_fuzz)
   examples   each example project's tests   (examples/: a user's projects outside the platform's build, each testing
@@ -42,8 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import build, faults
-from .config import (PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN, Part, clean_environment, free_port, free_ports,
-                     load_settings, port_in_use)
+from .config import (PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SCALABLE_PARTS, SERVICES, ZIPKIN, Part,
+                     clean_environment, free_port, free_ports, load_settings, port_in_use)
 from .console import LauncherError, error, fail, paint, step
 from .credential_scan import CREDENTIALS_FILE_VARIABLE, read_credentials, scan
 from .redis_cluster import RedisCluster
@@ -58,7 +60,7 @@ POSTGRES_HINT = ("PostgreSQL server binaries (initdb, postgres) not found: insta
                  "(Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql) "
                  "or put its bin folder on PATH")
 POSTGRES_DATABASES = ("java_tests", "python_tests", "e2e_auth", "e2e_reporting", "chaos_auth", "chaos_reporting",
-                      "fuzz_auth", "fuzz_reporting")
+                      "chaos_replicas_auth", "chaos_replicas_reporting", "fuzz_auth", "fuzz_reporting")
 
 
 @dataclass
@@ -436,33 +438,50 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
 
 # The chaos platform: faults on (toxiproxy on every link the schedule touches), and timings that make recovery quick
 # and the run short: idle pending entries of a killed consumer reclaimed after 5 s, breakers open for 2 s, every route
-# answering within 8 s (the checks hold every answer to that), SSE keep-alives every 2 s.
+# answering within 8 s (the checks hold every answer to that), SSE keep-alives every 2 s. One instance of each part
+# (the fault proxy cannot be combined with replicas), whatever PLATFORM_SCALE the caller has.
 CHAOS_ROUTE_TIMEOUT_MS = 8000
 CHAOS_ENVIRON = {
-    "PLATFORM_FAULTS": "on",
+    "PLATFORM_FAULTS": "on", "PLATFORM_SCALE": "",
     "EVENTS_MIN_IDLE_MS": "5000", "EVENTS_RECLAIM_INTERVAL_MS": "1000",
     "GATEWAY_BREAKER_OPEN_FOR": "2s",
     **{f"GATEWAY_{route}_TIMEOUT_MS": str(CHAOS_ROUTE_TIMEOUT_MS)
        for route in ("AUTH", "NOTIFICATION", "INFERENCE", "REPORTING")},
     "NOTIFICATION_SSE_KEEP_ALIVE_MS": "2000",
 }
+# The replicas scenario's platform: two instances of every service and worker (the gateway stays the one entry), no
+# fault proxy, the same timings. auth-service scales: it runs on the test PostgreSQL here.
+CHAOS_SCALE = ",".join(f"{part.name}=2" for part in SCALABLE_PARTS)
+CHAOS_REPLICAS_ENVIRON = {**CHAOS_ENVIRON, "PLATFORM_FAULTS": "off", "PLATFORM_SCALE": CHAOS_SCALE}
+CHAOS_TEST = "chaos/test_chaos.py::test_the_platform_keeps_its_promises_while_"
 
 
 def run_chaos(servers: TestServers, work_dir: Path) -> SuiteResult:
     """A steady load through the gateway of a platform of its own while its parts are killed and its links cut, slowed
-    or made to fail, then the history checked (chaos/README.md). Without Zipkin and Prometheus: lean on 2 cores."""
-    def commands(platform: TestPlatform) -> list[tuple[list[str], dict[str, str]]]:
-        return [([str(ROOT / ".venv" / "bin" / "pytest"), "chaos", "-s"], {
-            "GATEWAY_URL": platform.gateway_url, "CHAOS_SERVICE_URLS": json.dumps(platform.service_urls),
+    or made to fail, then the history checked; then the same load and checks on another platform, two instances of
+    every service and worker, while one instance of each is killed (chaos/README.md). One platform after the other,
+    never two at once; without Zipkin and Prometheus: lean on 2 cores."""
+    def commands(name: str, tests: list[str]) -> Callable[[TestPlatform], list[tuple[list[str], dict[str, str]]]]:
+        return lambda platform: [([str(ROOT / ".venv" / "bin" / "pytest"), *tests, "-s"], {
+            # Every process of a service or worker by name, each instance of a scaled part too (`<part>-<n>`).
+            "GATEWAY_URL": platform.gateway_url, "CHAOS_SERVICE_URLS": json.dumps(platform.instance_urls),
             "CHAOS_STATE_FILE": str(platform.state_file),
             "CHAOS_FAULTS_URL": platform.faults_url,
-            "CHAOS_REPORTING_DATABASE_URL": servers.postgres_url("chaos_reporting"),
+            "CHAOS_REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
             "CHAOS_ADMIN_EMAIL": E2E_ADMIN_EMAIL, "CHAOS_ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
             "CHAOS_ROUTE_TIMEOUT_MS": str(CHAOS_ROUTE_TIMEOUT_MS), "CHAOS_LOGS_DIR": str(platform.logs_dir),
             # Kept after the run (var/ is never committed): the history, the figures, the findings, the logs.
             "CHAOS_ARTIFACTS_DIR": str(ROOT / "var" / "test-artifacts" / "chaos")})]
 
-    return _platform_suite("chaos", servers, work_dir, CHAOS_ENVIRON, commands, restarts_expected=True)
+    scenarios = {
+        "faults": _platform_suite("chaos", servers, work_dir, CHAOS_ENVIRON,
+                                  commands("chaos", ["chaos/tests", CHAOS_TEST + "parts_fail"]),
+                                  restarts_expected=True),
+        "replicas": _platform_suite("chaos_replicas", servers, work_dir, CHAOS_REPLICAS_ENVIRON,
+                                    commands("chaos_replicas", [CHAOS_TEST + "instances_die"]), restarts_expected=True),
+    }
+    return SuiteResult("chaos", all(r.passed for r in scenarios.values()), 0,
+                       "; ".join(f"{name}: {r.note}" for name, r in scenarios.items()))
 
 
 # Fuzzing sends thousands of sign-ins with made-up credentials from one address: auth-service's failed-login throttle
