@@ -258,9 +258,26 @@ def run_interop(servers: TestServers, work_dir: Path) -> SuiteResult:
 
 # What the `cluster` suite runs again with REDIS_CLUSTER_NODES set: every test here makes its Redis clients (and its
 # Spring contexts) from the environment, so the same tests prove the single node and the cluster.
-CLUSTER_JAVA_MODULES = ("java-service-kit", "gateway", "notification-service")
-CLUSTER_JAVA_TESTS = ()
-CLUSTER_PYTHON_TESTS = ()
+CLUSTER_JAVA_MODULES = ("java-service-kit", "gateway", "notification-service", "auth-service")
+CLUSTER_JAVA_TESTS = (
+    # the backbone: groups, dedupe keys, dead letters in two steps, a SIGKILLed consumer's entries taken over, the tool
+    "StreamConsumerTest", "KilledConsumerTest", "ConsumersOfOneGroupTest", "EventsToolTest",
+    # the gateway's rate limit (two clients counting together, subjects over every master) and its readiness
+    "RedisRateLimiterTest", "GatewayApplicationTest",
+    # notification history under its hash tag, replay, two instances sharing the cap, leases and the fan-out
+    "HttpApiTest", "ReplayTest", "NotificationServiceApplicationTest", "ConnectionsAcrossInstancesTest",
+    # auth-service's whole API: the login throttle, the outbox relayed to platform.events
+    "AuthApiH2Test", "AuthServiceApplicationTest",
+)
+CLUSTER_PYTHON_TESTS = (
+    # the backbone (dedupe keys and XACK in one MULTI, dead letters across slots), its lease, consumer processes
+    # SIGKILLed mid-batch and mid-handler, the app's wiring, the tool, /health pinging every primary
+    "python-service-kit/tests/test_events_backbone.py", "python-service-kit/tests/test_events_lease.py",
+    "python-service-kit/tests/test_events_resilience.py", "python-service-kit/tests/test_events_app.py",
+    "python-service-kit/tests/test_events_tool.py", "python-service-kit/tests/test_health.py",
+    # inference jobs: MULTI/EXEC and scripts on hash-tagged keys, a worker killed mid-job
+    "inference-bridge/tests/test_jobs.py",
+)
 
 
 def run_cluster(servers: TestServers) -> SuiteResult:

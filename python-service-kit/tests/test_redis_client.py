@@ -57,6 +57,16 @@ async def test_cluster_nodes_give_a_cluster_client_seeded_with_them():
         await client.aclose()
 
 
+async def test_the_cluster_nodes_take_the_credentials_of_the_redis_url():
+    nodes = (RedisNode("redis-1", 7000),)
+    client = create_redis_client(RedisSettings.given(url="redis://platform:a-secret@not-used:6379/0",
+                                                     cluster_nodes=nodes))
+    try:
+        assert (client.connection_kwargs["username"], client.connection_kwargs["password"]) == ("platform", "a-secret")
+    finally:
+        await client.aclose()
+
+
 async def test_a_sentinel_master_gives_a_client_of_the_master_the_sentinels_name(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("REDIS_CLUSTER_NODES", raising=False)
     client = create_redis_client(RedisSettings(REDIS_URL="redis://not-used:6379/3", REDIS_SENTINEL_MASTER="platform",

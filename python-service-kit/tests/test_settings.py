@@ -189,6 +189,8 @@ def test_redis_is_one_node_unless_a_cluster_or_sentinel_is_named(environment: py
     ({"REDIS_CLUSTER_NODES": ","}, "REDIS_CLUSTER_NODES: Value error, must be comma-separated"),
     ({"REDIS_SENTINEL_MASTER": "platform", "REDIS_SENTINEL_NODES": "sentinel-1"},
      "REDIS_SENTINEL_NODES: Value error, must be comma-separated host:port pairs"),
+    ({"REDIS_SENTINEL_NODES": "sentinel-1:26379"},
+     "REDIS_SENTINEL_NODES is set but REDIS_SENTINEL_MASTER is not: name the master the sentinels watch"),
     ({"REDIS_SENTINEL_MASTER": "platform"},
      "REDIS_SENTINEL_MASTER: Value error, needs REDIS_SENTINEL_NODES, the sentinels that name its master (host:port, "
      "comma-separated), not 'platform'"),

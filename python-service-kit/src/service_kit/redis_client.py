@@ -44,6 +44,10 @@ def create_redis_client(settings: RedisSettings) -> RedisClient:
         # Everything the platform puts in Redis is text (JSON events, ids): str in, str out.
         "decode_responses": True,
     }
+    # REDIS_URL's credentials are the cluster's and the master's too, as Spring Boot reads them for the Java parts.
+    credentials = urlsplit(settings.redis_url)
+    if credentials.password:
+        options |= {"username": credentials.username or None, "password": credentials.password}
     if settings.redis_cluster_nodes:
         return RedisCluster(startup_nodes=[ClusterNode(node.host, node.port) for node in settings.redis_cluster_nodes],
                             **options)

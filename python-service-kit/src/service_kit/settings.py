@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_core import ErrorDetails
 
 LogFormat = Literal["text", "json"]
 
@@ -88,7 +89,8 @@ RedisNodes = Annotated[tuple[RedisNode, ...], NoDecode, BeforeValidator(_nodes_o
 class RedisSettings(BaseSettings):
     """Where the part's Redis is: one node (REDIS_URL, the default), a Redis Cluster (REDIS_CLUSTER_NODES, its seed
     nodes: the client discovers the rest), or the master that Redis Sentinels name (REDIS_SENTINEL_MASTER and
-    REDIS_SENTINEL_NODES, with the database number of REDIS_URL's path). Cluster and Sentinel exclude each other;
+    REDIS_SENTINEL_NODES, with the database number of REDIS_URL's path). The user and password of REDIS_URL, if any,
+    authenticate to the cluster's nodes or the master as to the one node. Cluster and Sentinel exclude each other;
     a refused combination names the variable to fix. `service_kit.redis_client.create_redis_client` connects."""
 
     model_config = platform_settings_config()
@@ -112,6 +114,14 @@ class RedisSettings(BaseSettings):
             raise ValueError("needs REDIS_SENTINEL_NODES, the sentinels that name its master (host:port, "
                              "comma-separated)")
         return value
+
+    @model_validator(mode="after")
+    def _sentinels_with_their_master(self) -> RedisSettings:
+        if self.redis_sentinel_nodes and not self.redis_sentinel_master:
+            # Else ignored silently: the part would use REDIS_URL instead of the sentinels it was given.
+            raise ValueError("REDIS_SENTINEL_NODES is set but REDIS_SENTINEL_MASTER is not: name the master the "
+                             "sentinels watch")
+        return self
 
     def environment(self) -> dict[str, str]:
         """The variables that give these settings, as text: the environment of a child process that must use the
@@ -174,7 +184,11 @@ def settings_or_exit(settings_class: type[Settings]) -> Settings:
 
 
 def describe_refused_variables(error: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}, not {problem['input']!r}"
-        for problem in error.errors(include_url=False)
-    )
+    return "; ".join(describe_problem(problem) for problem in error.errors(include_url=False))
+
+
+def describe_problem(problem: ErrorDetails) -> str:
+    if not problem["loc"]:
+        # A check of several variables together (a model validator): its message names them.
+        return problem["msg"].removeprefix("Value error, ")
+    return f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}, not {problem['input']!r}"
