@@ -61,10 +61,14 @@ class Assumptions:
         3, "per event and group: XREADGROUP, the idempotency check, SET + XACK (a consumer that keeps up reads batches "
            "of one, where decision 0022's batching saves nothing); plus one XADD by the publisher")
     stream_key_ops_per_event_per_group: int = assumption(
-        2, "of those, the ones on the stream's own key, which one cluster node holds: XREADGROUP and XACK (the "
-           "idempotency keys spread over the cluster, unless hash-tagged with the stream as issue 22 plans)")
+        3, "of those, the ones in the stream's own cluster slot, which one node holds: all of them, the idempotency "
+           "keys being hash-tagged with their stream so that a batch's keys and XACK are one transaction (decision "
+           "0028)")
     redis_ops_per_notification: int = assumption(2, "per notification: the history write, the PUBLISH on "
                                                     "notification:fanout")
+    history_ops_per_notification: int = assumption(
+        1, "of those, the ones in the history's one cluster slot ({notification}: its append script reads the global "
+           "sequence, decision 0028): the history write")
     pubsub_delivery_ops: float = assumption(
         1.0, "every notification-service instance subscribes to notification:fanout and receives every notification: "
              "each delivery counted as this many operations (1: an upper bound, not measured)")
@@ -196,7 +200,9 @@ def size_connections(connections: float, inputs: Inputs, a: Assumptions) -> Sizi
     fanout_ops = notifications * (a.redis_ops_per_notification + notification_instances * a.pubsub_delivery_ops)
     redis_ops = event_ops + fanout_ops
     layout, hot = redis_layout(redis_ops, {"the stream platform.events": stream_ops,
-                                           "the channel notification:fanout": fanout_ops}, inputs, a)
+                                           "the channel notification:fanout": fanout_ops,
+                                           "the notification history": notifications * a.history_ops_per_notification},
+                               inputs, a)
     loads |= {"Redis": units(redis_ops, inputs.redis_ops, a.headroom)} | hot
     return Sizing(parts, redis_ops, layout, first_bottleneck(loads, hot),
                   {"notifications/s": f"{notifications:,.0f}",

@@ -18,12 +18,15 @@ from typing import Any
 import psycopg
 
 from chaos.history import History
+from chaos.schedule import CONSUMED, CounterKey, consumed_only, instance_id, part_of
 from chaos.workload import Account, FeedClient, StreamClient, Workload
 
 # The statuses the platform documents for a dependency that is down or slow (contracts/problems/problem-types.yaml,
 # docs/architecture.md "resilience"); never a 500.
 DOWN_STATUSES = {502: "/problems/bad-gateway", 503: "/problems/service-unavailable", 504: "/problems/gateway-timeout"}
 SETTLE_TIMEOUT_SECONDS = 120
+# A consumer group that took fewer entries during the run says nothing about how they spread over its instances.
+SPREAD_MINIMUM = 10
 
 
 def _final(status: str) -> bool:
@@ -122,7 +125,11 @@ class Checks:
     workload: Workload
     records: PlatformRecords
     route_timeouts_ms: dict[str, int]
+    # Whether each client's events must come in the history's order within a topic: one consumer per group handles
+    # its events one at a time, in stream order; the instances of a group race (chaos/README.md, second scenario).
+    in_order: bool = True
     findings: list[str] = field(default_factory=list)
+    out_of_order: list[str] = field(default_factory=list)  # each topic a client received out of order
     lost: int = 0  # accepted work never done, events never stored or never received
     duplicates: int = 0  # work done or events stored, announced or received more than once
 
@@ -246,8 +253,11 @@ class Checks:
                 order = [position[n["id"]] for n in items]
                 if order != sorted(order):
                     first = next(i for i in range(1, len(order)) if order[i] < order[i - 1])
-                    self.findings.append(f"{client.name}: {topic} out of order: {items[first]['id']} "
-                                         f"({items[first]['type']}) received before {items[first - 1]['id']}")
+                    self.out_of_order.append(f"{client.name}: {topic} out of order: {items[first]['id']} "
+                                             f"({items[first]['type']}) received before {items[first - 1]['id']} "
+                                             f"({items[first - 1]['type']})")
+                    if self.in_order:
+                        self.findings.append(self.out_of_order[-1])
         return figures
 
     def closes(self) -> None:
@@ -282,3 +292,40 @@ def latency_figures(history: History) -> dict[str, Any]:
             (during if history.during_fault(r["t"]) else outside).append(r["latency_ms"])
     return {"p99_ms_during_faults": p99(during), "p99_ms_outside_faults": p99(outside),
             "requests_during_faults": len(during), "requests_outside_faults": len(outside)}
+
+
+def consumer_spread(consumed: dict[str, Counter[CounterKey]], since_restart: dict[str, Counter[CounterKey]] | None = None
+                    ) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """For each consumer group whose part runs more than one instance: the entries each instance took during the run
+    (`events_consumed_total`, read or reclaimed), its share, and the least busy instance's share against an even split
+    ("least ÷ even", as docs/performance.md measures it). A finding for each instance that took none while its group
+    took SPREAD_MINIMUM or more: an idle consumer beside one with the whole backlog. A killed instance's figures say
+    what it took in its new process too (`since_restart`: a figure, not a check, as the load may end soon after)."""
+    processes = defaultdict(list)  # part -> its processes' names
+    for name in consumed:
+        processes[part_of(name)].append(name)
+    taken: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)  # (part, stream, group) -> instance -> n
+    for name, counters in consumed.items():
+        for (_, stream, group), value in consumed_only(counters).items():
+            for sibling in processes[part_of(name)]:  # an instance that took nothing has no sample of the group
+                taken[(part_of(name), stream, group)].setdefault(instance_id(sibling), 0.0)
+            taken[(part_of(name), stream, group)][instance_id(name)] = value
+    figures, findings = {}, []
+    for (part, stream, group), by_instance in sorted(taken.items()):
+        total = sum(by_instance.values())
+        if len(by_instance) < 2 or total <= 0:
+            continue
+        even = total / len(by_instance)
+        figures[f"{part}: {stream} ({group})"] = {
+            "consumed": {i: int(n) for i, n in sorted(by_instance.items())},
+            "shares": {i: round(n / total, 2) for i, n in sorted(by_instance.items())},
+            "least_vs_even": round(min(by_instance.values()) / even, 2)}
+        restarted = {instance_id(name): int(counters[(CONSUMED, stream, group)])
+                     for name, counters in (since_restart or {}).items() if part_of(name) == part}
+        if restarted:
+            figures[f"{part}: {stream} ({group})"]["since_restart"] = restarted
+        idle = [i for i, n in by_instance.items() if n <= 0]
+        if idle and total >= SPREAD_MINIMUM:
+            findings.append(f"{part}: {', '.join(sorted(idle))} consumed nothing of {stream} (group {group}) while "
+                            f"the group took {total:.0f} entries: {dict(sorted(by_instance.items()))}")
+    return figures, findings

@@ -17,7 +17,8 @@ INFERENCE_LINK = "inference-bridge"
 
 class Injector:
     def __init__(self, faults_api_url: str, state_file: Path):
-        self.proxy = FaultProxy(faults_api_url)
+        # "" on a platform without the fault proxy (the replicas scenario): kills only.
+        self._proxy = FaultProxy(faults_api_url) if faults_api_url else None
         # The platform under test, as `./platform fault` sees one: its data folder holds run/platform.json.
         self.settings = load_settings(data_dir=state_file.parent.parent, environ={})
 
@@ -31,6 +32,12 @@ class Injector:
         """SIGKILL to the part's process group, as `./platform fault kill` sends it (no shutdown hook runs, as in a
         crash); returns the killed pid."""
         return kill_part(self.settings, part)
+
+    @property
+    def proxy(self) -> FaultProxy:
+        if self._proxy is None:
+            raise AssertionError("a link fault on a platform started without the fault proxy (PLATFORM_FAULTS=on)")
+        return self._proxy
 
     def latency(self, link: str, ms: int) -> None:
         self.proxy.add_latency(link, ms)

@@ -1,5 +1,6 @@
-"""One chaos run: the load starts, the faults follow in turn (each until the platform has recovered by itself), a final
-round of every operation, the settling, then the checks and the figures."""
+"""One chaos run: the load starts, the faults of the scenario's schedule follow in turn (each until the platform has
+recovered by itself), a final round of every operation, the settling, then the checks and the figures. The scenarios
+(chaos/test_chaos.py) differ in the platform they run on and their schedule; the load and the checks are the same."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chaos.checks import Checks, latency_figures, read_store, settle, submitted
+from chaos.checks import (
+    Checks,
+    consumer_spread,
+    latency_figures,
+    read_store,
+    settle,
+    submitted,
+)
 from chaos.history import History
 from chaos.injector import Injector
 from chaos.schedule import Backbone, Schedule
@@ -23,12 +31,18 @@ BASELINE_REQUESTS = 40  # answered before the first fault: the load is running
 BASELINE_TIMEOUT_SECONDS = 60
 
 
+# What a scenario's schedule is made from (Schedule or a subclass of it): injector, history, every process's URL, the
+# prober, the backbone counters.
+ScheduleFactory = Callable[[Injector, History, dict[str, str], Account, Backbone], Schedule]
+
+
 @dataclass
 class Config:
     gateway_url: str
+    # Every process of a service or worker by name: each part's, and each instance's of a scaled part (`<part>-<n>`).
     service_urls: dict[str, str]
     state_file: Path
-    faults_url: str
+    faults_url: str  # "" on a platform without the fault proxy
     reporting_database_url: str
     admin_email: str
     admin_password: str
@@ -45,7 +59,8 @@ class Config:
             return value
 
         return cls(need("GATEWAY_URL").rstrip("/"), json.loads(need("CHAOS_SERVICE_URLS")),
-                   Path(need("CHAOS_STATE_FILE")), need("CHAOS_FAULTS_URL"), need("CHAOS_REPORTING_DATABASE_URL"),
+                   Path(need("CHAOS_STATE_FILE")), os.environ.get("CHAOS_FAULTS_URL", ""),
+                   need("CHAOS_REPORTING_DATABASE_URL"),
                    need("CHAOS_ADMIN_EMAIL"), need("CHAOS_ADMIN_PASSWORD"), int(need("CHAOS_ROUTE_TIMEOUT_MS")),
                    Path(need("CHAOS_ARTIFACTS_DIR")), Path(need("CHAOS_LOGS_DIR")))
 
@@ -85,23 +100,26 @@ def final_round(workload: Workload) -> list[str]:
     return failures
 
 
-def run(config: Config, with_faults: bool = True) -> tuple[list[str], dict[str, Any]]:
+def run(config: Config, schedule_of: ScheduleFactory = Schedule, in_order: bool = True
+        ) -> tuple[list[str], dict[str, Any]]:
+    """One run of a scenario; `in_order`: whether each client must receive each topic's events in the history's order
+    (a finding if not), or only counts those it did not (`out_of_order` in the figures, listed in findings.txt)."""
     started = time.monotonic()
     history = History(config.artifacts / "history.jsonl")
     workload = Workload(config.gateway_url, config.admin_email, config.admin_password, history, credentials_file())
-    backbone = Backbone({name: url for name, url in config.service_urls.items()})
+    backbone = Backbone(dict(config.service_urls))
     findings: list[str] = []
     faults_injected = 0
     try:
         workload.prepare()
         prober: Account = workload.signed_in_admin("probe")
+        backbone.start()
         workload.start()
         wait_for(lambda: sum(r["status"] // 100 == 2 for r in history.of_kind("request")) >= BASELINE_REQUESTS,
                  BASELINE_TIMEOUT_SECONDS, "the load answered on a healthy platform")
-        if with_faults:
-            schedule = Schedule(Injector(config.faults_url, config.state_file), history, config.service_urls, prober,
-                                backbone)
-            faults_injected = schedule.run()
+        schedule = schedule_of(Injector(config.faults_url, config.state_file), history, config.service_urls, prober,
+                               backbone)
+        faults_injected = schedule.run()
         workload.stop_load()
         findings += final_round(workload)
         owners = {a.label: a for a in (workload.admin, *workload.accounts)}
@@ -109,7 +127,7 @@ def run(config: Config, with_faults: bool = True) -> tuple[list[str], dict[str, 
         records.store = read_store(config.reporting_database_url)
     finally:
         workload.close()
-    checks = Checks(history, workload, records, {"/api/": config.route_timeout_ms})
+    checks = Checks(history, workload, records, {"/api/": config.route_timeout_ms}, in_order)
     checks.answers()
     checks.closes()
     checks.work_done_once()
@@ -117,9 +135,12 @@ def run(config: Config, with_faults: bool = True) -> tuple[list[str], dict[str, 
     usage = checks.usage_never_counted_twice()
     feeds = checks.feeds()
     findings += checks.findings
-    counters = backbone.final()
+    readings = backbone.final()
+    counters = readings.totals
     if counters.get("events_dead_lettered_total"):
         findings.append(f"{counters['events_dead_lettered_total']:.0f} event(s) dead-lettered during the run")
+    spread, idle = consumer_spread(readings.consumed, readings.since_restart)
+    findings += idle
     requests = history.of_kind("request")
     figures = {
         "seconds": round(time.monotonic() - started, 1),
@@ -133,17 +154,21 @@ def run(config: Config, with_faults: bool = True) -> tuple[list[str], dict[str, 
         "lost": checks.lost,
         "duplicates": checks.duplicates,
         "duplicates_seen_by_clients": feeds["duplicates"],
+        "out_of_order": len(checks.out_of_order),
         "redeliveries_skipped_by_handlers": int(counters.get("events_duplicates_skipped_total", 0)),
         "handler_retries": int(counters.get("events_retried_total", 0)),
         "dead_lettered": int(counters.get("events_dead_lettered_total", 0)),
         "predictions_answered": usage["answered"], "usage_events_recorded": usage["recorded"],
         **latency_figures(history),
+        # Per consumer group of a scaled part: what each instance took from the load's start (none without replicas).
+        "consumer_spread": spread,
         "faults": [{"name": f.name, "seconds": round((f.ended or f.started) - f.started, 1)} for f in history.faults],
     }
     history.record("figures", **figures)
     history.close()
     (config.artifacts / "figures.json").write_text(json.dumps(figures, indent=2))
-    (config.artifacts / "findings.txt").write_text("\n".join(findings) + "\n")
+    known = [] if in_order else [f"not a finding here: {line}" for line in checks.out_of_order]
+    (config.artifacts / "findings.txt").write_text("\n".join([*findings, *known]) + "\n")
     if config.logs_dir is not None:  # the platform's folder goes with it; the findings point into these
         shutil.rmtree(config.artifacts / "logs", ignore_errors=True)
         shutil.copytree(config.logs_dir, config.artifacts / "logs")

@@ -1,17 +1,20 @@
-"""The faults, in turn, each followed by a bounded wait until the platform has recovered on its own: every part healthy
-on its own port, and every route answering through the gateway. A fault's window in the history runs from its
-injection to that recovery."""
+"""The faults, in turn, each followed by a bounded wait until the platform has recovered on its own: every part (every
+instance of a scaled one) healthy on its own port, and every route answering through the gateway. A fault's window in
+the history runs from its injection to that recovery. One schedule per scenario: `Schedule` (parts killed, links cut,
+slowed or failing, on a platform with the fault proxy) and `InstanceKills` (one instance of each scaled part killed,
+on a platform with replicas and no proxy)."""
 
 from __future__ import annotations
 
 import re
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from chaos.history import History
 from chaos.injector import INFERENCE_LINK, POSTGRES_LINK, REDIS_LINK, Injector
@@ -27,7 +30,29 @@ ROUTE_PROBES = ("/api/auth/me", "/api/notifications?size=1", "/api/inference/v1/
 RECOVERY_TIMEOUT_SECONDS = 240
 # The counters of the event backbone that the checks and figures read, summed over every consumer of a part.
 BACKBONE_COUNTERS = ("events_duplicates_skipped_total", "events_dead_lettered_total", "events_retried_total")
-COUNTER_LINE = re.compile(r"^(?P<name>[a-z_]+)(?:\{[^}]*\})? (?P<value>[0-9.eE+-]+)$")
+# Entries each consumer took from its stream (read or reclaimed): how a group's work spread over its instances.
+CONSUMED = "events_consumed_total"
+# An instance beyond the first of a scaled part (launcher/config.py `instances`): `<part>-<n>`.
+INSTANCE_NAME = re.compile(r"^(?P<part>.+)-(?P<n>[0-9]+)$")
+
+
+def part_of(name: str) -> str:
+    """The part a process is an instance of: `inference-worker-2` -> `inference-worker`; a part's own name as is."""
+    match = INSTANCE_NAME.match(name)
+    return match["part"] if match and match["part"] in HEALTH_PATHS else name
+
+
+def instance_id(name: str) -> str:
+    """The INSTANCE_ID the launcher gives the process (instance 1 carries the part's own name: `<part>-1`)."""
+    return name if part_of(name) != name else f"{name}-1"
+
+
+# A counter of one consumer: (name, stream, group).
+CounterKey = tuple[str, str, str]
+
+
+def consumed_only(counters: Counter[CounterKey]) -> Counter[CounterKey]:
+    return Counter({key: value for key, value in counters.items() if key[0] == CONSUMED})
 
 
 class NotRecovered(AssertionError):
@@ -36,34 +61,63 @@ class NotRecovered(AssertionError):
 
 @dataclass
 class Backbone:
-    """The backbone counters of every part, kept across restarts: a part's counters are read just before it is
-    killed (they start at zero again in its new process) and once more at the end."""
+    """The backbone counters of every process, kept across restarts: a process's counters are read just before it is
+    killed (they start at zero again in its new process) and once more at the end. Each counter is kept per process
+    and per consumer (stream, group)."""
 
     service_urls: dict[str, str]
-    totals: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    banked: dict[str, Counter[CounterKey]] = field(default_factory=dict)  # the processes killed, their counters
+    baseline: dict[str, Counter[CounterKey]] = field(default_factory=dict)
 
-    def read(self, part: str) -> dict[str, float]:
-        values: dict[str, float] = defaultdict(float)
+    def read(self, name: str) -> Counter[CounterKey]:
+        values: Counter[CounterKey] = Counter()
         try:
-            text = httpx.get(self.service_urls[part] + METRICS_PATHS[part], timeout=5).text
-        except httpx.HTTPError:
-            return values  # a part that cannot be read just before its kill: its counters are lost to the figures
-        for line in text.splitlines():
-            match = COUNTER_LINE.match(line)
-            if match and match["name"] in BACKBONE_COUNTERS:
-                values[match["name"]] += float(match["value"])
+            answer = httpx.get(self.service_urls[name] + METRICS_PATHS[part_of(name)], timeout=5)
+            answer.raise_for_status()
+            for family in text_string_to_metric_families(answer.text):
+                for sample in family.samples:
+                    if sample.name in (*BACKBONE_COUNTERS, CONSUMED):
+                        values[(sample.name, sample.labels.get("stream", ""), sample.labels.get("group", ""))] += \
+                            sample.value
+        except (httpx.HTTPError, ValueError):
+            # A process that cannot be read (just before its kill, say): its counters are lost to the figures.
+            return Counter()
         return values
 
-    def bank(self, part: str) -> None:
-        for name, value in self.read(part).items():
-            self.totals[name] += value
+    def start(self) -> None:
+        """What every consumer had taken before the load: the spread counts from here."""
+        self.baseline = {name: self.read(name) for name in self.service_urls}
 
-    def final(self) -> dict[str, float]:
-        result = defaultdict(float, self.totals)
-        for part in self.service_urls:
-            for name, value in self.read(part).items():
-                result[name] += value
-        return dict(result)
+    def bank(self, name: str) -> None:
+        """Just before `name` is killed."""
+        self.banked.setdefault(name, Counter()).update(self.read(name))
+
+    def final(self) -> Readings:
+        """Every process read once more; with what was banked before its kills and the baseline of `start`."""
+        totals: dict[str, float] = defaultdict(float)
+        consumed: dict[str, Counter[CounterKey]] = {}
+        since_restart: dict[str, Counter[CounterKey]] = {}
+        for name in self.service_urls:
+            now = self.read(name)
+            counters = Counter(self.banked.get(name, Counter()))
+            counters.update(now)  # its whole run: what was banked before its kills, plus what it counts now
+            for (counter, _, _), value in counters.items():
+                if counter in BACKBONE_COUNTERS:
+                    totals[counter] += value
+            consumed[name] = consumed_only(counters)
+            consumed[name].subtract(consumed_only(self.baseline.get(name, Counter())))
+            if name in self.banked:
+                since_restart[name] = consumed_only(now)
+        return Readings(dict(totals), consumed, since_restart)
+
+
+@dataclass
+class Readings:
+    """The backbone counters at the end of a run."""
+
+    totals: dict[str, float]  # each of BACKBONE_COUNTERS summed over every process and every process a part had
+    consumed: dict[str, Counter[CounterKey]]  # what each process's consumers took since `Backbone.start`
+    since_restart: dict[str, Counter[CounterKey]]  # what each killed process's consumers took in its new process
 
 
 @dataclass
@@ -106,6 +160,7 @@ class Schedule:
         return done
 
     def _kill(self, parts: tuple[str, ...]) -> None:
+        """SIGKILL to each part (or instance), at once; recovered once the supervisor has started each again."""
         killed = {}
         for part in parts:
             if part in self.service_urls:
@@ -125,7 +180,7 @@ class Schedule:
 
     def healthy(self, part: str) -> bool:
         try:
-            return httpx.get(self.service_urls[part] + HEALTH_PATHS[part], timeout=3).status_code == 200
+            return httpx.get(self.service_urls[part] + HEALTH_PATHS[part_of(part)], timeout=3).status_code == 200
         except httpx.HTTPError:
             return False
 
@@ -150,3 +205,25 @@ class Schedule:
                 raise NotRecovered(f"not recovered within {RECOVERY_TIMEOUT_SECONDS} s: {what}")
             if self.stop.wait(0.25):
                 raise NotRecovered(f"stopped while waiting for {what}")
+
+
+@dataclass
+class InstanceKills(Schedule):
+    """The replicas scenario: after `lead_seconds` of load, SIGKILL the second instance of every scaled part at once
+    (`<part>-2`: every service and worker but the gateway, the platform's one entry), then the same wait until the
+    supervisor has restarted them and every instance and route answers. The first instances carry the load meanwhile."""
+
+    lead_seconds: float = 20
+
+    def faults(self) -> list[tuple[str, Callable[[], Callable[[], None]]]]:
+        doomed = tuple(name for name in self.service_urls
+                       if part_of(name) != name and INSTANCE_NAME.match(name)["n"] == "2")
+        if not doomed:
+            raise AssertionError(f"no second instance to kill among {sorted(self.service_urls)}: the platform runs "
+                                 f"without replicas")
+        return [(f"kill {', '.join(doomed)}", lambda: self._kill(doomed))]
+
+    def run(self) -> int:
+        if self.stop.wait(self.lead_seconds):  # the load's time on every instance before the kill
+            return 0
+        return super().run()

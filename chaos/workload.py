@@ -236,8 +236,7 @@ class Workload:
         """The admin, its WebSocket client, then the users and theirs (each connected before any work of its own
         starts, so every event addressed to a client happens after its first `hello`)."""
         admin = self.admin = self.signed_in_admin("admin")
-        self.feeds.append(FeedClient(self, admin))
-        self.feeds[-1].connect_first()
+        self._connect_feed(admin)
         for n in range(self.users):
             account = None
             while account is None:  # the platform is healthy here: a refusal is a finding, shown by the checks
@@ -247,11 +246,18 @@ class Workload:
             if not account.ensure_signed_in():
                 raise RuntimeError(f"{account.email} could not sign in on a healthy platform")
             self.accounts.append(account)
-            self.feeds.append(FeedClient(self, account))
-            self.feeds[-1].connect_first()
+            self._connect_feed(account)
         # One SSE reader too, beside user-0's WebSocket: the console's fallback, resumed with Last-Event-ID.
         self.streams.append(StreamClient(self, self.accounts[0]))
         self.streams[-1].connect_first()
+
+    def _connect_feed(self, account: Account) -> None:
+        """The account's notification history, then its WebSocket client. The history's request also keeps the
+        clients spread over notification-service's instances when it has several: the gateway balances round robin,
+        and a ticket then a connection, client after client, would put every connection on the same instance."""
+        self.read_history(account)
+        self.feeds.append(FeedClient(self, account))
+        self.feeds[-1].connect_first()
 
     def start(self) -> None:
         for client in (*self.feeds, *self.streams):

@@ -75,7 +75,7 @@ def test_the_headroom_multiplies_the_load_and_a_part_never_runs_below_the_floor(
 def test_a_redis_key_past_one_node_is_the_first_bottleneck_and_asks_for_a_split():
     slow_redis = replace(INPUTS, redis_ops=5_000)
     sizing = size_requests(10_000, slow_redis, NO_HEADROOM)
-    assert sizing.bottleneck.startswith("the stream platform.events: 7.0× one node")
+    assert sizing.bottleneck.startswith("the stream platform.events: 10.0× one node")
     assert "split it" in sizing.redis_layout and sizing.redis_layout.startswith("Cluster: ")
     quiet = size_requests(1_000, INPUTS, NO_HEADROOM)
     assert quiet.redis_layout == "one primary + one replica (Sentinel)"

@@ -43,13 +43,21 @@ def python_command() -> list[str]:
 
 
 LANGUAGES = {"java": java_command, "python": python_command}
+# A tool is told its Redis by its flags alone (--redis-url or --redis-cluster-nodes), never by a variable of the
+# test's environment (the suites set REDIS_CLUSTER_NODES for the tests that read it).
+REDIS_CONNECTION_VARIABLES = ("REDIS_URL", "REDIS_CLUSTER_NODES", "REDIS_SENTINEL_MASTER", "REDIS_SENTINEL_NODES")
+
+
+def tool_environment(env: dict[str, str] | None) -> dict[str, str]:
+    inherited = {k: v for k, v in os.environ.items() if k not in REDIS_CONNECTION_VARIABLES}
+    return {**inherited, **(env or {})}
 
 
 def run_tool(language: str, args: list[str], timeout: float = 300, env: dict[str, str] | None = None) -> dict:
     """Runs a tool to completion (with `env` added to this process's environment); returns the JSON summary it prints
     last."""
     result = subprocess.run([*LANGUAGES[language](), *args], cwd=ROOT, capture_output=True, text=True,
-                            timeout=timeout, env={**os.environ, **(env or {})})
+                            timeout=timeout, env=tool_environment(env))
     if result.returncode != 0:
         raise RuntimeError(f"{language} events tool {args[0]} failed (exit {result.returncode}):\n"
                            f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
@@ -58,7 +66,7 @@ def run_tool(language: str, args: list[str], timeout: float = 300, env: dict[str
 
 def start_tool(language: str, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen([*LANGUAGES[language](), *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+                            stderr=subprocess.PIPE, text=True, env=tool_environment(env))
 
 
 def finish_tool(process: subprocess.Popen, language: str, timeout: float = 300) -> dict:

@@ -11,6 +11,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -39,11 +40,33 @@ def stream() -> str:
     return f"interop.{uuid.uuid4().hex[:8]}"
 
 
-@pytest.fixture(params=["test-redis", "bundled-redis-6.2"])
-def redis_under_test(request: pytest.FixtureRequest, redis_url: str, tmp_path: Path) -> Iterator[str]:
-    """The suite's Redis (7.x), and the 6.2 that ./platform falls back to without a redis-server on PATH."""
+@dataclass(frozen=True)
+class RedisUnderTest:
+    """A Redis the tools are pointed at: their connection flags, and a client to read the stream raw."""
+
+    tool_flags: list[str]
+
+    def client(self) -> redis.Redis | redis.RedisCluster:
+        kind, where = self.tool_flags
+        if kind == "--redis-cluster-nodes":
+            host, port = where.split(",")[0].rsplit(":", 1)
+            return redis.RedisCluster(host=host, port=int(port), decode_responses=True)
+        return redis.Redis.from_url(where, decode_responses=True)
+
+
+@pytest.fixture(params=["test-redis", "bundled-redis-6.2", "redis-cluster"])
+def redis_under_test(request: pytest.FixtureRequest, redis_url: str, tmp_path: Path) -> Iterator[RedisUnderTest]:
+    """The suite's Redis (7.x), the 6.2 that ./platform falls back to without a redis-server on PATH, and the suite's
+    three-master Redis Cluster (REDIS_CLUSTER_NODES)."""
     if request.param == "test-redis":
-        yield redis_url
+        yield RedisUnderTest(["--redis-url", redis_url])
+        return
+    if request.param == "redis-cluster":
+        nodes = os.environ.get("REDIS_CLUSTER_NODES")
+        if not nodes:
+            pytest.fail("REDIS_CLUSTER_NODES is not set: run ./platform test interop (it starts a Redis Cluster)",
+                        pytrace=False)
+        yield RedisUnderTest(["--redis-cluster-nodes", nodes])
         return
     binary = os.environ.get("BUNDLED_REDIS_SERVER")
     if not binary:
@@ -55,19 +78,19 @@ def redis_under_test(request: pytest.FixtureRequest, redis_url: str, tmp_path: P
     server.start()
     try:
         assert redis.Redis.from_url(server.url).info("server")["redis_version"].startswith("6.2.")
-        yield server.url
+        yield RedisUnderTest(["--redis-url", server.url])
     finally:
         server.stop()
 
 
 @pytest.mark.parametrize(("publisher", "consumer"), DIRECTIONS, ids=[f"{p}-to-{c}" for p, c in DIRECTIONS])
 def test_every_event_published_by_one_language_is_consumed_once_by_the_other(
-        publisher: str, consumer: str, stream: str, redis_under_test: str, tmp_path: Path) -> None:
-    redis_url = redis_under_test
+        publisher: str, consumer: str, stream: str, redis_under_test: RedisUnderTest, tmp_path: Path) -> None:
+    connection = redis_under_test.tool_flags
     ids_file = tmp_path / "handled.jsonl"
-    consuming = start_tool(consumer, ["consume", "--redis-url", redis_url, "--stream", stream, "--group", "interop",
+    consuming = start_tool(consumer, ["consume", *connection, "--stream", stream, "--group", "interop",
                                       "--count", str(COUNT), "--timeout-seconds", "120", "--ids-file", str(ids_file)])
-    published = run_tool(publisher, ["publish", "--redis-url", redis_url, "--stream", stream, "--count", str(COUNT),
+    published = run_tool(publisher, ["publish", *connection, "--stream", stream, "--count", str(COUNT),
                                      "--type", "notification.broadcast", "--source", f"/{publisher}-interop",
                                      "--data-json", broadcast_data(f"hello from {publisher}")])
     summary = finish_tool(consuming, consumer)
@@ -75,7 +98,7 @@ def test_every_event_published_by_one_language_is_consumed_once_by_the_other(
     assert published["published"] == COUNT
     assert summary["consumed"] == COUNT
     handled = [json.loads(line) for line in ids_file.read_text().splitlines()]
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client = redis_under_test.client()
     on_the_wire = [json.loads(fields["cloudevent"]) for _, fields in client.xrange(stream)]
     assert all(set(fields) == {"cloudevent"} for _, fields in client.xrange(stream)), "one field per entry"
     for event in on_the_wire:

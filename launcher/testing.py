@@ -6,7 +6,11 @@ environment the suites see. The suites, in order:
 
   java       ./mvnw verify                  (unit and integration tests of the Java modules)
   python     pytest                         (the service kit and both bridges)
-  interop    pytest interop/                (Java publishes, Python consumes, and the reverse: on Redis 7 and 6.2)
+  interop    pytest interop/                (Java publishes, Python consumes, and the reverse: on Redis 7, on 6.2 and on
+                                            a three-master Redis Cluster)
+  cluster    the kits' and services' Redis tests again, on the Redis Cluster (REDIS_CLUSTER_NODES): consumers
+                                            killed and restarted, dedupe and dead letters, the gateway's limiter,
+                                            notification history, inference jobs
   contracts  spectral lint, @asyncapi/parser, pytest contracts/tests
                                             (OpenAPI/AsyncAPI/event schemas and vectors, generated types not stale)
   console    tsc --noEmit, vitest, chromium (the web console: its logic, its production build checked for the CSP,
@@ -15,7 +19,9 @@ environment the suites see. The suites, in order:
   e2e        pytest e2e/, then the Java e2e tests (e2e/java, ./mvnw -Pe2e) on the same platform
                                             (a whole platform started on free ports, called through its gateway)
   chaos      pytest chaos/                  (another such platform, with fault injection: a steady load while parts are
-                                            killed and links cut, slowed or failing; the history checked afterwards)
+                                            killed and links cut, slowed or failing; the history checked afterwards;
+                                            then a third, two instances of every service and worker, one of each
+                                            killed under the same load and checks)
   fuzz       schemathesis                   (another such platform: every operation of the four OpenAPI documents,
                                             generated requests for each role, every check; e2e/contract_fuzz)
   examples   each example project's tests   (examples/: a user's projects outside the platform's build, each testing
@@ -38,13 +44,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import build, faults
-from .config import (PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SERVICES, ZIPKIN, Part, clean_environment, free_port, free_ports,
-                     load_settings, port_in_use)
+from .config import (PLATFORM_VARIABLES, PROMETHEUS, REDIS, ROOT, SCALABLE_PARTS, SERVICES, ZIPKIN, Part,
+                     clean_environment, free_port, free_ports, load_settings, port_in_use)
 from .console import LauncherError, error, fail, paint, step
 from .credential_scan import CREDENTIALS_FILE_VARIABLE, read_credentials, scan
+from .redis_cluster import RedisCluster
 from .supervisor import Supervisor
 
-SUITES = ("java", "python", "interop", "contracts", "console", "checks", "e2e", "chaos", "fuzz", "examples")
+SUITES = ("java", "python", "interop", "cluster", "contracts", "console", "checks", "e2e", "chaos", "fuzz", "examples")
 # What `./platform test` runs without names: every suite.
 DEFAULT_SUITES = SUITES
 # Suites that use neither the run's Redis nor its PostgreSQL (the examples start their own sandboxes).
@@ -53,7 +60,7 @@ POSTGRES_HINT = ("PostgreSQL server binaries (initdb, postgres) not found: insta
                  "(Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql) "
                  "or put its bin folder on PATH")
 POSTGRES_DATABASES = ("java_tests", "python_tests", "e2e_auth", "e2e_reporting", "chaos_auth", "chaos_reporting",
-                      "fuzz_auth", "fuzz_reporting")
+                      "chaos_replicas_auth", "chaos_replicas_reporting", "fuzz_auth", "fuzz_reporting")
 
 
 @dataclass
@@ -78,7 +85,8 @@ def postgres_bin_dir() -> Path:
 
 
 class TestServers:
-    """A throwaway Redis and PostgreSQL on free ports, in a temporary folder, stopped on exit."""
+    """A throwaway Redis and PostgreSQL on free ports, in a temporary folder, stopped on exit; a three-master Redis
+    Cluster too, started when a suite first asks for it (`cluster_nodes`)."""
 
     def __init__(self, work_dir: Path):
         self.work_dir = work_dir
@@ -87,6 +95,7 @@ class TestServers:
         settings = load_settings(data_dir=work_dir / "servers", ports={"redis": self.redis_port},
                                  environ=clean_environment())
         self.supervisor = Supervisor(settings)
+        self._redis_cluster: RedisCluster | None = None
 
     @property
     def redis_url(self) -> str:
@@ -94,6 +103,14 @@ class TestServers:
 
     def postgres_url(self, database: str) -> str:
         return f"postgresql://platform@127.0.0.1:{self.postgres_port}/{database}"
+
+    def cluster_nodes(self) -> str:
+        """REDIS_CLUSTER_NODES of the run's Redis Cluster, started on the first call."""
+        if self._redis_cluster is None:
+            cluster = RedisCluster(self.supervisor, self.work_dir, build.redis_server_executable())
+            cluster.start()
+            self._redis_cluster = cluster
+        return self._redis_cluster.nodes
 
     def __enter__(self) -> "TestServers":
         try:
@@ -225,17 +242,59 @@ def run_console(work_dir: Path) -> SuiteResult:
 
 
 def run_interop(servers: TestServers, work_dir: Path) -> SuiteResult:
-    """Java and Python over the same Redis through each language's events tool (interop/), on the test Redis
-    and on the Redis 6.2 bundled as the no-root fallback (the backbones must work on both)."""
+    """Java and Python over the same Redis through each language's events tool (interop/), on the test Redis,
+    on the Redis 6.2 bundled as the no-root fallback and on a Redis Cluster (the backbones must work on all three)."""
     try:
         build.build_java_events_tool(work_dir / "logs")
         bundled_redis = build.bundled_redis_server()
+        cluster_nodes = servers.cluster_nodes()
     except LauncherError as e:
         error(str(e))
-        return SuiteResult("interop", False, 0, "no Java events tool or no bundled Redis")
-    env = {**suite_environment(servers), "BUNDLED_REDIS_SERVER": bundled_redis}
+        return SuiteResult("interop", False, 0, "no Java events tool, no bundled Redis or no Redis Cluster")
+    env = {**suite_environment(servers), "BUNDLED_REDIS_SERVER": bundled_redis, "REDIS_CLUSTER_NODES": cluster_nodes}
     ok = _run([str(ROOT / ".venv" / "bin" / "pytest"), "interop"], env)
     return SuiteResult("interop", ok, 0)
+
+
+# What the `cluster` suite runs again with REDIS_CLUSTER_NODES set: every test here makes its Redis clients (and its
+# Spring contexts) from the environment, so the same tests prove the single node and the cluster.
+CLUSTER_JAVA_MODULES = ("java-service-kit", "gateway", "notification-service", "auth-service")
+CLUSTER_JAVA_TESTS = (
+    # the backbone: groups, dedupe keys, dead letters in two steps, a SIGKILLed consumer's entries taken over, the tool
+    "StreamConsumerTest", "KilledConsumerTest", "ConsumersOfOneGroupTest", "EventsToolTest",
+    # the gateway's rate limit (two clients counting together, subjects over every master) and its readiness
+    "RedisRateLimiterTest", "GatewayApplicationTest",
+    # notification history under its hash tag, replay, two instances sharing the cap, leases and the fan-out
+    "HttpApiTest", "ReplayTest", "NotificationServiceApplicationTest", "ConnectionsAcrossInstancesTest",
+    # auth-service's whole API: the login throttle, the outbox relayed to platform.events
+    "AuthApiH2Test", "AuthServiceApplicationTest",
+)
+CLUSTER_PYTHON_TESTS = (
+    # the backbone (dedupe keys and XACK in one MULTI, dead letters across slots), its lease, consumer processes
+    # SIGKILLed mid-batch and mid-handler, the app's wiring, the tool, /health pinging every primary
+    "python-service-kit/tests/test_events_backbone.py", "python-service-kit/tests/test_events_lease.py",
+    "python-service-kit/tests/test_events_resilience.py", "python-service-kit/tests/test_events_app.py",
+    "python-service-kit/tests/test_events_tool.py", "python-service-kit/tests/test_health.py",
+    # inference jobs: MULTI/EXEC and scripts on hash-tagged keys, a worker killed mid-job
+    "inference-bridge/tests/test_jobs.py",
+)
+
+
+def run_cluster(servers: TestServers) -> SuiteResult:
+    """The Redis tests of both kits and of the services that script Redis, on a three-master Redis Cluster."""
+    try:
+        env = {**suite_environment(servers), "REDIS_CLUSTER_NODES": servers.cluster_nodes()}
+    except LauncherError as e:
+        error(str(e))
+        return SuiteResult("cluster", False, 0, "no Redis Cluster")
+    steps = {
+        "java": [str(ROOT / "mvnw"), "-B", "-ntp", "-pl", ",".join(CLUSTER_JAVA_MODULES), "-am", "test",
+                 "-Dtest=" + ",".join(CLUSTER_JAVA_TESTS), "-Dsurefire.failIfNoSpecifiedTests=false"],
+        "python": [str(ROOT / ".venv" / "bin" / "pytest"), *CLUSTER_PYTHON_TESTS],
+    }
+    results = {name: _run(cmd, env) for name, cmd in steps.items()}
+    failed = [name for name, ok in results.items() if not ok]
+    return SuiteResult("cluster", not failed, 0, "failed: " + ", ".join(failed) if failed else "")
 
 
 # gateway: every e2e test registers, signs in and calls from 127.0.0.1, so the e2e platform's limits are generous;
@@ -396,33 +455,50 @@ def run_e2e(servers: TestServers, work_dir: Path) -> SuiteResult:
 
 # The chaos platform: faults on (toxiproxy on every link the schedule touches), and timings that make recovery quick
 # and the run short: idle pending entries of a killed consumer reclaimed after 5 s, breakers open for 2 s, every route
-# answering within 8 s (the checks hold every answer to that), SSE keep-alives every 2 s.
+# answering within 8 s (the checks hold every answer to that), SSE keep-alives every 2 s. One instance of each part
+# (the fault proxy cannot be combined with replicas), whatever PLATFORM_SCALE the caller has.
 CHAOS_ROUTE_TIMEOUT_MS = 8000
 CHAOS_ENVIRON = {
-    "PLATFORM_FAULTS": "on",
+    "PLATFORM_FAULTS": "on", "PLATFORM_SCALE": "",
     "EVENTS_MIN_IDLE_MS": "5000", "EVENTS_RECLAIM_INTERVAL_MS": "1000",
     "GATEWAY_BREAKER_OPEN_FOR": "2s",
     **{f"GATEWAY_{route}_TIMEOUT_MS": str(CHAOS_ROUTE_TIMEOUT_MS)
        for route in ("AUTH", "NOTIFICATION", "INFERENCE", "REPORTING")},
     "NOTIFICATION_SSE_KEEP_ALIVE_MS": "2000",
 }
+# The replicas scenario's platform: two instances of every service and worker (the gateway stays the one entry), no
+# fault proxy, the same timings. auth-service scales: it runs on the test PostgreSQL here.
+CHAOS_SCALE = ",".join(f"{part.name}=2" for part in SCALABLE_PARTS)
+CHAOS_REPLICAS_ENVIRON = {**CHAOS_ENVIRON, "PLATFORM_FAULTS": "off", "PLATFORM_SCALE": CHAOS_SCALE}
+CHAOS_TEST = "chaos/test_chaos.py::test_the_platform_keeps_its_promises_while_"
 
 
 def run_chaos(servers: TestServers, work_dir: Path) -> SuiteResult:
     """A steady load through the gateway of a platform of its own while its parts are killed and its links cut, slowed
-    or made to fail, then the history checked (chaos/README.md). Without Zipkin and Prometheus: lean on 2 cores."""
-    def commands(platform: TestPlatform) -> list[tuple[list[str], dict[str, str]]]:
-        return [([str(ROOT / ".venv" / "bin" / "pytest"), "chaos", "-s"], {
-            "GATEWAY_URL": platform.gateway_url, "CHAOS_SERVICE_URLS": json.dumps(platform.service_urls),
+    or made to fail, then the history checked; then the same load and checks on another platform, two instances of
+    every service and worker, while one instance of each is killed (chaos/README.md). One platform after the other,
+    never two at once; without Zipkin and Prometheus: lean on 2 cores."""
+    def commands(name: str, tests: list[str]) -> Callable[[TestPlatform], list[tuple[list[str], dict[str, str]]]]:
+        return lambda platform: [([str(ROOT / ".venv" / "bin" / "pytest"), *tests, "-s"], {
+            # Every process of a service or worker by name, each instance of a scaled part too (`<part>-<n>`).
+            "GATEWAY_URL": platform.gateway_url, "CHAOS_SERVICE_URLS": json.dumps(platform.instance_urls),
             "CHAOS_STATE_FILE": str(platform.state_file),
             "CHAOS_FAULTS_URL": platform.faults_url,
-            "CHAOS_REPORTING_DATABASE_URL": servers.postgres_url("chaos_reporting"),
+            "CHAOS_REPORTING_DATABASE_URL": servers.postgres_url(f"{name}_reporting"),
             "CHAOS_ADMIN_EMAIL": E2E_ADMIN_EMAIL, "CHAOS_ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
             "CHAOS_ROUTE_TIMEOUT_MS": str(CHAOS_ROUTE_TIMEOUT_MS), "CHAOS_LOGS_DIR": str(platform.logs_dir),
             # Kept after the run (var/ is never committed): the history, the figures, the findings, the logs.
             "CHAOS_ARTIFACTS_DIR": str(ROOT / "var" / "test-artifacts" / "chaos")})]
 
-    return _platform_suite("chaos", servers, work_dir, CHAOS_ENVIRON, commands, restarts_expected=True)
+    scenarios = {
+        "faults": _platform_suite("chaos", servers, work_dir, CHAOS_ENVIRON,
+                                  commands("chaos", ["chaos/tests", CHAOS_TEST + "parts_fail"]),
+                                  restarts_expected=True),
+        "replicas": _platform_suite("chaos_replicas", servers, work_dir, CHAOS_REPLICAS_ENVIRON,
+                                    commands("chaos_replicas", [CHAOS_TEST + "instances_die"]), restarts_expected=True),
+    }
+    return SuiteResult("chaos", all(r.passed for r in scenarios.values()), 0,
+                       "; ".join(f"{name}: {r.note}" for name, r in scenarios.items()))
 
 
 # Fuzzing sends thousands of sign-ins with made-up credentials from one address: auth-service's failed-login throttle
@@ -512,6 +588,7 @@ def run_test_suites(selected: list[str]) -> int:
                 "java": lambda: run_java(servers),
                 "python": lambda: run_pytest("python", [], servers, "python_tests"),
                 "interop": lambda: run_interop(servers, work_dir),
+                "cluster": lambda: run_cluster(servers),
                 "contracts": lambda: run_contracts(servers, work_dir),
                 "console": lambda: run_console(work_dir),
                 "checks": lambda: run_pytest("checks", ["checks"], servers, None),

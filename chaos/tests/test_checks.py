@@ -1,9 +1,13 @@
 """The checks' own logic on made-up histories: each broken promise is found, a kept one is not (no platform needed)."""
 
+import http.server
+import threading
+from collections import Counter
 from types import SimpleNamespace
 
-from chaos.checks import Checks, PlatformRecords, p99
+from chaos.checks import Checks, PlatformRecords, consumer_spread, p99
 from chaos.history import History
+from chaos.schedule import Backbone, instance_id, part_of
 
 HELLO = {"server_time": "2026-12-03T10:00:00+00:00"}
 
@@ -88,3 +92,89 @@ def test_every_event_once_in_order(tmp_path):
 def test_p99():
     assert p99([]) == 0.0
     assert p99([float(i) for i in range(1, 101)]) == 99.0
+
+
+def consumed(**by_process: dict) -> dict:
+    """{process: {(stream, group): n}} as Backbone.final gives it: events_consumed_total per consumer."""
+    return {name: Counter({**{("events_consumed_total", *key): n for key, n in takes.items()},
+                           # the other counters of the same consumers, which the spread leaves out
+                           **{("events_retried_total", *key): 0 for key in takes}})
+            for name, takes in by_process.items()}
+
+
+def test_the_spread_of_a_group_over_its_instances_and_an_idle_instance_found():
+    jobs = ("inference.jobs", "inference-worker")
+    figures, findings = consumer_spread(consumed(**{"inference-worker": {jobs: 12}, "inference-worker-2": {jobs: 8},
+                                                    "gateway": {}}),
+                                        since_restart=consumed(**{"inference-worker-2": {jobs: 3}}))
+    assert findings == []
+    assert figures == {"inference-worker: inference.jobs (inference-worker)": {
+        "consumed": {"inference-worker-1": 12, "inference-worker-2": 8},
+        "shares": {"inference-worker-1": 0.6, "inference-worker-2": 0.4}, "least_vs_even": 0.8,
+        "since_restart": {"inference-worker-2": 3}}}
+
+    # The second instance has no sample of the group at all (the Python kit labels a counter on its first use).
+    figures, findings = consumer_spread(consumed(**{"inference-worker": {jobs: 20}, "inference-worker-2": {}}))
+    assert figures["inference-worker: inference.jobs (inference-worker)"]["least_vs_even"] == 0.0
+    assert len(findings) == 1 and findings[0].startswith("inference-worker: inference-worker-2 consumed nothing")
+
+
+def test_a_group_too_small_to_spread_or_of_one_instance_is_no_finding():
+    events = ("platform.events", "notification-service")
+    _, findings = consumer_spread(consumed(**{"notification-service": {events: 3}, "notification-service-2": {}}))
+    assert findings == []
+    figures, findings = consumer_spread(consumed(**{"reporting-worker": {("reporting.jobs", "reporting-worker"): 40}}))
+    assert figures == {} and findings == []
+
+
+def test_an_instance_is_told_from_its_part():
+    assert [part_of(n) for n in ("auth-service", "auth-service-2", "inference-worker-12", "made-up-3")] == \
+        ["auth-service", "auth-service", "inference-worker", "made-up-3"]
+    assert [instance_id(n) for n in ("auth-service", "auth-service-2")] == ["auth-service-1", "auth-service-2"]
+
+
+class MetricsServer:
+    """A process's metrics endpoint: `text` in the Prometheus text format, or `status` with a problem body."""
+
+    def __init__(self):
+        self.consumed, self.status = 0, 200
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = (f'events_consumed_total{{group="inference-worker",stream="inference.jobs"}} {outer.consumed}\n'
+                        f'events_retried_total{{group="inference-worker",stream="inference.jobs"}} 1\n'
+                        if outer.status == 200 else '{"type": "/problems/service-unavailable"}')
+                self.send_response(outer.status)
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+
+def test_the_backbone_counts_what_each_process_took_from_the_load_on_across_its_restart():
+    first, second = MetricsServer(), MetricsServer()
+    try:
+        backbone = Backbone({"inference-worker": first.url, "inference-worker-2": second.url})
+        first.consumed, second.consumed = 5, 4  # before the load
+        backbone.start()
+        first.consumed, second.consumed = 9, 10
+        backbone.bank("inference-worker-2")  # just before its kill; its new process counts from zero
+        second.consumed = 3
+        readings = backbone.final()
+        key = ("events_consumed_total", "inference.jobs", "inference-worker")
+        assert readings.consumed["inference-worker"][key] == 4
+        assert readings.consumed["inference-worker-2"][key] == 10 - 4 + 3
+        assert readings.since_restart == {"inference-worker-2": Counter({key: 3})}
+        assert readings.totals == {"events_retried_total": 3}  # both processes of the killed one, and the other
+
+        second.status = 503  # a process that answers no metrics is left out, not a crash of the run
+        assert backbone.read("inference-worker-2") == Counter()
+    finally:
+        first.server.shutdown()
+        second.server.shutdown()

@@ -93,7 +93,9 @@ def test_delivery_semantics_are_documented() -> None:
     assert delivery["max_deliveries"] == 5 and delivery["batch_size"] == 16 and delivery["block_ms"] == 2000
     assert delivery["reclaim"]["min_idle_ms"] == 30000 and delivery["reclaim"]["interval_ms"] == 5000
     assert delivery["idempotency"]["window_ms"] == 24 * 3600 * 1000
-    assert "SET <stream>:<group>:processed:<event id>" in delivery["ack"] and "one XACK" in delivery["ack"]
+    assert "SET {<stream>}:<group>:processed:<event id>" in delivery["ack"] and "one XACK" in delivery["ack"]
+    assert delivery["idempotency"]["key"] == "{<stream>}:<group>:processed:<event id>"
+    assert "then, as a second command, XACK" in delivery["dead_letter"]["command"]
     assert "one pipelined round trip" in delivery["idempotency"]["behaviour"]
     assert "JUSTID" in delivery["lease"]["python"] and "events_lease_renewals_failed_total" in delivery["lease"]["python"]
     for field in ("stream", "entry_id", "group", "consumer", "deliveries", "error", "failed_at"):

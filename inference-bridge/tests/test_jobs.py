@@ -1,10 +1,12 @@
 """Jobs: submission (JSON and CSV), ownership, the worker end to end, and a worker killed mid-job.
 
-Each test gets a Redis of its own (private_redis), so the worker's streams hold only that test's jobs.
+Each test gets a Redis of its own (private_redis), so the worker's streams hold only that test's jobs; in the
+`cluster` suite (REDIS_CLUSTER_NODES set) the Redis Cluster instead, its job streams emptied first.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -13,33 +15,65 @@ import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import pytest
-import redis
 from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator, FormatChecker
 
 from inference_bridge.app import create_app
 from inference_bridge.worker.app import create_worker_app
+from service_kit.redis_client import RedisClient, create_redis_client
+from service_kit.settings import RedisSettings
 from service_kit_testing.processes import free_port, terminate
 from service_kit_testing.spans import (CALLER_SPAN_ID, CALLER_TRACE_ID, CALLER_TRACEPARENT, RecordedSpans,
                                        parent_span_id_of, span_id_of, trace_id_of)
 from service_kit_testing.waiting import wait_until
 
 JOBS = "/api/inference/v1/jobs"
+T = TypeVar("T")
+
+
+# What the API and the worker write, which a test must find empty: the services' fixed stream names.
+JOB_STREAMS = ("inference.jobs", "inference.jobs.dlq", "platform.events", "platform.events.dlq")
 
 
 @pytest.fixture
-def job_redis(private_redis, monkeypatch: pytest.MonkeyPatch) -> str:
+def job_redis(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> RedisSettings:
+    """The Redis of the test's apps and workers (what the environment names: they read it from there)."""
+    if os.environ.get("REDIS_CLUSTER_NODES", "").strip():
+        cluster: RedisSettings = request.getfixturevalue("redis_settings")
+        on_redis(cluster, _delete_job_streams)
+        return cluster
+    private_redis = request.getfixturevalue("private_redis")
     monkeypatch.setenv("REDIS_URL", private_redis.url)
-    return private_redis.url
+    return RedisSettings.given(url=private_redis.url)
+
+
+async def _delete_job_streams(redis: RedisClient) -> None:
+    for stream in JOB_STREAMS:
+        await redis.delete(stream)
+        async for key in redis.scan_iter(match=f"{{{stream}}}:*"):  # the consumers' idempotency keys
+            await redis.delete(key)
+
+
+def on_redis(settings: RedisSettings, work: Callable[[RedisClient], Coroutine[Any, Any, T]]) -> T:
+    """`work` done with a client of the Redis of `settings` (the kit's own), from a test that runs no event loop."""
+    async def run() -> T:
+        client = create_redis_client(settings)
+        try:
+            return await work(client)
+        finally:
+            await client.aclose()
+
+    return asyncio.run(run())
 
 
 @pytest.fixture
-def api(job_redis: str) -> Iterator[TestClient]:
+def api(job_redis: RedisSettings) -> Iterator[TestClient]:
     with TestClient(create_app()) as client:
         yield client
 
@@ -47,13 +81,9 @@ def api(job_redis: str) -> Iterator[TestClient]:
 EVENT_SCHEMAS = Path(__file__).resolve().parents[2] / "contracts" / "events" / "schemas"
 
 
-def events_of(redis_url: str, job_id: str, stream: str = "platform.events") -> list[dict]:
+def events_of(redis: RedisSettings, job_id: str, stream: str = "platform.events") -> list[dict]:
     """The job's events on `stream`, each checked against its contract schema."""
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
-    try:
-        entries = client.xrange(stream)
-    finally:
-        client.close()
+    entries = on_redis(redis, lambda client: client.xrange(stream))
     events = [json.loads(fields["cloudevent"]) for _, fields in entries]
     mine = [e for e in events if e["data"].get("job_id") == job_id]
     for event in mine:
@@ -77,7 +107,8 @@ def test_viewers_cannot_submit_jobs(api: TestClient, tokens, make_shipment):
     assert api.post(JOBS, json={"shipments": [make_shipment()]}).status_code == 401
 
 
-def test_a_job_is_accepted_queued_and_visible_to_its_owner_and_admins_only(api: TestClient, tokens, make_shipment):
+def test_a_job_is_accepted_queued_and_visible_to_its_owner_and_admins_only(api: TestClient, job_redis: RedisSettings,
+                                                                           tokens, make_shipment):
     owner = str(uuid.uuid4())
     response = api.post(JOBS, json={"shipments": [make_shipment()] * 3}, headers=tokens.headers("user", owner))
     assert response.status_code == 202, response.text
@@ -97,7 +128,7 @@ def test_a_job_is_accepted_queued_and_visible_to_its_owner_and_admins_only(api: 
     unfinished = api.get(f"{JOBS}/{job['id']}/result", headers=tokens.headers("user", owner))
     assert unfinished.status_code == 409
 
-    requested = events_of(os.environ["REDIS_URL"], job["id"], stream="inference.jobs")
+    requested = events_of(job_redis, job["id"], stream="inference.jobs")
     assert [event["data"] for event in requested] == [{
         "job_id": job["id"], "user_id": owner, "total_items": 3, "requested_at": job["created_at"]}]
 
@@ -148,8 +179,8 @@ def test_a_csv_pickup_outside_the_years_2000_to_2099_is_refused(api: TestClient,
         ("/body/file/1/pickup_at", "String should match pattern '^20[0-9]{2}-.*$'")]
 
 
-def test_the_worker_runs_a_job_to_its_downloadable_result(api: TestClient, job_redis: str, tokens, make_shipment,
-                                                          monkeypatch: pytest.MonkeyPatch):
+def test_the_worker_runs_a_job_to_its_downloadable_result(api: TestClient, job_redis: RedisSettings, tokens,
+                                                          make_shipment, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("INFERENCE_JOB_CHUNK_ROWS", "40")
     owner = str(uuid.uuid4())
     headers = tokens.headers("user", owner)
@@ -187,9 +218,9 @@ def test_the_worker_runs_a_job_to_its_downloadable_result(api: TestClient, job_r
     assert sorted((lane["origin"], lane["predictions"]) for lane in usage["lanes"]) == [("CA", 51), ("TX", 50)]
 
 
-def _start_worker(started: list[subprocess.Popen[bytes]], redis_url: str, log: Path,
+def _start_worker(started: list[subprocess.Popen[bytes]], redis: RedisSettings, log: Path,
                   **environment: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "REDIS_URL": redis_url, "BIND_ADDRESS": "127.0.0.1", "INFERENCE_WORKER_PORT": str(free_port()),
+    env = {**os.environ, **redis.environment(), "BIND_ADDRESS": "127.0.0.1", "INFERENCE_WORKER_PORT": str(free_port()),
            **environment}
     with log.open("ab") as out:
         process = subprocess.Popen([sys.executable, "-m", "inference_bridge.worker"], env=env, stdout=out,
@@ -209,7 +240,7 @@ def _start_worker(started: list[subprocess.Popen[bytes]], redis_url: str, log: P
 
 
 def test_a_worker_killed_mid_job_is_replaced_and_the_job_completes_once(
-        api: TestClient, job_redis: str, tokens, make_shipment, tmp_path: Path):
+        api: TestClient, job_redis: RedisSettings, tokens, make_shipment, tmp_path: Path):
     owner = str(uuid.uuid4())
     headers = tokens.headers("user", owner)
     total = 6000
@@ -245,11 +276,12 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_completes_once(
     assert kinds.count("inference.job.progress") >= 2
 
 
-def test_a_job_whose_input_expired_fails_with_an_event(api: TestClient, job_redis: str, tokens, make_shipment):
+def test_a_job_whose_input_expired_fails_with_an_event(api: TestClient, job_redis: RedisSettings, tokens,
+                                                      make_shipment):
     owner = str(uuid.uuid4())
     headers = tokens.headers("user", owner)
     job = api.post(JOBS, json={"shipments": [make_shipment()]}, headers=headers).json()
-    api.portal.call(api.app_state["redis"].delete, f"inference:job:{job['id']}:input")  # as if it had expired
+    api.portal.call(api.app_state["redis"].delete, f"inference:job:{{{job['id']}}}:input")  # as if it had expired
 
     with TestClient(create_worker_app()) as worker:
         failed = wait_until(lambda: (j := api.get(f"{JOBS}/{job['id']}", headers=headers).json())["status"] == "failed"
@@ -264,8 +296,8 @@ def test_a_job_whose_input_expired_fails_with_an_event(api: TestClient, job_redi
         owner, "input_expired", 0)
 
 
-def test_a_jobs_spans_are_in_the_trace_of_the_request_that_submitted_it(job_redis: str, tokens, make_shipment,
-                                                                         monkeypatch: pytest.MonkeyPatch):
+def test_a_jobs_spans_are_in_the_trace_of_the_request_that_submitted_it(job_redis: RedisSettings, tokens,
+                                                                         make_shipment, monkeypatch: pytest.MonkeyPatch):
     """gateway (the caller's traceparent) → inference-bridge → send inference.jobs → the worker's process
     inference.jobs → inference.job → inference.job.chunk → send platform.events, one trace across two processes'
     worth of apps (each with its service.name)."""

@@ -11,6 +11,7 @@ from launcher import sandbox, testing
 from launcher.config import (
     GATEWAY,
     MAX_INSTANCES,
+    SCALABLE_PARTS,
     SERVICE_URL_VARS,
     SERVICES,
     ScaleError,
@@ -187,3 +188,16 @@ def test_the_suites_platforms_take_platform_scale_and_no_other_platform_variable
     assert settings.scale == {"inference-worker": 2, "auth-service": 2}, "auth-service on the suite's PostgreSQL"
     monkeypatch.delenv("PLATFORM_SCALE")
     assert testing.platform_environ(FakeServers(), "e2e", {}, observability=False)["PLATFORM_SCALE"] == ""
+
+
+def test_the_chaos_suites_platforms_one_with_faults_and_no_replicas_the_other_with_two_of_every_scalable_part(
+        monkeypatch, tmp_path):
+    monkeypatch.setenv("PLATFORM_SCALE", "inference-worker=3")  # the caller's scale: the faults platform cannot take it
+    faults = load_settings(data_dir=tmp_path / "faults", ports=free_ports(),
+                           environ=testing.platform_environ(FakeServers(), "chaos", testing.CHAOS_ENVIRON, False))
+    assert faults.faults and faults.scale == {}
+    replicas = load_settings(data_dir=tmp_path / "replicas", ports=free_ports(), environ=testing.platform_environ(
+        FakeServers(), "chaos_replicas", testing.CHAOS_REPLICAS_ENVIRON, False))
+    assert not replicas.faults
+    assert replicas.scale == {part.name: 2 for part in SCALABLE_PARTS}
+    assert {"chaos_replicas_auth", "chaos_replicas_reporting"} <= set(testing.POSTGRES_DATABASES)

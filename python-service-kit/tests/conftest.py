@@ -7,10 +7,11 @@ import pytest
 from fastapi import APIRouter, FastAPI, HTTPException, Query
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
-from redis.asyncio import Redis
 
 from service_kit import ServiceSettings, create_service_app
-from service_kit.redis_client import create_redis_client
+from service_kit.redis_client import RedisClient, create_redis_client
+from service_kit.settings import RedisSettings
+from service_kit_testing.events import delete_keys_of_stream
 
 DEMO_PREFIX = "/api/demo"
 
@@ -106,9 +107,10 @@ def client(demo_app: FastAPI) -> TestClient:
 
 
 @pytest.fixture
-async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    """A client of the real Redis of REDIS_URL, closed after the test."""
-    client = create_redis_client(redis_url)
+async def redis(redis_settings: RedisSettings) -> AsyncIterator[RedisClient]:
+    """A client (the kit's own) of the tests' real Redis: REDIS_URL's, or the Redis Cluster of REDIS_CLUSTER_NODES;
+    closed after the test."""
+    client = create_redis_client(redis_settings)
     try:
         yield client
     finally:
@@ -116,10 +118,8 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
 
 
 @pytest.fixture
-async def stream(redis: Redis, unique_name: Callable[[str], str]) -> AsyncIterator[str]:
+async def stream(redis: RedisClient, unique_name: Callable[[str], str]) -> AsyncIterator[str]:
     """A stream of this test's own; its keys (the stream, its dead letters, idempotency keys) deleted afterwards."""
     name = unique_name("test.stream")
     yield name
-    keys = [key async for key in redis.scan_iter(match=f"{name}*")]
-    if keys:
-        await redis.delete(*keys)
+    await delete_keys_of_stream(redis, name)

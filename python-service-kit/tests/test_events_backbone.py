@@ -15,7 +15,6 @@ import pytest
 from contract_types.event_types import NOTIFICATION_BROADCAST, USER_DELETED, USER_REGISTERED, USER_ROLE_CHANGED
 from contract_types.events import NotificationBroadcast, UserDeleted, UserRegistered, UserRoleChanged
 from opentelemetry import trace
-from redis.asyncio import Redis
 
 from service_kit.events import (
     CloudEvent,
@@ -29,7 +28,8 @@ from service_kit.events import (
     new_event,
     occurred_at,
 )
-from service_kit.redis_client import create_redis_client
+from service_kit.redis_client import RedisClient
+from service_kit_testing.events import delete_keys_of_stream
 from service_kit_testing.waiting import wait_until_async
 
 pytestmark = pytest.mark.anyio
@@ -59,27 +59,14 @@ def deleted() -> UserDeleted:
 
 
 @pytest.fixture
-async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    client = create_redis_client(redis_url)
-    created: list[str] = []
-    client.created_keys = created  # type: ignore[attr-defined]
-    try:
-        yield client
-    finally:
-        await client.aclose()
-
-
-@pytest.fixture
 def stream(unique_name: Callable[[str], str]) -> str:
     return unique_name("test.events")
 
 
 @pytest.fixture
-async def cleanup(redis: Redis, stream: str) -> AsyncIterator[None]:
+async def cleanup(redis: RedisClient, stream: str) -> AsyncIterator[None]:
     yield
-    keys = [key async for key in redis.scan_iter(match=f"{stream}*")]
-    if keys:
-        await redis.delete(*keys)
+    await delete_keys_of_stream(redis, stream)
 
 
 @pytest.fixture
@@ -122,7 +109,7 @@ def every(handler: Callable[[TypedEvent[Any]], Any]) -> EventHandlers:
 
 
 async def test_published_events_reach_the_handler_once_and_are_acked(
-    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+    redis: RedisClient, stream: str, cleanup: None, metrics: EventMetrics
 ):
     publisher = EventPublisher(redis, source="/test-service", metrics=metrics)
     handler = Recorder()
@@ -145,7 +132,7 @@ async def test_published_events_reach_the_handler_once_and_are_acked(
     assert sample(metrics, "events_retried_total", stream=stream, group="g1") == 0
 
 
-async def test_consumer_group_is_created_from_the_start_of_the_stream(redis: Redis, stream: str, cleanup: None):
+async def test_consumer_group_is_created_from_the_start_of_the_stream(redis: RedisClient, stream: str, cleanup: None):
     publisher = EventPublisher(redis, source="/test-service")
     before = await publisher.publish(broadcast("before the group"), stream=stream)
     await redis.xgroup_create(stream, "existing", id="$")  # BUSYGROUP must be ignored
@@ -156,7 +143,7 @@ async def test_consumer_group_is_created_from_the_start_of_the_stream(redis: Red
         pass
 
 
-async def test_streams_are_trimmed_to_about_their_retention(redis: Redis, stream: str, cleanup: None):
+async def test_streams_are_trimmed_to_about_their_retention(redis: RedisClient, stream: str, cleanup: None):
     publisher = EventPublisher(redis, source="/test-service", retention=StreamRetention(by_stream={stream: 10}))
     for n in range(600):
         await publisher.publish(broadcast(f"{n}"), stream=stream)
@@ -169,7 +156,7 @@ async def test_streams_are_trimmed_to_about_their_retention(redis: Redis, stream
 
 
 async def test_an_entry_is_acked_only_after_its_handler_succeeded(
-    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+    redis: RedisClient, stream: str, cleanup: None, metrics: EventMetrics
 ):
     release = asyncio.Event()
     started: list[CloudEvent] = []
@@ -182,7 +169,7 @@ async def test_an_entry_is_acked_only_after_its_handler_succeeded(
     async with StreamConsumer(redis, fast_settings(stream, dedupe_window_ms=60_000), every(handle), metrics=metrics):
         event = await publisher.publish(broadcast(), stream=stream)
         await wait_until_async(lambda: started)
-        processed_key = f"{stream}:g1:processed:{event.id}"
+        processed_key = f"{{{stream}}}:g1:processed:{event.id}"
         assert (await redis.xpending(stream, "g1"))["pending"] == 1
         assert not await redis.exists(processed_key)
         release.set()
@@ -192,7 +179,7 @@ async def test_an_entry_is_acked_only_after_its_handler_succeeded(
 
 
 async def test_a_failed_entry_stays_pending_and_is_handled_again_after_min_idle(
-    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+    redis: RedisClient, stream: str, cleanup: None, metrics: EventMetrics
 ):
     failures = Counter[str]()
 
@@ -214,7 +201,7 @@ async def test_a_failed_entry_stays_pending_and_is_handled_again_after_min_idle(
 
 
 async def test_an_always_failing_entry_is_dead_lettered_after_max_deliveries_and_later_entries_flow(
-    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+    redis: RedisClient, stream: str, cleanup: None, metrics: EventMetrics
 ):
     publisher = EventPublisher(redis, source="/test-service")
     poison = await publisher.publish(broadcast("poison"), stream=stream)
@@ -250,7 +237,7 @@ async def test_an_always_failing_entry_is_dead_lettered_after_max_deliveries_and
 
 
 async def test_malformed_entries_are_dead_lettered_at_once(
-    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+    redis: RedisClient, stream: str, cleanup: None, metrics: EventMetrics
 ):
     await redis.xadd(stream, {"something": "else"})
     await redis.xadd(stream, {"cloudevent": "not json at all"})
@@ -276,7 +263,7 @@ async def test_malformed_entries_are_dead_lettered_at_once(
 
 
 async def test_a_payload_that_breaks_its_schema_is_dead_lettered_at_once(
-    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+    redis: RedisClient, stream: str, cleanup: None, metrics: EventMetrics
 ):
     publisher = EventPublisher(redis, source="/test-service")
     valid = new_event(broadcast(), source="/test-service")
@@ -301,7 +288,7 @@ async def test_a_payload_that_breaks_its_schema_is_dead_lettered_at_once(
 
 
 async def test_handlers_get_the_payload_model_of_their_type_and_other_types_are_acked_and_ignored(
-    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+    redis: RedisClient, stream: str, cleanup: None, metrics: EventMetrics
 ):
     publisher = EventPublisher(redis, source="/test-service")
     deletions, registrations = Recorder(), Recorder()
@@ -323,8 +310,8 @@ async def test_handlers_get_the_payload_model_of_their_type_and_other_types_are_
     assert registrations.typed[0].subject is None
     assert (await redis.xpending(stream, "g1"))["pending"] == 0
     # Ignored: acknowledged without running a handler or remembering its id.
-    assert not await redis.exists(f"{stream}:g1:processed:{ignored.id}")
-    assert await redis.exists(f"{stream}:g1:processed:{deletion.id}")
+    assert not await redis.exists(f"{{{stream}}}:g1:processed:{ignored.id}")
+    assert await redis.exists(f"{{{stream}}}:g1:processed:{deletion.id}")
     assert sample(metrics, "event_handler_seconds_count", stream=stream, group="g1") == 2
 
 
@@ -355,7 +342,7 @@ async def test_the_every_type_handler_gets_what_has_no_handler_of_its_own_and_on
 
 
 async def test_the_same_event_id_twice_is_handled_once(
-    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+    redis: RedisClient, stream: str, cleanup: None, metrics: EventMetrics
 ):
     publisher = EventPublisher(redis, source="/test-service")
     event = new_event(broadcast(), source="/test-service")
@@ -370,12 +357,12 @@ async def test_the_same_event_id_twice_is_handled_once(
 
 
 async def test_a_batch_with_some_events_handled_already_handles_only_the_new_ones(
-    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+    redis: RedisClient, stream: str, cleanup: None, metrics: EventMetrics
 ):
     publisher = EventPublisher(redis, source="/test-service")
     events = [new_event(broadcast(f"{n}"), source="/test-service") for n in range(6)]
     for old in events[::2]:  # handled by an earlier consumer of the group: their keys exist
-        await redis.set(f"{stream}:g1:processed:{old.id}", 1, px=60_000)
+        await redis.set(f"{{{stream}}}:g1:processed:{old.id}", 1, px=60_000)
     await redis.xgroup_create(stream, "g1", id="0", mkstream=True)
     for event in events:
         await publisher.publish_event(event, stream=stream)
@@ -388,11 +375,11 @@ async def test_a_batch_with_some_events_handled_already_handles_only_the_new_one
     assert sample(metrics, "events_duplicates_skipped_total", stream=stream, group="g1") == 4
     assert (await redis.xpending(stream, "g1"))["pending"] == 0
     for event in events:
-        assert await redis.pttl(f"{stream}:g1:processed:{event.id}") > 0
+        assert await redis.pttl(f"{{{stream}}}:g1:processed:{event.id}") > 0
 
 
 async def test_a_consumer_gone_after_its_handlers_and_before_the_batch_ack_leaves_them_handled_once(
-    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+    redis: RedisClient, stream: str, cleanup: None, metrics: EventMetrics
 ):
     publisher = EventPublisher(redis, source="/test-service")
     events = [await publisher.publish(broadcast(f"{n}"), stream=stream) for n in range(4)]
@@ -414,7 +401,7 @@ async def test_a_consumer_gone_after_its_handlers_and_before_the_batch_ack_leave
     assert (await redis.xpending(stream, "g1"))["pending"] == 4
     assert sample(metrics, "events_acked_total", stream=stream, group="g1") == 0
     for event in events[:3]:
-        assert await redis.exists(f"{stream}:g1:processed:{event.id}")
+        assert await redis.exists(f"{{{stream}}}:g1:processed:{event.id}")
 
     async def record(event: TypedEvent[Any]) -> None:
         completed[event.id] += 1
@@ -427,12 +414,12 @@ async def test_a_consumer_gone_after_its_handlers_and_before_the_batch_ack_leave
     assert sample(rescuer_metrics, "events_duplicates_skipped_total", stream=stream, group="g1") == 3
 
 
-async def _no_pending(redis: Redis, stream: str) -> bool:
+async def _no_pending(redis: RedisClient, stream: str) -> bool:
     return (await redis.xpending(stream, "g1"))["pending"] == 0
 
 
 async def test_a_reclaimed_entry_whose_event_was_handled_meanwhile_is_skipped(
-    redis: Redis, stream: str, cleanup: None, metrics: EventMetrics
+    redis: RedisClient, stream: str, cleanup: None, metrics: EventMetrics
 ):
     publisher = EventPublisher(redis, source="/test-service")
     event = new_event(broadcast(), source="/test-service")
@@ -451,7 +438,7 @@ async def test_a_reclaimed_entry_whose_event_was_handled_meanwhile_is_skipped(
     assert first_entry
 
 
-async def test_stop_waits_for_the_handler_in_flight(redis: Redis, stream: str, cleanup: None):
+async def test_stop_waits_for_the_handler_in_flight(redis: RedisClient, stream: str, cleanup: None):
     finished: list[str] = []
     started = asyncio.Event()
 
@@ -475,7 +462,7 @@ async def test_stop_waits_for_the_handler_in_flight(redis: Redis, stream: str, c
 
 
 async def test_stop_gives_up_on_a_handler_that_outlasts_the_shutdown_timeout(
-    redis: Redis, stream: str, cleanup: None
+    redis: RedisClient, stream: str, cleanup: None
 ):
     started = asyncio.Event()
 
@@ -494,7 +481,7 @@ async def test_stop_gives_up_on_a_handler_that_outlasts_the_shutdown_timeout(
     assert (await redis.xpending(stream, "g1"))["pending"] == 1  # left for another consumer to reclaim
 
 
-async def test_pending_and_lag_gauges(redis: Redis, stream: str, cleanup: None, metrics: EventMetrics):
+async def test_pending_and_lag_gauges(redis: RedisClient, stream: str, cleanup: None, metrics: EventMetrics):
     publisher = EventPublisher(redis, source="/test-service")
     failing = await publisher.publish(broadcast(), stream=stream)
     for _ in range(3):

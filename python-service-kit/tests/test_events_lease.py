@@ -1,5 +1,5 @@
-"""The lease on a running handler's entry (`service_kit.events.lease`), against the real Redis of REDIS_URL: a
-handler that outlasts `min_idle_ms` keeps its entry while a second consumer of the group reclaims idle entries,
+"""The lease on a running handler's entry (`service_kit.events.lease`), against the tests' real Redis (REDIS_URL's,
+or a Redis Cluster): a handler that outlasts `min_idle_ms` keeps its entry while a second consumer of the group reclaims idle entries,
 entries waiting in a batch behind it go to that second consumer once, a consumer killed mid-handler still
 loses its entry to the other one, and a late renewal never takes an entry back, nor does a consumer that lost an
 entry acknowledge it."""
@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from redis.asyncio import Redis
 from service_kit.events import (
     ConsumerSettings,
     EventHandlers,
@@ -24,6 +23,8 @@ from service_kit.events import (
     TypedEvent,
 )
 from service_kit.events.lease import EntryLeases
+from service_kit.redis_client import RedisClient
+from service_kit.settings import RedisSettings
 from service_kit_testing.checks import sample_broadcast
 from service_kit_testing.waiting import wait_until_async
 
@@ -63,7 +64,7 @@ def sample(metrics: EventMetrics, name: str, stream: str) -> float:
 
 
 async def test_a_handler_outlasting_min_idle_keeps_its_entry_while_another_consumer_reclaims(
-    redis: Redis, stream: str
+    redis: RedisClient, stream: str
 ):
     metrics = EventMetrics()
     handler = SlowHandler(seconds=3 * MIN_IDLE_MS / 1000)
@@ -80,11 +81,11 @@ async def test_a_handler_outlasting_min_idle_keeps_its_entry_while_another_consu
     assert sample(metrics, "events_consumed_total", stream) == 1  # never reclaimed, so never delivered again
     assert sample(metrics, "events_duplicates_skipped_total", stream) == 0
     assert sample(metrics, "events_lease_renewals_failed_total", stream) == 0
-    assert await redis.exists(f"{stream}:g1:processed:{event.id}")
+    assert await redis.exists(f"{{{stream}}}:g1:processed:{event.id}")
 
 
 async def test_entries_waiting_in_a_batch_behind_a_slow_handler_go_to_the_other_consumer_once(
-    redis: Redis, stream: str
+    redis: RedisClient, stream: str
 ):
     metrics = EventMetrics()
     handler = SlowHandler(seconds=3 * MIN_IDLE_MS / 1000)
@@ -105,13 +106,14 @@ async def test_entries_waiting_in_a_batch_behind_a_slow_handler_go_to_the_other_
 
 
 async def test_the_entry_of_a_consumer_killed_mid_handler_is_still_reclaimed_by_another(
-    redis: Redis, redis_url: str, stream: str
+    redis: RedisClient, redis_settings: RedisSettings, stream: str
 ):
     started_key, completed_key = f"{stream}:started", f"{stream}:completed"
-    environment = {**os.environ, "EVENTS_MIN_IDLE_MS": str(MIN_IDLE_MS), "EVENTS_RECLAIM_INTERVAL_MS": "50"}
+    environment = {**os.environ, **redis_settings.environment(), "EVENTS_MIN_IDLE_MS": str(MIN_IDLE_MS),
+                   "EVENTS_RECLAIM_INTERVAL_MS": "50"}
     # Its handler would take far longer than the test: only a kill ends it.
     victim = await asyncio.create_subprocess_exec(
-        sys.executable, str(SLOW_CONSUMER), redis_url, stream, "g1", "victim", "600", env=environment,
+        sys.executable, str(SLOW_CONSUMER), stream, "g1", "victim", "600", env=environment,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )
     rescued: list[str] = []
@@ -150,7 +152,7 @@ async def test_the_entry_of_a_consumer_killed_mid_handler_is_still_reclaimed_by_
     assert await redis.hget(completed_key, event.id) is None  # the victim never finished it
 
 
-async def test_a_renewal_never_takes_an_entry_back_from_the_consumer_that_reclaimed_it(redis: Redis, stream: str):
+async def test_a_renewal_never_takes_an_entry_back_from_the_consumer_that_reclaimed_it(redis: RedisClient, stream: str):
     metrics = EventMetrics()
     entry_id = await redis.xadd(stream, {"cloudevent": "{}"})
     await redis.xgroup_create(stream, "g1", id="0")
@@ -170,7 +172,7 @@ async def test_a_renewal_never_takes_an_entry_back_from_the_consumer_that_reclai
     assert entry["consumer"] == "c2"
 
 
-async def test_a_consumer_that_lost_its_entry_mid_handler_leaves_it_to_the_new_owner(redis: Redis, stream: str):
+async def test_a_consumer_that_lost_its_entry_mid_handler_leaves_it_to_the_new_owner(redis: RedisClient, stream: str):
     metrics = EventMetrics()
     handled: list[str] = []
 
@@ -188,9 +190,9 @@ async def test_a_consumer_that_lost_its_entry_mid_handler_leaves_it_to_the_new_o
         await wait_until_async(lambda: handled == [event.id], message="the handler done")
     [entry] = await redis.xpending_range(stream, "g1", min="-", max="+", count=1)
     assert entry["consumer"] == "c2", "neither acknowledged nor taken back: c2's to finish"
-    assert not await redis.exists(f"{stream}:g1:processed:{event.id}")
+    assert not await redis.exists(f"{{{stream}}}:g1:processed:{event.id}")
     assert sample(metrics, "events_acked_total", stream) == 0
 
 
-async def _no_pending(redis: Redis, stream: str) -> bool:
+async def _no_pending(redis: RedisClient, stream: str) -> bool:
     return (await redis.xpending(stream, "g1"))["pending"] == 0

@@ -7,9 +7,15 @@ import pytest
 from pydantic import ValidationError
 
 from service_kit.events import EventSettings
-from service_kit.settings import ServiceSettings, describe_refused_variables, settings_or_exit
+from service_kit.settings import (
+    RedisNode,
+    RedisSettings,
+    ServiceSettings,
+    describe_refused_variables,
+    settings_or_exit,
+)
 
-SERVICE_VARIABLES = ("REDIS_URL", "BIND_ADDRESS", "LOG_FORMAT", "INSTANCE_ID", "PLATFORM_DATA_DIR",
+SERVICE_VARIABLES = ("REDIS_URL", "REDIS_CLUSTER_NODES", "REDIS_SENTINEL_MASTER", "REDIS_SENTINEL_NODES", "BIND_ADDRESS", "LOG_FORMAT", "INSTANCE_ID", "PLATFORM_DATA_DIR",
                      "TRACING_SAMPLING_PROBABILITY", "TRACING_ZIPKIN_ENDPOINT")
 
 
@@ -152,3 +158,60 @@ def test_a_bad_tracing_value_stops_the_process_naming_the_variable(environment: 
     with pytest.raises(SystemExit) as stopped:
         settings_or_exit(ServiceSettings)
     assert str(stopped.value).startswith(f"Invalid configuration: {message}"), stopped.value
+
+
+def test_redis_is_one_node_unless_a_cluster_or_sentinel_is_named(environment: pytest.MonkeyPatch):
+    settings = ServiceSettings()
+    assert (settings.redis_cluster_nodes, settings.redis_sentinel_master, settings.redis_sentinel_nodes) == ((), "", ())
+
+    environment.setenv("REDIS_CLUSTER_NODES", " redis-1:7000, 10.0.0.2:7001 ,")
+    assert ServiceSettings().redis_cluster_nodes == (RedisNode("redis-1", 7000), RedisNode("10.0.0.2", 7001))
+    environment.setenv("REDIS_CLUSTER_NODES", "  ")
+    assert ServiceSettings().redis_cluster_nodes == ()
+
+    environment.delenv("REDIS_CLUSTER_NODES")
+    environment.setenv("REDIS_SENTINEL_MASTER", "platform")
+    environment.setenv("REDIS_SENTINEL_NODES", "sentinel-1:26379,sentinel-2:26379")
+    settings = ServiceSettings()
+    assert settings.redis_sentinel_master == "platform"
+    assert [str(node) for node in settings.redis_sentinel_nodes] == ["sentinel-1:26379", "sentinel-2:26379"]
+    assert settings.environment() == {"REDIS_URL": "redis://localhost:6379/0", "REDIS_CLUSTER_NODES": "",
+                                      "REDIS_SENTINEL_MASTER": "platform",
+                                      "REDIS_SENTINEL_NODES": "sentinel-1:26379,sentinel-2:26379"}
+
+
+@pytest.mark.parametrize(("variables", "message"), [
+    ({"REDIS_CLUSTER_NODES": "redis://redis-1:7000"},
+     "REDIS_CLUSTER_NODES: Value error, must be comma-separated host:port pairs, such as redis-1:7000,redis-2:7000, "
+     "not 'redis://redis-1:7000'"),
+    ({"REDIS_CLUSTER_NODES": "redis-1:7000,redis-2"}, "REDIS_CLUSTER_NODES: Value error, must be comma-separated"),
+    ({"REDIS_CLUSTER_NODES": "redis-1:70000"}, "REDIS_CLUSTER_NODES: Value error, must be comma-separated"),
+    ({"REDIS_CLUSTER_NODES": ","}, "REDIS_CLUSTER_NODES: Value error, must be comma-separated"),
+    ({"REDIS_SENTINEL_MASTER": "platform", "REDIS_SENTINEL_NODES": "sentinel-1"},
+     "REDIS_SENTINEL_NODES: Value error, must be comma-separated host:port pairs"),
+    ({"REDIS_SENTINEL_NODES": "sentinel-1:26379"},
+     "REDIS_SENTINEL_NODES is set but REDIS_SENTINEL_MASTER is not: name the master the sentinels watch"),
+    ({"REDIS_SENTINEL_MASTER": "platform"},
+     "REDIS_SENTINEL_MASTER: Value error, needs REDIS_SENTINEL_NODES, the sentinels that name its master (host:port, "
+     "comma-separated), not 'platform'"),
+    ({"REDIS_CLUSTER_NODES": "redis-1:7000", "REDIS_SENTINEL_MASTER": "platform",
+      "REDIS_SENTINEL_NODES": "sentinel-1:26379"},
+     "REDIS_SENTINEL_MASTER: Value error, must not be set together with REDIS_CLUSTER_NODES: a part connects to a "
+     "Redis Cluster or through Redis Sentinel, not both, not 'platform'"),
+])
+def test_a_redis_configuration_that_names_no_one_redis_stops_the_process_naming_the_variable(
+        environment: pytest.MonkeyPatch, variables: dict[str, str], message: str):
+    for variable, value in variables.items():
+        environment.setenv(variable, value)
+    with pytest.raises(SystemExit) as stopped:
+        settings_or_exit(ServiceSettings)
+    assert str(stopped.value).startswith(f"Invalid configuration: {message}"), stopped.value
+    assert "\n" not in str(stopped.value)
+
+
+def test_given_redis_settings_ignore_the_environments(environment: pytest.MonkeyPatch):
+    environment.setenv("REDIS_CLUSTER_NODES", "redis-1:7000")
+    environment.setenv("REDIS_URL", "redis://elsewhere:6379/0")
+    given = RedisSettings.given(url="redis://tool:6379/3")
+    assert (given.redis_url, given.redis_cluster_nodes, given.redis_sentinel_master) == ("redis://tool:6379/3", (), "")
+    assert RedisSettings.given(cluster_nodes=(RedisNode("c", 1),)).redis_cluster_nodes == (RedisNode("c", 1),)

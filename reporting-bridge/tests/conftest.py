@@ -77,6 +77,7 @@ def platform_env(database: str, tmp_path: Path, private_redis, monkeypatch: pyte
     monkeypatch.setenv("REPORTING_DATABASE_URL", database)
     monkeypatch.setenv("PLATFORM_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("REDIS_URL", private_redis.url)
+    monkeypatch.delenv("REDIS_CLUSTER_NODES", raising=False)  # that Redis even in the `cluster` suite
     # A job left by a killed worker is taken over after 1 s instead of 30 s.
     monkeypatch.setenv("EVENTS_MIN_IDLE_MS", "1000")
     monkeypatch.setenv("EVENTS_RECLAIM_INTERVAL_MS", "200")

@@ -26,6 +26,7 @@ from reporting_bridge.worker.handlers import AttemptSuperseded, ReportWorker
 from event_store_data import load_events, synthetic_events
 from service_kit.events import ConsumerSettings, EventHandlers, EventMetrics, EventPublisher, StreamConsumer, TypedEvent
 from service_kit.redis_client import create_redis_client
+from service_kit.settings import RedisSettings
 from service_kit_testing.events import typed_event
 from service_kit_testing.waiting import wait_until, wait_until_async
 from test_worker_restart import PARAMS, start_worker
@@ -123,7 +124,7 @@ async def test_a_superseded_computation_stops_writes_nothing_and_announces_nothi
     await asyncio.to_thread(load_events, engine,
                             synthetic_events(20_000, start=datetime(2026, 11, 1), days=10, users=["u1"]))
     report = reports.create(engine, owner_id=OWNER, report_type="platform-activity", params=PARAMS, scope_user_id=None)
-    redis = create_redis_client(platform_env)
+    redis = create_redis_client(RedisSettings.given(url=platform_env))
     try:
         worker = ReportWorker(engine, EventPublisher(redis, source="/reporting-worker"), chunk_rows=10)
         computing = asyncio.create_task(worker(requested(report)))
@@ -149,7 +150,7 @@ async def test_a_final_report_delivered_again_is_announced_again_with_the_same_e
     engine: Engine, platform_env: str
 ):
     report = reports.create(engine, owner_id=OWNER, report_type="platform-activity", params=PARAMS, scope_user_id=None)
-    redis = create_redis_client(platform_env)
+    redis = create_redis_client(RedisSettings.given(url=platform_env))
     metrics = EventMetrics()
     seen: Counter[str] = Counter()
 

@@ -1,6 +1,8 @@
 """The pytest plugin of the platform's Python test suites (registered through this package's `pytest11` entry
 point): fixtures for a real Redis, never a mock. `./platform test` starts one and sets REDIS_URL; without it, a
-test that needs Redis fails (a skip would hide that nothing was tested).
+test that needs Redis fails (a skip would hide that nothing was tested). With REDIS_CLUSTER_NODES set (the `cluster`
+suite of ./platform test, against a real three-master Redis Cluster), `redis_settings` name that cluster: the tests
+written against `redis_settings` (and the services they start, which read the same variables) then run on it.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from service_kit.settings import RedisSettings
 from service_kit_testing.processes import free_port
 from service_kit_testing.redis_server import PrivateRedis
 from service_kit_testing.services import RunningService, started_services
 
-REDIS_URL_MISSING = "REDIS_URL is not set: run it through ./platform test (or set REDIS_URL)"
+REDIS_URL_MISSING = "REDIS_URL is not set: run it through ./platform test (or set REDIS_URL or REDIS_CLUSTER_NODES)"
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +31,16 @@ def redis_url() -> str:
     if not url:
         pytest.fail(REDIS_URL_MISSING, pytrace=False)
     return url
+
+
+@pytest.fixture(scope="session")
+def redis_settings() -> RedisSettings:
+    """The real Redis the tests may use, read from the environment as a service reads it: the Redis Cluster of
+    REDIS_CLUSTER_NODES if set, else the node of REDIS_URL. `service_kit.redis_client.create_redis_client` connects
+    to it; `redis_settings.environment()` hands it to a process the test starts."""
+    if not os.environ.get("REDIS_URL") and not os.environ.get("REDIS_CLUSTER_NODES", "").strip():
+        pytest.fail(REDIS_URL_MISSING, pytrace=False)
+    return RedisSettings()
 
 
 @pytest.fixture
@@ -66,9 +79,9 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
 
 
 @pytest.fixture
-def start_service(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., RunningService]]:
+def start_service(redis_settings: RedisSettings, tmp_path: Path) -> Iterator[Callable[..., RunningService]]:
     """Starts `python -m <module>` as the launcher does, on a free port of 127.0.0.1, against the test
     Redis, and returns once its /health answers; stops it after the test. Extra keyword arguments are
     environment variables."""
-    with started_services(redis_url, tmp_path) as start:
+    with started_services(redis_settings, tmp_path) as start:
         yield start

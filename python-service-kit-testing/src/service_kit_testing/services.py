@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from service_kit.settings import RedisSettings
 from service_kit_testing.processes import free_port, terminate
 
 SERVICE_START_TIMEOUT_SECONDS = 30
@@ -41,15 +42,15 @@ class RunningService:
 
 
 @contextmanager
-def started_services(redis_url: str, folder: Path) -> Iterator[Callable[..., RunningService]]:
+def started_services(redis: RedisSettings, folder: Path) -> Iterator[Callable[..., RunningService]]:
     """`start(module, port_env=..., **environment)` starts `python -m <module>` on a free port of 127.0.0.1
-    against `redis_url`, logging into `folder`, and returns once its /health answers; every service started
-    is stopped when the block ends."""
+    against the Redis of `redis`, logging into `folder`, and returns once its /health answers; every service
+    started is stopped when the block ends."""
     processes: list[subprocess.Popen[bytes]] = []
 
     def start(module: str, *, port_env: str, **environment: str) -> RunningService:
         port = free_port()
-        env = {**os.environ, "REDIS_URL": redis_url, "BIND_ADDRESS": "127.0.0.1", port_env: str(port), **environment}
+        env = {**os.environ, **redis.environment(), "BIND_ADDRESS": "127.0.0.1", port_env: str(port), **environment}
         log_file = folder / f"{module}.log"
         with log_file.open("wb") as log:
             process = subprocess.Popen([sys.executable, "-m", module], env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -30,13 +30,12 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace import SpanProcessor
 from opentelemetry.trace import Tracer
 from prometheus_client import CollectorRegistry
-from redis.asyncio import Redis
 
 from service_kit import health
 from service_kit.auth import AuthSettings, TokenVerifier
 from service_kit.events import EventMetrics, EventPublisher, EventSettings, Subscription, running_consumers
 from service_kit.problems import PROBLEM_RESPONSES, UnhandledErrorMiddleware, install_problem_handlers
-from service_kit.redis_client import create_redis_client
+from service_kit.redis_client import RedisClient, create_redis_client
 from service_kit.request_id import RequestIdMiddleware
 from service_kit.routing import ImplicitHeadMiddleware
 from service_kit.service_info import describe_this_process, service_info_router
@@ -53,7 +52,7 @@ class ServiceRuntime:
 
     settings: ServiceSettings
     events: EventSettings
-    redis: Redis
+    redis: RedisClient
     publisher: EventPublisher
     event_metrics: EventMetrics
     # The app's tracer (service_kit.tracing), for the service's own spans (a worker's job, chunk, report, stage).
@@ -111,7 +110,7 @@ def create_service_app(
     @asynccontextmanager
     async def kit_lifespan(app: FastAPI) -> AsyncIterator[Mapping[str, Any]]:
         tracing.open_export()
-        redis = create_redis_client(settings.redis_url)
+        redis = create_redis_client(settings)
         publisher = EventPublisher(redis, source=f"/{service_name}", retention=events.stream_retention(),
                                    metrics=event_metrics, tracer=tracing.tracer)
         runtime = ServiceRuntime(settings=settings, events=events, redis=redis, publisher=publisher,

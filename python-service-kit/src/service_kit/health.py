@@ -11,9 +11,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
-from redis.asyncio import Redis
 
-from service_kit.redis_client import get_redis
+from service_kit.redis_client import RedisClient, get_redis
 
 # Bounds the whole check, retries included, for a Redis that does not answer at all (a black-holed host).
 HEALTH_CHECK_TIMEOUT_SECONDS = 2.0
@@ -31,7 +30,7 @@ class HealthReport(BaseModel):
     checks: dict[str, CheckResult]
 
 
-async def check_redis(redis: Redis) -> CheckResult:
+async def check_redis(redis: RedisClient) -> CheckResult:
     try:
         async with asyncio.timeout(HEALTH_CHECK_TIMEOUT_SECONDS):
             await redis.ping()
@@ -47,7 +46,7 @@ router = APIRouter()
 
 # Operational, like the Java services' actuator endpoints: not part of the documented API.
 @router.get("/health", response_model=HealthReport, response_model_exclude_none=True, include_in_schema=False)
-async def health(redis: Annotated[Redis, Depends(get_redis)], response: Response) -> HealthReport:
+async def health(redis: Annotated[RedisClient, Depends(get_redis)], response: Response) -> HealthReport:
     checks = {"redis": await check_redis(redis)}
     up = all(check.status == "UP" for check in checks.values())
     if not up:

@@ -1,10 +1,14 @@
 """Jobs in Redis: state, input and results, each with the job's expiry.
 
-- `inference:job:<id>` (hash): id, user_id, status, total_items, processed_items, created_at, started_at,
+- `inference:job:{<id>}` (hash): id, user_id, status, total_items, processed_items, created_at, started_at,
   finished_at, model_version, error_code, error_reason, events_published;
-- `inference:job:<id>:input` (string): the shipments as columns (JSON), deleted once the job's outcome
+- `inference:job:{<id>}:input` (string): the shipments as columns (JSON), deleted once the job's outcome
   events are published;
-- `inference:job:<id>:results` (list): one JSON array of predictions per chunk, in chunk order.
+- `inference:job:{<id>}:results` (list): one JSON array of predictions per chunk, in chunk order.
+
+The braces are a hash tag: in a Redis Cluster the three keys of a job share the slot of its id (Redis hashes only
+the text between the first braces), so that the MULTI/EXEC blocks and the scripts below, which touch two of them at
+once, run there too.
 
 A chunk is appended only at its own position (a Lua script compares the list length with the chunk's index),
 together with the processed count: a worker killed mid-job, or two workers racing over a reclaimed job, can
@@ -20,7 +24,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from redis.asyncio import Redis
+
+from service_kit.redis_client import RedisClient
 
 TERMINAL = ("succeeded", "failed")
 
@@ -47,7 +52,7 @@ def now_rfc3339() -> str:
 
 
 def _key(job_id: str) -> str:
-    return f"inference:job:{job_id}"
+    return f"inference:job:{{{job_id}}}"
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,7 @@ class JobStore:
     """The jobs of one Redis, each kept `ttl_seconds` (INFERENCE_JOB_TTL_SECONDS); one per app, made by its lifespan
     (the Lua scripts are registered once)."""
 
-    def __init__(self, redis: Redis, ttl_seconds: int) -> None:
+    def __init__(self, redis: RedisClient, ttl_seconds: int) -> None:
         self.redis = redis
         self.ttl_seconds = ttl_seconds
         self._append_chunk = redis.register_script(_APPEND_CHUNK)

@@ -2,7 +2,9 @@
 without widening the window in which a crash makes a handler run twice.
 
 Two things are written for an entry whose handler succeeded: its event's idempotency key
-(`SET <stream>:<group>:processed:<event id> 1 PX <dedupe window>`) and its acknowledgement (XACK). They play
+(`SET {<stream>}:<group>:processed:<event id> 1 PX <dedupe window>`, `processed_key`) and its acknowledgement
+(XACK). The braces are a hash tag: in a Redis Cluster the key lands in the slot of the stream itself (Redis hashes
+only the text between the first braces), so that keys and XACK can share one MULTI/EXEC there too. They play
 different parts:
 - the key is what keeps an event handled once: a redelivered entry whose key exists is skipped. So it is sent as soon
   as the handler returns, before the next handler of the batch gets far (a task that the next handler's first wait
@@ -22,16 +24,20 @@ from __future__ import annotations
 
 import asyncio
 
-from redis.asyncio import Redis
-
 from service_kit.events.settings import ConsumerSettings
+from service_kit.redis_client import RedisClient
+
+
+def processed_key(settings: ConsumerSettings, event_id: str) -> str:
+    """The idempotency key of an event handled by `settings.group`: `{<stream>}:<group>:processed:<event id>`."""
+    return f"{{{settings.stream}}}:{settings.group}:processed:{event_id}"
 
 
 class BatchRecord:
     """The idempotency keys and acknowledgements of one batch: `handled`, `ignored` or `duplicate` as entries are
     done, `finish()` once at the end of the batch (`abandon()` instead when the batch failed)."""
 
-    def __init__(self, redis: Redis, settings: ConsumerSettings) -> None:
+    def __init__(self, redis: RedisClient, settings: ConsumerSettings) -> None:
         self._redis = redis
         self._settings = settings
         self._to_acknowledge: list[str] = []

@@ -13,8 +13,9 @@ consumer of the group and handled again. The handler runs at most `max_deliverie
 on that delivery, the entry goes to `<stream>.dlq` with the reason and is acknowledged so that the stream moves on (a
 reclaimed entry already delivered more often, its consumer having died mid-handler, goes there without
 another try). Malformed entries (no event, an envelope that breaks the profile, or a payload that breaks its
-type's schema) go there at once. Lost connections are retried with exponential backoff; a group that disappeared
-(Redis restarted without persistence) is created again.
+type's schema) go there at once (written there, then acknowledged: two steps, see `_dead_letter`). Lost
+connections are retried with exponential backoff; a group that disappeared (Redis restarted without persistence) is
+created again.
 """
 
 from __future__ import annotations
@@ -32,12 +33,11 @@ import orjson
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
-from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from service_kit.events.batch import BatchRecord
+from service_kit.events.batch import BatchRecord, processed_key
 from service_kit.events.envelope import CloudEvent, MalformedEvent, decode_event, format_time
 from service_kit.events.handlers import Delivery, EventHandlers
 from service_kit.events.lease import EntryLeases
@@ -45,6 +45,7 @@ from service_kit.events.metrics import EventMetrics, default_event_metrics
 from service_kit.events.publisher import EVENT_FIELD
 from service_kit.events.settings import ConsumerSettings
 from service_kit.events.spans import EVENT_TYPE, MESSAGE_ID, messaging_attributes
+from service_kit.redis_client import RedisClient
 from service_kit.tracing import TRACER_NAME, extract_context
 
 logger = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ class StreamConsumer:
 
     def __init__(
         self,
-        redis: Redis,
+        redis: RedisClient,
         settings: ConsumerSettings,
         handlers: EventHandlers,
         *,
@@ -357,8 +358,7 @@ class StreamConsumer:
             return _Malformed(str(error))
         if delivery is None:
             return _Ignored(event)
-        s = self.settings
-        return _Routed(event, delivery, f"{s.stream}:{s.group}:processed:{event.id}")
+        return _Routed(event, delivery, processed_key(self.settings, event.id))
 
     async def _handled_already(self, processed_keys: list[str]) -> set[str]:
         """Which of the keys exist: one pipelined round trip for the whole batch."""
@@ -445,10 +445,11 @@ class StreamConsumer:
             "error": error[:MAX_ERROR_LENGTH],
             "failed_at": format_time(datetime.now(UTC)),
         }
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(s.dead_letter_stream, letter, maxlen=s.dead_letter_retention, approximate=True)
-            pipe.xack(s.stream, s.group, entry_id)
-            await pipe.execute()
+        # Two steps, not one MULTI/EXEC: in a Redis Cluster `<stream>.dlq` (a contract name, no hash tag) lives in
+        # another slot than the stream. In this order a crash between them leaves the entry pending, and its next
+        # delivery dead-letters it again (a second letter with the same entry_id), never one lost.
+        await self.redis.xadd(s.dead_letter_stream, letter, maxlen=s.dead_letter_retention, approximate=True)
+        await self.redis.xack(s.stream, s.group, entry_id)
         self._dead_lettered.inc()
         logger.error(
             "moved entry %s of %s to %s after %d deliveries: %s", entry_id, s.stream, s.dead_letter_stream,

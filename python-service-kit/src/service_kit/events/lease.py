@@ -31,10 +31,10 @@ import logging
 import time
 
 from prometheus_client import Counter
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from service_kit.events.settings import ConsumerSettings
+from service_kit.redis_client import RedisClient
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def renew_interval_ms(settings: ConsumerSettings) -> float:
 class EntryLeases:
     """Renews the entries of `settings.consumer`; `renewals_failed` counts renewals that did not keep an entry."""
 
-    def __init__(self, redis: Redis, settings: ConsumerSettings, renewals_failed: Counter) -> None:
+    def __init__(self, redis: RedisClient, settings: ConsumerSettings, renewals_failed: Counter) -> None:
         self.settings = settings
         self.interval_seconds = renew_interval_ms(settings) / 1000
         self._renew = redis.register_script(RENEW_SCRIPT)

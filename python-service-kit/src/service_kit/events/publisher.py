@@ -7,12 +7,12 @@ from contract_types.event_types import EVENT_TYPES
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
 from pydantic import BaseModel
-from redis.asyncio import Redis
 
 from service_kit.events.envelope import CloudEvent, event_type_of, new_event
 from service_kit.events.metrics import EventMetrics, default_event_metrics
 from service_kit.events.settings import StreamRetention
 from service_kit.events.spans import MESSAGE_ID, messaging_attributes
+from service_kit.redis_client import RedisClient
 from service_kit.tracing import TRACER_NAME
 
 # The one field of a stream entry; its value is the event's structured-mode JSON text.
@@ -25,7 +25,7 @@ class EventPublisher:
 
     def __init__(
         self,
-        redis: Redis,
+        redis: RedisClient,
         *,
         source: str,
         retention: StreamRetention | None = None,

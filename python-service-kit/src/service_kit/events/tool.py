@@ -6,6 +6,9 @@ cross-language tests and the benchmark (the Java EventsTool takes the same flags
     python -m service_kit.events consume --redis-url URL --stream S --group G --count N [--warmup W]
         [--timeout-seconds 60] [--ids-file F]
 
+`--redis-cluster-nodes HOST:PORT[,HOST:PORT...]` (a Redis Cluster's seed nodes) instead of `--redis-url`: exactly
+one of the two, whatever REDIS_* variables the environment holds.
+
 publish prints {"published", "seconds", "per_second"}; consume runs until N events were handled (then shuts
 down gracefully) or the timeout (exit 1), and prints {"consumed", "measured", "seconds", "per_second", "p50_ms",
 "p99_ms", "duplicates_skipped"}: the figures are those of the events after the first W (the warm-up), timed
@@ -34,8 +37,15 @@ from service_kit.events.handlers import EventHandlers, TypedEvent
 from service_kit.events.metrics import EventMetrics
 from service_kit.events.publisher import EventPublisher
 from service_kit.events.settings import EventSettings
-from service_kit.redis_client import create_redis_client
-from service_kit.settings import ServiceSettings, settings_or_exit
+from service_kit.redis_client import RedisClient, create_redis_client
+from service_kit.settings import (
+    NODES_FORMAT,
+    RedisNode,
+    RedisSettings,
+    ServiceSettings,
+    parse_redis_nodes,
+    settings_or_exit,
+)
 from service_kit.tracing import Tracing
 
 
@@ -44,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     publish = commands.add_parser("publish", help="publish N events")
-    publish.add_argument("--redis-url", required=True)
+    add_redis_arguments(publish)
     publish.add_argument("--stream", required=True)
     publish.add_argument("--count", type=int, required=True)
     publish.add_argument("--type", default="notification.broadcast", choices=sorted(EVENT_TYPES),
@@ -55,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="the data of every event: a JSON object valid for the type's payload schema")
 
     consume = commands.add_parser("consume", help="consume N events")
-    consume.add_argument("--redis-url", required=True)
+    add_redis_arguments(consume)
     consume.add_argument("--stream", required=True)
     consume.add_argument("--group", required=True)
     consume.add_argument("--count", type=int, required=True)
@@ -66,12 +76,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_redis_arguments(command: argparse.ArgumentParser) -> None:
+    redis = command.add_mutually_exclusive_group(required=True)
+    redis.add_argument("--redis-url", help="one Redis node, such as redis://localhost:6379/0")
+    redis.add_argument("--redis-cluster-nodes", type=cluster_nodes, metavar="HOST:PORT[,HOST:PORT...]",
+                       help="seed nodes of a Redis Cluster")
+
+
+def cluster_nodes(text: str) -> tuple[RedisNode, ...]:
+    try:
+        nodes = parse_redis_nodes(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if not nodes:
+        raise argparse.ArgumentTypeError(NODES_FORMAT)
+    return nodes
+
+
+def redis_client_of(args: argparse.Namespace) -> RedisClient:
+    if args.redis_cluster_nodes:
+        return create_redis_client(RedisSettings.given(cluster_nodes=args.redis_cluster_nodes))
+    return create_redis_client(RedisSettings.given(url=args.redis_url))
+
+
 async def publish(args: argparse.Namespace) -> int:
     try:  # the payload model of the type: what a service publishes, checked before anything is sent
         payload = EVENT_TYPES[args.type].payload.model_validate_json(args.data_json)
     except ValidationError as error:
         raise SystemExit(f"--data-json is not a valid {args.type} payload:\n{error}") from None
-    redis = create_redis_client(args.redis_url)
+    redis = redis_client_of(args)
     metrics = EventMetrics()
     tracing = tool_tracing(args.source.lstrip("/"), metrics)
     publisher = EventPublisher(redis, source=args.source, retention=EventSettings().stream_retention(), metrics=metrics,
@@ -94,7 +127,7 @@ async def publish(args: argparse.Namespace) -> int:
 
 
 async def consume(args: argparse.Namespace) -> int:
-    redis = create_redis_client(args.redis_url)
+    redis = redis_client_of(args)
     metrics = EventMetrics()
     tracing = tool_tracing("events-tool", metrics)
     latencies: list[float] = []  # of the measured events: those after the warm-up

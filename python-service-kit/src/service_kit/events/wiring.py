@@ -16,13 +16,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from opentelemetry.trace import Tracer
-from redis.asyncio import Redis
 
 from service_kit.events.consumer import StreamConsumer
 from service_kit.events.handlers import EventHandlers
 from service_kit.events.metrics import EventMetrics
 from service_kit.events.publisher import EventPublisher
 from service_kit.events.settings import EventSettings
+from service_kit.redis_client import RedisClient
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Subscription:
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def consumer(
-        self, redis: Redis, events: EventSettings, *, consumer_name: str, metrics: EventMetrics | None = None,
+        self, redis: RedisClient, events: EventSettings, *, consumer_name: str, metrics: EventMetrics | None = None,
         tracer: Tracer | None = None,
     ) -> StreamConsumer:
         options = {"consumer": consumer_name, **self.options}

@@ -23,8 +23,8 @@ from typing import Any, TypeVar
 
 from contract_types.event_types import EVENT_TYPES
 from contract_types.streams import Stream
-from redis.asyncio import Redis
 from redis.exceptions import ResponseError
+
 from service_kit.events import (
     ConsumerSettings,
     EventHandlers,
@@ -32,7 +32,8 @@ from service_kit.events import (
     StreamConsumer,
     TypedEvent,
 )
-from service_kit.redis_client import create_redis_client
+from service_kit.redis_client import RedisClient, create_redis_client
+from service_kit.settings import RedisSettings
 
 Result = TypeVar("Result")
 Predicate = Callable[[TypedEvent[Any]], bool]
@@ -58,7 +59,7 @@ class PlatformEvents:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"platform-events {self.group}",
                                         daemon=True)
-        self._redis: Redis | None = None
+        self._redis: RedisClient | None = None
         self._consumers: list[StreamConsumer] = []
 
     # -- lifecycle
@@ -90,7 +91,8 @@ class PlatformEvents:
         self.close()
 
     async def _start(self) -> None:
-        self._redis = create_redis_client(self.redis_url)
+        # The URL the sandbox describes, whatever REDIS_* variables this process holds.
+        self._redis = create_redis_client(RedisSettings.given(url=self.redis_url))
         handlers = EventHandlers().on_every_type(self._on_event)
         metrics = EventMetrics()  # a registry of its own: nothing is exported from a test
         for stream in self.streams:

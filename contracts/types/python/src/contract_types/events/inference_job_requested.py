@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class InferenceJobRequested(BaseModel):
     """
-    Work item on inference.jobs: a batch ETA job accepted by POST /api/inference/v1/jobs, for the inference worker. The rows themselves (up to 100,000) stay in Redis under inference:job:<job_id>:input, with the job's expiry: a stream entry is no place for megabytes.
+    Work item on inference.jobs: a batch ETA job accepted by POST /api/inference/v1/jobs, for the inference worker. The rows themselves (up to 100,000) stay in Redis under inference:job:{<job_id>}:input, with the job's expiry: a stream entry is no place for megabytes.
     """
 
     model_config = ConfigDict(

@@ -51,7 +51,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * The edge's rules, one test each, against the running gateway with a real Redis of its own, a real JWKS served by
  * the test (a test RSA key), and stub services that report what reached them.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = PrivateRedisServer.NOT_A_CLUSTER)
 class GatewayEdgeTest {
 
     static final String ORIGIN = "http://console.example";

@@ -36,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  * stream and WebSocket): every route is lb://, and the instances are listed in one variable, comma-separated, as
  * ./platform up --scale sets it. Health checks are polled every 200 ms here (5 s in application.yaml).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = PrivateRedisServer.NOT_A_CLUSTER)
 class GatewayLoadBalancingTest {
 
     static final String ORIGIN = "http://console.example";

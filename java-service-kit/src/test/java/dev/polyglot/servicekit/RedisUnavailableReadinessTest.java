@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.polyglot.servicekit.sample.SampleApplication;
 import dev.polyglot.servicekit.testing.ClosedPort;
+import dev.polyglot.servicekit.testing.PrivateRedisServer;
 import dev.polyglot.servicekit.testing.TestHttp;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * A service whose Redis is down still starts, stays live, tells the orchestrator not to route to it, and tells a
  * client when to try again.
  */
-@SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = PrivateRedisServer.NOT_A_CLUSTER)
 class RedisUnavailableReadinessTest {
 
     @LocalServerPort

@@ -38,7 +38,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Two instances on one real Redis, as two processes behind the gateway: the per-user connection cap counts the
+ * Two instances on one real Redis (a private one; the tests' cluster when REDIS_CLUSTER_NODES is set), as two
+ * processes behind the gateway: the per-user connection cap counts the
  * connections of both (leases in Redis), a crashed instance's connections stop counting once their leases lapse, and a
  * role change or an account deletion reaches the user's connections on both, whichever instance consumed the event.
  */
@@ -58,7 +59,7 @@ class ConnectionsAcrossInstancesTest {
 
     @BeforeAll
     static void startTwoInstances() {
-        redis = PrivateRedisServer.start();
+        redis = Instances.privateRedisUnlessCluster();
         String[] settings = {"--notification.max-connections-per-user=" + CAP,
                 "--notification.connection-lease=" + LEASE.toMillis() + "ms"};
         nodeA = Instances.start(redis, "node-a", settings);

@@ -3,6 +3,7 @@ package dev.polyglot.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.polyglot.notification.support.Api;
+import dev.polyglot.notification.support.Instances;
 import dev.polyglot.notification.support.ProtocolClient;
 import dev.polyglot.notification.support.TestIdentity;
 import dev.polyglot.notification.support.TestIdentity.User;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -29,21 +29,12 @@ class FanoutInterruptionTest {
     @BeforeAll
     static void start() {
         redis = PrivateRedisServer.start();
-        node = new SpringApplicationBuilder(NotificationServiceApplication.class).run(
-                "--server.port=0",
-                "--INSTANCE_ID=fanout-interruption",
-                "--spring.data.redis.url=" + redis.url(),
-                "--service-kit.security.jwk-set-uri=" + TestIdentity.jwksUrl());
+        node = Instances.start(redis, "fanout-interruption");
     }
 
     @AfterAll
     static void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+        Instances.stop(redis, node);
     }
 
     @Test

@@ -19,7 +19,7 @@ import dev.polyglot.auth.outbox.OutboxRelay;
 import dev.polyglot.contracts.Streams;
 import dev.polyglot.contracts.events.UserDeleted;
 import dev.polyglot.servicekit.contract.ContractViolationException;
-import dev.polyglot.servicekit.testing.RequiredEnvironment;
+import dev.polyglot.servicekit.testing.TestRedis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +57,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * auth-service's API against the real application (random port, real Redis of REDIS_URL), run once per database by
- * its subclasses: accounts, tokens, refresh rotation, administration, throttling, the outbox, hostile input.
+ * auth-service's API against the real application (random port, real Redis of REDIS_URL or REDIS_CLUSTER_NODES), run
+ * once per database by its subclasses: accounts, tokens, refresh rotation, administration, throttling, the outbox, hostile input.
  */
 abstract class AuthApiContract {
 
@@ -83,7 +83,7 @@ abstract class AuthApiContract {
 
     @BeforeAll
     static void requireRealRedis() {
-        RequiredEnvironment.get("REDIS_URL");
+        TestRedis.settings(); // REDIS_URL, or the cluster of REDIS_CLUSTER_NODES, which the application reads itself
     }
 
     static void commonProperties(DynamicPropertyRegistry registry) {

@@ -11,6 +11,8 @@ import dev.polyglot.contracts.Streams;
 import dev.polyglot.servicekit.testing.PrivateRedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -35,11 +37,11 @@ class OutboxRedisRestartTest {
     @Test
     void aUserRegisteredWhileRedisIsDownIsPublishedOnceRedisIsBack(@TempDir Path dataDir) throws Exception {
         PrivateRedisServer redis = PrivateRedisServer.start();
+        List<String> arguments = new ArrayList<>(List.of("--AUTH_DATABASE_URL=", "--PLATFORM_DATA_DIR=" + dataDir,
+                "--ADMIN_EMAIL=", "--ADMIN_PASSWORD=", "--auth.outbox.relay-interval=200ms"));
+        arguments.addAll(redis.serviceArguments());
         try (redis; ConfigurableApplicationContext app = new SpringApplicationBuilder(AuthServiceApplication.class)
-                .web(WebApplicationType.NONE)
-                .run("--AUTH_DATABASE_URL=", "--PLATFORM_DATA_DIR=" + dataDir,
-                        "--REDIS_URL=" + redis.url(), "--ADMIN_EMAIL=", "--ADMIN_PASSWORD=",
-                        "--auth.outbox.relay-interval=200ms")) {
+                .web(WebApplicationType.NONE).run(arguments.toArray(String[]::new))) {
             JdbcClient jdbc = app.getBean(JdbcClient.class);
             redis.stop();
 

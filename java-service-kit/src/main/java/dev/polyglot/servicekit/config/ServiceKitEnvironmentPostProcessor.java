@@ -20,7 +20,9 @@ import org.springframework.core.io.ClassPathResource;
  * <p>{@code service-kit-defaults.yaml} is added with the lowest precedence: an application's own
  * application.yaml, system properties and environment variables all override it. LOG_FORMAT is translated
  * here because it needs a mapping ({@code json} selects a structured format) that a placeholder cannot express; so is
- * an empty TRACING_ZIPKIN_ENDPOINT, which turns the Zipkin exporter off.
+ * an empty TRACING_ZIPKIN_ENDPOINT, which turns the Zipkin exporter off, and REDIS_CLUSTER_NODES or
+ * REDIS_SENTINEL_MASTER/NODES, which become Boot's {@code spring.data.redis.cluster/sentinel.*} properties only when
+ * set ({@link RedisSettings}: an empty cluster node list would still put Redisson in cluster mode).
  */
 public class ServiceKitEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -36,6 +38,12 @@ public class ServiceKitEnvironmentPostProcessor implements EnvironmentPostProces
             environment.getPropertySources().addLast(new MapPropertySource("service-kit LOG_FORMAT", Map.of(
                     "logging.structured.format.console", "ecs",
                     "logging.structured.ecs.service.node-name", ServiceInstance.of(environment).instanceId())));
+        }
+        Map<String, Object> redisTopology = RedisSettings.from(environment::getProperty).springProperties();
+        if (!redisTopology.isEmpty()) {
+            // Redisson's starter takes a Sentinel master first, then a cluster, else spring.data.redis.url.
+            environment.getPropertySources().addLast(new MapPropertySource("service-kit REDIS_CLUSTER_NODES/SENTINEL",
+                    redisTopology));
         }
         defaults().forEach(environment.getPropertySources()::addLast);
         if (environment.getProperty(ZIPKIN_ENDPOINT, "").isBlank()) {

@@ -51,9 +51,14 @@ public record ConsumerSettings(
         return stream + EventsProperties.DLQ_SUFFIX;
     }
 
-    /** The idempotency key of an event id: present while the id counts as handled. */
+    /**
+     * The idempotency key of an event id, present while the id counts as handled: {@code {<stream>}:<group>:processed:
+     * <event id>}. The hash tag makes Redis Cluster hash only the stream's name: the key lives in the stream's own slot,
+     * so a batch's key checks, keys and XACK go to the stream's node, and a client may commit keys and XACK in one
+     * MULTI/EXEC (the Python kit does), which a cluster refuses across slots.
+     */
     public String processedKey(String eventId) {
-        return stream + ":" + group + ":processed:" + eventId;
+        return "{" + stream + "}:" + group + ":processed:" + eventId;
     }
 
     public ConsumerSettings withConsumerName(String value) {

@@ -47,8 +47,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>A failed entry stays pending; every reclaim interval XAUTOCLAIM takes over entries idle longer than the
  *       minimum idle time (this consumer's failures and dead consumers' entries alike). The handler runs at most
  *       {@code maxDeliveries} times for an entry: failing on that delivery sends the entry to {@code <stream>.dlq}
- *       with the reason, acknowledged in the same MULTI/EXEC; a reclaimed entry delivered more often (its consumer
- *       died mid-handler) goes there without another try.</li>
+ *       with the reason (XADD there, then XACK here: two steps, as the two streams may live on different nodes of a
+ *       Redis Cluster; a crash between them dead-letters the entry twice, never loses it); a reclaimed entry
+ *       delivered more often (its consumer died mid-handler) goes there without another try.</li>
  *   <li>An entry that is not a CloudEvent goes to the dead-letter stream at once, and so does one whose handler
  *       throws {@link InvalidCloudEventException} (an event breaking its contract, see {@link EventHandlers}).</li>
  *   <li>Redis errors never end the loop: it backs off (100 ms doubling to 5 s) and resumes, recreating the group
@@ -450,19 +451,15 @@ public class StreamConsumer {
         fields.put("deliveries", Long.toString(deliveries));
         fields.put("error", error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error);
         fields.put("failed_at", CloudEvent.formatTime(Instant.now()));
-        RBatch transaction = atomicBatch();
-        transaction.<String, String>getStream(settings.dlqStream(), StringCodec.INSTANCE)
-                .addAsync(StreamAddArgs.entries(fields).trimNonStrict().maxLen(settings.dlqRetention()).noLimit());
-        transaction.getStream(settings.stream(), StringCodec.INSTANCE).ackAsync(settings.group(), entryId);
-        transaction.execute();
+        // Two steps, not one MULTI/EXEC: <stream>.dlq (a contract name) hashes to a slot of its own, on another node of
+        // a Redis Cluster. Dead letter first: a crash between the two leaves the entry pending, and its redelivery
+        // dead-letters it again (a second dead letter with the same entry_id), where the other order could lose it.
+        redisson.<String, String>getStream(settings.dlqStream(), StringCodec.INSTANCE)
+                .add(StreamAddArgs.entries(fields).trimNonStrict().maxLen(settings.dlqRetention()).noLimit());
+        stream.ack(settings.group(), entryId);
         deadLettered.increment();
         log.error("Entry {} of {} moved to {} after {} deliveries: {}", entryId, settings.stream(),
                 settings.dlqStream(), deliveries, error);
-    }
-
-    /** MULTI/EXEC: the commands take effect together or not at all. */
-    private RBatch atomicBatch() {
-        return redisson.createBatch(BatchOptions.defaults().executionMode(BatchOptions.ExecutionMode.IN_MEMORY_ATOMIC));
     }
 
     private void refreshGauges() {

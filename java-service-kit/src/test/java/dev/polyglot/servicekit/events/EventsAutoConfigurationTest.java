@@ -24,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * A service gets the backbone from the kit alone: publisher and consumers wired to its Redis and its name. A Redis of
  * its own, because a typed event goes to its type's stream (platform.events), which other tests must not see.
  */
-@SpringBootTest(classes = SampleApplication.class)
+@SpringBootTest(classes = SampleApplication.class, properties = PrivateRedisServer.NOT_A_CLUSTER)
 class EventsAutoConfigurationTest {
 
     private static final PrivateRedisServer REDIS = PrivateRedisServer.start();

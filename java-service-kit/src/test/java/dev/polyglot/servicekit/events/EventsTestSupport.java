@@ -1,7 +1,6 @@
 package dev.polyglot.servicekit.events;
 
-import dev.polyglot.servicekit.events.tool.EventsTool;
-import dev.polyglot.servicekit.testing.RequiredEnvironment;
+import dev.polyglot.servicekit.testing.TestRedis;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -15,7 +14,10 @@ import org.redisson.client.codec.StringCodec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Shared by the backbone's Redis tests: a client for REDIS_URL, fresh stream names, fast consumer settings. */
+/**
+ * Shared by the backbone's Redis tests: a client for the tests' Redis ({@link TestRedis}: REDIS_CLUSTER_NODES, else
+ * REDIS_URL), fresh stream names, fast consumer settings.
+ */
 final class EventsTestSupport {
 
     static final String GROUP = "test-group";
@@ -27,7 +29,7 @@ final class EventsTestSupport {
     }
 
     /**
-     * What a backbone test works with: a client for REDIS_URL, a publisher, the consumers it started (stopped on
+     * What a backbone test works with: a client for the tests' Redis, a publisher, the consumers it started (stopped on
      * {@link #close()}), one meter registry and one tracer for all of them.
      */
     static final class Backbone implements AutoCloseable {
@@ -57,7 +59,7 @@ final class EventsTestSupport {
     }
 
     static RedissonClient redisson() {
-        return EventsTool.connect(RequiredEnvironment.get("REDIS_URL"));
+        return TestRedis.redisson();
     }
 
     /** A stream of its own per test, so that tests never see each other's entries. */

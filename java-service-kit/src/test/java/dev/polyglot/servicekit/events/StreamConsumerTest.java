@@ -6,6 +6,7 @@ import static dev.polyglot.servicekit.events.EventsTestSupport.fastSettings;
 import static dev.polyglot.servicekit.events.EventsTestSupport.pending;
 import static dev.polyglot.servicekit.events.EventsTestSupport.uniqueStream;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,7 +30,7 @@ import org.redisson.api.stream.StreamMessageId;
 import org.redisson.api.stream.StreamReadGroupArgs;
 import org.redisson.client.codec.StringCodec;
 
-/** The consumer's delivery guarantees against the real Redis of REDIS_URL. */
+/** The consumer's delivery guarantees against the tests' real Redis (REDIS_URL, or REDIS_CLUSTER_NODES's cluster). */
 class StreamConsumerTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -121,6 +122,31 @@ class StreamConsumerTest {
     }
 
     @Test
+    void anEntryWhoseConsumerDiedBetweenDeadLetteringAndAcknowledgingIsDeadLetteredAgainNotLost() {
+        String stream = uniqueStream("dlq-twice");
+        RStream<String, String> raw = redisson.getStream(stream, StringCodec.INSTANCE);
+        raw.createGroup(StreamCreateGroupArgs.name(GROUP).id(StreamMessageId.ALL).makeStream());
+        CloudEvent event = EventsTestSupport.publish(publisher, stream, "test.poison", Map.of());
+        // A consumer took the entry for the third time, failed, wrote the dead letter (step one) and died before its
+        // XACK (step two): the entry is still pending, delivered three times.
+        StreamMessageId entryId = raw.readGroup(GROUP, "ghost", StreamReadGroupArgs.neverDelivered().count(1))
+                .keySet().iterator().next();
+        raw.claim(GROUP, "ghost", 0, TimeUnit.MILLISECONDS, entryId);
+        raw.claim(GROUP, "ghost", 0, TimeUnit.MILLISECONDS, entryId);
+        redisson.<String, String>getStream(stream + ".dlq", StringCodec.INSTANCE).add(StreamAddArgs.entries(Map.of(
+                EventPublisher.FIELD, event.toJsonText(), "entry_id", entryId.toString(), "consumer", "ghost")));
+        List<String> handled = new CopyOnWriteArrayList<>();
+
+        start(fastSettings(stream, "c1").withMaxDeliveries(2), seen -> handled.add(seen.id()));
+
+        await().atMost(DEADLINE).until(() -> pending(redisson, stream) == 0);
+        assertThat(entries(redisson, stream + ".dlq")).as("a second dead letter of the same entry")
+                .extracting(fields -> fields.get("entry_id"), fields -> fields.get("consumer"))
+                .containsExactly(tuple(entryId.toString(), "ghost"), tuple(entryId.toString(), "c1"));
+        assertThat(handled).as("not handled again").isEmpty();
+    }
+
+    @Test
     void malformedEntriesGoToTheDeadLetterStreamAtOnce() {
         String stream = uniqueStream("malformed");
         List<String> handled = new CopyOnWriteArrayList<>();
@@ -164,7 +190,7 @@ class StreamConsumerTest {
         await().atMost(DEADLINE).until(() -> count("events.duplicates_skipped", stream) == 2);
         await().atMost(DEADLINE).until(() -> pending(redisson, stream) == 0);
         assertThat(handled).containsExactly(event.id());
-        assertThat(redisson.getBucket(stream + ":" + GROUP + ":processed:" + event.id(), StringCodec.INSTANCE)
+        assertThat(redisson.getBucket(processedKey(stream, event.id()), StringCodec.INSTANCE)
                 .remainTimeToLive()).isBetween(Duration.ofHours(23).toMillis(), Duration.ofHours(24).toMillis());
     }
 
@@ -178,7 +204,7 @@ class StreamConsumerTest {
             CloudEvent event = CloudEvent.create("/t", "test.batch", null, null);
             events.add(event);
             if (i % 2 == 0) { // handled by an earlier consumer of the group: its key exists
-                redisson.getBucket(stream + ":" + GROUP + ":processed:" + event.id(), StringCodec.INSTANCE)
+                redisson.getBucket(processedKey(stream, event.id()), StringCodec.INSTANCE)
                         .set("1", Duration.ofMinutes(1));
             }
             publisher.publish(stream, event);
@@ -193,7 +219,7 @@ class StreamConsumerTest {
         assertThat(count("events.duplicates_skipped", stream)).isEqualTo(4);
         assertThat(pending(redisson, stream)).isZero();
         assertThat(events).allSatisfy(event -> assertThat(redisson.getBucket(
-                stream + ":" + GROUP + ":processed:" + event.id(), StringCodec.INSTANCE).isExists()).isTrue());
+                processedKey(stream, event.id()), StringCodec.INSTANCE).isExists()).isTrue());
     }
 
     @Test
@@ -248,5 +274,10 @@ class StreamConsumerTest {
     private double count(String counter, String stream) {
         var found = meters.find(counter).tag("stream", stream).counter();
         return found == null ? 0 : found.count();
+    }
+
+    /** The dedupe key both kits write: the stream's name as its hash tag, so that it shares the stream's slot. */
+    private static String processedKey(String stream, String eventId) {
+        return "{" + stream + "}:" + GROUP + ":processed:" + eventId;
     }
 }

@@ -17,8 +17,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What every Java service of the platform must answer, checked against the running application on a
- * random port with the real Redis of REDIS_URL. A service's test extends this and adds
- * {@code @SpringBootTest(webEnvironment = RANDOM_PORT)}.
+ * random port with the real Redis of REDIS_URL (or the cluster of REDIS_CLUSTER_NODES). A service's test extends
+ * this and adds {@code @SpringBootTest(webEnvironment = RANDOM_PORT)}.
  */
 public abstract class JavaServiceContract {
 
@@ -32,9 +32,10 @@ public abstract class JavaServiceContract {
 
     @BeforeAll
     static void requireRealRedis() {
-        // The application reads REDIS_URL itself; without one, fail here with the hint rather than deep
-        // inside a context that could not start (or, worse, pass against some other Redis on the default port).
-        RequiredEnvironment.get("REDIS_URL");
+        // The application reads REDIS_URL (or REDIS_CLUSTER_NODES) itself; without one, fail here with the hint
+        // rather than deep inside a context that could not start (or, worse, pass against some other Redis on the
+        // default port).
+        TestRedis.settings();
     }
 
     @BeforeEach

@@ -7,6 +7,7 @@ import brave.Span.Kind;
 import brave.handler.MutableSpan;
 import dev.polyglot.servicekit.sample.SampleApplication;
 import dev.polyglot.servicekit.testing.ClosedPort;
+import dev.polyglot.servicekit.testing.PrivateRedisServer;
 import dev.polyglot.servicekit.testing.RecordedSpans;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
@@ -87,7 +88,8 @@ class TracingTest {
 
     private static ConfigurableApplicationContext start(String... arguments) {
         String[] common = {"--server.port=0", "--spring.main.web-application-type=servlet",
-                "--REDIS_URL=redis://127.0.0.1:" + ClosedPort.pick() + "/0"};
+                "--REDIS_URL=redis://127.0.0.1:" + ClosedPort.pick() + "/0",
+                "--" + PrivateRedisServer.NOT_A_CLUSTER};
         String[] all = new String[common.length + arguments.length];
         System.arraycopy(common, 0, all, 0, common.length);
         System.arraycopy(arguments, 0, all, common.length, arguments.length);

@@ -17,17 +17,21 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The capped history of every topic in Redis, for GET /api/notifications and for replay after a reconnect.
  *
- * <p>Keys: {@code notification:history:<topic>} is a sorted set of Notification JSON scored by a platform-wide
- * sequence ({@code notification:sequence}), trimmed to the newest {@code history-cap}; {@code
- * notification:position:<event id>} maps an event id to its sequence (for {@code last_event_id} and
+ * <p>Keys: {@code {notification}:history:<topic>} is a sorted set of Notification JSON scored by a platform-wide
+ * sequence ({@code {notification}:sequence}), trimmed to the newest {@code history-cap}; {@code
+ * {notification}:position:<event id>} maps an event id to its sequence (for {@code last_event_id} and
  * {@code Last-Event-ID}) for {@code history-ttl}. One sequence for all topics is what lets a reader's topics merge
  * into one timeline and a reconnect resume across all of them from one event id.
+ *
+ * <p>The hash tag {@code {notification}} puts all three in one slot, as the append script needs them in a Redis
+ * Cluster (a script's keys must share a slot): the sequence, every topic's history and every position live on one
+ * node. That is the price of one timeline; the history is small (capped per topic, positions expiring).
  */
 public class NotificationHistory {
 
-    private static final String SEQUENCE_KEY = "notification:sequence";
-    private static final String HISTORY_PREFIX = "notification:history:";
-    private static final String POSITION_PREFIX = "notification:position:";
+    private static final String SEQUENCE_KEY = "{notification}:sequence";
+    private static final String HISTORY_PREFIX = "{notification}:history:";
+    private static final String POSITION_PREFIX = "{notification}:position:";
 
     /** Idempotent on the event id: a redelivered event keeps its first position and is not stored twice. */
     private static final String APPEND = """

@@ -2,6 +2,7 @@ package dev.polyglot.servicekit.events.tool;
 
 import dev.polyglot.contracts.EventType;
 import dev.polyglot.contracts.EventTypes;
+import dev.polyglot.servicekit.config.RedisSettings;
 import dev.polyglot.servicekit.contract.ContractJson;
 import dev.polyglot.servicekit.events.CloudEvent;
 import dev.polyglot.servicekit.events.ConsumerSettings;
@@ -14,7 +15,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
-import org.redisson.config.Config;
-import org.redisson.config.SingleServerConfig;
 import zipkin2.reporter.brave.AsyncZipkinSpanHandler;
 import zipkin2.reporter.urlconnection.URLConnectionSender;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,10 +43,13 @@ import tools.jackson.databind.node.ObjectNode;
  * the cross-language test and the benchmark (the Python tool has the same flags and output):
  *
  * <pre>
- * EventsTool publish --redis-url URL --stream S --count N [--type T] [--source /events-tool] [--rate PER_SECOND]
+ * EventsTool publish REDIS --stream S --count N [--type T] [--source /events-tool] [--rate PER_SECOND]
  *                    --data-json JSON      (T: an event type of the contracts, default notification.broadcast;
  *                                           JSON: a payload valid for T's schema)
- * EventsTool consume --redis-url URL --stream S --group G --count N [--warmup W] [--timeout-seconds 60] [--ids-file F]
+ * EventsTool consume REDIS --stream S --group G --count N [--warmup W] [--timeout-seconds 60] [--ids-file F]
+ *
+ * REDIS: --redis-url redis[s]://[user:password@]host:port[/db]   one server
+ *        --redis-cluster-nodes HOST:PORT[,HOST:PORT...]          a Redis Cluster, through these seed nodes
  * </pre>
  *
  * Each prints one JSON line of results on stdout; logs go to stderr. consume exits 1 on timeout. Its spans are set
@@ -72,10 +72,11 @@ public final class EventsTool {
             exitCode = run(args);
         } catch (IllegalArgumentException usage) {
             System.err.println(usage.getMessage());
-            System.err.println("usage: EventsTool publish --redis-url URL --stream S --count N [--type T] [--source S]"
+            System.err.println("usage: EventsTool publish REDIS --stream S --count N [--type T] [--source S]"
                     + " [--rate PER_SECOND] --data-json JSON\n"
-                    + "       EventsTool consume --redis-url URL --stream S --group G --count N"
-                    + " [--warmup W] [--timeout-seconds 60] [--ids-file F]");
+                    + "       EventsTool consume REDIS --stream S --group G --count N"
+                    + " [--warmup W] [--timeout-seconds 60] [--ids-file F]\n"
+                    + "REDIS: --redis-url redis://HOST:PORT/DB or --redis-cluster-nodes HOST:PORT[,HOST:PORT...]");
             exitCode = 2;
         }
         System.exit(exitCode);
@@ -87,7 +88,7 @@ public final class EventsTool {
         }
         Map<String, String> flags = flags(args);
         ToolTracing tracing = ToolTracing.fromEnvironment(System.getenv());
-        RedissonClient redisson = connect(required(flags, "redis-url"));
+        RedissonClient redisson = connect(redis(flags));
         try {
             return switch (args[0]) {
                 case "publish" -> publish(redisson, flags, tracing);
@@ -284,25 +285,24 @@ public final class EventsTool {
         }
     }
 
-    /** A Redisson client for redis[s]://[user:password@]host:port[/db], with the platform's string codec. */
+    /** A Redisson client for one Redis server at redis[s]://[user:password@]host:port[/db]. */
     public static RedissonClient connect(String redisUrl) {
-        URI uri = URI.create(redisUrl);
-        Config config = new Config().setCodec(StringCodec.INSTANCE);
-        SingleServerConfig server = config.useSingleServer()
-                .setAddress(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 6379));
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            server.setDatabase(Integer.parseInt(path.substring(1)));
+        return connect(RedisSettings.singleServer(redisUrl));
+    }
+
+    /** A Redisson client for a single server, a cluster or a Sentinel master, with the platform's string codec. */
+    public static RedissonClient connect(RedisSettings redis) {
+        return Redisson.create(redis.redissonConfig());
+    }
+
+    /** Exactly one of --redis-url and --redis-cluster-nodes. */
+    static RedisSettings redis(Map<String, String> flags) {
+        String url = flags.get("redis-url");
+        String clusterNodes = flags.get("redis-cluster-nodes");
+        if ((url == null) == (clusterNodes == null)) {
+            throw new IllegalArgumentException("give either --redis-url or --redis-cluster-nodes");
         }
-        if (uri.getUserInfo() != null) {
-            String[] credentials = uri.getUserInfo().split(":", 2);
-            if (credentials.length == 2) {
-                server.setUsername(credentials[0].isEmpty() ? null : credentials[0]).setPassword(credentials[1]);
-            } else {
-                server.setPassword(credentials[0]);
-            }
-        }
-        return Redisson.create(config);
+        return url != null ? RedisSettings.singleServer(url) : RedisSettings.cluster(clusterNodes);
     }
 
     private static Map<String, String> flags(String[] args) {
