@@ -15,6 +15,8 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from launcher.config import REDIS_TOPOLOGY_VARIABLES
+
 ROOT = Path(__file__).resolve().parent.parent
 KIT_TARGET = ROOT / "java-service-kit" / "target"
 CLASSPATH_FILE = KIT_TARGET / "runtime-classpath.txt"
@@ -45,7 +47,7 @@ def python_command() -> list[str]:
 LANGUAGES = {"java": java_command, "python": python_command}
 # A tool is told its Redis by its flags alone (--redis-url or --redis-cluster-nodes), never by a variable of the
 # test's environment (the suites set REDIS_CLUSTER_NODES for the tests that read it).
-REDIS_CONNECTION_VARIABLES = ("REDIS_URL", "REDIS_CLUSTER_NODES", "REDIS_SENTINEL_MASTER", "REDIS_SENTINEL_NODES")
+REDIS_CONNECTION_VARIABLES = ("REDIS_URL", *REDIS_TOPOLOGY_VARIABLES)
 
 
 def tool_environment(env: dict[str, str] | None) -> dict[str, str]:
