@@ -176,6 +176,13 @@ def measure(work: Path, label: int, java_opts: str, models: Path, idle_seconds: 
     return run
 
 
+def cell(runs: list[Run], name: str, attribute: str) -> str:
+    """One part's figure in each run, "a / b"; seconds with a decimal, MiB without."""
+    values = [getattr(run, attribute).get(name) for run in runs]
+    decimals = 1 if attribute in ("healthy_at", "cpu_to_healthy") else 0
+    return " / ".join(f"{value:.{decimals}f}" for value in values if value is not None)
+
+
 def ratio(figure: float, target: float) -> str:
     return f"{figure / target:.2f}"
 
@@ -210,11 +217,8 @@ def print_report(runs: list[Run], idle_seconds: int) -> None:
 
         print("\n| part | healthy after, s | CPU-s until healthy | RSS idle, MiB | RSS after the demo, MiB |\n|---|---:|---:|---:|---:|")
         for name in mine[0].healthy_at:
-            def cell(attribute: str) -> str:
-                values = [getattr(r, attribute).get(name) for r in mine]
-                return " / ".join(f"{v:.1f}" if attribute in ("healthy_at", "cpu_to_healthy") else f"{v:.0f}"
-                                  for v in values if v is not None)
-            print(f"| {name} | {cell('healthy_at')} | {cell('cpu_to_healthy')} | {cell('rss_idle')} | {cell('rss_after_demo')} |")
+            cells = [cell(mine, name, attribute) for attribute in ("healthy_at", "cpu_to_healthy", "rss_idle", "rss_after_demo")]
+            print(f"| {name} | {' | '.join(cells)} |")
 
 
 def load_average() -> str:
