@@ -98,13 +98,15 @@ def main() -> int:
     edge[:50, 0], edge[50:100, 5] = 99.0, -1.0
     inputs = np.vstack([matrix, edge])
 
+    regressor, classifier = model.estimators()
+
     def scikit_learn(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return np.exp(model.regressor.predict(m)), model.classifier.predict_proba(m)[:, 1]
+        return np.exp(regressor.predict(m)), classifier.predict_proba(m)[:, 1]
 
     runtimes: dict[str, Predict | str] = {"scikit-learn predict": scikit_learn,
                                           "Treelite GTIL (the service's)": model.runtime.predict}
     for name, make in (("tl2cgen " + args.opt, lambda: tl2cgen_runtime(model.runtime, args.opt)),
-                       ("ONNX Runtime via skl2onnx", lambda: onnx_runtime(model.regressor, model.classifier, matrix))):
+                       ("ONNX Runtime via skl2onnx", lambda: onnx_runtime(regressor, classifier, matrix))):
         try:
             runtimes[name] = make()
         except Exception as error:  # a runtime that cannot take this model is a result, not a crash

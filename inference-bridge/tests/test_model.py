@@ -117,8 +117,68 @@ def test_treelite_predicts_what_scikit_learn_predicts(model: EtaModel):
     matrix[::17, 2] = np.nan  # a missing number
     matrix[::19, 4] = 1.5  # a category code no encoding makes
     hours, probability = model.predict(matrix)
-    np.testing.assert_allclose(hours, np.exp(model.regressor.predict(matrix)), rtol=1e-12)
-    np.testing.assert_allclose(probability, model.classifier.predict_proba(matrix)[:, 1], rtol=1e-12, atol=1e-15)
+    regressor, classifier = model.estimators()
+    np.testing.assert_allclose(hours, np.exp(regressor.predict(matrix)), rtol=1e-12)
+    np.testing.assert_allclose(probability, classifier.predict_proba(matrix)[:, 1], rtol=1e-12, atol=1e-15)
+
+
+SERVE_AND_LIST_MODULES = """
+import json, sys
+from inference_bridge.app import create_app
+from inference_bridge.domain.model import model_or_exit
+from inference_bridge.domain.model.features import encode
+from inference_bridge.settings import InferenceSettings
+from inference_bridge.worker.app import create_worker_app
+
+settings = InferenceSettings()
+model = model_or_exit("test", settings.model_dir)
+create_app(settings, model)
+create_worker_app(settings, model)
+hours, probability = model.predict(encode(
+    origin=["TX"], destination=["IL"], distance_km=[1480.0], weight_kg=[9000.0], mode=["ltl"], carrier=["swift"],
+    pickup_weekday=[1], pickup_hour=[9.0], pickup_month=[11]))
+print(json.dumps({"hours": float(hours[0]), "modules": sorted({name.split(".")[0] for name in sys.modules})}))
+"""
+
+
+def test_serving_a_model_imports_neither_scikit_learn_nor_pandas(model: EtaModel, model_dir: Path):
+    # What both serving processes do at start (the settings, the model, the app) and per request, in a fresh
+    # interpreter: scikit-learn and pandas would add about 100 MiB to each.
+    finished = subprocess.run([sys.executable, "-c", SERVE_AND_LIST_MODULES], capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "MODEL_DIR": str(model_dir)})
+    assert finished.returncode == 0, finished.stderr
+    served = json.loads(finished.stdout.splitlines()[-1])
+    assert served["hours"] == float(model.predict(_row("swift"))[0][0])
+    assert "treelite" in served["modules"], "the check would mean nothing if no model had been loaded"
+    assert not {"sklearn", "pandas", "joblib"} & set(served["modules"])
+
+
+def test_a_model_of_the_previous_artifact_format_still_serves(tmp_path: Path, model: EtaModel):
+    # Format 1, as training wrote it before format 2: the estimators alone, by joblib, named by a 1.x version.
+    import joblib
+
+    from inference_bridge.domain.model.artifact import FIRST_FORMAT, card_path, sha256_of
+
+    regressor, classifier = model.estimators()
+    staging = tmp_path / "staging.joblib"
+    joblib.dump({"format": FIRST_FORMAT, "generator_version": 1, "seed": 11, "rows": 20_000,
+                 "regressor": regressor, "classifier": classifier}, staging)
+    sha256 = sha256_of(staging)
+    version = f"1.1.{int(sha256[:8], 16)}"
+    staging.replace(tmp_path / f"eta-{version}.joblib")
+    assert artifact_path(tmp_path, version) == tmp_path / f"eta-{version}.joblib"
+    card_path(tmp_path, version).write_text(json.dumps({**model.card, "version": version, "artifact_sha256": sha256}))
+    (tmp_path / CURRENT_FILE).write_text(version + "\n")
+
+    previous = load_model(tmp_path)
+    assert previous.version == version
+    matrix = encode(origin=["TX", "AK", "CA"], destination=["IL", "WA", "CA"], distance_km=[1480.0, 2400.0, 300.0],
+                    weight_kg=[9000.0, 5000.0, 800.0], mode=["ftl", "ftl", "ltl"], carrier=["swift", "acme", "odfl"],
+                    pickup_weekday=[1, 2, 5], pickup_hour=[9.0, 10.0, 16.5], pickup_month=[11, 6, 1])
+    for served, expected in zip(previous.predict(matrix), model.predict(matrix), strict=True):
+        np.testing.assert_array_equal(served, expected)
+    previous_regressor, _ = previous.estimators()
+    np.testing.assert_array_equal(previous_regressor.predict(matrix), regressor.predict(matrix))
 
 
 def test_every_state_the_model_knows_is_a_code_the_contract_accepts():

@@ -144,7 +144,7 @@ def test_invalid_vector_fails_validation(path: Path):
 
 COMPLETED = InferenceJobCompleted(
     job_id="6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d", user_id="3f2c1d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f",
-    model_version="1.1.3163540562", total_items=2, succeeded_items=2, failed_items=0,
+    model_version="2.1.3111022213", total_items=2, succeeded_items=2, failed_items=0,
     result_url="/api/inference/v1/jobs/6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d/result", duration_ms=70,
     completed_at="2026-11-24T17:41:01.090000Z")
 

@@ -34,7 +34,7 @@ from opentelemetry.trace import Span, Tracer
 from sqlalchemy import Engine
 
 from reporting_bridge.domain.catalogue import FORMATS
-from reporting_bridge.domain.compute import ReportJob, compute
+from reporting_bridge.domain.report_job import ReportJob
 from reporting_bridge.store import reports
 from service_kit.events import EventPublisher, TypedEvent, derived_event_id
 
@@ -134,6 +134,9 @@ class ReportWorker:
                                    exc_info=True)
             finally:
                 otel_context.detach(token)
+
+        # pandas on the first report, not at start: about 45 MiB a worker that computes no report never needs
+        from reporting_bridge.domain.compute import compute
 
         try:
             result = await asyncio.to_thread(compute, engine, job, progress, self.chunk_rows)

@@ -28,9 +28,12 @@ per 800 km, ltl 1 day per 500 km + 1, intermodal 1 day per 600 km + 2, whole day
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Bump when the generating process changes: it is part of the model version.
 GENERATOR_VERSION = 1
@@ -115,6 +118,8 @@ def service_standard_hours(mode: np.ndarray, distance_km: np.ndarray) -> np.ndar
 
 def generate(rows: int, seed: int) -> Dataset:
     """`rows` shipments, the same for the same seed on every machine (numpy's PCG64)."""
+    import pandas as pd  # here: the serving processes import this module for its constants, and need no pandas
+
     rng = np.random.default_rng(seed)
     volume = np.array([STATES[c][2] for c in STATE_CODES], dtype=float)
     volume /= volume.sum()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from inference_bridge.domain.model.dataset import CARRIERS, FEATURES, MODES, OTHER_CARRIER, STATE_CODES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _STATE_INDEX = {code: float(i) for i, code in enumerate(STATE_CODES)}
 _MODE_INDEX = {mode: float(i) for i, mode in enumerate(MODES)}

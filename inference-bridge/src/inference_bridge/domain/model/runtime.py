@@ -2,8 +2,9 @@
 tree-ensemble runtime in C++ (decision 0018, which measured it against ONNX Runtime, tl2cgen's compiled code and
 scikit-learn's own predict).
 
-Treelite imports the fitted estimators when the model loads (tens of milliseconds; nothing extra on disk). It takes
-every decision as scikit-learn does but one: a category the model never saw (or a negative code) goes to the right
+Training imports the fitted estimators into Treelite and the artifact (format 2) stores Treelite's own serialised
+models with the categories each estimator was fitted on, so serving loads them without scikit-learn (decision 0031);
+an artifact of format 1 holds only the estimators, imported when it loads. Treelite takes every decision as scikit-learn does but one: a category the model never saw (or a negative code) goes to the right
 child in Treelite and the missing-value way in scikit-learn. `features.encode` makes such codes only for a state or
 carrier absent from the training data; they are turned into NaN (scikit-learn's own reading of them) before the trees
 see them, so both runtimes give the same numbers on every input. The tests compare the two on random and edge
@@ -22,7 +23,7 @@ from scipy.special import expit
 PREDICTION_THREADS = 1
 
 
-def _known_categories(estimator: Any) -> dict[int, np.ndarray]:
+def known_categories(estimator: Any) -> dict[int, np.ndarray]:
     """Column -> the category codes `estimator` was fitted on, for its categorical columns.
 
     scikit-learn exposes them only through the fitted preprocessor (an OrdinalEncoder per categorical column, in
@@ -39,15 +40,19 @@ def _known_categories(estimator: Any) -> dict[int, np.ndarray]:
 class TreeliteForest:
     """The raw score (baseline + sum of leaf values) of one fitted single-output HistGradientBoosting model."""
 
-    def __init__(self, estimator: Any) -> None:
-        self.model = treelite.sklearn.import_model(estimator)
-        known = _known_categories(estimator)
+    def __init__(self, model: treelite.Model, known: dict[int, np.ndarray]) -> None:
+        self.model = model
+        self.known_categories = known
         self.categorical_columns = np.array(sorted(known), dtype=np.intp)
         # known_table[i, code]: whether categorical column i's code was seen in training; codes are small integers.
         width = int(max((codes.max() for codes in known.values()), default=-1)) + 1
         self.known_table = np.zeros((len(known), max(width, 1)), dtype=bool)
         for i, column in enumerate(self.categorical_columns):
             self.known_table[i, known[int(column)].astype(np.intp)] = True
+
+    @classmethod
+    def from_estimator(cls, estimator: Any) -> TreeliteForest:
+        return cls(treelite.sklearn.import_model(estimator), known_categories(estimator))
 
     def _unknown_categories_as_missing(self, matrix: np.ndarray) -> np.ndarray:
         if not len(self.categorical_columns):
@@ -71,9 +76,13 @@ class TreeliteForest:
 class TreeliteEtaModel:
     """Both estimators of an EtaModel: (log hours -> hours, P(late))."""
 
-    def __init__(self, regressor: Any, classifier: Any) -> None:
-        self.regressor = TreeliteForest(regressor)
-        self.classifier = TreeliteForest(classifier)
+    def __init__(self, regressor: TreeliteForest, classifier: TreeliteForest) -> None:
+        self.regressor = regressor
+        self.classifier = classifier
+
+    @classmethod
+    def from_estimators(cls, regressor: Any, classifier: Any) -> TreeliteEtaModel:
+        return cls(TreeliteForest.from_estimator(regressor), TreeliteForest.from_estimator(classifier))
 
     def predict(self, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.exp(self.regressor.raw(matrix)), expit(self.classifier.raw(matrix))

@@ -7,7 +7,6 @@ Deterministic for a seed: the same seed and row count give the same artifact byt
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import sys
@@ -16,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import sklearn
 from threadpoolctl import threadpool_limits
@@ -25,8 +23,8 @@ from sklearn.metrics import brier_score_loss, log_loss, mean_absolute_error, r2_
 
 from inference_bridge.domain.model import dataset
 from inference_bridge.domain.model.artifact import (
-    ARTIFACT_FORMAT,
     CURRENT_FILE,
+    artifact_bytes,
     artifact_path,
     card_path,
     sha256_of,
@@ -125,11 +123,9 @@ def _train(*, seed: int, rows: int, output: Path) -> dict[str, Any]:
     }
 
     output.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()
-    joblib.dump({"format": ARTIFACT_FORMAT, "generator_version": dataset.GENERATOR_VERSION, "seed": seed,
-                 "rows": rows, "regressor": regressor, "classifier": classifier}, buffer)
-    staging = output / f".eta-{os.getpid()}.joblib.tmp"
-    staging.write_bytes(buffer.getvalue())
+    staging = output / f".eta-{os.getpid()}.artifact.tmp"
+    staging.write_bytes(artifact_bytes(generator_version=dataset.GENERATOR_VERSION, seed=seed, rows=rows,
+                                       regressor=regressor, classifier=classifier))
     sha256 = sha256_of(staging)
     version = version_of(sha256, dataset.GENERATOR_VERSION)
     staging.replace(artifact_path(output, version))
