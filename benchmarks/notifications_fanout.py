@@ -40,7 +40,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import redis
@@ -83,7 +83,7 @@ def rss_mib(pid: int) -> float:
 
 
 def rfc3339(at_ns: int) -> str:
-    return datetime.fromtimestamp(at_ns / 1e9, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.fromtimestamp(at_ns / 1e9, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def broadcast_event(at_ns: int) -> dict:
