@@ -17,6 +17,7 @@ import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -157,18 +158,22 @@ public class ConnectionRegistry implements SmartLifecycle {
         }
     }
 
-    /** The queue item of a notification, serialized once for every connection, in the current span if any. */
+    /**
+     * The queue item of a notification, serialized, encoded and its time parsed once for every connection (done per
+     * connection, each is repeated 10,000 times per broadcast at 10k connections), in the current span if any.
+     */
     public Outbound.Event event(Notification notification) {
         Span current = tracer.currentSpan();
-        return new Outbound.Event(notification, FRAMES.write(notification.toEventFrame(json)),
-                json.writeValueAsString(notification), current == null ? null : current.context(),
-                System.currentTimeMillis());
+        return new Outbound.Event(notification,
+                FRAMES.write(notification.toEventFrame(json)).getBytes(StandardCharsets.UTF_8),
+                json.writeValueAsString(notification), notification.timestamp(),
+                current == null ? null : current.context(), System.currentTimeMillis());
     }
 
     /** Called by a transport as it writes a notification to its client. */
     public void recordSent(LiveConnection connection, Outbound.Event event) {
         sent.get(connection.transport()).increment();
-        latency.record(Duration.between(event.notification().timestamp(), Instant.now()));
+        latency.record(Duration.between(event.time(), Instant.now()));
         if (event.trace() != null) {
             String topic = event.notification().topic();
             tracer.spanBuilder().setParent(event.trace())

@@ -2,6 +2,7 @@ package dev.polyglot.notification.live;
 
 import dev.polyglot.notification.history.Notification;
 import io.micrometer.tracing.TraceContext;
+import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -13,10 +14,12 @@ public sealed interface Outbound {
     /**
      * @param trace    the span this instance received the notification in (the fan-out's CONSUMER span), the parent
      *                 of each connection's {@code deliver} span; null for a replay from the history (no span then)
+     * @param wsFrameUtf8 the WebSocket {@code event} frame, encoded once for every connection: nobody writes to it
+     * @param time     the event's {@code time}, parsed once for every connection's latency sample
      * @param queuedAt when it was made (epoch milliseconds): the {@code deliver} span lasts until the write
      */
-    record Event(Notification notification, String wsFrame, String json, TraceContext trace, long queuedAt)
-            implements Outbound {
+    record Event(Notification notification, byte[] wsFrameUtf8, String json, Instant time, TraceContext trace,
+                 long queuedAt) implements Outbound {
     }
 
     record Control(String frame) implements Outbound {

@@ -36,6 +36,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -135,7 +136,12 @@ class NotificationWebSocketHandler implements WebSocketHandler {
                             }
                             return true;
                         })
-                        .map(item -> session.textMessage(text(connection, item))))
+                        .map(item -> message(session, connection, item))
+                        // Nothing of the handshake's context is read while writing (each deliver span names its
+                        // parent), and with automatic context propagation a non-empty one is restored into the
+                        // thread locals around every signal of every connection (a tracing scope opened and closed
+                        // each time, as a profile of the delivering thread showed).
+                        .contextWrite(context -> Context.empty()))
                 .then(Mono.defer(() -> {
                     if (closeWith.get() == null) {
                         return Mono.empty();
@@ -180,15 +186,16 @@ class NotificationWebSocketHandler implements WebSocketHandler {
                         });
     }
 
-    private String text(LiveConnection connection, Outbound item) {
+    private WebSocketMessage message(WebSocketSession session, LiveConnection connection, Outbound item) {
         if (item instanceof Outbound.Event event) {
             connections.recordSent(connection, event);
-            return event.wsFrame();
+            // The bytes encoded once for every connection, wrapped (not copied): the frame is never written to.
+            return new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(event.wsFrameUtf8()));
         }
         if (item instanceof Outbound.Withdrawn withdrawn) {
-            return Frames.withdrawn(withdrawn.reason(), withdrawn.topics());
+            return session.textMessage(Frames.withdrawn(withdrawn.reason(), withdrawn.topics()));
         }
-        return ((Outbound.Control) item).frame();
+        return session.textMessage(((Outbound.Control) item).frame());
     }
 
     /**
