@@ -102,8 +102,8 @@ class EventPublisher:
         span, a worker's job span) or a new root; the event carries that span's context (`traceparent`), so the
         consumer's `process <stream>` span is its child.
         """
-        with self._new_event(payload, subject=subject, event_id=event_id, stream=stream) as (event, stream):
-            await self.publish_event(event, stream=stream)
+        with self._new_event(payload, subject=subject, event_id=event_id, stream=stream) as (event, target):
+            await self.publish_event(event, stream=target)
         return event
 
     def publish_later(
@@ -122,11 +122,11 @@ class EventPublisher:
         `traceparent` names it as for `publish`. Raises RuntimeError outside `sending()`."""
         if self._sender is None:
             raise RuntimeError("publish_later needs a running sender: enter `publisher.sending()` first")
-        with self._new_event(payload, subject=subject, event_id=event_id, stream=stream) as (event, stream):
+        with self._new_event(payload, subject=subject, event_id=event_id, stream=stream) as (event, target):
             if len(self._queue) >= self.queue_capacity:
-                self._drop([_Queued(event, stream)], reason="queue_full")
+                self._drop([_Queued(event, target)], reason="queue_full")
             else:
-                self._queue.append(_Queued(event, stream))
+                self._queue.append(_Queued(event, target))
                 assert self._queued is not None  # made with the sender
                 self._queued.set()
         return event
