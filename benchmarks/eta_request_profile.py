@@ -1,6 +1,7 @@
 """What one `POST /api/inference/v1/eta` costs inside one process, and where that goes.
 
     .venv/bin/python benchmarks/eta_request_profile.py [--requests 400] [--runs 2] [--model-dir var/models]
+    .venv/bin/python benchmarks/eta_request_profile.py --rows 1000 --requests 20   # POST /v1/eta/batch instead
 
 No server, no network, no load generator: the app `inference_bridge.app.create_app` builds is called as ASGI, its
 lifespan running (so the kit's publisher and its `publish_later` sender too), against a redis-server of its own and a
@@ -14,7 +15,9 @@ stops once the queue of usage events is empty), the hello endpoint's, and the ra
 benchmark's "× hello" would be if the server, the network and the load generator cost nothing); then each part's
 share of a request's CPU under cProfile with a CPU clock (a part's cumulative time over the profile's total; the
 parts overlap where one calls another, e.g. the token check inside dependency solving; the last rows count a
-library's or module's own code only, not what it calls). Run it twice (the cores are
+library's or module's own code only, not what it calls). With `--rows N` (N > 1) it sends batches of N shipments to
+`/v1/eta/batch` and prints rows per CPU second, with the model's share: what the rest of the request leaves for
+the batch target (100,000 rows/s on one process) whatever runtime predicts. Run it twice (the cores are
 shared) and compare the runs.
 """
 
@@ -46,6 +49,7 @@ from launcher.config import load_settings  # noqa: E402
 SHIPMENT = {"origin": "TX", "destination": "IL", "distance_km": 1480, "weight_kg": 12000, "mode": "ftl",
             "carrier": "swift", "pickup_at": "2026-11-24T08:00:00-06:00"}
 ETA_PATH = "/api/inference/v1/eta"
+BATCH_PATH = "/api/inference/v1/eta/batch"
 
 # (label, file ending, function name): a part's share is its cumulative time over the profile's total.
 PARTS: tuple[tuple[str, str, str], ...] = (
@@ -136,7 +140,7 @@ def hello_app() -> FastAPI:
 
 async def cpu_per_request(call: Call, requests: int, settled: Callable[[], bool] = lambda: True) -> float:
     """CPU seconds of the process per call, one call at a time, until `settled` (the queue sent) too."""
-    for _ in range(20):  # warm-up: first-call caches, the token fetched and remembered
+    for _ in range(5):  # warm-up: first-call caches, the token fetched and remembered
         assert await call() == 200
     while not settled():
         await asyncio.sleep(0.001)
@@ -176,7 +180,7 @@ def shares(stats: pstats.Stats) -> dict[str, float]:
     return found
 
 
-async def measure(model_dir: Path, requests: int, runs: int) -> None:
+async def measure(model_dir: Path, requests: int, runs: int, rows: int) -> None:
     from inference_bridge.app import create_app
     from inference_bridge.domain.model import load_model
     from inference_bridge.settings import InferenceSettings
@@ -205,24 +209,31 @@ async def measure(model_dir: Path, requests: int, runs: int) -> None:
             assert isinstance(handler, logging.StreamHandler)
             handler.setStream(open(os.devnull, "w"))  # noqa: SIM115 (open until the process ends)
             model = load_model(settings.model_dir)
-            body = json.dumps(SHIPMENT).encode()
+            if rows == 1:
+                path, body = ETA_PATH, json.dumps(SHIPMENT).encode()
+            else:
+                shipments = [{**SHIPMENT, "distance_km": 200 + n % 3000, "origin": ("TX", "CA", "NY")[n % 3]}
+                             for n in range(rows)]
+                path, body = BATCH_PATH, json.dumps({"shipments": shipments}).encode()
             headers = tokens.headers("7c9e6679-7425-40de-944b-e07fc1f90ae7", "user")
             hello = hello_app()
             call_hello = asgi_call(hello, {}, "GET", "/hello")
-            print(f"{requests} requests a run, one at a time; CPU time of this process (2 shared cores; "
-                  f"load average {os.getloadavg()[0]:.1f} at the start)\n")
-            print(f"{'run':<5} {'eta CPU ms/request':>19} {'hello CPU ms/request':>21} {'hello / eta':>12}")
+            print(f"POST {path}, {rows} row(s); {requests} requests a run, one at a time; CPU time of this process "
+                  f"(2 shared cores; load average {os.getloadavg()[0]:.1f} at the start)\n")
+            print(f"{'run':<5} {'eta CPU ms/request':>19} {'rows per CPU s':>15} {'hello CPU ms/request':>21} "
+                  f"{'hello / eta':>12}")
             profiles: list[dict[str, float]] = []
             for run in range(1, runs + 1):
                 app = create_app(settings, model)
                 async with Lifespan(app) as lifespan:
                     publisher = lifespan.state["publisher"]
-                    call_eta = asgi_call(app, lifespan.state, "POST", ETA_PATH, body, headers)
+                    call_eta = asgi_call(app, lifespan.state, "POST", path, body, headers)
                     eta = await cpu_per_request(call_eta, requests, lambda: publisher.queued == 0)
                     hello_cpu = await cpu_per_request(call_hello, requests)
                     profiles.append(shares(await profiled(call_eta, requests, lambda: publisher.queued == 0)))
                     await lifespan.state["redis"].delete("platform.events")
-                print(f"{run:<5} {eta * 1000:>19.3f} {hello_cpu * 1000:>21.3f} {hello_cpu / eta:>12.3f}")
+                print(f"{run:<5} {eta * 1000:>19.3f} {rows / eta:>15,.0f} {hello_cpu * 1000:>21.3f} "
+                      f"{hello_cpu / eta:>12.3f}")
             print(f"\nshare of a request's CPU under cProfile (runs {' / '.join(str(r) for r in range(1, runs + 1))})\n")
             for label in [label for label, _, _ in PARTS] + [label for label, _ in OWN_CODE]:
                 figures = " / ".join(f"{profile[label] * 100:5.1f} %" for profile in profiles)
@@ -237,12 +248,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=400, help="requests per run and per side (400)")
     parser.add_argument("--runs", type=int, default=2, help="runs, each with a new app (2)")
+    parser.add_argument("--rows", type=int, default=1, help="shipments per request: 1 for /v1/eta, more for "
+                        "/v1/eta/batch (1; at most 1000)")
     parser.add_argument("--model-dir", type=Path, help="the model folder (default: the platform's, trained if none)")
     args = parser.parse_args()
     settings = load_settings()
     model_dir = args.model_dir or settings.model_dir
     build.ensure_model(settings.logs_dir, model_dir)
-    asyncio.run(measure(model_dir, args.requests, args.runs))
+    asyncio.run(measure(model_dir, args.requests, args.runs, args.rows))
     return 0
 
 
