@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,11 +34,15 @@ class Tokens:
         transport = httpx.MockTransport(lambda request: httpx.Response(200, json=self.jwks))
         return TokenVerifier(AUTH, keys=JwksCache(AUTH, transport=transport))
 
-    def headers(self, user_id: str, *roles: str) -> dict[str, str]:
+    def token(self, user_id: str, *roles: str) -> str:
+        """A new access token (its own `jti`) of `user_id` with `roles`, valid for ten minutes."""
         now = int(time.time())
         claims = {"iss": AUTH.issuer, "aud": AUTH.audience, "sub": user_id, "roles": list(roles),
-                  "email": "someone@example.com", "iat": now, "exp": now + 600}
-        return {"Authorization": "Bearer " + jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": KID})}
+                  "email": "someone@example.com", "iat": now, "exp": now + 600, "jti": str(uuid.uuid4())}
+        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": KID})
+
+    def headers(self, user_id: str, *roles: str) -> dict[str, str]:
+        return {"Authorization": "Bearer " + self.token(user_id, *roles)}
 
 
 @contextmanager
