@@ -62,6 +62,9 @@ PARTS: tuple[tuple[str, str, str], ...] = (
     ("the usage event: queueing it (`publish_later`: span, envelope)", "service_kit/events/publisher.py",
      "publish_later"),
     ("the usage event: sending it (the sender's pipelined XADDs)", "service_kit/events/publisher.py", "_write"),
+    # What the usage event cost before publish_later (decision 0029): an awaited XADD in a background task.
+    ("the usage event: publishing it awaited (`publish`: span, envelope, XADD)", "service_kit/events/publisher.py",
+     "publish"),
     ("OpenTelemetry spans: start", "opentelemetry/sdk/trace/__init__.py", "start_span"),
     ("OpenTelemetry spans: end", "opentelemetry/sdk/trace/__init__.py", "end"),
     ("the access log line (`logging`, into /dev/null)", "logging/__init__.py", "_log"),
