@@ -54,6 +54,12 @@ BATCH_PATH = "/api/inference/v1/eta/batch"
 # (label, file ending, function name): a part's share is its cumulative time over the profile's total.
 PARTS: tuple[tuple[str, str, str], ...] = (
     ("the model (`TreeliteEtaModel.predict`)", "inference_bridge/domain/model/runtime.py", "predict"),
+    ("the features (`features.encode`: the columns into the model's matrix)", "inference_bridge/domain/model/features.py",
+     "encode"),
+    ("the shipments into columns (`columns_of`)", "inference_bridge/domain/predictions.py", "columns_of"),
+    ("the answer's rows (`prediction_rows`: features and model included)", "inference_bridge/domain/predictions.py",
+     "prediction_rows"),
+    ("the body's JSON read (`json.loads`)", "json/__init__.py", "loads"),
     ("token check (`TokenVerifier.verify`)", "service_kit/auth.py", "verify"),
     ("FastAPI's dependency solving, token check included", "fastapi/dependencies/utils.py", "solve_dependencies"),
     ("request validation (`request_body_to_args`)", "fastapi/dependencies/utils.py", "request_body_to_args"),
