@@ -158,7 +158,7 @@ def main() -> int:
     for name, figures in results.items():
         rows = figures["requests_per_second"] * (BATCH_ROWS if "batch" in name else 1)
         print(f"{name:<34} {figures['requests_per_second']:>9,.0f} {rows:>9,.0f} {figures['p50_ms']:>8.2f} "
-              f"{figures['p99_ms']:>8.2f} {figures['requests_per_second'] / hello_rps:>8.2f} {figures['errors']:>6}")
+              f"{figures['p99_ms']:>8.2f} {figures['requests_per_second'] / hello_rps:>8.3f} {figures['errors']:>6}")
     single = results["eta, direct"]["requests_per_second"]
     write_record(args.record, "inference_throughput.py",
                  {"predictions_per_second_per_process": round(single),

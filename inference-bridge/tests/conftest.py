@@ -1,27 +1,22 @@
 """Fixtures of inference-bridge's tests: one small model trained per session into a temporary MODEL_DIR, and
-real RS256 access tokens checked through a real JWKS endpoint (a local HTTP server standing in for
-auth-service's /.well-known/jwks.json)."""
+real RS256 access tokens checked through a real JWKS endpoint (`service_kit_testing.tokens.jwks_endpoint`, a local
+HTTP server standing in for auth-service's /.well-known/jwks.json)."""
 
 from __future__ import annotations
 
-import json
 import os
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 from threadpoolctl import threadpool_limits
 
 from inference_bridge.domain.model import EtaModel, load_model
 from inference_bridge.domain.model.train import train
+from service_kit_testing.tokens import Tokens as SigningTokens
+from service_kit_testing.tokens import jwks_endpoint
 
 SESSION_MODEL_ROWS = 20_000
 SESSION_MODEL_SEED = 11
@@ -51,15 +46,12 @@ def model(model_dir: Path) -> EtaModel:
 
 @dataclass
 class Tokens:
-    private_key: rsa.RSAPrivateKey
-    kid: str
+    """Access tokens of one role each, for a new user unless `user_id` is given."""
+
+    signing: SigningTokens
 
     def issue(self, role: str = "user", user_id: str | None = None) -> str:
-        now = int(time.time())
-        claims = {"iss": "polyglot-auth", "aud": "polyglot-platform", "sub": user_id or str(uuid.uuid4()),
-                  "roles": [role], "email": f"{role}@example.com", "iat": now, "exp": now + 600,
-                  "jti": str(uuid.uuid4())}
-        return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": self.kid})
+        return self.signing.token(user_id or str(uuid.uuid4()), role)
 
     def headers(self, role: str = "user", user_id: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.issue(role, user_id)}"}
@@ -68,34 +60,18 @@ class Tokens:
 @pytest.fixture(scope="session", autouse=True)
 def tokens() -> Iterator[Tokens]:
     """Signs tokens as auth-service does; AUTH_JWKS_URL points every app of the session at their JWKS."""
-    private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    kid = f"test-{uuid.uuid4().hex[:8]}"
-    jwk = {**json.loads(RSAAlgorithm.to_jwk(private_key.public_key())), "kid": kid, "use": "sig", "alg": "RS256"}
-    body = json.dumps({"keys": [jwk]}).encode()
-
-    class JwksEndpoint(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), JwksEndpoint)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    signing = SigningTokens()
     previous = os.environ.get("AUTH_JWKS_URL")
-    os.environ["AUTH_JWKS_URL"] = f"http://127.0.0.1:{server.server_address[1]}/api/auth/.well-known/jwks.json"
-    yield Tokens(private_key, kid)
-    server.shutdown()
-    server.server_close()
-    if previous is None:
-        os.environ.pop("AUTH_JWKS_URL", None)
-    else:
-        os.environ["AUTH_JWKS_URL"] = previous
+    with jwks_endpoint(signing) as auth:
+        assert auth.jwks_url is not None
+        os.environ["AUTH_JWKS_URL"] = auth.jwks_url
+        try:
+            yield Tokens(signing)
+        finally:
+            if previous is None:
+                os.environ.pop("AUTH_JWKS_URL", None)
+            else:
+                os.environ["AUTH_JWKS_URL"] = previous
 
 
 def shipment(**overrides: object) -> dict[str, object]:

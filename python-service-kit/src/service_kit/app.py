@@ -92,7 +92,8 @@ def create_service_app(
     X-Request-Id, request metrics and access log, tracing (`service_kit.tracing`: FastAPI's server spans, the
     backbone's producer and consumer spans, service.name `part_name`, default `service_name`: a worker that
     publishes as its service names itself there) and a lifespan that opens the span export, the Redis client
-    (`get_redis`), the event publisher (`get_publisher`, source "/<service_name>"), the access-token verifier
+    (`get_redis`), the event publisher (`get_publisher`, source "/<service_name>"; its `publish_later` sender runs
+    as long as the app), the access-token verifier
     (`get_token_verifier`) and then the service's own `lifespan`, closing them in reverse order.
     `span_processors` see every span of the app besides the export (tests: an in-memory exporter).
     """
@@ -117,7 +118,10 @@ def create_service_app(
                                  event_metrics=event_metrics, tracer=tracing.tracer)
         logger.info("%s %s started as instance %s", service_name, version, settings.instance_id)
         try:
-            async with lifespan(runtime) if lifespan else contextlib.nullcontext() as service_state:
+            # The sender of publisher.publish_later runs before the service's resources open (its consumers may
+            # publish) and sends what is left after they closed, before the Redis client closes.
+            async with (publisher.sending(),
+                        lifespan(runtime) if lifespan else contextlib.nullcontext() as service_state):
                 yield {"redis": redis, "publisher": publisher, "token_verifier": token_verifier,
                        **(service_state or {})}
         finally:

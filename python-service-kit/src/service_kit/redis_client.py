@@ -76,8 +76,9 @@ class _SentinelMaster(Redis):
                 await pool.sentinel_manager.aclose()
 
 
-def get_redis(request: Request) -> RedisClient:
+async def get_redis(request: Request) -> RedisClient:
     """FastAPI dependency: `redis: Annotated[RedisClient, Depends(get_redis)]`, the app's client, which its lifespan
-    opens (`create_service_app`) and hands to requests in the lifespan state."""
+    opens (`create_service_app`) and hands to requests in the lifespan state. `async`, although it awaits nothing:
+    FastAPI runs a plain function dependency in a worker thread, on every request."""
     redis: RedisClient = request.state.redis
     return redis

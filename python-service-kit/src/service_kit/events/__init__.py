@@ -10,7 +10,9 @@ the contract's (contract_types.streams.RETENTION), configurable (EVENTS_RETENTIO
   gives the CloudEvent type, dataschema and stream; stamps id, time (microseconds), source and, inside a
   `send <stream>` span, that span's trace context (`events.spans`: the span names and attributes);
   `event_id=derived_event_id(job_id, payload)` for an outcome announced again after a crash (a duplicate then);
-  `publish_event(event)` appends an event built elsewhere (relays, replays) as it is;
+  `publish_event(event)` appends an event built elsewhere (relays, replays) as it is; `publish_later(payload)`
+  queues the event and returns at once, the sender that `async with publisher.sending()` runs (every app's lifespan
+  does) writes the queue in pipelined round trips (what a crash finds queued is lost: for metering only);
 - `EventHandlers().on(USER_DELETED, handler)` (or `.on_every_type(handler)`): a handler gets a `TypedEvent`,
   the envelope and `data` as the type's payload model; a type without a handler is acknowledged and ignored;
 - `StreamConsumer(redis, EventSettings().consumer(stream=..., group=..., consumer=...), handlers)`: consumer

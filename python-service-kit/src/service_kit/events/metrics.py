@@ -17,6 +17,11 @@ class EventMetrics:
         self.published = Counter(
             "events_published", "Events published (XADD)", ("stream", "type"), registry=registry
         )
+        self.dropped = Counter(
+            "events_dropped", "Events publish_later queued and never sent: the queue was full, or still held them when "
+            "the process stopped (the Python kit's publish_later)", ("reason",),
+            registry=registry,
+        )
         self.consumed = Counter(
             "events_consumed", "Stream entries delivered to a consumer (read or reclaimed)", CONSUMER_LABELS,
             registry=registry,
