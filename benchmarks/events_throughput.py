@@ -6,7 +6,8 @@
 Runs a private redis-server on a free port. For each path (Java→Python, Python→Java, and the same-language
 paths for context) it runs the shipped events tools (the backbones' own publisher and consumer):
   * throughput: the publisher sends --events as fast as it can while the consumer runs; figure = events
-    handled per second by the consumer, from its first to its last event;
+    handled per second by the consumer, from its first to its last event; beside it "published/s", the publisher's
+    own rate (the whole run, warm-up included): a consumer that keeps up cannot go faster than that;
   * latency: the publisher sends --latency-events at a steady --rate, so queueing does not dominate; figure =
     consumer clock − the event's `time`, p50 and p99 (same machine, same clock).
 Every run first sends --warmup events that are handled but not measured: the figures are the steady state
@@ -84,11 +85,13 @@ def raw_run(redis_url: str, count: int, rate: float, warmup: int) -> dict:
     consumer = multiprocessing.Process(target=raw_consumer, args=(redis_url, stream, warmup + count, warmup, queue))
     consumer.start()
     time.sleep(0.5)
+    publishing_started = time.perf_counter()
     raw_publisher(redis_url, stream, warmup + count, rate)
+    published_per_second = (warmup + count) / (time.perf_counter() - publishing_started)
     result = queue.get(timeout=300)
     consumer.join()
     latencies = sorted(result["latencies"])
-    return {"per_second": result["measured"] / result["seconds"],
+    return {"per_second": result["measured"] / result["seconds"], "published_per_second": published_per_second,
             "p50_ms": statistics.median(latencies), "p99_ms": latencies[int(len(latencies) * 0.99) - 1]}
 
 
@@ -99,10 +102,10 @@ def tool_run(redis_url: str, publisher: str, consumer: str, count: int, rate: fl
                                       "--count", str(warmup + count), "--warmup", str(warmup),
                                       "--timeout-seconds", "300"], env=tracing)
     time.sleep(2)  # let the consumer's group exist and its JVM start before the clock matters
-    run_tool(publisher, ["publish", "--redis-url", redis_url, "--stream", stream, "--count", str(warmup + count),
+    published = run_tool(publisher, ["publish", "--redis-url", redis_url, "--stream", stream, "--count", str(warmup + count),
                          "--rate", str(rate), "--type", "notification.broadcast",
                          "--data-json", broadcast_data("x" * 200)], env=tracing)
-    return finish_tool(consuming, consumer)
+    return {**finish_tool(consuming, consumer), "published_per_second": published["per_second"]}
 
 
 def paths_option(text: str) -> list[tuple[str, str]]:
@@ -141,12 +144,13 @@ def main() -> None:
         server = PrivateRedis(binary=redis_server_executable(), port=free_port(), directory=work)
         server.start()
         try:
-            rows, raw_throughput, raw_latency = measure(server.url, span_intake_url(intake_port), args, redis)
+            rows, raw_throughput, raw_published, raw_latency = measure(server.url, span_intake_url(intake_port), args,
+                                                                       redis)
         finally:
             server.stop()
             intake.terminate()
             intake.wait(timeout=10)
-    print_table(rows, raw_throughput, raw_latency)
+    print_table(rows, raw_throughput, raw_published, raw_latency)
     record(args, rows, raw_throughput)
 
 
@@ -154,30 +158,34 @@ def measure(url: str, intake_url: str, args: argparse.Namespace, redis) -> tuple
     version = redis.Redis.from_url(url).info("server")["redis_version"]
     print(f"redis {version} on {url}; {args.events} events for throughput, {args.latency_events} at "
           f"{args.rate:g}/s for latency, each after {args.warmup} warm-up events", flush=True)
-    raw_throughput = raw_run(url, args.events, 0, args.warmup)["per_second"]
+    raw = raw_run(url, args.events, 0, args.warmup)
+    raw_throughput, raw_published = raw["per_second"], raw["published_per_second"]
     raw_latency = raw_run(url, args.latency_events, args.rate, args.warmup)
     rows = []
     for publisher, consumer in args.paths:
         for sampling in args.samplings:
             tracing = {"TRACING_SAMPLING_PROBABILITY": sampling, "TRACING_ZIPKIN_ENDPOINT": intake_url}
-            throughput = tool_run(url, publisher, consumer, args.events, 0, args.warmup, tracing)["per_second"]
+            flood = tool_run(url, publisher, consumer, args.events, 0, args.warmup, tracing)
             latency = tool_run(url, publisher, consumer, args.latency_events, args.rate, args.warmup, tracing)
-            rows.append((f"{publisher} → {consumer}", sampling, throughput, latency["p50_ms"], latency["p99_ms"]))
+            rows.append((f"{publisher} → {consumer}", sampling, flood["per_second"], latency["p50_ms"],
+                         latency["p99_ms"], flood["published_per_second"]))
             print(f"  measured {publisher} → {consumer}, sampling {sampling}", flush=True)
-    return rows, raw_throughput, raw_latency
+    return rows, raw_throughput, raw_published, raw_latency
 
 
-def print_table(rows: list, raw_throughput: float, raw_latency: dict) -> None:
+def print_table(rows: list, raw_throughput: float, raw_published: float, raw_latency: dict) -> None:
+    """"published/s" is the publisher's own rate over the throughput run (warm-up included): a consumer whose events/s
+    is close to it kept up, and the publisher set the pace."""
     print()
-    print("| path | sampling | events/s | × raw | × untraced | p50 ms | × raw | p99 ms | × raw |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| raw redis-py XADD → XREADGROUP | | {raw_throughput:,.0f} | 1.00 | | {raw_latency['p50_ms']:.2f} | 1.00 "
-          f"| {raw_latency['p99_ms']:.2f} | 1.00 |")
-    untraced = {name: throughput for name, sampling, throughput, _, _ in rows if sampling == "0.0"}
-    for name, sampling, throughput, p50, p99 in rows:
+    print("| path | sampling | events/s | × raw | × untraced | published/s | p50 ms | × raw | p99 ms | × raw |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| raw redis-py XADD → XREADGROUP | | {raw_throughput:,.0f} | 1.00 | | {raw_published:,.0f} "
+          f"| {raw_latency['p50_ms']:.2f} | 1.00 | {raw_latency['p99_ms']:.2f} | 1.00 |")
+    untraced = {name: throughput for name, sampling, throughput, *_ in rows if sampling == "0.0"}
+    for name, sampling, throughput, p50, p99, published in rows:
         print(f"| {name} | {sampling} | {throughput:,.0f} | {throughput / raw_throughput:.2f} | "
-              f"{ratio(throughput, untraced.get(name))} | {p50:.2f} | {p50 / raw_latency['p50_ms']:.2f} | {p99:.2f} | "
-              f"{p99 / raw_latency['p99_ms']:.2f} |")
+              f"{ratio(throughput, untraced.get(name))} | {published:,.0f} | {p50:.2f} | {p50 / raw_latency['p50_ms']:.2f} "
+              f"| {p99:.2f} | {p99 / raw_latency['p99_ms']:.2f} |")
 
 
 def record(args: argparse.Namespace, rows: list, raw_throughput: float) -> None:
@@ -185,7 +193,7 @@ def record(args: argparse.Namespace, rows: list, raw_throughput: float) -> None:
     (sampling 1.0) when that was measured."""
     sampling = "1.0" if "1.0" in args.samplings else args.samplings[0]
     per_consumer: dict[str, float] = {}
-    for name, row_sampling, throughput, _, _ in rows:
+    for name, row_sampling, throughput, *_ in rows:
         consumer = name.split(" → ")[1]
         if row_sampling == sampling:
             per_consumer[consumer] = min(throughput, per_consumer.get(consumer, throughput))

@@ -38,7 +38,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from service_kit.events.batch import BatchRecord, processed_key
-from service_kit.events.envelope import CloudEvent, MalformedEvent, decode_event, format_time
+from service_kit.events.envelope import CloudEvent, MalformedEvent, decode_event, format_time, trace_context_of
 from service_kit.events.handlers import Delivery, EventHandlers
 from service_kit.events.lease import EntryLeases
 from service_kit.events.metrics import EventMetrics, default_event_metrics
@@ -296,7 +296,7 @@ class StreamConsumer:
                     error = (f"not handled successfully in {s.max_deliveries} deliveries: the last attempt ended "
                              "without an outcome (its consumer stopped or died, see its log)")
                     self._consumed.inc()
-                    with self._process_span(fields):
+                    with self._process_span(_trace_context_of_text(fields.get(EVENT_FIELD))):
                         await self._dead_letter(entry_id, fields, deliveries, error)
                 else:
                     batch.append((entry_id, fields, deliveries))
@@ -339,7 +339,7 @@ class StreamConsumer:
                 if not await self._leases.still_held(entry_id, taken_at):
                     continue
                 self._consumed.inc()
-                with self._process_span(fields) as span:
+                with self._process_span(self._parent_of(outcome, fields)) as span:
                     await self._deliver(span, record, entry_id, fields, deliveries, outcome, handled_before)
         except BaseException:
             await record.abandon()
@@ -372,13 +372,20 @@ class StreamConsumer:
 
     # -- one entry -----------------------------------------------------------------------------------
 
-    def _process_span(self, fields: Fields) -> AbstractContextManager[trace.Span]:
-        """A `process <stream>` span, a child of the trace context the entry's event carries (read leniently from
-        the raw text, so that a malformed event's dead-lettering is in its trace too; none, or a malformed one: a
-        new root)."""
+    @staticmethod
+    def _parent_of(outcome: _Routed | _Ignored | _Malformed, fields: Fields) -> Context:
+        """The trace context the entry's event carries: from the envelope parsed already, or, for a malformed one,
+        read leniently from the raw text, so that its dead-lettering is in its trace too (none, or a malformed one:
+        a new root)."""
+        if isinstance(outcome, _Malformed):
+            return _trace_context_of_text(fields.get(EVENT_FIELD))
+        return trace_context_of(outcome.event)
+
+    def _process_span(self, parent: Context) -> AbstractContextManager[trace.Span]:
+        """A `process <stream>` span, a child of `parent` (an empty context: a new root)."""
         s = self.settings
         return self.tracer.start_as_current_span(
-            f"process {s.stream}", context=_trace_context_of_text(fields.get(EVENT_FIELD)), kind=SpanKind.CONSUMER,
+            f"process {s.stream}", context=parent, kind=SpanKind.CONSUMER,
             attributes=messaging_attributes(s.stream, "process", group=s.group),
         )
 

@@ -87,54 +87,67 @@ class EntryLeases:
         """The lease of an entry whose handler is about to run: `async with leases.lease(entry_id) as lease:`."""
         return Lease(self, entry_id)
 
-    async def keep(self, lease: Lease) -> None:
-        """Renews `lease` every renewal interval until its handler is done, or until it is lost."""
+    async def renew_or_report(self, lease: Lease) -> bool:
+        """One renewal of `lease`; whether to renew it again (False once it is lost). A renewal that Redis did not
+        answer is counted and logged, and the next one tries again: until min_idle_ms has passed for good, Redis may
+        still answer."""
         s, entry_id = self.settings, lease.entry_id
-        while True:
-            try:
-                await asyncio.wait_for(lease.done.wait(), self.interval_seconds)
-                return
-            except TimeoutError:
-                pass
-            try:
-                if await self.renew(entry_id):
-                    continue
-            except (RedisError, OSError) as error:
-                # Redis may answer the next one: keep trying until min_idle_ms has passed for good.
-                self._renewals_failed.inc()
-                logger.warning("consumer %s could not renew its lease on entry %s of %s: %s", s.consumer, entry_id,
-                               s.stream, error)
-                continue
-            lease.lost = True
+        try:
+            if await self.renew(entry_id):
+                return True
+        except (RedisError, OSError) as error:
             self._renewals_failed.inc()
-            logger.warning(
-                "consumer %s lost entry %s of %s while its handler was running (another consumer of %s reclaimed it): "
-                "the event may be handled twice", s.consumer, entry_id, s.stream, s.group)
-            return
+            logger.warning("consumer %s could not renew its lease on entry %s of %s: %s", s.consumer, entry_id,
+                           s.stream, error)
+            return True
+        lease.lost = True
+        self._renewals_failed.inc()
+        logger.warning(
+            "consumer %s lost entry %s of %s while its handler was running (another consumer of %s reclaimed it): "
+            "the event may be handled twice", s.consumer, entry_id, s.stream, s.group)
+        return False
 
 
 class Lease:
-    """An entry's lease while its handler runs (the `async with` block): renewed in the background; `lost` once a
-    renewal found the entry reclaimed by another consumer.
+    """An entry's lease while its handler runs (the `async with` block): renewed every renewal interval from the
+    handler's start; `lost` once a renewal found the entry reclaimed by another consumer.
 
-    The renewals are told to stop rather than cancelled: a redis-py command cancelled in flight can leave its
-    connection out of step with its replies."""
+    A handler that returns within the interval (nearly all do) costs one timer of the event loop, set on entry and
+    cancelled on exit: no task, no event object; a renewal task starts only when the timer fires, and the next timer
+    is set once its renewal was answered. The renewals are told to stop rather than cancelled: a redis-py command
+    cancelled in flight can leave its connection out of step with its replies."""
 
     def __init__(self, leases: EntryLeases, entry_id: str) -> None:
         self.leases = leases
         self.entry_id = entry_id
         self.lost = False
-        self.done = asyncio.Event()
+        self._done = False
+        self._timer: asyncio.TimerHandle | None = None
         self._renewing: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Lease:
-        self._renewing = asyncio.create_task(self.leases.keep(self),
-                                             name=f"lease {self.leases.settings.stream} {self.entry_id}")
+        self._set_timer()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        self.done.set()
+        self._done = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self._renewing is not None:
             # Shielded: a consumer cancelled meanwhile (a stop that timed out) must not cancel a renewal in flight;
             # told to stop, the renewals end by themselves.
             await asyncio.shield(self._renewing)
+
+    def _set_timer(self) -> None:
+        self._timer = asyncio.get_running_loop().call_later(self.leases.interval_seconds, self._renewal_due)
+
+    def _renewal_due(self) -> None:
+        self._timer = None
+        if not self._done:
+            self._renewing = asyncio.create_task(self._renew(),
+                                                 name=f"lease {self.leases.settings.stream} {self.entry_id}")
+
+    async def _renew(self) -> None:
+        if await self.leases.renew_or_report(self) and not self._done:
+            self._set_timer()

@@ -336,6 +336,7 @@ public class StreamConsumer {
         BatchRecord record = new BatchRecord(redisson, settings);
         for (int i = 0; i < batch.size() && running; i++) { // once stopping, the rest stays pending
             Taken taken = batch.get(i);
+            record.beforeNextEntry();
             process(taken.entryId(), taken.fields(), taken.deliveries(), parsed.get(i), handledBefore, record);
         }
         acked.increment(record.finish());

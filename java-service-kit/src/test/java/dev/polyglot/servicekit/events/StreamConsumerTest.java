@@ -223,6 +223,46 @@ class StreamConsumerTest {
     }
 
     @Test
+    void eachHandlersKeyIsInRedisWhileTheNextHandlerOfItsBatchRuns() {
+        // The key, not the batch's XACK, keeps an event handled once: it must be out before the next handler starts
+        // (decision 0022), not held for the MULTI/EXEC that ends the batch.
+        String stream = uniqueStream("key-before-next");
+        RStream<String, String> raw = redisson.getStream(stream, StringCodec.INSTANCE);
+        raw.createGroup(StreamCreateGroupArgs.name(GROUP).id(StreamMessageId.ALL).makeStream());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) { // published before the consumer starts: one batch
+            CloudEvent event = CloudEvent.create("/t", "test.keys", null, null);
+            ids.add(event.id());
+            publisher.publish(stream, event);
+        }
+        List<Boolean> earlierKeyWritten = new CopyOnWriteArrayList<>();
+        List<Long> pendingMeanwhile = new CopyOnWriteArrayList<>();
+
+        start(fastSettings(stream, "c1"), seen -> {
+            int index = ids.indexOf(seen.id());
+            if (index > 0) {
+                String earlierKey = processedKey(stream, ids.get(index - 1));
+                // Polled briefly: the key went out on another of Redisson's connections just before this handler.
+                long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                boolean written = redisson.getBucket(earlierKey, StringCodec.INSTANCE).isExists();
+                while (!written && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                    written = redisson.getBucket(earlierKey, StringCodec.INSTANCE).isExists();
+                }
+                earlierKeyWritten.add(written);
+                pendingMeanwhile.add(pending(redisson, stream));
+            }
+        });
+
+        await().atMost(DEADLINE).until(() -> count("events.acked", stream) == 3);
+        assertThat(earlierKeyWritten).containsExactly(true, true);
+        assertThat(pendingMeanwhile).containsExactly(3L, 3L); // acknowledged with the batch, after its last handler
+        assertThat(pending(redisson, stream)).isZero();
+        assertThat(ids).allSatisfy(id -> assertThat(redisson.getBucket(
+                processedKey(stream, id), StringCodec.INSTANCE).isExists()).isTrue());
+    }
+
+    @Test
     void stopWaitsForTheHandlerInProgressAndAcknowledgesIt() throws InterruptedException {
         String stream = uniqueStream("shutdown");
         CountDownLatch handlerStarted = new CountDownLatch(1);
