@@ -33,6 +33,7 @@ import orjson
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
+from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -137,7 +138,8 @@ class StreamConsumer:
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._group_ready = False
-        self._backoff_ms = settings.backoff_initial_ms
+        self._backoff = ExponentialBackoff(cap=settings.backoff_max_ms / 1000, base=settings.backoff_initial_ms / 1000)
+        self._failures = 0  # in a row, since Redis last answered
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
@@ -205,12 +207,12 @@ class StreamConsumer:
         logger.info("consumer %s of %s/%s stopped", settings.consumer, settings.stream, settings.group)
 
     async def _back_off(self, error: BaseException) -> None:
-        delay_ms = self._backoff_ms
+        delay_ms = round(self._backoff.compute(self._failures) * 1000)
         logger.warning(
             "consumer %s of %s/%s: %s; retrying in %d ms", self.settings.consumer, self.settings.stream,
             self.settings.group, _error_text(error), delay_ms,
         )
-        self._backoff_ms = min(delay_ms * 2, self.settings.backoff_max_ms)
+        self._failures += 1
         self._group_ready = False  # after a restart the group may be gone
         try:
             await asyncio.wait_for(self._stopping.wait(), delay_ms / 1000)
@@ -233,7 +235,7 @@ class StreamConsumer:
             block_ms = max(1, min(settings.block_ms, int((next_reclaim - time.monotonic()) * 1000)))
             entries = await self._read(block_ms)
             read_at = time.monotonic()
-            self._backoff_ms = settings.backoff_initial_ms  # Redis answered
+            self._failures = 0  # Redis answered
             await self._deliver_batch([(entry_id, fields, 1) for entry_id, fields in entries], read_at)
 
     async def _create_group(self) -> None:

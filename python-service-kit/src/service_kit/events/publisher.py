@@ -21,6 +21,7 @@ from contract_types.event_types import EVENT_TYPES
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
 from pydantic import BaseModel
+from redis.backoff import ExponentialBackoff
 
 from service_kit.events.envelope import CloudEvent, event_type_of, new_event
 from service_kit.events.metrics import EventMetrics, default_event_metrics
@@ -195,7 +196,8 @@ class EventPublisher:
         tries the same events again after a growing pause (nothing is taken off the queue before Redis took it)."""
         queued = self._queued
         assert queued is not None
-        delay = self.retry_initial_seconds
+        backoff = ExponentialBackoff(cap=self.retry_max_seconds, base=self.retry_initial_seconds)
+        failures = 0  # in a row
         while True:
             if not self._queue:
                 if self._closing:
@@ -207,16 +209,17 @@ class EventPublisher:
             try:
                 written = await self._write(batch)
             except Exception as failure:  # RedisError mostly; whatever it is, the sender must outlive it
+                delay = backoff.compute(failures)
+                failures += 1
                 logger.warning("could not send %d queued events (%d in the queue): %s; retrying in %d ms",
                                len(batch), len(self._queue), failure, round(delay * 1000))
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, self.retry_max_seconds)
                 continue
             for _ in range(written):
                 sent = self._queue.popleft()
                 self.metrics.published.labels(sent.stream, sent.event.type).inc()
             if written == len(batch):
-                delay = self.retry_initial_seconds
+                failures = 0
 
     async def _write(self, batch: list[_Queued]) -> int:
         """XADDs `batch` in one non-transactional pipeline (one round trip on one node; in a cluster, one per node,
