@@ -8,6 +8,7 @@ import json
 
 import pytest
 from opentelemetry import trace
+from prometheus_client import generate_latest
 
 from service_kit.events import CloudEvent, EventMetrics, EventPublisher
 from service_kit.redis_client import RedisClient, create_redis_client
@@ -140,3 +141,10 @@ async def test_the_queued_event_carries_its_send_span_as_trace_context(redis: Re
     assert send.attributes["messaging.message.id"] == event.id
     [(_, fields)] = await redis.xrange(stream)
     assert json.loads(fields["cloudevent"])["traceparent"] == event.traceparent
+
+
+async def test_both_drop_reasons_are_exported_at_zero_before_any_drop():
+    """The EventsDropped alert takes increase() of these series: a series born at its first drop would hide it."""
+    exposition = generate_latest(EventMetrics().registry).decode()
+    assert 'events_dropped_total{reason="queue_full"} 0.0' in exposition
+    assert 'events_dropped_total{reason="shutdown"} 0.0' in exposition

@@ -5,6 +5,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
 
 CONSUMER_LABELS = ("stream", "group")
+DROP_REASONS = ("queue_full", "shutdown")  # why publish_later dropped an event
 
 
 class EventMetrics:
@@ -22,6 +23,9 @@ class EventMetrics:
             "the process stopped (the Python kit's publish_later)", ("reason",),
             registry=registry,
         )
+        # Both reasons exist from the start at 0, so that an alert's increase() sees the first drop.
+        for reason in DROP_REASONS:
+            self.dropped.labels(reason=reason)
         self.consumed = Counter(
             "events_consumed", "Stream entries delivered to a consumer (read or reclaimed)", CONSUMER_LABELS,
             registry=registry,
