@@ -9,7 +9,8 @@ paths for context) it runs the shipped events tools (the backbones' own publishe
 publish, --publishing: "pipelined" (the default) as the platform's busiest publishers do, each event still built,
 validated, traced and counted one by one but written with others in one round trip: the Python tool queues each with
 `EventPublisher.publish_later`, whose sender writes what is queued in one pipelined round trip (the services' usage
-events), the Java tool writes what is due, up to 100 events, with `EventPublisher.publishAll` (one Redisson batch);
+events), the Java tool writes what is due, up to 100 events, with `EventPublisher.publishAll` (one Redisson batch;
+no Java service calls it yet, docs/decisions/0032);
 "awaited", one awaited XADD round trip per event (`publish`, a service's job outcome). Raw redis-py always sends
 one XADD per call, a round trip each: "× raw" compares the platform's publishing with the plainest client loop.
   * throughput: the publisher sends --events as fast as it can while the consumer runs; figure = events
