@@ -2,9 +2,17 @@
 
     python3 benchmarks/events_throughput.py [--events 20000] [--latency-events 2000] [--rate 500] [--warmup 3000]
                                             [--paths java-python,python-python] [--samplings 0.0]
+                                            [--publishing pipelined]
 
 Runs a private redis-server on a free port. For each path (Java→Python, Python→Java, and the same-language
-paths for context) it runs the shipped events tools (the backbones' own publisher and consumer):
+paths for context) it runs the shipped events tools (the backbones' own publisher and consumer). How the tools
+publish, --publishing: "pipelined" (the default) as the platform's busiest publishers do, each event still built,
+validated, traced and counted one by one but written with others in one round trip: the Python tool queues each with
+`EventPublisher.publish_later`, whose sender writes what is queued in one pipelined round trip (the services' usage
+events), the Java tool writes what is due, up to 100 events, with `EventPublisher.publishAll` (one Redisson batch;
+no Java service calls it yet, docs/decisions/0032);
+"awaited", one awaited XADD round trip per event (`publish`, a service's job outcome). Raw redis-py always sends
+one XADD per call, a round trip each: "× raw" compares the platform's publishing with the plainest client loop.
   * throughput: the publisher sends --events as fast as it can while the consumer runs; figure = events
     handled per second by the consumer, from its first to its last event; beside it "published/s", the publisher's
     own rate (the whole run, warm-up included): a consumer that keeps up cannot go faster than that;
@@ -96,14 +104,14 @@ def raw_run(redis_url: str, count: int, rate: float, warmup: int) -> dict:
 
 
 def tool_run(redis_url: str, publisher: str, consumer: str, count: int, rate: float, warmup: int,
-             tracing: dict[str, str]) -> dict:
+             tracing: dict[str, str], publishing: str) -> dict:
     stream = f"bench.{publisher}-{consumer}.{uuid.uuid4().hex[:8]}"
     consuming = start_tool(consumer, ["consume", "--redis-url", redis_url, "--stream", stream, "--group", "bench",
                                       "--count", str(warmup + count), "--warmup", str(warmup),
                                       "--timeout-seconds", "300"], env=tracing)
     time.sleep(2)  # let the consumer's group exist and its JVM start before the clock matters
     published = run_tool(publisher, ["publish", "--redis-url", redis_url, "--stream", stream, "--count", str(warmup + count),
-                         "--rate", str(rate), "--type", "notification.broadcast",
+                         "--rate", str(rate), "--type", "notification.broadcast", "--publishing", publishing,
                          "--data-json", broadcast_data("x" * 200)], env=tracing)
     return {**finish_tool(consuming, consumer), "published_per_second": published["per_second"]}
 
@@ -127,6 +135,9 @@ def main() -> None:
                         help="publisher-consumer pairs, comma-separated (default: all four)")
     parser.add_argument("--samplings", type=lambda text: tuple(text.split(",")), default=SAMPLINGS,
                         help="tracing sampling probabilities, comma-separated (default: 1.0,0.0)")
+    parser.add_argument("--publishing", choices=("pipelined", "awaited"), default="pipelined",
+                        help="how the tools publish: pipelined (the default: Python publish_later, Java publishAll) "
+                             "or awaited (one XADD round trip per event)")
     add_record_option(parser)
     args = parser.parse_args()
 
@@ -157,7 +168,8 @@ def main() -> None:
 def measure(url: str, intake_url: str, args: argparse.Namespace, redis) -> tuple[list, float, dict]:
     version = redis.Redis.from_url(url).info("server")["redis_version"]
     print(f"redis {version} on {url}; {args.events} events for throughput, {args.latency_events} at "
-          f"{args.rate:g}/s for latency, each after {args.warmup} warm-up events", flush=True)
+          f"{args.rate:g}/s for latency, each after {args.warmup} warm-up events; the tools publish "
+          f"{args.publishing}", flush=True)
     raw = raw_run(url, args.events, 0, args.warmup)
     raw_throughput, raw_published = raw["per_second"], raw["published_per_second"]
     raw_latency = raw_run(url, args.latency_events, args.rate, args.warmup)
@@ -165,8 +177,9 @@ def measure(url: str, intake_url: str, args: argparse.Namespace, redis) -> tuple
     for publisher, consumer in args.paths:
         for sampling in args.samplings:
             tracing = {"TRACING_SAMPLING_PROBABILITY": sampling, "TRACING_ZIPKIN_ENDPOINT": intake_url}
-            flood = tool_run(url, publisher, consumer, args.events, 0, args.warmup, tracing)
-            latency = tool_run(url, publisher, consumer, args.latency_events, args.rate, args.warmup, tracing)
+            flood = tool_run(url, publisher, consumer, args.events, 0, args.warmup, tracing, args.publishing)
+            latency = tool_run(url, publisher, consumer, args.latency_events, args.rate, args.warmup, tracing,
+                               args.publishing)
             rows.append((f"{publisher} → {consumer}", sampling, flood["per_second"], latency["p50_ms"],
                          latency["p99_ms"], flood["published_per_second"]))
             print(f"  measured {publisher} → {consumer}, sampling {sampling}", flush=True)
@@ -199,7 +212,7 @@ def record(args: argparse.Namespace, rows: list, raw_throughput: float) -> None:
             per_consumer[consumer] = min(throughput, per_consumer.get(consumer, throughput))
     write_record(args.record, "events_throughput.py",
                  {"events_per_second_per_consumer": {language: round(value) for language, value in per_consumer.items()},
-                  "tracing_sampling": sampling},
+                  "tracing_sampling": sampling, "publishing": args.publishing},
                  {"name": "raw redis-py XADD → XREADGROUP", "events_per_second": round(raw_throughput),
                   "ratio": round(min(per_consumer.values()) / raw_throughput, 3)})
 

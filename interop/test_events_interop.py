@@ -83,15 +83,18 @@ def redis_under_test(request: pytest.FixtureRequest, redis_url: str, tmp_path: P
         server.stop()
 
 
+@pytest.mark.parametrize("publishing", ["awaited", "pipelined"])
 @pytest.mark.parametrize(("publisher", "consumer"), DIRECTIONS, ids=[f"{p}-to-{c}" for p, c in DIRECTIONS])
 def test_every_event_published_by_one_language_is_consumed_once_by_the_other(
-        publisher: str, consumer: str, stream: str, redis_under_test: RedisUnderTest, tmp_path: Path) -> None:
+        publisher: str, consumer: str, publishing: str, stream: str, redis_under_test: RedisUnderTest,
+        tmp_path: Path) -> None:
     connection = redis_under_test.tool_flags
     ids_file = tmp_path / "handled.jsonl"
     consuming = start_tool(consumer, ["consume", *connection, "--stream", stream, "--group", "interop",
                                       "--count", str(COUNT), "--timeout-seconds", "120", "--ids-file", str(ids_file)])
     published = run_tool(publisher, ["publish", *connection, "--stream", stream, "--count", str(COUNT),
                                      "--type", "notification.broadcast", "--source", f"/{publisher}-interop",
+                                     "--publishing", publishing,
                                      "--data-json", broadcast_data(f"hello from {publisher}")])
     summary = finish_tool(consuming, consumer)
 

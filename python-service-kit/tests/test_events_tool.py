@@ -66,6 +66,31 @@ async def test_publish_then_consume_with_the_tool(redis: RedisClient, to_redis: 
         await delete_keys_of_stream(redis, stream)
 
 
+@pytest.mark.parametrize("rate", ["0", "2000"])
+async def test_pipelined_publishing_writes_every_event_once_in_order(redis: RedisClient, to_redis: list[str],
+                                                                     unique_name: Callable[[str], str], rate: str):
+    stream = unique_name("test.tool")
+    count = 2500  # more than one round trip's worth (MAX_EVENTS_PER_ROUND_TRIP) when not paced
+    published = run_tool("publish", *to_redis, "--stream", stream, "--count", str(count), "--rate", rate,
+                         "--publishing", "pipelined", "--type", "report.ready", "--data-json", json.dumps(REPORT_READY))
+    try:
+        assert published.returncode == 0, published.stderr
+        assert json.loads(published.stdout)["published"] == count
+        entries = [json.loads(fields["cloudevent"]) for _, fields in await redis.xrange(stream)]
+        assert len(entries) == count
+        assert len({entry["id"] for entry in entries}) == count, "no event written twice"
+        assert [entry["time"] for entry in entries] == sorted(entry["time"] for entry in entries), "in order"
+    finally:
+        await delete_keys_of_stream(redis, stream)
+
+
+def test_publishing_is_awaited_or_pipelined():
+    refused = run_tool("publish", "--redis-url", "redis://127.0.0.1:1/0", "--stream", "s", "--count", "1",
+                       "--publishing", "later", "--data-json", "{}")
+    assert refused.returncode == 2
+    assert "--publishing: invalid choice: 'later'" in refused.stderr
+
+
 async def test_consume_fails_after_its_timeout_when_too_few_events_come(redis: RedisClient, to_redis: list[str],
                                                                         unique_name: Callable[[str], str]):
     stream = unique_name("test.tool")

@@ -2,14 +2,17 @@
 cross-language tests and the benchmark (the Java EventsTool takes the same flags and prints the same lines).
 
     python -m service_kit.events publish --redis-url URL --stream S --count N [--type notification.broadcast]
-        [--source /events-tool] [--rate PER_SECOND] --data-json '{...}'
+        [--source /events-tool] [--rate PER_SECOND] [--publishing awaited|pipelined] --data-json '{...}'
     python -m service_kit.events consume --redis-url URL --stream S --group G --count N [--warmup W]
         [--timeout-seconds 60] [--ids-file F]
 
 `--redis-cluster-nodes HOST:PORT[,HOST:PORT...]` (a Redis Cluster's seed nodes) instead of `--redis-url`: exactly
 one of the two, whatever REDIS_* variables the environment holds.
 
-publish prints {"published", "seconds", "per_second"}; consume runs until N events were handled (then shuts
+publish awaits one XADD per event (`EventPublisher.publish`), or with `--publishing pipelined` queues each with
+`publish_later`, whose sender writes what is queued in one pipelined round trip (what the services do with their
+usage events); it prints {"published", "seconds", "per_second"}, the time until Redis took the last event, and exits
+1 if an event was dropped; consume runs until N events were handled (then shuts
 down gracefully) or the timeout (exit 1), and prints {"consumed", "measured", "seconds", "per_second", "p50_ms",
 "p99_ms", "duplicates_skipped"}: the figures are those of the events after the first W (the warm-up), timed
 from the first of them to the last event handled. Consumer settings (EVENTS_*, INSTANCE_ID) come
@@ -30,12 +33,12 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from contract_types.event_types import EVENT_TYPES
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from service_kit.events.consumer import StreamConsumer
 from service_kit.events.handlers import EventHandlers, TypedEvent
 from service_kit.events.metrics import EventMetrics
-from service_kit.events.publisher import EventPublisher
+from service_kit.events.publisher import MAX_EVENTS_PER_ROUND_TRIP, EventPublisher
 from service_kit.events.settings import EventSettings
 from service_kit.redis_client import RedisClient, create_redis_client
 from service_kit.settings import (
@@ -61,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="an event type of the contract")
     publish.add_argument("--source", default="/events-tool")
     publish.add_argument("--rate", type=float, default=0, help="events per second; 0: as fast as possible")
+    publish.add_argument("--publishing", choices=("awaited", "pipelined"), default="awaited",
+                         help="awaited: one XADD round trip per event (publish); pipelined: queued by publish_later, "
+                              "what is queued sent in one round trip")
     publish.add_argument("--data-json", required=True,
                          help="the data of every event: a JSON object valid for the type's payload schema")
 
@@ -110,20 +116,52 @@ async def publish(args: argparse.Namespace) -> int:
     publisher = EventPublisher(redis, source=args.source, retention=EventSettings().stream_retention(), metrics=metrics,
                                tracer=tracing.tracer)
     interval = 1 / args.rate if args.rate > 0 else 0.0
+    send = publish_pipelined if args.publishing == "pipelined" else publish_awaited
     try:
         started = time.perf_counter()
-        for number in range(args.count):
-            if interval:  # paced against the start, so that slow sends do not lower the rate
-                delay = started + number * interval - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            await publisher.publish(payload, stream=args.stream)
+        await send(publisher, payload, args.stream, args.count, interval)
         seconds = time.perf_counter() - started
     finally:
         await redis.aclose()
         tracing.close_export()
+    dropped = sum(metrics.registry.get_sample_value("events_dropped_total", {"reason": reason}) or 0
+                  for reason in ("queue_full", "shutdown"))
+    if dropped:
+        print(f"{int(dropped)} of {args.count} events were dropped (events_dropped_total)", file=sys.stderr)
+        return 1
     print_line({"published": args.count, "seconds": round(seconds, 6), "per_second": rate(args.count, seconds)})
     return 0
+
+
+async def pace(started: float, number: int, interval: float) -> None:
+    """Sleeps until event `number` is due, paced against the start so that slow sends do not lower the rate."""
+    if interval:
+        delay = started + number * interval - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+async def publish_awaited(publisher: EventPublisher, payload: BaseModel, stream: str, count: int,
+                          interval: float) -> None:
+    started = time.perf_counter()
+    for number in range(count):
+        await pace(started, number, interval)
+        await publisher.publish(payload, stream=stream)
+
+
+async def publish_pipelined(publisher: EventPublisher, payload: BaseModel, stream: str, count: int,
+                            interval: float) -> None:
+    """publish_later for every event; returns once the sender has written them all (leaving `sending()` flushes).
+    Unpaced, the loop gives the sender a turn after each event and waits while a round trip's worth is queued
+    already, as a busy service's requests would: the queue never fills, and nothing is dropped for the tool's haste."""
+    started = time.perf_counter()
+    async with publisher.sending():
+        for number in range(count):
+            await pace(started, number, interval)
+            publisher.publish_later(payload, stream=stream)
+            await asyncio.sleep(0)
+            while publisher.queued >= MAX_EVENTS_PER_ROUND_TRIP:
+                await asyncio.sleep(0.001)
 
 
 async def consume(args: argparse.Namespace) -> int:

@@ -6,7 +6,14 @@ import dev.polyglot.servicekit.contract.ContractJson;
 import dev.polyglot.servicekit.contract.ContractViolationException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import java.util.ArrayList;
+import java.util.List;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.stream.StreamMessageId;
 import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.client.codec.StringCodec;
 
@@ -23,6 +30,9 @@ import org.redisson.client.codec.StringCodec;
  * tracer's propagator writes into the event's {@code traceparent}/{@code tracestate}. A new event's span is a child of
  * the current span (an HTTP request's, or the consumer span of the event a handler is handling), so the trace goes on
  * across the stream; a ready event's span is a child of the context the event carries (an outbox row's stored one).
+ *
+ * <p>{@link #publishAll(String, List)} writes several ready events in one round trip (the outbox relay's batch of
+ * rows): a Redisson batch, the XADDs pipelined in order, each inside its own PRODUCER span.
  */
 public class EventPublisher {
 
@@ -78,6 +88,51 @@ public class EventPublisher {
         return send(stream, event, false).entryId();
     }
 
+    /**
+     * Publishes ready events, in order, as {@link #publish(String, CloudEvent)} publishes each, but in one round trip:
+     * a Redisson batch (the XADDs pipelined, not a transaction). Returns their entry ids, in order, once Redis has taken
+     * them all. When Redis fails it throws, and any of the events may have been written: the caller publishes them
+     * all again under the same ids, and the consumers skip what they have handled (docs/decisions/0007).
+     */
+    public List<String> publishAll(String stream, List<CloudEvent> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        List<Span> spans = new ArrayList<>(events.size());
+        List<RFuture<StreamMessageId>> added = new ArrayList<>(events.size());
+        RBatch batch = redisson.createBatch(BatchOptions.defaults());
+        var entries = batch.<String, String>getStream(stream, StringCodec.INSTANCE);
+        int maxLen = properties.retentionFor(stream);
+        try {
+            for (CloudEvent event : events) {
+                Span span = tracing.startSend(stream, event, false);
+                spans.add(span);
+                added.add(entries.addAsync(StreamAddArgs.<String, String>entry(FIELD, tracing.inject(span, event).toJsonText())
+                        .trimNonStrict().maxLen(maxLen).noLimit()));
+            }
+            batch.execute();
+            List<String> entryIds = new ArrayList<>(added.size());
+            for (RFuture<StreamMessageId> entryId : added) {
+                entryIds.add(entryId.toCompletableFuture().join().toString());
+            }
+            for (CloudEvent event : events) {
+                published(stream, event.type()).increment();
+            }
+            return entryIds;
+        } catch (RuntimeException failure) {
+            spans.forEach(span -> span.error(failure));
+            throw failure;
+        } finally {
+            spans.forEach(Span::end);
+        }
+    }
+
+    private Counter published(String stream, String type) {
+        return Counter.builder("events.published").description("Events written to a stream")
+                .tag("stream", stream).tag("type", type)
+                .register(meters);
+    }
+
     private Sent send(String stream, CloudEvent event, boolean continueCurrent) {
         var span = tracing.startSend(stream, event, continueCurrent);
         try (var scope = tracing.inScope(span)) {
@@ -86,9 +141,7 @@ public class EventPublisher {
                     .add(StreamAddArgs.<String, String>entry(FIELD, traced.toJsonText())
                             .trimNonStrict().maxLen(properties.retentionFor(stream)).noLimit())
                     .toString();
-            Counter.builder("events.published").description("Events written to a stream")
-                    .tag("stream", stream).tag("type", event.type())
-                    .register(meters).increment();
+            published(stream, event.type()).increment();
             return new Sent(traced, entryId);
         } catch (RuntimeException failure) {
             span.error(failure);

@@ -10,7 +10,8 @@
  *       {@link dev.polyglot.servicekit.events.EventPublisher}: {@code publisher.publish(userRegistered, "users/42")}.
  *       Its type, stream and dataschema come from {@code EventTypes.of(payload.getClass())}, and it is checked against
  *       its schema before the XADD. A ready CloudEvent (an outbox row, an event being forwarded) is published as it
- *       is with {@code publisher.publish(stream, cloudEvent)}.</li>
+ *       is with {@code publisher.publish(stream, cloudEvent)}, several at once in one round trip with
+ *       {@code publisher.publishAll(stream, cloudEvents)}.</li>
  *   <li>A service consumes through {@link dev.polyglot.servicekit.events.StreamConsumers}, with the stream and group
  *       names of the contracts ({@code Streams}, {@code ConsumerGroups}) and a typed dispatcher:
  *       {@code consumers.start(Streams.PLATFORM_EVENTS, ConsumerGroups.NOTIFICATION,

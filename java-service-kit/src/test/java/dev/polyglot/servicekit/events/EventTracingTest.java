@@ -131,6 +131,38 @@ class EventTracingTest {
         assertThat(written.tracestate()).as("no vendor state of ours, none copied by hand").isNull();
     }
 
+    @Test
+    void eventsPublishedTogetherAreWrittenInOrderEachInItsOwnSpanAndCounted() {
+        String stream = uniqueStream("together");
+        String stored = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        List<CloudEvent> ready = List.of(
+                CloudEvent.create("/events-test", "test.outbox", "rows/1", null).withTraceContext(stored, null),
+                CloudEvent.create("/events-test", "test.outbox", "rows/2", null),
+                CloudEvent.create("/events-test", "test.other", "rows/3", null));
+
+        List<String> entryIds = backbone.publisher.publishAll(stream, ready);
+
+        var written = backbone.redisson.<String, String>getStream(stream, StringCodec.INSTANCE)
+                .range(org.redisson.api.stream.StreamMessageId.MIN, org.redisson.api.stream.StreamMessageId.MAX);
+        assertThat(written.keySet().stream().map(Object::toString).toList()).as("the ids returned, in order")
+                .containsExactlyElementsOf(entryIds);
+        List<CloudEvent> events = written.values().stream().map(fields -> CloudEvent.parse(fields.get(EventPublisher.FIELD)))
+                .toList();
+        assertThat(events).extracting(CloudEvent::id).containsExactlyElementsOf(ready.stream().map(CloudEvent::id).toList());
+        List<MutableSpan> sends = spans.awaitNamed("send " + stream, 3);
+        for (CloudEvent event : events) {
+            MutableSpan send = sends.stream().filter(span -> event.id().equals(span.tag("messaging.message.id")))
+                    .findFirst().orElseThrow();
+            assertThat(send.kind()).isEqualTo(Kind.PRODUCER);
+            assertThat(event.traceparent()).isEqualTo("00-" + send.traceId() + "-" + send.id() + "-01");
+        }
+        assertThat(sends.stream().filter(span -> "00f067aa0ba902b7".equals(span.parentId())))
+                .as("the first continues the context it carried").hasSize(1);
+        assertThat(backbone.meters.get("events.published").tag("stream", stream).tag("type", "test.outbox").counter()
+                .count()).isEqualTo(2);
+        assertThat(backbone.publisher.publishAll(stream, List.of())).isEmpty();
+    }
+
     @ParameterizedTest(name = "traceparent {0}")
     @ValueSource(strings = {"missing", "not-a-traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
             "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01"})

@@ -44,8 +44,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>
  * EventsTool publish REDIS --stream S --count N [--type T] [--source /events-tool] [--rate PER_SECOND]
- *                    --data-json JSON      (T: an event type of the contracts, default notification.broadcast;
- *                                           JSON: a payload valid for T's schema)
+ *                    [--publishing awaited|pipelined] --data-json JSON
+ *                                          (T: an event type of the contracts, default notification.broadcast;
+ *                                           JSON: a payload valid for T's schema; awaited, the default: one XADD
+ *                                           round trip per event, publish; pipelined: what is due, up to 100
+ *                                           events, in one round trip, publishAll)
  * EventsTool consume REDIS --stream S --group G --count N [--warmup W] [--timeout-seconds 60] [--ids-file F]
  *
  * REDIS: --redis-url redis[s]://[user:password@]host:port[/db]   one server
@@ -60,6 +63,8 @@ public final class EventsTool {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final ContractJson CONTRACT = ContractJson.strict();
+    /** --publishing pipelined: at most this many events per round trip (the outbox relay reads 100 rows at a time). */
+    static final int PIPELINED_BATCH = 100;
 
     private EventsTool() {
     }
@@ -73,7 +78,7 @@ public final class EventsTool {
         } catch (IllegalArgumentException usage) {
             System.err.println(usage.getMessage());
             System.err.println("usage: EventsTool publish REDIS --stream S --count N [--type T] [--source S]"
-                    + " [--rate PER_SECOND] --data-json JSON\n"
+                    + " [--rate PER_SECOND] [--publishing awaited|pipelined] --data-json JSON\n"
                     + "       EventsTool consume REDIS --stream S --group G --count N"
                     + " [--warmup W] [--timeout-seconds 60] [--ids-file F]\n"
                     + "REDIS: --redis-url redis://HOST:PORT/DB or --redis-cluster-nodes HOST:PORT[,HOST:PORT...]");
@@ -108,23 +113,44 @@ public final class EventsTool {
         EventType<?> type = EventTypes.byType(typeName).orElseThrow(() -> new IllegalArgumentException(
                 "--type " + typeName + " is not an event type of the contracts"));
         double rate = Double.parseDouble(flags.getOrDefault("rate", "0"));
+        String publishing = flags.getOrDefault("publishing", "awaited");
+        if (!publishing.equals("awaited") && !publishing.equals("pipelined")) {
+            throw new IllegalArgumentException("--publishing is awaited or pipelined, got " + publishing);
+        }
         // Read as the service would build it: the generated payload class, checked against its schema.
         Object payload = CONTRACT.read(required(flags, "data-json"), type.payloadClass());
         String source = flags.getOrDefault("source", "/events-tool");
         EventPublisher publisher = new EventPublisher(redisson, EventsProperties.defaults(), source,
                 new SimpleMeterRegistry(), tracing.named(source.substring(1)));
 
+        // awaited: one XADD round trip per event (publisher.publish); pipelined: what is due, up to a batch of
+        // PIPELINED_BATCH, in one round trip (publisher.publishAll: the kit's way to publish a batch in hand).
+        int batchLimit = publishing.equals("pipelined") ? PIPELINED_BATCH : 1;
         long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
+        int sent = 0;
+        while (sent < count) {
+            int batchSize = Math.min(batchLimit, count - sent);
             if (rate > 0) {
-                // Paced against the start, so that a slow publish does not lower the overall rate.
-                long due = start + (long) (i * 1e9 / rate);
+                // Paced against the start, so that a slow publish does not lower the overall rate; what is due by
+                // the time the next event's turn comes goes out together.
+                long due = start + (long) (sent * 1e9 / rate);
                 LockSupport.parkNanos(due - System.nanoTime());
+                int dueNow = (int) ((System.nanoTime() - start) * rate / 1e9) + 1 - sent;
+                batchSize = Math.max(1, Math.min(batchSize, dueNow));
             }
             // To --stream rather than the type's own, so that a test or benchmark run has a stream of its own; the
             // payload is checked and written per event, the work publisher.publish(payload) does. Each event is the
             // start of a trace of its own (its PRODUCER span is a root: the tool has no trace to continue).
-            publisher.publish(stream, CloudEvent.create(source, type.type(), null, CONTRACT.toTree(payload)));
+            if (batchLimit == 1) {
+                publisher.publish(stream, CloudEvent.create(source, type.type(), null, CONTRACT.toTree(payload)));
+            } else {
+                List<CloudEvent> batch = new ArrayList<>(batchSize);
+                for (int i = 0; i < batchSize; i++) {
+                    batch.add(CloudEvent.create(source, type.type(), null, CONTRACT.toTree(payload)));
+                }
+                publisher.publishAll(stream, batch);
+            }
+            sent += batchSize;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         ObjectNode result = JSON.createObjectNode();
