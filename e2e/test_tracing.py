@@ -124,9 +124,10 @@ def test_a_csv_job_is_one_trace_from_the_client_to_the_websocket_frame(gateway_u
     assert job_consumed.tags.get("messaging.destination.name") == "inference.jobs"
     below_job = {s.parent_id for s in spans if s.service == "inference-worker"}
     assert job_consumed.id in below_job, "the worker's job spans are not children of its consumer span"
-    # The frame the owner's WebSocket got: notification-service's send on that connection, under the event's trace.
+    # The frame the owner's WebSocket got: notification-service handed it to that connection, under the event's trace
+    # (one deliver span per notification and instance, its connections counted by kind).
     deliveries = [s for s in spans if s.service == "notification-service" and s.name.startswith("deliver ")]
-    assert any(s.tags.get("notification.connection.kind") == "websocket" for s in deliveries), deliveries
+    assert any(int(s.tags.get("notification.connections.websocket", "0")) >= 1 for s in deliveries), deliveries
     assert not [s for s in spans if "error" in s.tags], "\n".join(map(str, spans))
 
 

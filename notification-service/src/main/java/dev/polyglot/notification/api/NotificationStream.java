@@ -79,7 +79,8 @@ class NotificationStream {
         Mono<Void> replay = lastEventId == null
                 ? Mono.fromRunnable(() -> connection.finishReplay(List.of()))
                 : Mono.fromRunnable(() -> connection.finishReplay(history.after(lastEventId.toString(),
-                        connection.topics()).stream().map(stored -> connections.event(stored.notification())).toList()))
+                        connection.topics()).stream()
+                        .map(stored -> connections.event(stored.notification(), stored.sequence())).toList()))
                 .subscribeOn(Schedulers.boundedElastic()).then();
         Sinks.Empty<Void> ended = Sinks.empty();
         Flux<ServerSentEvent<String>> notifications = connection.outbound()

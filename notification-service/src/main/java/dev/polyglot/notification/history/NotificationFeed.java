@@ -48,7 +48,6 @@ public class NotificationFeed {
     }
 
     private void deliver(TypedEvent<?> event, String topic) {
-        StoredNotification stored = history.append(Notification.of(event.envelope(), topic));
-        fanout.publish(stored.notification());
+        fanout.publish(history.append(Notification.of(event.envelope(), topic)));
     }
 }

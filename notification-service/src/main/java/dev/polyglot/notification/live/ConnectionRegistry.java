@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,9 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
  * The connections open on this instance, by user, and the delivery to them of what the fan-out brings; their leases
  * in Redis, which make the per-user cap hold across instances ({@link ConnectionLeases}), renewed here every third of
  * a lease; what a role change or an account deletion does to them; the meters
- * of real-time delivery, and its spans: each write of a live notification to a connection is a span
- * {@code deliver <topic>} (a user's topic named by its template, {@code user:{id}}; the topic itself, the connection's
- * kind and the event id as tags), a child of the fan-out span it arrived in, from its arrival to the write.
+ * of real-time delivery, and its span: handing a live notification to this instance's connections is one span
+ * {@code deliver <topic>} (a user's topic named by its template, {@code user:{id}}), a child of the fan-out span it
+ * arrived in, from its arrival until every subscribed connection has it queued; its tags count the connections by
+ * kind and what was not queued (see {@link #deliver}). One span per notification and instance, not per connection:
+ * at 10,000 connections a span each was 10,000 spans per broadcast. Each connection's write is timed by the
+ * delivery latency meter.
  */
 public class ConnectionRegistry implements SmartLifecycle {
 
@@ -148,44 +150,70 @@ public class ConnectionRegistry implements SmartLifecycle {
         }
     }
 
-    /** Hands a notification to every local connection subscribed to its topic. Never blocks. */
-    public void deliver(Notification notification) {
-        Outbound.Event event = event(notification);
+    /**
+     * Hands a notification to every local connection subscribed to its topic, each at most once by its
+     * {@code sequence} in the history. Never blocks. In a traced fan-out, one {@code deliver} span with the counts:
+     * {@code notification.connections} queued ({@code .websocket}, {@code .sse}), {@code notification.held_back}
+     * (replaying, sent after it), {@code notification.duplicates} (already sent), {@code notification.failed}
+     * (queue full: the connection is dropped as a slow consumer).
+     */
+    public void deliver(Notification notification, Long sequence) {
+        Span parent = tracer.currentSpan();
+        Span span = parent == null ? null : tracer.spanBuilder().setParent(parent.context())
+                .name("deliver " + (Topics.userOf(notification.topic()) != null ? USER_TOPIC_TEMPLATE
+                        : notification.topic()))
+                .kind(Span.Kind.PRODUCER)
+                .tag("notification.topic", notification.topic())
+                .tag("messaging.message.id", notification.id())
+                .start();
+        Outbound.Event event = event(notification, sequence);
         String owner = Topics.userOf(notification.topic());
         Iterable<LiveConnection> candidates = owner != null ? byUser.getOrDefault(owner, Set.of()) : all;
+        int websocket = 0;
+        int sse = 0;
+        int heldBack = 0;
+        int duplicates = 0;
+        int failed = 0;
         for (LiveConnection connection : candidates) {
-            connection.deliver(event);
+            switch (connection.deliver(event)) {
+                case QUEUED -> {
+                    if (connection.transport() == LiveConnection.Transport.WEBSOCKET) {
+                        websocket++;
+                    } else {
+                        sse++;
+                    }
+                }
+                case HELD_BACK -> heldBack++;
+                case DUPLICATE -> duplicates++;
+                case DROPPED -> failed++;
+                case NOT_SUBSCRIBED -> { }
+            }
+        }
+        if (span != null) {
+            span.tag("notification.connections", Integer.toString(websocket + sse))
+                    .tag("notification.connections.websocket", Integer.toString(websocket))
+                    .tag("notification.connections.sse", Integer.toString(sse))
+                    .tag("notification.held_back", Integer.toString(heldBack))
+                    .tag("notification.duplicates", Integer.toString(duplicates))
+                    .tag("notification.failed", Integer.toString(failed))
+                    .end();
         }
     }
 
     /**
      * The queue item of a notification, serialized, encoded and its time parsed once for every connection (done per
-     * connection, each is repeated 10,000 times per broadcast at 10k connections), in the current span if any.
+     * connection, each is repeated 10,000 times per broadcast at 10k connections).
      */
-    public Outbound.Event event(Notification notification) {
-        Span current = tracer.currentSpan();
-        return new Outbound.Event(notification,
+    public Outbound.Event event(Notification notification, Long sequence) {
+        return new Outbound.Event(notification, sequence,
                 FRAMES.write(notification.toEventFrame(json)).getBytes(StandardCharsets.UTF_8),
-                json.writeValueAsString(notification), notification.timestamp(),
-                current == null ? null : current.context(), System.currentTimeMillis());
+                json.writeValueAsString(notification), notification.timestamp());
     }
 
     /** Called by a transport as it writes a notification to its client. */
     public void recordSent(LiveConnection connection, Outbound.Event event) {
         sent.get(connection.transport()).increment();
         latency.record(Duration.between(event.time(), Instant.now()));
-        if (event.trace() != null) {
-            String topic = event.notification().topic();
-            tracer.spanBuilder().setParent(event.trace())
-                    .name("deliver " + (Topics.userOf(topic) != null ? USER_TOPIC_TEMPLATE : topic))
-                    .kind(Span.Kind.PRODUCER)
-                    .tag("notification.topic", topic)
-                    .tag("notification.connection.kind", connection.transport().tag)
-                    .tag("messaging.message.id", event.notification().id())
-                    .startTimestamp(event.queuedAt(), TimeUnit.MILLISECONDS)
-                    .start()
-                    .end();
-        }
     }
 
     public void recordAck() {

@@ -2,9 +2,7 @@ package dev.polyglot.notification.live;
 
 import dev.polyglot.notification.Reader;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -19,14 +17,11 @@ import reactor.core.publisher.Sinks;
  * written to it. Whoever delivers never waits: when the queue is full the connection is marked a slow consumer and
  * {@link #dropped()} fires, so the transport closes it without slowing anybody else.
  *
- * <p>Each event id is sent at most once per connection (a replay overlapping live delivery, or an event the backbone
- * delivered twice). While the replay of a reconnect is running, live events are held back and sent after it, so the
- * client sees them in order.
+ * <p>Each notification is sent at most once per connection (a replay overlapping live delivery, or an event the
+ * backbone delivered twice), told apart by its sequence in the history ({@link SentSequences}). While the replay of a
+ * reconnect is running, live events are held back and sent after it, so the client sees them in order.
  */
 public final class LiveConnection {
-
-    /** Event ids remembered per connection for the at-most-once check; a replay is bounded by the same order. */
-    private static final int REMEMBERED_IDS = 4096;
 
     private final String id = UUID.randomUUID().toString();
     /** Who reads, with the role of the token it opened with until a role change replaces it. */
@@ -35,12 +30,7 @@ public final class LiveConnection {
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
     private final Sinks.Many<Outbound> queue;
     private final Sinks.Empty<Void> dropped = Sinks.empty();
-    private final Map<String, Boolean> sentIds = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED_IDS;
-        }
-    };
+    private final SentSequences sent = new SentSequences();
     private boolean replaying;
     private final List<Outbound.Event> heldBack = new ArrayList<>();
     private boolean closing;
@@ -115,16 +105,16 @@ public final class LiveConnection {
         return dropped.asMono();
     }
 
-    /** Live delivery: ignored unless subscribed; held back during a replay; each id once. */
-    public synchronized void deliver(Outbound.Event event) {
+    /** Live delivery: ignored unless subscribed; held back during a replay; each notification once. */
+    public synchronized Delivery deliver(Outbound.Event event) {
         if (!topics.contains(event.notification().topic())) {
-            return;
+            return Delivery.NOT_SUBSCRIBED;
         }
         if (replaying) {
             heldBack.add(event);
-            return;
+            return Delivery.HELD_BACK;
         }
-        sendOnce(event);
+        return sendOnce(event);
     }
 
     public synchronized void startReplay() {
@@ -151,21 +141,25 @@ public final class LiveConnection {
         }
     }
 
-    private void sendOnce(Outbound.Event event) {
-        if (sentIds.putIfAbsent(event.notification().id(), Boolean.TRUE) == null) {
-            emit(event);
+    private Delivery sendOnce(Outbound.Event event) {
+        if (event.sequence() != null && !sent.markSent(event.sequence())) {
+            return Delivery.DUPLICATE;
         }
+        return emit(event) ? Delivery.QUEUED : Delivery.DROPPED;
     }
 
-    private void emit(Outbound item) {
+    /** False when the connection overflowed its queue, now or before: the item is not queued. */
+    private boolean emit(Outbound item) {
         if (overflowed) {
-            return;
+            return false;
         }
         if (queue.tryEmitNext(item) == Sinks.EmitResult.FAIL_OVERFLOW) {
             overflowed = true;
             closing = true;
             dropped.tryEmitEmpty();
+            return false;
         }
+        return true;
     }
 
     /** The client went away: nothing more to write. */
@@ -176,6 +170,13 @@ public final class LiveConnection {
 
     public synchronized boolean isOverflowed() {
         return overflowed;
+    }
+
+    /** What {@link #deliver} did with a live notification. */
+    public enum Delivery {
+        NOT_SUBSCRIBED, HELD_BACK, DUPLICATE, QUEUED,
+        /** The connection's queue is full (it is being dropped as a slow consumer): not queued. */
+        DROPPED
     }
 
     public enum Transport {

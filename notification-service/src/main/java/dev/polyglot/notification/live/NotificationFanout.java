@@ -2,6 +2,7 @@ package dev.polyglot.notification.live;
 
 import dev.polyglot.contracts.CloseCode;
 import dev.polyglot.notification.history.Notification;
+import dev.polyglot.notification.history.StoredNotification;
 import dev.polyglot.servicekit.events.EventTracing;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -27,10 +28,12 @@ import tools.jackson.databind.json.JsonMapper;
  * again after a loss every connection of this instance is closed with 1001 (found by the chaos suite: a broadcast
  * published during a Redis cut reached no client).
  *
- * <p>The message is {@code {"notification": {...}, "traceparent": "...", "tracestate": "..."}}: publishing is a
- * PRODUCER span {@code send notification:fanout} (a child of the event's CONSUMER span), whose W3C context the message
- * carries; each instance's delivery is a CONSUMER span {@code process notification:fanout}, its child, in which every
- * connection's queue item is made (see {@link ConnectionRegistry#recordSent}). One trace from the event to the frames.
+ * <p>The message is {@code {"notification": {...}, "sequence": n, "traceparent": "...", "tracestate": "..."}}, the
+ * sequence being the notification's place in the history, by which each connection sends it at most once: publishing
+ * is a PRODUCER span {@code send notification:fanout} (a child of the event's CONSUMER span), whose W3C context the
+ * message carries; each instance's delivery is a CONSUMER span {@code process notification:fanout}, its child, and
+ * in it the {@code deliver} span of handing it to the instance's connections (see
+ * {@link ConnectionRegistry#deliver}). One trace from the event to the connections.
  *
  * <p>The same channel carries what every instance must do to a user's open connections when the account changes:
  * {@code {"account_change": {"event_id", "user_id", "role"|"deleted"}, ...}} withdraws the topics the new role may
@@ -58,14 +61,14 @@ public class NotificationFanout implements SmartLifecycle {
     }
 
     /** Blocking: returns once Redis has the message. */
-    public void publish(Notification notification) {
-        send(notification.id(), trace -> new Message(notification, null, trace.get(EventTracing.TRACEPARENT),
-                trace.get(EventTracing.TRACESTATE)));
+    public void publish(StoredNotification stored) {
+        send(stored.notification().id(), trace -> new Message(stored.notification(), stored.sequence(), null,
+                trace.get(EventTracing.TRACEPARENT), trace.get(EventTracing.TRACESTATE)));
     }
 
     /** Blocking: every instance applies the change to the user's connections once Redis has it. */
     public void publish(AccountChange change) {
-        send(change.eventId(), trace -> new Message(null, change, trace.get(EventTracing.TRACEPARENT),
+        send(change.eventId(), trace -> new Message(null, null, change, trace.get(EventTracing.TRACEPARENT),
                 trace.get(EventTracing.TRACESTATE)));
     }
 
@@ -119,7 +122,7 @@ public class NotificationFanout implements SmartLifecycle {
             Span span = tracing.startProcess(CHANNEL, message.id(), carried);
             try (Tracer.SpanInScope scope = tracing.inScope(span)) {
                 if (message.notification() != null) {
-                    connections.deliver(message.notification());
+                    connections.deliver(message.notification(), message.sequence());
                 } else if (message.accountChange().deleted()) {
                     connections.closeUser(message.accountChange().userId(), CloseCode.ACCOUNT_DELETED.code(),
                             "account deleted");
@@ -136,9 +139,11 @@ public class NotificationFanout implements SmartLifecycle {
     }
 
     /**
-     * What travels on the channel: a notification or an account change, and the W3C context of its PRODUCER span.
+     * What travels on the channel: a notification with its sequence in the history, or an account change, and the
+     * W3C context of its PRODUCER span.
      */
-    record Message(Notification notification, AccountChange accountChange, String traceparent, String tracestate) {
+    record Message(Notification notification, Long sequence, AccountChange accountChange, String traceparent,
+                   String tracestate) {
 
         boolean isComplete() {
             return notification != null && notification.id() != null

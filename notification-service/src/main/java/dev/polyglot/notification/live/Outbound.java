@@ -1,7 +1,6 @@
 package dev.polyglot.notification.live;
 
 import dev.polyglot.notification.history.Notification;
-import io.micrometer.tracing.TraceContext;
 import java.time.Instant;
 import java.util.Set;
 
@@ -12,14 +11,14 @@ import java.util.Set;
 public sealed interface Outbound {
 
     /**
-     * @param trace    the span this instance received the notification in (the fan-out's CONSUMER span), the parent
-     *                 of each connection's {@code deliver} span; null for a replay from the history (no span then)
+     * @param sequence    the notification's place in the platform-wide order (the history's sequence), by which each
+     *                    connection sends it at most once; null only in a fan-out message without one (an instance
+     *                    of an older version published it), which is then sent unchecked
      * @param wsFrameUtf8 the WebSocket {@code event} frame, encoded once for every connection: nobody writes to it
-     * @param time     the event's {@code time}, parsed once for every connection's latency sample
-     * @param queuedAt when it was made (epoch milliseconds): the {@code deliver} span lasts until the write
+     * @param time        the event's {@code time}, parsed once for every connection's latency sample
      */
-    record Event(Notification notification, byte[] wsFrameUtf8, String json, Instant time, TraceContext trace,
-                 long queuedAt) implements Outbound {
+    record Event(Notification notification, Long sequence, byte[] wsFrameUtf8, String json, Instant time)
+            implements Outbound {
     }
 
     record Control(String frame) implements Outbound {

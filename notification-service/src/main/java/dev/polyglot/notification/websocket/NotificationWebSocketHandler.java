@@ -179,7 +179,7 @@ class NotificationWebSocketHandler implements WebSocketHandler {
         return Mono.fromCallable(() -> history.after(lastEventId, connection.topics()))
                 .subscribeOn(Schedulers.boundedElastic())
                 .subscribe(missed -> connection.finishReplay(missed.stream()
-                                .map(stored -> connections.event(stored.notification())).toList()),
+                                .map(stored -> connections.event(stored.notification(), stored.sequence())).toList()),
                         failed -> {
                             log.warn("Replay after {} failed: {}", lastEventId, failed.toString());
                             connection.finishReplay(List.of());
