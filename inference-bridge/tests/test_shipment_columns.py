@@ -4,6 +4,7 @@ made of the per-row models."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,6 @@ from pydantic import ValidationError
 from inference_bridge.domain.model import EtaModel
 from inference_bridge.domain.predictions import batch_answer, columns_of, prediction_rows, rfc3339, rfc3339_column
 from inference_bridge.domain.shipment_columns import InvalidShipments, columns_from_document
-from tests.conftest import shipment
 
 
 def _by_the_request_type(document: Any) -> Any:
@@ -32,49 +32,57 @@ def _by_columns(document: Any) -> Any:
         return invalid.errors
 
 
-ACCEPTED = [
-    [shipment()],
-    [shipment(distance_km=1480, weight_kg=1), shipment(origin="AK", destination="HI", carrier="nobody")],
-    [shipment(pickup_at="2026-03-08T01:59:59.999999-05:00"), shipment(pickup_at="2099-12-31T23:59:59+14:00")],
-    [shipment(pickup_at="2026-11-24t08:00:00z")],  # RFC 3339 allows lower case
-    [shipment(distance_km="1480.5", weight_kg=True)],  # pydantic's lax mode reads these, so the columns do too
-    [shipment(distance_km=10000, weight_kg=50000)],
-    [shipment(carrier=f"c{i}", distance_km=1 + i) for i in range(1000)],
+ACCEPTED = [  # each a function of the valid shipment's builder (conftest's make_shipment)
+    lambda shipment: [shipment()],
+    lambda shipment: [shipment(distance_km=1480, weight_kg=1), shipment(origin="AK", destination="HI", carrier="nobody")],
+    lambda shipment: [shipment(pickup_at="2026-03-08T01:59:59.999999-05:00"), shipment(pickup_at="2099-12-31T23:59:59+14:00")],
+    lambda shipment: [shipment(pickup_at="2026-11-24t08:00:00z")],  # RFC 3339 allows lower case
+    lambda shipment: [shipment(distance_km="1480.5", weight_kg=True)],  # pydantic's lax mode reads these, so the columns do too
+    lambda shipment: [shipment(distance_km=10000, weight_kg=50000)],
+    lambda shipment: [shipment(carrier=f"c{i}", distance_km=1 + i) for i in range(1000)],
 ]
 
 
 @pytest.mark.parametrize("rows", ACCEPTED, ids=range(len(ACCEPTED)))
-def test_the_columns_of_an_accepted_batch_are_the_request_types(rows):
-    document = {"shipments": rows}
+def test_the_columns_of_an_accepted_batch_are_the_request_types(rows, make_shipment):
+    document = {"shipments": rows(make_shipment)}
     assert _by_columns(document) == _by_the_request_type(document)
     assert isinstance(_by_columns(document), dict)
 
 
-def _without(field: str) -> dict[str, object]:
+def _without(shipment: Callable[..., dict[str, Any]], field: str) -> dict[str, Any]:
     row = shipment()
     del row[field]
     return row
 
 
-REFUSED = [
-    None, [], "shipments", {}, {"shipments": []}, {"shipments": None}, {"shipments": {"0": shipment()}},
-    {"shipments": [shipment()] * 1001}, {"shipments": [shipment()], "extra": 1}, {"shipments": [None]},
-    {"shipments": [[1, 2]]}, {"shipments": ["TX"]}, {"shipments": [shipment(), _without("carrier")]},
-    {"shipments": [shipment(surprise=True)]}, {"shipments": [shipment(distance_km=0)]},
-    {"shipments": [shipment(distance_km=float("nan"))]}, {"shipments": [shipment(distance_km=float("inf"))]},
-    {"shipments": [shipment(weight_kg=50000.01)]},
-    {"shipments": [shipment(distance_km=None)]}, {"shipments": [shipment(origin="tx"), shipment(destination=7)]},
-    {"shipments": [shipment(mode="air")]}, {"shipments": [shipment(mode=["ftl"])]},
-    {"shipments": [shipment(carrier="a b")]}, {"shipments": [shipment(carrier="x" * 65)]},
-    {"shipments": [shipment(carrier="")]}, {"shipments": [shipment(pickup_at="2026-11-24T08:00:00")]},
-    {"shipments": [shipment(pickup_at="1999-12-31T23:59:59Z")]}, {"shipments": [shipment(pickup_at="2026-02-30T08:00:00Z")]},
-    {"shipments": [shipment(pickup_at=1764000000)]}, {"shipments": [shipment(pickup_at="2026-11-24T08:00:00+25:00")]},
-    {"shipments": [shipment(), shipment(distance_km=-1, origin="QQ", pickup_at="yesterday")]},
+def _rows(*overrides: dict[str, Any]) -> Callable[[Callable[..., dict[str, Any]]], dict[str, Any]]:
+    """A batch body of one shipment per override."""
+    return lambda shipment: {"shipments": [shipment(**override) for override in overrides]}
+
+
+REFUSED = [  # bodies, or functions of the valid shipment's builder that make one
+    None, [], "shipments", {}, {"shipments": []}, {"shipments": None}, {"shipments": [None]}, {"shipments": [[1, 2]]},
+    {"shipments": ["TX"]},
+    lambda shipment: {"shipments": {"0": shipment()}},
+    lambda shipment: {"shipments": [shipment()] * 1001},
+    lambda shipment: {"shipments": [shipment()], "extra": 1},
+    lambda shipment: {"shipments": [shipment(), _without(shipment, "carrier")]},
+    _rows({"surprise": True}), _rows({"distance_km": 0}), _rows({"distance_km": float("nan")}),
+    _rows({"distance_km": float("inf")}), _rows({"weight_kg": 50000.01}), _rows({"distance_km": None}),
+    _rows({"origin": "tx"}, {"destination": 7}), _rows({"mode": "air"}), _rows({"mode": ["ftl"]}),
+    _rows({"carrier": "a b"}), _rows({"carrier": "x" * 65}), _rows({"carrier": ""}),
+    _rows({"pickup_at": "2026-11-24T08:00:00"}), _rows({"pickup_at": "1999-12-31T23:59:59Z"}),
+    _rows({"pickup_at": "2026-02-30T08:00:00Z"}), _rows({"pickup_at": 1764000000}),
+    _rows({"pickup_at": "2026-11-24T08:00:00+25:00"}),
+    _rows({}, {"distance_km": -1, "origin": "QQ", "pickup_at": "yesterday"}),
 ]
 
 
 @pytest.mark.parametrize("document", REFUSED, ids=range(len(REFUSED)))
-def test_a_refused_batch_has_the_request_types_errors(document):
+def test_a_refused_batch_has_the_request_types_errors(document, make_shipment):
+    if callable(document):
+        document = document(make_shipment)
     errors = _by_columns(document)
     assert isinstance(errors, list) and errors
     assert _comparable(errors) == _comparable(_by_the_request_type(document))
@@ -92,10 +100,10 @@ def test_etas_in_one_call_are_the_rows_own():
     assert rfc3339_column(epochs) == [rfc3339(epoch) for epoch in epochs]
 
 
-def test_a_batch_answer_is_fastapis_json_of_the_contract_types_byte_for_byte(model: EtaModel):
+def test_a_batch_answer_is_fastapis_json_of_the_contract_types_byte_for_byte(model: EtaModel, make_shipment):
     rng = np.random.default_rng(5)
     states, carriers = ["TX", "IL", "CA", "NY", "AK", "HI", "PR"], ["swift", "yrc", "acme-9", "other"]
-    rows = [shipment(origin=str(rng.choice(states)), destination=str(rng.choice(states)),
+    rows = [make_shipment(origin=str(rng.choice(states)), destination=str(rng.choice(states)),
                      distance_km=float(rng.uniform(1, 10000)), weight_kg=float(rng.uniform(0.5, 50000)),
                      mode=str(rng.choice(["ftl", "ltl", "intermodal"])), carrier=str(rng.choice(carriers)),
                      pickup_at=f"20{rng.integers(0, 100):02d}-0{rng.integers(1, 10)}-1{rng.integers(0, 10)}T"
