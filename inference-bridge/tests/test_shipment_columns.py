@@ -18,9 +18,10 @@ from inference_bridge.domain.shipment_columns import InvalidShipments, columns_f
 
 
 def _by_the_request_type(document: Any) -> Any:
-    """What the generated request type makes of `document`: its columns, or its errors."""
+    """What the generated request type makes of `document` as FastAPI validates a body: its columns, or its
+    errors."""
     try:
-        return columns_of(EtaBatchRequest.model_validate(document).shipments)
+        return columns_of(EtaBatchRequest.model_validate(document, from_attributes=True).shipments)
     except ValidationError as error:
         return error.errors(include_url=False)
 

@@ -46,7 +46,8 @@ def columns_from_document(document: Any) -> Columns:
     if columns is not None:
         return columns
     try:
-        request = _REQUEST.validate_python(document)
+        # from_attributes as FastAPI validates a body (its errors for a body that is no object say so)
+        request = _REQUEST.validate_python(document, from_attributes=True)
     except ValidationError as error:
         raise InvalidShipments(error.errors(include_url=False)) from None
     return columns_of(request.shipments)
