@@ -208,3 +208,20 @@ def test_metrics_show_latency_batch_sizes_and_the_model_version(client: TestClie
     assert 'inference_prediction_seconds_count{operation="eta_batch"}' in text
     assert 'inference_batch_rows_bucket{le="10.0",operation="eta_batch"} 1.0' in text
     assert f'version="{client.app_state["model"].version}"' in text and "inference_model_info{" in text
+
+
+@pytest.mark.parametrize(("content", "content_type", "pointer", "message"), [
+    (b"", "application/json", "/body", "Field required"),
+    (b'{"shipments": [}', "application/json", "/body", "Expecting value at character 15"),
+    (b'{"shipments": [{"distance_km": NaN}]}', "application/json", "/body/shipments/0/distance_km",
+     "Input should be less than or equal to 10000"),  # json.loads reads NaN; the contract bounds it
+    (b"shipments", "text/plain", "/body", "Input should be a valid dictionary or object to extract fields from"),
+    (b"[]", "application/json", "/body", "Input should be a valid dictionary or object to extract fields from"),
+])
+def test_a_batch_body_that_is_no_batch_is_one_problem_at_the_body(client: TestClient, tokens, content, content_type,
+                                                                  pointer, message):
+    response = client.post(BATCH, content=content, headers={**tokens.headers("user"), "Content-Type": content_type})
+    assert response.status_code in (400, 422), response.text
+    assert response.headers["content-type"] == PROBLEM_JSON
+    errors = {error["pointer"]: error["message"] for error in response.json()["errors"]}
+    assert errors.get(pointer) == message, errors

@@ -15,6 +15,7 @@ from contract_types.events import InferenceUsage
 from contract_types.events.inference_usage import Lane
 from contract_types.openapi.inference import EtaPrediction, Shipment
 from pydantic import MISSING
+from pydantic_core import to_json
 
 from inference_bridge.domain.model import EtaModel
 from inference_bridge.domain.model.features import encode
@@ -25,19 +26,29 @@ MAX_USAGE_LANES = 2500  # inference.usage's lanes[] bound
 
 
 def columns_of(shipments: Sequence[Shipment]) -> Columns:
-    pickups = [shipment.pickup_at for shipment in shipments]
-    return {  # plain values (the enums' codes): the columns are stored as JSON and encoded for the model
-        "origin": [s.origin.value for s in shipments],
-        "destination": [s.destination.value for s in shipments],
-        "distance_km": [s.distance_km for s in shipments],
-        "weight_kg": [s.weight_kg for s in shipments],
-        "mode": [s.mode.value for s in shipments],
-        "carrier": [s.carrier for s in shipments],
-        "pickup_epoch": [p.timestamp() for p in pickups],
+    return shipment_columns(
+        origin=[s.origin.value for s in shipments], destination=[s.destination.value for s in shipments],
+        distance_km=[s.distance_km for s in shipments], weight_kg=[s.weight_kg for s in shipments],
+        mode=[s.mode.value for s in shipments], carrier=[s.carrier for s in shipments],
+        pickup_at=[s.pickup_at for s in shipments])
+
+
+def shipment_columns(*, origin: list[str], destination: list[str], distance_km: list[float],
+                     weight_kg: list[float], mode: list[str], carrier: list[str], pickup_at: list[datetime]) -> Columns:
+    """The columns of validated shipments' fields, the enums as their codes (plain values: the columns are stored
+    as JSON and encoded for the model)."""
+    return {
+        "origin": origin,
+        "destination": destination,
+        "distance_km": distance_km,
+        "weight_kg": weight_kg,
+        "mode": mode,
+        "carrier": carrier,
+        "pickup_epoch": [p.timestamp() for p in pickup_at],
         # In the pickup's own offset: the shipper's clock decides whether it is Friday evening.
-        "pickup_weekday": [p.weekday() for p in pickups],
-        "pickup_hour": [p.hour + p.minute / 60 for p in pickups],
-        "pickup_month": [p.month for p in pickups],
+        "pickup_weekday": [p.weekday() for p in pickup_at],
+        "pickup_hour": [p.hour + p.minute / 60 for p in pickup_at],
+        "pickup_month": [p.month for p in pickup_at],
     }
 
 
@@ -66,6 +77,26 @@ def prediction_rows(model: EtaModel, columns: Mapping[str, list[Any]]) -> list[E
                       model_version=model.version)
         for h, p, e in zip(hours, probability, eta, strict=True)
     ]
+
+
+def rfc3339_column(epoch_seconds: np.ndarray) -> list[str]:
+    """`rfc3339` of every value, in one numpy call (rint rounds half to even, as `round` does)."""
+    whole_seconds = np.rint(epoch_seconds).astype("datetime64[s]")
+    return np.datetime_as_string(whole_seconds, unit="s", timezone="UTC").tolist()
+
+
+def batch_answer(model: EtaModel, columns: Mapping[str, list[Any]]) -> tuple[bytes, list[float]]:
+    """The EtaBatchResponse JSON for `columns` and its delay probabilities, without a model per row: the same
+    fields, order, rounding and serialiser (pydantic-core's) as FastAPI's dump of `EtaBatchResponse(predictions=
+    prediction_rows(...))`."""
+    hours, probability, eta = predict_columns(model, columns)
+    version = model.version
+    probabilities = [round(p, 4) for p in probability.tolist()]
+    predictions = [
+        {"transit_hours": round(h, 2), "eta": e, "delay_probability": p, "model_version": version}
+        for h, e, p in zip(hours.tolist(), rfc3339_column(eta), probabilities, strict=True)
+    ]
+    return to_json({"model_version": version, "predictions": predictions}), probabilities
 
 
 def lane_usage(origins: Sequence[str], destinations: Sequence[str], probabilities: Sequence[float]) -> list[Lane]:
