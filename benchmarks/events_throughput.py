@@ -11,8 +11,9 @@ validated, traced and counted one by one but written with others in one round tr
 `EventPublisher.publish_later`, whose sender writes what is queued in one pipelined round trip (the services' usage
 events), the Java tool writes what is due, up to 100 events, with `EventPublisher.publishAll` (one Redisson batch;
 no Java service calls it yet, docs/decisions/0032);
-"awaited", one awaited XADD round trip per event (`publish`, a service's job outcome). Raw redis-py always sends
-one XADD per call, a round trip each: "× raw" compares the platform's publishing with the plainest client loop.
+"awaited", one awaited XADD round trip per event (`publish`, a service's job outcome). Raw redis-py publishes the
+same way as the tools (pipelined: what is due, up to 100 XADDs a round trip; awaited: one XADD per call), so "× raw"
+compares like with like: what the envelope, the idempotency key, the span and the metrics cost.
   * throughput: the publisher sends --events as fast as it can while the consumer runs; figure = events
     handled per second by the consumer, from its first to its last event; beside it "published/s", the publisher's
     own rate (the whole run, warm-up included): a consumer that keeps up cannot go faster than that;
@@ -24,8 +25,8 @@ Each path runs twice: traced as the platform runs it (TRACING_SAMPLING_PROBABILI
 the publisher, a `process` span at the consumer, the context in the event's traceparent, every span exported to a
 span intake that takes and drops everything, nginx answering 202: benchmarks/span_intake.py), and sampled at 0.0
 (the context still written and read, no span recorded or exported). "× untraced" is the cost of tracing.
-The baseline is raw redis-py in the same run: XADD one entry per call, and an XREADGROUP COUNT 16 / XACK
-loop in another process, with no envelope, no idempotency key and no metrics. Ratio = path / raw.
+The baseline is raw redis-py in the same run: XADDs published as the tools publish, and an XREADGROUP COUNT 16 /
+XACK loop in another process, with no envelope, no idempotency key and no metrics. Ratio = path / raw.
 Two shared cores: read figures as orders of magnitude, and run it twice. --paths and --samplings measure a part of
 the table (every path, both samplings by default), for a second round on a busy machine.
 """
@@ -74,27 +75,34 @@ def raw_consumer(redis_url: str, stream: str, count: int, warmup: int, queue: mu
     queue.put({"measured": len(latencies), "seconds": time.monotonic() - first, "latencies": latencies})
 
 
-def raw_publisher(redis_url: str, stream: str, count: int, rate: float) -> None:
+def raw_publisher(redis_url: str, stream: str, count: int, rate: float, publishing: str) -> None:
     import redis
 
     client = redis.Redis.from_url(redis_url)
-    interval, next_at = (1 / rate if rate else 0), time.monotonic()
-    for _ in range(count):
-        if interval:
-            next_at += interval
-            time.sleep(max(0.0, next_at - time.monotonic()))
-        client.xadd(stream, {"sent_ns": str(time.time_ns()), "payload": "x" * 300}, maxlen=100000,
-                    approximate=True)
+    # "pipelined" writes what is due, up to 100 XADDs a round trip, as the Java tool does (EventPublisher.publishAll).
+    batch_limit = 100 if publishing == "pipelined" else 1
+    interval, started, sent = (1 / rate if rate else 0), time.monotonic(), 0
+    while sent < count:
+        due = count - sent if not interval else int((time.monotonic() - started) / interval) + 1 - sent
+        if due <= 0:
+            time.sleep(max(0.0, started + sent * interval - time.monotonic()))
+            continue
+        pipeline = client.pipeline(transaction=False)
+        for _ in range(min(due, batch_limit)):
+            pipeline.xadd(stream, {"sent_ns": str(time.time_ns()), "payload": "x" * 300}, maxlen=100000,
+                          approximate=True)
+            sent += 1
+        pipeline.execute()
 
 
-def raw_run(redis_url: str, count: int, rate: float, warmup: int) -> dict:
+def raw_run(redis_url: str, count: int, rate: float, warmup: int, publishing: str) -> dict:
     stream = f"bench.raw.{uuid.uuid4().hex[:8]}"
     queue: multiprocessing.Queue = multiprocessing.Queue()
     consumer = multiprocessing.Process(target=raw_consumer, args=(redis_url, stream, warmup + count, warmup, queue))
     consumer.start()
     time.sleep(0.5)
     publishing_started = time.perf_counter()
-    raw_publisher(redis_url, stream, warmup + count, rate)
+    raw_publisher(redis_url, stream, warmup + count, rate, publishing)
     published_per_second = (warmup + count) / (time.perf_counter() - publishing_started)
     result = queue.get(timeout=300)
     consumer.join()
@@ -161,7 +169,7 @@ def main() -> None:
             server.stop()
             intake.terminate()
             intake.wait(timeout=10)
-    print_table(rows, raw_throughput, raw_published, raw_latency)
+    print_table(rows, raw_throughput, raw_published, raw_latency, args.publishing)
     record(args, rows, raw_throughput)
 
 
@@ -170,9 +178,9 @@ def measure(url: str, intake_url: str, args: argparse.Namespace, redis) -> tuple
     print(f"redis {version} on {url}; {args.events} events for throughput, {args.latency_events} at "
           f"{args.rate:g}/s for latency, each after {args.warmup} warm-up events; the tools publish "
           f"{args.publishing}", flush=True)
-    raw = raw_run(url, args.events, 0, args.warmup)
+    raw = raw_run(url, args.events, 0, args.warmup, args.publishing)
     raw_throughput, raw_published = raw["per_second"], raw["published_per_second"]
-    raw_latency = raw_run(url, args.latency_events, args.rate, args.warmup)
+    raw_latency = raw_run(url, args.latency_events, args.rate, args.warmup, args.publishing)
     rows = []
     for publisher, consumer in args.paths:
         for sampling in args.samplings:
@@ -186,13 +194,13 @@ def measure(url: str, intake_url: str, args: argparse.Namespace, redis) -> tuple
     return rows, raw_throughput, raw_published, raw_latency
 
 
-def print_table(rows: list, raw_throughput: float, raw_published: float, raw_latency: dict) -> None:
+def print_table(rows: list, raw_throughput: float, raw_published: float, raw_latency: dict, publishing: str) -> None:
     """"published/s" is the publisher's own rate over the throughput run (warm-up included): a consumer whose events/s
     is close to it kept up, and the publisher set the pace."""
     print()
     print("| path | sampling | events/s | × raw | × untraced | published/s | p50 ms | × raw | p99 ms | × raw |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| raw redis-py XADD → XREADGROUP | | {raw_throughput:,.0f} | 1.00 | | {raw_published:,.0f} "
+    print(f"| raw redis-py XADD ({publishing}) → XREADGROUP | | {raw_throughput:,.0f} | 1.00 | | {raw_published:,.0f} "
           f"| {raw_latency['p50_ms']:.2f} | 1.00 | {raw_latency['p99_ms']:.2f} | 1.00 |")
     untraced = {name: throughput for name, sampling, throughput, *_ in rows if sampling == "0.0"}
     for name, sampling, throughput, p50, p99, published in rows:
@@ -213,7 +221,7 @@ def record(args: argparse.Namespace, rows: list, raw_throughput: float) -> None:
     write_record(args.record, "events_throughput.py",
                  {"events_per_second_per_consumer": {language: round(value) for language, value in per_consumer.items()},
                   "tracing_sampling": sampling, "publishing": args.publishing},
-                 {"name": "raw redis-py XADD → XREADGROUP", "events_per_second": round(raw_throughput),
+                 {"name": f"raw redis-py XADD ({args.publishing}) → XREADGROUP", "events_per_second": round(raw_throughput),
                   "ratio": round(min(per_consumer.values()) / raw_throughput, 3)})
 
 
