@@ -1,6 +1,7 @@
 """auth-service figures: logins per second, and the cost of one access-token validation.
 
     python3 benchmarks/auth_tokens.py [--logins 60] [--concurrency 1 2 4] [--validations 20000] [--url URL]
+        [--java-opts "..."]
 
 Without --url it runs its own auth-service (auth-service/target/auth-service.jar: build it first) on a free port,
 with a private redis-server and a fresh embedded database in a temporary folder; a platform you have running is not
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -97,7 +99,7 @@ def request(url: str, method: str = "GET", body: dict | None = None, token: str 
         return error.code, json.loads(error.read() or b"{}")
 
 
-def start_service(work: Path) -> tuple[str, list[subprocess.Popen]]:
+def start_service(work: Path, java_opts: str) -> tuple[str, list[subprocess.Popen]]:
     if not JAR.is_file():
         sys.exit(f"{JAR} is missing: build it first (./mvnw -pl auth-service -am -DskipTests package)")
     redis_port, port = free_port(), free_port()
@@ -106,7 +108,7 @@ def start_service(work: Path) -> tuple[str, list[subprocess.Popen]]:
     env = {k: v for k, v in os.environ.items() if k not in PLATFORM_VARIABLES}
     env.update({"AUTH_PORT": str(port), "PLATFORM_DATA_DIR": str(work), "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"})
     log = open(work / "auth-service.log", "w")  # noqa: SIM115 (kept open for the process' lifetime)
-    service = subprocess.Popen([java_executable(), "-Xmx384m", "-jar", str(JAR)], env=env, stdout=log,
+    service = subprocess.Popen([java_executable(), *shlex.split(java_opts), "-jar", str(JAR)], env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -179,6 +181,7 @@ def main() -> None:
     parser.add_argument("--logins", type=int, default=60, help="logins per concurrency level")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--validations", type=int, default=20000)
+    parser.add_argument("--java-opts", default="-Xmx384m", help="the service's JVM options (-Xmx384m, as measured before)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="auth-bench-"))
@@ -186,7 +189,7 @@ def main() -> None:
     try:
         url = args.url
         if url is None:
-            url, processes = start_service(work)
+            url, processes = start_service(work, args.java_opts)
         email = f"bench-{uuid.uuid4().hex[:12]}@example.com"
         status, body = request(f"{url}/api/auth/register", "POST",
                                {"email": email, "name": "Benchmark", "password": PASSWORD})

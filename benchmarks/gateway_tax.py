@@ -1,6 +1,7 @@
 """The gateway tax: what the edge costs per request, next to nginx doing the same job.
 
     .venv/bin/python benchmarks/gateway_tax.py [--duration 10] [--connections 50] [--rate 1000] [--java-opts ...]
+        [--only "gateway, JWT check + Redis rate limit" ...]
 
 Build the gateway first (./mvnw -pl gateway -am package -DskipTests), and the stock gateway
 (./mvnw -f benchmarks/stock-gateway/pom.xml package -DskipTests). Needs nginx and wrk (apt-get install nginx wrk;
@@ -87,6 +88,9 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--max-warm-up-rounds", type=int, default=20)
     parser.add_argument("--java-opts", default="-Xms64m -Xmx384m -XX:+UseSerialGC")
+    parser.add_argument("--only", nargs="+", metavar="ROW",
+                        help="measure only these gateway rows (their names, quoted) beside the two nginx rows; "
+                             "the stock gateway is skipped: a short run comparing JVM options")
     add_record_option(parser)
     args = parser.parse_args()
     for tool in ("nginx", "wrk", "taskset"):
@@ -121,13 +125,8 @@ def main() -> None:
         for name, url, headers in rows:
             wait_for(url, headers)
             results[name] = measure(url, headers, args)
-        stock_port = free_port()
-        stock = start_stock_gateway(work, stock_port, upstream, args.java_opts)
-        processes.append(stock)
-        url = f"http://127.0.0.1:{stock_port}/api/auth/bench.json"
-        wait_for(url, {})
-        results["stock Spring Cloud Gateway"] = measure(url, {}, args, stock)
-        stop(stock)
+        if not args.only:
+            measure_stock_gateway(work, upstream, args, results)
         jwt = {"Authorization": f"Bearer {token}"}
         exported = span_intake_url(intake_port)
         # (limits on, sampling probability, where spans go, the rows measured on that gateway: name, path, headers)
@@ -138,6 +137,13 @@ def main() -> None:
             (False, "1.0", "", [("gateway, JWT check, sampling 1.0 not exported", "/api/auth/bench.json", jwt)]),
             (False, "0.0", exported, [("gateway, JWT check, sampling 0.0", "/api/auth/bench.json", jwt)]),
         ]
+        if args.only:
+            unknown = set(args.only) - {name for *_, variants in gateways for name, _, _ in variants}
+            if unknown:
+                sys.exit(f"no such gateway row: {', '.join(sorted(unknown))}")
+            gateways = [(limits, sampling, endpoint, [v for v in variants if v[0] in args.only])
+                        for limits, sampling, endpoint, variants in gateways]
+            gateways = [g for g in gateways if g[3]]
         for limits, sampling, endpoint, variants in gateways:
             gateway_port = free_port()
             gateway = start_gateway(work, gateway_port, upstream, redis_port, args.java_opts, limits,
@@ -356,6 +362,17 @@ async def read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
+def measure_stock_gateway(work: Path, upstream: str, args, results: dict[str, dict]) -> None:
+    stock_port = free_port()
+    stock = start_stock_gateway(work, stock_port, upstream, args.java_opts)
+    try:
+        url = f"http://127.0.0.1:{stock_port}/api/auth/bench.json"
+        wait_for(url, {})
+        results["stock Spring Cloud Gateway"] = measure(url, {}, args, stock)
+    finally:
+        stop(stock)
+
+
 def report(results: dict[str, dict], args) -> None:
     proxy = results["nginx reverse proxy"]
     direct = results["direct (nginx upstream)"]
@@ -369,6 +386,8 @@ def report(results: dict[str, dict], args) -> None:
         print(f"{name:<{width}} {figures['rps']:>9,.0f} {figures['rps'] / proxy['rps']:>13.2f} {cpu} {figures['p50']:>8.2f}"
               f" {figures['p99']:>8.2f} {figures['fixed_p50']:>10.2f} {figures['fixed_p99']:>10.2f}"
               f" {figures['fixed_p50'] - direct['fixed_p50']:>+10.2f}")
+    if args.only:
+        return
     untraced = results["gateway, JWT check, sampling 0.0"]
     print()
     for label, name in (("Tracing at 1.0", "gateway, JWT check"),
@@ -382,6 +401,8 @@ def report(results: dict[str, dict], args) -> None:
 
 def record(results: dict[str, dict], args) -> None:
     """The edge as the platform runs it (token check, Redis rate limit, traced), pinned to one core: req/s per core."""
+    if "gateway, JWT check + Redis rate limit" not in results:
+        return
     edge = results["gateway, JWT check + Redis rate limit"]
     write_record(args.record, "gateway_tax.py",
                  {"requests_per_second_per_core": round(edge["rps"]), "cpu_us_per_request": round(edge["cpu_us"])},
