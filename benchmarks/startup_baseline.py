@@ -41,7 +41,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from launcher.config import DEFAULT_JAVA_OPTS, OBSERVABILITY_PARTS, PARTS, PLATFORM_VARIABLES, free_port  # noqa: E402
-from launcher.config import SERVICE_JAVA_OPTS  # noqa: E402
 
 START_TARGET_SECONDS = 15.0
 MEMORY_TARGET_MIB = 1e9 / 2**20  # issue 21's 1.0 GB
@@ -191,7 +190,7 @@ def ratio(figure: float, target: float) -> str:
 def print_report(runs: list[Run], idle_seconds: int) -> None:
     for java_opts in dict.fromkeys(run.java_opts for run in runs):
         mine = [run for run in runs if run.java_opts == java_opts]
-        print(f"\n### JAVA_OPTS {java_opts or DEFAULT_JAVA_OPTS + f' (the default; added per service: {SERVICE_JAVA_OPTS})'}: {len(mine)} run(s)\n")
+        print(f"\n### JAVA_OPTS {java_opts or DEFAULT_JAVA_OPTS + ' (the default)'}: {len(mine)} run(s)\n")
         print("| figure | runs | median | target | median / target |\n|---|---|---:|---:|---:|")
 
         def row(what: str, values: list[float], unit: str, target: float | None) -> None:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from launcher.config import COMPOSE_REPLICAS_VARIABLES, SERVICE_JAVA_OPTS
+from launcher.config import COMPOSE_REPLICAS_VARIABLES
 from launcher.config import SERVICES as LAUNCHER_SERVICES
 
 # The app services are the launcher's parts (a new service comes with its compose service: launcher/new_service),
@@ -153,15 +153,13 @@ def test_app_services_are_built_from_their_languages_dockerfile(repo_root: Path,
 
 @pytest.mark.parametrize("name", sorted(APP_SERVICES))
 def test_build_args_are_the_launchers_part(services: dict, name: str) -> None:
-    """SERVICE, MODULE and PORT say what launcher/config.py says of the same part (the port the service reads too), and
-    a Java service's own JVM flags (JVM_OPTIONS) are the ones the launcher adds for it (SERVICE_JAVA_OPTS)."""
+    """SERVICE, MODULE and PORT say what launcher/config.py says of the same part (the port the service reads too)."""
     args = services[name]["build"]["args"]
     part = LAUNCHER_PARTS[name]
     port = str(part.default_port)
     assert services[name]["environment"][part.port_var] == port
     if part.kind == "java":
-        own_options = {"JVM_OPTIONS": " ".join(SERVICE_JAVA_OPTS[name])} if name in SERVICE_JAVA_OPTS else {}
-        assert args == {"SERVICE": part.module, "PORT": port, **own_options}
+        assert args == {"SERVICE": part.module, "PORT": port}
         return
     # SERVICE is the uv workspace member that holds the module: inference-bridge for inference_bridge.worker.
     member = part.module.split(".")[0].replace("_", "-")

@@ -66,10 +66,6 @@ RUN java -Djarmode=tools -jar "${SERVICE}/target/${SERVICE}.jar" \
 # ---- runtime: JRE only, non-root, layers ordered from least to most frequently changed
 FROM eclipse-temurin:17.0.20.1_1-jre-noble AS runtime
 ARG PORT
-# A service's own JVM flags (compose.yaml's build args; auth-service: the first JIT tier only, decision 0035), read by
-# the java launcher from JDK_JAVA_OPTIONS, which leaves JAVA_TOOL_OPTIONS to whoever runs the container.
-ARG JVM_OPTIONS=""
-ENV JDK_JAVA_OPTIONS="${JVM_OPTIONS}"
 
 # A fixed numeric UID lets orchestrators verify "runAsNonRoot" without reading /etc/passwd.
 # /app/var is PLATFORM_DATA_DIR's default (./var): the only place the service may write.

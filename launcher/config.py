@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import socket
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -194,24 +193,11 @@ def waits_for(part: Part, routed: tuple[str, ...] | None = None) -> tuple[str, .
 
 
 DEFAULT_JAVA_OPTS = "-Xms64m -Xmx384m -XX:+UseSerialGC"
-# Added to DEFAULT_JAVA_OPTS for one service when JAVA_OPTS is not set (JAVA_OPTS replaces both). auth-service on the
-# first JIT tier only: with both tiers it spends twice the CPU to start (C2 compiling start-up code) and is the last
-# part healthy, while its requests are dominated by Argon2 and RSA work that the first tier runs about as fast
-# (docs/performance.md, start-up and memory; decision 0035). The gateway and notification-service keep both tiers:
-# their steady state is what the throughput benchmarks measure.
-SERVICE_JAVA_OPTS = {"auth-service": ("-XX:TieredStopAtLevel=1",)}
 # Zipkin (in-memory storage): a small heap, and a span cap it fits in (docs/performance.md has its RSS). The first JIT
 # tier only: it halves the CPU Zipkin spends starting beside the services, for a development trace server that is
 # the figure that matters (docs/performance.md, start-up and memory).
 ZIPKIN_JAVA_OPTS = ("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
 ZIPKIN_MAX_SPANS = 100_000
-
-
-def java_options(part_name: str, java_opts: str | None) -> list[str]:
-    """A Java service's JVM options: JAVA_OPTS when set, else the default with the service's own additions."""
-    if java_opts:
-        return shlex.split(java_opts)
-    return [*DEFAULT_JAVA_OPTS.split(), *SERVICE_JAVA_OPTS.get(part_name, ())]
 # Tracing, read by every service (java-service-kit, service_kit); the launcher points them at its Zipkin.
 TRACING_VARIABLES = ("TRACING_ZIPKIN_ENDPOINT", "TRACING_SAMPLING_PROBABILITY")
 OBSERVABILITY_OFF = ("off", "false", "0", "no")

@@ -28,8 +28,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from . import build, faults
-from .config import (FAULT_PROXY, OBSERVABILITY_PARTS, PARTS, REDIS, ROOT,
-                     ZIPKIN_JAVA_OPTS, ZIPKIN_MAX_SPANS, Part, Settings, java_options, port_in_use)
+from .config import (DEFAULT_JAVA_OPTS, FAULT_PROXY, OBSERVABILITY_PARTS, PARTS, REDIS, ROOT,
+                     ZIPKIN_JAVA_OPTS, ZIPKIN_MAX_SPANS, Part, Settings, port_in_use)
 from .observability import local_config
 from .console import LauncherError, Prefixer, fail, step
 from .health import check, probe
@@ -190,7 +190,7 @@ class Supervisor:
         if part.kind == "toxiproxy":
             return faults.server_command(self.settings, build.toxiproxy_server_executable(self.settings.logs_dir))
         if part.kind == "java":
-            java_opts = java_options(part.name, self.settings.env.get("JAVA_OPTS"))
+            java_opts = shlex.split(self.settings.env.get("JAVA_OPTS") or DEFAULT_JAVA_OPTS)
             java = build.java_executable()
             return [java, *java_opts, *StartupArchive(part.module).launch_arguments(build.java_version(java))]
         return [build.venv_python(), "-m", part.module]

@@ -100,21 +100,3 @@ def test_without_redis_on_path_the_redis_shipped_in_a_maven_artifact_is_used(tmp
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-def test_auth_service_alone_starts_on_the_first_jit_tier_unless_java_opts_says_otherwise(tmp_path, monkeypatch):
-    monkeypatch.setattr(build, "java_executable", lambda: "java")
-    monkeypatch.setattr(build, "java_version", lambda java: "17")
-    java_parts = {part.name: part for part in PARTS if part.kind == "java"}
-
-    default = Supervisor(load_settings(data_dir=tmp_path, environ={}))
-    assert "-XX:TieredStopAtLevel=1" in default.command(java_parts["auth-service"])
-    assert "-XX:TieredStopAtLevel=1" not in default.command(java_parts["gateway"])
-    assert "-XX:TieredStopAtLevel=1" not in default.command(java_parts["notification-service"])
-    assert "-Xmx384m" in default.command(java_parts["gateway"])
-
-    chosen = Supervisor(load_settings(data_dir=tmp_path, environ={"JAVA_OPTS": "-Xmx200m -XX:+UseParallelGC"}))
-    for part in java_parts.values():
-        command = chosen.command(part)
-        assert command[1:3] == ["-Xmx200m", "-XX:+UseParallelGC"]
-        assert "-XX:TieredStopAtLevel=1" not in command and "-Xmx384m" not in command
