@@ -174,19 +174,25 @@ public class ConnectionRegistry implements SmartLifecycle {
         int heldBack = 0;
         int duplicates = 0;
         int failed = 0;
-        for (LiveConnection connection : candidates) {
-            switch (connection.deliver(event)) {
-                case QUEUED -> {
-                    if (connection.transport() == LiveConnection.Transport.WEBSOCKET) {
-                        websocket++;
-                    } else {
-                        sse++;
+        // With no span in scope while the connections' queues are fed: each queued frame signals the connection's
+        // writer on this thread, and automatic context propagation would otherwise take the fan-out span's scope out
+        // of the thread locals and put it back around every signal (a third of this loop's time in a profile). The
+        // deliver span names its parent explicitly; nothing downstream reads the scope.
+        try (Tracer.SpanInScope noScope = tracer.withSpan(null)) {
+            for (LiveConnection connection : candidates) {
+                switch (connection.deliver(event)) {
+                    case QUEUED -> {
+                        if (connection.transport() == LiveConnection.Transport.WEBSOCKET) {
+                            websocket++;
+                        } else {
+                            sse++;
+                        }
                     }
+                    case HELD_BACK -> heldBack++;
+                    case DUPLICATE -> duplicates++;
+                    case DROPPED -> failed++;
+                    case NOT_SUBSCRIBED -> { }
                 }
-                case HELD_BACK -> heldBack++;
-                case DUPLICATE -> duplicates++;
-                case DROPPED -> failed++;
-                case NOT_SUBSCRIBED -> { }
             }
         }
         if (span != null) {
