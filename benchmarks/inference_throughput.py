@@ -2,6 +2,12 @@
 and, in the same run, a hello-world FastAPI endpoint on the same server settings (the seed article's
 "~12,000 req/s with 4 workers" figure), reported as ratios.
 
+A third server in the same run is the floor under a single prediction: the contract's `Shipment` validated, the
+same model and the same answer (inference-bridge's own `columns_of` and `prediction_rows`), on plain FastAPI with
+nothing of the platform: no token check, no middleware, no spans, no metrics, no usage event. What separates
+inference-bridge from that row is what the platform adds per request; what separates that row from hello world is
+FastAPI's validation and serialisation of the contract's types and the model.
+
     python3 benchmarks/inference_throughput.py [--seconds 10] [--connections 8]
 
 Starts a whole platform on free ports exactly as `./platform test e2e` does (launcher, private Redis and
@@ -54,6 +60,33 @@ if __name__ == "__main__":
     import sys
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_config=None, access_log=False, server_header=False)
 '''
+
+# The floor under a single prediction: inference-bridge's validation, model and answer without the platform.
+MODEL_ONLY_APP = '''
+import sys
+from pathlib import Path
+
+import uvicorn
+from contract_types.openapi.inference import EtaPrediction, Shipment
+from fastapi import FastAPI
+from inference_bridge.domain.model import load_model
+from inference_bridge.domain.predictions import columns_of, prediction_rows
+
+model = load_model(Path(sys.argv[2]))
+app = FastAPI()
+
+
+@app.post("/eta", response_model=EtaPrediction)
+async def eta(shipment: Shipment) -> EtaPrediction:
+    (row,) = prediction_rows(model, columns_of([shipment]))
+    return row
+
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_config=None, access_log=False, server_header=False)
+'''
+HELLO = "hello world (plain FastAPI, GET)"
+MODEL_ONLY = "eta on plain FastAPI (the floor)"
 
 
 def wrk(url: str, *, seconds: int, connections: int, body: dict | None = None, token: str | None = None) -> dict:
@@ -125,6 +158,11 @@ def main() -> int:
     hello_script = work / "hello_app.py"
     hello_script.write_text(HELLO_APP)
     hello = subprocess.Popen([build.venv_python(), str(hello_script), str(hello_port)])
+    model_only_port = free_port()
+    model_only_script = work / "model_only_app.py"
+    model_only_script.write_text(MODEL_ONLY_APP)
+    model_only = subprocess.Popen([build.venv_python(), str(model_only_script), str(model_only_port),
+                                   str(settings.model_dir)])
     results: dict[str, dict] = {}
     try:
         supervisor.start_platform()
@@ -134,25 +172,31 @@ def main() -> int:
         post_json(f"{gateway}/api/auth/register", {"email": email, "name": "Bench", "password": "correct-horse-battery-staple"})
         token = post_json(f"{gateway}/api/auth/login", {"email": email, "password": "correct-horse-battery-staple"})["access_token"]
         wait_for(f"http://127.0.0.1:{hello_port}/hello")
+        wait_for(f"http://127.0.0.1:{model_only_port}/docs")
+        model_only_url = f"http://127.0.0.1:{model_only_port}/eta"
+        post_json(model_only_url, SHIPMENT)  # answers 200, or stops the run here rather than measure errors
         batch = {"shipments": [{**SHIPMENT, "distance_km": 200 + i} for i in range(BATCH_ROWS)]}
         for url in (f"{direct}/api/inference/v1/eta", f"{gateway}/api/inference/v1/eta"):  # warm-up (JIT, caches)
             wrk(url, seconds=3, connections=args.connections, body=SHIPMENT, token=token)
         wrk(f"http://127.0.0.1:{hello_port}/hello", seconds=2, connections=args.connections)
+        wrk(model_only_url, seconds=2, connections=args.connections, body=SHIPMENT)
 
         measure = {"seconds": args.seconds, "connections": args.connections}
-        results["hello world (plain FastAPI, GET)"] = wrk(f"http://127.0.0.1:{hello_port}/hello", **measure)
+        results[HELLO] = wrk(f"http://127.0.0.1:{hello_port}/hello", **measure)
+        results[MODEL_ONLY] = wrk(model_only_url, body=SHIPMENT, **measure)
         results["eta, direct"] = wrk(f"{direct}/api/inference/v1/eta", body=SHIPMENT, token=token, **measure)
         results["eta, through the gateway"] = wrk(f"{gateway}/api/inference/v1/eta", body=SHIPMENT, token=token,
                                                   **measure)
         results[f"eta/batch of {BATCH_ROWS}, direct"] = wrk(f"{direct}/api/inference/v1/eta/batch", body=batch,
                                                             token=token, seconds=args.seconds, connections=2)
     finally:
-        hello.terminate()
-        hello.wait()
+        for server in (hello, model_only):
+            server.terminate()
+            server.wait()
         supervisor.stop_all()
         shutil.rmtree(work, ignore_errors=True)
 
-    hello_rps = results["hello world (plain FastAPI, GET)"]["requests_per_second"]
+    hello_rps = results[HELLO]["requests_per_second"]
     print(f"\none process per server, wrk -t1, {args.seconds} s each; 2 shared cores\n")
     print(f"{'what':<34} {'req/s':>9} {'rows/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} {'errors':>6}")
     for name, figures in results.items():
