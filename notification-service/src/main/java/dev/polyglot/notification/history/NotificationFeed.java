@@ -48,6 +48,6 @@ public class NotificationFeed {
     }
 
     private void deliver(TypedEvent<?> event, String topic) {
-        fanout.publish(history.append(Notification.of(event.envelope(), topic)));
+        fanout.publish(Notification.of(event.envelope(), topic), history);
     }
 }

@@ -33,14 +33,23 @@ public class NotificationHistory {
     private static final String HISTORY_PREFIX = "{notification}:history:";
     private static final String POSITION_PREFIX = "{notification}:position:";
 
-    /** Idempotent on the event id: a redelivered event keeps its first position and is not stored twice. */
+    /**
+     * Idempotent on the event id: a redelivered event keeps its first position and is not stored twice. With a
+     * channel (ARGV[4]), the fan-out message (ARGV[5], a JSON object without a sequence) is published in the same
+     * script with its sequence put first, also for a redelivered event: the sequence is taken and the message
+     * published in one step, so every subscriber receives the notifications in the order of their sequences.
+     */
     private static final String APPEND = """
-            local known = redis.call('GET', KEYS[3])
-            if known then return tonumber(known) end
-            local sequence = redis.call('INCR', KEYS[1])
-            redis.call('ZADD', KEYS[2], sequence, ARGV[1])
-            redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[2]) + 1))
-            redis.call('SET', KEYS[3], sequence, 'PX', ARGV[3])
+            local sequence = tonumber(redis.call('GET', KEYS[3]))
+            if not sequence then
+              sequence = redis.call('INCR', KEYS[1])
+              redis.call('ZADD', KEYS[2], sequence, ARGV[1])
+              redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[2]) + 1))
+              redis.call('SET', KEYS[3], sequence, 'PX', ARGV[3])
+            end
+            if ARGV[4] then
+              redis.call('PUBLISH', ARGV[4], '{"sequence":' .. sequence .. ',' .. string.sub(ARGV[5], 2))
+            end
             return sequence
             """;
 
@@ -56,11 +65,29 @@ public class NotificationHistory {
 
     /** Stores a notification (once per event id) and returns it with its sequence. Blocking. */
     public StoredNotification append(Notification notification) {
+        return append(notification, List.of());
+    }
+
+    /**
+     * Stores a notification (once per event id) and, in the same script, publishes {@code message} (a JSON object
+     * without a {@code sequence} field) on {@code channel} with {@code "sequence": n} put first; see
+     * {@code NotificationFanout#publish(Notification, NotificationHistory)}. Blocking.
+     */
+    public StoredNotification appendAndPublish(Notification notification, String channel, String message) {
+        if (!message.startsWith("{\"")) {
+            throw new IllegalArgumentException("not a JSON object with fields: " + message);
+        }
+        return append(notification, List.of(channel, message));
+    }
+
+    private StoredNotification append(Notification notification, List<String> publication) {
+        List<Object> arguments = new ArrayList<>(List.of(json.writeValueAsString(notification),
+                Integer.toString(properties.historyCap()), Long.toString(properties.historyTtl().toMillis())));
+        arguments.addAll(publication);
         Long sequence = redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, APPEND,
                 RScript.ReturnType.LONG,
                 List.of(SEQUENCE_KEY, HISTORY_PREFIX + notification.topic(), POSITION_PREFIX + notification.id()),
-                json.writeValueAsString(notification), Integer.toString(properties.historyCap()),
-                Long.toString(properties.historyTtl().toMillis()));
+                arguments.toArray());
         return new StoredNotification(sequence, notification);
     }
 

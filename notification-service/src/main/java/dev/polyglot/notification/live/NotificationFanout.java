@@ -1,7 +1,9 @@
 package dev.polyglot.notification.live;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.polyglot.contracts.CloseCode;
 import dev.polyglot.notification.history.Notification;
+import dev.polyglot.notification.history.NotificationHistory;
 import dev.polyglot.notification.history.StoredNotification;
 import dev.polyglot.servicekit.events.EventTracing;
 import io.micrometer.tracing.Span;
@@ -60,10 +62,26 @@ public class NotificationFanout implements SmartLifecycle {
         this.tracing = tracing;
     }
 
-    /** Blocking: returns once Redis has the message. */
-    public void publish(StoredNotification stored) {
-        send(stored.notification().id(), trace -> new Message(stored.notification(), stored.sequence(), null,
-                trace.get(EventTracing.TRACEPARENT), trace.get(EventTracing.TRACESTATE)));
+    /**
+     * Stores the notification in the history and publishes it to every instance in one script (the history's
+     * {@code appendAndPublish}): its sequence is taken and its message published in one step, so every instance
+     * receives live notifications in the history's order, the order a reconnecting client resumes in. Taken apart,
+     * two instances could publish two notifications in the reverse of their sequences, and a client that had
+     * received the later one first and then resumed after the earlier one got the later one again (the chaos suite,
+     * two instances). Also for a redelivered event, which keeps its first sequence. Blocking.
+     */
+    public StoredNotification publish(Notification notification, NotificationHistory history) {
+        Span span = tracing.startSend(CHANNEL, notification.id());
+        try (Tracer.SpanInScope scope = tracing.inScope(span)) {
+            Map<String, String> trace = tracing.context(span);
+            return history.appendAndPublish(notification, CHANNEL, json.writeValueAsString(new Message(notification,
+                    null, null, trace.get(EventTracing.TRACEPARENT), trace.get(EventTracing.TRACESTATE))));
+        } catch (RuntimeException failure) {
+            span.error(failure);
+            throw failure;
+        } finally {
+            span.end();
+        }
     }
 
     /** Blocking: every instance applies the change to the user's connections once Redis has it. */
@@ -142,6 +160,8 @@ public class NotificationFanout implements SmartLifecycle {
      * What travels on the channel: a notification with its sequence in the history, or an account change, and the
      * W3C context of its PRODUCER span.
      */
+    // Without nulls: a notification's message is written without its sequence, which the history's script puts first.
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Message(Notification notification, Long sequence, AccountChange accountChange, String traceparent,
                    String tracestate) {
 
