@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -44,6 +45,21 @@ class SigningKeyRepository {
         jdbc.sql("INSERT INTO signing_keys (kid, algorithm, private_jwk, created_at) VALUES (?, ?, ?, ?)")
                 .params(key.getKeyID(), key.getAlgorithm().getName(), key.toJSONString(), at(createdAt))
                 .update();
+    }
+
+    /**
+     * Stores the key of a first start, unless another instance starting beside this one stored its own first (the
+     * unique {@code first_key}): false then, and the table holds that instance's key only.
+     */
+    boolean insertFirst(RSAKey key, Instant createdAt) {
+        try {
+            jdbc.sql("INSERT INTO signing_keys (kid, algorithm, private_jwk, created_at, first_key) VALUES (?, ?, ?, ?, TRUE)")
+                    .params(key.getKeyID(), key.getAlgorithm().getName(), key.toJSONString(), at(createdAt))
+                    .update();
+            return true;
+        } catch (DuplicateKeyException anotherInstanceWasFirst) {
+            return false;
+        }
     }
 
     /** Stores {@code key} as the one that signs from now on, and retires every other key still signing. */

@@ -60,10 +60,15 @@ public class SigningKeys {
         this.clock = clock;
         if (repository.findAllStored().isEmpty()) {
             RSAKey generated = generate(clock.instant());
-            repository.insert(generated, clock.instant());
-            log.info("Generated signing key {} (first start on this database)", generated.getKeyID());
+            if (repository.insertFirst(generated, clock.instant())) {
+                log.info("Generated signing key {} (first start on this database)", generated.getKeyID());
+            } else {
+                log.info("Another instance starting beside this one stored the first signing key: signing with it");
+            }
         }
-        // Read back rather than keep the generated key: if two first instances raced, both now see both keys.
+        // Read back rather than keep the generated key: every instance signs with the one key the table holds. (Two
+        // first keys, each instance reading its own before the other's was stored, made the JWKS of one instance
+        // lack the key the other signed with: the chaos suite's two instances on a new database, a 401 after login.)
         this.snapshot = read();
     }
 
