@@ -139,7 +139,7 @@ def main() -> None:
         ]
         if args.only:
             unknown = set(args.only) - {name for *_, variants in gateways for name, _, _ in variants}
-            if unknown:
+            if unknown:  # a misspelt row would measure nothing and print an empty table: stop and name it
                 sys.exit(f"no such gateway row: {', '.join(sorted(unknown))}")
             gateways = [(limits, sampling, endpoint, [v for v in variants if v[0] in args.only])
                         for limits, sampling, endpoint, variants in gateways]
